@@ -1,0 +1,89 @@
+// SQLite's result codes, primary and extended, with the same numbers SQLite uses, so that
+// an error raised anywhere in Tern can be reported exactly as SQLite reports it.
+namespace Tern;
+
+/// <summary>SQLite's primary and extended result codes (same numeric values as SQLite).</summary>
+public enum ResultCode
+{
+    /// <summary>Successful result.</summary>
+    Ok = 0,
+    /// <summary>Generic error.</summary>
+    Error = 1,
+    /// <summary>Internal logic error.</summary>
+    Internal = 2,
+    /// <summary>Access permission denied.</summary>
+    Perm = 3,
+    /// <summary>Callback routine requested an abort.</summary>
+    Abort = 4,
+    /// <summary>The database file is locked.</summary>
+    Busy = 5,
+    /// <summary>A table in the database is locked.</summary>
+    Locked = 6,
+    /// <summary>A memory allocation failed.</summary>
+    NoMem = 7,
+    /// <summary>Attempt to write a read-only database.</summary>
+    ReadOnly = 8,
+    /// <summary>Operation terminated by interrupt.</summary>
+    Interrupt = 9,
+    /// <summary>Some kind of disk I/O error occurred.</summary>
+    IoErr = 10,
+    /// <summary>The database disk image is malformed.</summary>
+    Corrupt = 11,
+    /// <summary>Unknown opcode or table not found.</summary>
+    NotFound = 12,
+    /// <summary>Insertion failed because the database is full.</summary>
+    Full = 13,
+    /// <summary>Unable to open the database file.</summary>
+    CantOpen = 14,
+    /// <summary>Database lock protocol error.</summary>
+    Protocol = 15,
+    /// <summary>Internal use only.</summary>
+    Empty = 16,
+    /// <summary>The database schema changed.</summary>
+    Schema = 17,
+    /// <summary>String or BLOB exceeds size limit.</summary>
+    TooBig = 18,
+    /// <summary>Abort due to constraint violation.</summary>
+    Constraint = 19,
+    /// <summary>Data type mismatch.</summary>
+    Mismatch = 20,
+    /// <summary>Library used incorrectly.</summary>
+    Misuse = 21,
+    /// <summary>Uses OS features not supported on host.</summary>
+    NoLfs = 22,
+    /// <summary>Authorization denied.</summary>
+    Auth = 23,
+    /// <summary>Not used.</summary>
+    Format = 24,
+    /// <summary>Bind parameter out of range.</summary>
+    Range = 25,
+    /// <summary>File opened that is not a database file.</summary>
+    NotADb = 26,
+    /// <summary>Notifications from sqlite3_log().</summary>
+    Notice = 27,
+    /// <summary>Warnings from sqlite3_log().</summary>
+    Warning = 28,
+    /// <summary>sqlite3_step() has another row ready.</summary>
+    Row = 100,
+    /// <summary>sqlite3_step() has finished executing.</summary>
+    Done = 101,
+
+    /// <summary>I/O error while reading.</summary>
+    IoErrRead = IoErr | (1 << 8),
+    /// <summary>A read returned fewer bytes than asked for.</summary>
+    IoErrShortRead = IoErr | (2 << 8),
+    /// <summary>I/O error while writing.</summary>
+    IoErrWrite = IoErr | (3 << 8),
+    /// <summary>I/O error while syncing.</summary>
+    IoErrFsync = IoErr | (4 << 8),
+    /// <summary>I/O error while truncating.</summary>
+    IoErrTruncate = IoErr | (6 << 8),
+    /// <summary>I/O error while deleting a file.</summary>
+    IoErrDelete = IoErr | (10 << 8),
+    /// <summary>I/O error while checking whether a file exists.</summary>
+    IoErrAccess = IoErr | (13 << 8),
+    /// <summary>The database file is corrupt in a way found by the pager or B-tree layer.</summary>
+    CorruptIndex = Corrupt | (3 << 8),
+    /// <summary>A database was opened read-only and a write was attempted.</summary>
+    ReadOnlyDbMoved = ReadOnly | (4 << 8),
+}

@@ -1,0 +1,125 @@
+// Whole-tree operations: creating a tree (in auto-vacuum databases at the page after the
+// largest root, moving whatever was there), clearing all entries of a tree, and dropping
+// a tree (its pages go to the freelist).
+using System.Buffers.Binary;
+using Tern.Storage.Pager;
+
+namespace Tern.Storage.BTree;
+
+internal sealed partial class BTree
+{
+    /// <summary>Creates an empty table b-tree and returns its root page number.</summary>
+    public uint CreateTable() => CreateTree(PageType.LeafTable);
+
+    /// <summary>Creates an empty index b-tree and returns its root page number.</summary>
+    public uint CreateIndex() => CreateTree(PageType.LeafIndex);
+
+    private uint CreateTree(byte flags)
+    {
+        SaveAllCursors(null);
+        Page root;
+        if (!AutoVacuum)
+        {
+            root = AllocatePage();
+        }
+        else
+        {
+            uint largest = GetMeta(DatabaseHeader.LargestRootPageOffset);
+            uint want = largest + 1;
+            while (IsPtrmapPage(want) || want == Pager.PendingBytePage) want++;
+            if (want > Pager.PageCount)
+            {
+                root = AppendPage();
+                while (root.Number < want)
+                {
+                    // Only reachable when pages between were skipped; hand them to the freelist.
+                    uint skipped = root.Number;
+                    Pager.Release(root);
+                    FreePage(skipped);
+                    root = AppendPage();
+                }
+            }
+            else if (RemoveFromFreelist(want))
+            {
+                root = GetPage(want);
+                Pager.MakeWritable(root);
+            }
+            else
+            {
+                Page moved = AllocatePage();
+                uint to = moved.Number;
+                Pager.Release(moved);
+                RelocatePage(want, to);
+                root = GetPage(want);
+                Pager.MakeWritable(root);
+            }
+            PtrmapPut(want, PtrmapType.RootPage, 0);
+            SetMeta(DatabaseHeader.LargestRootPageOffset, want);
+        }
+        try
+        {
+            new Node(root).Initialize(flags, Usable);
+            return root.Number;
+        }
+        finally
+        {
+            Pager.Release(root);
+        }
+    }
+
+    /// <summary>Deletes every entry of a tree, keeping its (now empty) root page. Returns the number of entries removed from a table tree.</summary>
+    public long ClearTree(uint root)
+    {
+        SaveAllCursors(null, root);
+        Page page = GetPage(root);
+        try
+        {
+            var n = new Node(page);
+            bool table = n.IsTable;
+            if (!CheckNodeHeader(n, table)) TernException.ThrowCorrupt();
+            long count = FreeSubtreeContent(n, table, depth: 0);
+            Pager.MakeWritable(page);
+            n.Initialize(table ? PageType.LeafTable : PageType.LeafIndex, Usable);
+            return count;
+        }
+        finally
+        {
+            Pager.Release(page);
+        }
+    }
+
+    /// <summary>Drops a tree: every page, the root included, goes to the freelist.</summary>
+    public void DropTree(uint root)
+    {
+        if (root < 2) TernException.Throw(ResultCode.Misuse, "cannot drop the schema table");
+        ClearTree(root);
+        FreePage(root);
+    }
+
+    /// <summary>Frees all pages below a node and the overflow chains of its cells; returns the entries in table leaves.</summary>
+    private long FreeSubtreeContent(in Node n, bool table, int depth)
+    {
+        if (depth > 40) TernException.ThrowCorrupt();
+        long count = 0;
+        int nCell = n.CellCount;
+        for (int i = 0; i < nCell; i++)
+        {
+            CellInfo c = ParseCellAt(n, i);
+            if (c.Overflow != 0) FreeOverflow(c);
+            if (!n.IsLeaf) count += FreeChild(c.Child, table, depth);
+        }
+        if (n.IsLeaf) return table ? nCell : 0;
+        count += FreeChild(n.RightChild, table, depth);
+        return count;
+    }
+
+    private long FreeChild(uint child, bool table, int depth)
+    {
+        Page p = GetNodePage(child, table);
+        long count;
+        try { count = FreeSubtreeContent(new Node(p), table, depth + 1); }
+        finally { Pager.Release(p); }
+        FreePage(child);
+        return count;
+    }
+}

@@ -1,0 +1,502 @@
+// An in-memory file system for tests, able to simulate power cuts and to inject I/O errors.
+//
+// Durability model. Every file has a current content (what reads see) and a durable content
+// (what would be on the platter). Write and Truncate change the current content only;
+// Sync on a file makes its current content durable. Creating a file (Open with
+// ReadWriteCreate) and deleting one are durable at once, as if the directory were synced
+// each time. A power cut reverts every file's current content to its durable content, so
+// unsynced writes are lost; optionally the most recent unsynced write survives torn: its
+// first k sector-sized pieces (sector boundaries taken from file offsets, k random from 0 to
+// the number of sectors the write spans) land on top of the durable content and become
+// durable. A cut also models the death of the process: handles opened before it fail on
+// every later call, while new Open calls see the reverted files.
+//
+// A crash can be scheduled after a number of mutating operations (writes, truncates, syncs,
+// deletes), and any operation can be made to fail with SQLite's extended IOERR code. One
+// lock guards everything, which is ample for a single writer and any number of readers.
+using System.Diagnostics.CodeAnalysis;
+
+namespace Tern.Storage.Io;
+
+/// <summary>
+/// An in-memory <see cref="IFileSystem"/> that can simulate power cuts (dropping unsynced
+/// writes, optionally tearing the last one) and inject I/O errors, for crash tests.
+/// </summary>
+public sealed class MemoryFileSystem : IFileSystem
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, Node> _files = new(StringComparer.Ordinal);
+    // The lifetime of the simulated process; replaced at every power cut.
+    private Epoch _epoch = new();
+    private int _sectorSize = 512;
+    // The most recent unsynced write, kept so that a power cut can tear it.
+    private Node? _lastWriteNode;
+    private long _lastWriteOffset;
+    private byte[] _lastWriteData = [];
+    private int _lastWriteLength;
+
+    /// <summary>
+    /// The sector size in bytes (default 512): the unit in which a torn write survives.
+    /// Must be positive.
+    /// </summary>
+    public int SectorSize
+    {
+        get => _sectorSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _sectorSize = value;
+        }
+    }
+
+    /// <summary>
+    /// When set, the mutating operation (write, truncate, sync or delete) that finds
+    /// <see cref="OperationCount"/> equal to (or above) this value crashes: so this many
+    /// operations complete, and the next one does not happen (unless
+    /// <see cref="TearOnCrash"/> tears it), a power cut is performed and a
+    /// <see cref="SimulatedPowerCutException"/> is thrown. Every later call on a handle
+    /// opened before the crash throws that exception too. The schedule clears itself
+    /// (becomes null) when it fires, so the reverted files can then be reopened and used.
+    /// </summary>
+    public long? CrashAfterOperations { get; set; }
+
+    /// <summary>
+    /// Whether a scheduled crash tears a write: the crashing write itself when the crashing
+    /// operation is a write, otherwise the most recent unsynced write (as a sync or truncate
+    /// in progress at the moment of the cut may have flushed part of it).
+    /// </summary>
+    public bool TearOnCrash { get; set; }
+
+    /// <summary>
+    /// The random source for torn writes when <see cref="PowerCut"/> is given none, and for
+    /// scheduled crashes. Seeded by default, so runs are reproducible.
+    /// </summary>
+    public Random TearRandom { get; set; } = new(20240601);
+
+    /// <summary>
+    /// The number of mutating operations (writes, truncates, syncs, deletes) performed so far.
+    /// Operations that failed (injected faults, dead handles, the crashing one) are not counted.
+    /// </summary>
+    public long OperationCount { get; private set; }
+
+    /// <summary>
+    /// When set and returning true for an operation and a path, the operation has no effect and
+    /// throws a <see cref="TernException"/> with the matching code: SQLITE_IOERR_READ, _WRITE,
+    /// _TRUNCATE, _FSYNC or _DELETE, or SQLITE_CANTOPEN for <see cref="IoOperation.Open"/>.
+    /// </summary>
+    public Func<IoOperation, string, bool>? FailWhen { get; set; }
+
+    /// <summary>The paths of the files that exist, in no particular order.</summary>
+    public IEnumerable<string> Files
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _files.Keys.ToArray();
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IFile Open(string path, FileOpenMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (mode is not (FileOpenMode.ReadOnly or FileOpenMode.ReadWrite or FileOpenMode.ReadWriteCreate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode));
+        }
+        lock (_lock)
+        {
+            ThrowIfFaulted(IoOperation.Open, path);
+            if (!_files.TryGetValue(path, out Node? node))
+            {
+                if (mode != FileOpenMode.ReadWriteCreate)
+                {
+                    TernException.Throw(ResultCode.CantOpen);
+                }
+                node = new Node(path);
+                _files.Add(path, node);
+            }
+            return new MemoryFile(this, node, _epoch, readOnly: mode == FileOpenMode.ReadOnly);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Exists(string path)
+    {
+        lock (_lock)
+        {
+            return _files.ContainsKey(path);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Delete(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        lock (_lock)
+        {
+            ThrowIfFaulted(IoOperation.Delete, path);
+            CountOperation();
+            if (_files.Remove(path, out Node? node) && node == _lastWriteNode)
+            {
+                _lastWriteNode = null;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public long GetSize(string path)
+    {
+        lock (_lock)
+        {
+            return _files.TryGetValue(path, out Node? node) ? node.Length : -1;
+        }
+    }
+
+    /// <summary>A copy of a file's current content (what reads see).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public byte[] GetContent(string path)
+    {
+        lock (_lock)
+        {
+            Node node = GetNode(path);
+            return node.Buffer.AsSpan(0, node.Length).ToArray();
+        }
+    }
+
+    /// <summary>A copy of a file's durable content (what would survive a power cut).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public byte[] GetDurableContent(string path)
+    {
+        lock (_lock)
+        {
+            return (byte[])GetNode(path).Durable.Clone();
+        }
+    }
+
+    /// <summary>
+    /// Sets a file's content, both current and durable, creating the file when it does not
+    /// exist. Handles open on the file see the new content.
+    /// </summary>
+    public void SetContent(string path, byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(data);
+        lock (_lock)
+        {
+            if (!_files.TryGetValue(path, out Node? node))
+            {
+                node = new Node(path);
+                _files.Add(path, node);
+            }
+            node.Durable = (byte[])data.Clone();
+            node.RevertToDurable();
+            if (node == _lastWriteNode)
+            {
+                _lastWriteNode = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Simulates a power cut (and the death of the process): every file's current content
+    /// reverts to its durable content, and handles opened before the cut fail with
+    /// SQLITE_IOERR on every later call. With <paramref name="tearLastWrite"/>, the most recent
+    /// unsynced write survives partially: its first k sector-sized pieces, k chosen with
+    /// <paramref name="random"/> (or <see cref="TearRandom"/>) from 0 to the number of sectors
+    /// it spans, are applied on top of its file's durable content and become durable.
+    /// </summary>
+    public void PowerCut(bool tearLastWrite = false, Random? random = null)
+    {
+        lock (_lock)
+        {
+            Cut(tearLastWrite, random ?? TearRandom, scheduled: false);
+        }
+    }
+
+    // ---- Operations of open files (called under no lock) ----
+
+    private long FileLength(MemoryFile file)
+    {
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            return file.Node.Length;
+        }
+    }
+
+    private int Read(MemoryFile file, long offset, Span<byte> buffer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.Read, file.Node.Path);
+            return file.Node.ReadAt(offset, buffer);
+        }
+    }
+
+    private void Write(MemoryFile file, long offset, ReadOnlySpan<byte> data)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.Write, file.Node.Path);
+            file.ThrowIfReadOnly(ResultCode.IoErrWrite);
+            if (offset + data.Length > Array.MaxLength)
+            {
+                TernException.Throw(ResultCode.Full);
+            }
+            RememberWrite(file.Node, offset, data);
+            CountOperation();
+            file.Node.WriteAt((int)offset, data);
+        }
+    }
+
+    private void Truncate(MemoryFile file, long size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.Truncate, file.Node.Path);
+            file.ThrowIfReadOnly(ResultCode.IoErrTruncate);
+            if (size > Array.MaxLength)
+            {
+                TernException.Throw(ResultCode.Full);
+            }
+            CountOperation();
+            file.Node.SetLength((int)size);
+        }
+    }
+
+    private void Sync(MemoryFile file)
+    {
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.Sync, file.Node.Path);
+            CountOperation();
+            file.Node.MakeDurable();
+            if (file.Node == _lastWriteNode)
+            {
+                _lastWriteNode = null;
+            }
+        }
+    }
+
+    // ---- Crash machinery (called under the lock) ----
+
+    private void ThrowIfFaulted(IoOperation operation, string path)
+    {
+        if (FailWhen is { } failWhen && failWhen(operation, path))
+        {
+            TernException.Throw(operation switch
+            {
+                IoOperation.Read => ResultCode.IoErrRead,
+                IoOperation.Write => ResultCode.IoErrWrite,
+                IoOperation.Truncate => ResultCode.IoErrTruncate,
+                IoOperation.Sync => ResultCode.IoErrFsync,
+                IoOperation.Delete => ResultCode.IoErrDelete,
+                _ => ResultCode.CantOpen,
+            });
+        }
+    }
+
+    /// <summary>Counts a mutating operation, or crashes instead when the schedule says so.</summary>
+    private void CountOperation()
+    {
+        if (CrashAfterOperations is { } limit && OperationCount >= limit)
+        {
+            CrashAfterOperations = null;
+            Cut(TearOnCrash, TearRandom, scheduled: true);
+            throw new SimulatedPowerCutException();
+        }
+        OperationCount++;
+    }
+
+    /// <summary>Records a write as the most recent unsynced one, reusing the copy buffer.</summary>
+    private void RememberWrite(Node node, long offset, ReadOnlySpan<byte> data)
+    {
+        if (_lastWriteData.Length < data.Length)
+        {
+            _lastWriteData = new byte[Math.Max(data.Length, _lastWriteData.Length * 2)];
+        }
+        data.CopyTo(_lastWriteData);
+        _lastWriteLength = data.Length;
+        _lastWriteOffset = offset;
+        _lastWriteNode = node;
+    }
+
+    private void Cut(bool tear, Random random, bool scheduled)
+    {
+        foreach (Node node in _files.Values)
+        {
+            node.RevertToDurable();
+        }
+        if (tear && _lastWriteNode is { } torn && _files.TryGetValue(torn.Path, out Node? live) && live == torn)
+        {
+            ApplyTornWrite(torn, random);
+        }
+        _lastWriteNode = null;
+        _epoch.Kill(scheduled);
+        _epoch = new Epoch();
+    }
+
+    /// <summary>Lands the first k sector-sized pieces of the last write on the (reverted) node.</summary>
+    private void ApplyTornWrite(Node node, Random random)
+    {
+        long offset = _lastWriteOffset;
+        long end = offset + _lastWriteLength;
+        long firstSector = offset / _sectorSize;
+        long sectorsSpanned = (end + _sectorSize - 1) / _sectorSize - firstSector;
+        long k = random.NextInt64(0, sectorsSpanned + 1);
+        int surviving = k == 0 ? 0 : (int)Math.Min(_lastWriteLength, (firstSector + k) * _sectorSize - offset);
+        if (surviving > 0)
+        {
+            node.WriteAt((int)offset, _lastWriteData.AsSpan(0, surviving));
+            node.MakeDurable();
+        }
+    }
+
+    private Node GetNode(string path) =>
+        _files.TryGetValue(path, out Node? node) ? node : throw new FileNotFoundException("no such file", path);
+
+    /// <summary>The lifetime of the simulated process that opened a set of handles.</summary>
+    private sealed class Epoch
+    {
+        private volatile bool _dead;
+        private bool _scheduled;
+
+        public void Kill(bool scheduled)
+        {
+            _scheduled = scheduled;
+            _dead = true;
+        }
+
+        /// <summary>Throws when the process that opened a handle has died.</summary>
+        public void ThrowIfDead()
+        {
+            if (_dead)
+            {
+                ThrowDead();
+            }
+        }
+
+        [DoesNotReturn]
+        private void ThrowDead()
+        {
+            if (_scheduled)
+            {
+                throw new SimulatedPowerCutException();
+            }
+            TernException.Throw(ResultCode.IoErr);
+        }
+    }
+
+    /// <summary>A file's content: current (a buffer with spare zeroed capacity) and durable.</summary>
+    private sealed class Node(string path)
+    {
+        public string Path { get; } = path;
+
+        /// <summary>The current content in its first <see cref="Length"/> bytes; zeros beyond.</summary>
+        public byte[] Buffer { get; private set; } = [];
+
+        public int Length { get; private set; }
+
+        /// <summary>The durable content; never mutated in place, only replaced.</summary>
+        public byte[] Durable { get; set; } = [];
+
+        public int ReadAt(long offset, Span<byte> destination)
+        {
+            if (offset >= Length)
+            {
+                return 0;
+            }
+            int count = (int)Math.Min(destination.Length, Length - offset);
+            Buffer.AsSpan((int)offset, count).CopyTo(destination);
+            return count;
+        }
+
+        public void WriteAt(int offset, ReadOnlySpan<byte> data)
+        {
+            if (data.IsEmpty)
+            {
+                return; // like pwrite of nothing: the file does not grow
+            }
+            int end = offset + data.Length;
+            EnsureCapacity(end);
+            data.CopyTo(Buffer.AsSpan(offset));
+            Length = Math.Max(Length, end);
+        }
+
+        public void SetLength(int size)
+        {
+            if (size < Length)
+            {
+                Buffer.AsSpan(size, Length - size).Clear(); // keep the spare capacity zeroed
+            }
+            else
+            {
+                EnsureCapacity(size);
+            }
+            Length = size;
+        }
+
+        public void MakeDurable() => Durable = Buffer.AsSpan(0, Length).ToArray();
+
+        public void RevertToDurable()
+        {
+            Buffer = (byte[])Durable.Clone();
+            Length = Durable.Length;
+        }
+
+        private void EnsureCapacity(int size)
+        {
+            if (size > Buffer.Length)
+            {
+                int grown = (int)Math.Min(Array.MaxLength, Math.Max(16L, 2L * Buffer.Length));
+                byte[] larger = new byte[Math.Max(size, grown)];
+                Buffer.AsSpan(0, Length).CopyTo(larger);
+                Buffer = larger;
+            }
+        }
+    }
+
+    /// <summary>A handle on a memory file, belonging to the process (epoch) that opened it.</summary>
+    private sealed class MemoryFile(MemoryFileSystem fileSystem, Node node, Epoch epoch, bool readOnly) : IFile
+    {
+        private volatile bool _disposed;
+
+        public Node Node { get; } = node;
+
+        public long Length => fileSystem.FileLength(this);
+
+        public int Read(long offset, Span<byte> buffer) => fileSystem.Read(this, offset, buffer);
+
+        public void Write(long offset, ReadOnlySpan<byte> data) => fileSystem.Write(this, offset, data);
+
+        public void Truncate(long size) => fileSystem.Truncate(this, size);
+
+        public void Sync() => fileSystem.Sync(this);
+
+        public void Dispose() => _disposed = true;
+
+        public void ThrowIfUnusable()
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            epoch.ThrowIfDead();
+        }
+
+        public void ThrowIfReadOnly(ResultCode code)
+        {
+            if (readOnly)
+            {
+                TernException.Throw(code);
+            }
+        }
+    }
+}

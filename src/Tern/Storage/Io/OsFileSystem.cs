@@ -1,0 +1,233 @@
+// The file system of the operating system. Files are opened as SafeFileHandles and read
+// and written with positioned System.IO.RandomAccess calls (no shared cursor); Sync is a
+// real fsync (FlushFileBuffers on Windows) through a FileStream held over the same handle.
+// Files are shared for reading, writing and deletion, so another process (the sqlite3
+// shell, say) can open them too and a journal can be deleted while open elsewhere.
+// .NET exceptions are turned into TernExceptions carrying SQLite's result codes.
+using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Tern.Storage.Io;
+
+/// <summary>An <see cref="IFileSystem"/> backed by the operating system's files.</summary>
+public sealed class OsFileSystem : IFileSystem
+{
+    /// <summary>The one instance; the type holds no state.</summary>
+    public static readonly OsFileSystem Instance = new();
+
+    private OsFileSystem()
+    {
+    }
+
+    /// <inheritdoc/>
+    public IFile Open(string path, FileOpenMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        (FileMode fileMode, FileAccess access) = mode switch
+        {
+            FileOpenMode.ReadOnly => (FileMode.Open, FileAccess.Read),
+            FileOpenMode.ReadWrite => (FileMode.Open, FileAccess.ReadWrite),
+            FileOpenMode.ReadWriteCreate => (FileMode.OpenOrCreate, FileAccess.ReadWrite),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+        };
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, fileMode, access, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (IsOpenFailure(e))
+        {
+            throw OsFile.Error(ResultCode.CantOpen, e);
+        }
+        return OsFile.Wrap(handle, access);
+    }
+
+    /// <inheritdoc/>
+    public bool Exists(string path) => File.Exists(path);
+
+    /// <inheritdoc/>
+    public void Delete(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The directory is missing, so the file is too: nothing to delete.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw OsFile.Error(ResultCode.IoErrDelete, e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public long GetSize(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? info.Length : -1;
+        }
+        catch (FileNotFoundException)
+        {
+            return -1; // deleted between the existence check and the size query
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return -1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw OsFile.Error(ResultCode.IoErrAccess, e);
+        }
+    }
+
+    /// <summary>Whether an exception from opening a file means "cannot open" rather than a bug in Tern.</summary>
+    private static bool IsOpenFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
+
+    /// <summary>An open operating-system file.</summary>
+    private sealed class OsFile : IFile
+    {
+        private const int EnoSpc = 28; // ENOSPC on Linux, macOS and the BSDs
+        private const int ErrorHandleDiskFull = unchecked((int)0x80070027); // HRESULT of ERROR_HANDLE_DISK_FULL
+        private const int ErrorDiskFull = unchecked((int)0x80070070); // HRESULT of ERROR_DISK_FULL
+
+        private readonly SafeFileHandle _handle;
+        // Held only to reach FileStream.Flush(true), which is fsync; null for read-only files.
+        private readonly FileStream? _syncStream;
+
+        private OsFile(SafeFileHandle handle, FileStream? syncStream)
+        {
+            _handle = handle;
+            _syncStream = syncStream;
+        }
+
+        /// <summary>Wraps a freshly opened handle, taking ownership of it.</summary>
+        public static OsFile Wrap(SafeFileHandle handle, FileAccess access)
+        {
+            if (access == FileAccess.Read)
+            {
+                return new OsFile(handle, null);
+            }
+            try
+            {
+                // bufferSize 0: no buffering, so the stream never writes anything itself.
+                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0));
+            }
+            catch (Exception e) when (IsOpenFailure(e))
+            {
+                handle.Dispose();
+                throw Error(ResultCode.CantOpen, e);
+            }
+        }
+
+        public long Length
+        {
+            get
+            {
+                try
+                {
+                    return RandomAccess.GetLength(_handle);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw Error(ResultCode.IoErr, e);
+                }
+            }
+        }
+
+        public int Read(long offset, Span<byte> buffer)
+        {
+            try
+            {
+                int total = 0;
+                while (total < buffer.Length)
+                {
+                    int n = RandomAccess.Read(_handle, buffer[total..], offset + total);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+                    total += n;
+                }
+                return total;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Error(ResultCode.IoErrRead, e);
+            }
+        }
+
+        public void Write(long offset, ReadOnlySpan<byte> data)
+        {
+            try
+            {
+                RandomAccess.Write(_handle, data, offset);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw WriteError(e);
+            }
+        }
+
+        public void Truncate(long size)
+        {
+            try
+            {
+                RandomAccess.SetLength(_handle, size);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Error(ResultCode.IoErrTruncate, e);
+            }
+        }
+
+        public void Sync()
+        {
+            if (_syncStream is null)
+            {
+                ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+                return; // nothing can have been written through a read-only handle
+            }
+            try
+            {
+                _syncStream.Flush(flushToDisk: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Error(ResultCode.IoErrFsync, e);
+            }
+        }
+
+        public void Dispose()
+        {
+            _syncStream?.Dispose();
+            _handle.Dispose();
+        }
+
+        /// <summary>A TernException for a failed operation, with SQLite's message for the code.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static TernException Error(ResultCode code, Exception inner) =>
+            new(code, TernException.DefaultMessage(code), inner);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static TernException WriteError(Exception e) =>
+            Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrWrite, e);
+
+        private static bool IsDiskFull(Exception e)
+        {
+            if (e is not IOException)
+            {
+                return false;
+            }
+            return OperatingSystem.IsWindows()
+                ? e.HResult is ErrorDiskFull or ErrorHandleDiskFull
+                : e.HResult == EnoSpc;
+        }
+    }
+}

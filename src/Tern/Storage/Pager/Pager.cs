@@ -1,0 +1,358 @@
+// The pager: the layer between the b-tree and the file. It hands out pages from a
+// bounded cache, reads them from the database file on a miss, and makes changes atomic
+// with SQLite's rollback journal (journal_mode=DELETE): before a page is first changed
+// in a transaction its original content is appended to "<db>-journal"; at commit the
+// journal is synced, the changed pages are written to the database file and synced, and
+// deleting the journal is the commit point. A journal left behind by a crash is "hot"
+// and is played back the next time the database is read.
+//
+// Transaction states:
+//
+//     Open --BeginRead--> Reader --BeginWrite--> Writer
+//       ^                   |                      |
+//       +-----EndRead-------+                      |
+//       +----------------Commit / Rollback---------+
+//
+// In the Writer state the pager also tracks the database size in pages (which grows and
+// shrinks with the b-tree), the set of pages already journaled, and the dirty pages.
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using Tern.Storage.Io;
+
+namespace Tern.Storage.Pager;
+
+/// <summary>Transaction state of a pager.</summary>
+internal enum PagerState
+{
+    /// <summary>No transaction.</summary>
+    Open,
+    /// <summary>A read transaction.</summary>
+    Reader,
+    /// <summary>A write transaction.</summary>
+    Writer,
+}
+
+/// <summary>Pages of one database file, with atomic commit through a rollback journal.</summary>
+internal sealed partial class Pager : IDisposable
+{
+    private readonly IFileSystem _fs;
+    private readonly PagerOptions _options;
+    private readonly IFile _db;
+    private PageCache _cache;
+    private readonly List<Page> _dirty = new();
+    private uint _dbSize;          // pages in the database as this transaction sees it
+    private uint _dbOrigSize;      // pages at the start of the write transaction
+    private uint _dbFileSize;      // pages the file holds (for reads past the end)
+    private uint _cachedChangeCounter;
+    private bool _cacheValid;
+    private bool _disposed;
+
+    private Pager(IFileSystem fs, string path, PagerOptions options, IFile db)
+    {
+        _fs = fs;
+        Path = path;
+        _options = options;
+        _db = db;
+        PageSize = options.PageSize;
+        Synchronous = options.Synchronous;
+        _cache = new PageCache(PageSize, options.CacheSize);
+    }
+
+    /// <summary>Opens (creating when allowed and missing) a database file.</summary>
+    public static Pager Open(IFileSystem fs, string path, PagerOptions? options = null)
+    {
+        options ??= new PagerOptions();
+        if (!DatabaseHeader.IsValidPageSize(options.PageSize))
+            TernException.Throw(ResultCode.Misuse, $"invalid page size: {options.PageSize}");
+        if (options.ReservedBytes is < 0 or > 255 || options.PageSize - options.ReservedBytes < 480)
+            TernException.Throw(ResultCode.Misuse, $"invalid reserved bytes: {options.ReservedBytes}");
+        IFile db = fs.Open(path, options.ReadOnly ? FileOpenMode.ReadOnly : FileOpenMode.ReadWriteCreate);
+        var pager = new Pager(fs, path, options, db);
+        try
+        {
+            pager.BeginRead();
+            pager.EndRead();
+        }
+        catch
+        {
+            pager.Dispose();
+            throw;
+        }
+        return pager;
+    }
+
+    /// <summary>The database file's path.</summary>
+    public string Path { get; }
+
+    /// <summary>The journal file's path.</summary>
+    public string JournalPath => Path + "-journal";
+
+    /// <summary>The page size in bytes.</summary>
+    public int PageSize { get; private set; }
+
+    /// <summary>Bytes reserved at the end of every page.</summary>
+    public int ReservedBytes { get; private set; }
+
+    /// <summary>Usable bytes per page (page size minus reserved bytes).</summary>
+    public int UsableSize => PageSize - ReservedBytes;
+
+    /// <summary>The database size in pages, as the current transaction sees it.</summary>
+    public uint PageCount => _dbSize;
+
+    /// <summary>The current transaction state.</summary>
+    public PagerState State { get; private set; }
+
+    /// <summary>Whether the database was opened read-only.</summary>
+    public bool IsReadOnly => _options.ReadOnly;
+
+    /// <summary>The synchronous level in force.</summary>
+    public SynchronousMode Synchronous { get; set; }
+
+    /// <summary>The page cache's bound, in pages.</summary>
+    public int CacheSize
+    {
+        get => _cache.Capacity;
+        set => _cache.Capacity = Math.Max(value, 10);
+    }
+
+    /// <summary>Options for a new database (page size, reserved bytes).</summary>
+    internal PagerOptions Options => _options;
+
+    /// <summary>The page number of the page holding the byte at offset 2^30 (SQLite's pending byte), never used for data.</summary>
+    public uint PendingBytePage => (uint)(0x40000000 / PageSize) + 1;
+
+    /// <summary>Number of pages currently cached (diagnostics and tests).</summary>
+    internal int CachedPageCount => _cache.Count;
+
+    /// <summary>
+    /// Starts a read transaction: plays back a hot journal if there is one, reads the
+    /// header and drops the cache when another writer changed the file.
+    /// </summary>
+    public void BeginRead()
+    {
+        ThrowIfDisposed();
+        if (State != PagerState.Open) return;
+        if (_errorState) RecoverFromError();
+        if (HasHotJournal()) PlaybackHotJournal();
+        ReadHeaderAndValidateCache();
+        State = PagerState.Reader;
+    }
+
+    /// <summary>Ends a read transaction.</summary>
+    public void EndRead()
+    {
+        if (State == PagerState.Reader) State = PagerState.Open;
+    }
+
+    /// <summary>Starts a write transaction (starting a read transaction first when needed).</summary>
+    public void BeginWrite()
+    {
+        ThrowIfDisposed();
+        if (State == PagerState.Writer) return;
+        if (_options.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
+        BeginRead();
+        State = PagerState.Writer;
+        _dbOrigSize = _dbSize;
+        _spilled = false;
+        _journaled.Clear();
+    }
+
+    /// <summary>Reads the first bytes of the file, checks they form a database header, and adopts its page size.</summary>
+    private void ReadHeaderAndValidateCache()
+    {
+        long fileBytes = _db.Length;
+        if (fileBytes == 0)
+        {
+            // An empty file is an empty database; page 1 is created by the first write.
+            PageSize = _options.PageSize;
+            ReservedBytes = _options.ReservedBytes;
+            ResetCacheIfPageSizeChanged();
+            _cache.Clear();
+            _dbSize = _dbFileSize = 0;
+            _cacheValid = false;
+            return;
+        }
+        Span<byte> header = stackalloc byte[DatabaseHeader.Size];
+        header.Clear();
+        int read = _db.Read(0, header);
+        if (read < DatabaseHeader.Size || !header[..16].SequenceEqual(DatabaseHeader.Magic))
+            TernException.Throw(ResultCode.NotADb);
+        int pageSize = DatabaseHeader.ReadPageSize(header);
+        int reserved = header[DatabaseHeader.ReservedOffset];
+        if (pageSize == 0 || header[21] != 64 || header[22] != 32 || header[23] != 32 || pageSize - reserved < 480)
+            TernException.Throw(ResultCode.NotADb);
+        if (header[DatabaseHeader.ReadVersionOffset] > 2)
+            TernException.Throw(ResultCode.NotADb);
+        if (header[DatabaseHeader.ReadVersionOffset] == 2 || header[DatabaseHeader.WriteVersionOffset] == 2)
+            TernException.Throw(ResultCode.CantOpen, "unable to open database file: WAL mode is not supported yet");
+        PageSize = pageSize;
+        ReservedBytes = reserved;
+        ResetCacheIfPageSizeChanged();
+
+        _dbFileSize = (uint)Math.Min((fileBytes + pageSize - 1) / pageSize, uint.MaxValue);
+        uint changeCounter = DatabaseHeader.ReadUInt32(header, DatabaseHeader.ChangeCounterOffset);
+        uint headerSize = DatabaseHeader.ReadUInt32(header, DatabaseHeader.DatabaseSizeOffset);
+        uint validFor = DatabaseHeader.ReadUInt32(header, DatabaseHeader.VersionValidForOffset);
+        uint size = headerSize != 0 && validFor == changeCounter ? headerSize : _dbFileSize;
+        if (size > _dbFileSize) TernException.ThrowCorrupt();
+        _dbSize = size;
+
+        if (!_cacheValid || changeCounter != _cachedChangeCounter)
+        {
+            _cache.Clear();
+            _cachedChangeCounter = changeCounter;
+            _cacheValid = true;
+        }
+    }
+
+    private void ResetCacheIfPageSizeChanged()
+    {
+        if (_cache.Count == 0 || _cache.Pages.First().Data.Length != PageSize)
+            _cache = new PageCache(PageSize, _cache.Capacity);
+    }
+
+    /// <summary>
+    /// Returns page <paramref name="pageNumber"/>, pinned: the caller must
+    /// <see cref="Release"/> it. A page number outside the database is corruption.
+    /// </summary>
+    public Page Get(uint pageNumber)
+    {
+        Page? page = _cache.Get(pageNumber);
+        if (page != null)
+        {
+            page.PinCount++;
+            return page;
+        }
+        return Load(pageNumber);
+    }
+
+    private Page Load(uint pageNumber)
+    {
+        Debug.Assert(State != PagerState.Open, "pages are read inside a transaction");
+        if (pageNumber == 0 || pageNumber > _dbSize) TernException.ThrowCorrupt();
+        MakeRoom();
+        byte[] buffer = _cache.RentBuffer();
+        if (pageNumber <= _dbFileSize)
+        {
+            long offset = (long)(pageNumber - 1) * PageSize;
+            int n = _db.Read(offset, buffer);
+            if (n < buffer.Length) Array.Clear(buffer, n, buffer.Length - n);
+        }
+        else
+        {
+            Array.Clear(buffer);
+        }
+        var page = new Page(pageNumber, buffer) { PinCount = 1 };
+        _cache.Add(page);
+        return page;
+    }
+
+    /// <summary>Unpins a page obtained from <see cref="Get"/> or <see cref="Append"/>.</summary>
+    public void Release(Page page)
+    {
+        Debug.Assert(page.PinCount > 0);
+        page.PinCount--;
+    }
+
+    /// <summary>
+    /// Adds a page at the end of the database and returns it zeroed, writable and pinned.
+    /// </summary>
+    public Page Append()
+    {
+        RequireWriter();
+        if (_dbSize >= int.MaxValue) TernException.Throw(ResultCode.Full);
+        uint number = _dbSize + 1;
+        Page? stale = _cache.Get(number);
+        if (stale != null) _cache.Remove(stale);
+        MakeRoom();
+        _dbSize = number;
+        byte[] buffer = _cache.RentBuffer();
+        Array.Clear(buffer);
+        var page = new Page(number, buffer) { PinCount = 1 };
+        _cache.Add(page);
+        MarkDirty(page);
+        return page;
+    }
+
+    /// <summary>
+    /// Prepares a page to be changed: journals its original content (once per transaction)
+    /// and marks it dirty. Call before every write to <see cref="Page.Data"/>.
+    /// </summary>
+    public void MakeWritable(Page page)
+    {
+        if (page.IsDirty) return;
+        RequireWriter();
+        if (page.Number <= _dbOrigSize && !_journaled.Contains(page.Number)) JournalPage(page);
+        MarkDirty(page);
+    }
+
+    private void MarkDirty(Page page)
+    {
+        if (page.IsDirty) return;
+        page.IsDirty = true;
+        _dirty.Add(page);
+    }
+
+    /// <summary>
+    /// Sets the database size in pages; pages past the new end are dropped at commit and the
+    /// file is cut to size.
+    /// </summary>
+    public void Truncate(uint pageCount)
+    {
+        RequireWriter();
+        if (pageCount >= _dbSize) return;
+        for (int i = _dirty.Count - 1; i >= 0; i--)
+        {
+            if (_dirty[i].Number > pageCount)
+            {
+                _dirty[i].IsDirty = false;
+                _dirty.RemoveAt(i);
+            }
+        }
+        _cache.RemoveAbove(pageCount);
+        _dbSize = pageCount;
+    }
+
+    /// <summary>Evicts a page when the cache is full, spilling dirty pages in a write transaction if nothing else can go.</summary>
+    private void MakeRoom()
+    {
+        if (!_cache.IsFull) return;
+        if (_cache.TryEvictOne()) return;
+        if (State == PagerState.Writer && _dirty.Count > 0)
+        {
+            Spill();
+            _cache.TryEvictOne();
+        }
+        // Otherwise every page is pinned or dirty: the cache grows past its bound for now.
+    }
+
+    private void RequireWriter()
+    {
+        if (State != PagerState.Writer) ThrowNotWriter();
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNotWriter() => throw new InvalidOperationException("the pager has no write transaction");
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Closes the files. An open write transaction is rolled back.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        try
+        {
+            if (State == PagerState.Writer) Rollback();
+        }
+        catch (Exception)
+        {
+            // The file system failed: a hot journal, if any, is played back on next open.
+        }
+        finally
+        {
+            _disposed = true;
+            CloseJournal();
+            try { _db.Dispose(); } catch (Exception) { /* the handle is gone with the process */ }
+        }
+    }
+}
