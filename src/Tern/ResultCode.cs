@@ -76,6 +76,8 @@ public enum ResultCode
     IoErrWrite = IoErr | (3 << 8),
     /// <summary>I/O error while syncing.</summary>
     IoErrFsync = IoErr | (4 << 8),
+    /// <summary>I/O error while syncing a directory.</summary>
+    IoErrDirFsync = IoErr | (5 << 8),
     /// <summary>I/O error while truncating.</summary>
     IoErrTruncate = IoErr | (6 << 8),
     /// <summary>I/O error while deleting a file.</summary>

@@ -29,6 +29,12 @@ public interface IFileSystem
 
     /// <summary>The size of a file in bytes, or -1 when it does not exist.</summary>
     long GetSize(string path);
+
+    /// <summary>
+    /// Makes the creation or deletion of the file at <paramref name="path"/> durable by syncing
+    /// the directory that holds it (where the operating system needs that).
+    /// </summary>
+    void SyncDirectory(string path);
 }
 
 /// <summary>

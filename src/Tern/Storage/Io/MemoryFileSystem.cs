@@ -147,6 +147,10 @@ public sealed class MemoryFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
+    /// <remarks>Creating and deleting files is durable at once in this file system, so there is nothing to do.</remarks>
+    public void SyncDirectory(string path) => ArgumentNullException.ThrowIfNull(path);
+
+    /// <inheritdoc/>
     public long GetSize(string path)
     {
         lock (_lock)

@@ -5,12 +5,13 @@
 // shell, say) can open them too and a journal can be deleted while open elsewhere.
 // .NET exceptions are turned into TernExceptions carrying SQLite's result codes.
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Tern.Storage.Io;
 
 /// <summary>An <see cref="IFileSystem"/> backed by the operating system's files.</summary>
-public sealed class OsFileSystem : IFileSystem
+public sealed partial class OsFileSystem : IFileSystem
 {
     /// <summary>The one instance; the type holds no state.</summary>
     public static readonly OsFileSystem Instance = new();
@@ -85,6 +86,41 @@ public sealed class OsFileSystem : IFileSystem
             throw OsFile.Error(ResultCode.IoErrAccess, e);
         }
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// On Unix the directory is opened and fsync'ed (.NET has no managed API for it), as
+    /// SQLite does after creating a journal. Windows needs nothing: creating or deleting a
+    /// file is made durable by the file system itself. A directory that cannot be opened is
+    /// skipped, as SQLite skips it.
+    /// </remarks>
+    public void SyncDirectory(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (OperatingSystem.IsWindows()) return;
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (string.IsNullOrEmpty(directory)) return;
+        int fd = PosixOpen(directory, 0 /* O_RDONLY */);
+        if (fd < 0) return;
+        try
+        {
+            if (PosixFsync(fd) != 0)
+                throw new TernException(ResultCode.IoErrDirFsync, TernException.DefaultMessage(ResultCode.IoErr));
+        }
+        finally
+        {
+            _ = PosixClose(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int PosixOpen(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int PosixFsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int PosixClose(int fd);
 
     /// <summary>Whether an exception from opening a file means "cannot open" rather than a bug in Tern.</summary>
     private static bool IsOpenFailure(Exception e) =>

@@ -167,4 +167,23 @@ public sealed class OsFileSystemTests : IDisposable
         Assert.Equal(-1, _fs.GetSize(PathOf("missing.db")));
         Assert.False(_fs.Exists(PathOf("missing.db")));
     }
+
+    [Fact]
+    public void SyncDirectory_syncs_the_directory_of_an_existing_file_and_skips_a_missing_one()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "tern-dirsync-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, "x.db-journal");
+            using (IFile f = OsFileSystem.Instance.Open(file, FileOpenMode.ReadWriteCreate)) f.Write(0, [1, 2, 3]);
+            OsFileSystem.Instance.SyncDirectory(file);
+            OsFileSystem.Instance.SyncDirectory(Path.Combine(dir, "missing", "y.db"));
+            Assert.True(File.Exists(file));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
