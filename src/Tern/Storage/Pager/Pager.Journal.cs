@@ -17,7 +17,14 @@
 //
 // cksum = nonce + data[N-200] + data[N-400] + ... (bytes at offsets N-200k > 0).
 // A journal may hold several segments, each starting with a header at a sector
-// boundary; playback reads them in turn.
+// boundary; playback reads them in turn. (SQLite starts a new segment each time it syncs
+// the journal to spill pages, and fills in a header's magic only when it syncs it; Tern
+// writes one segment and rewrites its record count.) A journal of a transaction over
+// several databases ends with the name of its super-journal:
+//
+//   | 4 pending-byte page number | name | 4 length | 4 checksum | 8 magic |
+//
+// and is played back only while that super-journal exists.
 //
 // Commit order (synchronous=FULL): journal records are appended as pages are first
 // changed; then fsync journal; write nRec into the header; fsync journal; write the
@@ -154,19 +161,47 @@ internal sealed partial class Pager
     }
 
     /// <summary>Writes the original content of a page to the journal, opening the journal first when needed.</summary>
-    private void JournalPage(Page page)
+    private void JournalPage(uint pageNumber, ReadOnlySpan<byte> original)
     {
+        // The page holding the pending byte is never used, and a record for it would end
+        // SQLite's playback of the journal (that page number marks a super-journal name).
+        if (pageNumber == PendingBytePage) return;
         if (_journal == null) OpenJournal();
         int recordSize = PageSize + 8;
-        byte[] rec = _journalBuffer ??= new byte[recordSize];
-        BinaryPrimitives.WriteUInt32BigEndian(rec, page.Number);
-        page.Data.AsSpan().CopyTo(rec.AsSpan(4));
-        BinaryPrimitives.WriteUInt32BigEndian(rec.AsSpan(4 + PageSize), Checksum(page.Data));
+        byte[] rec = _journalBuffer is { } b && b.Length == recordSize ? b : _journalBuffer = new byte[recordSize];
+        BinaryPrimitives.WriteUInt32BigEndian(rec, pageNumber);
+        original.CopyTo(rec.AsSpan(4));
+        BinaryPrimitives.WriteUInt32BigEndian(rec.AsSpan(4 + PageSize), Checksum(original));
         _journal!.Write(_journalOffset, rec.AsSpan(0, recordSize));
         _journalOffset += recordSize;
         _journalRecords++;
         _journalNeedsSync = true;
-        _journaled.Add(page.Number);
+        _journaled.Add(pageNumber);
+    }
+
+    /// <summary>
+    /// Journals the pages <paramref name="first"/>..<paramref name="last"/> that are not in
+    /// the journal yet, as they are in the database file (before <see cref="Truncate"/> cuts
+    /// them off). A page not yet journaled is either not cached or cached clean, so the
+    /// file holds its original content.
+    /// </summary>
+    private void JournalOriginalPages(uint first, uint last)
+    {
+        byte[]? buffer = null;
+        for (uint n = first; n <= last && n != 0; n++)
+        {
+            if (_journaled.Contains(n) || n == PendingBytePage) continue;
+            Page? cached = _cache.Get(n);
+            if (cached != null)
+            {
+                JournalPage(n, cached.Data);
+                continue;
+            }
+            buffer ??= new byte[PageSize];
+            int read = n <= _dbFileSize ? _db.Read((long)(n - 1) * PageSize, buffer) : 0;
+            buffer.AsSpan(read).Clear();
+            JournalPage(n, buffer);
+        }
     }
 
     private uint Checksum(ReadOnlySpan<byte> data)
@@ -295,9 +330,17 @@ internal sealed partial class Pager
         _cache.Clear();
         _cacheValid = false;
         IFile journal = _fs.Open(JournalPath, FileOpenMode.ReadWrite);
+        string? superJournal;
         try
         {
-            PlaybackJournal(journal, isHot: true, recordLimit: uint.MaxValue);
+            // A journal that names a super-journal belongs to a transaction over several
+            // databases. Deleting the super-journal is that transaction's commit point: when
+            // it is gone the transaction committed, and this journal is not played back.
+            superJournal = ReadSuperJournalName(journal);
+            if (superJournal == null || _fs.Exists(superJournal))
+            {
+                PlaybackJournal(journal, isHot: true, recordLimit: uint.MaxValue);
+            }
             if (Synchronous != SynchronousMode.Off) _db.Sync();
         }
         finally
@@ -305,57 +348,123 @@ internal sealed partial class Pager
             journal.Dispose();
         }
         _fs.Delete(JournalPath);
+        if (superJournal != null && _fs.Exists(superJournal)) DeleteSuperJournalIfUnused(superJournal);
+    }
+
+    /// <summary>Longest super-journal name SQLite's unix VFS reads back (its mxPathname).</summary>
+    private const int MaxSuperJournalName = 512;
+
+    /// <summary>
+    /// Reads the super-journal name SQLite writes at the end of a journal in a multi-database
+    /// commit, or returns null when there is none (or its checksum fails, which SQLite also
+    /// treats as none). Layout at the end of the file:
+    ///
+    ///   4 pending-byte page number | name | 4 name length | 4 checksum | 8 journal magic
+    ///
+    /// where the checksum is the sum of the name's bytes as signed chars.
+    /// </summary>
+    private static string? ReadSuperJournalName(IFile journal)
+    {
+        long size = journal.Length;
+        if (size < 16) return null;
+        Span<byte> tail = stackalloc byte[16];
+        if (journal.Read(size - 16, tail) < 16 || !tail[8..].SequenceEqual(JournalMagic)) return null;
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(tail);
+        uint checksum = BinaryPrimitives.ReadUInt32BigEndian(tail[4..]);
+        if (length == 0 || length > MaxSuperJournalName || length > size - 16) return null;
+        byte[] name = new byte[length];
+        if (journal.Read(size - 16 - length, name) < length) return null;
+        foreach (byte b in name) checksum -= (uint)(sbyte)b;
+        if (checksum != 0) return null;
+        int end = Array.IndexOf(name, (byte)0);
+        if (end == 0) return null;
+        return System.Text.Encoding.UTF8.GetString(name, 0, end < 0 ? name.Length : end);
     }
 
     /// <summary>
-    /// Copies the journaled original pages back into the database file and cuts the file
-    /// to its original size. Playback stops at the first record that is incomplete or whose
-    /// checksum does not match (it was never synced, so its page never reached the file).
+    /// After a child journal is played back, deletes the super-journal unless another of the
+    /// journals it lists (NUL-separated names) still exists and names it.
+    /// </summary>
+    private void DeleteSuperJournalIfUnused(string superJournal)
+    {
+        byte[] content;
+        using (IFile super = _fs.Open(superJournal, FileOpenMode.ReadOnly))
+        {
+            content = new byte[super.Length];
+            int read = super.Read(0, content);
+            if (read < content.Length) Array.Resize(ref content, read);
+        }
+        foreach (string child in System.Text.Encoding.UTF8.GetString(content).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!_fs.Exists(child)) continue;
+            using IFile childJournal = _fs.Open(child, FileOpenMode.ReadOnly);
+            if (ReadSuperJournalName(childJournal) == superJournal) return;
+        }
+        _fs.Delete(superJournal);
+    }
+
+    /// <summary>
+    /// Copies the journaled original pages back into the database file and sets the file to
+    /// its original size, following SQLite's pager_playback: segment after segment (each
+    /// starts with a header at a sector boundary; the page and sector sizes and the original
+    /// size come from the first); within a segment, a record for page 0 or for the page
+    /// holding the pending byte ends playback, a record past the original size is skipped,
+    /// and a record whose checksum does not match ends playback (it was never synced, so its
+    /// page never reached the file). For a hot journal a segment holds nRec records (all the
+    /// whole records in the file when nRec is 0xFFFFFFFF); a rollback plays
+    /// <paramref name="recordLimit"/> records of the one segment Tern writes.
     /// </summary>
     private void PlaybackJournal(IFile journal, bool isHot, uint recordLimit)
     {
         long size = journal.Length;
         long offset = 0;
         bool first = true;
+        uint sector = 0, pageSize = 0, origSize = 0, pendingPage = 0;
+        int recordSize = 0;
+        byte[] rec = [];
         Span<byte> hdr = stackalloc byte[28];
         while (true)
         {
-            if (offset + 28 > size) break;
+            if (offset + 28 > size || (!first && offset + sector > size)) break;
             if (journal.Read(offset, hdr) < 28 || !hdr[..8].SequenceEqual(JournalMagic)) break;
             uint nRec = BinaryPrimitives.ReadUInt32BigEndian(hdr[8..]);
             uint nonce = BinaryPrimitives.ReadUInt32BigEndian(hdr[12..]);
-            uint origSize = BinaryPrimitives.ReadUInt32BigEndian(hdr[16..]);
-            uint sector = BinaryPrimitives.ReadUInt32BigEndian(hdr[20..]);
-            uint pageSize = BinaryPrimitives.ReadUInt32BigEndian(hdr[24..]);
-            if (sector < 32 || sector > 65536 || (sector & (sector - 1)) != 0) break;
-            if (!DatabaseHeader.IsValidPageSize((int)pageSize)) break;
-            offset += sector;
-            int recordSize = (int)pageSize + 8;
-            if (!isHot) nRec = recordLimit;
-            else if (nRec == 0xFFFFFFFF) nRec = (uint)((size - offset) / recordSize);
             if (first)
             {
-                // The original size comes from the first header; cut the file back to it.
-                if (_db.Length > (long)origSize * pageSize) _db.Truncate((long)origSize * pageSize);
+                origSize = BinaryPrimitives.ReadUInt32BigEndian(hdr[16..]);
+                sector = BinaryPrimitives.ReadUInt32BigEndian(hdr[20..]);
+                pageSize = BinaryPrimitives.ReadUInt32BigEndian(hdr[24..]);
+                if (sector < 32 || sector > 65536 || (sector & (sector - 1)) != 0) break;
+                if (!DatabaseHeader.IsValidPageSize((int)pageSize)) break;
+                if (offset + sector > size) break;
+                recordSize = (int)pageSize + 8;
+                rec = new byte[recordSize];
+                pendingPage = 0x40000000 / pageSize + 1;
+                // Cut the file back to its original size, or grow it to that size when it
+                // is at least a page short (as SQLite's pager_truncate does).
+                long want = (long)origSize * pageSize, have = _db.Length;
+                if (have > want) _db.Truncate(want);
+                else if (have + pageSize <= want) _db.Write(want - pageSize, new byte[pageSize]);
                 _dbOrigSize = origSize;
                 first = false;
             }
-            byte[] rec = new byte[recordSize];
-            uint done = 0;
-            for (; done < nRec; done++)
+            offset += sector;
+            if (!isHot) nRec = recordLimit;
+            else if (nRec == 0xFFFFFFFF) nRec = (uint)((size - offset) / recordSize);
+            for (uint done = 0; done < nRec; done++)
             {
-                if (offset + recordSize > size) break;
-                if (journal.Read(offset, rec) < recordSize) break;
+                if (offset + recordSize > size || journal.Read(offset, rec) < recordSize) return;
+                offset += recordSize;
                 uint pgno = BinaryPrimitives.ReadUInt32BigEndian(rec);
+                if (pgno == 0 || pgno == pendingPage) return;
+                if (pgno > origSize) continue;
                 ReadOnlySpan<byte> data = rec.AsSpan(4, (int)pageSize);
-                uint cksum = BinaryPrimitives.ReadUInt32BigEndian(rec.AsSpan(4 + (int)pageSize));
                 uint sum = nonce;
                 for (int i = (int)pageSize - 200; i > 0; i -= 200) sum += data[i];
-                if (pgno == 0 || sum != cksum) break;
-                if (pgno <= _dbOrigSize) _db.Write((long)(pgno - 1) * pageSize, data);
-                offset += recordSize;
+                if (sum != BinaryPrimitives.ReadUInt32BigEndian(rec.AsSpan(4 + (int)pageSize))) return;
+                _db.Write((long)(pgno - 1) * pageSize, data);
             }
-            if (!isHot || done < nRec) break;
+            if (!isHot) break;
             // The next segment, if any, starts at the next sector boundary.
             offset = (offset + sector - 1) / sector * sector;
         }

@@ -66,6 +66,9 @@ internal sealed partial class Pager : IDisposable
             TernException.Throw(ResultCode.Misuse, $"invalid page size: {options.PageSize}");
         if (options.ReservedBytes is < 0 or > 255 || options.PageSize - options.ReservedBytes < 480)
             TernException.Throw(ResultCode.Misuse, $"invalid reserved bytes: {options.ReservedBytes}");
+        // The journal header takes one sector; SQLite reads back sector sizes 32..65536 (powers of two).
+        if (options.SectorSize is < 32 or > 65536 || (options.SectorSize & (options.SectorSize - 1)) != 0)
+            TernException.Throw(ResultCode.Misuse, $"invalid sector size: {options.SectorSize}");
         IFile db = fs.Open(path, options.ReadOnly ? FileOpenMode.ReadOnly : FileOpenMode.ReadWriteCreate);
         var pager = new Pager(fs, path, options, db);
         try
@@ -282,7 +285,7 @@ internal sealed partial class Pager : IDisposable
     {
         if (page.IsDirty) return;
         RequireWriter();
-        if (page.Number <= _dbOrigSize && !_journaled.Contains(page.Number)) JournalPage(page);
+        if (page.Number <= _dbOrigSize && !_journaled.Contains(page.Number)) JournalPage(page.Number, page.Data);
         MarkDirty(page);
     }
 
@@ -295,12 +298,15 @@ internal sealed partial class Pager : IDisposable
 
     /// <summary>
     /// Sets the database size in pages; pages past the new end are dropped at commit and the
-    /// file is cut to size.
+    /// file is cut to size. Pages of the original database that are cut off are journaled
+    /// first, so a crash after the file was cut, or a rollback after their numbers were
+    /// reused by <see cref="Append"/>, can restore them.
     /// </summary>
     public void Truncate(uint pageCount)
     {
         RequireWriter();
         if (pageCount >= _dbSize) return;
+        JournalOriginalPages(pageCount + 1, Math.Min(_dbSize, _dbOrigSize));
         for (int i = _dirty.Count - 1; i >= 0; i--)
         {
             if (_dirty[i].Number > pageCount)
@@ -313,17 +319,21 @@ internal sealed partial class Pager : IDisposable
         _dbSize = pageCount;
     }
 
-    /// <summary>Evicts a page when the cache is full, spilling dirty pages in a write transaction if nothing else can go.</summary>
+    /// <summary>
+    /// Evicts pages until the cache is below its bound (it may have grown past it while pages
+    /// were pinned), spilling dirty pages in a write transaction if nothing else can go.
+    /// </summary>
     private void MakeRoom()
     {
-        if (!_cache.IsFull) return;
-        if (_cache.TryEvictOne()) return;
-        if (State == PagerState.Writer && _dirty.Count > 0)
+        while (_cache.IsFull)
         {
+            if (_cache.TryEvictOne()) continue;
+            if (State != PagerState.Writer || _dirty.Count == 0) break;
             Spill();
-            _cache.TryEvictOne();
+            if (!_cache.TryEvictOne()) break;
         }
-        // Otherwise every page is pinned or dirty: the cache grows past its bound for now.
+        // When nothing can go, every page is pinned (or dirty and pinned): the cache grows
+        // past its bound until pages are released.
     }
 
     private void RequireWriter()
