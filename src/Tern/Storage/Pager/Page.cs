@@ -13,8 +13,8 @@ internal sealed class Page
         Data = data;
     }
 
-    /// <summary>The page number (1-based).</summary>
-    public uint Number { get; }
+    /// <summary>The page number (1-based). The cache reuses evicted page objects for other pages.</summary>
+    public uint Number { get; internal set; }
 
     /// <summary>The page's bytes; its length is the database page size.</summary>
     public byte[] Data { get; internal set; }

@@ -17,7 +17,7 @@ namespace Tern.Storage.Pager;
 internal sealed class PageCache
 {
     private readonly Dictionary<uint, Page> _map = new();
-    private readonly Stack<byte[]> _freeBuffers = new();
+    private readonly Stack<Page> _freePages = new();
     private readonly int _pageSize;
     private Page? _head;
     private Page? _tail;
@@ -49,8 +49,18 @@ internal sealed class PageCache
     /// <summary>Whether the cache is at its bound.</summary>
     public bool IsFull => _map.Count >= Capacity;
 
-    /// <summary>Takes a buffer for a new page, reusing an evicted page's buffer when one is free.</summary>
-    public byte[] RentBuffer() => _freeBuffers.Count > 0 ? _freeBuffers.Pop() : new byte[_pageSize];
+    /// <summary>
+    /// Takes a page object for <paramref name="number"/>, reusing an evicted one (object and
+    /// buffer) when there is one, so a steady stream of cache misses allocates nothing. The
+    /// buffer's content is whatever it held: the caller fills it.
+    /// </summary>
+    public Page RentPage(uint number)
+    {
+        if (_freePages.Count == 0) return new Page(number, new byte[_pageSize]);
+        Page p = _freePages.Pop();
+        p.Number = number;
+        return p;
+    }
 
     /// <summary>Adds a page at the head of the queue.</summary>
     public void Add(Page page)
@@ -81,7 +91,8 @@ internal sealed class PageCache
             {
                 _hand = p.Newer;
                 Remove(p);
-                _freeBuffers.Push(p.Data);
+                p.Visited = false;
+                _freePages.Push(p);
                 return true;
             }
             p = p.Newer ?? _tail;

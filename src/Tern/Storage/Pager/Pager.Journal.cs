@@ -52,6 +52,7 @@ internal sealed partial class Pager
     private uint _nonce;
     private bool _spilled;
     private bool _errorState;
+    private bool _journalDirectoryUnsynced;   // a new journal whose directory entry is not yet durable
     private byte[]? _journalBuffer;
 
     /// <summary>Commits the write transaction: the journal, then the database, then the journal is deleted.</summary>
@@ -225,6 +226,7 @@ internal sealed partial class Pager
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(20), (uint)sector);
         BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(24), (uint)PageSize);
         _journal.Write(0, header);
+        _journalDirectoryUnsynced = true;
         _journalOffset = sector;
         _journalRecords = 0;
         _journalSyncedRecords = 0;
@@ -248,6 +250,12 @@ internal sealed partial class Pager
             BinaryPrimitives.WriteUInt32BigEndian(n, _journalRecords);
             _journal!.Write(8, n);
             _journal.Sync();
+            if (_journalDirectoryUnsynced)
+            {
+                // The journal must survive a power cut as a directory entry too, as SQLite ensures.
+                _fs.SyncDirectory(JournalPath);
+                _journalDirectoryUnsynced = false;
+            }
         }
         _journalSyncedRecords = _journalRecords;
         _journalNeedsSync = false;

@@ -234,7 +234,8 @@ internal sealed partial class Pager : IDisposable
         Debug.Assert(State != PagerState.Open, "pages are read inside a transaction");
         if (pageNumber == 0 || pageNumber > _dbSize) TernException.ThrowCorrupt();
         MakeRoom();
-        byte[] buffer = _cache.RentBuffer();
+        Page page = _cache.RentPage(pageNumber);
+        byte[] buffer = page.Data;
         if (pageNumber <= _dbFileSize)
         {
             long offset = (long)(pageNumber - 1) * PageSize;
@@ -245,7 +246,7 @@ internal sealed partial class Pager : IDisposable
         {
             Array.Clear(buffer);
         }
-        var page = new Page(pageNumber, buffer) { PinCount = 1 };
+        page.PinCount = 1;
         _cache.Add(page);
         return page;
     }
@@ -269,9 +270,9 @@ internal sealed partial class Pager : IDisposable
         if (stale != null) _cache.Remove(stale);
         MakeRoom();
         _dbSize = number;
-        byte[] buffer = _cache.RentBuffer();
-        Array.Clear(buffer);
-        var page = new Page(number, buffer) { PinCount = 1 };
+        Page page = _cache.RentPage(number);
+        Array.Clear(page.Data);
+        page.PinCount = 1;
         _cache.Add(page);
         MarkDirty(page);
         return page;

@@ -496,12 +496,16 @@ public class PagerTests
         }
         Assert.False(cache.TryEvictOne());
         Assert.Equal(10, cache.Count);
-        cache.Get(4)!.PinCount = 0;
+        Page four = cache.Get(4)!;
+        four.PinCount = 0;
         Assert.True(cache.TryEvictOne());
         Assert.Null(cache.Get(4));
         Assert.Equal(9, cache.Count);
-        byte[] reused = cache.RentBuffer();
-        Assert.Equal(512, reused.Length);
+        // The evicted page object (and its buffer) is reused for the next page loaded.
+        Page reused = cache.RentPage(11);
+        Assert.Same(four, reused);
+        Assert.Equal(11u, reused.Number);
+        Assert.Equal(512, reused.Data.Length);
     }
 
     // ------------------------------------------------------------ the journal
