@@ -7,7 +7,7 @@
 // ratio Tern/SQLite (lower is better) and bytes allocated per row on this thread. Scans
 // are measured after one warm-up scan on both sides.
 //
-//   dotnet run -c Release --project bench/Tern.Benchmarks -- [--rows N]
+//   dotnet run -c Release --project bench/Tern.Benchmarks -- [--rows N] [--cache PAGES]
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -21,7 +21,9 @@ int rows = 1_000_000;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--rows" && i + 1 < args.Length) rows = int.Parse(args[++i], CultureInfo.InvariantCulture);
+    else if (args[i] == "--cache" && i + 1 < args.Length) Settings.CacheSize = int.Parse(args[++i], CultureInfo.InvariantCulture);
 }
+int CacheSize = Settings.CacheSize;
 
 SQLitePCL.raw.SetProvider(new SQLitePCL.SQLite3Provider_e_sqlite3());
 string dir = Path.Combine(Path.GetTempPath(), "tern-bench-" + Environment.ProcessId);
@@ -38,7 +40,7 @@ try
     results.Add(("insert random rowids", TernInsert(dir, "rnd", random), SqliteInsert(dir, "rnd", random)));
     results.Add(("full scan", TernScan(dir, "seq", rows), SqliteScan(dir, "seq", rows)));
 
-    Console.WriteLine($"{rows:N0} rows; Tern storage layer vs SQLite 3.50.4 through Microsoft.Data.Sqlite");
+    Console.WriteLine($"{rows:N0} rows, {CacheSize} cached pages; Tern storage layer vs SQLite 3.50.4 through Microsoft.Data.Sqlite");
     Console.WriteLine($"{"test",-26} {"tern ms",9} {"sqlite ms",10} {"ratio",7} {"tern B/row",11} {"sqlite B/row",13}");
     double logSum = 0;
     foreach ((string name, Measure t, Measure s) in results)
@@ -69,7 +71,7 @@ static Measure Time(int rows, Action action)
 static Measure TernInsert(string dir, string name, long[] keys)
 {
     string path = Path.Combine(dir, "tern-" + name + ".db");
-    using var bt = BTree.Open(OsFileSystem.Instance, path, new PagerOptions { PageSize = 4096, CacheSize = 2000 });
+    using var bt = BTree.Open(OsFileSystem.Instance, path, new PagerOptions { PageSize = 4096, CacheSize = Settings.CacheSize });
     bt.BeginWrite();
     uint root = bt.CreateTable();
     SchemaTable.Insert(bt, "table", "t", "t", root, "CREATE TABLE t(a INTEGER, b INTEGER, c REAL)");
@@ -95,7 +97,7 @@ static Measure TernInsert(string dir, string name, long[] keys)
 static Measure TernScan(string dir, string name, int rows)
 {
     string path = Path.Combine(dir, "tern-" + name + ".db");
-    using var bt = BTree.Open(OsFileSystem.Instance, path, new PagerOptions { CacheSize = 2000 });
+    using var bt = BTree.Open(OsFileSystem.Instance, path, new PagerOptions { CacheSize = Settings.CacheSize });
     uint root = SchemaTable.Read(bt).Single(e => e.Name == "t").RootPage;
     using var cursor = new BTreeCursor(bt, root, table: true);
     long sum = 0, count = 0;
@@ -123,7 +125,7 @@ static Measure SqliteInsert(string dir, string name, long[] keys)
     string path = Path.Combine(dir, "sqlite-" + name + ".db");
     using var c = new SqliteConnection($"Data Source={path};Pooling=False");
     c.Open();
-    Exec(c, "PRAGMA page_size=4096; PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; PRAGMA cache_size=2000; CREATE TABLE t(a INTEGER, b INTEGER, c REAL);");
+    Exec(c, "PRAGMA page_size=4096; PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; PRAGMA cache_size=" + Settings.CacheSize + "; CREATE TABLE t(a INTEGER, b INTEGER, c REAL);");
     return Time(keys.Length, () =>
     {
         using SqliteTransaction tx = c.BeginTransaction();
@@ -152,7 +154,7 @@ static Measure SqliteScan(string dir, string name, int rows)
     string path = Path.Combine(dir, "sqlite-" + name + ".db");
     using var c = new SqliteConnection($"Data Source={path};Pooling=False");
     c.Open();
-    Exec(c, "PRAGMA cache_size=2000;");
+    Exec(c, "PRAGMA cache_size=" + Settings.CacheSize + ";");
     long sum = 0, count = 0;
     Action scan = () =>
     {
@@ -180,3 +182,10 @@ static void Exec(SqliteConnection c, string sql)
 }
 
 internal readonly record struct Measure(double Milliseconds, double BytesPerRow);
+
+/// <summary>Settings shared by both engines' runs.</summary>
+internal static class Settings
+{
+    /// <summary>Page-cache size in pages on both sides (SQLite's cache_size).</summary>
+    public static int CacheSize = 2000;
+}

@@ -215,50 +215,7 @@ internal sealed partial class BTree
         }
     }
 
-    /// <summary>Bytes a list of cells needs on a page of the given kind (content + pointers).</summary>
-    internal static int SpaceNeeded(List<byte[]> cells)
-    {
-        int total = 0;
-        foreach (byte[] c in cells) total += Math.Max(c.Length, 4) + 2;
-        return total;
-    }
-
     /// <summary>Room for cells on a node with header at <paramref name="hdr"/>.</summary>
     internal int Capacity(int hdr, bool leaf) => Usable - hdr - (leaf ? 8 : 12);
 
-    /// <summary>Rewrites a node to hold exactly these cells (in order), packed at the end of the page.</summary>
-    internal void WriteNode(in Node n, byte flags, List<byte[]> cells, int from, int count, uint rightChild)
-    {
-        n.Initialize(flags, Usable);
-        byte[] d = n.Data;
-        int top = Usable;
-        int arr = n.CellArray;
-        for (int i = 0; i < count; i++)
-        {
-            byte[] c = cells[from + i];
-            int sz = Math.Max(c.Length, 4);
-            top -= sz;
-            Buffer.BlockCopy(c, 0, d, top, c.Length);
-            Write16(d, arr + 2 * i, top);
-        }
-        if (top < arr + 2 * count) TernException.ThrowCorrupt();
-        n.SetCellCount(count);
-        n.SetContentStart(top);
-        if ((flags & 8) == 0) n.SetRightChild(rightChild);
-    }
-
-    /// <summary>Copies the bytes of cell <paramref name="i"/> of a node.</summary>
-    internal byte[] CopyCell(in Node n, int i)
-    {
-        int off = n.CellOffset(i);
-        CellInfo ci = ParseCell(n, off);
-        int len = ci.Size;
-        // A leaf cell padded to 4 bytes keeps only its real bytes.
-        if (n.Flags != PageType.InteriorTable)
-        {
-            int real = ci.PayloadOffset - off + ci.Local + (ci.Overflow != 0 ? 4 : 0);
-            len = real;
-        }
-        return n.Data.AsSpan(off, len).ToArray();
-    }
 }

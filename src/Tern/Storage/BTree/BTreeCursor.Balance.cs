@@ -25,7 +25,7 @@ namespace Tern.Storage.BTree;
 internal sealed partial class BTreeCursor
 {
     /// <summary>The leaf on top of the path cannot take <paramref name="cell"/> at <paramref name="idx"/>: rebalance.</summary>
-    private void BalanceInsert(int idx, byte[] cell)
+    private void BalanceInsert(int idx, CellRef cell)
     {
         Node leaf = Top;
         if (_table && _depth > 0 && idx == leaf.CellCount && leaf.CellCount > 0
@@ -35,7 +35,8 @@ internal sealed partial class BTreeCursor
         }
         else
         {
-            List<byte[]> cells = ReadCells(leaf);
+            List<CellRef> cells = _bt.RentCellList();
+            _bt.ReadCells(leaf, cells);
             cells.Insert(idx, cell);
             BalanceLevel(_depth, cells, 0);
         }
@@ -50,7 +51,7 @@ internal sealed partial class BTreeCursor
     }
 
     /// <summary>Starts a new right-most leaf holding only the appended cell.</summary>
-    private void BalanceQuick(byte[] cell)
+    private void BalanceQuick(CellRef cell)
     {
         Node leaf = Top;
         Node parent = new(_pages[_depth - 1]!);
@@ -58,16 +59,19 @@ internal sealed partial class BTreeCursor
         try
         {
             var fn = new Node(fresh);
-            _bt.WriteNode(fn, PageType.LeafTable, new List<byte[]> { cell }, 0, 1, 0);
+            List<CellRef> one = _bt.RentCellList();
+            one.Add(cell);
+            _bt.WriteNode(fn, PageType.LeafTable, one, 0, 1, 0);
             _bt.PtrmapPut(fresh.Number, PtrmapType.BTree, parent.Number);
             _bt.PtrmapUpdateChildren(fn);
             long lastKey = _bt.ReadRowId(leaf, leaf.CellCount - 1);
-            byte[] divider = MakeTableDivider(leaf.Number, lastKey);
+            CellRef divider = MakeTableDivider(leaf.Number, lastKey);
             _bt.Pager.MakeWritable(parent.Page);
             parent.SetRightChild(fresh.Number);
-            if (!_bt.TryInsertCell(parent, parent.CellCount, divider))
+            if (!_bt.TryInsertCell(parent, parent.CellCount, divider.Span))
             {
-                List<byte[]> cells = ReadCells(parent);
+                List<CellRef> cells = _bt.RentCellList();
+                _bt.ReadCells(parent, cells);
                 cells.Add(divider);
                 ReleaseAbove(_depth - 1);
                 BalanceLevel(_depth, cells, fresh.Number);
@@ -79,18 +83,20 @@ internal sealed partial class BTreeCursor
         }
     }
 
-    private static byte[] MakeTableDivider(uint child, long rowId)
+    /// <summary>An interior table cell: 4-byte child page, varint rowid (in the arena).</summary>
+    private CellRef MakeTableDivider(uint child, long rowId)
     {
         Span<byte> tmp = stackalloc byte[13];
         BinaryPrimitives.WriteUInt32BigEndian(tmp, child);
         int len = 4 + Varint.Write(tmp[4..], (ulong)rowId);
-        return tmp[..len].ToArray();
+        return _bt.CopyToArena(tmp[..len]);
     }
 
-    private static long RowIdOfLeafCell(byte[] cell)
+    private static long RowIdOfLeafCell(CellRef cell)
     {
-        int p = Varint.Read(cell, out _);
-        Varint.Read(cell.AsSpan(p), out ulong rid);
+        ReadOnlySpan<byte> s = cell.Span;
+        int p = Varint.Read(s, out _);
+        Varint.Read(s[p..], out ulong rid);
         return (long)rid;
     }
 
@@ -99,13 +105,13 @@ internal sealed partial class BTreeCursor
     /// (and <paramref name="rightChild"/> when interior), splitting, merging or changing the
     /// tree's height as needed. The path above <paramref name="d"/> must be valid.
     /// </summary>
-    private void BalanceLevel(int d, List<byte[]> cells, uint rightChild)
+    private void BalanceLevel(int d, List<CellRef> cells, uint rightChild)
     {
         Node n = new(_pages[d]!);
         byte flags = n.Flags;
         bool leaf = n.IsLeaf;
         _bt.Pager.MakeWritable(n.Page);
-        int need = BTree.SpaceNeeded(cells);
+        int need = BTree.SpaceNeeded(cells, 0, cells.Count);
         int cap = _bt.Capacity(n.Hdr, leaf);
         if (d == 0)
         {
@@ -148,12 +154,12 @@ internal sealed partial class BTreeCursor
     {
         Page cp = _bt.GetNodePage(onlyChild, _table);
         bool fits;
-        List<byte[]> cells;
-        Node cn = new(cp);
         try
         {
-            cells = ReadCells(cn);
-            fits = BTree.SpaceNeeded(cells) <= _bt.Capacity(root.Hdr, cn.IsLeaf);
+            var cn = new Node(cp);
+            List<CellRef> cells = _bt.RentCellList();
+            _bt.ReadCells(cn, cells);
+            fits = BTree.SpaceNeeded(cells, 0, cells.Count) <= _bt.Capacity(root.Hdr, cn.IsLeaf);
             if (fits)
             {
                 _bt.WriteNode(root, cn.Flags, cells, 0, cells.Count, cn.IsLeaf ? 0 : cn.RightChild);
@@ -176,7 +182,7 @@ internal sealed partial class BTreeCursor
     /// Redistributes the cells of the page at level <paramref name="d"/> (given in memory)
     /// and of up to two of its siblings, then balances the parent.
     /// </summary>
-    private void BalanceNonRoot(int d, List<byte[]> nodeCells, uint nodeRight)
+    private void BalanceNonRoot(int d, List<CellRef> nodeCells, uint nodeRight)
     {
         BTree bt = _bt;
         Node parent = new(_pages[d - 1]!);
@@ -190,15 +196,28 @@ internal sealed partial class BTreeCursor
         int first = nChildren <= 3 ? 0 : Math.Clamp(pIdx - 1, 0, nChildren - 3);
         bool consume = !(leaf && _table);
 
+        // The dividers between the siblings, copied before any page changes.
+        List<CellRef> oldDividers = bt.RentCellList();
+        int oldDividerSpace = 0;
+        for (int s = 0; s < m - 1; s++)
+        {
+            int off = parent.CellOffset(first + s);
+            CellInfo ci = bt.ParseCell(parent, off);
+            oldDividers.Add(bt.CopyToArena(parent.Data.AsSpan(off, ci.Size)));
+            oldDividerSpace += ci.Size + 2;
+        }
+
         // 1. Gather every cell of the siblings, in key order, with the dividers between them.
-        var all = new List<byte[]>();
-        var oldPages = new uint[m];
+        List<CellRef> all = bt.RentCellList();
+        Span<uint> oldPages = stackalloc uint[3];
         uint finalRight = 0;
         for (int s = 0; s < m; s++)
         {
             int slot = first + s;
             uint pg = parent.ChildOfSlot(slot, bt.Usable);
+            // Siblings are distinct pages, and none is the parent or above it (a corrupt file's cycle).
             for (int t = 0; t < s; t++) if (oldPages[t] == pg) TernException.ThrowCorrupt();
+            for (int t = 0; t < d; t++) if (_pages[t]!.Number == pg) TernException.ThrowCorrupt();
             oldPages[s] = pg;
             uint rc;
             if (slot == pIdx)
@@ -214,7 +233,7 @@ internal sealed partial class BTreeCursor
                 {
                     var sn = new Node(sp);
                     if (sn.Flags != flags) TernException.ThrowCorrupt();
-                    all.AddRange(ReadCells(sn));
+                    bt.ReadCells(sn, all);
                     rc = leaf ? 0 : sn.RightChild;
                 }
                 finally
@@ -224,15 +243,16 @@ internal sealed partial class BTreeCursor
             }
             if (s < m - 1)
             {
-                byte[] div = bt.CopyCell(parent, slot);
+                CellRef div = oldDividers[s];
                 if (!leaf)
                 {
-                    BinaryPrimitives.WriteUInt32BigEndian(div, rc);
-                    all.Add(div);
+                    CellRef copy = bt.CopyToArena(div.Span);
+                    BinaryPrimitives.WriteUInt32BigEndian(copy.Span, rc);
+                    all.Add(copy);
                 }
                 else if (!_table)
                 {
-                    all.Add(div.AsSpan(4).ToArray());
+                    all.Add(new CellRef(div.Buffer, div.Offset + 4, div.Length - 4));
                 }
             }
             else
@@ -242,37 +262,47 @@ internal sealed partial class BTreeCursor
         }
 
         // 2. Cut the cells into pages: fill left to right, then even out from the right.
+        //    cnt[j] cells go to page j; with `consume`, one cell between pages goes up as divider.
         int cap = bt.Capacity(0, leaf);
         int n = all.Count;
-        var sz = new int[n];
-        for (int i = 0; i < n; i++) sz[i] = Math.Max(all[i].Length, 4) + 2;
-        var cnt = new List<int>();
-        var used = new List<int>();
+        int[] ints = bt.RentInts(3 * n + 3);
+        Span<int> sz = ints.AsSpan(0, n);
+        Span<int> cnt = ints.AsSpan(n, n + 1);
+        Span<int> used = ints.AsSpan(2 * n + 1, n + 1);
+        for (int i = 0; i < n; i++) sz[i] = all[i].SpaceOnPage;
+        int k = 0;
         int at = 0;
         while (at < n)
         {
             int u = 0, start = at;
             while (at < n && u + sz[at] <= cap) u += sz[at++];
             if (at == start) TernException.ThrowCorrupt();
-            cnt.Add(at - start);
-            used.Add(u);
+            cnt[k] = at - start;
+            used[k++] = u;
             if (consume && at < n)
             {
                 if (at == n - 1)
                 {
                     // Only one cell is left: it gets a page, and this page's last cell divides.
-                    cnt[^1]--;
-                    used[^1] -= sz[at - 1];
-                    if (cnt[^1] == 0) TernException.ThrowCorrupt();
-                    cnt.Add(1);
-                    used.Add(sz[at]);
+                    cnt[k - 1]--;
+                    used[k - 1] -= sz[at - 1];
+                    if (cnt[k - 1] == 0) TernException.ThrowCorrupt();
+                    cnt[k] = 1;
+                    used[k++] = sz[at];
                     at = n;
                     break;
                 }
                 at++;
             }
         }
-        int k = cnt.Count;
+        if (k == 0)
+        {
+            // No cells at all (the last entry of a page under an interior root with no cells was
+            // deleted): one empty page, which the root then takes back (BalanceShallower).
+            cnt[0] = 0;
+            used[0] = 0;
+            k = 1;
+        }
         int gap = consume ? 1 : 0;
         for (int j = k - 1; j > 0; j--)
         {
@@ -294,6 +324,7 @@ internal sealed partial class BTreeCursor
 
         // 3. Pages for the new layout: the old siblings first, then fresh pages.
         var pages = new Page[k];
+        List<CellRef> dividers = bt.RentCellList();
         try
         {
             for (int j = 0; j < k; j++)
@@ -306,11 +337,12 @@ internal sealed partial class BTreeCursor
                 else
                 {
                     pages[j] = bt.AllocatePage();
+                    // A corrupt freelist could hand out a page the path is using.
+                    for (int t = 0; t < d; t++) if (_pages[t]!.Number == pages[j].Number) TernException.ThrowCorrupt();
                 }
             }
 
             // 4. Write the pages and make the dividers that go up.
-            var dividers = new List<byte[]>(k);
             int pos = 0;
             for (int j = 0; j < k; j++)
             {
@@ -318,7 +350,7 @@ internal sealed partial class BTreeCursor
                 uint right = 0;
                 if (!leaf)
                 {
-                    right = j < k - 1 ? BinaryPrimitives.ReadUInt32BigEndian(all[pos + count]) : finalRight;
+                    right = j < k - 1 ? BinaryPrimitives.ReadUInt32BigEndian(all[pos + count].Span) : finalRight;
                 }
                 var pn = new Node(pages[j]);
                 bt.WriteNode(pn, flags, all, pos, count, right);
@@ -326,49 +358,112 @@ internal sealed partial class BTreeCursor
                 bt.PtrmapUpdateChildren(pn);
                 pos += count;
                 if (j == k - 1) break;
-                byte[] div;
+                CellRef div;
                 if (!consume)
                 {
                     div = MakeTableDivider(pn.Number, RowIdOfLeafCell(all[pos - 1]));
                 }
                 else
                 {
-                    byte[] c = all[pos++];
+                    CellRef c = all[pos++];
                     if (leaf)
                     {
-                        div = new byte[c.Length + 4];
-                        c.CopyTo(div, 4);
+                        div = bt.AllocateCell(c.Length + 4);
+                        c.Span.CopyTo(div.Span[4..]);
                     }
                     else
                     {
-                        div = (byte[])c.Clone();
+                        div = bt.CopyToArena(c.Span);
                     }
-                    BinaryPrimitives.WriteUInt32BigEndian(div, pn.Number);
+                    BinaryPrimitives.WriteUInt32BigEndian(div.Span, pn.Number);
                 }
                 dividers.Add(div);
             }
-
-            // 5. The parent: old dividers out, new ones in, the pointer after the group to the last page.
-            List<byte[]> pc = ReadCells(parent);
-            uint parentRight = parent.RightChild;
-            pc.RemoveRange(first, m - 1);
-            if (first + m - 1 == nParent) parentRight = pages[k - 1].Number;
-            else
-            {
-                byte[] after = (byte[])pc[first].Clone();
-                BinaryPrimitives.WriteUInt32BigEndian(after, pages[k - 1].Number);
-                pc[first] = after;
-            }
-            pc.InsertRange(first, dividers);
-            for (int j = k; j < m; j++) bt.FreePage(oldPages[j]);
-            ReleaseAbove(d - 1);
-            BalanceLevel(d - 1, pc, parentRight);
         }
         finally
         {
             foreach (Page? p in pages)
             {
                 if (p != null) bt.Pager.Release(p);
+            }
+        }
+
+        // 5. The parent: old dividers out, new ones in, the pointer after the group to the last page.
+        uint lastPage = pages[k - 1].Number;
+        int newDividerSpace = BTree.SpaceNeeded(dividers, 0, dividers.Count);
+        if (bt.FreeBytes(parent) + oldDividerSpace >= newDividerSpace)
+        {
+            // The common case: edit the parent in place, as cheap as the dividers are few.
+            ReplaceDividersInPlace(parent, first, m, nParent, dividers, lastPage);
+            ReleaseAbove(d - 1);
+            for (int j = k; j < m; j++) bt.FreePage(oldPages[j]);
+            if (d - 1 > 0)
+            {
+                if (IsUnderfull(parent))
+                {
+                    List<CellRef> cells = bt.RentCellList();
+                    bt.ReadCells(parent, cells);
+                    BalanceNonRoot(d - 1, cells, parent.RightChild);
+                }
+            }
+            else if (parent.CellCount == 0)
+            {
+                BalanceShallower(parent, parent.RightChild);
+            }
+            return;
+        }
+        List<CellRef> pc = bt.RentCellList();
+        bt.ReadCells(parent, pc);
+        uint parentRight = parent.RightChild;
+        pc.RemoveRange(first, m - 1);
+        if (first + m - 1 == nParent)
+        {
+            parentRight = lastPage;
+        }
+        else
+        {
+            CellRef after = bt.CopyToArena(pc[first].Span);
+            BinaryPrimitives.WriteUInt32BigEndian(after.Span, lastPage);
+            pc[first] = after;
+        }
+        pc.InsertRange(first, dividers);
+        // The path lets go of the page at level d first: a page being freed is no longer in use.
+        ReleaseAbove(d - 1);
+        for (int j = k; j < m; j++) bt.FreePage(oldPages[j]);
+        BalanceLevel(d - 1, pc, parentRight);
+    }
+
+    /// <summary>
+    /// Swaps the <paramref name="m"/>-1 old dividers at <paramref name="first"/> of the parent for
+    /// the new ones and points the slot after the group at <paramref name="lastPage"/> (the caller
+    /// checked that they fit).
+    /// </summary>
+    private void ReplaceDividersInPlace(in Node parent, int first, int m, int nParent, List<CellRef> dividers, uint lastPage)
+    {
+        BTree bt = _bt;
+        bt.Pager.MakeWritable(parent.Page);
+        for (int i = m - 2; i >= 0; i--)
+        {
+            CellInfo ci = bt.ParseCellAt(parent, first + i);
+            bt.DropCell(parent, first + i, ci.Size);
+        }
+        if (first + m - 1 == nParent)
+        {
+            parent.SetRightChild(lastPage);
+        }
+        else
+        {
+            int off = parent.CellOffset(first);
+            if (off + 4 > bt.Usable) TernException.ThrowCorrupt();
+            BinaryPrimitives.WriteUInt32BigEndian(parent.Data.AsSpan(off, 4), lastPage);
+        }
+        for (int j = 0; j < dividers.Count; j++)
+        {
+            if (!bt.TryInsertCell(parent, first + j, dividers[j].Span)) TernException.ThrowCorrupt();
+            if (!_table)
+            {
+                CellInfo ci = bt.ParseCellAt(parent, first + j);
+                if (ci.Overflow != 0) bt.PtrmapPut(ci.Overflow, PtrmapType.Overflow1, parent.Number);
             }
         }
     }

@@ -31,6 +31,7 @@ internal sealed partial class BTreeCursor
         if (!_table) TernException.Throw(ResultCode.Misuse, "rowid insert into an index tree");
         if (!_bt.InWriteTransaction) TernException.Throw(ResultCode.ReadOnly);
         _bt.SaveAllCursors(this, Root);
+        _bt.ResetArena();
         int c;
         if (!IsAppendPosition(rowId))
         {
@@ -88,6 +89,7 @@ internal sealed partial class BTreeCursor
         if (_table) TernException.Throw(ResultCode.Misuse, "record insert into a table tree");
         if (!_bt.InWriteTransaction) TernException.Throw(ResultCode.ReadOnly);
         _bt.SaveAllCursors(this, Root);
+        _bt.ResetArena();
         int? r = MoveTo(record);
         int c;
         if (r == null)
@@ -145,7 +147,7 @@ internal sealed partial class BTreeCursor
             _skip = 0;
             return;
         }
-        BalanceInsert(idx, cell.ToArray());
+        BalanceInsert(idx, _bt.CopyToArena(cell));
     }
 
     /// <summary>Puts a cell into the interior page on top of the path at <paramref name="idx"/>, balancing when it does not fit.</summary>
@@ -162,8 +164,9 @@ internal sealed partial class BTreeCursor
             _skip = 0;
             return;
         }
-        List<byte[]> cells = ReadCells(n);
-        cells.Insert(idx, cell.ToArray());
+        List<CellRef> cells = _bt.RentCellList();
+        _bt.ReadCells(n, cells);
+        cells.Insert(idx, _bt.CopyToArena(cell));
         BalanceLevel(_depth, cells, n.RightChild);
         FinishBalance();
     }
@@ -174,6 +177,7 @@ internal sealed partial class BTreeCursor
         if (!_bt.InWriteTransaction) TernException.Throw(ResultCode.ReadOnly);
         RequireValid();
         _bt.SaveAllCursors(this, Root);
+        _bt.ResetArena();
         SaveKey();
         Node n = Top;
         if (n.IsLeaf)
@@ -200,7 +204,9 @@ internal sealed partial class BTreeCursor
         _bt.DropCell(leaf, idx, size);
         if (_depth > 0 && IsUnderfull(leaf))
         {
-            BalanceNonRoot(_depth, ReadCells(leaf), 0);
+            List<CellRef> cells = _bt.RentCellList();
+            _bt.ReadCells(leaf, cells);
+            BalanceNonRoot(_depth, cells, 0);
         }
     }
 
@@ -219,7 +225,9 @@ internal sealed partial class BTreeCursor
         Node leaf = Top;
         int li = _idx[_depth];
         CellInfo pc = _bt.ParseCellAt(leaf, li);
-        byte[] predCell = _bt.CopyCell(leaf, li);
+        List<CellRef> one = _bt.RentCellList();
+        _bt.ReadCells(leaf, one);
+        CellRef predCell = one[li];
         // 2. Take it off its leaf (its overflow chain moves with it).
         DropFromLeaf(li, pc.Size);
         // 3. Find the entry being deleted again (balancing may have moved it) and put the predecessor in its place.
@@ -233,27 +241,18 @@ internal sealed partial class BTreeCursor
         _bt.DropCell(at, idx, old.Size);
         if (at.IsLeaf)
         {
-            PlaceLeafCell(idx, predCell);
+            PlaceLeafCell(idx, predCell.Span);
             if (pc.Overflow != 0 && _state == CursorState.Valid) _bt.PtrmapPut(pc.Overflow, PtrmapType.Overflow1, Top.Number);
         }
         else
         {
-            byte[] interior = new byte[predCell.Length + 4];
-            BinaryPrimitives.WriteUInt32BigEndian(interior, old.Child);
-            predCell.CopyTo(interior, 4);
-            PlaceInteriorCell(idx, interior);
+            CellRef interior = _bt.AllocateCell(predCell.Length + 4);
+            BinaryPrimitives.WriteUInt32BigEndian(interior.Span, old.Child);
+            predCell.Span.CopyTo(interior.Span[4..]);
+            PlaceInteriorCell(idx, interior.Span);
         }
     }
 
     /// <summary>Whether a non-root page holds so little that it should be merged or refilled (SQLite's rule: over 2/3 free).</summary>
     private bool IsUnderfull(in Node n) => n.CellCount == 0 || _bt.FreeBytes(n) > _bt.Usable * 2 / 3;
-
-    /// <summary>Copies the cells of a node.</summary>
-    private List<byte[]> ReadCells(in Node n)
-    {
-        int nCell = n.CellCount;
-        var list = new List<byte[]>(nCell + 1);
-        for (int i = 0; i < nCell; i++) list.Add(_bt.CopyCell(n, i));
-        return list;
-    }
 }
