@@ -135,10 +135,11 @@ internal sealed partial class BTree : IDisposable
         }
     }
 
-    /// <summary>Commits the write transaction.</summary>
+    /// <summary>Commits the write transaction; with auto_vacuum=FULL the file first gives its free pages back.</summary>
     public void Commit()
     {
         SaveAllCursors(null);
+        if (AutoVacuum && !IncrementalVacuum && InWriteTransaction) Vacuum();
         Pager.Commit();
     }
 

@@ -32,10 +32,12 @@ public class BTreePropertyTests(ITestOutputHelper output)
     [InlineData(2, 1024, 20000)]
     [InlineData(3, 4096, 15000)]
     [InlineData(4, 65536, 3000)]
-    public void Table_tree_matches_model_under_random_inserts_updates_and_deletes(int seed, int pageSize, int operations)
+    [InlineData(5, 512, 15000, true)]
+    [InlineData(6, 4096, 10000, true)]
+    public void Table_tree_matches_model_under_random_inserts_updates_and_deletes(int seed, int pageSize, int operations, bool autoVacuum = false)
     {
         var fs = new MemoryFileSystem();
-        using var bt = Tern.Storage.BTree.BTree.Open(fs, "t.db", new PagerOptions { PageSize = pageSize, CacheSize = 50 });
+        using var bt = Tern.Storage.BTree.BTree.Open(fs, "t.db", new PagerOptions { PageSize = pageSize, CacheSize = 50 }, autoVacuum);
         var rng = new Random(seed);
         var model = new SortedDictionary<long, byte[]>();
         bt.BeginWrite();
@@ -82,6 +84,14 @@ public class BTreePropertyTests(ITestOutputHelper output)
             }
             AssertTableEquals(bt, root, model);
             AssertIntegrity(bt, [(root, true)]);
+            if (autoVacuum)
+            {
+                // auto_vacuum=FULL: every commit moves pages down and cuts the file after the last one in use.
+                bt.BeginRead();
+                Assert.Equal(0u, bt.FreelistCount);
+                Assert.Equal(bt.Pager.PageCount * (long)pageSize, fs.GetSize("t.db"));
+                bt.EndRead();
+            }
         }
         output.WriteLine($"{model.Count} rows, {bt.Pager.PageCount} pages, {bt.FreelistCount} free");
     }

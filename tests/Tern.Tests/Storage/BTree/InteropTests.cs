@@ -193,8 +193,15 @@ public class InteropTests(ITestOutputHelper output)
             }
             bt.Commit();
             Assert.Empty(new IntegrityChecker(bt).Check(SchemaTable.Roots(bt)));
+            if (bt.AutoVacuum && !bt.IncrementalVacuum)
+            {
+                // auto_vacuum=FULL: the commit gave every free page back to the file system.
+                Assert.Equal(0u, bt.FreelistCount);
+                Assert.Equal(bt.Pager.PageCount * (long)bt.Pager.PageSize, new FileInfo(path).Length);
+            }
         }
         Assert.Equal("ok\n", SqliteShell.Run(path, "PRAGMA integrity_check;"));
+        if (name == "autovacuum-full") Assert.Equal("0\n", SqliteShell.Run(path, "PRAGMA freelist_count;"));
         Assert.Equal("3000\n", SqliteShell.Run(path, "SELECT count(*) FROM t WHERE rowid >= 1000000;"));
         Assert.Equal("3000\n", SqliteShell.Run(path, "SELECT count(*) FROM t INDEXED BY tb WHERE b LIKE 'tern-%';"));
     }
