@@ -14,7 +14,7 @@ namespace Tern.Tests.Storage.Pager;
 
 public class CrashTests(ITestOutputHelper output)
 {
-    private static int Seeds => int.TryParse(Environment.GetEnvironmentVariable("TERN_CRASH_SEEDS"), out int n) && n > 0 ? n : 24;
+    private static int Seeds => int.TryParse(Environment.GetEnvironmentVariable("TERN_CRASH_SEEDS"), out int n) && n > 0 ? n : 40;
 
     public static IEnumerable<object[]> Scenarios()
     {
