@@ -60,34 +60,53 @@ internal sealed partial class BTree
 
     private Page? TakeFromFreelist(Page p1, uint trunk, uint count)
     {
-        if (trunk > Pager.PageCount) TernException.ThrowCorrupt();
-        Page t = GetPage(trunk);
+        if (trunk < 2 || trunk > Pager.PageCount) TernException.ThrowCorrupt();
+        Page t = GetUnsharedPage(trunk);
         try
         {
             uint leaves = BinaryPrimitives.ReadUInt32BigEndian(t.Data.AsSpan(4));
             if (leaves > (uint)(Usable / 4 - 2)) TernException.ThrowCorrupt();
-            uint pgno;
-            Pager.MakeWritable(p1);
-            if (leaves > 0)
+            uint pgno = leaves > 0 ? BinaryPrimitives.ReadUInt32BigEndian(t.Data.AsSpan(8 + 4 * (int)(leaves - 1))) : trunk;
+            // A free page is never page 1, the trunk itself, a pointer-map page or the pending-byte
+            // page; handing one of those out would give a page two owners.
+            if (pgno < 2 || pgno > Pager.PageCount || (leaves > 0 && pgno == trunk) || pgno == Pager.PendingBytePage
+                || (AutoVacuum && IsPtrmapPage(pgno)))
             {
-                int at = 8 + 4 * (int)(leaves - 1);
-                pgno = BinaryPrimitives.ReadUInt32BigEndian(t.Data.AsSpan(at));
-                if (pgno < 2 || pgno > Pager.PageCount) TernException.ThrowCorrupt();
-                Pager.MakeWritable(t);
-                BinaryPrimitives.WriteUInt32BigEndian(t.Data.AsSpan(4), leaves - 1);
+                TernException.ThrowCorrupt();
+            }
+            Page page;
+            if (pgno == trunk)
+            {
+                page = t;
+                t.PinCount++;
             }
             else
             {
-                pgno = trunk;
-                uint next = BinaryPrimitives.ReadUInt32BigEndian(t.Data);
-                DatabaseHeader.WriteUInt32(p1.Data, DatabaseHeader.FirstFreelistTrunkOffset, next);
+                page = GetUnsharedPage(pgno);
             }
-            DatabaseHeader.WriteUInt32(p1.Data, DatabaseHeader.FreelistCountOffset, count - 1);
-            Page page = pgno == trunk ? t : GetPage(pgno);
-            if (pgno == trunk) t.PinCount++;
-            Pager.MakeWritable(page);
-            Array.Clear(page.Data);
-            return page;
+            try
+            {
+                Pager.MakeWritable(p1);
+                if (leaves > 0)
+                {
+                    Pager.MakeWritable(t);
+                    BinaryPrimitives.WriteUInt32BigEndian(t.Data.AsSpan(4), leaves - 1);
+                }
+                else
+                {
+                    uint next = BinaryPrimitives.ReadUInt32BigEndian(t.Data);
+                    DatabaseHeader.WriteUInt32(p1.Data, DatabaseHeader.FirstFreelistTrunkOffset, next);
+                }
+                DatabaseHeader.WriteUInt32(p1.Data, DatabaseHeader.FreelistCountOffset, count - 1);
+                Pager.MakeWritable(page);
+                Array.Clear(page.Data);
+                return page;
+            }
+            catch
+            {
+                Pager.Release(page);
+                throw;
+            }
         }
         finally
         {
@@ -109,8 +128,9 @@ internal sealed partial class BTree
             PtrmapPut(pgno, PtrmapType.FreePage, 0);
             if (trunk != 0)
             {
-                if (trunk > Pager.PageCount) TernException.ThrowCorrupt();
-                Page t = GetPage(trunk);
+                // Freeing the first trunk again would make it its own leaf.
+                if (trunk < 2 || trunk > Pager.PageCount || trunk == pgno) TernException.ThrowCorrupt();
+                Page t = GetUnsharedPage(trunk);
                 try
                 {
                     uint leaves = BinaryPrimitives.ReadUInt32BigEndian(t.Data.AsSpan(4));

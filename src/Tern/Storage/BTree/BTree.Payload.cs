@@ -108,7 +108,7 @@ internal sealed partial class BTree
         while (pages-- > 0)
         {
             if (next < 2 || next > Pager.PageCount) TernException.ThrowCorrupt();
-            Page p = GetPage(next);
+            Page p = GetUnsharedPage(next);
             uint after;
             try { after = BinaryPrimitives.ReadUInt32BigEndian(p.Data); }
             finally { Pager.Release(p); }

@@ -50,7 +50,7 @@ internal sealed partial class BTree
         if (map == 0 || map >= pgno || map > Pager.PageCount) TernException.ThrowCorrupt();
         int off = 5 * (int)(pgno - map - 1);
         if (off + 5 > Usable) TernException.ThrowCorrupt();
-        Page p = GetPage(map);
+        Page p = GetUnsharedPage(map);
         try
         {
             byte[] d = p.Data;
@@ -119,7 +119,9 @@ internal sealed partial class BTree
             Array.Copy(src.Data, dst.Data, Pager.PageSize);
             if (type == PtrmapType.BTree)
             {
-                PtrmapUpdateChildren(new Node(dst));
+                var moved = new Node(dst);
+                if (!CheckNodeHeader(moved, moved.IsTable)) TernException.ThrowCorrupt();
+                PtrmapUpdateChildren(moved);
             }
             else
             {
@@ -145,6 +147,7 @@ internal sealed partial class BTree
                 return;
             }
             var n = new Node(par);
+            if (!CheckNodeHeader(n, n.IsTable)) TernException.ThrowCorrupt();
             int nCell = n.CellCount;
             for (int i = 0; i < nCell; i++)
             {

@@ -3,7 +3,6 @@
 // giving a cell's bytes back (as a freeblock coalesced with its neighbours, or by
 // moving the content start), and rewriting a page from a list of cells.
 using System.Buffers.Binary;
-using System.Diagnostics;
 
 namespace Tern.Storage.BTree;
 
@@ -99,7 +98,8 @@ internal sealed partial class BTree
         {
             Defragment(n);
             content = n.ContentStart;
-            Debug.Assert(content - gapStart >= size);
+            // FreeBytes counted room that is not there: freeblocks or fragments overlapping cells.
+            if (content - gapStart < size) TernException.ThrowCorrupt();
         }
         content -= size;
         n.SetContentStart(content);
@@ -112,6 +112,7 @@ internal sealed partial class BTree
         byte[] d = n.Data;
         byte[] tmp = _scratch;
         int nCell = n.CellCount;
+        int arrEnd = n.CellArray + 2 * nCell;
         int top = Usable;
         Buffer.BlockCopy(d, 0, tmp, 0, Usable);
         for (int i = 0; i < nCell; i++)
@@ -119,10 +120,11 @@ internal sealed partial class BTree
             int off = n.CellOffset(i);
             int sz = CellSizeFrom(tmp, off, n);
             top -= sz;
+            // Cells that overlap (or share bytes with the pointer array) take more room than the page has.
+            if (top < arrEnd) TernException.ThrowCorrupt();
             Buffer.BlockCopy(tmp, off, d, top, sz);
             Write16(d, n.CellArray + 2 * i, top);
         }
-        if (top < n.CellArray + 2 * nCell) TernException.ThrowCorrupt();
         n.SetContentStart(top);
         n.SetFirstFreeblock(0);
         n.SetFragmented(0);
@@ -166,7 +168,9 @@ internal sealed partial class BTree
         int next = Read16(d, link);
         while (next != 0 && next < start)
         {
-            if (next <= link && link != n.Hdr + 1) TernException.ThrowCorrupt();
+            // Freeblocks ascend (the first one past the header): a chain that does not could loop
+            // forever. A block before the freed range ends before it too, so it lies in the page.
+            if (next <= link) TernException.ThrowCorrupt();
             link = next;
             next = Read16(d, next);
         }
@@ -174,9 +178,10 @@ internal sealed partial class BTree
         int fragsAbsorbed = 0;
         if (next != 0 && next <= end + 3)
         {
-            if (next < end) TernException.ThrowCorrupt();
+            if (next < end || next + 4 > Usable) TernException.ThrowCorrupt();
             fragsAbsorbed += next - end;
             end = next + Read16(d, next + 2);
+            if (end > Usable) TernException.ThrowCorrupt();
             next = Read16(d, next);
         }
         bool hasPrev = link != n.Hdr + 1;

@@ -25,6 +25,8 @@ internal sealed partial class BTree
         else
         {
             uint largest = GetMeta(DatabaseHeader.LargestRootPageOffset);
+            // A largest root past the end would make us append pages up to it (as SQLite, corrupt).
+            if (largest > Pager.PageCount) TernException.ThrowCorrupt();
             uint want = largest + 1;
             while (IsPtrmapPage(want) || want == Pager.PendingBytePage) want++;
             if (want > Pager.PageCount)
@@ -77,7 +79,11 @@ internal sealed partial class BTree
             var n = new Node(page);
             bool table = n.IsTable;
             if (!CheckNodeHeader(n, table)) TernException.ThrowCorrupt();
-            long count = FreeSubtreeContent(n, table, depth: 0);
+            // Every page is freed once: a page shared by two subtrees (a corrupt DAG) would be freed
+            // twice and handed out twice, and the walk could take exponential time.
+            var visited = new VisitedPages(Pager.PageCount);
+            visited.Add(root);
+            long count = FreeSubtreeContent(n, table, 0, visited);
             Pager.MakeWritable(page);
             n.Initialize(table ? PageType.LeafTable : PageType.LeafIndex, Usable);
             return count;
@@ -97,27 +103,28 @@ internal sealed partial class BTree
     }
 
     /// <summary>Frees all pages below a node and the overflow chains of its cells; returns the entries in table leaves.</summary>
-    private long FreeSubtreeContent(in Node n, bool table, int depth)
+    private long FreeSubtreeContent(in Node n, bool table, int depth, VisitedPages visited)
     {
-        if (depth > 40) TernException.ThrowCorrupt();
+        if (depth >= BTreeCursor.MaxDepth) TernException.ThrowCorrupt();
         long count = 0;
         int nCell = n.CellCount;
         for (int i = 0; i < nCell; i++)
         {
             CellInfo c = ParseCellAt(n, i);
             if (c.Overflow != 0) FreeOverflow(c);
-            if (!n.IsLeaf) count += FreeChild(c.Child, table, depth);
+            if (!n.IsLeaf) count += FreeChild(c.Child, table, depth, visited);
         }
         if (n.IsLeaf) return table ? nCell : 0;
-        count += FreeChild(n.RightChild, table, depth);
+        count += FreeChild(n.RightChild, table, depth, visited);
         return count;
     }
 
-    private long FreeChild(uint child, bool table, int depth)
+    private long FreeChild(uint child, bool table, int depth, VisitedPages visited)
     {
+        visited.Add(child);
         Page p = GetNodePage(child, table);
         long count;
-        try { count = FreeSubtreeContent(new Node(p), table, depth + 1); }
+        try { count = FreeSubtreeContent(new Node(p), table, depth + 1, visited); }
         finally { Pager.Release(p); }
         FreePage(child);
         return count;

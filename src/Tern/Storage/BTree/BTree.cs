@@ -182,6 +182,23 @@ internal sealed partial class BTree : IDisposable
         return Pager.Get(pageNumber);
     }
 
+    /// <summary>
+    /// Gets a page (pinned) that the caller is about to rewrite in a role other than a b-tree
+    /// node (freelist trunk, overflow page to free, pointer map, fresh allocation). Nothing else
+    /// may hold it: a page a cursor holds is in use as a tree page, so the file is corrupt
+    /// (SQLite makes the same check), and rewriting it would pull the node out from under the cursor.
+    /// </summary>
+    internal Page GetUnsharedPage(uint pageNumber)
+    {
+        Page p = GetPage(pageNumber);
+        if (p.PinCount > 1)
+        {
+            Pager.Release(p);
+            TernException.ThrowCorrupt();
+        }
+        return p;
+    }
+
     /// <summary>Gets a page and checks its header is a b-tree node of the expected kind.</summary>
     internal Page GetNodePage(uint pageNumber, bool table)
     {
@@ -259,7 +276,9 @@ internal sealed partial class BTree : IDisposable
         int end = p + local;
         if (local < c.PayloadSize)
         {
-            if (end + 4 > limit) TernException.ThrowCorrupt();
+            // The overflow chain must fit in the file: this bounds every buffer sized by PayloadSize.
+            if (end + 4 > limit || (ulong)(uint)(c.PayloadSize - local) > (ulong)Pager.PageCount * (uint)(limit - 4))
+                TernException.ThrowCorrupt();
             c.Overflow = BinaryPrimitives.ReadUInt32BigEndian(d.AsSpan(end, 4));
             end += 4;
         }

@@ -143,6 +143,11 @@ internal sealed partial class BTreeCursor : IDisposable
     private void Push(uint child)
     {
         if (_depth + 1 >= MaxDepth) TernException.ThrowCorrupt();
+        // A page that is its own ancestor: a cycle (a change would rewrite a page the path still uses).
+        for (int i = 0; i <= _depth; i++)
+        {
+            if (_pages[i]!.Number == child) TernException.ThrowCorrupt();
+        }
         Page p = _bt.GetNodePage(child, _table);
         _pages[++_depth] = p;
         var n = new Node(p);
@@ -609,13 +614,17 @@ internal sealed partial class BTreeCursor : IDisposable
     public long Count()
     {
         long count = 0;
-        CountSubtree(Root, 0, ref count);
+        // A corrupt file can make subtrees share pages (a DAG), which a plain walk would count
+        // again and again, exponentially in the depth: every page may be visited once.
+        var visited = new VisitedPages(_bt.Pager.PageCount);
+        CountSubtree(Root, 0, visited, ref count);
         return count;
     }
 
-    private void CountSubtree(uint pgno, int depth, ref long count)
+    private void CountSubtree(uint pgno, int depth, VisitedPages visited, ref long count)
     {
         if (depth >= MaxDepth) TernException.ThrowCorrupt();
+        visited.Add(pgno);
         Page p = _bt.GetNodePage(pgno, _table);
         try
         {
@@ -627,7 +636,7 @@ internal sealed partial class BTreeCursor : IDisposable
                 return;
             }
             if (!_table) count += nCell;
-            for (int i = 0; i <= nCell; i++) CountSubtree(n.ChildOfSlot(i, _bt.Usable), depth + 1, ref count);
+            for (int i = 0; i <= nCell; i++) CountSubtree(n.ChildOfSlot(i, _bt.Usable), depth + 1, visited, ref count);
         }
         finally
         {

@@ -114,7 +114,10 @@ internal readonly struct Node
     /// <summary>The child page followed at slot <paramref name="i"/> (i == CellCount is the right-most child).</summary>
     public uint ChildOfSlot(int i, int usable)
     {
-        if (i == CellCount) return RightChild;
+        int nCell = CellCount;
+        if (i == nCell) return RightChild;
+        // A slot past the right-most child: the page changed under a cursor of another tree sharing it.
+        if ((uint)i > (uint)nCell) TernException.ThrowCorrupt();
         int off = CellOffset(i);
         if (off + 4 > usable) TernException.ThrowCorrupt();
         return ChildAt(off);

@@ -235,6 +235,29 @@ public class BTreePropertyTests(ITestOutputHelper output)
         AssertIntegrity(bt, [(b, true)]);
     }
 
+    [Fact]
+    public void Deleting_the_last_row_under_a_root_with_no_cells_empties_the_tree()
+    {
+        // A row too big for page 1 (whose header takes 100 bytes) leaves page 1 an interior
+        // page with no cells over one leaf, as SQLite does too. Deleting that row leaves a
+        // balance with no cells at all to lay out.
+        var fs = new MemoryFileSystem();
+        using var bt = Tern.Storage.BTree.BTree.Open(fs, "r.db", new PagerOptions { PageSize = 512 });
+        bt.BeginWrite();
+        using var c = new BTreeCursor(bt, 1, table: true);
+        c.Insert(1, new byte[450]);
+        bt.Commit();
+        AssertIntegrity(bt, [(1, true)]);
+        bt.BeginWrite();
+        Assert.True(c.SeekRowId(1));
+        c.Delete();
+        Assert.False(c.First());
+        Assert.Equal(0, c.Count());
+        bt.Commit();
+        AssertIntegrity(bt, [(1, true)]);
+        Assert.Equal(1u, bt.FreelistCount);
+    }
+
     internal static SortedDictionary<long, byte[]> ReadTable(Tern.Storage.BTree.BTree bt, uint root)
     {
         var result = new SortedDictionary<long, byte[]>();
