@@ -95,11 +95,60 @@ internal sealed partial class BTree
     }
 
     /// <summary>Drops a tree: every page, the root included, goes to the freelist.</summary>
-    public void DropTree(uint root)
+    /// <remarks>
+    /// In an auto-vacuum database root pages stay together at the front of the file, where
+    /// vacuuming never has to move them: the last root moves into the dropped root's page,
+    /// its sqlite_schema row is updated, and the largest-root field goes down. The moved
+    /// root's old page number is returned (0 when nothing moved), so a caller dropping
+    /// several trees should drop them from the largest root down, as SQLite does.
+    /// </remarks>
+    public uint DropTree(uint root)
     {
         if (root < 2) TernException.Throw(ResultCode.Misuse, "cannot drop the schema table");
         ClearTree(root);
-        FreePage(root);
+        if (!AutoVacuum)
+        {
+            FreePage(root);
+            return 0;
+        }
+        uint largest = GetMeta(DatabaseHeader.LargestRootPageOffset);
+        if (largest > Pager.PageCount || root > largest) TernException.ThrowCorrupt();
+        uint moved = 0;
+        if (root < largest)
+        {
+            SaveAllCursors(null);
+            MoveRootPage(largest, root);
+            SchemaTable.ReplaceRootPage(this, largest, root);
+            moved = largest;
+        }
+        FreePage(largest);
+        uint newLargest = largest - 1;
+        while (newLargest > 1 && IsSpecialPage(newLargest)) newLargest--;
+        SetMeta(DatabaseHeader.LargestRootPageOffset, newLargest);
+        return moved;
+    }
+
+    /// <summary>Moves a whole root page (auto-vacuum): content, and the pointer map of everything it points to.</summary>
+    private void MoveRootPage(uint from, uint to)
+    {
+        (byte type, _) = PtrmapGet(from);
+        if (type != PtrmapType.RootPage) TernException.ThrowCorrupt();
+        Page src = GetPage(from);
+        Page dst = GetPage(to);
+        try
+        {
+            var sn = new Node(src);
+            if (!CheckNodeHeader(sn, sn.IsTable)) TernException.ThrowCorrupt();
+            Pager.MakeWritable(dst);
+            Array.Copy(src.Data, dst.Data, Pager.PageSize);
+            PtrmapUpdateChildren(new Node(dst));
+        }
+        finally
+        {
+            Pager.Release(src);
+            Pager.Release(dst);
+        }
+        PtrmapPut(to, PtrmapType.RootPage, 0);
     }
 
     /// <summary>Frees all pages below a node and the overflow chains of its cells; returns the entries in table leaves.</summary>

@@ -87,6 +87,23 @@ internal static class SchemaTable
         bt.SetMeta(DatabaseHeader.SchemaCookieOffset, bt.GetMeta(DatabaseHeader.SchemaCookieOffset) + 1);
     }
 
+    /// <summary>Points every sqlite_schema row whose root page is <paramref name="from"/> at <paramref name="to"/> (a root page moved).</summary>
+    public static void ReplaceRootPage(BTree bt, uint from, uint to)
+    {
+        using var cursor = new BTreeCursor(bt, 1, table: true);
+        var changed = new List<(long RowId, byte[] Record)>();
+        for (bool ok = cursor.First(); ok; ok = cursor.Next())
+        {
+            Value[] row = RecordReader.Decode(cursor.Payload);
+            if (row.Length >= 4 && row[3].Kind == ValueKind.Integer && row[3].AsInteger == from)
+            {
+                row[3] = Value.FromInteger(to);
+                changed.Add((cursor.RowId, RecordEncoder.Encode(row)));
+            }
+        }
+        foreach ((long rowId, byte[] record) in changed) cursor.Insert(rowId, record);
+    }
+
     private static string Text(in Value v) => v.Kind switch
     {
         ValueKind.Text => v.AsString(),
