@@ -88,4 +88,10 @@ public enum ResultCode
     CorruptIndex = Corrupt | (3 << 8),
     /// <summary>A database was opened read-only and a write was attempted.</summary>
     ReadOnlyDbMoved = ReadOnly | (4 << 8),
+    /// <summary>A NOT NULL constraint failed.</summary>
+    ConstraintNotNull = Constraint | (5 << 8),
+    /// <summary>A PRIMARY KEY constraint failed.</summary>
+    ConstraintPrimaryKey = Constraint | (6 << 8),
+    /// <summary>A UNIQUE constraint failed.</summary>
+    ConstraintUnique = Constraint | (8 << 8),
 }

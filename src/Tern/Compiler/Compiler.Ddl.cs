@@ -1,0 +1,175 @@
+// CREATE TABLE, CREATE INDEX, DROP TABLE, DROP INDEX. Each creates or destroys b-trees,
+// writes or deletes rows of sqlite_schema (with the `sql` text SQLite would store), bumps
+// the schema cookie and reloads the schema.
+using System.Text;
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Storage.Pager;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>OpenRead/OpenWrite: P2 names a register holding the root page.</summary>
+    internal const ushort P2IsRegister = 0x10;
+
+    private void CompileCreateTable(CreateTableStatement ct)
+    {
+        _write = true;
+        if (ct.Temp || (ct.Schema != null && !ct.Schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
+            throw new TernException(ResultCode.Error, "TEMP tables and attached schemas are not supported yet");
+        if (ct.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
+            throw new TernException(ResultCode.Error, $"object name reserved for internal use: {ct.Name}");
+        if (_schema.FindTable(ct.Name) != null)
+        {
+            if (ct.IfNotExists) return;
+            throw new TernException(ResultCode.Error, $"table {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
+        }
+        if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
+        DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc)> autos);
+        string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
+        int schemaCursor = NewCursor();
+        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        int root = NewRegister();
+        Emit(Opcode.CreateBtree, 0, root, 1);
+        InsertSchemaRow(schemaCursor, "table", ct.Name, ct.Name, root, sql);
+        foreach (var a in autos)
+        {
+            int ir = NewRegister();
+            Emit(Opcode.CreateBtree, 0, ir, 2);
+            InsertSchemaRow(schemaCursor, "index", a.Name, ct.Name, ir, null);
+        }
+        FinishSchemaChange();
+    }
+
+    private void InsertSchemaRow(int cursor, string type, string name, string table, int rootReg, string? sql)
+    {
+        int regs = NewRegisters(5);
+        Emit(Opcode.String8, 0, regs, 0, Encoding.UTF8.GetBytes(type));
+        Emit(Opcode.String8, 0, regs + 1, 0, Encoding.UTF8.GetBytes(name));
+        Emit(Opcode.String8, 0, regs + 2, 0, Encoding.UTF8.GetBytes(table));
+        Emit(Opcode.SCopy, rootReg, regs + 3, 0);
+        if (sql != null) Emit(Opcode.String8, 0, regs + 4, 0, Encoding.UTF8.GetBytes(sql));
+        else Emit(Opcode.Null, 0, regs + 4, 0);
+        int rec = NewRegister(), rowid = NewRegister();
+        Emit(Opcode.MakeRecord, regs, 5, rec, "BBBDB");
+        Emit(Opcode.NewRowid, cursor, rowid, 0);
+        Emit(Opcode.Insert, cursor, rec, rowid, "sqlite_master");
+    }
+
+    private void FinishSchemaChange()
+    {
+        Emit(Opcode.SetCookie, 0, DatabaseHeader.SchemaCookieOffset, (int)(_schema.Cookie + 1));
+        Emit(Opcode.ParseSchema, 0, 0, 0);
+    }
+
+    private void CompileCreateIndex(CreateIndexStatement ci)
+    {
+        _write = true;
+        if (ci.Where != null) throw new TernException(ResultCode.Error, "partial indexes are not supported yet");
+        if (_schema.FindIndex(ci.Name) != null)
+        {
+            if (ci.IfNotExists) return;
+            throw new TernException(ResultCode.Error, $"index {DatabaseSchema.NameToken(_sql, ci.Start, ci.End)} already exists");
+        }
+        Table? t = _schema.FindTable(ci.Table);
+        if (t == null) throw new TernException(ResultCode.Error, $"no such table: main.{ci.Table}");
+        if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be indexed");
+        if (_schema.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
+        Index ix = DatabaseSchema.BuildIndex(ci, t, 0, null);
+        string sql = DatabaseSchema.StoredSql(_sql, ci.Start, ci.End, ci.Unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+        int schemaCursor = NewCursor();
+        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        int root = NewRegister();
+        Emit(Opcode.CreateBtree, 0, root, 2);
+        InsertSchemaRow(schemaCursor, "index", ci.Name, t.Name, root, sql);
+
+        // Fill the index from the table's rows.
+        int tc = NewCursor(), ic = NewCursor();
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, 0, t.Columns.Count);
+        Emit(Opcode.OpenWrite, ic, root, 0, ix.KeyInfo(), P2IsRegister);
+        int done = NewLabel();
+        Emit(Opcode.Rewind, tc, done, 0);
+        int top = CurrentAddress;
+        int n = ix.Columns.Length;
+        int key = NewRegisters(n + 1);
+        var src = new Source { Table = t, Cursor = tc, Name = t.Name };
+        for (int k = 0; k < n; k++) EmitColumnRaw(src, ix.Columns[k], key + k);
+        Emit(Opcode.Rowid, tc, key + n, 0);
+        if (ix.Unique)
+        {
+            int ok = NewLabel();
+            Emit(Opcode.NoConflict, ic, ok, key, n);
+            Emit(Opcode.Halt, (int)ResultCode.ConstraintUnique, 2, 0,
+                "UNIQUE constraint failed: " + string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name)));
+            Resolve(ok);
+        }
+        int rec = NewRegister();
+        Emit(Opcode.MakeRecord, key, n + 1, rec);
+        Emit(Opcode.IdxInsert, ic, rec, 0);
+        Emit(Opcode.Next, tc, top, 0);
+        Resolve(done);
+        FinishSchemaChange();
+    }
+
+    private void CompileDrop(DropStatement d)
+    {
+        _write = true;
+        if (d.Kind is DropKind.View or DropKind.Trigger)
+        {
+            if (d.IfExists) return;
+            throw new TernException(ResultCode.Error, $"no such {(d.Kind == DropKind.View ? "view" : "trigger")}: {d.Name}");
+        }
+        int schemaCursor = NewCursor();
+        if (d.Kind == DropKind.Table)
+        {
+            Table? t = _schema.FindTable(d.Name);
+            if (t == null)
+            {
+                if (d.IfExists) return;
+                throw new TernException(ResultCode.Error, "no such table: " + d.Name);
+            }
+            if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
+                throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
+            Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+            DeleteSchemaRows(schemaCursor, 2, t.Name);
+            // From the largest root down: in an auto-vacuum file dropping a tree moves the last
+            // root into its place, which must never be a tree this statement drops later.
+            foreach (uint root in t.Indexes.Select(ix => ix.RootPage).Append(t.RootPage).OrderDescending())
+                Emit(Opcode.Destroy, (int)root, 0, 0);
+        }
+        else
+        {
+            Index? ix = _schema.FindIndex(d.Name);
+            if (ix == null)
+            {
+                if (d.IfExists) return;
+                throw new TernException(ResultCode.Error, "no such index: " + d.Name);
+            }
+            if (ix.IsAuto) throw new TernException(ResultCode.Error, "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped");
+            Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+            DeleteSchemaRows(schemaCursor, 1, ix.Name);
+            Emit(Opcode.Destroy, (int)ix.RootPage, 0, 0);
+        }
+        FinishSchemaChange();
+    }
+
+    /// <summary>Deletes the sqlite_schema rows whose column <paramref name="column"/> equals <paramref name="name"/> (case-insensitively).</summary>
+    private void DeleteSchemaRows(int cursor, int column, string name)
+    {
+        int done = NewLabel();
+        Emit(Opcode.Rewind, cursor, done, 0);
+        int top = CurrentAddress;
+        int v = NewRegister(), want = NewRegister();
+        Emit(Opcode.Column, cursor, column, v);
+        Emit(Opcode.String8, 0, want, 0, Encoding.UTF8.GetBytes(name));
+        int next = NewLabel();
+        Emit(Opcode.Ne, want, next, v, Collation.NoCase, 0);
+        Emit(Opcode.Delete, cursor, 0, 0);
+        Resolve(next);
+        Emit(Opcode.Next, cursor, top, 0);
+        Resolve(done);
+    }
+}

@@ -1,0 +1,384 @@
+// INSERT, UPDATE and DELETE. A row write is: compute the column values, apply the
+// column affinities, check NOT NULL and the rowid and UNIQUE indexes (ABORT/FAIL/
+// ROLLBACK raise SQLite's constraint error, IGNORE skips the row, REPLACE deletes the
+// conflicting row), then write the table record and one entry per index. UPDATE and
+// DELETE first collect the rowids that match (a RowSet) and then change those rows, so
+// the scan never sees its own changes.
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    private sealed class WriteTarget
+    {
+        public required Table Table { get; init; }
+        public required int Cursor { get; init; }
+        public required int[] IndexCursors { get; init; }
+    }
+
+    private WriteTarget OpenForWrite(Table t)
+    {
+        _write = true;
+        if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be modified");
+        int cursor = NewCursor();
+        Emit(Opcode.OpenWrite, cursor, (int)t.RootPage, 0, t.Columns.Count);
+        var ix = new int[t.Indexes.Count];
+        for (int i = 0; i < ix.Length; i++)
+        {
+            ix[i] = NewCursor();
+            Emit(Opcode.OpenWrite, ix[i], (int)t.Indexes[i].RootPage, 0, t.Indexes[i].KeyInfo());
+        }
+        return new WriteTarget { Table = t, Cursor = cursor, IndexCursors = ix };
+    }
+
+    private void CompileInsert(InsertStatement ins)
+    {
+        if (ins.With != null || !ins.Upserts.IsEmpty || !ins.Returning.IsEmpty)
+            throw new TernException(ResultCode.Error, "WITH, ON CONFLICT and RETURNING in INSERT are not supported yet");
+        Table t = RequireTable(ins.Table.Name);
+        int ncol = t.Columns.Count;
+        int[] map;
+        if (ins.Columns.IsEmpty)
+        {
+            map = Enumerable.Range(0, ncol).ToArray();
+        }
+        else
+        {
+            map = new int[ins.Columns.Count];
+            for (int i = 0; i < map.Length; i++)
+            {
+                int k = t.FindColumn(ins.Columns[i]);
+                if (k < 0)
+                {
+                    if (IsRowidName(ins.Columns[i]) && t.RowidAlias < 0) k = -1;
+                    else throw new TernException(ResultCode.Error, $"table {t.Name} has no column named {ins.Columns[i]}");
+                }
+                map[i] = k;
+            }
+        }
+        WriteTarget target = OpenForWrite(t);
+        ConflictResolution onError = ins.OrConflict;
+        void Row(int start, int n)
+        {
+            if (n != map.Length)
+            {
+                if (ins.Columns.IsEmpty) throw new TernException(ResultCode.Error, $"table {t.Name} has {ncol} columns but {n} values were supplied");
+                throw new TernException(ResultCode.Error, $"{n} values for {map.Length} columns");
+            }
+            int rowid = NewRegister();
+            int cols = NewRegisters(Math.Max(ncol, 1));
+            var given = new bool[ncol];
+            int rowidFrom = -1;
+            for (int i = 0; i < map.Length; i++)
+            {
+                if (map[i] < 0) rowidFrom = start + i;
+                else
+                {
+                    given[map[i]] = true;
+                    Emit(Opcode.SCopy, start + i, cols + map[i], 0);
+                }
+            }
+            for (int k = 0; k < ncol; k++)
+            {
+                if (given[k]) continue;
+                if (t.Columns[k].Default is { } d) ExprCode(d, new Scope(), cols + k);
+                else Emit(Opcode.Null, 0, cols + k, 0);
+            }
+            if (t.RowidAlias >= 0) rowidFrom = cols + t.RowidAlias;
+            WriteRow(target, rowid, cols, rowidFrom, onError, null);
+        }
+        if (ins.Source == null)
+        {
+            if (!ins.Columns.IsEmpty) throw new TernException(ResultCode.Error, "DEFAULT VALUES with a column list");
+            map = [];
+            Row(NewRegister(), 0);
+            return;
+        }
+        if (ins.Source.First is ValuesClause v && ins.Source.Compounds.IsEmpty && ins.Source.OrderBy.IsEmpty && ins.Source.Limit == null)
+        {
+            foreach (NodeList<Expr> row in v.Rows)
+            {
+                int regs = NewRegisters(Math.Max(row.Count, 1));
+                for (int i = 0; i < row.Count; i++) ExprCode(row[i], new Scope(), regs + i);
+                Row(regs, row.Count);
+            }
+            return;
+        }
+        // INSERT ... SELECT: rows go through a sorter keyed by a sequence number first, so a
+        // SELECT over the target table does not see the rows being inserted.
+        int sorter = NewCursor(), seq = NewRegister();
+        int width = -1;
+        Emit(Opcode.SorterOpen, sorter, 0, 0, new Storage.Record.KeyInfo(1));
+        Emit(Opcode.Integer, 0, seq, 0);
+        int one = NewRegister();
+        Emit(Opcode.Integer, 1, one, 0);
+        CompileSelect(ins.Source, null, (start, n) =>
+        {
+            width = n;
+            int block = NewRegisters(n + 1);
+            Emit(Opcode.Add, one, seq, seq);
+            Emit(Opcode.SCopy, seq, block, 0);
+            for (int i = 0; i < n; i++) Emit(Opcode.SCopy, start + i, block + 1 + i, 0);
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, block, n + 1, rec);
+            Emit(Opcode.SorterInsert, sorter, rec, 0);
+        });
+        int done = NewLabel();
+        int pseudo = NewCursor(), data = NewRegister();
+        Emit(Opcode.OpenPseudo, pseudo, data, width + 1);
+        Emit(Opcode.SorterSort, sorter, done, 0);
+        int loop = CurrentAddress;
+        Emit(Opcode.SorterData, sorter, data, 0);
+        int vals = NewRegisters(Math.Max(width, 1));
+        for (int i = 0; i < width; i++) Emit(Opcode.Column, pseudo, i + 1, vals + i);
+        Row(vals, width);
+        Emit(Opcode.SorterNext, sorter, loop, 0);
+        Resolve(done);
+    }
+
+    /// <summary>
+    /// Writes one row: r[cols..] holds every column; the rowid comes from r[rowidFrom] (the
+    /// INTEGER PRIMARY KEY's value or an explicit rowid) or a new one. <paramref name="oldRowid"/>
+    /// is the row being updated (its own rowid and index entries do not conflict).
+    /// </summary>
+    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid)
+    {
+        Table t = target.Table;
+        int ncol = t.Columns.Count;
+        int skip = NewLabel();
+        // The rowid.
+        if (rowidFrom >= 0)
+        {
+            int haveRowid = NewLabel(), assigned = NewLabel();
+            Emit(Opcode.NotNull, rowidFrom, haveRowid, 0);
+            Emit(Opcode.NewRowid, target.Cursor, rowid, 0);
+            Emit(Opcode.Goto, 0, assigned, 0);
+            Resolve(haveRowid);
+            Emit(Opcode.SCopy, rowidFrom, rowid, 0);
+            Emit(Opcode.MustBeInt, rowid, 0, 0);
+            Resolve(assigned);
+        }
+        else if (oldRowid != null) Emit(Opcode.SCopy, oldRowid.Value, rowid, 0);
+        else Emit(Opcode.NewRowid, target.Cursor, rowid, 0);
+        if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
+
+        // Affinities, then NOT NULL.
+        Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
+        for (int k = 0; k < ncol; k++)
+        {
+            if (!t.Columns[k].NotNull || k == t.RowidAlias) continue;
+            if (onError == ConflictResolution.Ignore) Emit(Opcode.IsNull, cols + k, skip, 0);
+            else Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, 2, cols + k, $"NOT NULL constraint failed: {t.Name}.{t.Columns[k].Name}");
+        }
+
+        // Rowid conflict.
+        if (rowidFrom >= 0)
+        {
+            int ok = NewLabel();
+            if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
+            Emit(Opcode.NotExists, target.Cursor, ok, rowid);
+            string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
+            ConflictAction(target, onError, (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
+            Resolve(ok);
+        }
+
+        // UNIQUE indexes.
+        for (int i = 0; i < t.Indexes.Count; i++)
+        {
+            Index ix = t.Indexes[i];
+            if (!ix.Unique) continue;
+            int key = NewRegisters(ix.Columns.Length);
+            for (int k = 0; k < ix.Columns.Length; k++) Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
+            int ok = NewLabel();
+            Emit(Opcode.NoConflict, target.IndexCursors[i], ok, key, ix.Columns.Length);
+            if (oldRowid != null)
+            {
+                int other = NewRegister();
+                Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
+                Emit(Opcode.Eq, oldRowid.Value, ok, other, null, 0);
+            }
+            string cols2 = string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
+            bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
+            if (onError == ConflictResolution.Replace)
+            {
+                int other = NewRegister();
+                Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
+                Emit(Opcode.NotExists, target.Cursor, ok, other);
+                DeleteRowCode(target, other, count: false);
+            }
+            else ConflictAction(target, onError, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), "UNIQUE constraint failed: " + cols2, skip);
+            Resolve(ok);
+        }
+
+        if (oldRowid != null)
+        {
+            // Remove the old row's index entries and the row itself (its rowid may change).
+            int gone = NewLabel();
+            Emit(Opcode.NotExists, target.Cursor, gone, oldRowid.Value);
+            DeleteRowCode(target, oldRowid.Value, count: false);
+            Resolve(gone);
+        }
+
+        // Write the record and the index entries.
+        if (t.RowidAlias >= 0) Emit(Opcode.Null, 0, cols + t.RowidAlias, 0);
+        int rec = NewRegister();
+        Emit(Opcode.MakeRecord, cols, ncol, rec);
+        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
+        if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
+        for (int i = 0; i < t.Indexes.Count; i++)
+        {
+            Index ix = t.Indexes[i];
+            int key = NewRegisters(ix.Columns.Length + 1);
+            for (int k = 0; k < ix.Columns.Length; k++) Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
+            Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
+            int irec = NewRegister();
+            Emit(Opcode.MakeRecord, key, ix.Columns.Length + 1, irec);
+            Emit(Opcode.IdxInsert, target.IndexCursors[i], irec, 0);
+        }
+        Resolve(skip);
+    }
+
+    private static bool IsPrimaryKeyIndex(Table t, Index ix)
+    {
+        if (t.Sql == null) return false;
+        return Tern.Sql.SqlParser.Parse(t.Sql) is CreateTableStatement ct
+            && (ct.Constraints.AsSpan().ToArray().Any(c => c is PrimaryKeyTableConstraint p && p.Columns.Count == ix.Columns.Length
+                    && p.Columns.AsSpan().ToArray().Select(x => x.Expr is ColumnRef c2 ? t.FindColumn(c2.Column) : -2).SequenceEqual(ix.Columns))
+                || (ix.Columns.Length == 1 && ct.Columns[ix.Columns[0]].Constraints.AsSpan().ToArray().Any(c => c is PrimaryKeyConstraint)));
+    }
+
+    private void ConflictAction(WriteTarget target, ConflictResolution onError, int code, string message, int skip)
+    {
+        switch (onError)
+        {
+            case ConflictResolution.Ignore:
+                Emit(Opcode.Goto, 0, skip, 0);
+                break;
+            case ConflictResolution.Replace:
+                // The conflicting row (cursor positioned on it by NotExists) goes.
+                {
+                    int r = NewRegister();
+                    Emit(Opcode.Rowid, target.Cursor, r, 0);
+                    DeleteRowCode(target, r, count: false);
+                    break;
+                }
+            default:
+                Emit(Opcode.Halt, code, 2, 0, message);
+                break;
+        }
+    }
+
+    /// <summary>Deletes the row the table cursor is on (rowid in r[rowid]) and its index entries.</summary>
+    private void DeleteRowCode(WriteTarget target, int rowid, bool count)
+    {
+        Table t = target.Table;
+        for (int i = 0; i < t.Indexes.Count; i++)
+        {
+            Index ix = t.Indexes[i];
+            int key = NewRegisters(ix.Columns.Length + 1);
+            var src = new Source { Table = t, Cursor = target.Cursor, Name = t.Name };
+            for (int k = 0; k < ix.Columns.Length; k++) EmitColumnRaw(src, ix.Columns[k], key + k);
+            Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
+            Emit(Opcode.IdxDelete, target.IndexCursors[i], key, ix.Columns.Length + 1);
+        }
+        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, count ? P5Flags.NChange : (ushort)0);
+    }
+
+    /// <summary>A column as stored (no REAL conversion), for index keys.</summary>
+    private void EmitColumnRaw(Source s, int col, int target)
+    {
+        if (s.Table.Columns[col].IsRowidAlias) Emit(Opcode.Rowid, s.Cursor, target, 0);
+        else Emit(Opcode.Column, s.Cursor, col, target);
+    }
+
+    private static string AffinityString(Table t)
+    {
+        var chars = new char[t.Columns.Count];
+        for (int i = 0; i < chars.Length; i++) chars[i] = (char)t.Columns[i].Affinity;
+        return new string(chars);
+    }
+
+    private void CompileDelete(DeleteStatement d)
+    {
+        if (d.With != null || !d.Returning.IsEmpty || !d.OrderBy.IsEmpty || d.Limit != null)
+            throw new TernException(ResultCode.Error, "WITH, RETURNING, ORDER BY and LIMIT in DELETE are not supported yet");
+        Table t = RequireTable(d.Table.Name);
+        CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid) => DeleteRowCode(target, rowid, count: true));
+    }
+
+    private void CompileUpdate(UpdateStatement u)
+    {
+        if (u.With != null || !u.Returning.IsEmpty || !u.From.IsEmpty || !u.OrderBy.IsEmpty || u.Limit != null)
+            throw new TernException(ResultCode.Error, "WITH, FROM, RETURNING, ORDER BY and LIMIT in UPDATE are not supported yet");
+        Table t = RequireTable(u.Table.Name);
+        var assignments = new Dictionary<int, Expr>();
+        bool setsRowid = false;
+        foreach (SetClause sc in u.Set)
+        {
+            if (sc.IsRow || sc.Columns.Count != 1) throw new TernException(ResultCode.Error, "row-value SET is not supported yet");
+            int k = t.FindColumn(sc.Columns[0]);
+            if (k < 0)
+            {
+                if (IsRowidName(sc.Columns[0])) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
+                throw new TernException(ResultCode.Error, "no such column: " + sc.Columns[0]);
+            }
+            if (k == t.RowidAlias) setsRowid = true;
+            assignments[k] = sc.Value;
+        }
+        CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid) =>
+        {
+            int ncol = t.Columns.Count;
+            int cols = NewRegisters(Math.Max(ncol, 1));
+            var scope = new Scope();
+            var src = new Source { Table = t, Cursor = target.Cursor, Name = u.Table.Alias ?? t.Name };
+            scope.Sources.Add(src);
+            for (int k = 0; k < ncol; k++)
+            {
+                if (k == t.RowidAlias) Emit(Opcode.SCopy, rowid, cols + k, 0);
+                else EmitColumnRaw(src, k, cols + k);
+            }
+            // New values are computed from the old row, all before any is stored.
+            var newRegs = new Dictionary<int, int>();
+            foreach ((int k, Expr e) in assignments)
+            {
+                int r = NewRegister();
+                ExprCode(e, scope, r);
+                newRegs[k] = r;
+            }
+            foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
+            int newRowid = NewRegister();
+            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid);
+        });
+    }
+
+    /// <summary>Pass 1 collects the rowids WHERE selects; pass 2 positions on each and runs <paramref name="change"/>.</summary>
+    private void CollectThenChange(Table t, string? alias, Expr? where, Action<WriteTarget, int> change)
+    {
+        WriteTarget target = OpenForWrite(t);
+        var scope = new Scope();
+        var src = new Source { Table = t, Cursor = NewCursor(), Name = alias ?? t.Name };
+        scope.Sources.Add(src);
+        var terms = new List<Expr>();
+        SplitAnd(where, terms);
+        int set = NewRegister();
+        Emit(Opcode.Null, 0, set, 0);
+        EmitLoops(scope, terms, () =>
+        {
+            int r = NewRegister();
+            Emit(Opcode.Rowid, src.Cursor, r, 0);
+            Emit(Opcode.RowSetAdd, set, r, 0);
+        });
+        int done = NewLabel();
+        int rowid = NewRegister();
+        int loop = CurrentAddress;
+        Emit(Opcode.RowSetRead, set, done, rowid);
+        Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+        change(target, rowid);
+        Emit(Opcode.Goto, 0, loop, 0);
+        Resolve(done);
+    }
+}

@@ -1,0 +1,512 @@
+// Expression code: compute an expression's value into a register, or jump on its truth.
+// Comparisons carry SQLite's comparison affinity (datatype3 §4.2) and collation in P5/P4;
+// NULL propagates through operators as SQL's three-valued logic says.
+using System.Globalization;
+using System.Text;
+using Tern.Functions;
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>Computes <paramref name="e"/> into register <paramref name="target"/>.</summary>
+    private void ExprCode(Expr e, Scope scope, int target)
+    {
+        if (scope.Overrides != null && scope.Overrides.TryGetValue(e, out int reg))
+        {
+            Emit(Opcode.SCopy, reg, target, 0);
+            return;
+        }
+        switch (e)
+        {
+            case Literal l:
+                LiteralCode(l, target);
+                return;
+            case ParameterExpr p:
+                while (_parameters.Count < p.Number) _parameters.Add(null);
+                if (p.Name.Length > 1) _parameters[p.Number - 1] = p.Name;
+                Emit(Opcode.Variable, p.Number, target, 0);
+                return;
+            case ColumnRef c:
+                ColumnCode(c, scope, target);
+                return;
+            case UnaryExpr u:
+                UnaryCode(u, scope, target);
+                return;
+            case BinaryExpr b:
+                BinaryCode(b, scope, target);
+                return;
+            case CollateExpr ce:
+                ExprCode(ce.Operand, scope, target);
+                return;
+            case CastExpr cast:
+                ExprCode(cast.Operand, scope, target);
+                Emit(Opcode.Cast, target, (int)CastAffinity(cast.TypeName), 0);
+                return;
+            case NullTestExpr nt:
+                {
+                    int v = NewRegister();
+                    ExprCode(nt.Operand, scope, v);
+                    int done = NewLabel();
+                    Emit(Opcode.Integer, 1, target, 0);
+                    Emit(nt.NotNull ? Opcode.NotNull : Opcode.IsNull, v, done, 0);
+                    Emit(Opcode.Integer, 0, target, 0);
+                    Resolve(done);
+                    return;
+                }
+            case BetweenExpr be:
+                {
+                    int x = NewRegister(), lo = NewRegister(), hi = NewRegister();
+                    ExprCode(be.Operand, scope, x);
+                    ExprCode(be.Low, scope, lo);
+                    ExprCode(be.High, scope, hi);
+                    int r1 = NewRegister(), r2 = NewRegister();
+                    (ushort p5a, Collation ca) = ComparisonFlags(be.Operand, be.Low, scope);
+                    (ushort p5b, Collation cb) = ComparisonFlags(be.Operand, be.High, scope);
+                    Emit(Opcode.Ge, lo, r1, x, ca, (ushort)(p5a | P5Flags.StoreP2));
+                    Emit(Opcode.Le, hi, r2, x, cb, (ushort)(p5b | P5Flags.StoreP2));
+                    Emit(Opcode.And, r1, r2, target);
+                    if (be.Not) Emit(Opcode.Not, target, target, 0);
+                    return;
+                }
+            case InListExpr il:
+                {
+                    int x = NewRegister();
+                    ExprCode(il.Operand, scope, x);
+                    if (il.Items.Count == 0)
+                    {
+                        Emit(Opcode.Integer, il.Not ? 1 : 0, target, 0);
+                        return;
+                    }
+                    int item = NewRegister(), res = NewRegister();
+                    Emit(Opcode.Integer, 0, target, 0);
+                    foreach (Expr it in il.Items)
+                    {
+                        ExprCode(it, scope, item);
+                        (ushort p5, Collation coll) = ComparisonFlags(il.Operand, it, scope);
+                        Emit(Opcode.Eq, item, res, x, coll, (ushort)(p5 | P5Flags.StoreP2));
+                        Emit(Opcode.Or, target, res, target);
+                    }
+                    if (il.Not) Emit(Opcode.Not, target, target, 0);
+                    return;
+                }
+            case InSelectExpr ins:
+                InSelectCode(ins, scope, target);
+                return;
+            case ExistsExpr ex:
+                {
+                    int done = NewLabel();
+                    Emit(Opcode.Integer, 0, target, 0);
+                    CompileSelect(ex.Select, scope, (start, n) =>
+                    {
+                        Emit(Opcode.Integer, 1, target, 0);
+                        Emit(Opcode.Goto, 0, done, 0);
+                    });
+                    Resolve(done);
+                    return;
+                }
+            case SubqueryExpr sq:
+                {
+                    int done = NewLabel();
+                    Emit(Opcode.Null, 0, target, 0);
+                    CompileSelect(sq.Select, scope, (start, n) =>
+                    {
+                        Emit(Opcode.Copy, start, target, 0);
+                        Emit(Opcode.Goto, 0, done, 0);
+                    });
+                    Resolve(done);
+                    return;
+                }
+            case CaseExpr ce:
+                CaseCode(ce, scope, target);
+                return;
+            case FunctionCall f:
+                FunctionCode(f, scope, target);
+                return;
+            case LikeExpr like:
+                {
+                    if (like.Operator is not (LikeOperator.Like or LikeOperator.Glob)) throw new TernException(ResultCode.Error, "no such function: " + like.Operator.ToString().ToUpperInvariant());
+                    int n = like.Escape != null ? 3 : 2;
+                    int args = NewRegisters(n);
+                    ExprCode(like.Pattern, scope, args);
+                    ExprCode(like.Left, scope, args + 1);
+                    if (like.Escape != null) ExprCode(like.Escape, scope, args + 2);
+                    FunctionDef def = FunctionCatalog.Find(like.Operator == LikeOperator.Like ? "like" : "glob", n, out _)!;
+                    Emit(Opcode.Function, 0, args, target, def, (ushort)n);
+                    if (like.Not) Emit(Opcode.Not, target, target, 0);
+                    return;
+                }
+            default:
+                throw new TernException(ResultCode.Error, e.GetType().Name + " expressions are not supported yet");
+        }
+    }
+
+    private void LiteralCode(Literal l, int target)
+    {
+        switch (l.Kind)
+        {
+            case LiteralKind.Integer:
+                if (TryParseInteger(l.Value, out long v))
+                {
+                    if (v >= int.MinValue && v <= int.MaxValue) Emit(Opcode.Integer, (int)v, target, 0);
+                    else Emit(Opcode.Int64, 0, target, 0, v);
+                }
+                else Emit(Opcode.Real, 0, target, 0, double.Parse(l.Value, CultureInfo.InvariantCulture));
+                return;
+            case LiteralKind.Float:
+                Emit(Opcode.Real, 0, target, 0, double.Parse(l.Value, CultureInfo.InvariantCulture));
+                return;
+            case LiteralKind.String:
+                Emit(Opcode.String8, 0, target, 0, Encoding.UTF8.GetBytes(l.Value));
+                return;
+            case LiteralKind.Blob:
+                Emit(Opcode.Blob, 0, target, 0, Convert.FromHexString(l.Value));
+                return;
+            case LiteralKind.Null:
+                Emit(Opcode.Null, 0, target, 0);
+                return;
+            default:
+                throw new TernException(ResultCode.Error, l.Value + " is not supported yet");
+        }
+    }
+
+    private static bool TryParseInteger(string text, out long v)
+    {
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            if (ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong u))
+            {
+                v = unchecked((long)u);
+                return true;
+            }
+            throw new TernException(ResultCode.Error, $"hex literal too big: {text}");
+        }
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out v);
+    }
+
+    private static Affinity CastAffinity(string type)
+    {
+        Affinity a = Affinities.FromDeclaredType(type);
+        return a == Affinity.Blob ? Affinity.Blob : a;
+    }
+
+    private void UnaryCode(UnaryExpr u, Scope scope, int target)
+    {
+        switch (u.Operator)
+        {
+            case UnaryOperator.Negate:
+                if (u.Operand is Literal { Kind: LiteralKind.Integer } lit && lit.Value == "9223372036854775808")
+                {
+                    Emit(Opcode.Int64, 0, target, 0, long.MinValue);
+                    return;
+                }
+                if (u.Operand is Literal { Kind: LiteralKind.Integer or LiteralKind.Float } num && (num.Kind == LiteralKind.Float || TryParseInteger(num.Value, out _)))
+                {
+                    if (num.Kind == LiteralKind.Integer && TryParseInteger(num.Value, out long iv))
+                    {
+                        if (-iv >= int.MinValue && -iv <= int.MaxValue) Emit(Opcode.Integer, (int)-iv, target, 0);
+                        else Emit(Opcode.Int64, 0, target, 0, -iv);
+                    }
+                    else Emit(Opcode.Real, 0, target, 0, -double.Parse(num.Value, CultureInfo.InvariantCulture));
+                    return;
+                }
+                {
+                    int zero = NewRegister(), v = NewRegister();
+                    Emit(Opcode.Integer, 0, zero, 0);
+                    ExprCode(u.Operand, scope, v);
+                    Emit(Opcode.Subtract, v, zero, target);
+                    return;
+                }
+            case UnaryOperator.Plus:
+                ExprCode(u.Operand, scope, target);
+                return;
+            case UnaryOperator.BitNot:
+                {
+                    int v = NewRegister();
+                    ExprCode(u.Operand, scope, v);
+                    Emit(Opcode.BitNot, v, target, 0);
+                    return;
+                }
+            default:
+                {
+                    int v = NewRegister();
+                    ExprCode(u.Operand, scope, v);
+                    Emit(Opcode.Not, v, target, 0);
+                    return;
+                }
+        }
+    }
+
+    private void BinaryCode(BinaryExpr b, Scope scope, int target)
+    {
+        int l = NewRegister(), r = NewRegister();
+        ExprCode(b.Left, scope, l);
+        ExprCode(b.Right, scope, r);
+        switch (b.Operator)
+        {
+            case BinaryOperator.And: Emit(Opcode.And, l, r, target); return;
+            case BinaryOperator.Or: Emit(Opcode.Or, l, r, target); return;
+            case BinaryOperator.Add: Emit(Opcode.Add, r, l, target); return;
+            case BinaryOperator.Subtract: Emit(Opcode.Subtract, r, l, target); return;
+            case BinaryOperator.Multiply: Emit(Opcode.Multiply, r, l, target); return;
+            case BinaryOperator.Divide: Emit(Opcode.Divide, r, l, target); return;
+            case BinaryOperator.Remainder: Emit(Opcode.Remainder, r, l, target); return;
+            case BinaryOperator.Concat: Emit(Opcode.Concat, r, l, target); return;
+            case BinaryOperator.BitAnd: Emit(Opcode.BitAnd, r, l, target); return;
+            case BinaryOperator.BitOr: Emit(Opcode.BitOr, r, l, target); return;
+            case BinaryOperator.LShift: Emit(Opcode.ShiftLeft, r, l, target); return;
+            case BinaryOperator.RShift: Emit(Opcode.ShiftRight, r, l, target); return;
+        }
+        (ushort p5, Collation coll) = ComparisonFlags(b.Left, b.Right, scope);
+        p5 |= P5Flags.StoreP2;
+        Opcode op;
+        switch (b.Operator)
+        {
+            case BinaryOperator.Eq: op = Opcode.Eq; break;
+            case BinaryOperator.Ne: op = Opcode.Ne; break;
+            case BinaryOperator.Lt: op = Opcode.Lt; break;
+            case BinaryOperator.Le: op = Opcode.Le; break;
+            case BinaryOperator.Gt: op = Opcode.Gt; break;
+            case BinaryOperator.Ge: op = Opcode.Ge; break;
+            case BinaryOperator.Is: op = Opcode.Eq; p5 |= P5Flags.NullEq; break;
+            case BinaryOperator.IsNot: op = Opcode.Ne; p5 |= P5Flags.NullEq; break;
+            default: throw new TernException(ResultCode.Error, b.Operator + " is not supported yet");
+        }
+        // r[P3] op r[P1]: the left operand goes in P3.
+        Emit(op, r, target, l, coll, p5);
+    }
+
+    /// <summary>P5 (affinity) and collation for comparing two expressions.</summary>
+    private (ushort P5, Collation Collation) ComparisonFlags(Expr left, Expr right, Scope scope)
+    {
+        Affinity a = Affinities.ForComparison(ExprAffinity(left, scope), ExprAffinity(right, scope));
+        Collation c = ExprCollation(left, scope) ?? ExprCollation(right, scope) ?? Collation.Binary;
+        return ((ushort)a, c);
+    }
+
+    private Collation? ExprCollation(Expr e, Scope scope)
+    {
+        switch (e)
+        {
+            case CollateExpr ce: return MemCompare.ParseCollation(ce.Collation);
+            case ColumnRef c:
+                {
+                    (Source? s, int col) = TryResolve(c, scope);
+                    if (s != null && col >= 0) return s.Table.Columns[col].Collation is var k && k != Collation.Binary ? k : null;
+                    return null;
+                }
+            default: return null;
+        }
+    }
+
+    /// <summary>The affinity of an expression: a column's, a CAST's type, else none.</summary>
+    private Affinity ExprAffinity(Expr e, Scope scope)
+    {
+        switch (e)
+        {
+            case ColumnRef c:
+                {
+                    (Source? s, int col) = TryResolve(c, scope);
+                    if (s == null) return Affinity.None;
+                    return col < 0 ? Affinity.Integer : s.Table.Columns[col].Affinity;
+                }
+            case CastExpr cast: return CastAffinity(cast.TypeName);
+            case CollateExpr ce: return ExprAffinity(ce.Operand, scope);
+            case SubqueryExpr sq when sq.Select.First is SelectClause sc && sc.Columns.Count > 0 && sc.Columns[0] is ExprColumn ec:
+                return Affinity.None is var _ && ec.Expr is ColumnRef ? SubqueryColumnAffinity(sq.Select, scope) : Affinity.None;
+            default: return Affinity.None;
+        }
+    }
+
+    private Affinity SubqueryColumnAffinity(SelectStatement s, Scope outer)
+    {
+        if (s.First is not SelectClause sc || sc.Columns[0] is not ExprColumn ec) return Affinity.None;
+        var inner = new Scope { Outer = outer };
+        foreach (FromItem fi in sc.From)
+        {
+            if (fi.Source is NamedTable nt && _schema.FindTable(nt.Name) is { } t)
+                inner.Sources.Add(new Source { Table = t, Cursor = -1, Name = nt.Alias ?? t.Name });
+        }
+        return ExprAffinity(ec.Expr, inner);
+    }
+
+    /// <summary>Finds the source and column (-1 for the rowid) a column reference names; (null, 0) when none.</summary>
+    private static (Source? Source, int Column) TryResolve(ColumnRef c, Scope? scope)
+    {
+        for (Scope? s = scope; s != null; s = s.Outer)
+        {
+            Source? found = null;
+            int col = 0;
+            foreach (Source src in s.Sources)
+            {
+                if (c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
+                int k = src.Table.FindColumn(c.Column);
+                if (k < 0 && src.ColumnNames == null && IsRowidName(c.Column)) k = src.Table.RowidAlias;
+                else if (k < 0) continue;
+                if (found != null)
+                {
+                    if (k < 0) continue;
+                    throw new TernException(ResultCode.Error, "ambiguous column name: " + (c.Table != null ? c.Table + "." : "") + c.Column);
+                }
+                found = src;
+                col = k;
+            }
+            if (found != null) return (found, col);
+        }
+        return (null, 0);
+    }
+
+    private static bool IsRowidName(string name) =>
+        name.Equals("rowid", StringComparison.OrdinalIgnoreCase) || name.Equals("oid", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("_rowid_", StringComparison.OrdinalIgnoreCase);
+
+    private void ColumnCode(ColumnRef c, Scope scope, int target)
+    {
+        (Source? s, int col) = TryResolve(c, scope);
+        if (s == null)
+        {
+            if (c.Table == null && c.IsDoubleQuoted)
+            {
+                // SQLite 3.50.4 as the oracle builds it (SQLITE_DQS=0) does not turn the name into a string.
+                throw new TernException(ResultCode.Error, $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?");
+            }
+            throw new TernException(ResultCode.Error, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);
+        }
+        EmitColumn(s, col, target);
+    }
+
+    private void EmitColumn(Source s, int col, int target)
+    {
+        if (s.Materialized)
+        {
+            Emit(Opcode.Column, s.Cursor, col, target);
+            return;
+        }
+        if (col < 0 || s.Table.Columns[col].IsRowidAlias)
+        {
+            Emit(Opcode.Rowid, s.Cursor, target, 0);
+            return;
+        }
+        object? def = s.Table.Columns[col].Default is { } d ? ConstantDefault(d) : null;
+        int at = Emit(Opcode.Column, s.Cursor, col, target, def);
+        if (s.Table.Columns[col].Affinity == Affinity.Real)
+        {
+            // REAL columns store integral values as integers; reading gives them back as REAL.
+            Emit(Opcode.Affinity, target, 1, 0, "E");
+        }
+        _ = at;
+    }
+
+    /// <summary>A column's DEFAULT as a register value, for rows written before the column existed.</summary>
+    private static object? ConstantDefault(Expr d) => d switch
+    {
+        Literal { Kind: LiteralKind.Integer } l when long.TryParse(l.Value, out long v) => MemOf(Value.FromInteger(v)),
+        Literal { Kind: LiteralKind.Float } l => MemOf(Value.FromReal(double.Parse(l.Value, CultureInfo.InvariantCulture))),
+        Literal { Kind: LiteralKind.String } l => MemOf(Value.FromText(l.Value)),
+        _ => null,
+    };
+
+    private static object MemOf(Value v) => Mem.FromValue(v);
+
+    private void CaseCode(CaseExpr ce, Scope scope, int target)
+    {
+        int end = NewLabel();
+        int baseReg = -1;
+        if (ce.Operand != null)
+        {
+            baseReg = NewRegister();
+            ExprCode(ce.Operand, scope, baseReg);
+        }
+        foreach (CaseWhen w in ce.Whens)
+        {
+            int next = NewLabel();
+            int cond = NewRegister();
+            if (baseReg >= 0)
+            {
+                int v = NewRegister();
+                ExprCode(w.Condition, scope, v);
+                (ushort p5, Collation coll) = ComparisonFlags(ce.Operand!, w.Condition, scope);
+                Emit(Opcode.Eq, v, cond, baseReg, coll, (ushort)(p5 | P5Flags.StoreP2));
+            }
+            else ExprCode(w.Condition, scope, cond);
+            Emit(Opcode.IfNot, cond, next, 1);
+            ExprCode(w.Result, scope, target);
+            Emit(Opcode.Goto, 0, end, 0);
+            Resolve(next);
+        }
+        if (ce.Else != null) ExprCode(ce.Else, scope, target);
+        else Emit(Opcode.Null, 0, target, 0);
+        Resolve(end);
+    }
+
+    private void FunctionCode(FunctionCall f, Scope scope, int target)
+    {
+        FunctionDef def = RequireFunction(f);
+        if (def is AggregateFunction)
+        {
+            throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
+        }
+        if (f.Over != null) throw new TernException(ResultCode.Error, "window functions are not supported yet");
+        int n = f.Arguments.Count;
+        int args = NewRegisters(Math.Max(n, 1));
+        for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
+        Emit(Opcode.Function, 0, args, target, def, (ushort)n);
+    }
+
+    private void InSelectCode(InSelectExpr ins, Scope scope, int target)
+    {
+        int x = NewRegister();
+        ExprCode(ins.Operand, scope, x);
+        int cursor = NewCursor();
+        int hasNull = NewRegister();
+        Emit(Opcode.OpenEphemeral, cursor, 1, 0, new Storage.Record.KeyInfo(1));
+        Emit(Opcode.Integer, 0, hasNull, 0);
+        Affinity lhsAff = ExprAffinity(ins.Operand, scope);
+        CompileSelect(ins.Select, scope, (start, n) =>
+        {
+            if (n != 1) throw new TernException(ResultCode.Error, $"sub-select returns {n} columns - expected 1");
+            int rec = NewRegister();
+            int notNull = NewLabel();
+            Emit(Opcode.NotNull, start, notNull, 0);
+            Emit(Opcode.Integer, 1, hasNull, 0);
+            Resolve(notNull);
+            Emit(Opcode.MakeRecord, start, 1, rec, Affinities.IsNumeric(lhsAff) ? "C" : lhsAff == Affinity.Text ? "B" : null);
+            Emit(Opcode.IdxInsert, cursor, rec, 0);
+        });
+        int done = NewLabel(), isNull = NewLabel();
+        int probe = NewRegister(), key = NewRegister();
+        Emit(Opcode.IsNull, x, isNull, 0);
+        Emit(Opcode.SCopy, x, probe, 0);
+        Emit(Opcode.MakeRecord, probe, 1, key, Affinities.IsNumeric(lhsAff) ? "C" : lhsAff == Affinity.Text ? "B" : null);
+        Emit(Opcode.Integer, ins.Not ? 0 : 1, target, 0);
+        Emit(Opcode.Found, cursor, done, key);
+        Emit(Opcode.Integer, ins.Not ? 1 : 0, target, 0);
+        Emit(Opcode.IfNot, hasNull, done, 0);
+        Resolve(isNull);
+        Emit(Opcode.Null, 0, target, 0);
+        Resolve(done);
+    }
+
+    /// <summary>Jumps to <paramref name="label"/> when the expression is false or NULL.</summary>
+    private void JumpIfFalse(Expr e, Scope scope, int label)
+    {
+        int r = NewRegister();
+        ExprCode(e, scope, r);
+        Emit(Opcode.IfNot, r, label, 1);
+    }
+
+    private static void SplitAnd(Expr? e, List<Expr> terms)
+    {
+        if (e == null) return;
+        if (e is BinaryExpr { Operator: BinaryOperator.And } b)
+        {
+            SplitAnd(b.Left, terms);
+            SplitAnd(b.Right, terms);
+        }
+        else terms.Add(e);
+    }
+}

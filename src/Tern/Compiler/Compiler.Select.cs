@@ -1,0 +1,690 @@
+// SELECT: result columns, FROM as nested loops (a rowid or index seek where an equality
+// term allows one), WHERE, GROUP BY/HAVING with aggregates, DISTINCT, ORDER BY through a
+// sorter, LIMIT/OFFSET, and compound SELECTs. Rows are handed to a RowHandler, so the
+// same code serves a top-level query (ResultRow), INSERT ... SELECT, and subqueries.
+//
+// Aggregate query with GROUP BY:
+//   loop over rows:   sorter <- [group keys, aggregate arguments, bare columns]
+//   sort; for each sorted row:
+//       keys changed? -> Gosub output (finals, HAVING, emit); reset accumulators
+//       AggStep each aggregate from the sorter's columns
+//   after the last row: Gosub output
+using Tern.Functions;
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Storage.Record;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+/// <summary>Called while generating code, at the point where a result row sits in registers.</summary>
+internal delegate void RowHandler(int start, int count);
+
+internal sealed partial class CodeGenerator
+{
+    private sealed record ResultItem(Expr Expr, string Name, string? DeclaredType);
+
+    private void CompileTopSelect(SelectStatement s)
+    {
+        bool first = true;
+        CompileSelect(s, null, (start, n) => Emit(Opcode.ResultRow, start, n, 0), names =>
+        {
+            if (!first) return;
+            first = false;
+            _columnNames = names.Select(x => x.Name).ToArray();
+            _declaredTypes = names.Select(x => x.DeclaredType).ToArray();
+        });
+    }
+
+    private void CompileSelect(SelectStatement s, Scope? outer, RowHandler emit) => CompileSelect(s, outer, emit, null);
+
+    private void CompileSelect(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
+    {
+        if (s.With != null) throw new TernException(ResultCode.Error, "WITH is not supported yet");
+        if (s.Compounds.Count == 0)
+        {
+            CompileCore(s.First, outer, s.OrderBy, s.Limit, emit, names);
+            return;
+        }
+        CompileCompound(s, outer, emit, names);
+    }
+
+    private void CompileCompound(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
+    {
+        bool allUnionAll = s.Compounds.AsSpan().ToArray().All(c => c.Operator == CompoundOperator.UnionAll);
+        int width = -1;
+        void CheckWidth(int n, CompoundOperator op)
+        {
+            if (width < 0) width = n;
+            else if (width != n)
+            {
+                string w = op switch
+                {
+                    CompoundOperator.UnionAll => "UNION ALL",
+                    CompoundOperator.Union => "UNION",
+                    CompoundOperator.Intersect => "INTERSECT",
+                    _ => "EXCEPT",
+                };
+                throw new TernException(ResultCode.Error, $"SELECTs to the left and right of {w} do not have the same number of result columns");
+            }
+        }
+        var cores = new List<(SelectCore Core, CompoundOperator Op)> { (s.First, CompoundOperator.UnionAll) };
+        foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
+        // Every core's rows land in a collection; the final pass applies ORDER BY and LIMIT.
+        var outStage = new OutputStage(this, s.OrderBy, s.Limit, emit);
+        if (allUnionAll && s.OrderBy.Count == 0)
+        {
+            outStage.Prepare(null);
+            for (int i = 0; i < cores.Count; i++)
+            {
+                CompileCore(cores[i].Core, outer, default, null, (st, n) =>
+                {
+                    CheckWidth(n, cores[Math.Max(i, 1) - (i == 0 ? 1 : 0)].Op);
+                    outStage.Row(st, n, null);
+                }, i == 0 ? names : null);
+            }
+            outStage.Finish();
+            return;
+        }
+        // The running result is either a list (duplicates kept, after UNION ALL) or a set.
+        int current = NewCursor();
+        bool currentIsList = cores.Count > 1 && cores[1].Op == CompoundOperator.UnionAll;
+        Emit(currentIsList ? Opcode.SorterOpen : Opcode.OpenEphemeral, current, 0, 0, new KeyInfo(0));
+        for (int i = 0; i < cores.Count; i++)
+        {
+            CompoundOperator op = i == 0 ? (currentIsList ? CompoundOperator.UnionAll : CompoundOperator.Union) : cores[i].Op;
+            bool wantList = op == CompoundOperator.UnionAll;
+            if (i > 0 && (wantList != currentIsList || op is CompoundOperator.Intersect or CompoundOperator.Except))
+            {
+                // Re-home the rows so far: a set for UNION/INTERSECT/EXCEPT, a list for UNION ALL.
+                int next = NewCursor();
+                Emit(wantList ? Opcode.SorterOpen : Opcode.OpenEphemeral, next, 0, 0, new KeyInfo(0));
+                int copied = NewLabel();
+                Emit(Opcode.Rewind, current, copied, 0);
+                int copyTop = CurrentAddress;
+                int cregs = NewRegisters(Math.Max(width, 1));
+                for (int k = 0; k < width; k++) Emit(Opcode.Column, current, k, cregs + k);
+                int crec = NewRegister();
+                Emit(Opcode.MakeRecord, cregs, width, crec);
+                Emit(wantList ? Opcode.SorterInsert : Opcode.IdxInsert, next, crec, 0);
+                Emit(Opcode.Next, current, copyTop, 0);
+                Resolve(copied);
+                current = next;
+                currentIsList = wantList;
+            }
+            int target = current;
+            if (op == CompoundOperator.Intersect)
+            {
+                target = NewCursor();
+                Emit(Opcode.OpenEphemeral, target, 0, 0, new KeyInfo(0));
+            }
+            int cur = current, tgt = target;
+            CompileCore(cores[i].Core, outer, default, null, (st, n) =>
+            {
+                CheckWidth(n, op);
+                int rec = NewRegister();
+                Emit(Opcode.MakeRecord, st, n, rec);
+                switch (op)
+                {
+                    case CompoundOperator.Except:
+                        Emit(Opcode.IdxDelete, cur, st, n);
+                        break;
+                    case CompoundOperator.Intersect:
+                        {
+                            int skip = NewLabel();
+                            Emit(Opcode.NotFound, cur, skip, rec);
+                            Emit(Opcode.IdxInsert, tgt, rec, 0);
+                            Resolve(skip);
+                            break;
+                        }
+                    case CompoundOperator.UnionAll:
+                        Emit(Opcode.SorterInsert, cur, rec, 0);
+                        break;
+                    default:
+                        Emit(Opcode.IdxInsert, cur, rec, 0);
+                        break;
+                }
+            }, i == 0 ? names : null);
+            current = target;
+        }
+        // Read the collection back.
+        outStage.Prepare(null);
+        int done = NewLabel();
+        int top = CurrentAddress;
+        Emit(Opcode.Rewind, current, done, 0);
+        int loop = CurrentAddress;
+        int regs = NewRegisters(Math.Max(width, 1));
+        for (int k = 0; k < width; k++) Emit(Opcode.Column, current, k, regs + k);
+        outStage.Row(regs, width, null);
+        Emit(Opcode.Next, current, loop, 0);
+        Resolve(done);
+        _ = top;
+        outStage.Finish();
+    }
+
+    /// <summary>
+    /// The tail of a query: DISTINCT, then ORDER BY (rows go through a sorter), then OFFSET and
+    /// LIMIT, then the row handler. Sort keys are computed by the caller when given as expressions
+    /// over the FROM scope; otherwise they refer to result columns.
+    /// </summary>
+    private sealed class OutputStage(CodeGenerator g, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit)
+    {
+        private int _limitReg = -1, _offsetReg = -1, _sorter = -1, _distinct = -1;
+        private int _end;
+        private bool[]? _desc;
+
+        public bool Sorted => orderBy.Count > 0;
+
+        public void Prepare(int? distinctWidth)
+        {
+            _end = g.NewLabel();
+            if (limit != null)
+            {
+                _limitReg = g.NewRegister();
+                g.ExprCode(limit.Limit, new Scope(), _limitReg);
+                g.Emit(Opcode.MustBeInt, _limitReg, 0, 0);
+                g.Emit(Opcode.IfNot, _limitReg, _end, 0);
+                if (limit.Offset != null)
+                {
+                    _offsetReg = g.NewRegister();
+                    g.ExprCode(limit.Offset, new Scope(), _offsetReg);
+                    g.Emit(Opcode.MustBeInt, _offsetReg, 0, 0);
+                }
+            }
+            if (distinctWidth != null)
+            {
+                _distinct = g.NewCursor();
+                g.Emit(Opcode.OpenEphemeral, _distinct, distinctWidth.Value, 0, new KeyInfo(0));
+            }
+            if (Sorted)
+            {
+                _sorter = g.NewCursor();
+                _desc = orderBy.AsSpan().ToArray().Select(t => t.Order == SortOrder.Desc).ToArray();
+                g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, new KeyInfo(_desc));
+            }
+        }
+
+        /// <summary>
+        /// A row is ready in r[start..start+n-1]. <paramref name="keys"/> computes the sort keys into
+        /// consecutive registers (when null, ORDER BY terms must name result columns).
+        /// </summary>
+        public void Row(int start, int n, Func<int>? keys)
+        {
+            _width = n;
+            if (_distinct >= 0)
+            {
+                int rec = g.NewRegister();
+                int skip = g.NewLabel();
+                g.Emit(Opcode.MakeRecord, start, n, rec);
+                g.Emit(Opcode.Found, _distinct, skip, rec);
+                g.Emit(Opcode.IdxInsert, _distinct, rec, 0);
+                RowAfterDistinct(start, n, keys);
+                g.Resolve(skip);
+                return;
+            }
+            RowAfterDistinct(start, n, keys);
+        }
+
+        private int _width;
+
+        private void RowAfterDistinct(int start, int n, Func<int>? keys)
+        {
+            if (!Sorted)
+            {
+                Final(start, n);
+                return;
+            }
+            int k = orderBy.Count;
+            int block = g.NewRegisters(k + n);
+            if (keys != null)
+            {
+                int kr = keys();
+                for (int i = 0; i < k; i++) g.Emit(Opcode.SCopy, kr + i, block + i, 0);
+            }
+            else
+            {
+                for (int i = 0; i < k; i++)
+                {
+                    int col = g.ResultColumnOf(orderBy[i].Expr, n);
+                    g.Emit(Opcode.SCopy, start + col, block + i, 0);
+                }
+            }
+            for (int i = 0; i < n; i++) g.Emit(Opcode.SCopy, start + i, block + k + i, 0);
+            int rec = g.NewRegister();
+            g.Emit(Opcode.MakeRecord, block, k + n, rec);
+            g.Emit(Opcode.SorterInsert, _sorter, rec, 0);
+        }
+
+        private void Final(int start, int n)
+        {
+            int skip = g.NewLabel();
+            if (_offsetReg >= 0) g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            emit(start, n);
+            if (_limitReg >= 0) g.Emit(Opcode.DecrJumpZero, _limitReg, _end, 0);
+            g.Resolve(skip);
+        }
+
+        public void Finish()
+        {
+            if (Sorted)
+            {
+                int done = g.NewLabel();
+                int pseudo = g.NewCursor();
+                int data = g.NewRegister();
+                int k = orderBy.Count;
+                g.Emit(Opcode.OpenPseudo, pseudo, data, k + _width);
+                g.Emit(Opcode.SorterSort, _sorter, done, 0);
+                int loop = g.CurrentAddress;
+                g.Emit(Opcode.SorterData, _sorter, data, 0);
+                int regs = g.NewRegisters(Math.Max(_width, 1));
+                for (int i = 0; i < _width; i++) g.Emit(Opcode.Column, pseudo, k + i, regs + i);
+                Final(regs, _width);
+                g.Emit(Opcode.SorterNext, _sorter, loop, 0);
+                g.Resolve(done);
+            }
+            g.Resolve(_end);
+        }
+    }
+
+    /// <summary>The result column an ORDER BY term of a compound names (1-based number, alias, or same expression).</summary>
+    private int ResultColumnOf(Expr e, int width)
+    {
+        if (e is Literal { Kind: LiteralKind.Integer } l && int.TryParse(l.Value, out int k))
+        {
+            if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"1st ORDER BY term out of range - should be between 1 and {width}");
+            return k - 1;
+        }
+        if (_compoundNames != null)
+        {
+            string? name = e is ColumnRef c ? c.Column : null;
+            for (int i = 0; i < _compoundNames.Count; i++)
+            {
+                if (name != null && string.Equals(_compoundNames[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
+                if (_compoundNames[i].Expr.Equals(e)) return i;
+            }
+        }
+        throw new TernException(ResultCode.Error, "1st ORDER BY term does not match any column in the result set");
+    }
+
+    private List<ResultItem>? _compoundNames;
+
+    private void CompileCore(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit, Action<List<ResultItem>>? names)
+    {
+        if (coreNode is ValuesClause values)
+        {
+            var stage = new OutputStage(this, orderBy, limit, emit);
+            stage.Prepare(null);
+            int width = values.Rows[0].Count;
+            var items = new List<ResultItem>();
+            for (int i = 0; i < width; i++) items.Add(new ResultItem(values.Rows[0][i], "column" + (i + 1), null));
+            names?.Invoke(items);
+            _compoundNames ??= items;
+            foreach (NodeList<Expr> row in values.Rows)
+            {
+                if (row.Count != width) throw new TernException(ResultCode.Error, "all VALUES must have the same number of terms");
+                int regs = NewRegisters(width);
+                for (int i = 0; i < width; i++) ExprCode(row[i], new Scope { Outer = outer }, regs + i);
+                stage.Row(regs, width, null);
+            }
+            stage.Finish();
+            return;
+        }
+        var core = (SelectClause)coreNode;
+        var scope = new Scope { Outer = outer };
+        var whereTerms = new List<Expr>();
+        foreach (FromItem fi in core.From) AddSource(fi, scope, whereTerms);
+        SplitAnd(core.Where, whereTerms);
+
+        List<ResultItem> results = ExpandResults(core, scope);
+        names?.Invoke(results);
+        _compoundNames ??= results;
+        int n = results.Count;
+
+        var aggregates = new List<FunctionCall>();
+        foreach (ResultItem r in results) CollectAggregates(r.Expr, aggregates);
+        if (core.Having != null) CollectAggregates(core.Having, aggregates);
+        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates);
+        bool isAggregate = aggregates.Count > 0 || core.GroupBy.Count > 0;
+        if (core.Having != null && !isAggregate) throw new TernException(ResultCode.Error, "HAVING clause on a non-aggregate query");
+        foreach (Expr w in whereTerms)
+        {
+            var tmp = new List<FunctionCall>();
+            CollectAggregates(w, tmp);
+            if (tmp.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate function {tmp[0].Name}()");
+        }
+
+        // ORDER BY terms: a number or an alias of a result column means that column's expression.
+        var orderExprs = new Expr[orderBy.Count];
+        for (int i = 0; i < orderBy.Count; i++) orderExprs[i] = ResolveOrderTerm(orderBy[i].Expr, results, i);
+
+        var stageOut = new OutputStage(this, orderBy, limit, emit);
+        stageOut.Prepare(core.Distinct ? n : null);
+
+        if (!isAggregate)
+        {
+            EmitLoops(scope, whereTerms, () =>
+            {
+                int regs = NewRegisters(Math.Max(n, 1));
+                for (int i = 0; i < n; i++) ExprCode(results[i].Expr, scope, regs + i);
+                stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
+            });
+            stageOut.Finish();
+            return;
+        }
+
+        // ---- aggregate query
+        var bare = new List<ColumnRef>();
+        foreach (ResultItem r in results) CollectBareColumns(r.Expr, bare);
+        if (core.Having != null) CollectBareColumns(core.Having, bare);
+        foreach (Expr oe in orderExprs) CollectBareColumns(oe, bare);
+        int accumulators = NewRegisters(aggregates.Count);
+        int finals = NewRegisters(aggregates.Count);
+        int bareRegs = NewRegisters(bare.Count);
+        var overrides = new Dictionary<Expr, int>();
+        for (int i = 0; i < aggregates.Count; i++) overrides[aggregates[i]] = finals + i;
+        for (int i = 0; i < bare.Count; i++) overrides.TryAdd(bare[i], bareRegs + i);
+        var outScope = new Scope { Outer = outer, Overrides = overrides };
+        outScope.Sources.AddRange(scope.Sources);
+
+        int outputSub = NewLabel();
+        int returnReg = NewRegister();
+        int afterSub = NewLabel();
+        Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
+        Emit(Opcode.Null, 0, bareRegs, bareRegs + Math.Max(bare.Count, 1) - 1);
+
+        if (core.GroupBy.Count == 0)
+        {
+            EmitLoops(scope, whereTerms, () =>
+            {
+                for (int i = 0; i < aggregates.Count; i++) AggStepCode(aggregates[i], scope, accumulators + i, null);
+                for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, bareRegs + i);
+            });
+            Emit(Opcode.Gosub, returnReg, outputSub, 0);
+            Emit(Opcode.Goto, 0, afterSub, 0);
+        }
+        else
+        {
+            int g = core.GroupBy.Count;
+            var groupExprs = new Expr[g];
+            for (int i = 0; i < g; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results);
+            var argExprs = new List<Expr>();
+            foreach (FunctionCall f in aggregates) argExprs.AddRange(f.Arguments);
+            int width = g + argExprs.Count + bare.Count;
+            int sorter = NewCursor();
+            Emit(Opcode.SorterOpen, sorter, width, 0, new KeyInfo(g));
+            EmitLoops(scope, whereTerms, () =>
+            {
+                int block = NewRegisters(Math.Max(width, 1));
+                for (int i = 0; i < g; i++) ExprCode(groupExprs[i], scope, block + i);
+                for (int i = 0; i < argExprs.Count; i++) ExprCode(argExprs[i], scope, block + g + i);
+                for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, block + g + argExprs.Count + i);
+                int rec = NewRegister();
+                Emit(Opcode.MakeRecord, block, width, rec);
+                Emit(Opcode.SorterInsert, sorter, rec, 0);
+            });
+            int keys = NewRegisters(g), prev = NewRegisters(g);
+            int pseudo = NewCursor(), data = NewRegister(), any = NewRegister();
+            // The output subroutine runs before the new group's keys are copied to prev.
+            for (int i = 0; i < g; i++) overrides.TryAdd(groupExprs[i], prev + i);
+            Emit(Opcode.Integer, 0, any, 0);
+            Emit(Opcode.OpenPseudo, pseudo, data, width);
+            int sortedDone = NewLabel();
+            Emit(Opcode.SorterSort, sorter, sortedDone, 0);
+            int loop = CurrentAddress;
+            Emit(Opcode.SorterData, sorter, data, 0);
+            for (int i = 0; i < g; i++) Emit(Opcode.Column, pseudo, i, keys + i);
+            int same = NewLabel(), changed = NewLabel();
+            int first = NewLabel();
+            Emit(Opcode.IfNot, any, first, 0);
+            Emit(Opcode.Compare, prev, keys, g);
+            Emit(Opcode.Jump, changed, same, changed);
+            Resolve(changed);
+            Emit(Opcode.Gosub, returnReg, outputSub, 0);
+            Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
+            Resolve(first);
+            Emit(Opcode.Copy, keys, prev, g - 1);
+            Emit(Opcode.Integer, 1, any, 0);
+            Resolve(same);
+            int argCol = g;
+            for (int i = 0; i < aggregates.Count; i++)
+            {
+                int na = aggregates[i].Arguments.Count;
+                int args = NewRegisters(Math.Max(na, 1));
+                for (int k = 0; k < na; k++) Emit(Opcode.Column, pseudo, argCol + k, args + k);
+                argCol += na;
+                AggStepCode(aggregates[i], scope, accumulators + i, args);
+            }
+            for (int i = 0; i < bare.Count; i++) Emit(Opcode.Column, pseudo, g + argExprs.Count + i, bareRegs + i);
+            Emit(Opcode.SorterNext, sorter, loop, 0);
+            Emit(Opcode.IfNot, any, sortedDone, 0);
+            Emit(Opcode.Gosub, returnReg, outputSub, 0);
+            Resolve(sortedDone);
+            Emit(Opcode.Goto, 0, afterSub, 0);
+        }
+
+        // Output subroutine: finals, HAVING, the result row.
+        Resolve(outputSub);
+        int subEnd = NewLabel();
+        for (int i = 0; i < aggregates.Count; i++)
+        {
+            Emit(Opcode.Copy, accumulators + i, finals + i, 0);
+            Emit(Opcode.AggFinal, finals + i, aggregates[i].Star ? 0 : aggregates[i].Arguments.Count, 0, RequireFunction(aggregates[i]));
+        }
+        if (core.Having != null) JumpIfFalse(core.Having, outScope, subEnd);
+        int outRegs = NewRegisters(Math.Max(n, 1));
+        for (int i = 0; i < n; i++) ExprCode(results[i].Expr, outScope, outRegs + i);
+        stageOut.Row(outRegs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, outScope));
+        Resolve(subEnd);
+        Emit(Opcode.Return, returnReg, 0, 0);
+        Resolve(afterSub);
+        stageOut.Finish();
+    }
+
+    private int SortKeys(Expr[] exprs, Scope scope)
+    {
+        int regs = NewRegisters(Math.Max(exprs.Length, 1));
+        for (int i = 0; i < exprs.Length; i++) ExprCode(exprs[i], scope, regs + i);
+        return regs;
+    }
+
+    private void AggStepCode(FunctionCall f, Scope scope, int accumulator, int? argRegs)
+    {
+        if (f.Distinct) throw new TernException(ResultCode.Error, "DISTINCT aggregates are not supported yet");
+        var def = (AggregateFunction)RequireFunction(f);
+        int n = f.Star ? 0 : f.Arguments.Count;
+        int args = argRegs ?? NewRegisters(Math.Max(n, 1));
+        if (argRegs == null)
+        {
+            for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
+        }
+        Emit(Opcode.AggStep, 0, args, accumulator, def, (ushort)n);
+    }
+
+    private static Expr ResolveOrderTerm(Expr e, List<ResultItem> results, int termIndex)
+    {
+        if (e is Literal { Kind: LiteralKind.Integer } l && long.TryParse(l.Value, out long k))
+        {
+            if (k < 1 || k > results.Count)
+                throw new TernException(ResultCode.Error, $"{Ordinal(termIndex + 1)} ORDER BY term out of range - should be between 1 and {results.Count}");
+            return results[(int)k - 1].Expr;
+        }
+        if (e is ColumnRef { Table: null } c)
+        {
+            foreach (ResultItem r in results)
+            {
+                if (r.Expr is not ColumnRef && string.Equals(r.Name, c.Column, StringComparison.OrdinalIgnoreCase)) return r.Expr;
+            }
+        }
+        return e;
+    }
+
+    private static Expr ResolveGroupTerm(Expr e, List<ResultItem> results)
+    {
+        if (e is Literal { Kind: LiteralKind.Integer } l && long.TryParse(l.Value, out long k))
+        {
+            if (k < 1 || k > results.Count) throw new TernException(ResultCode.Error, $"1st GROUP BY term out of range - should be between 1 and {results.Count}");
+            return results[(int)k - 1].Expr;
+        }
+        return e;
+    }
+
+    private static string Ordinal(int n) => n switch
+    {
+        1 => "1st",
+        2 => "2nd",
+        3 => "3rd",
+        _ => n + "th",
+    };
+
+    private void AddSource(FromItem fi, Scope scope, List<Expr> whereTerms)
+    {
+        if ((fi.Join & (JoinType.Right | JoinType.Natural)) != 0 || !fi.Using.IsEmpty)
+            throw new TernException(ResultCode.Error, "RIGHT, NATURAL and USING joins are not supported yet");
+        if ((fi.Join & JoinType.Left) != 0)
+        {
+            int level = scope.Sources.Count;
+            scope.LeftLevels.Add(level);
+            var on = new List<Expr>();
+            SplitAnd(fi.On, on);
+            foreach (Expr e in on) scope.LeftJoinOn[e] = level;
+            fi = fi with { On = null };
+            whereTerms.AddRange(on);
+        }
+        if (fi.Source is SubquerySource sub)
+        {
+            // Materialize the subquery's rows (in order) in a sorter-kind list read with Rewind/Next.
+            int cursor = NewCursor();
+            Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
+            List<ResultItem>? items = null;
+            List<ResultItem>? saved = _compoundNames;
+            _compoundNames = null;
+            CompileSelect(sub.Select, null, (start, n) =>
+            {
+                int rec = NewRegister();
+                Emit(Opcode.MakeRecord, start, n, rec);
+                Emit(Opcode.SorterInsert, cursor, rec, 0);
+            }, r => items ??= r);
+            _compoundNames = saved;
+            var inner = new Scope();
+            var cols = items!.Select(r => new Column
+            {
+                Name = r.Name, DeclaredType = r.DeclaredType, Affinity = ExprAffinityOrNone(r.Expr),
+            }).ToList();
+            var table = new Table { Name = sub.Alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
+            scope.Sources.Add(new Source
+            {
+                Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
+                ColumnNames = cols.Select(c => c.Name).ToArray(),
+            });
+            SplitAnd(fi.On, whereTerms);
+            return;
+        }
+        if (fi.Source is not NamedTable nt) throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
+        Table t = RequireTable(nt.Name);
+        string name = nt.Alias ?? t.Name;
+        scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name });
+        SplitAnd(fi.On, whereTerms);
+    }
+
+    private static Vdbe.Affinity ExprAffinityOrNone(Expr e) => e is CastExpr c ? CastAffinity(c.TypeName) : Vdbe.Affinity.None;
+
+    private List<ResultItem> ExpandResults(SelectClause core, Scope scope)
+    {
+        var list = new List<ResultItem>();
+        foreach (ResultColumn rc in core.Columns)
+        {
+            switch (rc)
+            {
+                case StarColumn:
+                    if (scope.Sources.Count == 0) throw new TernException(ResultCode.Error, "no tables specified");
+                    foreach (Source s in scope.Sources) AddAll(s);
+                    break;
+                case TableStarColumn ts:
+                    {
+                        Source? s = scope.Sources.Find(x => string.Equals(x.Name, ts.Table, StringComparison.OrdinalIgnoreCase));
+                        if (s == null) throw new TernException(ResultCode.Error, "no such table: " + ts.Table);
+                        AddAll(s);
+                        break;
+                    }
+                case ExprColumn ec:
+                    {
+                        string name = ec.Alias ?? DefaultName(ec.Expr, scope);
+                        string? type = null;
+                        if (ec.Expr is ColumnRef c)
+                        {
+                            (Source? src, int col) = TryResolve(c, scope);
+                            if (src != null) type = col < 0 ? "INTEGER" : src.Table.Columns[col].DeclaredType;
+                        }
+                        list.Add(new ResultItem(ec.Expr, name, type));
+                        break;
+                    }
+            }
+        }
+        return list;
+
+        void AddAll(Source s)
+        {
+            foreach (Column c in s.Table.Columns)
+                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType));
+        }
+    }
+
+    private string DefaultName(Expr e, Scope scope)
+    {
+        if (e is ColumnRef c)
+        {
+            (Source? s, int col) = TryResolve(c, scope);
+            if (s != null && col >= 0) return s.Table.Columns[col].Name;
+            return c.Column;
+        }
+        return SourceText(e);
+    }
+
+    private static void CollectAggregates(Expr e, List<FunctionCall> into)
+    {
+        Walk(e, x =>
+        {
+            if (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction)
+            {
+                if (!into.Contains(f)) into.Add(f);
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private static void CollectBareColumns(Expr e, List<ColumnRef> into)
+    {
+        Walk(e, x =>
+        {
+            if (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction) return false;
+            if (x is ColumnRef c && !into.Contains(c)) into.Add(c);
+            return true;
+        });
+    }
+
+    /// <summary>Visits an expression tree (not descending into subqueries); the visitor returns false to skip children.</summary>
+    private static void Walk(Expr e, Func<Expr, bool> visit)
+    {
+        if (!visit(e)) return;
+        switch (e)
+        {
+            case UnaryExpr u: Walk(u.Operand, visit); break;
+            case BinaryExpr b: Walk(b.Left, visit); Walk(b.Right, visit); break;
+            case LikeExpr l: Walk(l.Left, visit); Walk(l.Pattern, visit); if (l.Escape != null) Walk(l.Escape, visit); break;
+            case BetweenExpr be: Walk(be.Operand, visit); Walk(be.Low, visit); Walk(be.High, visit); break;
+            case InListExpr il: Walk(il.Operand, visit); foreach (Expr x in il.Items) Walk(x, visit); break;
+            case InSelectExpr ins: Walk(ins.Operand, visit); break;
+            case NullTestExpr nt: Walk(nt.Operand, visit); break;
+            case CollateExpr ce: Walk(ce.Operand, visit); break;
+            case CastExpr ca: Walk(ca.Operand, visit); break;
+            case FunctionCall f: foreach (Expr x in f.Arguments) Walk(x, visit); break;
+            case CaseExpr c:
+                if (c.Operand != null) Walk(c.Operand, visit);
+                foreach (CaseWhen w in c.Whens) { Walk(w.Condition, visit); Walk(w.Result, visit); }
+                if (c.Else != null) Walk(c.Else, visit);
+                break;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+// The FROM/WHERE loop nest. Each FROM source becomes one loop level, outermost first.
+// A level seeks instead of scanning when an equality term pins its rowid (SeekRowid) or
+// the first column of one of its indexes (SeekGE + IdxGT + IdxRowid + SeekRowid), using
+// only values available from outer levels. Each WHERE term is tested at the first level
+// where every source it names is positioned.
+//
+//   level i (scan)            level i (index seek)           level i (rowid seek)
+//     Rewind  c  brk            key := expr                    key := expr
+//   top:                        SeekGE  ix brk key             SeekRowid c brk key
+//     <terms, inner levels>   top: IdxGT ix brk key              <terms, inner levels>
+//   cont:                       IdxRowid ix r; SeekRowid c..   cont/brk:
+//     Next    c  top            <terms, inner levels>
+//   brk:                      cont: Next ix top
+//                             brk:
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Storage.Record;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    private void EmitLoops(Scope scope, List<Expr> terms, Action body) => EmitLoops(scope, terms, body, write: false);
+
+    private void EmitLoops(Scope scope, List<Expr> terms, Action body, bool write)
+    {
+        int nSrc = scope.Sources.Count;
+        var done = new bool[terms.Count];
+        var masks = new ulong[terms.Count];
+        for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
+        var ends = new List<Action>();
+        int skipAll = NewLabel();
+        if (nSrc == 0)
+        {
+            for (int j = 0; j < terms.Count; j++) JumpIfFalse(terms[j], scope, skipAll);
+            body();
+            Resolve(skipAll);
+            return;
+        }
+        for (int i = 0; i < nSrc; i++)
+        {
+            Source s = scope.Sources[i];
+            ulong available = i >= 63 ? ulong.MaxValue : (1UL << i) - 1;
+            int brk = NewLabel(), cont = NewLabel();
+            int matchFlag = -1;
+            if (scope.LeftLevels.Contains(i))
+            {
+                matchFlag = NewRegister();
+                Emit(Opcode.Integer, 0, matchFlag, 0);
+            }
+            int[] matchSetAddress = [-1];
+            int endsBefore = ends.Count;
+            if (s.Materialized)
+            {
+                Emit(Opcode.Rewind, s.Cursor, brk, 0);
+                int mtop = CurrentAddress;
+                ends.Add(() =>
+                {
+                    Resolve(cont);
+                    Emit(Opcode.Next, s.Cursor, mtop, 0);
+                    Resolve(brk);
+                });
+                EmitTermsAt(i);
+                AddNullRowPass();
+                continue;
+            }
+            Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
+            (int term, int column, Expr other)? pick = null;
+            Index? pickIndex = null;
+            for (int j = 0; j < terms.Count && pick == null; j++)
+            {
+                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
+                foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
+                {
+                    if (side is not ColumnRef c) continue;
+                    (Source? src, int col) = TryResolveLocal(c, scope);
+                    if (src != s) continue;
+                    ulong om = SourceMask(other, scope);
+                    if ((om & ~available) != 0) continue;
+                    if (col < 0 || s.Table.Columns[col].IsRowidAlias)
+                    {
+                        pick = (j, -1, other);
+                        pickIndex = null;
+                        break;
+                    }
+                    Column column = s.Table.Columns[col];
+                    Affinity oa = ExprAffinity(other, scope);
+                    bool affinityOk = oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity));
+                    if (!affinityOk || column.Collation != Vdbe.Collation.Binary || ExprCollation(other, scope) != null) continue;
+                    foreach (Index ix in s.Table.Indexes)
+                    {
+                        if (ix.Columns[0] == col && ix.RootPage != 0)
+                        {
+                            pick = (j, col, other);
+                            pickIndex = ix;
+                            break;
+                        }
+                    }
+                    if (pick != null) break;
+                }
+            }
+            if (pick is { } p && p.column < 0)
+            {
+                int key = NewRegister();
+                ExprCode(p.other, scope, key);
+                Emit(Opcode.SeekRowid, s.Cursor, brk, key);
+                ends.Add(() =>
+                {
+                    Resolve(cont);
+                    Resolve(brk);
+                });
+            }
+            else if (pick is { } q && pickIndex != null)
+            {
+                int ixCursor = NewCursor();
+                Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, 0, pickIndex.KeyInfo());
+                int key = NewRegister();
+                ExprCode(q.other, scope, key);
+                Affinity ca = s.Table.Columns[q.column].Affinity;
+                if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
+                Emit(Opcode.IsNull, key, brk, 0);
+                Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
+                int top = CurrentAddress;
+                Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
+                int rowid = NewRegister();
+                Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
+                Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+                ends.Add(() =>
+                {
+                    Resolve(cont);
+                    Emit(Opcode.Next, ixCursor, top, 0);
+                    Resolve(brk);
+                });
+            }
+            else
+            {
+                Emit(Opcode.Rewind, s.Cursor, brk, 0);
+                int top = CurrentAddress;
+                ends.Add(() =>
+                {
+                    Resolve(cont);
+                    Emit(Opcode.Next, s.Cursor, top, 0);
+                    Resolve(brk);
+                });
+            }
+            EmitTermsAt(i);
+            AddNullRowPass();
+
+            void AddNullRowPass()
+            {
+                if (matchFlag < 0 || ends.Count == endsBefore) return;
+                Action inner = ends[^1];
+                int flag = matchFlag, cursor = s.Cursor;
+                ends[^1] = () =>
+                {
+                    inner();
+                    // Nothing matched: run the inner levels once with this source as a row of NULLs.
+                    int matched = NewLabel();
+                    Emit(Opcode.IfPos, flag, matched, 0);
+                    Emit(Opcode.NullRow, cursor, 0, 0);
+                    Emit(Opcode.Goto, 0, matchSetAddress[0], 0);
+                    Resolve(matched);
+                };
+            }
+
+            void EmitTermsAt(int level)
+            {
+                // A LEFT JOIN's ON terms belong to its level and come first; then the level
+                // is marked as matched (a NULL row is produced below when nothing matched).
+                for (int j = 0; j < terms.Count; j++)
+                {
+                    if (done[j] || !scope.LeftJoinOn.TryGetValue(terms[j], out int onLevel) || onLevel != level) continue;
+                    done[j] = true;
+                    JumpIfFalse(terms[j], scope, cont);
+                }
+                if (matchFlag >= 0)
+                {
+                    matchSetAddress[0] = CurrentAddress;
+                    Emit(Opcode.Integer, 1, matchFlag, 0);
+                }
+                ulong now = level >= 63 ? ulong.MaxValue : (1UL << (level + 1)) - 1;
+                for (int j = 0; j < terms.Count; j++)
+                {
+                    if (done[j] || scope.LeftJoinOn.ContainsKey(terms[j]) || (level < nSrc - 1 && (masks[j] & ~now) != 0)) continue;
+                    done[j] = true;
+                    JumpIfFalse(terms[j], scope, cont);
+                }
+            }
+        }
+        body();
+        for (int i = ends.Count - 1; i >= 0; i--) ends[i]();
+        Resolve(skipAll);
+    }
+
+    /// <summary>Resolves a column reference against the scope's own sources only.</summary>
+    private static (Source? Source, int Column) TryResolveLocal(ColumnRef c, Scope scope)
+    {
+        var local = new Scope();
+        local.Sources.AddRange(scope.Sources);
+        return TryResolve(c, local);
+    }
+
+    /// <summary>Which of the scope's sources an expression reads (bit i = source i); subqueries count as all.</summary>
+    private static ulong SourceMask(Expr e, Scope scope)
+    {
+        ulong mask = 0;
+        Walk(e, x =>
+        {
+            switch (x)
+            {
+                case ColumnRef c:
+                    {
+                        (Source? s, _) = TryResolveLocal(c, scope);
+                        if (s != null)
+                        {
+                            int i = scope.Sources.IndexOf(s);
+                            mask |= i >= 63 ? ulong.MaxValue : 1UL << i;
+                        }
+                        break;
+                    }
+                case ExistsExpr or SubqueryExpr or InSelectExpr:
+                    mask = ulong.MaxValue;
+                    break;
+            }
+            return true;
+        });
+        return mask;
+    }
+}

@@ -1,0 +1,192 @@
+// The code generator's core: turns one parsed statement into a Program. It owns the
+// instruction list, register and cursor allocation, forward labels (negative numbers
+// patched when the program is finished), parameters, and the program's frame:
+//
+//   0     Init      0  start          jump to the transaction prologue
+//   1..   body                        the statement's own code
+//         Halt
+//   start Transaction 0 write cookie  begin a read or write transaction, check the cookie
+//         Goto      0  1
+//
+// The compiler never touches pages or b-trees: it reads the schema and emits opcodes.
+// Statement kinds are split over partial files (Select, Dml, Ddl, Expr).
+using System.Text;
+using Tern.Functions;
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+/// <summary>Compiles statements into programs.</summary>
+internal sealed partial class CodeGenerator
+{
+    private readonly List<Instruction> _code = [];
+    private readonly List<int> _labels = [];
+    private readonly DatabaseSchema _schema;
+    private readonly byte[] _sql;
+    private readonly List<string?> _parameters = [];
+    private int _nextRegister = 1;
+    private int _nextCursor;
+    private bool _write;
+    private string[] _columnNames = [];
+    private string?[] _declaredTypes = [];
+
+    private CodeGenerator(DatabaseSchema schema, byte[] sql)
+    {
+        _schema = schema;
+        _sql = sql;
+    }
+
+    /// <summary>Compiles a statement (the schema must be current).</summary>
+    public static Program Compile(Tern.Sql.Ast.Statement statement, DatabaseSchema schema, byte[] sql)
+    {
+        if (statement is ExplainStatement ex)
+        {
+            if (ex.QueryPlan) throw new TernException(ResultCode.Error, "EXPLAIN QUERY PLAN is not supported yet");
+            Program inner = Compile(ex.Statement, schema, sql);
+            return new Program
+            {
+                Instructions = [],
+                RegisterCount = 0,
+                CursorCount = 0,
+                ColumnNames = ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"],
+                DeclaredTypes = new string?[8],
+                Parameters = inner.Parameters,
+                ReadOnly = true,
+                Explained = inner,
+            };
+        }
+        var g = new CodeGenerator(schema, sql);
+        return g.Build(statement);
+    }
+
+    private Program Build(Tern.Sql.Ast.Statement statement)
+    {
+        Emit(Opcode.Init, 0, 0, 0);
+        switch (statement)
+        {
+            case SelectStatement s: CompileTopSelect(s); break;
+            case InsertStatement i: CompileInsert(i); break;
+            case UpdateStatement u: CompileUpdate(u); break;
+            case DeleteStatement d: CompileDelete(d); break;
+            case CreateTableStatement ct: CompileCreateTable(ct); break;
+            case CreateIndexStatement ci: CompileCreateIndex(ci); break;
+            case DropStatement dr: CompileDrop(dr); break;
+            case BeginStatement: Emit(Opcode.AutoCommit, 0, 0, 0); break;
+            case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;
+            case RollbackStatement rb:
+                if (rb.Savepoint != null) throw new TernException(ResultCode.Error, "savepoints are not supported yet");
+                Emit(Opcode.AutoCommit, 1, 1, 0);
+                break;
+            default:
+                throw new TernException(ResultCode.Error, statement.GetType().Name.Replace("Statement", "", StringComparison.Ordinal) + " is not supported yet");
+        }
+        Emit(Opcode.Halt, 0, 0, 0);
+        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement);
+        int start = _code.Count;
+        if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
+        Emit(Opcode.Goto, 0, 1, 0);
+        Patch(0, start);
+        Instruction[] code = _code.ToArray();
+        ResolveLabels(code);
+        return new Program
+        {
+            Instructions = code,
+            RegisterCount = _nextRegister,
+            CursorCount = _nextCursor,
+            ColumnNames = _columnNames,
+            DeclaredTypes = _declaredTypes,
+            Parameters = _parameters.ToArray(),
+            ReadOnly = !_write,
+        };
+    }
+
+    // ------------------------------------------------------------ emission
+
+    private int Emit(Opcode op, int p1, int p2, int p3, object? p4 = null, ushort p5 = 0)
+    {
+        _code.Add(new Instruction(op, p1, p2, p3, p4, p5));
+        return _code.Count - 1;
+    }
+
+    private int CurrentAddress => _code.Count;
+
+    private void Patch(int address, int p2)
+    {
+        Instruction i = _code[address];
+        i.P2 = p2;
+        _code[address] = i;
+    }
+
+    private int NewRegister() => _nextRegister++;
+
+    private int NewRegisters(int n)
+    {
+        int r = _nextRegister;
+        _nextRegister += n;
+        return r;
+    }
+
+    private int NewCursor() => _nextCursor++;
+
+    /// <summary>A forward label: a negative number that jump operands may hold until it is resolved.</summary>
+    private int NewLabel()
+    {
+        _labels.Add(-1);
+        return -_labels.Count;
+    }
+
+    private void Resolve(int label) => _labels[-label - 1] = _code.Count;
+
+    private void ResolveLabels(Instruction[] code)
+    {
+        for (int i = 0; i < code.Length; i++)
+        {
+            ref Instruction ins = ref code[i];
+            if (ins.P2 < 0 && IsJump(ins.Op)) ins.P2 = LabelAddress(ins.P2);
+            if (ins.Op == Opcode.Jump)
+            {
+                if (ins.P1 < 0) ins.P1 = LabelAddress(ins.P1);
+                if (ins.P3 < 0) ins.P3 = LabelAddress(ins.P3);
+            }
+        }
+    }
+
+    private int LabelAddress(int label)
+    {
+        int a = _labels[-label - 1];
+        if (a < 0) throw new TernException(ResultCode.Internal, "unresolved label");
+        return a;
+    }
+
+    private static bool IsJump(Opcode op) => op is not (Opcode.Integer or Opcode.Null or Opcode.Variable or Opcode.Copy
+        or Opcode.SCopy or Opcode.Move or Opcode.Column or Opcode.Rowid or Opcode.IdxRowid or Opcode.MakeRecord
+        or Opcode.Function or Opcode.AggStep or Opcode.Insert or Opcode.IdxInsert or Opcode.IdxDelete or Opcode.NewRowid
+        or Opcode.SorterData or Opcode.String8 or Opcode.Real or Opcode.Int64 or Opcode.Blob or Opcode.Transaction
+        or Opcode.CreateBtree or Opcode.SetCookie or Opcode.ReadCookie or Opcode.OpenRead or Opcode.OpenWrite
+        or Opcode.OpenEphemeral or Opcode.SorterOpen or Opcode.OpenPseudo or Opcode.Count or Opcode.RowSetAdd
+        or Opcode.Not or Opcode.BitNot or Opcode.AutoCommit or Opcode.Affinity or Opcode.Cast or Opcode.SorterInsert
+        or Opcode.Halt or Opcode.HaltIfNull or Opcode.Compare or Opcode.Add or Opcode.Subtract
+        or Opcode.Multiply or Opcode.Divide or Opcode.Remainder or Opcode.Concat or Opcode.And or Opcode.Or
+        or Opcode.BitAnd or Opcode.BitOr or Opcode.ShiftLeft or Opcode.ShiftRight or Opcode.NullRow);
+
+    private string SourceText(SqlNode node) => Encoding.UTF8.GetString(_sql, node.Start, node.End - node.Start);
+
+    private Table RequireTable(string name)
+    {
+        Table? t = _schema.FindTable(name);
+        if (t == null) throw new TernException(ResultCode.Error, "no such table: " + name);
+        return t;
+    }
+
+    private static FunctionDef RequireFunction(FunctionCall f)
+    {
+        int n = f.Star ? 0 : f.Arguments.Count;
+        FunctionDef? def = FunctionCatalog.Find(f.Name, n, out bool wrongCount);
+        if (def != null) return def;
+        if (wrongCount) throw new TernException(ResultCode.Error, $"wrong number of arguments to function {f.Name}()");
+        throw new TernException(ResultCode.Error, "no such function: " + f.Name);
+    }
+}

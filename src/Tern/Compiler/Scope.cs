@@ -1,0 +1,34 @@
+// Name resolution context for expressions: the FROM sources visible at this point (each a
+// table read through a cursor, under its alias), the enclosing query's scope for
+// correlated subqueries, and the registers that stand in for whole expressions once
+// rows have been aggregated (aggregate calls and bare columns of a GROUP BY query).
+using Tern.Sql.Ast;
+
+namespace Tern.Compiler;
+
+/// <summary>A FROM item bound to a cursor.</summary>
+internal sealed class Source
+{
+    public required Schema.Table Table { get; init; }
+    public required int Cursor { get; init; }
+    public required string Name { get; init; }
+    /// <summary>When the rows come from a pseudo/ephemeral cursor with columns laid out like the table.</summary>
+    public bool Materialized { get; init; }
+    /// <summary>Names of the columns when the source is a subquery, else null.</summary>
+    public string[]? ColumnNames { get; init; }
+}
+
+/// <summary>Expression scope.</summary>
+internal sealed class Scope
+{
+    public List<Source> Sources { get; } = [];
+    public Scope? Outer { get; init; }
+    /// <summary>Expressions already computed into a register (aggregation output phase).</summary>
+    public Dictionary<Expr, int>? Overrides { get; set; }
+    /// <summary>Whether aggregate functions may appear (in result columns, HAVING, ORDER BY of an aggregate query).</summary>
+    public bool AggregatesAllowed { get; set; }
+    /// <summary>ON terms of LEFT JOINs, by reference, with the FROM level they belong to.</summary>
+    public Dictionary<Expr, int> LeftJoinOn { get; } = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The FROM levels that are the right side of a LEFT JOIN.</summary>
+    public HashSet<int> LeftLevels { get; } = [];
+}

@@ -1,0 +1,150 @@
+// A connection: prepares statements against a database's schema, runs scripts, and
+// tracks what SQLite tracks per connection: autocommit mode (BEGIN turns it off, COMMIT
+// and ROLLBACK back on), the rows changed by the last INSERT/UPDATE/DELETE, the total
+// changed since opening, and the last inserted rowid.
+using System.Text;
+using Tern.Sql;
+using Tern.Storage.BTree;
+using Tern.Vdbe;
+
+namespace Tern;
+
+/// <summary>A connection to a <see cref="Database"/>.</summary>
+public sealed class Connection : IDisposable, IVdbeHost
+{
+    private readonly Database _db;
+    private bool _disposed;
+
+    internal Connection(Database db)
+    {
+        _db = db;
+    }
+
+    /// <summary>The database this connection uses.</summary>
+    public Database Database => _db;
+
+    /// <summary>Whether the connection is in autocommit mode (no explicit transaction open).</summary>
+    public bool AutoCommit { get; internal set; } = true;
+
+    bool IVdbeHost.AutoCommit
+    {
+        get => AutoCommit;
+        set => AutoCommit = value;
+    }
+
+    /// <summary>Rows changed by the most recent INSERT, UPDATE or DELETE (<c>sqlite3_changes64</c>).</summary>
+    public long Changes { get; internal set; }
+
+    /// <summary>Rows changed by INSERT, UPDATE and DELETE since the connection opened (<c>sqlite3_total_changes64</c>).</summary>
+    public long TotalChanges { get; internal set; }
+
+    /// <summary>The rowid of the most recent successful INSERT (<c>sqlite3_last_insert_rowid</c>).</summary>
+    public long LastInsertRowId { get; internal set; }
+
+    long IVdbeHost.LastInsertRowId
+    {
+        get => LastInsertRowId;
+        set => LastInsertRowId = value;
+    }
+
+    BTree IVdbeHost.BTree => _db.BTree;
+
+    uint IVdbeHost.SchemaCookie => _db.Schema.Cookie;
+
+    void IVdbeHost.ReloadSchema() => _db.InvalidateSchema();
+
+    private volatile bool _interrupted;
+
+    bool IVdbeHost.IsInterrupted => _interrupted;
+
+    /// <summary>
+    /// Makes running statements of this connection stop with SQLITE_INTERRUPT ("interrupted") at
+    /// their next row step. Safe to call from another thread. Statements started afterwards run normally.
+    /// </summary>
+    public void Interrupt() => _interrupted = true;
+
+    internal void ClearInterrupt() => _interrupted = false;
+
+    /// <summary>
+    /// Prepares the first statement of <paramref name="sql"/>. <paramref name="tail"/> is the
+    /// character offset where the rest of the text starts. Returns null when the text holds no
+    /// statement (only spaces, comments or semicolons).
+    /// </summary>
+    /// <exception cref="TernException">A syntax error, or a name that does not resolve.</exception>
+    public Statement? Prepare(string sql, out int tail)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        byte[] utf8 = Encoding.UTF8.GetBytes(sql);
+        Statement? s = Prepare(utf8, 0, out int tailBytes);
+        tail = Encoding.UTF8.GetCharCount(utf8, 0, tailBytes);
+        return s;
+    }
+
+    /// <summary>Prepares one statement; the text must hold exactly one (a trailing semicolon is allowed).</summary>
+    /// <exception cref="TernException">A syntax error, a name that does not resolve, or no statement.</exception>
+    public Statement Prepare(string sql)
+    {
+        Statement? s = Prepare(sql, out int tail);
+        if (s == null) throw new TernException(ResultCode.Misuse, "no statement to prepare");
+        if (sql.AsSpan(tail).Trim().TrimStart(';').Trim().Length > 0 && Prepare(sql[tail..], out _) is { } extra)
+        {
+            extra.Dispose();
+            s.Dispose();
+            throw new TernException(ResultCode.Misuse, "more than one statement: use Execute for scripts");
+        }
+        return s;
+    }
+
+    internal Statement? Prepare(byte[] utf8, int offset, out int tail)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ParsedStatement? parsed;
+        try
+        {
+            parsed = SqlParser.ParseNext(utf8, offset);
+        }
+        catch (SqlParseException e)
+        {
+            throw new TernException(ResultCode.Error, e.Message, e);
+        }
+        if (parsed == null)
+        {
+            tail = utf8.Length;
+            return null;
+        }
+        tail = parsed.End;
+        return new Statement(this, utf8, parsed.Statement);
+    }
+
+    /// <summary>Runs every statement of a script to completion, in order; stops at the first error.</summary>
+    /// <exception cref="TernException">The error of the statement that failed.</exception>
+    public void Execute(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        byte[] utf8 = Encoding.UTF8.GetBytes(sql);
+        int offset = 0;
+        while (offset < utf8.Length)
+        {
+            using Statement? s = Prepare(utf8, offset, out int tail);
+            if (s == null) break;
+            while (s.Step())
+            {
+            }
+            offset = tail;
+        }
+    }
+
+    /// <summary>Closes the connection; an open transaction is rolled back.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_db.TransactionOwner == this)
+        {
+            if (_db.BTree.InWriteTransaction) _db.BTree.Rollback();
+            else _db.BTree.EndRead();
+            _db.TransactionOwner = null;
+            _db.InvalidateSchema();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+// Options for opening a database: page size and cache size for new files, read-only
+// mode, durability, and the file system to use (real files by default).
+using Tern.Storage.Io;
+using Tern.Storage.Pager;
+
+namespace Tern;
+
+/// <summary>How <see cref="Database.Open"/> opens a database.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary>The page size of a new database file (a power of two from 512 to 65536). Default 4096.</summary>
+    public int PageSize { get; init; } = 4096;
+
+    /// <summary>The most pages the page cache holds. Default 2000.</summary>
+    public int CacheSize { get; init; } = 2000;
+
+    /// <summary>Open the database for reading only.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>When commits sync the file (SQLite's <c>PRAGMA synchronous</c>). Default FULL.</summary>
+    public SynchronousMode Synchronous { get; init; } = SynchronousMode.Full;
+
+    /// <summary>The file system holding the database; null means the operating system's files.</summary>
+    public IFileSystem? FileSystem { get; init; }
+}

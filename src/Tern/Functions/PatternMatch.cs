@@ -1,0 +1,132 @@
+// LIKE and GLOB. LIKE: '%' any run of characters, '_' one character, ASCII letters match
+// case-insensitively, an optional ESCAPE character makes the next one literal. GLOB:
+// '*', '?', and '[...]' character classes ('^' negates, ranges with '-'), case-sensitive.
+// like(pattern, text[, escape]) and glob(pattern, text) take the pattern first, as in SQLite.
+using System.Text;
+using Tern.Vdbe;
+
+namespace Tern.Functions;
+
+internal static class PatternMatch
+{
+    public static void Like(ReadOnlySpan<Mem> a, ref Mem r)
+    {
+        if (a[0].IsNull || a[1].IsNull || (a.Length > 2 && a[2].IsNull))
+        {
+            r.SetNull();
+            return;
+        }
+        string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
+        string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
+        int esc = -1;
+        if (a.Length > 2)
+        {
+            string e = Encoding.UTF8.GetString(NumericText.ToUtf8(a[2]));
+            if (e.Length != 1) throw new TernException(ResultCode.Error, "ESCAPE expression must be a single character");
+            esc = e[0];
+        }
+        r.SetInt(LikeMatch(pattern, 0, text, 0, esc) ? 1 : 0);
+    }
+
+    public static void Glob(ReadOnlySpan<Mem> a, ref Mem r)
+    {
+        if (a[0].IsNull || a[1].IsNull)
+        {
+            r.SetNull();
+            return;
+        }
+        string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
+        string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
+        r.SetInt(GlobMatch(pattern, 0, text, 0) ? 1 : 0);
+    }
+
+    private static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+
+    private static bool LikeMatch(string p, int pi, string s, int si, int esc)
+    {
+        while (pi < p.Length)
+        {
+            char c = p[pi];
+            if (c == esc)
+            {
+                pi++;
+                if (pi >= p.Length) return false;
+                if (si >= s.Length || Fold(p[pi]) != Fold(s[si])) return false;
+                pi++;
+                si++;
+                continue;
+            }
+            if (c == '%')
+            {
+                while (pi < p.Length && p[pi] == '%') pi++;
+                if (pi == p.Length) return true;
+                for (int k = si; k <= s.Length; k++)
+                {
+                    if (LikeMatch(p, pi, s, k, esc)) return true;
+                }
+                return false;
+            }
+            if (si >= s.Length) return false;
+            if (c != '_' && Fold(c) != Fold(s[si])) return false;
+            pi++;
+            si++;
+        }
+        return si == s.Length;
+    }
+
+    private static bool GlobMatch(string p, int pi, string s, int si)
+    {
+        while (pi < p.Length)
+        {
+            char c = p[pi];
+            if (c == '*')
+            {
+                while (pi < p.Length && p[pi] == '*') pi++;
+                if (pi == p.Length) return true;
+                for (int k = si; k <= s.Length; k++)
+                {
+                    if (GlobMatch(p, pi, s, k)) return true;
+                }
+                return false;
+            }
+            if (si >= s.Length) return false;
+            if (c == '?')
+            {
+                pi++;
+                si++;
+                continue;
+            }
+            if (c == '[')
+            {
+                int q = pi + 1;
+                bool negate = q < p.Length && p[q] == '^';
+                if (negate) q++;
+                bool matched = false;
+                bool first = true;
+                while (q < p.Length && (first || p[q] != ']'))
+                {
+                    first = false;
+                    if (q + 2 < p.Length && p[q + 1] == '-' && p[q + 2] != ']')
+                    {
+                        if (s[si] >= p[q] && s[si] <= p[q + 2]) matched = true;
+                        q += 3;
+                    }
+                    else
+                    {
+                        if (s[si] == p[q]) matched = true;
+                        q++;
+                    }
+                }
+                if (q >= p.Length) return false;
+                if (matched == negate) return false;
+                pi = q + 1;
+                si++;
+                continue;
+            }
+            if (c != s[si]) return false;
+            pi++;
+            si++;
+        }
+        return si == s.Length;
+    }
+}

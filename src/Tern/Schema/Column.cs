@@ -1,0 +1,18 @@
+// A table column as the compiler sees it: name, declared type, affinity, constraints.
+using Tern.Sql.Ast;
+using Tern.Vdbe;
+
+namespace Tern.Schema;
+
+/// <summary>A column of a table.</summary>
+internal sealed class Column
+{
+    public required string Name { get; init; }
+    public string? DeclaredType { get; init; }
+    public Affinity Affinity { get; init; }
+    public bool NotNull { get; init; }
+    public Expr? Default { get; init; }
+    public Collation Collation { get; init; }
+    /// <summary>Whether this is the INTEGER PRIMARY KEY (an alias of the rowid).</summary>
+    public bool IsRowidAlias { get; set; }
+}

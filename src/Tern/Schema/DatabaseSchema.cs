@@ -1,0 +1,252 @@
+// The schema of a database as the compiler uses it: tables and indexes by name (case-
+// insensitive), built from sqlite_schema by parsing each object's `sql` with Tern.Sql.
+// Also knows how SQLite derives a table from CREATE TABLE: column affinities, the
+// INTEGER PRIMARY KEY rowid alias, and the automatic indexes for PRIMARY KEY and UNIQUE
+// constraints, named sqlite_autoindex_<table>_<n> in constraint order.
+using System.Text;
+using Tern.Sql;
+using Tern.Sql.Ast;
+using Tern.Storage.BTree;
+using Tern.Vdbe;
+
+namespace Tern.Schema;
+
+/// <summary>The tables and indexes of one database.</summary>
+internal sealed class DatabaseSchema
+{
+    private readonly Dictionary<string, Table> _tables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Index> _indexes = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The schema cookie this schema was read at.</summary>
+    public uint Cookie { get; private set; }
+
+    public static readonly Table SchemaTableDef = new()
+    {
+        Name = "sqlite_schema",
+        RootPage = 1,
+        Columns =
+        [
+            new Column { Name = "type", DeclaredType = "text", Affinity = Affinity.Text },
+            new Column { Name = "name", DeclaredType = "text", Affinity = Affinity.Text },
+            new Column { Name = "tbl_name", DeclaredType = "text", Affinity = Affinity.Text },
+            new Column { Name = "rootpage", DeclaredType = "int", Affinity = Affinity.Integer },
+            new Column { Name = "sql", DeclaredType = "text", Affinity = Affinity.Text },
+        ],
+    };
+
+    public Table? FindTable(string name)
+    {
+        if (_tables.TryGetValue(name, out Table? t)) return t;
+        if (name.Equals("sqlite_schema", StringComparison.OrdinalIgnoreCase) || name.Equals("sqlite_master", StringComparison.OrdinalIgnoreCase)) return SchemaTableDef;
+        return null;
+    }
+
+    public Index? FindIndex(string name) => _indexes.TryGetValue(name, out Index? i) ? i : null;
+
+    public IEnumerable<Table> Tables => _tables.Values;
+
+    /// <summary>Reads the schema (the caller holds a read transaction or none).</summary>
+    public static DatabaseSchema Load(BTree bt, uint cookie)
+    {
+        var s = new DatabaseSchema { Cookie = cookie };
+        List<SchemaEntry> rows = SchemaTable.Read(bt);
+        var rootsByName = new Dictionary<string, uint>(StringComparer.OrdinalIgnoreCase);
+        foreach (SchemaEntry e in rows) rootsByName[e.Name] = e.RootPage;
+        foreach (SchemaEntry e in rows)
+        {
+            if (e.Type != "table" || e.Sql == null) continue;
+            if (SqlParser.Parse(e.Sql) is not CreateTableStatement ct) continue;
+            Table t = BuildTable(ct, e.RootPage, e.Sql, out List<(string Name, int[] Cols, bool[] Desc)> autos);
+            s._tables[t.Name] = t;
+            foreach (var a in autos)
+            {
+                var idx = new Index
+                {
+                    Name = a.Name, Table = t, RootPage = rootsByName.GetValueOrDefault(a.Name), Columns = a.Cols,
+                    Descending = a.Desc, Unique = true, IsAuto = true,
+                };
+                t.Indexes.Add(idx);
+                s._indexes[idx.Name] = idx;
+            }
+        }
+        foreach (SchemaEntry e in rows)
+        {
+            if (e.Type != "index" || e.Sql == null) continue;
+            if (SqlParser.Parse(e.Sql) is not CreateIndexStatement ci) continue;
+            if (!s._tables.TryGetValue(ci.Table, out Table? t)) continue;
+            Index idx = BuildIndex(ci, t, e.RootPage, e.Sql);
+            t.Indexes.Add(idx);
+            s._indexes[idx.Name] = idx;
+        }
+        return s;
+    }
+
+    /// <summary>An index from CREATE INDEX; throws "no such column" for an unknown column.</summary>
+    public static Index BuildIndex(CreateIndexStatement ci, Table t, uint root, string? sql)
+    {
+        var cols = new int[ci.Columns.Count];
+        var desc = new bool[ci.Columns.Count];
+        for (int i = 0; i < cols.Length; i++)
+        {
+            OrderingTerm term = ci.Columns[i];
+            string name = term.Expr switch
+            {
+                ColumnRef c => c.Column,
+                Literal { Kind: LiteralKind.String } l => l.Value,
+                CollateExpr { Operand: ColumnRef c2 } => c2.Column,
+                _ => throw new TernException(ResultCode.Error, "expressions in an index are not supported yet"),
+            };
+            int k = t.FindColumn(name);
+            if (k < 0) throw new TernException(ResultCode.Error, "no such column: " + name);
+            cols[i] = k;
+            desc[i] = term.Order == SortOrder.Desc;
+        }
+        return new Index { Name = ci.Name, Table = t, RootPage = root, Columns = cols, Descending = desc, Unique = ci.Unique, Sql = sql };
+    }
+
+    /// <summary>The table a CREATE TABLE describes, and the automatic indexes it needs.</summary>
+    public static Table BuildTable(CreateTableStatement ct, uint root, string? sql, out List<(string Name, int[] Cols, bool[] Desc)> autoIndexes)
+    {
+        if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
+        var columns = new List<Column>();
+        var keys = new List<(int[] Cols, bool[] Desc, bool Pk)>();
+        int rowidAlias = -1;
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < ct.Columns.Count; i++)
+        {
+            ColumnDefinition cd = ct.Columns[i];
+            if (!seen.Add(cd.Name)) throw new TernException(ResultCode.Error, "duplicate column name: " + cd.Name);
+            bool notNull = false;
+            Expr? def = null;
+            Collation coll = Collation.Binary;
+            foreach (ColumnConstraint cc in cd.Constraints)
+            {
+                switch (cc)
+                {
+                    case NotNullConstraint: notNull = true; break;
+                    case DefaultConstraint d: def = d.Value; break;
+                    case CollateConstraint c: coll = MemCompare.ParseCollation(c.Collation); break;
+                    case PrimaryKeyConstraint pk:
+                        if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
+                        if (IsIntegerType(cd.Type) && pk.Order != SortOrder.Desc) rowidAlias = i;
+                        keys.Add(([i], [pk.Order == SortOrder.Desc], true));
+                        break;
+                    case UniqueConstraint:
+                        keys.Add(([i], [false], false));
+                        break;
+                }
+            }
+            columns.Add(new Column
+            {
+                Name = cd.Name, DeclaredType = cd.Type, Affinity = Affinities.FromDeclaredType(cd.Type),
+                NotNull = notNull, Default = def, Collation = coll,
+            });
+        }
+        foreach (TableConstraint tc in ct.Constraints)
+        {
+            NodeList<OrderingTerm> terms;
+            bool pk;
+            if (tc is PrimaryKeyTableConstraint p)
+            {
+                if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
+                terms = p.Columns;
+                pk = true;
+            }
+            else if (tc is UniqueTableConstraint u)
+            {
+                terms = u.Columns;
+                pk = false;
+            }
+            else continue;
+            var cols = new int[terms.Count];
+            var desc = new bool[terms.Count];
+            for (int i = 0; i < cols.Length; i++)
+            {
+                string name = terms[i].Expr is ColumnRef c ? c.Column
+                    : terms[i].Expr is CollateExpr { Operand: ColumnRef c2 } ? c2.Column
+                    : throw new TernException(ResultCode.Error, "expressions prohibited in PRIMARY KEY and UNIQUE constraints");
+                int k = columns.FindIndex(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
+                if (k < 0) throw new TernException(ResultCode.Error, $"no such column: {name}");
+                cols[i] = k;
+                desc[i] = terms[i].Order == SortOrder.Desc;
+            }
+            if (pk && cols.Length == 1 && IsIntegerType(columns[cols[0]].DeclaredType)) rowidAlias = cols[0];
+            keys.Add((cols, desc, pk));
+        }
+        var table = new Table { Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql };
+        if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
+        if (rowidAlias >= 0)
+        {
+            table.RowidAlias = rowidAlias;
+            columns[rowidAlias].IsRowidAlias = true;
+        }
+        autoIndexes = [];
+        var made = new List<int[]>();
+        int n = 0;
+        foreach (var k in keys)
+        {
+            if (k.Pk && k.Cols.Length == 1 && k.Cols[0] == rowidAlias) continue;
+            if (made.Exists(m => m.AsSpan().SequenceEqual(k.Cols))) continue;
+            made.Add(k.Cols);
+            n++;
+            autoIndexes.Add(($"sqlite_autoindex_{ct.Name}_{n}", k.Cols, k.Desc));
+        }
+        return table;
+    }
+
+    private static bool IsIntegerType(string? type) => type != null && type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The text SQLite stores for a CREATE statement: "CREATE TABLE " / "CREATE [UNIQUE] INDEX "
+    /// followed by the statement as typed from the object's name (without a schema prefix) to
+    /// its last token.
+    /// </summary>
+    public static string StoredSql(byte[] utf8, int start, int end, string prefix)
+    {
+        (int nameStart, _, int lastEnd) = Scan(utf8, start, end);
+        return prefix + Encoding.UTF8.GetString(utf8, nameStart, lastEnd - nameStart);
+    }
+
+    /// <summary>The object's name in a CREATE statement as typed (quotes kept), for error messages.</summary>
+    public static string NameToken(byte[] utf8, int start, int end)
+    {
+        (int nameStart, int nameEnd, _) = Scan(utf8, start, end);
+        return Encoding.UTF8.GetString(utf8, nameStart, nameEnd - nameStart);
+    }
+
+    private static (int NameStart, int NameEnd, int LastEnd) Scan(byte[] utf8, int start, int end)
+    {
+        int nameEnd = start;
+        int pos = start, nameStart = -1, lastEnd = start;
+        bool afterName = false;
+        while (pos < end)
+        {
+            Tern.Sql.Lexer.Token t = Tern.Sql.Lexer.SqlLexer.Next(utf8.AsSpan(0, end), pos);
+            if (t.Length <= 0) break;
+            pos = t.End;
+            if (t.Kind is Tern.Sql.Lexer.TokenKind.Space or Tern.Sql.Lexer.TokenKind.Comment) continue;
+            if (t.Kind == Tern.Sql.Lexer.TokenKind.Semi) break;
+            lastEnd = t.End;
+            if (nameStart < 0)
+            {
+                if (t.Kind is Tern.Sql.Lexer.TokenKind.Create or Tern.Sql.Lexer.TokenKind.Temp or Tern.Sql.Lexer.TokenKind.Unique
+                    or Tern.Sql.Lexer.TokenKind.Table or Tern.Sql.Lexer.TokenKind.Index or Tern.Sql.Lexer.TokenKind.If
+                    or Tern.Sql.Lexer.TokenKind.Not or Tern.Sql.Lexer.TokenKind.Exists)
+                {
+                    continue;
+                }
+                nameStart = t.Start;
+                nameEnd = t.End;
+                afterName = true;
+                continue;
+            }
+            if (afterName)
+            {
+                afterName = false;
+                if (t.Kind == Tern.Sql.Lexer.TokenKind.Dot) nameStart = -1;
+            }
+        }
+        if (nameStart < 0) nameStart = start;
+        return (nameStart, nameEnd, lastEnd);
+    }
+}

@@ -1,0 +1,26 @@
+// An index of the schema: the table it belongs to, its key columns (with sort order),
+// whether it is UNIQUE, and its root page. Index entries are records of the key columns
+// followed by the rowid.
+namespace Tern.Schema;
+
+/// <summary>An index.</summary>
+internal sealed class Index
+{
+    public required string Name { get; init; }
+    public required Table Table { get; init; }
+    public required uint RootPage { get; init; }
+    /// <summary>Table column numbers of the key, in order.</summary>
+    public required int[] Columns { get; init; }
+    public required bool[] Descending { get; init; }
+    public bool Unique { get; init; }
+    /// <summary>Whether SQLite made it for a UNIQUE or PRIMARY KEY constraint (sqlite_autoindex_...).</summary>
+    public bool IsAuto { get; init; }
+    public string? Sql { get; init; }
+
+    public Storage.Record.KeyInfo KeyInfo()
+    {
+        var d = new bool[Columns.Length + 1];
+        Descending.CopyTo(d, 0);
+        return new Storage.Record.KeyInfo(d);
+    }
+}

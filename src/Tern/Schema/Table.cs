@@ -1,0 +1,24 @@
+// A table of the schema: its columns, root page, rowid alias and indexes.
+namespace Tern.Schema;
+
+/// <summary>A table.</summary>
+internal sealed class Table
+{
+    public required string Name { get; init; }
+    public required uint RootPage { get; init; }
+    public required List<Column> Columns { get; init; }
+    public List<Index> Indexes { get; } = [];
+    /// <summary>The column that aliases the rowid, or -1.</summary>
+    public int RowidAlias { get; set; } = -1;
+    public bool WithoutRowid { get; init; }
+    public string? Sql { get; init; }
+
+    public int FindColumn(string name)
+    {
+        for (int i = 0; i < Columns.Count; i++)
+        {
+            if (string.Equals(Columns[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
+        }
+        return -1;
+    }
+}

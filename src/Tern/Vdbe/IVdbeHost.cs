@@ -1,0 +1,24 @@
+// What the VM needs from the connection that runs it: the b-trees (through cursors and
+// the transaction calls), the autocommit flag, change counters, and a way to reload the
+// schema after DDL. Keeping this an interface keeps the VM below the API layer.
+using Tern.Storage.BTree;
+
+namespace Tern.Vdbe;
+
+/// <summary>The connection as the VM sees it.</summary>
+internal interface IVdbeHost
+{
+    BTree BTree { get; }
+
+    bool AutoCommit { get; set; }
+
+    long LastInsertRowId { get; set; }
+
+    /// <summary>The schema cookie the connection's schema was loaded at.</summary>
+    uint SchemaCookie { get; }
+
+    void ReloadSchema();
+
+    /// <summary>Set by Connection.Interrupt: running statements stop at their next row step.</summary>
+    bool IsInterrupted { get; }
+}

@@ -1,0 +1,43 @@
+// One instruction of a program: an opcode, three integer operands, an optional P4 object
+// (text, number, KeyInfo, function, affinity string) and the P5 flags, as EXPLAIN shows.
+namespace Tern.Vdbe;
+
+/// <summary>A VM instruction.</summary>
+internal struct Instruction
+{
+    public Opcode Op;
+    public ushort P5;
+    public int P1;
+    public int P2;
+    public int P3;
+    public object? P4;
+    public string? Comment;
+
+    public Instruction(Opcode op, int p1, int p2, int p3, object? p4 = null, ushort p5 = 0)
+    {
+        Op = op;
+        P1 = p1;
+        P2 = p2;
+        P3 = p3;
+        P4 = p4;
+        P5 = p5;
+        Comment = null;
+    }
+}
+
+/// <summary>Flags carried in P5.</summary>
+internal static class P5Flags
+{
+    /// <summary>Comparison: the low byte holds the affinity letter.</summary>
+    public const ushort AffinityMask = 0x00FF;
+    /// <summary>Comparison: jump when either operand is NULL.</summary>
+    public const ushort JumpIfNull = 0x0100;
+    /// <summary>Comparison: store 1/0/NULL in r[P2] instead of jumping.</summary>
+    public const ushort StoreP2 = 0x0200;
+    /// <summary>Comparison: NULL equals NULL (IS / IS NOT).</summary>
+    public const ushort NullEq = 0x0400;
+    /// <summary>Insert/Delete: count the change.</summary>
+    public const ushort NChange = 0x01;
+    /// <summary>Insert: remember the rowid as the last insert rowid.</summary>
+    public const ushort LastRowid = 0x20;
+}

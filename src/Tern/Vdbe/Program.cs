@@ -1,0 +1,20 @@
+// A compiled statement: the instruction array, how many registers and cursors it needs,
+// its result column names and declared types, and the parameters it binds. Programs are
+// immutable once built; a VM instance runs one.
+namespace Tern.Vdbe;
+
+/// <summary>A compiled statement ready to run.</summary>
+internal sealed class Program
+{
+    public required Instruction[] Instructions { get; init; }
+    public required int RegisterCount { get; init; }
+    public required int CursorCount { get; init; }
+    public required string[] ColumnNames { get; init; }
+    public required string?[] DeclaredTypes { get; init; }
+    /// <summary>Named parameters (":a", "@b", "$c", "?5") by index - 1; null for anonymous ones.</summary>
+    public required string?[] Parameters { get; init; }
+    /// <summary>Whether the statement only reads.</summary>
+    public bool ReadOnly { get; init; }
+    /// <summary>For EXPLAIN: the program whose listing this statement returns.</summary>
+    public Program? Explained { get; init; }
+}

@@ -1,0 +1,1110 @@
+// The virtual machine: runs a Program's instructions over registers and cursors in one
+// loop with a switch over the dense Opcode enum. Step() runs until the next ResultRow
+// (returns true, the row in Row()) or Halt (returns false).
+//
+//   state:  Ready --Step--> Running --ResultRow--> HasRow --Step--> Running ...
+//                               \--Halt/error--> Done --Reset--> Ready
+//
+// Transactions: the Transaction opcode starts a read or write transaction when none is
+// open (checking the schema cookie); Halt commits it when the connection is in
+// autocommit mode, and an error rolls it back.
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Tern.Functions;
+using Tern.Storage.BTree;
+using Tern.Storage.Pager;
+using Tern.Storage.Record;
+
+namespace Tern.Vdbe;
+
+/// <summary>Executes one program.</summary>
+internal sealed partial class Vm
+{
+    private readonly Program _program;
+    private readonly IVdbeHost _host;
+    private readonly Mem[] _r;
+    private readonly byte[]?[] _owned;
+    private readonly VdbeCursor?[] _cursors;
+    private readonly bool[] _once;
+    private Value[] _keyScratch = new Value[8];
+    private int _pc;
+    private int _compareResult;
+    private bool _started;
+    private bool _done;
+    private bool _startedTransaction;
+    private bool _wrote;
+
+    public Vm(Program program, IVdbeHost host, Mem[] parameters)
+    {
+        _program = program;
+        _host = host;
+        _r = new Mem[Math.Max(program.RegisterCount, 1)];
+        _owned = new byte[]?[_r.Length];
+        _cursors = new VdbeCursor?[program.CursorCount];
+        _once = new bool[program.Instructions.Length];
+        Parameters = parameters;
+    }
+
+    public Mem[] Parameters { get; }
+
+    /// <summary>Rows changed by this run (Insert/Delete with the NChange flag).</summary>
+    public long Changes { get; private set; }
+
+    /// <summary>Where the current result row starts and how wide it is.</summary>
+    public int RowStart { get; private set; }
+
+    public ref Mem Register(int i) => ref _r[i];
+
+    public bool Done => _done;
+
+    /// <summary>Whether Step has run since the last Reset.</summary>
+    public bool Started => _started;
+
+    /// <summary>Runs to the next row (true) or to the end (false).</summary>
+    public bool Step()
+    {
+        if (_done) return false;
+        if (!_started)
+        {
+            _started = true;
+            _pc = 0;
+        }
+        try
+        {
+            return Run();
+        }
+        catch (Exception)
+        {
+            Abort();
+            throw;
+        }
+    }
+
+    /// <summary>Puts the VM back at the start; an unfinished statement ends its transaction work.</summary>
+    public void Reset()
+    {
+        if (_started && !_done) Finish(commit: true);
+        _started = false;
+        _done = false;
+        Changes = 0;
+        _wrote = false;
+        Array.Clear(_once);
+        for (int i = 0; i < _r.Length; i++) _r[i] = default;
+        CloseCursors();
+    }
+
+    private void Abort()
+    {
+        _done = true;
+        CloseCursors();
+        if (_startedTransaction || (_wrote && _host.AutoCommit))
+        {
+            if (_host.BTree.Pager.State != PagerState.Open)
+            {
+                if (_host.BTree.InWriteTransaction) _host.BTree.Rollback();
+                else _host.BTree.EndRead();
+            }
+            _host.AutoCommit = true;
+            _startedTransaction = false;
+            _host.ReloadSchema();
+        }
+    }
+
+    private void Finish(bool commit)
+    {
+        _done = true;
+        CloseCursors();
+        if (_host.AutoCommit && _host.BTree.Pager.State != PagerState.Open)
+        {
+            if (_host.BTree.InWriteTransaction)
+            {
+                if (commit) _host.BTree.Commit(); else _host.BTree.Rollback();
+            }
+            else _host.BTree.EndRead();
+        }
+        _startedTransaction = false;
+    }
+
+    private void CloseCursors()
+    {
+        for (int i = 0; i < _cursors.Length; i++)
+        {
+            _cursors[i]?.Close();
+            _cursors[i] = null;
+        }
+    }
+
+    private bool Run()
+    {
+        Instruction[] code = _program.Instructions;
+        Mem[] r = _r;
+        while (true)
+        {
+            ref Instruction op = ref code[_pc];
+            switch (op.Op)
+            {
+                case Opcode.Init:
+                case Opcode.Goto:
+                    _pc = op.P2;
+                    continue;
+                case Opcode.Noop:
+                    break;
+                case Opcode.NullRow:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        c.NullRow = true;
+                        c.Valid = false;
+                        break;
+                    }
+                case Opcode.Halt:
+                    if (op.P1 != 0)
+                    {
+                        ThrowHalt(op);
+                    }
+                    Finish(commit: true);
+                    return false;
+                case Opcode.HaltIfNull:
+                    if (r[op.P3].IsNull) ThrowHalt(op);
+                    break;
+                case Opcode.Transaction:
+                    BeginTransaction(op.P2 != 0, (uint)op.P3);
+                    break;
+                case Opcode.AutoCommit:
+                    DoAutoCommit(op.P1 != 0, op.P2 != 0);
+                    break;
+                case Opcode.OpenRead:
+                case Opcode.OpenWrite:
+                    {
+                        bool index = op.P4 is KeyInfo;
+                        var c = new VdbeCursor
+                        {
+                            Kind = index ? CursorKind.Index : CursorKind.Table,
+                            KeyInfo = op.P4 as KeyInfo,
+                        };
+                        int root = (op.P5 & 0x10) != 0 ? (int)r[op.P2].I : op.P2;
+                        c.BTree = new BTreeCursor(_host.BTree, (uint)root, !index, c.KeyInfo);
+                        SetCursor(op.P1, c);
+                        break;
+                    }
+                case Opcode.OpenEphemeral:
+                case Opcode.SorterOpen:
+                    SetCursor(op.P1, new VdbeCursor
+                    {
+                        Kind = op.Op == Opcode.SorterOpen ? CursorKind.Sorter : CursorKind.Ephemeral,
+                        KeyInfo = op.P4 as KeyInfo,
+                        Rows = [],
+                        Position = -1,
+                    });
+                    break;
+                case Opcode.OpenPseudo:
+                    SetCursor(op.P1, new VdbeCursor { Kind = CursorKind.Pseudo, PseudoRegister = op.P2 });
+                    break;
+                case Opcode.Close:
+                    _cursors[op.P1]?.Close();
+                    _cursors[op.P1] = null;
+                    break;
+                case Opcode.SorterInsert:
+                    _cursors[op.P1]!.Rows!.Add(r[op.P2].Span.ToArray());
+                    break;
+                case Opcode.SorterSort:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        c.Rows!.Sort(c.Compare);
+                        c.Position = 0;
+                        if (c.Rows.Count == 0)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.SorterNext:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        if (++c.Position < c.Rows!.Count)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.SorterData:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        byte[] rec = c.Rows![c.Position];
+                        r[op.P2].SetBytes(MemKind.Blob, rec, 0, rec.Length);
+                        break;
+                    }
+                case Opcode.Rewind:
+                case Opcode.Last:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        bool any;
+                        if (c.IsBTree) any = c.Valid = op.Op == Opcode.Rewind ? c.BTree!.First() : c.BTree!.Last();
+                        else
+                        {
+                            c.Position = op.Op == Opcode.Rewind ? 0 : c.Rows!.Count - 1;
+                            any = c.Rows!.Count > 0;
+                        }
+                        c.NullRow = false;
+                        if (!any)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.Next:
+                case Opcode.Prev:
+                    {
+                        if (_host.IsInterrupted) ThrowInterrupted();
+                        VdbeCursor c = _cursors[op.P1]!;
+                        if (c.NullRow)
+                        {
+                            c.NullRow = false;
+                            break;
+                        }
+                        bool more;
+                        if (c.IsBTree) more = c.Valid = op.Op == Opcode.Next ? c.BTree!.Next() : c.BTree!.Prev();
+                        else
+                        {
+                            c.Position += op.Op == Opcode.Next ? 1 : -1;
+                            more = c.Position >= 0 && c.Position < c.Rows!.Count;
+                        }
+                        if (more)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.Column:
+                    DoColumn(op);
+                    break;
+                case Opcode.Rowid:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        if (c.NullRow) r[op.P2].SetNull();
+                        else r[op.P2].SetInt(c.BTree!.RowId);
+                        break;
+                    }
+                case Opcode.IdxRowid:
+                    r[op.P2].SetInt(IndexRowid(_cursors[op.P1]!));
+                    break;
+                case Opcode.ResultRow:
+                    RowStart = op.P1;
+                    _pc++;
+                    return true;
+                case Opcode.MakeRecord:
+                    DoMakeRecord(op);
+                    break;
+                case Opcode.Affinity:
+                    {
+                        string aff = (string)op.P4!;
+                        for (int i = 0; i < op.P2; i++) Affinities.Apply(ref r[op.P1 + i], (Affinity)aff[i]);
+                        break;
+                    }
+                case Opcode.NewRowid:
+                    {
+                        BTreeCursor c = _cursors[op.P1]!.BTree!;
+                        long next = 1;
+                        if (c.Last())
+                        {
+                            long max = c.RowId;
+                            if (max == long.MaxValue) TernException.Throw(ResultCode.Full);
+                            next = max + 1;
+                        }
+                        r[op.P2].SetInt(next);
+                        break;
+                    }
+                case Opcode.Insert:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        long rowid = r[op.P3].I;
+                        c.BTree!.Insert(rowid, r[op.P2].Span);
+                        c.Valid = false;
+                        _wrote = true;
+                        if ((op.P5 & P5Flags.NChange) != 0) Changes++;
+                        if ((op.P5 & P5Flags.LastRowid) != 0) _host.LastInsertRowId = rowid;
+                        break;
+                    }
+                case Opcode.Delete:
+                    _cursors[op.P1]!.BTree!.Delete();
+                    _wrote = true;
+                    if ((op.P5 & P5Flags.NChange) != 0) Changes++;
+                    break;
+                case Opcode.SeekRowid:
+                case Opcode.NotExists:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        c.NullRow = false;
+                        Mem key = r[op.P3];
+                        if (key.Kind != MemKind.Int)
+                        {
+                            Affinities.Apply(ref key, Affinity.Integer);
+                            if (key.Kind != MemKind.Int)
+                            {
+                                c.Valid = false;
+                                _pc = op.P2;
+                                continue;
+                            }
+                        }
+                        c.NullRow = false;
+                        if (!(c.Valid = c.BTree!.SeekRowId(key.I)))
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.SeekGE:
+                case Opcode.SeekGT:
+                case Opcode.SeekLE:
+                case Opcode.SeekLT:
+                    if (!DoSeek(op))
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
+                case Opcode.IdxGE:
+                case Opcode.IdxGT:
+                case Opcode.IdxLE:
+                case Opcode.IdxLT:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        int n = (int)op.P4!;
+                        ReadOnlySpan<Value> key = LoadKey(op.P3, n);
+                        // compare the index entry with the key: >0 entry after key
+                        int cmp = -RecordComparer.Compare(key, c.BTree!.Payload, c.KeyInfo);
+                        bool jump = op.Op switch
+                        {
+                            Opcode.IdxGE => cmp >= 0,
+                            Opcode.IdxGT => cmp > 0,
+                            Opcode.IdxLE => cmp <= 0,
+                            _ => cmp < 0,
+                        };
+                        if (jump)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.IdxInsert:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        if (c.Kind == CursorKind.Ephemeral) c.EphemeralInsert(r[op.P2].Span.ToArray());
+                        else
+                        {
+                            c.BTree!.Insert(r[op.P2].Span);
+                            c.Valid = false;
+                            _wrote = true;
+                        }
+                        break;
+                    }
+                case Opcode.IdxDelete:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        byte[] rec = EncodeRecord(op.P2, op.P3, null);
+                        if (c.Kind == CursorKind.Ephemeral)
+                        {
+                            c.EphemeralDelete(rec);
+                            break;
+                        }
+                        if (c.BTree!.MoveTo(rec) == 0) c.BTree.Delete();
+                        _wrote = true;
+                        break;
+                    }
+                case Opcode.NoConflict:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        int n = (int)op.P4!;
+                        bool hasNull = false;
+                        for (int i = 0; i < n; i++) hasNull |= r[op.P3 + i].IsNull;
+                        bool found = !hasNull && c.BTree!.Seek(LoadKey(op.P3, n), SeekOp.GE)
+                            && RecordComparer.Compare(LoadKey(op.P3, n), c.BTree.Payload, c.KeyInfo) == 0;
+                        c.Valid = found;
+                        if (!found)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.Found:
+                case Opcode.NotFound:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        bool found;
+                        if (c.Kind == CursorKind.Ephemeral) found = c.EphemeralFind(r[op.P3].Span);
+                        else
+                        {
+                            int? m = c.BTree!.MoveTo(r[op.P3].Span);
+                            found = m == 0;
+                        }
+                        if (found == (op.Op == Opcode.Found))
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.Count:
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        r[op.P2].SetInt(c.IsBTree ? c.BTree!.Count() : c.Rows!.Count);
+                        break;
+                    }
+                case Opcode.Integer:
+                    r[op.P2].SetInt(op.P1);
+                    break;
+                case Opcode.Int64:
+                    r[op.P2].SetInt((long)op.P4!);
+                    break;
+                case Opcode.Real:
+                    r[op.P2].SetReal((double)op.P4!);
+                    break;
+                case Opcode.String8:
+                    {
+                        byte[] s = (byte[])op.P4!;
+                        r[op.P2].SetBytes(MemKind.Text, s, 0, s.Length);
+                        break;
+                    }
+                case Opcode.Blob:
+                    {
+                        byte[] s = (byte[])op.P4!;
+                        r[op.P2].SetBytes(MemKind.Blob, s, 0, s.Length);
+                        break;
+                    }
+                case Opcode.Null:
+                    for (int i = op.P2; i <= Math.Max(op.P2, op.P3); i++) r[i].SetNull();
+                    break;
+                case Opcode.Variable:
+                    r[op.P2] = op.P1 - 1 < Parameters.Length ? Parameters[op.P1 - 1] : default;
+                    break;
+                case Opcode.Copy:
+                    for (int i = 0; i <= op.P3; i++)
+                    {
+                        r[op.P2 + i] = r[op.P1 + i];
+                        r[op.P2 + i].MakeOwned();
+                    }
+                    break;
+                case Opcode.SCopy:
+                    r[op.P2] = r[op.P1];
+                    break;
+                case Opcode.Move:
+                    for (int i = 0; i < op.P3; i++)
+                    {
+                        r[op.P2 + i] = r[op.P1 + i];
+                        r[op.P1 + i].SetNull();
+                    }
+                    break;
+                case Opcode.Add:
+                case Opcode.Subtract:
+                case Opcode.Multiply:
+                case Opcode.Divide:
+                case Opcode.Remainder:
+                    Arithmetic(op.Op, in r[op.P2], in r[op.P1], ref r[op.P3]);
+                    break;
+                case Opcode.Concat:
+                    {
+                        if (r[op.P1].IsNull || r[op.P2].IsNull)
+                        {
+                            r[op.P3].SetNull();
+                            break;
+                        }
+                        byte[] a = NumericText.ToUtf8(r[op.P2]), b = NumericText.ToUtf8(r[op.P1]);
+                        var res = new byte[a.Length + b.Length];
+                        a.CopyTo(res, 0);
+                        b.CopyTo(res, a.Length);
+                        r[op.P3].SetText(res);
+                        break;
+                    }
+                case Opcode.BitAnd:
+                case Opcode.BitOr:
+                case Opcode.ShiftLeft:
+                case Opcode.ShiftRight:
+                    {
+                        if (r[op.P1].IsNull || r[op.P2].IsNull)
+                        {
+                            r[op.P3].SetNull();
+                            break;
+                        }
+                        long a = NumericText.ToInt64(r[op.P2]), b = NumericText.ToInt64(r[op.P1]);
+                        r[op.P3].SetInt(op.Op switch
+                        {
+                            Opcode.BitAnd => a & b,
+                            Opcode.BitOr => a | b,
+                            Opcode.ShiftLeft => Shift(a, b),
+                            _ => Shift(a, b == long.MinValue ? long.MaxValue : -b),
+                        });
+                        break;
+                    }
+                case Opcode.BitNot:
+                    if (r[op.P1].IsNull) r[op.P2].SetNull();
+                    else r[op.P2].SetInt(~NumericText.ToInt64(r[op.P1]));
+                    break;
+                case Opcode.Eq:
+                case Opcode.Ne:
+                case Opcode.Lt:
+                case Opcode.Le:
+                case Opcode.Gt:
+                case Opcode.Ge:
+                    if (DoCompare(op))
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
+                case Opcode.If:
+                case Opcode.IfNot:
+                    {
+                        int t = Truth(r[op.P1]);
+                        bool jump = t < 0 ? op.P3 != 0 : (t == 1) == (op.Op == Opcode.If);
+                        if (jump)
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
+                case Opcode.IsNull:
+                    if (r[op.P1].IsNull)
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
+                case Opcode.NotNull:
+                    if (!r[op.P1].IsNull)
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
+                case Opcode.Not:
+                    {
+                        int t = Truth(r[op.P1]);
+                        if (t < 0) r[op.P2].SetNull(); else r[op.P2].SetInt(1 - t);
+                        break;
+                    }
+                case Opcode.And:
+                case Opcode.Or:
+                    {
+                        int a = Truth(r[op.P1]), b = Truth(r[op.P2]);
+                        int res;
+                        if (op.Op == Opcode.And) res = a == 0 || b == 0 ? 0 : a < 0 || b < 0 ? -1 : 1;
+                        else res = a == 1 || b == 1 ? 1 : a < 0 || b < 0 ? -1 : 0;
+                        if (res < 0) r[op.P3].SetNull(); else r[op.P3].SetInt(res);
+                        break;
+                    }
+                case Opcode.Cast:
+                    Cast(ref r[op.P1], (Affinity)op.P2);
+                    break;
+                case Opcode.Function:
+                    {
+                        var f = (ScalarFunction)op.P4!;
+                        Mem result = default;
+                        f.Body(r.AsSpan(op.P2, op.P5), ref result);
+                        r[op.P3] = result;
+                        break;
+                    }
+                case Opcode.AggStep:
+                    {
+                        var f = (AggregateFunction)op.P4!;
+                        ref Mem acc = ref r[op.P3];
+                        if (acc.Kind != MemKind.Agg)
+                        {
+                            acc.SetNull();
+                            acc.Kind = MemKind.Agg;
+                            acc.Obj = f.NewState();
+                        }
+                        f.Step(acc.Obj!, r.AsSpan(op.P2, op.P5));
+                        break;
+                    }
+                case Opcode.AggFinal:
+                    {
+                        var f = (AggregateFunction)op.P4!;
+                        ref Mem acc = ref r[op.P1];
+                        object state = acc.Kind == MemKind.Agg ? acc.Obj! : f.NewState();
+                        Mem result = default;
+                        f.Final(state, ref result);
+                        acc = result;
+                        break;
+                    }
+                case Opcode.MustBeInt:
+                    {
+                        Mem m = r[op.P1];
+                        if (m.Kind != MemKind.Int)
+                        {
+                            Affinities.Apply(ref m, Affinity.Integer);
+                            if (m.Kind != MemKind.Int) TernException.Throw(ResultCode.Mismatch, "datatype mismatch");
+                            r[op.P1] = m;
+                        }
+                        break;
+                    }
+                case Opcode.IfPos:
+                    if (r[op.P1].I > 0)
+                    {
+                        r[op.P1].I -= op.P3;
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
+                case Opcode.DecrJumpZero:
+                    if (--r[op.P1].I == 0)
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
+                case Opcode.Gosub:
+                    r[op.P1].SetInt(_pc);
+                    _pc = op.P2;
+                    continue;
+                case Opcode.Return:
+                    _pc = (int)r[op.P1].I + 1;
+                    continue;
+                case Opcode.Compare:
+                    {
+                        var info = op.P4 as KeyInfo;
+                        _compareResult = 0;
+                        for (int i = 0; i < op.P3 && _compareResult == 0; i++)
+                        {
+                            int c = MemCompare.Compare(r[op.P1 + i], r[op.P2 + i]);
+                            _compareResult = info != null && info.IsDescending(i) ? -c : c;
+                        }
+                        break;
+                    }
+                case Opcode.Jump:
+                    _pc = _compareResult < 0 ? op.P1 : _compareResult == 0 ? op.P2 : op.P3;
+                    continue;
+                case Opcode.Once:
+                    if (_once[_pc])
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    _once[_pc] = true;
+                    break;
+                case Opcode.RowSetAdd:
+                    {
+                        ref Mem set = ref r[op.P1];
+                        if (set.Obj is not List<long> list)
+                        {
+                            set.SetNull();
+                            set.Kind = MemKind.Agg;
+                            set.Obj = list = [];
+                            set.I = 0;
+                        }
+                        list.Add(r[op.P2].I);
+                        break;
+                    }
+                case Opcode.RowSetRead:
+                    {
+                        ref Mem set = ref r[op.P1];
+                        if (set.Obj is not List<long> list || set.I >= list.Count)
+                        {
+                            set.SetNull();
+                            _pc = op.P2;
+                            continue;
+                        }
+                        r[op.P3].SetInt(list[(int)set.I++]);
+                        break;
+                    }
+                case Opcode.CreateBtree:
+                    r[op.P2].SetInt(op.P3 == 1 ? _host.BTree.CreateTable() : _host.BTree.CreateIndex());
+                    _wrote = true;
+                    break;
+                case Opcode.Destroy:
+                    _host.BTree.DropTree((uint)op.P1);
+                    _wrote = true;
+                    break;
+                case Opcode.Clear:
+                    _host.BTree.ClearTree((uint)op.P1);
+                    _wrote = true;
+                    break;
+                case Opcode.SetCookie:
+                    _host.BTree.SetMeta(op.P2, (uint)op.P3);
+                    break;
+                case Opcode.ReadCookie:
+                    r[op.P2].SetInt(_host.BTree.GetMeta(op.P3));
+                    break;
+                case Opcode.ParseSchema:
+                    _host.ReloadSchema();
+                    break;
+                default:
+                    throw new TernException(ResultCode.Internal, "unimplemented opcode " + op.Op);
+            }
+            _pc++;
+        }
+    }
+
+    private static long Shift(long a, long b)
+    {
+        if (b >= 64) return 0;
+        if (b <= -64) return a < 0 ? -1 : 0;
+        return b >= 0 ? a << (int)b : a >> (int)-b;
+    }
+
+    private void SetCursor(int i, VdbeCursor c)
+    {
+        _cursors[i]?.Close();
+        _cursors[i] = c;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowInterrupted() => throw new TernException(ResultCode.Interrupt, "interrupted");
+
+    [DoesNotReturn]
+    private static void ThrowHalt(in Instruction op)
+    {
+        var code = (ResultCode)op.P1;
+        throw new TernException(code, op.P4 as string ?? TernException.DefaultMessage(code));
+    }
+
+    private void BeginTransaction(bool write, uint cookie)
+    {
+        BTree bt = _host.BTree;
+        PagerState state = bt.Pager.State;
+        if (write && state != PagerState.Writer)
+        {
+            bt.BeginWrite();
+            _startedTransaction = _host.AutoCommit;
+        }
+        else if (state == PagerState.Open)
+        {
+            bt.BeginRead();
+            _startedTransaction = _host.AutoCommit;
+        }
+        if (bt.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
+        {
+            _host.ReloadSchema();
+            throw new TernException(ResultCode.Schema, "database schema has changed");
+        }
+    }
+
+    private void DoAutoCommit(bool toAutoCommit, bool rollback)
+    {
+        BTree bt = _host.BTree;
+        if (!toAutoCommit)
+        {
+            if (!_host.AutoCommit) TernException.Throw(ResultCode.Error, "cannot start a transaction within a transaction");
+            _host.AutoCommit = false;
+            return;
+        }
+        if (_host.AutoCommit)
+        {
+            TernException.Throw(ResultCode.Error, rollback
+                ? "cannot rollback - no transaction is active"
+                : "cannot commit - no transaction is active");
+        }
+        _host.AutoCommit = true;
+        if (bt.Pager.State == PagerState.Open) return;
+        if (bt.InWriteTransaction)
+        {
+            if (rollback)
+            {
+                bt.Rollback();
+                _host.ReloadSchema();
+            }
+            else bt.Commit();
+        }
+        else bt.EndRead();
+    }
+
+    // Kept out of Run: a stackalloc inside the dispatch loop would grow the stack per row.
+    private static long IndexRowid(VdbeCursor c)
+    {
+        var rr = new RecordReader(c.BTree!.Payload, stackalloc ulong[RecordReader.DefaultBufferLength]);
+        return rr.GetInt64(rr.ColumnCount - 1);
+    }
+
+    private void DoColumn(in Instruction op)
+    {
+        VdbeCursor c = _cursors[op.P1]!;
+        ref Mem dest = ref _r[op.P3];
+        if (c.NullRow)
+        {
+            dest.SetNull();
+            return;
+        }
+        ReadOnlySpan<byte> record = c.Kind switch
+        {
+            CursorKind.Table or CursorKind.Index => c.BTree!.Payload,
+            CursorKind.Pseudo => _r[c.PseudoRegister].Span,
+            _ => c.Rows![c.Position],
+        };
+        var rr = new RecordReader(record, stackalloc ulong[RecordReader.DefaultBufferLength]);
+        int col = op.P2;
+        if (col >= rr.ColumnCount)
+        {
+            if (op.P4 is Mem def) dest = def;
+            else dest.SetNull();
+            return;
+        }
+        switch (rr.GetKind(col))
+        {
+            case ValueKind.Null:
+                dest.SetNull();
+                break;
+            case ValueKind.Integer:
+                dest.SetInt(rr.GetInt64(col));
+                break;
+            case ValueKind.Real:
+                dest.SetReal(rr.GetDouble(col));
+                break;
+            default:
+                {
+                    ReadOnlySpan<byte> bytes = rr.GetBytes(col);
+                    byte[]? buf = _owned[op.P3];
+                    if (buf == null || buf.Length < bytes.Length)
+                    {
+                        buf = new byte[Math.Max(bytes.Length, 32)];
+                        _owned[op.P3] = buf;
+                    }
+                    bytes.CopyTo(buf);
+                    dest.SetBytes(rr.GetKind(col) == ValueKind.Text ? MemKind.Text : MemKind.Blob, buf, 0, bytes.Length);
+                    break;
+                }
+        }
+    }
+
+    private void DoMakeRecord(in Instruction op)
+    {
+        string? aff = op.P4 as string;
+        if (aff != null)
+        {
+            for (int i = 0; i < op.P2 && i < aff.Length; i++) Affinities.Apply(ref _r[op.P1 + i], (Affinity)aff[i]);
+        }
+        byte[] rec = EncodeRecord(op.P1, op.P2, null);
+        _r[op.P3].SetBytes(MemKind.Blob, rec, 0, rec.Length);
+    }
+
+    private byte[] EncodeRecord(int start, int count, string? affinity)
+    {
+        ReadOnlySpan<Value> values = LoadKey(start, count);
+        return RecordEncoder.Encode(values);
+    }
+
+    private ReadOnlySpan<Value> LoadKey(int start, int count)
+    {
+        if (_keyScratch.Length < count) _keyScratch = new Value[Math.Max(count, _keyScratch.Length * 2)];
+        for (int i = 0; i < count; i++) _keyScratch[i] = _r[start + i].ToValue();
+        return _keyScratch.AsSpan(0, count);
+    }
+
+    private bool DoSeek(in Instruction op)
+    {
+        VdbeCursor c = _cursors[op.P1]!;
+        SeekOp s = op.Op switch
+        {
+            Opcode.SeekGE => SeekOp.GE,
+            Opcode.SeekGT => SeekOp.GT,
+            Opcode.SeekLE => SeekOp.LE,
+            _ => SeekOp.LT,
+        };
+        c.NullRow = false;
+        if (c.Kind == CursorKind.Table)
+        {
+            Mem key = _r[op.P3];
+            NumericText.ToNumeric(ref key);
+            long k;
+            if (key.Kind == MemKind.Int) k = key.I;
+            else if (key.Kind == MemKind.Real)
+            {
+                double d = key.R;
+                k = NumericText.RealToInt(d);
+                if (d != k)
+                {
+                    // non-integer bound: GE/GT round up, LE/LT round down
+                    if (s is SeekOp.GE or SeekOp.GT) { k = (long)Math.Ceiling(d); s = SeekOp.GE; }
+                    else { k = (long)Math.Floor(d); s = SeekOp.LE; }
+                }
+            }
+            else return c.Valid = false;
+            return c.Valid = c.BTree!.Seek(k, s);
+        }
+        return c.Valid = c.BTree!.Seek(LoadKey(op.P3, (int)op.P4!), s);
+    }
+
+    /// <summary>Truth of a value: 1 true, 0 false, -1 NULL (numeric value non-zero is true).</summary>
+    internal static int Truth(in Mem m)
+    {
+        switch (m.Kind)
+        {
+            case MemKind.Null: return -1;
+            case MemKind.Int: return m.I != 0 ? 1 : 0;
+            case MemKind.Real: return m.R != 0 ? 1 : 0;
+            default: return NumericText.ToDouble(m) != 0 ? 1 : 0;
+        }
+    }
+
+    private bool DoCompare(in Instruction op)
+    {
+        Mem a = _r[op.P3], b = _r[op.P1];
+        ushort p5 = op.P5;
+        bool store = (p5 & P5Flags.StoreP2) != 0;
+        if (a.IsNull || b.IsNull)
+        {
+            if ((p5 & P5Flags.NullEq) != 0)
+            {
+                bool eq = a.IsNull && b.IsNull;
+                bool res = op.Op == Opcode.Eq ? eq : !eq;
+                if (store)
+                {
+                    _r[op.P2].SetInt(res ? 1 : 0);
+                    return false;
+                }
+                return res;
+            }
+            if (store)
+            {
+                _r[op.P2].SetNull();
+                return false;
+            }
+            return (p5 & P5Flags.JumpIfNull) != 0;
+        }
+        var aff = (Affinity)(p5 & P5Flags.AffinityMask);
+        if (Affinities.IsNumeric(aff))
+        {
+            if (a.Kind == MemKind.Text) Affinities.TextToNumeric(ref a);
+            if (b.Kind == MemKind.Text) Affinities.TextToNumeric(ref b);
+        }
+        else if (aff == Affinity.Text)
+        {
+            if (a.Kind is MemKind.Int or MemKind.Real) NumericText.ToText(ref a);
+            if (b.Kind is MemKind.Int or MemKind.Real) NumericText.ToText(ref b);
+        }
+        int c = MemCompare.Compare(a, b, op.P4 is Collation coll ? coll : Collation.Binary);
+        bool r = op.Op switch
+        {
+            Opcode.Eq => c == 0,
+            Opcode.Ne => c != 0,
+            Opcode.Lt => c < 0,
+            Opcode.Le => c <= 0,
+            Opcode.Gt => c > 0,
+            _ => c >= 0,
+        };
+        if (store)
+        {
+            _r[op.P2].SetInt(r ? 1 : 0);
+            return false;
+        }
+        return r;
+    }
+
+    private static void Arithmetic(Opcode opc, in Mem left, in Mem right, ref Mem dest)
+    {
+        if (left.IsNull || right.IsNull)
+        {
+            dest.SetNull();
+            return;
+        }
+        Mem a = left, b = right;
+        NumericText.ToNumeric(ref a);
+        NumericText.ToNumeric(ref b);
+        if (a.Kind == MemKind.Int && b.Kind == MemKind.Int)
+        {
+            long x = a.I, y = b.I, z;
+            switch (opc)
+            {
+                case Opcode.Add:
+                    if (!OverflowAdd(x, y, out z)) { dest.SetInt(z); return; }
+                    break;
+                case Opcode.Subtract:
+                    if (!OverflowSub(x, y, out z)) { dest.SetInt(z); return; }
+                    break;
+                case Opcode.Multiply:
+                    if (!OverflowMul(x, y, out z)) { dest.SetInt(z); return; }
+                    break;
+                case Opcode.Divide:
+                    if (y == 0) { dest.SetNull(); return; }
+                    if (x == long.MinValue && y == -1) break;
+                    dest.SetInt(x / y);
+                    return;
+                default:
+                    if (y == 0) { dest.SetNull(); return; }
+                    if (y == -1) { dest.SetInt(0); return; }
+                    dest.SetInt(x % y);
+                    return;
+            }
+        }
+        double p = a.Kind == MemKind.Int ? a.I : a.R;
+        double q = b.Kind == MemKind.Int ? b.I : b.R;
+        double res;
+        switch (opc)
+        {
+            case Opcode.Add: res = p + q; break;
+            case Opcode.Subtract: res = p - q; break;
+            case Opcode.Multiply: res = p * q; break;
+            case Opcode.Divide:
+                if (q == 0) { dest.SetNull(); return; }
+                res = p / q;
+                break;
+            default:
+                {
+                    long xi = NumericText.RealToInt(p), yi = NumericText.RealToInt(q);
+                    if (yi == 0) { dest.SetNull(); return; }
+                    if (yi == -1) yi = 1;
+                    res = xi % yi;
+                    break;
+                }
+        }
+        dest.SetReal(res);
+    }
+
+    private static bool OverflowAdd(long x, long y, out long z)
+    {
+        z = unchecked(x + y);
+        return ((x ^ z) & (y ^ z)) < 0;
+    }
+
+    private static bool OverflowSub(long x, long y, out long z)
+    {
+        z = unchecked(x - y);
+        return ((x ^ y) & (x ^ z)) < 0;
+    }
+
+    private static bool OverflowMul(long x, long y, out long z)
+    {
+        z = unchecked(x * y);
+        return Math.BigMul(x, y, out long low) != (low >> 63) || low != z;
+    }
+
+    /// <summary>CAST(x AS type) with the type's affinity.</summary>
+    internal static void Cast(ref Mem m, Affinity a)
+    {
+        if (m.IsNull) return;
+        switch (a)
+        {
+            case Affinity.Text:
+                NumericText.ToText(ref m);
+                break;
+            case Affinity.Blob:
+                if (m.Kind is MemKind.Int or MemKind.Real) NumericText.ToText(ref m);
+                m.Kind = MemKind.Blob;
+                break;
+            case Affinity.Integer:
+                m.SetInt(NumericText.ToInt64(m));
+                m.Bytes = null;
+                break;
+            case Affinity.Real:
+                m.SetReal(NumericText.ToDouble(m));
+                m.Bytes = null;
+                break;
+            default:
+                if (m.Kind is MemKind.Text or MemKind.Blob)
+                {
+                    NumericText.ParsePrefix(m.Span, out long i, out double r, out bool isInt);
+                    if (isInt) m.SetInt(i);
+                    else if (NumericText.IsExactInt(r, out long ri) && Math.Abs(r) < 9.2e18) m.SetInt(ri);
+                    else m.SetReal(r);
+                    m.Bytes = null;
+                }
+                else if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long ii) && Math.Abs(m.R) < 9.2e18) m.SetInt(ii);
+                break;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+// An in-process sqllogictest runner (format: ../shared/corpus/README.md). Each file runs
+// on a fresh in-memory database; each record is a case named "file:line". Values are
+// rendered by the record's declared column types, sorted as the record asks, and
+// compared (or hashed past the hash threshold) with the expected lines.
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tern.Compat.Tests;
+
+/// <summary>The outcome of one record.</summary>
+public sealed record SltResult(string Id, bool Passed, string? Detail);
+
+public static class SltRunner
+{
+    /// <summary>The repository root: the nearest directory up from the test binaries that holds Tern.slnx.</summary>
+    public static string RepositoryRoot()
+    {
+        for (string? d = AppContext.BaseDirectory; d != null; d = Path.GetDirectoryName(d))
+        {
+            if (File.Exists(Path.Combine(d, "Tern.slnx"))) return d;
+        }
+        throw new InvalidOperationException("Tern.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string CorpusDirectory => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "corpus"));
+
+    /// <summary>Runs every record of one file; <paramref name="name"/> names the cases.</summary>
+    public static List<SltResult> RunFile(string path, string name)
+    {
+        var results = new List<SltResult>();
+        string[] lines = File.ReadAllText(path).Replace("\r", "", StringComparison.Ordinal).Split('\n');
+        using Database db = Database.Open(":memory:");
+        using Connection conn = db.Connect();
+        int hashThreshold = 0;
+        int i = 0;
+        while (i < lines.Length)
+        {
+            // Skip blank lines and comments between records.
+            if (lines[i].Trim().Length == 0 || lines[i].StartsWith('#'))
+            {
+                i++;
+                continue;
+            }
+            int start = i;
+            var block = new List<string>();
+            while (i < lines.Length && lines[i].Trim().Length > 0)
+            {
+                if (!lines[i].StartsWith('#')) block.Add(lines[i]);
+                i++;
+            }
+            bool skip = false;
+            while (block.Count > 0 && (block[0].StartsWith("skipif ", StringComparison.Ordinal) || block[0].StartsWith("onlyif ", StringComparison.Ordinal)))
+            {
+                string[] w = block[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (w[0] == "skipif" && w[1] == "sqlite") skip = true;
+                if (w[0] == "onlyif" && w[1] != "sqlite") skip = true;
+                block.RemoveAt(0);
+            }
+            if (block.Count == 0 || skip) continue;
+            string head = block[0];
+            string id = $"{name}:{start + 1}";
+            if (Environment.GetEnvironmentVariable("TERN_SLT_TRACE") is { Length: > 0 } trace) File.AppendAllText(trace, id + "\n");
+            if (head == "halt") break;
+            if (head.StartsWith("hash-threshold", StringComparison.Ordinal))
+            {
+                hashThreshold = int.Parse(head.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                continue;
+            }
+            if (head.StartsWith("statement", StringComparison.Ordinal))
+            {
+                bool expectError = head.Contains("error", StringComparison.Ordinal);
+                string sql = string.Join("\n", block.Skip(1));
+                string? error = null;
+                try
+                {
+                    conn.Execute(sql);
+                }
+                catch (Exception e)
+                {
+                    error = e is TernException ? e.Message : "crash: " + e.GetType().Name + ": " + e.Message;
+                }
+                bool ok = expectError ? error != null && !error.StartsWith("crash", StringComparison.Ordinal) : error == null;
+                results.Add(new SltResult(id, ok, ok ? null : error ?? "expected an error"));
+                continue;
+            }
+            if (head.StartsWith("query", StringComparison.Ordinal))
+            {
+                string[] w = head.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                string types = w[1];
+                string sort = w.Length > 2 ? w[2] : "nosort";
+                int sep = block.IndexOf("----");
+                string sql = string.Join("\n", block.Skip(1).Take((sep < 0 ? block.Count : sep) - 1));
+                List<string> expected = sep < 0 ? [] : block.Skip(sep + 1).ToList();
+                try
+                {
+                    bool hashed = expected.Count == 1 && expected[0].Contains("values hashing to", StringComparison.Ordinal);
+                    List<string> actual = Query(conn, sql, types, sort, hashed ? 1 : hashThreshold);
+                    bool same = actual.SequenceEqual(expected);
+                    if (!same && expected.Count == 1 && expected[0].Contains("values hashing to", StringComparison.Ordinal) && actual.Count == 1)
+                        same = actual[0] == expected[0];
+                    results.Add(new SltResult(id, same, same ? null : $"expected [{string.Join(",", expected.Take(6))}] got [{string.Join(",", actual.Take(6))}]"));
+                }
+                catch (Exception e)
+                {
+                    results.Add(new SltResult(id, false, (e is TernException ? "" : "crash: " + e.GetType().Name + ": ") + e.Message));
+                }
+            }
+        }
+        return results;
+    }
+
+    private static List<string> Query(Connection conn, string sql, string types, string sort, int hashThreshold)
+    {
+        using Statement s = conn.Prepare(sql);
+        // A query still running after 5 seconds is stopped (Connection.Interrupt) and fails.
+        using var timer = new Timer(_ => conn.Interrupt(), null, 5000, Timeout.Infinite);
+        var rows = new List<string[]>();
+        while (s.Step())
+        {
+            var row = new string[s.ColumnCount];
+            for (int c = 0; c < row.Length; c++) row[c] = Render(s, c, c < types.Length ? types[c] : 'T');
+            rows.Add(row);
+        }
+        List<string> values;
+        if (sort == "rowsort")
+        {
+            rows.Sort((a, b) =>
+            {
+                for (int k = 0; k < a.Length; k++)
+                {
+                    int cmp = string.CompareOrdinal(a[k], b[k]);
+                    if (cmp != 0) return cmp;
+                }
+                return 0;
+            });
+            values = rows.SelectMany(r => r).ToList();
+        }
+        else if (sort == "valuesort")
+        {
+            values = rows.SelectMany(r => r).ToList();
+            values.Sort(string.CompareOrdinal);
+        }
+        else values = rows.SelectMany(r => r).ToList();
+        if (hashThreshold == 1 || (hashThreshold > 0 && values.Count > hashThreshold))
+        {
+            var sb = new StringBuilder();
+            foreach (string v in values) sb.Append(v).Append('\n');
+            string md5 = Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+            return [$"{values.Count} values hashing to {md5}"];
+        }
+        return values;
+    }
+
+    private static string Render(Statement s, int c, char type)
+    {
+        if (s.IsNull(c)) return "NULL";
+        switch (type)
+        {
+            case 'I':
+                return s.GetInt64(c).ToString(CultureInfo.InvariantCulture);
+            case 'R':
+                return s.GetDouble(c).ToString("F3", CultureInfo.InvariantCulture);
+            default:
+                {
+                    string t = s.GetString(c) ?? "";
+                    if (t.Length == 0) return "(empty)";
+                    var sb = new StringBuilder(t.Length);
+                    foreach (char ch in t) sb.Append(ch < ' ' || ch > '~' ? '@' : ch);
+                    return sb.ToString();
+                }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+// The sqllogictest corpus against the known-failures ratchet: a record that fails and is
+// not listed fails the test, and so does a listed record that now passes (remove it from
+// the list) — except records listed as "interrupted" (too slow for the runner's guard),
+// which may pass on a faster machine. Set TERN_UPDATE_KNOWN_FAILURES=1 to rewrite the list.
+using Xunit.Abstractions;
+
+namespace Tern.Compat.Tests;
+
+public class SltTests(ITestOutputHelper output)
+{
+    // select5.test (joins of up to 64 tables) needs a join planner (automatic indexes, IN seeks) before it finishes in reasonable time.
+    private static readonly string[] Files = ["select1.test", "select2.test", "select3.test", "select4.test"];
+
+    [Fact]
+    public void Select_files_match_the_known_failures()
+    {
+        string slt = Path.Combine(SltRunner.CorpusDirectory, "slt");
+        var results = new List<SltResult>();
+        foreach (string f in Files) results.AddRange(SltRunner.RunFile(Path.Combine(slt, f), f));
+        int passed = results.Count(r => r.Passed);
+        int failed = results.Count - passed;
+        string summary = $"slt select1..4: {passed} passed, {failed} failed";
+        output.WriteLine(summary);
+        Console.WriteLine(summary);
+
+        string listPath = Path.Combine(SltRunner.RepositoryRoot(), "tests", "Tern.Compat.Tests", "KnownFailures", "slt-select.txt");
+        string[] entries = File.Exists(listPath)
+            ? File.ReadAllLines(listPath).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray()
+            : [];
+        var known = entries.Select(l => l.Split(' ')[0]).ToHashSet();
+        // Records listed as "interrupted" failed only by running into the runner's time guard:
+        // on a faster machine they may finish, which must not fail the run (they stay listed
+        // until the join planner makes them fast everywhere). A new failure of any kind still fails.
+        var slow = entries.Where(l => l.EndsWith(" interrupted", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToHashSet();
+        var failing = results.Where(r => !r.Passed).ToList();
+        if (Environment.GetEnvironmentVariable("TERN_UPDATE_KNOWN_FAILURES") == "1")
+        {
+            File.WriteAllLines(listPath, new[] { "# sqllogictest select1..4 records that fail today (file:line, then why). This list may only shrink." }
+                .Concat(failing.Select(r => r.Id + " " + Shorten(r.Detail))));
+            return;
+        }
+        var newFailures = failing.Where(r => !known.Contains(r.Id)).ToList();
+        var fixedNow = results.Where(r => r.Passed && known.Contains(r.Id) && !slow.Contains(r.Id)).Select(r => r.Id).ToList();
+        foreach (SltResult r in newFailures.Take(30)) output.WriteLine($"NEW FAILURE {r.Id}: {r.Detail}");
+        foreach (string id in fixedNow.Take(30)) output.WriteLine($"NOW PASSES (remove from the list): {id}");
+        Assert.True(newFailures.Count == 0 && fixedNow.Count == 0,
+            $"{summary}; {newFailures.Count} new failures (first: {newFailures.FirstOrDefault()?.Id} {newFailures.FirstOrDefault()?.Detail}); {fixedNow.Count} listed cases now pass (first: {fixedNow.FirstOrDefault()})");
+    }
+
+    private static string Shorten(string? s)
+    {
+        s = (s ?? "").Replace('\n', ' ');
+        return s.Length > 120 ? s[..120] : s;
+    }
+}

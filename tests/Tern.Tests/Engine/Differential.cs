@@ -1,0 +1,162 @@
+// The differential helper: runs the same script statement by statement on Tern and on
+// SQLite 3.50.4 (both in memory) and renders each statement's outcome as text - column
+// names, then every row with each value's storage class, or the error message - so the
+// two transcripts can be compared line for line.
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Tern.Tests.Support;
+
+namespace Tern.Tests.Engine;
+
+internal static class Differential
+{
+    /// <summary>Asserts that Tern and SQLite give the same transcript for the script.</summary>
+    public static void AssertSame(string script)
+    {
+        List<string> expected = RunSqlite(script);
+        List<string> actual = RunTern(script);
+        if (expected.SequenceEqual(actual)) return;
+        int i = 0;
+        while (i < expected.Count && i < actual.Count && expected[i] == actual[i]) i++;
+        Assert.Fail($"first difference at line {i}:\n  sqlite: {(i < expected.Count ? expected[i] : "<end>")}\n  tern:   {(i < actual.Count ? actual[i] : "<end>")}\n--- sqlite\n{string.Join("\n", expected)}\n--- tern\n{string.Join("\n", actual)}");
+    }
+
+    /// <summary>Splits a script at semicolons outside quotes (test scripts hold no triggers).</summary>
+    public static List<string> Statements(string script)
+    {
+        var list = new List<string>();
+        int start = 0;
+        char quote = '\0';
+        for (int i = 0; i < script.Length; i++)
+        {
+            char ch = script[i];
+            if (quote != '\0')
+            {
+                if (ch == quote) quote = '\0';
+            }
+            else if (ch is '\'' or '"' or '`') quote = ch;
+            else if (ch == '[') quote = ']';
+            else if (ch == ';')
+            {
+                if (script[start..i].Trim().Length > 0) list.Add(script[start..i].Trim());
+                start = i + 1;
+            }
+        }
+        if (script[start..].Trim().Length > 0) list.Add(script[start..].Trim());
+        return list;
+    }
+
+    public static List<string> RunTern(string script)
+    {
+        var lines = new List<string>();
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        foreach (string sql in Statements(script))
+        {
+            try
+            {
+                using Statement s = c.Prepare(sql);
+                bool header = false;
+                while (s.Step())
+                {
+                    if (!header)
+                    {
+                        lines.Add("cols: " + string.Join(",", Enumerable.Range(0, s.ColumnCount).Select(s.ColumnName)));
+                        header = true;
+                    }
+                    var row = new List<string>();
+                    for (int i = 0; i < s.ColumnCount; i++)
+                    {
+                        row.Add(s.ColumnType(i) switch
+                        {
+                            ValueKind.Null => "null",
+                            ValueKind.Integer => "i:" + s.GetInt64(i).ToString(CultureInfo.InvariantCulture),
+                            ValueKind.Real => "r:" + s.GetDouble(i).ToString("R", CultureInfo.InvariantCulture),
+                            ValueKind.Text => "t:" + s.GetString(i),
+                            _ => "b:" + Convert.ToHexString(s.GetBlob(i)!),
+                        });
+                    }
+                    lines.Add(string.Join("|", row));
+                }
+                if (IsDml(sql)) lines.Add("changes: " + c.Changes.ToString(CultureInfo.InvariantCulture));
+            }
+            catch (TernException e)
+            {
+                lines.Add("error: " + e.Message);
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                lines.Add("crash: " + e.GetType().Name + ": " + e.Message + " " + e.StackTrace?.Split('\n').FirstOrDefault()?.Trim());
+            }
+        }
+        return lines;
+    }
+
+    private static bool IsDml(string sql)
+    {
+        string t = sql.TrimStart().ToUpperInvariant();
+        return t.StartsWith("INSERT", StringComparison.Ordinal) || t.StartsWith("UPDATE", StringComparison.Ordinal)
+            || t.StartsWith("DELETE", StringComparison.Ordinal) || t.StartsWith("REPLACE", StringComparison.Ordinal);
+    }
+
+    public static List<string> RunSqlite(string script)
+    {
+        var lines = new List<string>();
+        using SqliteConnection c = SqliteOracle.Open(":memory:");
+        foreach (string sql in Statements(script))
+        {
+            try
+            {
+                using SqliteCommand cmd = c.CreateCommand();
+                cmd.CommandText = sql;
+                using SqliteDataReader r = cmd.ExecuteReader();
+                bool header = false;
+                while (r.Read())
+                {
+                    if (!header)
+                    {
+                        lines.Add("cols: " + string.Join(",", Enumerable.Range(0, r.FieldCount).Select(r.GetName)));
+                        header = true;
+                    }
+                    var row = new List<string>();
+                    for (int i = 0; i < r.FieldCount; i++)
+                    {
+                        object v = r.GetValue(i);
+                        row.Add(v switch
+                        {
+                            DBNull => "null",
+                            long l => "i:" + l.ToString(CultureInfo.InvariantCulture),
+                            double d => "r:" + d.ToString("R", CultureInfo.InvariantCulture),
+                            string s => "t:" + s,
+                            byte[] b => "b:" + Convert.ToHexString(b),
+                            _ => "?" + v,
+                        });
+                    }
+                    lines.Add(string.Join("|", row));
+                }
+                r.Close();
+                if (IsDml(sql))
+                {
+                    using SqliteCommand ch = c.CreateCommand();
+                    ch.CommandText = "SELECT changes()";
+                    lines.Add("changes: " + Convert.ToString(ch.ExecuteScalar(), CultureInfo.InvariantCulture));
+                }
+            }
+            catch (SqliteException e)
+            {
+                lines.Add("error: " + Message(e));
+            }
+        }
+        return lines;
+    }
+
+    /// <summary>SQLite's own message inside Microsoft.Data.Sqlite's "SQLite Error N: 'message'.".</summary>
+    private static string Message(SqliteException e)
+    {
+        string m = e.Message;
+        int a = m.IndexOf('\'');
+        int b = m.LastIndexOf('\'');
+        return a >= 0 && b > a ? m[(a + 1)..b] : m;
+    }
+}
