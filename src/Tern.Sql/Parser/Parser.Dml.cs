@@ -201,6 +201,17 @@ internal sealed partial class Parser
         List<SetClause> set = ParseSetList();
         List<FromItem>? from = null;
         if (Accept(TokenKind.From)) from = ParseFromList();
+        (Expr? where, List<ResultColumn>? returning, List<OrderingTerm>? orderBy, LimitClause? limit) = ParseDmlTail(inTrigger);
+        return new UpdateStatement(with, or, table, List(set), List(from), where, List(returning), List(orderBy), limit)
+        { Start = start, End = _lastEnd };
+    }
+
+    /// <summary>
+    /// The tail UPDATE and DELETE share: [WHERE expr] [RETURNING ...] and, when enabled and
+    /// not inside a trigger, [ORDER BY ...] [LIMIT ...].
+    /// </summary>
+    private (Expr? Where, List<ResultColumn>? Returning, List<OrderingTerm>? OrderBy, LimitClause? Limit) ParseDmlTail(bool inTrigger)
+    {
         Expr? where = null;
         if (Accept(TokenKind.Where)) where = ParseExpr();
         List<ResultColumn>? returning = inTrigger ? null : ParseReturningOpt();
@@ -211,8 +222,7 @@ internal sealed partial class Parser
             orderBy = ParseOrderByOpt();
             limit = ParseLimitOpt();
         }
-        return new UpdateStatement(with, or, table, List(set), List(from), where, List(returning), List(orderBy), limit)
-        { Start = start, End = _lastEnd };
+        return (where, returning, orderBy, limit);
     }
 
     private Statement ParseDelete(int start, WithClause? with, bool inTrigger)
@@ -220,16 +230,7 @@ internal sealed partial class Parser
         Expect(TokenKind.Delete);
         Expect(TokenKind.From);
         QualifiedTableName table = ParseTargetTable(allowIndexHint: true, inTrigger);
-        Expr? where = null;
-        if (Accept(TokenKind.Where)) where = ParseExpr();
-        List<ResultColumn>? returning = inTrigger ? null : ParseReturningOpt();
-        List<OrderingTerm>? orderBy = null;
-        LimitClause? limit = null;
-        if (!inTrigger && _options.AllowUpdateDeleteLimit)
-        {
-            orderBy = ParseOrderByOpt();
-            limit = ParseLimitOpt();
-        }
+        (Expr? where, List<ResultColumn>? returning, List<OrderingTerm>? orderBy, LimitClause? limit) = ParseDmlTail(inTrigger);
         return new DeleteStatement(with, table, where, List(returning), List(orderBy), limit) { Start = start, End = _lastEnd };
     }
 }
