@@ -97,28 +97,46 @@ internal sealed partial class CodeGenerator
             case InSelectExpr ins:
                 InSelectCode(ins, scope, target);
                 return;
+            case InTableExpr it when it.Arguments.Count == 0:
+                {
+                    // x IN t means x IN (SELECT * FROM t).
+                    var from = new FromItem(JoinType.None, new NamedTable(it.Schema, it.Table, null), null, NodeList<string>.Empty);
+                    var core = new SelectClause(false, new NodeList<ResultColumn>([new StarColumn()]), new NodeList<FromItem>([from]),
+                        null, NodeList<Expr>.Empty, null, NodeList<WindowDefinition>.Empty);
+                    var sel = new SelectStatement(null, core, NodeList<CompoundPart>.Empty, NodeList<OrderingTerm>.Empty, null);
+                    InSelectCode(new InSelectExpr(it.Not, it.Operand, sel), scope, target);
+                    return;
+                }
             case ExistsExpr ex:
                 {
                     int done = NewLabel();
-                    Emit(Opcode.Integer, 0, target, 0);
+                    int res = NewRegister();
+                    int once = BeginOnce(scope);
+                    Emit(Opcode.Integer, 0, res, 0);
                     CompileSelect(ex.Select, scope, (start, n) =>
                     {
-                        Emit(Opcode.Integer, 1, target, 0);
+                        Emit(Opcode.Integer, 1, res, 0);
                         Emit(Opcode.Goto, 0, done, 0);
                     });
                     Resolve(done);
+                    EndOnce(once);
+                    Emit(Opcode.Copy, res, target, 0);
                     return;
                 }
             case SubqueryExpr sq:
                 {
                     int done = NewLabel();
-                    Emit(Opcode.Null, 0, target, 0);
+                    int res = NewRegister();
+                    int once = BeginOnce(scope);
+                    Emit(Opcode.Null, 0, res, 0);
                     CompileSelect(sq.Select, scope, (start, n) =>
                     {
-                        Emit(Opcode.Copy, start, target, 0);
+                        Emit(Opcode.Copy, start, res, 0);
                         Emit(Opcode.Goto, 0, done, 0);
                     });
                     Resolve(done);
+                    EndOnce(once);
+                    Emit(Opcode.Copy, res, target, 0);
                     return;
                 }
             case CaseExpr ce:
@@ -376,6 +394,7 @@ internal sealed partial class CodeGenerator
             }
             throw new TernException(ResultCode.Error, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);
         }
+        NoteOuterReference(s);
         EmitColumn(s, col, target);
     }
 
@@ -463,6 +482,7 @@ internal sealed partial class CodeGenerator
         ExprCode(ins.Operand, scope, x);
         int cursor = NewCursor();
         int hasNull = NewRegister();
+        int once = BeginOnce(scope);
         Emit(Opcode.OpenEphemeral, cursor, 1, 0, new Storage.Record.KeyInfo(1));
         Emit(Opcode.Integer, 0, hasNull, 0);
         Affinity lhsAff = ExprAffinity(ins.Operand, scope);
@@ -477,6 +497,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.MakeRecord, start, 1, rec, Affinities.IsNumeric(lhsAff) ? "C" : lhsAff == Affinity.Text ? "B" : null);
             Emit(Opcode.IdxInsert, cursor, rec, 0);
         });
+        EndOnce(once);
         int done = NewLabel(), isNull = NewLabel();
         int probe = NewRegister(), key = NewRegister();
         Emit(Opcode.IsNull, x, isNull, 0);
@@ -489,6 +510,66 @@ internal sealed partial class CodeGenerator
         Resolve(isNull);
         Emit(Opcode.Null, 0, target, 0);
         Resolve(done);
+    }
+
+    // ------------------------------------------------------------ run-once subqueries
+    //
+    // A subquery that names nothing from the enclosing query computes the same result on
+    // every row, so its code is wrapped in Once (run the first time, jump past it after):
+    //
+    //     Once   0 skip        <- patched to Noop if the body turned out correlated
+    //     <subquery body: fill an ephemeral table or a result register>
+    //   skip:
+    //
+    // Correlation is only known once the body is generated: every column reference that
+    // resolves into a scope outside the subquery marks the open frames it escapes.
+
+    private sealed class OnceFrame
+    {
+        public required Scope Outer { get; init; }
+        public required int Address { get; init; }
+        public int Skip { get; init; }
+        public bool Correlated { get; set; }
+    }
+
+    private readonly List<OnceFrame> _onceFrames = [];
+
+    private int BeginOnce(Scope outer)
+    {
+        int skip = NewLabel();
+        int at = Emit(Opcode.Once, 0, skip, 0);
+        _onceFrames.Add(new OnceFrame { Outer = outer, Address = at, Skip = skip });
+        return _onceFrames.Count - 1;
+    }
+
+    private void EndOnce(int frame)
+    {
+        OnceFrame f = _onceFrames[frame];
+        _onceFrames.RemoveAt(frame);
+        if (f.Correlated)
+        {
+            Instruction i = _code[f.Address];
+            _code[f.Address] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
+            _ = i;
+        }
+        Resolve(f.Skip);
+    }
+
+    /// <summary>Marks every open run-once frame whose enclosing scopes hold <paramref name="s"/> as correlated.</summary>
+    private void NoteOuterReference(Source s)
+    {
+        foreach (OnceFrame f in _onceFrames)
+        {
+            if (f.Correlated) continue;
+            for (Scope? sc = f.Outer; sc != null; sc = sc.Outer)
+            {
+                if (sc.Sources.Contains(s))
+                {
+                    f.Correlated = true;
+                    break;
+                }
+            }
+        }
     }
 
     /// <summary>Jumps to <paramref name="label"/> when the expression is false or NULL.</summary>

@@ -393,11 +393,12 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
         Emit(Opcode.Null, 0, bareRegs, bareRegs + Math.Max(bare.Count, 1) - 1);
 
+        Dictionary<FunctionCall, int> distinctSets = OpenDistinctSets(aggregates);
         if (core.GroupBy.Count == 0)
         {
             EmitLoops(scope, whereTerms, () =>
             {
-                for (int i = 0; i < aggregates.Count; i++) AggStepCode(aggregates[i], scope, accumulators + i, null);
+                for (int i = 0; i < aggregates.Count; i++) AggStepCode(aggregates[i], scope, accumulators + i, null, distinctSets);
                 for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, bareRegs + i);
             });
             Emit(Opcode.Gosub, returnReg, outputSub, 0);
@@ -442,6 +443,7 @@ internal sealed partial class CodeGenerator
             Resolve(changed);
             Emit(Opcode.Gosub, returnReg, outputSub, 0);
             Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
+            OpenDistinctSets(aggregates, distinctSets);
             Resolve(first);
             Emit(Opcode.Copy, keys, prev, g - 1);
             Emit(Opcode.Integer, 1, any, 0);
@@ -453,7 +455,7 @@ internal sealed partial class CodeGenerator
                 int args = NewRegisters(Math.Max(na, 1));
                 for (int k = 0; k < na; k++) Emit(Opcode.Column, pseudo, argCol + k, args + k);
                 argCol += na;
-                AggStepCode(aggregates[i], scope, accumulators + i, args);
+                AggStepCode(aggregates[i], scope, accumulators + i, args, distinctSets);
             }
             for (int i = 0; i < bare.Count; i++) Emit(Opcode.Column, pseudo, g + argExprs.Count + i, bareRegs + i);
             Emit(Opcode.SorterNext, sorter, loop, 0);
@@ -488,9 +490,33 @@ internal sealed partial class CodeGenerator
         return regs;
     }
 
-    private void AggStepCode(FunctionCall f, Scope scope, int accumulator, int? argRegs)
+    /// <summary>
+    /// Opens one ephemeral set per DISTINCT aggregate (again at each new group, which empties
+    /// it); AggStepCode skips a value already in the set.
+    /// </summary>
+    private Dictionary<FunctionCall, int> OpenDistinctSets(List<FunctionCall> aggregates, Dictionary<FunctionCall, int>? existing = null)
     {
-        if (f.Distinct) throw new TernException(ResultCode.Error, "DISTINCT aggregates are not supported yet");
+        var sets = existing ?? new Dictionary<FunctionCall, int>(ReferenceEqualityComparer.Instance);
+        foreach (FunctionCall f in aggregates)
+        {
+            if (!f.Distinct) continue;
+            if (f.Star || f.Arguments.Count != 1)
+            {
+                RequireFunction(f);
+                throw new TernException(ResultCode.Error, $"DISTINCT aggregates must have exactly one argument");
+            }
+            if (!sets.TryGetValue(f, out int cursor))
+            {
+                cursor = NewCursor();
+                sets[f] = cursor;
+            }
+            Emit(Opcode.OpenEphemeral, cursor, 1, 0, new KeyInfo(1));
+        }
+        return sets;
+    }
+
+    private void AggStepCode(FunctionCall f, Scope scope, int accumulator, int? argRegs, Dictionary<FunctionCall, int>? distinctSets = null)
+    {
         var def = (AggregateFunction)RequireFunction(f);
         int n = f.Star ? 0 : f.Arguments.Count;
         int args = argRegs ?? NewRegisters(Math.Max(n, 1));
@@ -498,7 +524,17 @@ internal sealed partial class CodeGenerator
         {
             for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
         }
+        int skip = 0;
+        if (f.Distinct && distinctSets != null && distinctSets.TryGetValue(f, out int set))
+        {
+            skip = NewLabel();
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, args, 1, rec);
+            Emit(Opcode.Found, set, skip, rec);
+            Emit(Opcode.IdxInsert, set, rec, 0);
+        }
         Emit(Opcode.AggStep, 0, args, accumulator, def, (ushort)n);
+        if (skip != 0) Resolve(skip);
     }
 
     private static Expr ResolveOrderTerm(Expr e, List<ResultItem> results, int termIndex)

@@ -145,7 +145,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < code.Length; i++)
         {
             ref Instruction ins = ref code[i];
-            if (ins.P2 < 0 && IsJump(ins.Op)) ins.P2 = LabelAddress(ins.P2);
+            if (ins.P2 < 0 && IsJump(ins.Op)) ins.P2 = LabelAddress(ins.P2, i, ins.Op);
             if (ins.Op == Opcode.Jump)
             {
                 if (ins.P1 < 0) ins.P1 = LabelAddress(ins.P1);
@@ -154,10 +154,10 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private int LabelAddress(int label)
+    private int LabelAddress(int label, int at = -1, Opcode op = Opcode.Noop)
     {
         int a = _labels[-label - 1];
-        if (a < 0) throw new TernException(ResultCode.Internal, "unresolved label");
+        if (a < 0) throw new TernException(ResultCode.Internal, $"unresolved label {label} at {at} ({op})");
         return a;
     }
 
