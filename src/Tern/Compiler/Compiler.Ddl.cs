@@ -1,4 +1,4 @@
-// CREATE TABLE, CREATE INDEX, DROP TABLE, DROP INDEX. Each creates or destroys b-trees,
+// CREATE TABLE, CREATE INDEX, CREATE VIEW and DROP TABLE/INDEX/VIEW. Each creates or destroys b-trees,
 // writes or deletes rows of sqlite_schema (with the `sql` text SQLite would store), bumps
 // the schema cookie and reloads the schema.
 using System.Text;
@@ -27,6 +27,11 @@ internal sealed partial class CodeGenerator
             if (ct.IfNotExists) return;
             throw new TernException(ResultCode.Error, $"table {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
+        if (_schema.FindView(ct.Name) != null)
+        {
+            if (ct.IfNotExists) return;
+            throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
+        }
         if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
         DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc)> autos);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
@@ -41,6 +46,34 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.CreateBtree, 0, ir, 2);
             InsertSchemaRow(schemaCursor, "index", a.Name, ct.Name, ir, null);
         }
+        FinishSchemaChange();
+    }
+
+    private void CompileCreateView(CreateViewStatement cv)
+    {
+        _write = true;
+        if (cv.Temp || (cv.Schema != null && !cv.Schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
+            throw new TernException(ResultCode.Error, "TEMP views and attached schemas are not supported yet");
+        if (cv.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
+            throw new TernException(ResultCode.Error, $"object name reserved for internal use: {cv.Name}");
+        string token = DatabaseSchema.NameToken(_sql, cv.Start, cv.End);
+        if (_schema.FindView(cv.Name) != null)
+        {
+            if (cv.IfNotExists) return;
+            throw new TernException(ResultCode.Error, $"view {token} already exists");
+        }
+        if (_schema.FindTable(cv.Name) != null)
+        {
+            if (cv.IfNotExists) return;
+            throw new TernException(ResultCode.Error, $"table {token} already exists");
+        }
+        if (_schema.FindIndex(cv.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {cv.Name}");
+        string sql = DatabaseSchema.StoredSql(_sql, cv.Start, cv.End, "CREATE VIEW ");
+        int schemaCursor = NewCursor();
+        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        int root = NewRegister();
+        Emit(Opcode.Integer, 0, root, 0);
+        InsertSchemaRow(schemaCursor, "view", cv.Name, cv.Name, root, sql);
         FinishSchemaChange();
     }
 
@@ -75,6 +108,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"index {DatabaseSchema.NameToken(_sql, ci.Start, ci.End)} already exists");
         }
         Table? t = _schema.FindTable(ci.Table);
+        if (t == null && _schema.FindView(ci.Table) != null) throw new TernException(ResultCode.Error, "views may not be indexed");
         if (t == null) throw new TernException(ResultCode.Error, $"no such table: main.{ci.Table}");
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be indexed");
         if (_schema.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
@@ -117,17 +151,29 @@ internal sealed partial class CodeGenerator
     private void CompileDrop(DropStatement d)
     {
         _write = true;
-        if (d.Kind is DropKind.View or DropKind.Trigger)
+        if (d.Kind is DropKind.Trigger)
         {
             if (d.IfExists) return;
-            throw new TernException(ResultCode.Error, $"no such {(d.Kind == DropKind.View ? "view" : "trigger")}: {d.Name}");
+            throw new TernException(ResultCode.Error, $"no such trigger: {d.Name}");
         }
         int schemaCursor = NewCursor();
-        if (d.Kind == DropKind.Table)
+        if (d.Kind == DropKind.View)
+        {
+            if (_schema.FindView(d.Name) is not { } v)
+            {
+                if (_schema.FindTable(d.Name) is { } table) throw new TernException(ResultCode.Error, $"use DROP TABLE to delete table {table.Name}");
+                if (d.IfExists) return;
+                throw new TernException(ResultCode.Error, "no such view: " + d.Name);
+            }
+            Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+            DeleteSchemaRows(schemaCursor, 1, v.Name);
+        }
+        else if (d.Kind == DropKind.Table)
         {
             Table? t = _schema.FindTable(d.Name);
             if (t == null)
             {
+                if (_schema.FindView(d.Name) is { } view) throw new TernException(ResultCode.Error, $"use DROP VIEW to delete view {view.Name}");
                 if (d.IfExists) return;
                 throw new TernException(ResultCode.Error, "no such table: " + d.Name);
             }

@@ -23,7 +23,11 @@ internal delegate void RowHandler(int start, int count);
 
 internal sealed partial class CodeGenerator
 {
-    private sealed record ResultItem(Expr Expr, string Name, string? DeclaredType);
+    private sealed record ResultItem(Expr Expr, string Name, string? DeclaredType)
+    {
+        /// <summary>The affinity a column of a subquery, view or CTE built from this item has.</summary>
+        public Vdbe.Affinity Affinity { get; init; }
+    }
 
     private void CompileTopSelect(SelectStatement s)
     {
@@ -41,13 +45,17 @@ internal sealed partial class CodeGenerator
 
     private void CompileSelect(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
-        if (s.With != null) throw new TernException(ResultCode.Error, "WITH is not supported yet");
-        if (s.Compounds.Count == 0)
+        CteEnv? savedCtes = _ctes;
+        if (s.With != null) PushWith(s.With);
+        try
         {
-            CompileCore(s.First, outer, s.OrderBy, s.Limit, emit, names);
-            return;
+            if (s.Compounds.Count == 0) CompileCore(s.First, outer, s.OrderBy, s.Limit, emit, names);
+            else CompileCompound(s, outer, emit, names);
         }
-        CompileCompound(s, outer, emit, names);
+        finally
+        {
+            _ctes = savedCtes;
+        }
     }
 
     private void CompileCompound(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
@@ -573,58 +581,6 @@ internal sealed partial class CodeGenerator
         _ => n + "th",
     };
 
-    private void AddSource(FromItem fi, Scope scope, List<Expr> whereTerms)
-    {
-        if ((fi.Join & (JoinType.Right | JoinType.Natural)) != 0 || !fi.Using.IsEmpty)
-            throw new TernException(ResultCode.Error, "RIGHT, NATURAL and USING joins are not supported yet");
-        if ((fi.Join & JoinType.Left) != 0)
-        {
-            int level = scope.Sources.Count;
-            scope.LeftLevels.Add(level);
-            var on = new List<Expr>();
-            SplitAnd(fi.On, on);
-            foreach (Expr e in on) scope.LeftJoinOn[e] = level;
-            fi = fi with { On = null };
-            whereTerms.AddRange(on);
-        }
-        if (fi.Source is SubquerySource sub)
-        {
-            // Materialize the subquery's rows (in order) in a sorter-kind list read with Rewind/Next.
-            int cursor = NewCursor();
-            Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
-            List<ResultItem>? items = null;
-            List<ResultItem>? saved = _compoundNames;
-            _compoundNames = null;
-            CompileSelect(sub.Select, null, (start, n) =>
-            {
-                int rec = NewRegister();
-                Emit(Opcode.MakeRecord, start, n, rec);
-                Emit(Opcode.SorterInsert, cursor, rec, 0);
-            }, r => items ??= r);
-            _compoundNames = saved;
-            var inner = new Scope();
-            var cols = items!.Select(r => new Column
-            {
-                Name = r.Name, DeclaredType = r.DeclaredType, Affinity = ExprAffinityOrNone(r.Expr),
-            }).ToList();
-            var table = new Table { Name = sub.Alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
-            scope.Sources.Add(new Source
-            {
-                Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
-                ColumnNames = cols.Select(c => c.Name).ToArray(),
-            });
-            SplitAnd(fi.On, whereTerms);
-            return;
-        }
-        if (fi.Source is not NamedTable nt) throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
-        Table t = RequireTable(nt.Name);
-        string name = nt.Alias ?? t.Name;
-        scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name });
-        SplitAnd(fi.On, whereTerms);
-    }
-
-    private static Vdbe.Affinity ExprAffinityOrNone(Expr e) => e is CastExpr c ? CastAffinity(c.TypeName) : Vdbe.Affinity.None;
-
     private List<ResultItem> ExpandResults(SelectClause core, Scope scope)
     {
         var list = new List<ResultItem>();
@@ -652,7 +608,7 @@ internal sealed partial class CodeGenerator
                             (Source? src, int col) = TryResolve(c, scope);
                             if (src != null) type = col < 0 ? "INTEGER" : src.Table.Columns[col].DeclaredType;
                         }
-                        list.Add(new ResultItem(ec.Expr, name, type));
+                        list.Add(new ResultItem(ec.Expr, name, type) { Affinity = ExprAffinity(ec.Expr, scope) });
                         break;
                     }
             }
@@ -662,7 +618,7 @@ internal sealed partial class CodeGenerator
         void AddAll(Source s)
         {
             foreach (Column c in s.Table.Columns)
-                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType));
+                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType) { Affinity = c.Affinity });
         }
     }
 

@@ -59,6 +59,7 @@ internal sealed partial class CodeGenerator
                 ends.Add(() =>
                 {
                     Resolve(cont);
+                    s.BeforeNext?.Invoke();
                     Emit(Opcode.Next, s.Cursor, mtop, 0);
                     Resolve(brk);
                 });

@@ -25,7 +25,7 @@ internal sealed partial class CodeGenerator
     private readonly List<Instruction> _code = [];
     private readonly List<int> _labels = [];
     private readonly DatabaseSchema _schema;
-    private readonly byte[] _sql;
+    private byte[] _sql;
     private readonly List<string?> _parameters = [];
     private int _nextRegister = 1;
     private int _nextCursor;
@@ -73,6 +73,7 @@ internal sealed partial class CodeGenerator
             case DeleteStatement d: CompileDelete(d); break;
             case CreateTableStatement ct: CompileCreateTable(ct); break;
             case CreateIndexStatement ci: CompileCreateIndex(ci); break;
+            case CreateViewStatement cv: CompileCreateView(cv); break;
             case DropStatement dr: CompileDrop(dr); break;
             case BeginStatement: Emit(Opcode.AutoCommit, 0, 0, 0); break;
             case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;
@@ -177,6 +178,7 @@ internal sealed partial class CodeGenerator
     private Table RequireTable(string name)
     {
         Table? t = _schema.FindTable(name);
+        if (t == null && _schema.FindView(name) is { } v) throw new TernException(ResultCode.Error, $"cannot modify {v.Name} because it is a view");
         if (t == null) throw new TernException(ResultCode.Error, "no such table: " + name);
         return t;
     }

@@ -16,6 +16,8 @@ internal sealed class Source
     public bool Materialized { get; init; }
     /// <summary>Names of the columns when the source is a subquery, else null.</summary>
     public string[]? ColumnNames { get; init; }
+    /// <summary>Code to run before this (materialized) source's loop advances: a recursive CTE's step.</summary>
+    public Action? BeforeNext { get; set; }
 }
 
 /// <summary>Expression scope.</summary>

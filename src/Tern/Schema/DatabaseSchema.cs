@@ -1,4 +1,4 @@
-// The schema of a database as the compiler uses it: tables and indexes by name (case-
+// The schema of a database as the compiler uses it: tables, views and indexes by name (case-
 // insensitive), built from sqlite_schema by parsing each object's `sql` with Tern.Sql.
 // Also knows how SQLite derives a table from CREATE TABLE: column affinities, the
 // INTEGER PRIMARY KEY rowid alias, and the automatic indexes for PRIMARY KEY and UNIQUE
@@ -16,6 +16,7 @@ internal sealed class DatabaseSchema
 {
     private readonly Dictionary<string, Table> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, View> _views = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The schema cookie this schema was read at.</summary>
     public uint Cookie { get; private set; }
@@ -40,6 +41,10 @@ internal sealed class DatabaseSchema
         if (name.Equals("sqlite_schema", StringComparison.OrdinalIgnoreCase) || name.Equals("sqlite_master", StringComparison.OrdinalIgnoreCase)) return SchemaTableDef;
         return null;
     }
+
+    public View? FindView(string name) => _views.TryGetValue(name, out View? v) ? v : null;
+
+    public IEnumerable<View> Views => _views.Values;
 
     public Index? FindIndex(string name) => _indexes.TryGetValue(name, out Index? i) ? i : null;
 
@@ -68,6 +73,12 @@ internal sealed class DatabaseSchema
                 t.Indexes.Add(idx);
                 s._indexes[idx.Name] = idx;
             }
+        }
+        foreach (SchemaEntry e in rows)
+        {
+            if (e.Type != "view" || e.Sql == null) continue;
+            if (SqlParser.Parse(e.Sql) is not CreateViewStatement cv) continue;
+            s._views[cv.Name] = new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = e.Sql };
         }
         foreach (SchemaEntry e in rows)
         {
@@ -230,7 +241,8 @@ internal sealed class DatabaseSchema
             if (nameStart < 0)
             {
                 if (t.Kind is Tern.Sql.Lexer.TokenKind.Create or Tern.Sql.Lexer.TokenKind.Temp or Tern.Sql.Lexer.TokenKind.Unique
-                    or Tern.Sql.Lexer.TokenKind.Table or Tern.Sql.Lexer.TokenKind.Index or Tern.Sql.Lexer.TokenKind.If
+                    or Tern.Sql.Lexer.TokenKind.Table or Tern.Sql.Lexer.TokenKind.Index or Tern.Sql.Lexer.TokenKind.View
+                    or Tern.Sql.Lexer.TokenKind.Trigger or Tern.Sql.Lexer.TokenKind.If
                     or Tern.Sql.Lexer.TokenKind.Not or Tern.Sql.Lexer.TokenKind.Exists)
                 {
                     continue;

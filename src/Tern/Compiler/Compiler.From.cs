@@ -1,0 +1,335 @@
+// FROM items: tables, views, subqueries, common table expressions (WITH) and
+// parenthesised joins, each bound to a cursor as one Source of the scope.
+//
+// A view, a FROM subquery and a non-recursive CTE are materialized: their rows are
+// written, in order, into a list cursor that the loop nest reads with Rewind/Next.
+// Names resolve innermost first: a WITH name, then a view or table of the schema.
+//
+// A recursive CTE  name AS (anchor UNION [ALL] recursive)  runs as a queue that is also
+// its result list; the recursive part reads the CTE's name as a one-row table holding
+// the row just taken from the queue:
+//
+//     Q := [], L := LIMIT (or "no limit")
+//     anchor rows ------------------------> append(row)
+//     Rewind Q done                         append(row): [UNION: skip if already in set D]
+//   top:                                                 IfPos L -> Q += row, L -= 1
+//     CUR := { Q's current row }
+//     recursive rows (reading CUR) -------> append(row)
+//     Next Q top                            (rows appended during the walk are reached too)
+//   done:
+//
+// When the CTE is the first FROM item of a query, the walk over Q is the query's own
+// outer loop (the recursive step runs just before its Next), so a consumer's LIMIT ends
+// an otherwise endless recursion, as in SQLite.
+using Tern.Schema;
+using Tern.Sql.Ast;
+using Tern.Storage.Record;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>One WITH name, visible to everything compiled after it (a linked environment).</summary>
+    private sealed class CteEnv
+    {
+        public required CommonTableExpression Cte { get; init; }
+        public required bool Recursive { get; init; }
+        /// <summary>The names visible inside this CTE's own body (earlier names; itself when recursive).</summary>
+        public required CteEnv? Parent { get; init; }
+    }
+
+    private CteEnv? _ctes;
+
+    private void PushWith(WithClause with)
+    {
+        foreach (CommonTableExpression cte in with.Tables)
+        {
+            bool recursive = with.Recursive && ReferencesName(cte.Select, cte.Name);
+            _ctes = new CteEnv { Cte = cte, Recursive = recursive, Parent = _ctes };
+        }
+    }
+
+    private CteEnv? FindCte(string name)
+    {
+        for (CteEnv? e = _ctes; e != null; e = e.Parent)
+        {
+            if (string.Equals(e.Cte.Name, name, StringComparison.OrdinalIgnoreCase)) return e;
+        }
+        return null;
+    }
+
+    /// <summary>Whether any core of <paramref name="s"/> reads <paramref name="name"/> in its FROM clause.</summary>
+    private static bool ReferencesName(SelectStatement s, string name)
+    {
+        if (CoreReferences(s.First, name)) return true;
+        foreach (CompoundPart p in s.Compounds)
+        {
+            if (CoreReferences(p.Select, name)) return true;
+        }
+        return false;
+    }
+
+    private static bool CoreReferences(SelectCore core, string name) =>
+        core is SelectClause sc && sc.From.AsSpan().ToArray().Any(fi => FromReferences(fi.Source, name));
+
+    private static bool FromReferences(TableSource src, string name) => src switch
+    {
+        NamedTable nt => nt.Schema == null && string.Equals(nt.Name, name, StringComparison.OrdinalIgnoreCase),
+        NestedJoin nj => nj.Items.AsSpan().ToArray().Any(fi => FromReferences(fi.Source, name)),
+        _ => false,
+    };
+
+    private void AddSource(FromItem fi, Scope scope, List<Expr> whereTerms)
+    {
+        if ((fi.Join & (JoinType.Right | JoinType.Natural)) != 0 || !fi.Using.IsEmpty)
+            throw new TernException(ResultCode.Error, "RIGHT, NATURAL and USING joins are not supported yet");
+        bool first = scope.Sources.Count == 0;
+        if ((fi.Join & JoinType.Left) != 0)
+        {
+            int level = scope.Sources.Count;
+            scope.LeftLevels.Add(level);
+            var on = new List<Expr>();
+            SplitAnd(fi.On, on);
+            foreach (Expr e in on) scope.LeftJoinOn[e] = level;
+            fi = fi with { On = null };
+            whereTerms.AddRange(on);
+        }
+        switch (fi.Source)
+        {
+            case SubquerySource sub:
+                AddMaterializedSource(sub.Select, sub.Alias, NodeList<string>.Empty, null, scope, null);
+                break;
+            case NestedJoin nj when nj.Alias == null && (fi.Join & JoinType.Left) == 0
+                && nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0):
+                // (a JOIN b ON ...) among inner joins is the same as its items written inline.
+                foreach (FromItem inner in nj.Items) AddSource(inner, scope, whereTerms);
+                break;
+            case NamedTable nt:
+                AddNamedSource(nt, scope, first && (fi.Join & JoinType.Left) == 0);
+                break;
+            default:
+                throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
+        }
+        SplitAnd(fi.On, whereTerms);
+    }
+
+    private void AddNamedSource(NamedTable nt, Scope scope, bool outermost)
+    {
+        if (nt.Schema == null && _recursiveSources.TryGetValue(nt.Name, out Source? current))
+        {
+            scope.Sources.Add(new Source
+            {
+                Table = current.Table, Cursor = current.Cursor, Name = nt.Alias ?? current.Name, Materialized = true,
+                ColumnNames = current.ColumnNames,
+            });
+            return;
+        }
+        if (nt.Schema == null && FindCte(nt.Name) is { } cte)
+        {
+            CteEnv? saved = _ctes;
+            _ctes = cte.Recursive ? cte : cte.Parent;
+            try
+            {
+                if (cte.Recursive) AddRecursiveCte(cte, nt.Alias ?? cte.Cte.Name, scope, outermost);
+                else AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
+            }
+            finally
+            {
+                _ctes = saved;
+            }
+            return;
+        }
+        if (_schema.FindView(nt.Name) is { } view)
+        {
+            CteEnv? saved = _ctes;
+            byte[] savedSql = _sql;
+            _ctes = null;
+            // Result names come from the view's own text, which the positions in its tree index.
+            _sql = view.SqlUtf8;
+            try
+            {
+                AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view);
+            }
+            finally
+            {
+                _ctes = saved;
+                _sql = savedSql;
+            }
+            return;
+        }
+        Table t = RequireTable(nt.Name);
+        string name = nt.Alias ?? t.Name;
+        scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name });
+    }
+
+    /// <summary>
+    /// Writes a query's rows into a list cursor and adds it as a source named
+    /// <paramref name="alias"/>, with <paramref name="columns"/> as column names when given.
+    /// </summary>
+    private void AddMaterializedSource(SelectStatement select, string? alias, NodeList<string> columns, string? objectName, Scope scope, View? view)
+    {
+        int cursor = NewCursor();
+        Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
+        List<ResultItem>? items = null;
+        List<ResultItem>? saved = _compoundNames;
+        _compoundNames = null;
+        CompileSelect(select, null, (start, n) =>
+        {
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, start, n, rec);
+            Emit(Opcode.SorterInsert, cursor, rec, 0);
+        }, r => items ??= r);
+        _compoundNames = saved;
+        List<Column> cols = SourceColumns(items!, columns, objectName, view != null);
+        var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
+        scope.Sources.Add(new Source
+        {
+            Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
+            ColumnNames = cols.Select(c => c.Name).ToArray(),
+        });
+    }
+
+    /// <summary>The columns of a materialized source; explicit names must match the query's width.</summary>
+    private static List<Column> SourceColumns(List<ResultItem> items, NodeList<string> names, string? objectName, bool isView)
+    {
+        if (!names.IsEmpty && names.Count != items.Count)
+        {
+            throw new TernException(ResultCode.Error, isView
+                ? $"expected {names.Count} columns for '{objectName}' but got {items.Count}"
+                : $"table {objectName} has {items.Count} values for {names.Count} columns");
+        }
+        var cols = new List<Column>(items.Count);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < items.Count; i++)
+        {
+            string name = names.IsEmpty ? items[i].Name : names[i];
+            if (names.IsEmpty)
+            {
+                // Duplicate result names become name:1, name:2, ... as SQLite names them.
+                string baseName = name;
+                for (int k = 1; !seen.Add(name); k++) name = baseName + ":" + k;
+            }
+            cols.Add(new Column { Name = name, DeclaredType = items[i].DeclaredType, Affinity = items[i].Affinity });
+        }
+        return cols;
+    }
+
+    private void AddRecursiveCte(CteEnv env, string alias, Scope scope, bool outermost)
+    {
+        CommonTableExpression cte = env.Cte;
+        SelectStatement s = cte.Select;
+        var cores = new List<(SelectCore Core, CompoundOperator Op)> { (s.First, CompoundOperator.UnionAll) };
+        foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
+        int firstRecursive = cores.FindIndex(c => CoreReferences(c.Core, cte.Name));
+        if (firstRecursive <= 0) throw new TernException(ResultCode.Error, $"recursive reference in a subquery: {cte.Name}");
+        CompoundOperator op = cores[firstRecursive].Op;
+        if (op is not (CompoundOperator.Union or CompoundOperator.UnionAll) || cores.Skip(firstRecursive).Any(c => c.Op != op))
+            throw new TernException(ResultCode.Error, $"circular reference: {cte.Name}");
+        if (!s.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, "ORDER BY in a recursive common table expression is not supported yet");
+
+        int queue = NewCursor();
+        Emit(Opcode.SorterOpen, queue, 0, 0, new KeyInfo(0));
+        int set = -1;
+        if (op == CompoundOperator.Union)
+        {
+            set = NewCursor();
+            Emit(Opcode.OpenEphemeral, set, 0, 0, new KeyInfo(0));
+        }
+        int remaining = NewRegister();
+        Emit(Opcode.Int64, 0, remaining, 0, long.MaxValue);
+        if (s.Limit != null)
+        {
+            // A negative LIMIT means no limit.
+            int noLimit = NewLabel();
+            int lim = NewRegister();
+            ExprCode(s.Limit.Limit, new Scope(), lim);
+            Emit(Opcode.MustBeInt, lim, 0, 0);
+            int zero = NewRegister();
+            Emit(Opcode.Integer, 0, zero, 0);
+            Emit(Opcode.Lt, zero, noLimit, lim, null, 0);
+            Emit(Opcode.Copy, lim, remaining, 0);
+            Resolve(noLimit);
+        }
+
+        List<ResultItem>? items = null;
+        List<ResultItem>? saved = _compoundNames;
+        _compoundNames = null;
+        int width = -1;
+        void Append(int start, int n)
+        {
+            if (width < 0) width = n;
+            else if (n != width)
+                throw new TernException(ResultCode.Error, $"SELECTs to the left and right of {(op == CompoundOperator.Union ? "UNION" : "UNION ALL")} do not have the same number of result columns");
+            int skip = NewLabel(), add = NewLabel();
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, start, n, rec);
+            if (set >= 0)
+            {
+                Emit(Opcode.Found, set, skip, rec);
+                Emit(Opcode.IdxInsert, set, rec, 0);
+            }
+            Emit(Opcode.IfPos, remaining, add, 1);
+            Emit(Opcode.Goto, 0, skip, 0);
+            Resolve(add);
+            Emit(Opcode.SorterInsert, queue, rec, 0);
+            Resolve(skip);
+        }
+
+        for (int i = 0; i < firstRecursive; i++)
+            CompileCore(cores[i].Core, null, NodeList<OrderingTerm>.Empty, null, Append, i == 0 ? r => items ??= r : (Action<List<ResultItem>>?)null);
+        CteEnv? envAtDefinition = _ctes;
+        _compoundNames = saved;
+        List<Column> cols = SourceColumns(items!, cte.Columns, cte.Name, false);
+        var table = new Table { Name = alias, RootPage = 0, Columns = cols };
+        string[] names = cols.Select(c => c.Name).ToArray();
+
+        // The recursive step, run with the queue on its current row.
+        void Step()
+        {
+            int current = NewCursor();
+            Emit(Opcode.SorterOpen, current, 0, 0, new KeyInfo(0));
+            int row = NewRegister();
+            Emit(Opcode.SorterData, queue, row, 0);
+            Emit(Opcode.SorterInsert, current, row, 0);
+            var currentTable = new Table { Name = cte.Name, RootPage = 0, Columns = cols };
+            var recursiveSource = new Source { Table = currentTable, Cursor = current, Name = cte.Name, Materialized = true, ColumnNames = names };
+            List<ResultItem>? savedNames = _compoundNames;
+            CteEnv? savedEnv = _ctes;
+            _compoundNames = null;
+            _ctes = envAtDefinition;
+            _recursiveSources.Add(cte.Name, recursiveSource);
+            try
+            {
+                for (int i = firstRecursive; i < cores.Count; i++)
+                    CompileCore(cores[i].Core, null, NodeList<OrderingTerm>.Empty, null, Append, null);
+            }
+            finally
+            {
+                _recursiveSources.Remove(cte.Name);
+                _compoundNames = savedNames;
+                _ctes = savedEnv;
+            }
+        }
+
+        var source = new Source { Table = table, Cursor = queue, Name = alias, Materialized = true, ColumnNames = names };
+        if (outermost)
+        {
+            // The consumer's outer loop walks the queue and runs the step before each Next.
+            source.BeforeNext = Step;
+        }
+        else
+        {
+            int done = NewLabel();
+            Emit(Opcode.Rewind, queue, done, 0);
+            int top = CurrentAddress;
+            Step();
+            Emit(Opcode.Next, queue, top, 0);
+            Resolve(done);
+        }
+        scope.Sources.Add(source);
+    }
+
+    /// <summary>While a recursive step is compiled, the CTE's own name reads the current queue row.</summary>
+    private readonly Dictionary<string, Source> _recursiveSources = new(StringComparer.OrdinalIgnoreCase);
+}
