@@ -116,11 +116,19 @@ public static class SltRunner
         // A query still running after 5 seconds is stopped (Connection.Interrupt) and fails.
         using var timer = new Timer(_ => conn.Interrupt(), null, 5000, Timeout.Infinite);
         var rows = new List<string[]>();
-        while (s.Step())
+        try
         {
-            var row = new string[s.ColumnCount];
-            for (int c = 0; c < row.Length; c++) row[c] = Render(s, c, c < types.Length ? types[c] : 'T');
-            rows.Add(row);
+            while (s.Step())
+            {
+                var row = new string[s.ColumnCount];
+                for (int c = 0; c < row.Length; c++) row[c] = Render(s, c, c < types.Length ? types[c] : 'T');
+                rows.Add(row);
+            }
+        }
+        catch (TernException e) when (e.Code != ResultCode.Interrupt)
+        {
+            // As SQLite's own runner does: an error while stepping (such as "integer overflow"
+            // from sum()) ends the rows; only the rows before it are compared.
         }
         List<string> values;
         if (sort == "rowsort")
@@ -160,7 +168,7 @@ public static class SltRunner
             case 'I':
                 return s.GetInt64(c).ToString(CultureInfo.InvariantCulture);
             case 'R':
-                return s.GetDouble(c).ToString("F3", CultureInfo.InvariantCulture);
+                return FormatReal(s.GetDouble(c));
             default:
                 {
                     string t = s.GetString(c) ?? "";
@@ -170,5 +178,24 @@ public static class SltRunner
                     return sb.ToString();
                 }
         }
+    }
+
+    /// <summary>
+    /// A REAL as the corpus prints it: three decimals; past 2^53, where a double holds only
+    /// integers, sixteen significant digits padded with zeros (so -2^63 prints as
+    /// -9223372036854776000.000, not with every binary digit expanded).
+    /// </summary>
+    internal static string FormatReal(double v)
+    {
+        if (!double.IsFinite(v) || Math.Abs(v) < 9007199254740992.0) return v.ToString("F3", CultureInfo.InvariantCulture);
+        // Sixteen significant digits, e.g. "-9.223372036854776E+018".
+        string shortest = v.ToString("E15", CultureInfo.InvariantCulture);
+        bool neg = shortest[0] == '-';
+        string body = neg ? shortest[1..] : shortest;
+        int e = body.IndexOf('E', StringComparison.Ordinal);
+        string mant = body[..e].Replace(".", "", StringComparison.Ordinal);
+        int exp = int.Parse(body[(e + 1)..], CultureInfo.InvariantCulture);
+        string digits = exp + 1 >= mant.Length ? mant.PadRight(exp + 1, '0') : mant[..(exp + 1)];
+        return (neg ? "-" : "") + digits + ".000";
     }
 }

@@ -508,7 +508,13 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Integer, ins.Not ? 1 : 0, target, 0);
         Emit(Opcode.IfNot, hasNull, done, 0);
         Resolve(isNull);
+        // NULL IN (an empty set) is false, not NULL.
+        int empty = NewLabel();
+        Emit(Opcode.Rewind, cursor, empty, 0);
         Emit(Opcode.Null, 0, target, 0);
+        Emit(Opcode.Goto, 0, done, 0);
+        Resolve(empty);
+        Emit(Opcode.Integer, ins.Not ? 1 : 0, target, 0);
         Resolve(done);
     }
 

@@ -27,8 +27,10 @@ internal sealed partial class CodeGenerator
     private void EmitLoops(Scope scope, List<Expr> terms, Action body, bool write)
     {
         int nSrc = scope.Sources.Count;
+        if (nSrc > 127) throw new TernException(ResultCode.Error, "at most 64 tables in a join");
+        PlanJoinOrder(scope, terms);
         var done = new bool[terms.Count];
-        var masks = new ulong[terms.Count];
+        var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
         var ends = new List<Action>();
         int skipAll = NewLabel();
@@ -42,7 +44,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < nSrc; i++)
         {
             Source s = scope.Sources[i];
-            ulong available = i >= 63 ? ulong.MaxValue : (1UL << i) - 1;
+            UInt128 available = (UInt128.One << i) - 1;
             int brk = NewLabel(), cont = NewLabel();
             int matchFlag = -1;
             if (scope.LeftLevels.Contains(i))
@@ -78,7 +80,7 @@ internal sealed partial class CodeGenerator
                     if (side is not ColumnRef c) continue;
                     (Source? src, int col) = TryResolveLocal(c, scope);
                     if (src != s) continue;
-                    ulong om = SourceMask(other, scope);
+                    UInt128 om = SourceMask(other, scope);
                     if ((om & ~available) != 0) continue;
                     if (col < 0 || s.Table.Columns[col].IsRowidAlias)
                     {
@@ -181,7 +183,7 @@ internal sealed partial class CodeGenerator
                     matchSetAddress[0] = CurrentAddress;
                     Emit(Opcode.Integer, 1, matchFlag, 0);
                 }
-                ulong now = level >= 63 ? ulong.MaxValue : (1UL << (level + 1)) - 1;
+                UInt128 now = (UInt128.One << (level + 1)) - 1;
                 for (int j = 0; j < terms.Count; j++)
                 {
                     if (done[j] || scope.LeftJoinOn.ContainsKey(terms[j]) || (level < nSrc - 1 && (masks[j] & ~now) != 0)) continue;
@@ -195,6 +197,80 @@ internal sealed partial class CodeGenerator
         Resolve(skipAll);
     }
 
+    // ------------------------------------------------------------ join order
+    //
+    // Inner joins may run in any order. The FROM order is kept when every table after the
+    // first is tied to the ones before it by some WHERE/ON term (so no level multiplies
+    // the rows of the ones above it); otherwise tables are placed greedily, each time the
+    // one best reached from those already placed:
+    //
+    //   3  an equality pins its rowid          (SeekRowid)
+    //   2  an equality pins an index's first column
+    //   1  some other term ties it to the placed tables (or to constants)
+    //   0  nothing: a cross product
+    //
+    // Ties go to the earlier FROM item. LEFT JOINs and a streamed recursive CTE keep the
+    // FROM order.
+
+    private void PlanJoinOrder(Scope scope, List<Expr> terms)
+    {
+        int n = scope.Sources.Count;
+        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null)) return;
+        var masks = new UInt128[terms.Count];
+        for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
+
+        bool fromOrderIsTied = true;
+        for (int i = 1; i < n && fromOrderIsTied; i++) fromOrderIsTied = Reach(i, (UInt128.One << i) - 1) > 0;
+        if (fromOrderIsTied) return;
+
+        var order = new List<int>(n);
+        UInt128 placed = 0;
+        var used = new bool[n];
+        for (int step = 0; step < n; step++)
+        {
+            int best = -1, bestScore = -1;
+            for (int i = 0; i < n; i++)
+            {
+                if (used[i]) continue;
+                int score = Reach(i, placed);
+                if (score > bestScore)
+                {
+                    best = i;
+                    bestScore = score;
+                }
+            }
+            used[best] = true;
+            order.Add(best);
+            placed |= UInt128.One << best;
+        }
+        var reordered = order.Select(i => scope.Sources[i]).ToList();
+        scope.Sources.Clear();
+        scope.Sources.AddRange(reordered);
+
+        // How well source i is reached once the sources in 'placed' are positioned.
+        int Reach(int i, UInt128 placedMask)
+        {
+            UInt128 self = UInt128.One << i;
+            int score = 0;
+            for (int j = 0; j < terms.Count && score < 3; j++)
+            {
+                UInt128 m = masks[j];
+                if ((m & self) == 0 || (m & ~(placedMask | self)) != 0) continue;
+                score = Math.Max(score, 1);
+                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
+                foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
+                {
+                    if (side is not ColumnRef c || (SourceMask(other, scope) & ~placedMask) != 0) continue;
+                    (Source? src, int col) = TryResolveLocal(c, scope);
+                    if (src != scope.Sources[i]) continue;
+                    if (col < 0 || src.Table.Columns[col].IsRowidAlias) score = 3;
+                    else if (!src.Materialized && src.Table.Indexes.Exists(ix => ix.Columns[0] == col)) score = Math.Max(score, 2);
+                }
+            }
+            return score;
+        }
+    }
+
     /// <summary>Resolves a column reference against the scope's own sources only.</summary>
     private static (Source? Source, int Column) TryResolveLocal(ColumnRef c, Scope scope)
     {
@@ -204,9 +280,9 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>Which of the scope's sources an expression reads (bit i = source i); subqueries count as all.</summary>
-    private static ulong SourceMask(Expr e, Scope scope)
+    private static UInt128 SourceMask(Expr e, Scope scope)
     {
-        ulong mask = 0;
+        UInt128 mask = 0;
         Walk(e, x =>
         {
             switch (x)
@@ -217,12 +293,12 @@ internal sealed partial class CodeGenerator
                         if (s != null)
                         {
                             int i = scope.Sources.IndexOf(s);
-                            mask |= i >= 63 ? ulong.MaxValue : 1UL << i;
+                            mask |= i >= 127 ? UInt128.MaxValue : UInt128.One << i;
                         }
                         break;
                     }
                 case ExistsExpr or SubqueryExpr or InSelectExpr:
-                    mask = ulong.MaxValue;
+                    mask = UInt128.MaxValue;
                     break;
             }
             return true;

@@ -74,6 +74,18 @@ internal sealed partial class CodeGenerator
             case CreateTableStatement ct: CompileCreateTable(ct); break;
             case CreateIndexStatement ci: CompileCreateIndex(ci); break;
             case CreateViewStatement cv: CompileCreateView(cv); break;
+            case ReindexStatement ri:
+                {
+                    // Indexes only use the built-in collations, which never change, so every
+                    // index is already in order; REINDEX only checks that its target exists.
+                    string? target = ri.SecondName ?? ri.Name;
+                    if (target != null && _schema.FindIndex(target) == null && _schema.FindTable(target) == null
+                        && target.ToUpperInvariant() is not ("BINARY" or "NOCASE" or "RTRIM"))
+                    {
+                        throw new TernException(ResultCode.Error, "unable to identify the object to be reindexed");
+                    }
+                    break;
+                }
             case DropStatement dr: CompileDrop(dr); break;
             case BeginStatement: Emit(Opcode.AutoCommit, 0, 0, 0); break;
             case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;

@@ -24,15 +24,56 @@ internal sealed class CountAggregate(int argCount) : AggregateFunction("count", 
     public override void Final(object state, ref Mem result) => result.SetInt(((State)state).N);
 }
 
+/// <summary>
+/// sum(), total() and avg(). Integers add exactly while no other kind has been seen; the
+/// first REAL or text input, or an integer overflow, switches to a compensated double sum
+/// (Kahan-Babuska-Neumaier, with large integers split so no bits are lost):
+///
+///   exact --(non-integer input | overflow)--> approximate
+///
+/// sum() of only integers that overflowed is the error "integer overflow"; total() and
+/// avg() always give a REAL.
+/// </summary>
 internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
 {
     private sealed class State
     {
         public long I;
-        public double R;
-        public bool Real;
+        public double Sum;
+        public double Err;
+        public bool Approx;
         public bool Overflow;
         public long Count;
+
+        public void Add(double r)
+        {
+            double t = Sum + r;
+            if (Math.Abs(Sum) > Math.Abs(r)) Err += (Sum - t) + r;
+            else Err += (r - t) + Sum;
+            Sum = t;
+        }
+
+        public void Add(long v)
+        {
+            const long Exact = 4503599627370496; // 2^52: beyond it a double cannot hold every integer
+            if (v <= -Exact || v >= Exact)
+            {
+                long big = v - (v % 16384);
+                Add((double)big);
+                Add((double)(v - big));
+            }
+            else Add((double)v);
+        }
+
+        public void StartApprox()
+        {
+            Approx = true;
+            Sum = 0;
+            Err = 0;
+            Add(I);
+        }
+
+        public double Value => Approx ? (double.IsFinite(Err) ? Sum + Err : Sum) : I;
     }
 
     public override object NewState() => new State();
@@ -43,33 +84,31 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
         Mem a = args[0];
         if (a.IsNull) return;
         s.Count++;
-        if (a.Kind == MemKind.Int && !s.Real)
+        if (a.Kind == MemKind.Int)
         {
-            long r;
-            try
+            if (s.Approx)
             {
-                r = checked(s.I + a.I);
+                s.Add(a.I);
+                return;
             }
-            catch (OverflowException)
+            long r = unchecked(s.I + a.I);
+            if (((s.I ^ r) & (a.I ^ r)) < 0)
             {
                 s.Overflow = true;
-                r = 0;
+                s.StartApprox();
+                s.Add(a.I);
+                return;
             }
             s.I = r;
-            s.R += a.I;
             return;
         }
-        if (!s.Real)
-        {
-            s.Real = true;
-            s.R = s.I;
-        }
-        if (a.Kind == MemKind.Int) s.R += a.I;
+        if (!s.Approx) s.StartApprox();
+        if (a.Kind == MemKind.Real) s.Add(a.R);
         else
         {
             Mem m = a;
             NumericText.ToNumeric(ref m);
-            s.R += m.Kind == MemKind.Int ? m.I : m.R;
+            s.Add(m.Kind == MemKind.Int ? m.I : m.Kind == MemKind.Real ? m.R : 0.0);
         }
     }
 
@@ -79,16 +118,16 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
         switch (Name)
         {
             case "total":
-                result.SetReal(s.Real ? s.R : s.I);
+                result.SetReal(s.Value);
                 return;
             case "avg":
                 if (s.Count == 0) result.SetNull();
-                else result.SetReal((s.Real ? s.R : (double)s.R) / s.Count);
+                else result.SetReal(s.Value / s.Count);
                 return;
         }
         if (s.Count == 0) result.SetNull();
-        else if (s.Real) result.SetReal(s.R);
         else if (s.Overflow) throw new TernException(ResultCode.Error, "integer overflow");
+        else if (s.Approx) result.SetReal(s.Value);
         else result.SetInt(s.I);
     }
 }
