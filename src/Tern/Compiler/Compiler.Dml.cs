@@ -37,8 +37,9 @@ internal sealed partial class CodeGenerator
 
     private void CompileInsert(InsertStatement ins)
     {
-        if (ins.With != null || !ins.Upserts.IsEmpty || !ins.Returning.IsEmpty)
-            throw new TernException(ResultCode.Error, "WITH, ON CONFLICT and RETURNING in INSERT are not supported yet");
+        if (!ins.Upserts.IsEmpty || !ins.Returning.IsEmpty)
+            throw new TernException(ResultCode.Error, "ON CONFLICT and RETURNING in INSERT are not supported yet");
+        if (ins.With != null) PushWith(ins.With);
         Table t = RequireTable(ins.Table.Name);
         int ncol = t.Columns.Count;
         int[] map;
@@ -304,16 +305,18 @@ internal sealed partial class CodeGenerator
 
     private void CompileDelete(DeleteStatement d)
     {
-        if (d.With != null || !d.Returning.IsEmpty || !d.OrderBy.IsEmpty || d.Limit != null)
-            throw new TernException(ResultCode.Error, "WITH, RETURNING, ORDER BY and LIMIT in DELETE are not supported yet");
+        if (!d.Returning.IsEmpty || !d.OrderBy.IsEmpty || d.Limit != null)
+            throw new TernException(ResultCode.Error, "RETURNING, ORDER BY and LIMIT in DELETE are not supported yet");
+        if (d.With != null) PushWith(d.With);
         Table t = RequireTable(d.Table.Name);
         CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid) => DeleteRowCode(target, rowid, count: true));
     }
 
     private void CompileUpdate(UpdateStatement u)
     {
-        if (u.With != null || !u.Returning.IsEmpty || !u.From.IsEmpty || !u.OrderBy.IsEmpty || u.Limit != null)
-            throw new TernException(ResultCode.Error, "WITH, FROM, RETURNING, ORDER BY and LIMIT in UPDATE are not supported yet");
+        if (!u.Returning.IsEmpty || !u.From.IsEmpty || !u.OrderBy.IsEmpty || u.Limit != null)
+            throw new TernException(ResultCode.Error, "FROM, RETURNING, ORDER BY and LIMIT in UPDATE are not supported yet");
+        if (u.With != null) PushWith(u.With);
         Table t = RequireTable(u.Table.Name);
         var assignments = new Dictionary<int, Expr>();
         bool setsRowid = false;

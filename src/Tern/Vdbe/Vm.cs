@@ -60,6 +60,9 @@ internal sealed partial class Vm
     /// <summary>Whether Step has run since the last Reset.</summary>
     public bool Started => _started;
 
+    /// <summary>The statement's savepoint inside an explicit transaction, or -1.</summary>
+    private int _statementSavepoint = -1;
+
     /// <summary>Runs to the next row (true) or to the end (false).</summary>
     public bool Step()
     {
@@ -97,6 +100,18 @@ internal sealed partial class Vm
     {
         _done = true;
         CloseCursors();
+        if (_statementSavepoint >= 0)
+        {
+            Pager pager = _host.BTree.Pager;
+            int sp = _statementSavepoint;
+            _statementSavepoint = -1;
+            if (pager.State == PagerState.Writer && sp < pager.SavepointCount)
+            {
+                pager.RollbackToSavepoint(sp);
+                pager.ReleaseSavepoint(sp);
+                _host.ReloadSchema();
+            }
+        }
         if (_startedTransaction || (_wrote && _host.AutoCommit))
         {
             if (_host.BTree.Pager.State != PagerState.Open)
@@ -114,6 +129,11 @@ internal sealed partial class Vm
     {
         _done = true;
         CloseCursors();
+        if (_statementSavepoint >= 0)
+        {
+            _host.BTree.Pager.ReleaseSavepoint(_statementSavepoint);
+            _statementSavepoint = -1;
+        }
         if (_host.AutoCommit && _host.BTree.Pager.State != PagerState.Open)
         {
             if (_host.BTree.InWriteTransaction)
@@ -772,6 +792,11 @@ internal sealed partial class Vm
         {
             bt.BeginWrite();
             _startedTransaction = _host.AutoCommit;
+        }
+        if (write && !_host.AutoCommit && _statementSavepoint < 0)
+        {
+            // Inside BEGIN ... COMMIT a failing statement undoes only its own changes.
+            _statementSavepoint = bt.Pager.OpenSavepoint();
         }
         else if (state == PagerState.Open)
         {

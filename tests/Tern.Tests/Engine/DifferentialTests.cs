@@ -61,6 +61,8 @@ public class DifferentialTests
         "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2); SELECT a FROM t, t AS u; SELECT t.a FROM t AS x",
         // transactions
         "CREATE TABLE t(a); BEGIN; INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); ROLLBACK; SELECT count(*) FROM t; BEGIN; INSERT INTO t VALUES (3); COMMIT; SELECT * FROM t; COMMIT; BEGIN; BEGIN",
+        "CREATE TABLE t(a UNIQUE, b); BEGIN; INSERT INTO t VALUES (1, 'x'); INSERT INTO t VALUES (2, 'y'), (1, 'dup'), (3, 'z'); SELECT * FROM t; UPDATE t SET a = a + 1; SELECT * FROM t; INSERT INTO t SELECT a + 10, b FROM t; UPDATE t SET a = 2 WHERE a = 12; SELECT * FROM t ORDER BY a; COMMIT; SELECT * FROM t ORDER BY a",
+        "CREATE TABLE t(a PRIMARY KEY, b NOT NULL); BEGIN; INSERT INTO t VALUES (1, 1); CREATE TABLE u(x); INSERT INTO u VALUES (1); INSERT INTO t SELECT x + 1, NULL FROM u; SELECT * FROM t; SELECT * FROM u; DELETE FROM u; ROLLBACK; SELECT count(*) FROM sqlite_schema; SELECT * FROM t",
         // column names
         "CREATE TABLE t(Alpha, beta); INSERT INTO t VALUES (1, 2); SELECT alpha, BETA, t.alpha, alpha AS x, alpha+1, count(*) FROM t; SELECT *, rowid FROM t",
         "SELECT 1 AS a, 'x' \"b\", 3 + 4, abs( -1 ), \"nocol\"",

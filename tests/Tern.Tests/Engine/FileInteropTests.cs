@@ -8,6 +8,35 @@ namespace Tern.Tests.Engine;
 public class FileInteropTests
 {
     [Fact]
+    public void Failed_statement_inside_a_transaction_undoes_only_itself_even_after_spilling()
+    {
+        // A 20-page cache makes the failing statement spill pages to the file and grow it
+        // before its UNIQUE violation at the last row; the statement journal must put every
+        // page back, and the rest of the transaction must still commit.
+        using var dir = new SqliteShell.TempDir();
+        string path = dir.File("s.db");
+        using (Database db = Database.Open(path, new DatabaseOptions { CacheSize = 20 }))
+        using (Connection c = db.Connect())
+        {
+            c.Execute("""
+                CREATE TABLE t(a INTEGER PRIMARY KEY, b UNIQUE, c);
+                CREATE INDEX tc ON t(c);
+                BEGIN;
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 3000)
+                INSERT INTO t SELECT i, 'k' || i, i || '-' || substr(hex(i * 7919) || '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 1, 60) FROM n;
+                """);
+            var e = Assert.Throws<TernException>(() => c.Execute("""
+                INSERT INTO t(b, c) SELECT 'new' || a, c || c || c || c FROM t UNION ALL SELECT 'k7', 1;
+                """));
+            Assert.Equal("UNIQUE constraint failed: t.b", e.Message);
+            Assert.Throws<TernException>(() => c.Execute("UPDATE t SET b = 'k1' WHERE a > 2000"));
+            c.Execute("DELETE FROM t WHERE a > 2500; COMMIT;");
+        }
+        Assert.Equal("ok", SqliteShell.Run(path, "PRAGMA integrity_check;").Trim());
+        Assert.Equal("2500|2500|k2500", SqliteShell.Run(path, "SELECT count(*), max(a), (SELECT b FROM t WHERE a = 2500) FROM t;").Trim());
+    }
+
+    [Fact]
     public void File_written_by_tern_passes_sqlite_integrity_check_and_reads_back()
     {
         using var dir = new SqliteShell.TempDir();

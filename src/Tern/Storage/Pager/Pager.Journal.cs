@@ -59,6 +59,7 @@ internal sealed partial class Pager
     public void Commit()
     {
         if (State != PagerState.Writer) return;
+        ClearSavepoints();
         try
         {
             if (_dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize)
@@ -88,6 +89,7 @@ internal sealed partial class Pager
     public void Rollback()
     {
         if (State != PagerState.Writer) return;
+        ClearSavepoints();
         try
         {
             foreach (Page p in _dirty) p.IsDirty = false;
@@ -124,6 +126,7 @@ internal sealed partial class Pager
     /// </summary>
     private void FailTransaction()
     {
+        ClearSavepoints();
         foreach (Page p in _dirty) p.IsDirty = false;
         _dirty.Clear();
         _cache.Clear();

@@ -157,6 +157,7 @@ internal sealed partial class Pager : IDisposable
         State = PagerState.Writer;
         _dbOrigSize = _dbSize;
         _spilled = false;
+        ClearSavepoints();
         _journaled.Clear();
     }
 
@@ -284,6 +285,7 @@ internal sealed partial class Pager : IDisposable
     /// </summary>
     public void MakeWritable(Page page)
     {
+        if (_savepoints.Count > 0) SaveForSavepoints(page);
         if (page.IsDirty) return;
         RequireWriter();
         if (page.Number <= _dbOrigSize && !_journaled.Contains(page.Number)) JournalPage(page.Number, page.Data);
@@ -307,6 +309,7 @@ internal sealed partial class Pager : IDisposable
     {
         RequireWriter();
         if (pageCount >= _dbSize) return;
+        if (_savepoints.Count > 0) SaveTruncatedPages(pageCount);
         JournalOriginalPages(pageCount + 1, Math.Min(_dbSize, _dbOrigSize));
         for (int i = _dirty.Count - 1; i >= 0; i--)
         {
