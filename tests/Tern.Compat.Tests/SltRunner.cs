@@ -9,7 +9,11 @@ using System.Text;
 namespace Tern.Compat.Tests;
 
 /// <summary>The outcome of one record.</summary>
-public sealed record SltResult(string Id, bool Passed, string? Detail);
+public sealed record SltResult(string Id, bool Passed, string? Detail)
+{
+    /// <summary>How long the record took.</summary>
+    public TimeSpan Elapsed { get; init; }
+}
 
 public static class SltRunner
 {
@@ -34,6 +38,8 @@ public static class SltRunner
         using Connection conn = db.Connect();
         int hashThreshold = 0;
         int i = 0;
+        long started = 0;
+        void Add(SltResult r) => results.Add(r with { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) });
         while (i < lines.Length)
         {
             // Skip blank lines and comments between records.
@@ -60,6 +66,7 @@ public static class SltRunner
             if (block.Count == 0 || skip) continue;
             string head = block[0];
             string id = $"{name}:{start + 1}";
+            started = System.Diagnostics.Stopwatch.GetTimestamp();
             if (Environment.GetEnvironmentVariable("TERN_SLT_TRACE") is { Length: > 0 } trace) File.AppendAllText(trace, id + "\n");
             if (head == "halt") break;
             if (head.StartsWith("hash-threshold", StringComparison.Ordinal))
@@ -81,7 +88,7 @@ public static class SltRunner
                     error = e is TernException ? e.Message : "crash: " + e.GetType().Name + ": " + e.Message;
                 }
                 bool ok = expectError ? error != null && !error.StartsWith("crash", StringComparison.Ordinal) : error == null;
-                results.Add(new SltResult(id, ok, ok ? null : error ?? "expected an error"));
+                Add(new SltResult(id, ok, ok ? null : error ?? "expected an error"));
                 continue;
             }
             if (head.StartsWith("query", StringComparison.Ordinal))
@@ -99,11 +106,11 @@ public static class SltRunner
                     bool same = actual.SequenceEqual(expected);
                     if (!same && expected.Count == 1 && expected[0].Contains("values hashing to", StringComparison.Ordinal) && actual.Count == 1)
                         same = actual[0] == expected[0];
-                    results.Add(new SltResult(id, same, same ? null : $"expected [{string.Join(",", expected.Take(6))}] got [{string.Join(",", actual.Take(6))}]"));
+                    Add(new SltResult(id, same, same ? null : $"expected [{string.Join(",", expected.Take(6))}] got [{string.Join(",", actual.Take(6))}]"));
                 }
                 catch (Exception e)
                 {
-                    results.Add(new SltResult(id, false, (e is TernException ? "" : "crash: " + e.GetType().Name + ": ") + e.Message));
+                    Add(new SltResult(id, false, (e is TernException ? "" : "crash: " + e.GetType().Name + ": ") + e.Message));
                 }
             }
         }

@@ -151,12 +151,12 @@ internal sealed partial class CodeGenerator
     private void CompileDrop(DropStatement d)
     {
         _write = true;
+        int schemaCursor = NewCursor();
         if (d.Kind is DropKind.Trigger)
         {
-            if (d.IfExists) return;
-            throw new TernException(ResultCode.Error, $"no such trigger: {d.Name}");
+            DropTrigger(d, schemaCursor);
+            return;
         }
-        int schemaCursor = NewCursor();
         if (d.Kind == DropKind.View)
         {
             if (_schema.FindView(d.Name) is not { } v)

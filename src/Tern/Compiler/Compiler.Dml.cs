@@ -90,7 +90,26 @@ internal sealed partial class CodeGenerator
                 else Emit(Opcode.Null, 0, cols + k, 0);
             }
             if (t.RowidAlias >= 0) rowidFrom = cols + t.RowidAlias;
-            WriteRow(target, rowid, cols, rowidFrom, onError, null);
+            int rowDone = NewLabel();
+            if (HasTriggers(t, TriggerEvent.Insert))
+            {
+                // BEFORE INSERT sees NEW.rowid as -1 when the rowid is not given yet.
+                int newRowid = NewRegister();
+                int known = NewLabel();
+                Emit(Opcode.Integer, -1, newRowid, 0);
+                if (rowidFrom >= 0)
+                {
+                    Emit(Opcode.IsNull, rowidFrom, known, 0);
+                    Emit(Opcode.SCopy, rowidFrom, newRowid, 0);
+                }
+                Resolve(known);
+                int block = RowBlockFromRegisters(t, cols, newRowid);
+                if (t.RowidAlias >= 0) Emit(Opcode.SCopy, newRowid, block + t.RowidAlias, 0);
+                FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone);
+            }
+            WriteRow(target, rowid, cols, rowidFrom, onError, null,
+                () => FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone));
+            Resolve(rowDone);
         }
         if (ins.Source == null)
         {
@@ -146,7 +165,7 @@ internal sealed partial class CodeGenerator
     /// INTEGER PRIMARY KEY's value or an explicit rowid) or a new one. <paramref name="oldRowid"/>
     /// is the row being updated (its own rowid and index entries do not conflict).
     /// </summary>
-    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid)
+    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid, Action? afterWrite = null)
     {
         Table t = target.Table;
         int ncol = t.Columns.Count;
@@ -228,7 +247,7 @@ internal sealed partial class CodeGenerator
         if (t.RowidAlias >= 0) Emit(Opcode.Null, 0, cols + t.RowidAlias, 0);
         int rec = NewRegister();
         Emit(Opcode.MakeRecord, cols, ncol, rec);
-        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
+        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, InTrigger ? (ushort)0 : (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
         for (int i = 0; i < t.Indexes.Count; i++)
         {
@@ -240,6 +259,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.MakeRecord, key, ix.Columns.Length + 1, irec);
             Emit(Opcode.IdxInsert, target.IndexCursors[i], irec, 0);
         }
+        afterWrite?.Invoke();
         Resolve(skip);
     }
 
@@ -286,7 +306,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             Emit(Opcode.IdxDelete, target.IndexCursors[i], key, ix.Columns.Length + 1);
         }
-        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, count ? P5Flags.NChange : (ushort)0);
+        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, count && !InTrigger ? P5Flags.NChange : (ushort)0);
     }
 
     /// <summary>A column as stored (no REAL conversion), for index keys.</summary>
@@ -309,7 +329,22 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, "RETURNING, ORDER BY and LIMIT in DELETE are not supported yet");
         if (d.With != null) PushWith(d.With);
         Table t = RequireTable(d.Table.Name);
-        CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid) => DeleteRowCode(target, rowid, count: true));
+        CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid) =>
+        {
+            if (!HasTriggers(t, TriggerEvent.Delete))
+            {
+                DeleteRowCode(target, rowid, count: true);
+                return;
+            }
+            int rowDone = NewLabel();
+            int old = RowBlockFromCursor(t, target.Cursor, rowid);
+            FireTriggers(t, TriggerEvent.Delete, TriggerTime.Before, old, -1, rowDone);
+            // A BEFORE trigger may have removed or moved the row.
+            Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
+            DeleteRowCode(target, rowid, count: true);
+            FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, rowDone);
+            Resolve(rowDone);
+        });
     }
 
     private void CompileUpdate(UpdateStatement u)
@@ -354,7 +389,19 @@ internal sealed partial class CodeGenerator
             }
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
-            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid);
+            if (!HasTriggers(t, TriggerEvent.Update))
+            {
+                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid);
+                return;
+            }
+            int rowDone = NewLabel();
+            int old = RowBlockFromCursor(t, target.Cursor, rowid);
+            int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
+            FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
+            Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
+            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
+                () => FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys));
+            Resolve(rowDone);
         });
     }
 

@@ -142,6 +142,10 @@ internal sealed partial class CodeGenerator
             case CaseExpr ce:
                 CaseCode(ce, scope, target);
                 return;
+            case RaiseExpr re:
+                RaiseCode(re, scope);
+                Emit(Opcode.Null, 0, target, 0);
+                return;
             case FunctionCall f:
                 FunctionCode(f, scope, target);
                 return;
@@ -385,6 +389,17 @@ internal sealed partial class CodeGenerator
     private void ColumnCode(ColumnRef c, Scope scope, int target)
     {
         (Source? s, int col) = TryResolve(c, scope);
+        if (s == null && _triggerSources.Count > 0)
+        {
+            (s, col) = ResolveTriggerColumn(c);
+            if (s != null)
+            {
+                // OLD/NEW change with every row: nothing reading them may run only once.
+                foreach (OnceFrame f in _onceFrames) f.Correlated = true;
+                EmitColumn(s, col, target);
+                return;
+            }
+        }
         if (s == null)
         {
             if (c.Table == null && c.IsDoubleQuoted)
@@ -544,7 +559,8 @@ internal sealed partial class CodeGenerator
     {
         int skip = NewLabel();
         int at = Emit(Opcode.Once, 0, skip, 0);
-        _onceFrames.Add(new OnceFrame { Outer = outer, Address = at, Skip = skip });
+        // A trigger body runs once per row: its subqueries are evaluated every time.
+        _onceFrames.Add(new OnceFrame { Outer = outer, Address = at, Skip = skip, Correlated = InTrigger });
         return _onceFrames.Count - 1;
     }
 

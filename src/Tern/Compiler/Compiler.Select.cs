@@ -386,6 +386,8 @@ internal sealed partial class CodeGenerator
         foreach (ResultItem r in results) CollectBareColumns(r.Expr, bare);
         if (core.Having != null) CollectBareColumns(core.Having, bare);
         foreach (Expr oe in orderExprs) CollectBareColumns(oe, bare);
+        // Only this query's own columns vary by row; outer and trigger references are constant here.
+        bare.RemoveAll(c => TryResolveLocal(c, scope).Source == null);
         int accumulators = NewRegisters(aggregates.Count);
         int finals = NewRegisters(aggregates.Count);
         int bareRegs = NewRegisters(bare.Count);

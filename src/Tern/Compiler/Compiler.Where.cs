@@ -199,18 +199,18 @@ internal sealed partial class CodeGenerator
 
     // ------------------------------------------------------------ join order
     //
-    // Inner joins may run in any order. The FROM order is kept when every table after the
-    // first is tied to the ones before it by some WHERE/ON term (so no level multiplies
-    // the rows of the ones above it); otherwise tables are placed greedily, each time the
-    // one best reached from those already placed:
+    // Inner joins may run in any order. How well a table is reached once some others are
+    // positioned (by the WHERE/ON terms that then apply to it):
     //
     //   3  an equality pins its rowid          (SeekRowid)
     //   2  an equality pins an index's first column
-    //   1  some other term ties it to the placed tables (or to constants)
-    //   0  nothing: a cross product
+    //   1  some other term filters it or ties it to the placed tables
+    //   0  nothing: every row of it joins every row above (a cross product)
     //
-    // Ties go to the earlier FROM item. LEFT JOINs and a streamed recursive CTE keep the
-    // FROM order.
+    // The FROM order is kept when every table in it scores at least 1 at its place (the
+    // first table on its own), so sensible queries keep their plan and row order.
+    // Otherwise tables are placed greedily, each time the best-reached one (ties go to the
+    // earlier FROM item). LEFT JOINs and a streamed recursive CTE keep the FROM order.
 
     private void PlanJoinOrder(Scope scope, List<Expr> terms)
     {
@@ -218,10 +218,27 @@ internal sealed partial class CodeGenerator
         if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null)) return;
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
+        // For each term, the sides of an equality that could drive a seek: which source the
+        // column belongs to, what kind of seek, and which sources the other side needs.
+        var seeks = new List<(int Source, bool Rowid, bool Indexed, UInt128 OtherMask)>[terms.Count];
+        for (int j = 0; j < terms.Count; j++)
+        {
+            seeks[j] = [];
+            if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
+            foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
+            {
+                if (side is not ColumnRef c) continue;
+                (Source? src, int col) = TryResolveLocal(c, scope);
+                if (src == null) continue;
+                bool rowid = col < 0 || src.Table.Columns[col].IsRowidAlias;
+                bool indexed = !rowid && !src.Materialized && src.Table.Indexes.Exists(ix => ix.Columns[0] == col);
+                seeks[j].Add((scope.Sources.IndexOf(src), rowid, indexed, SourceMask(other, scope)));
+            }
+        }
 
-        bool fromOrderIsTied = true;
-        for (int i = 1; i < n && fromOrderIsTied; i++) fromOrderIsTied = Reach(i, (UInt128.One << i) - 1) > 0;
-        if (fromOrderIsTied) return;
+        bool fromOrderIsSensible = true;
+        for (int i = 0; i < n && fromOrderIsSensible; i++) fromOrderIsSensible = Reach(i, (UInt128.One << i) - 1) > 0;
+        if (fromOrderIsSensible) return;
 
         var order = new List<int>(n);
         UInt128 placed = 0;
@@ -247,7 +264,6 @@ internal sealed partial class CodeGenerator
         scope.Sources.Clear();
         scope.Sources.AddRange(reordered);
 
-        // How well source i is reached once the sources in 'placed' are positioned.
         int Reach(int i, UInt128 placedMask)
         {
             UInt128 self = UInt128.One << i;
@@ -257,14 +273,11 @@ internal sealed partial class CodeGenerator
                 UInt128 m = masks[j];
                 if ((m & self) == 0 || (m & ~(placedMask | self)) != 0) continue;
                 score = Math.Max(score, 1);
-                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
-                foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
+                foreach ((int source, bool isRowid, bool isIndexed, UInt128 otherMask) in seeks[j])
                 {
-                    if (side is not ColumnRef c || (SourceMask(other, scope) & ~placedMask) != 0) continue;
-                    (Source? src, int col) = TryResolveLocal(c, scope);
-                    if (src != scope.Sources[i]) continue;
-                    if (col < 0 || src.Table.Columns[col].IsRowidAlias) score = 3;
-                    else if (!src.Materialized && src.Table.Indexes.Exists(ix => ix.Columns[0] == col)) score = Math.Max(score, 2);
+                    if (source != i || (otherMask & ~placedMask) != 0) continue;
+                    if (isRowid) score = 3;
+                    else if (isIndexed) score = Math.Max(score, 2);
                 }
             }
             return score;

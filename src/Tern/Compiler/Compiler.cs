@@ -74,6 +74,7 @@ internal sealed partial class CodeGenerator
             case CreateTableStatement ct: CompileCreateTable(ct); break;
             case CreateIndexStatement ci: CompileCreateIndex(ci); break;
             case CreateViewStatement cv: CompileCreateView(cv); break;
+            case CreateTriggerStatement ctr: CompileCreateTrigger(ctr); break;
             case ReindexStatement ri:
                 {
                     // Indexes only use the built-in collations, which never change, so every

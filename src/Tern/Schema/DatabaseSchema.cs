@@ -1,4 +1,4 @@
-// The schema of a database as the compiler uses it: tables, views and indexes by name (case-
+// The schema of a database as the compiler uses it: tables, views, triggers and indexes by name (case-
 // insensitive), built from sqlite_schema by parsing each object's `sql` with Tern.Sql.
 // Also knows how SQLite derives a table from CREATE TABLE: column affinities, the
 // INTEGER PRIMARY KEY rowid alias, and the automatic indexes for PRIMARY KEY and UNIQUE
@@ -17,6 +17,7 @@ internal sealed class DatabaseSchema
     private readonly Dictionary<string, Table> _tables = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, View> _views = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Trigger> _triggers = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The schema cookie this schema was read at.</summary>
     public uint Cookie { get; private set; }
@@ -41,6 +42,12 @@ internal sealed class DatabaseSchema
         if (name.Equals("sqlite_schema", StringComparison.OrdinalIgnoreCase) || name.Equals("sqlite_master", StringComparison.OrdinalIgnoreCase)) return SchemaTableDef;
         return null;
     }
+
+    public Trigger? FindTrigger(string name) => _triggers.TryGetValue(name, out Trigger? t) ? t : null;
+
+    /// <summary>The triggers on a table, in the order sqlite_schema lists them.</summary>
+    public IEnumerable<Trigger> TriggersOn(string table) =>
+        _triggers.Values.Where(t => string.Equals(t.Table, table, StringComparison.OrdinalIgnoreCase));
 
     public View? FindView(string name) => _views.TryGetValue(name, out View? v) ? v : null;
 
@@ -73,6 +80,12 @@ internal sealed class DatabaseSchema
                 t.Indexes.Add(idx);
                 s._indexes[idx.Name] = idx;
             }
+        }
+        foreach (SchemaEntry e in rows)
+        {
+            if (e.Type != "trigger" || e.Sql == null) continue;
+            if (SqlParser.Parse(e.Sql) is not CreateTriggerStatement ct) continue;
+            s._triggers[ct.Name] = new Trigger { Name = ct.Name, Table = ct.Table, Definition = ct, Sql = e.Sql };
         }
         foreach (SchemaEntry e in rows)
         {
@@ -214,7 +227,7 @@ internal sealed class DatabaseSchema
     /// </summary>
     public static string StoredSql(byte[] utf8, int start, int end, string prefix)
     {
-        (int nameStart, _, int lastEnd) = Scan(utf8, start, end);
+        (int nameStart, _, int lastEnd) = Scan(utf8, start, end, stopAtSemicolon: !prefix.Contains("TRIGGER", StringComparison.Ordinal));
         return prefix + Encoding.UTF8.GetString(utf8, nameStart, lastEnd - nameStart);
     }
 
@@ -225,7 +238,7 @@ internal sealed class DatabaseSchema
         return Encoding.UTF8.GetString(utf8, nameStart, nameEnd - nameStart);
     }
 
-    private static (int NameStart, int NameEnd, int LastEnd) Scan(byte[] utf8, int start, int end)
+    private static (int NameStart, int NameEnd, int LastEnd) Scan(byte[] utf8, int start, int end, bool stopAtSemicolon = true)
     {
         int nameEnd = start;
         int pos = start, nameStart = -1, lastEnd = start;
@@ -236,7 +249,7 @@ internal sealed class DatabaseSchema
             if (t.Length <= 0) break;
             pos = t.End;
             if (t.Kind is Tern.Sql.Lexer.TokenKind.Space or Tern.Sql.Lexer.TokenKind.Comment) continue;
-            if (t.Kind == Tern.Sql.Lexer.TokenKind.Semi) break;
+            if (t.Kind == Tern.Sql.Lexer.TokenKind.Semi && stopAtSemicolon) break;
             lastEnd = t.End;
             if (nameStart < 0)
             {

@@ -22,7 +22,7 @@ internal static class Differential
         Assert.Fail($"first difference at line {i}:\n  sqlite: {(i < expected.Count ? expected[i] : "<end>")}\n  tern:   {(i < actual.Count ? actual[i] : "<end>")}\n--- sqlite\n{string.Join("\n", expected)}\n--- tern\n{string.Join("\n", actual)}");
     }
 
-    /// <summary>Splits a script at semicolons outside quotes (test scripts hold no triggers).</summary>
+    /// <summary>Splits a script at semicolons outside quotes; a CREATE TRIGGER runs up to its END.</summary>
     public static List<string> Statements(string script)
     {
         var list = new List<string>();
@@ -44,7 +44,17 @@ internal static class Differential
             }
         }
         if (script[start..].Trim().Length > 0) list.Add(script[start..].Trim());
-        return list;
+        var merged = new List<string>();
+        for (int k = 0; k < list.Count; k++)
+        {
+            string stmt = list[k];
+            if (stmt.StartsWith("CREATE TRIGGER", StringComparison.OrdinalIgnoreCase))
+            {
+                while (!stmt.EndsWith("END", StringComparison.OrdinalIgnoreCase) && k + 1 < list.Count) stmt += "; " + list[++k];
+            }
+            merged.Add(stmt);
+        }
+        return merged;
     }
 
     public static List<string> RunTern(string script)

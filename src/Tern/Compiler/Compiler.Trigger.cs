@@ -1,0 +1,214 @@
+// Triggers: CREATE TRIGGER / DROP TRIGGER, and firing. A row trigger's body is compiled
+// inline, at the point where the statement that fires it handles one row:
+//
+//   INSERT row:  BEFORE INSERT triggers (NEW)      UPDATE row:  BEFORE UPDATE (OLD, NEW)
+//                constraint checks, write                       checks, write
+//                AFTER INSERT triggers (NEW)                    AFTER UPDATE (OLD, NEW)
+//   DELETE row:  BEFORE DELETE (OLD), delete, AFTER DELETE (OLD)
+//
+// OLD and NEW are pseudo tables over a record built from the row's registers (the
+// columns, then the rowid), so a body reads them like any other source. Triggers fire
+// newest first, as in SQLite. A trigger does not fire again from inside its own body
+// (recursive triggers are off, as by default in SQLite). WHEN is tested first; RAISE
+// (IGNORE) skips the rest of the row, RAISE(ABORT|FAIL|ROLLBACK, msg) fails the
+// statement with msg. Rows changed by a body do not count in changes().
+using Tern.Schema;
+using Tern.Sql.Ast;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>OLD and NEW while a trigger body is compiled; empty outside triggers.</summary>
+    private readonly List<Source> _triggerSources = [];
+    private readonly HashSet<string> _firingTriggers = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Where RAISE(IGNORE) jumps: past the rest of the row being changed.</summary>
+    private int _raiseIgnoreLabel;
+
+    private bool InTrigger => _firingTriggers.Count > 0;
+
+    private void CompileCreateTrigger(CreateTriggerStatement ct)
+    {
+        _write = true;
+        if (ct.Temp || (ct.Schema != null && !ct.Schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
+            throw new TernException(ResultCode.Error, "TEMP triggers and attached schemas are not supported yet");
+        if (_schema.FindTrigger(ct.Name) != null)
+        {
+            if (ct.IfNotExists) return;
+            throw new TernException(ResultCode.Error, $"trigger {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
+        }
+        Table? t = _schema.FindTable(ct.Table);
+        View? v = t == null ? _schema.FindView(ct.Table) : null;
+        if (t == null && v == null) throw new TernException(ResultCode.Error, $"no such table: main.{ct.Table}");
+        if (t != null && t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
+            throw new TernException(ResultCode.Error, "cannot create trigger on system table");
+        if (v != null && ct.Time != TriggerTime.InsteadOf)
+            throw new TernException(ResultCode.Error, $"cannot create {(ct.Time == TriggerTime.After ? "AFTER" : "BEFORE")} trigger on view: {v.Name}");
+        if (t != null && ct.Time == TriggerTime.InsteadOf)
+            throw new TernException(ResultCode.Error, $"cannot create INSTEAD OF trigger on table: {t.Name}");
+        string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TRIGGER ");
+        int schemaCursor = NewCursor();
+        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        int root = NewRegister();
+        Emit(Opcode.Integer, 0, root, 0);
+        InsertSchemaRow(schemaCursor, "trigger", ct.Name, t?.Name ?? v!.Name, root, sql);
+        FinishSchemaChange();
+    }
+
+    private void DropTrigger(DropStatement d, int schemaCursor)
+    {
+        if (_schema.FindTrigger(d.Name) is not { } trigger)
+        {
+            if (d.IfExists) return;
+            throw new TernException(ResultCode.Error, "no such trigger: " + d.Name);
+        }
+        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        DeleteSchemaRows(schemaCursor, 1, trigger.Name);
+        FinishSchemaChange();
+    }
+
+    /// <summary>The triggers that fire for this table, event and time (newest first), skipping any already firing.</summary>
+    private List<Trigger> TriggersFor(Table t, TriggerEvent ev, TriggerTime time, IReadOnlyCollection<int>? updatedColumns)
+    {
+        var list = new List<Trigger>();
+        foreach (Trigger tr in _schema.TriggersOn(t.Name))
+        {
+            if (tr.Definition.Event != ev || tr.Time != time || _firingTriggers.Contains(tr.Name)) continue;
+            if (ev == TriggerEvent.Update && !tr.Definition.UpdateColumns.IsEmpty && updatedColumns != null)
+            {
+                bool hit = false;
+                foreach (string c in tr.Definition.UpdateColumns)
+                {
+                    int k = t.FindColumn(c);
+                    if (k >= 0 && updatedColumns.Contains(k)) hit = true;
+                }
+                if (!hit) continue;
+            }
+            list.Add(tr);
+        }
+        list.Reverse();
+        return list;
+    }
+
+    /// <summary>Whether any trigger would fire for this table and event.</summary>
+    private bool HasTriggers(Table t, TriggerEvent ev) =>
+        _schema.TriggersOn(t.Name).Any(tr => tr.Definition.Event == ev && !_firingTriggers.Contains(tr.Name));
+
+    /// <summary>
+    /// Runs the matching triggers for one row. <paramref name="oldRow"/> and
+    /// <paramref name="newRow"/> are blocks of (columns..., rowid) registers, or -1.
+    /// </summary>
+    private void FireTriggers(Table t, TriggerEvent ev, TriggerTime time, int oldRow, int newRow, int ignoreLabel, IReadOnlyCollection<int>? updatedColumns = null)
+    {
+        List<Trigger> triggers = TriggersFor(t, ev, time, updatedColumns);
+        if (triggers.Count == 0) return;
+        int ncol = t.Columns.Count;
+        var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity }).ToList();
+        columns.Add(new Column { Name = "rowid", DeclaredType = "INTEGER", Affinity = Affinity.Integer });
+        string[] names = columns.Select(c => c.Name).ToArray();
+        Source? PseudoSource(string name, int block)
+        {
+            if (block < 0) return null;
+            int rec = NewRegister(), cursor = NewCursor();
+            Emit(Opcode.MakeRecord, block, ncol + 1, rec);
+            Emit(Opcode.OpenPseudo, cursor, rec, ncol + 1);
+            return new Source { Table = new Table { Name = name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = name, Materialized = true, ColumnNames = names };
+        }
+        Source? oldSource = PseudoSource("old", oldRow);
+        Source? newSource = PseudoSource("new", newRow);
+
+        foreach (Trigger tr in triggers)
+        {
+            var savedSources = _triggerSources.ToList();
+            byte[] savedSql = _sql;
+            int savedIgnore = _raiseIgnoreLabel;
+            CteEnv? savedCtes = _ctes;
+            _triggerSources.Clear();
+            if (oldSource != null) _triggerSources.Add(oldSource);
+            if (newSource != null) _triggerSources.Add(newSource);
+            _firingTriggers.Add(tr.Name);
+            _sql = tr.SqlUtf8;
+            _raiseIgnoreLabel = ignoreLabel;
+            _ctes = null;
+            try
+            {
+                int end = NewLabel();
+                if (tr.Definition.When != null) JumpIfFalse(tr.Definition.When, new Scope(), end);
+                foreach (Tern.Sql.Ast.Statement st in tr.Definition.Body) CompileTriggerStep(st);
+                Resolve(end);
+            }
+            finally
+            {
+                _firingTriggers.Remove(tr.Name);
+                _triggerSources.Clear();
+                _triggerSources.AddRange(savedSources);
+                _sql = savedSql;
+                _raiseIgnoreLabel = savedIgnore;
+                _ctes = savedCtes;
+            }
+        }
+    }
+
+    private void CompileTriggerStep(Tern.Sql.Ast.Statement st)
+    {
+        switch (st)
+        {
+            case InsertStatement i: CompileInsert(i); break;
+            case UpdateStatement u: CompileUpdate(u); break;
+            case DeleteStatement d: CompileDelete(d); break;
+            case SelectStatement s: CompileSelect(s, null, (_, _) => { }); break;
+            default: throw new TernException(ResultCode.Error, "unsupported statement in a trigger body");
+        }
+    }
+
+    /// <summary>Resolves OLD.x / NEW.x inside a trigger body; (null, 0) elsewhere.</summary>
+    private (Source? Source, int Column) ResolveTriggerColumn(ColumnRef c)
+    {
+        if (_triggerSources.Count == 0) return (null, 0);
+        var scope = new Scope();
+        scope.Sources.AddRange(_triggerSources);
+        if (c.Table == null) return (null, 0);
+        (Source? s, int col) = TryResolve(c, scope);
+        if (s != null && col < 0) col = s.Table.Columns.Count - 1;
+        return (s, col);
+    }
+
+    private void RaiseCode(RaiseExpr r, Scope scope)
+    {
+        if (!InTrigger) throw new TernException(ResultCode.Error, "RAISE() may only be used within a trigger-program");
+        if (r.Action == RaiseAction.Ignore)
+        {
+            Emit(Opcode.Goto, 0, _raiseIgnoreLabel, 0);
+            return;
+        }
+        string message = r.Message is Literal { Kind: LiteralKind.String } l ? l.Value : r.Message != null ? SourceText(r.Message) : "";
+        Emit(Opcode.Halt, (int)ResultCode.ConstraintTrigger, 2, 0, message);
+        _ = scope;
+    }
+
+    /// <summary>Copies a table row into a (columns..., rowid) block for OLD.</summary>
+    private int RowBlockFromCursor(Table t, int cursor, int rowid)
+    {
+        int ncol = t.Columns.Count;
+        int block = NewRegisters(ncol + 1);
+        var src = new Source { Table = t, Cursor = cursor, Name = t.Name };
+        for (int k = 0; k < ncol; k++)
+        {
+            if (k == t.RowidAlias) Emit(Opcode.SCopy, rowid, block + k, 0);
+            else EmitColumn(src, k, block + k);
+        }
+        Emit(Opcode.SCopy, rowid, block + ncol, 0);
+        return block;
+    }
+
+    /// <summary>Copies column registers and a rowid register into a (columns..., rowid) block for NEW.</summary>
+    private int RowBlockFromRegisters(Table t, int cols, int rowid)
+    {
+        int ncol = t.Columns.Count;
+        int block = NewRegisters(ncol + 1);
+        if (ncol > 0) Emit(Opcode.Copy, cols, block, ncol - 1);
+        Emit(Opcode.SCopy, rowid, block + ncol, 0);
+        return block;
+    }
+}
