@@ -177,10 +177,10 @@ internal sealed partial class CodeGenerator
                     if (v >= int.MinValue && v <= int.MaxValue) Emit(Opcode.Integer, (int)v, target, 0);
                     else Emit(Opcode.Int64, 0, target, 0, v);
                 }
-                else Emit(Opcode.Real, 0, target, 0, double.Parse(l.Value, CultureInfo.InvariantCulture));
+                else Emit(Opcode.Real, 0, target, 0, NumericText.ParseReal(l.Value));
                 return;
             case LiteralKind.Float:
-                Emit(Opcode.Real, 0, target, 0, double.Parse(l.Value, CultureInfo.InvariantCulture));
+                Emit(Opcode.Real, 0, target, 0, NumericText.ParseReal(l.Value));
                 return;
             case LiteralKind.String:
                 Emit(Opcode.String8, 0, target, 0, Encoding.UTF8.GetBytes(l.Value));
@@ -191,6 +191,17 @@ internal sealed partial class CodeGenerator
             case LiteralKind.Null:
                 Emit(Opcode.Null, 0, target, 0);
                 return;
+            case LiteralKind.CurrentTime or LiteralKind.CurrentDate or LiteralKind.CurrentTimestamp:
+                {
+                    string name = l.Kind switch
+                    {
+                        LiteralKind.CurrentTime => "time",
+                        LiteralKind.CurrentDate => "date",
+                        _ => "datetime",
+                    };
+                    Emit(Opcode.Function, 0, target, target, FunctionCatalog.Find(name, 0, out _)!, 0);
+                    return;
+                }
             default:
                 throw new TernException(ResultCode.Error, l.Value + " is not supported yet");
         }
@@ -233,7 +244,7 @@ internal sealed partial class CodeGenerator
                         if (-iv >= int.MinValue && -iv <= int.MaxValue) Emit(Opcode.Integer, (int)-iv, target, 0);
                         else Emit(Opcode.Int64, 0, target, 0, -iv);
                     }
-                    else Emit(Opcode.Real, 0, target, 0, -double.Parse(num.Value, CultureInfo.InvariantCulture));
+                    else Emit(Opcode.Real, 0, target, 0, -NumericText.ParseReal(num.Value));
                     return;
                 }
                 {
@@ -439,7 +450,7 @@ internal sealed partial class CodeGenerator
     private static object? ConstantDefault(Expr d) => d switch
     {
         Literal { Kind: LiteralKind.Integer } l when long.TryParse(l.Value, out long v) => MemOf(Value.FromInteger(v)),
-        Literal { Kind: LiteralKind.Float } l => MemOf(Value.FromReal(double.Parse(l.Value, CultureInfo.InvariantCulture))),
+        Literal { Kind: LiteralKind.Float } l => MemOf(Value.FromReal(NumericText.ParseReal(l.Value))),
         Literal { Kind: LiteralKind.String } l => MemOf(Value.FromText(l.Value)),
         _ => null,
     };
@@ -479,16 +490,57 @@ internal sealed partial class CodeGenerator
 
     private void FunctionCode(FunctionCall f, Scope scope, int target)
     {
+        string lower = f.Name.ToLowerInvariant();
+        if (lower is "iif" or "if" && !f.Star && f.Over == null)
+        {
+            IifCode(f, scope, target);
+            return;
+        }
         FunctionDef def = RequireFunction(f);
         if (def is AggregateFunction)
         {
             throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
         }
         if (f.Over != null) throw new TernException(ResultCode.Error, "window functions are not supported yet");
+        if (lower is "likely" or "unlikely" or "likelihood")
+        {
+            // Only a hint to the planner: the value is the first argument's. likelihood()'s
+            // probability must be a real literal from 0.0 to 1.0.
+            if (lower == "likelihood"
+                && !(f.Arguments[1] is Literal { Kind: LiteralKind.Float } p
+                     && NumericText.ParseReal(p.Value) is >= 0.0 and <= 1.0))
+            {
+                throw new TernException(ResultCode.Error, "second argument to likelihood() must be a constant between 0.0 and 1.0");
+            }
+            ExprCode(f.Arguments[0], scope, target);
+            return;
+        }
         int n = f.Arguments.Count;
         int args = NewRegisters(Math.Max(n, 1));
         for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
         Emit(Opcode.Function, 0, args, target, def, (ushort)n);
+    }
+
+    /// <summary>iif(C1, V1 [, C2, V2 ...] [, ELSE]) and its alias if(): a CASE, evaluated lazily.</summary>
+    private void IifCode(FunctionCall f, Scope scope, int target)
+    {
+        NodeList<Expr> args = f.Arguments;
+        if (args.Count < 2) throw new TernException(ResultCode.Error, $"wrong number of arguments to function {f.Name}()");
+        int end = NewLabel();
+        int i = 0;
+        for (; i + 1 < args.Count; i += 2)
+        {
+            int next = NewLabel();
+            int cond = NewRegister();
+            ExprCode(args[i], scope, cond);
+            Emit(Opcode.IfNot, cond, next, 1);
+            ExprCode(args[i + 1], scope, target);
+            Emit(Opcode.Goto, 0, end, 0);
+            Resolve(next);
+        }
+        if (i < args.Count) ExprCode(args[i], scope, target);
+        else Emit(Opcode.Null, 0, target, 0);
+        Resolve(end);
     }
 
     private void InSelectCode(InSelectExpr ins, Scope scope, int target)

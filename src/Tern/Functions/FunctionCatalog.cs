@@ -1,5 +1,7 @@
-// The functions the compiler can call by name: the core scalar functions and the core
-// aggregates. Lookup is by lower-case name and argument count (-1 entries take any count).
+// The functions the compiler can call by name: the core scalar functions (more of them in
+// MoreScalars, MathFunctions and DateTimeFunctions) and the core aggregates. Lookup is by
+// lower-case name and argument count (-1 entries take any count, above a minimum for a
+// few). iif()/if() and the likelihood functions are also compiled specially.
 using System.Globalization;
 using System.Text;
 using Tern.Vdbe;
@@ -17,10 +19,18 @@ internal static class FunctionCatalog
         wrongArgCount = false;
         if (!Functions.TryGetValue(name.ToLowerInvariant(), out List<FunctionDef>? list)) return null;
         foreach (FunctionDef f in list) if (f.ArgCount == argCount) return f;
-        foreach (FunctionDef f in list) if (f.ArgCount < 0) return f;
+        foreach (FunctionDef f in list) if (f.ArgCount < 0 && argCount >= MinimumArguments(f.Name)) return f;
         wrongArgCount = true;
         return null;
     }
+
+    /// <summary>The fewest arguments an any-count function takes.</summary>
+    private static int MinimumArguments(string lowerName) => lowerName switch
+    {
+        "concat" => 1,
+        "concat_ws" or "coalesce" or "min" or "max" => 2,
+        _ => 0,
+    };
 
     public static bool IsAggregateName(string name, int argCount) =>
         Find(name, argCount, out _) is AggregateFunction;
@@ -67,6 +77,13 @@ internal static class FunctionCatalog
         Add(new ScalarFunction("like", 2, PatternMatch.Like));
         Add(new ScalarFunction("like", 3, PatternMatch.Like));
         Add(new ScalarFunction("glob", 2, PatternMatch.Glob));
+        static void NoBody(ReadOnlySpan<Mem> a, ref Mem r) => r.SetNull();
+        Add(new ScalarFunction("changes", 0, NoBody) { FromConnection = h => h.Changes });
+        Add(new ScalarFunction("total_changes", 0, NoBody) { FromConnection = h => h.TotalChanges });
+        Add(new ScalarFunction("last_insert_rowid", 0, NoBody) { FromConnection = h => h.LastInsertRowId });
+        MoreScalars.Register(Add);
+        MathFunctions.Register(Add);
+        DateTimeFunctions.Register(Add);
         return d;
     }
 
@@ -86,21 +103,26 @@ internal static class FunctionCatalog
         r = a[best];
     };
 
+    /// <summary>abs(X): integers stay integers (the smallest one overflows); anything else is read as a double.</summary>
     private static void Abs(ReadOnlySpan<Mem> a, ref Mem r)
     {
         Mem m = a[0];
-        if (m.IsNull)
+        switch (m.Kind)
         {
-            r.SetNull();
-            return;
+            case MemKind.Null:
+                r.SetNull();
+                return;
+            case MemKind.Int:
+                if (m.I == long.MinValue) throw new TernException(ResultCode.Error, "integer overflow");
+                r.SetInt(Math.Abs(m.I));
+                return;
+            default:
+                {
+                    double v = ArgValues.Double(m);
+                    r.SetReal(v < 0 ? -v : v);
+                    return;
+                }
         }
-        NumericText.ToNumeric(ref m);
-        if (m.Kind == MemKind.Int)
-        {
-            if (m.I == long.MinValue) throw new TernException(ResultCode.Error, "integer overflow");
-            r.SetInt(Math.Abs(m.I));
-        }
-        else r.SetReal(Math.Abs(m.R));
     }
 
     private static void Length(ReadOnlySpan<Mem> a, ref Mem r)
@@ -177,8 +199,8 @@ internal static class FunctionCatalog
         // Work in characters for text, bytes for blobs.
         int[] starts = blob ? [] : CharStarts(src);
         long len = blob ? src.Length : starts.Length;
-        long p1 = NumericText.ToInt64(a[1]);
-        long p2 = a.Length > 2 ? NumericText.ToInt64(a[2]) : long.MaxValue / 4;
+        long p1 = ArgValues.Int64(a[1]);
+        long p2 = a.Length > 2 ? ArgValues.Int64(a[2]) : long.MaxValue / 4;
         if (p1 < 0)
         {
             p1 += len;
@@ -221,6 +243,11 @@ internal static class FunctionCatalog
         return l.ToArray();
     }
 
+    /// <summary>
+    /// round(X[, N]): N (0 to 30 digits) is read as an integer; a value beyond 2^52 has no
+    /// fraction to round; N = 0 rounds half away from zero through a 64-bit integer;
+    /// otherwise the value is printed with "%!.Nf" and read back as SQLite reads numbers.
+    /// </summary>
     private static void Round(ReadOnlySpan<Mem> a, ref Mem r)
     {
         if (a[0].IsNull || (a.Length > 1 && a[1].IsNull))
@@ -228,11 +255,23 @@ internal static class FunctionCatalog
             r.SetNull();
             return;
         }
-        long digits = a.Length > 1 ? Math.Clamp(NumericText.ToInt64(a[1]), 0, 30) : 0;
-        double x = NumericText.ToDouble(a[0]);
-        double v = digits == 0 ? Math.Round(x, MidpointRounding.AwayFromZero)
-            : double.Parse(x.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        r.SetReal(v);
+        long digits = a.Length > 1 ? Math.Clamp(ArgValues.Int64(a[1]), 0, 30) : 0;
+        double x = ArgValues.Double(a[0]);
+        if (x is < -4503599627370496.0 or > 4503599627370496.0)
+        {
+            // No fractional part to round.
+        }
+        else if (digits == 0) x = (long)(x + (x < 0 ? -0.5 : 0.5));
+        else
+        {
+            var v = default(Mem);
+            v.Kind = MemKind.Real;
+            v.R = x;
+            var n = default(Mem);
+            n.SetInt(digits);
+            x = FloatDecimal.Parse(Printf.Format("%!.*f"u8, [n, v]));
+        }
+        r.SetReal(x);
     }
 
     private static void Hex(ReadOnlySpan<Mem> a, ref Mem r) =>

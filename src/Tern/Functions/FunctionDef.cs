@@ -30,6 +30,9 @@ internal abstract class FunctionDef
 internal sealed class ScalarFunction(string name, int argCount, ScalarBody body) : FunctionDef(name, argCount)
 {
     public ScalarBody Body { get; } = body;
+
+    /// <summary>For changes(), total_changes() and last_insert_rowid(): the value comes from the connection.</summary>
+    public Func<IVdbeHost, long>? FromConnection { get; init; }
 }
 
 /// <summary>An aggregate function.</summary>

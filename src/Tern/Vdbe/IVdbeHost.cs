@@ -14,6 +14,12 @@ internal interface IVdbeHost
 
     long LastInsertRowId { get; set; }
 
+    /// <summary>Rows changed by the most recent finished INSERT, UPDATE or DELETE (changes()).</summary>
+    long Changes { get; }
+
+    /// <summary>Rows changed since the connection opened (total_changes()).</summary>
+    long TotalChanges { get; }
+
     /// <summary>The schema cookie the connection's schema was loaded at.</summary>
     uint SchemaCookie { get; }
 

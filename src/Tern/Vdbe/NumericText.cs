@@ -1,7 +1,7 @@
 // Conversions between text and numbers with SQLite's rules: whether a text "looks like a
 // number" (affinity), the numeric prefix of a text (arithmetic and CAST), and the text
-// of a REAL ("%!.15g": 15 significant digits, always a decimal point or exponent, so
-// 1.0, 0.1 and 1.0e+20).
+// of a REAL ("%!.15g": 15 significant digits rounded as SQLite's printf rounds them,
+// always a decimal point or exponent, so 1.0, 0.1 and 1.0e+20; see FloatDecimal).
 using System.Globalization;
 using System.Text;
 
@@ -60,10 +60,18 @@ internal static class NumericText
             r = i;
             return p;
         }
-        r = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (!real && text.Length > 0) r = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        r = ParseReal(s[start..p]);
         return p;
     }
+
+    /// <summary>
+    /// The double a decimal number denotes, read as SQLite reads it (double-double scaling
+    /// of up to 19 significant digits, not always the nearest double); see FloatDecimal.
+    /// </summary>
+    public static double ParseReal(ReadOnlySpan<byte> number) => Functions.FloatDecimal.Parse(number);
+
+    /// <inheritdoc cref="ParseReal(ReadOnlySpan{byte})"/>
+    public static double ParseReal(string number) => Functions.FloatDecimal.Parse(Encoding.ASCII.GetBytes(number));
 
     /// <summary>Whether the whole text (trailing spaces allowed) is a number; gives it as an integer or a real.</summary>
     public static bool TryParseWhole(ReadOnlySpan<byte> s, out long i, out double r, out bool isInt)
@@ -144,25 +152,7 @@ internal static class NumericText
     }
 
     /// <summary>The text of a REAL as SQLite renders it.</summary>
-    public static string FormatReal(double r)
-    {
-        if (double.IsPositiveInfinity(r)) return "Inf";
-        if (double.IsNegativeInfinity(r)) return "-Inf";
-        string s = r.ToString("G15", CultureInfo.InvariantCulture);
-        int e = s.IndexOf('E');
-        if (e >= 0)
-        {
-            string mant = s[..e];
-            string exp = s[(e + 1)..];
-            if (!mant.Contains('.')) mant += ".0";
-            char sign = exp[0] == '-' ? '-' : '+';
-            exp = exp.TrimStart('+', '-');
-            if (exp.Length < 2) exp = "0" + exp;
-            return mant + "e" + sign + exp;
-        }
-        if (!s.Contains('.')) s += ".0";
-        return s;
-    }
+    public static string FormatReal(double r) => Functions.FloatDecimal.ToSqlText(r);
 
     /// <summary>The UTF-8 text of a number.</summary>
     public static byte[] ToUtf8(in Mem m) => m.Kind switch

@@ -626,7 +626,8 @@ internal sealed partial class Vm
                     {
                         var f = (ScalarFunction)op.P4!;
                         Mem result = default;
-                        f.Body(r.AsSpan(op.P2, op.P5), ref result);
+                        if (f.FromConnection != null) result.SetInt(f.FromConnection(_host));
+                        else f.Body(r.AsSpan(op.P2, op.P5), ref result);
                         r[op.P3] = result;
                         break;
                     }
