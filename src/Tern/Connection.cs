@@ -20,6 +20,11 @@ public sealed class Connection : IDisposable, IVdbeHost
         _db = db;
     }
 
+    /// <summary>The connection's TEMP views (the temp schema lives as long as the connection).</summary>
+    internal Dictionary<string, Schema.View> TempViews { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    Dictionary<string, Schema.View> IVdbeHost.TempViews => TempViews;
+
     /// <summary>The database this connection uses.</summary>
     public Database Database => _db;
 

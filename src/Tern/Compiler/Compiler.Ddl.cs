@@ -51,9 +51,22 @@ internal sealed partial class CodeGenerator
 
     private void CompileCreateView(CreateViewStatement cv)
     {
+        bool temp = cv.Temp || string.Equals(cv.Schema, "temp", StringComparison.OrdinalIgnoreCase);
+        if (cv.Schema != null && !temp && !cv.Schema.Equals("main", StringComparison.OrdinalIgnoreCase))
+            throw new TernException(ResultCode.Error, "unknown database " + cv.Schema);
+        if (temp)
+        {
+            // A TEMP view lives in the connection only: nothing is written to the file.
+            if (_tempViews.ContainsKey(cv.Name))
+            {
+                if (cv.IfNotExists) return;
+                throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, cv.Start, cv.End)} already exists");
+            }
+            string tempSql = DatabaseSchema.StoredSql(_sql, cv.Start, cv.End, "CREATE VIEW ");
+            Emit(Opcode.TempView, 1, 0, 0, new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = tempSql });
+            return;
+        }
         _write = true;
-        if (cv.Temp || (cv.Schema != null && !cv.Schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
-            throw new TernException(ResultCode.Error, "TEMP views and attached schemas are not supported yet");
         if (cv.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"object name reserved for internal use: {cv.Name}");
         string token = DatabaseSchema.NameToken(_sql, cv.Start, cv.End);
@@ -155,6 +168,12 @@ internal sealed partial class CodeGenerator
         if (d.Kind is DropKind.Trigger)
         {
             DropTrigger(d, schemaCursor);
+            return;
+        }
+        if (d.Kind == DropKind.View && (d.Schema == null || d.Schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
+            && _tempViews.TryGetValue(d.Name, out View? tempView))
+        {
+            Emit(Opcode.TempView, 0, 0, 0, tempView.Name);
             return;
         }
         if (d.Kind == DropKind.View)

@@ -140,7 +140,10 @@ internal sealed partial class CodeGenerator
             }
             return;
         }
-        if (_schema.FindView(nt.Name) is { } view)
+        bool tempSchema = string.Equals(nt.Schema, "temp", StringComparison.OrdinalIgnoreCase);
+        View? view = (nt.Schema == null || tempSchema) && _tempViews.TryGetValue(nt.Name, out View? tv) ? tv
+            : tempSchema ? null : _schema.FindView(nt.Name);
+        if (view != null)
         {
             CteEnv? saved = _ctes;
             byte[] savedSql = _sql;

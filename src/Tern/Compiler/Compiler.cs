@@ -33,19 +33,22 @@ internal sealed partial class CodeGenerator
     private string[] _columnNames = [];
     private string?[] _declaredTypes = [];
 
-    private CodeGenerator(DatabaseSchema schema, byte[] sql)
+    private readonly IReadOnlyDictionary<string, View> _tempViews;
+
+    private CodeGenerator(DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews)
     {
         _schema = schema;
         _sql = sql;
+        _tempViews = tempViews ?? new Dictionary<string, View>();
     }
 
     /// <summary>Compiles a statement (the schema must be current).</summary>
-    public static Program Compile(Tern.Sql.Ast.Statement statement, DatabaseSchema schema, byte[] sql)
+    public static Program Compile(Tern.Sql.Ast.Statement statement, DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews = null)
     {
         if (statement is ExplainStatement ex)
         {
             if (ex.QueryPlan) throw new TernException(ResultCode.Error, "EXPLAIN QUERY PLAN is not supported yet");
-            Program inner = Compile(ex.Statement, schema, sql);
+            Program inner = Compile(ex.Statement, schema, sql, tempViews);
             return new Program
             {
                 Instructions = [],
@@ -58,7 +61,7 @@ internal sealed partial class CodeGenerator
                 Explained = inner,
             };
         }
-        var g = new CodeGenerator(schema, sql);
+        var g = new CodeGenerator(schema, sql, tempViews);
         return g.Build(statement);
     }
 

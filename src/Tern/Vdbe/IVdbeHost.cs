@@ -25,6 +25,9 @@ internal interface IVdbeHost
 
     void ReloadSchema();
 
+    /// <summary>The connection's TEMP views, changed by CREATE/DROP TEMP VIEW.</summary>
+    Dictionary<string, Schema.View> TempViews { get; }
+
     /// <summary>Set by Connection.Interrupt: running statements stop at their next row step.</summary>
     bool IsInterrupted { get; }
 }

@@ -108,4 +108,5 @@ internal enum Opcode : byte
     ParseSchema,    // reload the schema
     NullRow,        // cursor P1 reads as a row of NULLs until it is moved (LEFT JOIN)
     Noop,
+    TempView,       // P1=1: add the View in P4 to the connection's temp views; P1=0: remove the one named P4
 }

@@ -167,6 +167,14 @@ internal sealed partial class Vm
                 case Opcode.Goto:
                     _pc = op.P2;
                     continue;
+                case Opcode.TempView:
+                    if (op.P1 != 0)
+                    {
+                        var view = (Schema.View)op.P4!;
+                        _host.TempViews[view.Name] = view;
+                    }
+                    else _host.TempViews.Remove((string)op.P4!);
+                    break;
                 case Opcode.Noop:
                     break;
                 case Opcode.NullRow:
