@@ -25,6 +25,13 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     Dictionary<string, Schema.View> IVdbeHost.TempViews => TempViews;
 
+    /// <summary>Settings changed by PRAGMA on this connection.</summary>
+    internal Dictionary<string, long> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    Dictionary<string, long> IVdbeHost.Settings => Settings;
+
+    bool IVdbeHost.IsMemory => _db.Path == ":memory:";
+
     /// <summary>The database this connection uses.</summary>
     public Database Database => _db;
 

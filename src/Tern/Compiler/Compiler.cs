@@ -78,6 +78,7 @@ internal sealed partial class CodeGenerator
             case CreateIndexStatement ci: CompileCreateIndex(ci); break;
             case CreateViewStatement cv: CompileCreateView(cv); break;
             case CreateTriggerStatement ctr: CompileCreateTrigger(ctr); break;
+            case PragmaStatement pr: CompilePragma(pr); break;
             case ReindexStatement ri:
                 {
                     // Indexes only use the built-in collations, which never change, so every

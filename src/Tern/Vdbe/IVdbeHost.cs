@@ -25,6 +25,12 @@ internal interface IVdbeHost
 
     void ReloadSchema();
 
+    /// <summary>Connection settings changed by PRAGMA (name to value); absent means the default.</summary>
+    Dictionary<string, long> Settings { get; }
+
+    /// <summary>Whether the database is in memory (its journal mode is "memory").</summary>
+    bool IsMemory { get; }
+
     /// <summary>The connection's TEMP views, changed by CREATE/DROP TEMP VIEW.</summary>
     Dictionary<string, Schema.View> TempViews { get; }
 

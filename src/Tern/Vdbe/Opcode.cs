@@ -108,5 +108,9 @@ internal enum Opcode : byte
     ParseSchema,    // reload the schema
     NullRow,        // cursor P1 reads as a row of NULLs until it is moved (LEFT JOIN)
     Noop,
+    IntegrityCk,    // r[P1] = "ok" or the problems found in the trees whose roots are P4 ((uint, bool)[])
+    PagerInfo,      // r[P2] = P1: 0 page count, 1 page size, 2 journal mode, 3 auto_vacuum, 4 synchronous
+    Setting,        // r[P2] = the connection setting named P4
+    SetSetting,     // the connection setting P4 = (name, value)
     TempView,       // P1=1: add the View in P4 to the connection's temp views; P1=0: remove the one named P4
 }

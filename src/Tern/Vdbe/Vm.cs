@@ -167,6 +167,39 @@ internal sealed partial class Vm
                 case Opcode.Goto:
                     _pc = op.P2;
                     continue;
+                case Opcode.IntegrityCk:
+                    {
+                        var roots = ((uint Root, bool IsTable)[])op.P4!;
+                        List<string> problems = new IntegrityChecker(_host.BTree).Check(roots);
+                        string text = problems.Count == 0 ? "ok" : string.Join("\n", problems);
+                        r[op.P1].SetText(text);
+                        break;
+                    }
+                case Opcode.PagerInfo:
+                    {
+                        Pager pager = _host.BTree.Pager;
+                        switch (op.P1)
+                        {
+                            case 0: r[op.P2].SetInt(pager.PageCount); break;
+                            case 1: r[op.P2].SetInt(pager.PageSize); break;
+                            case 2: r[op.P2].SetText(_host.IsMemory ? "memory" : "delete"); break;
+                            case 3: r[op.P2].SetInt(_host.BTree.AutoVacuum ? (_host.BTree.IncrementalVacuum ? 2 : 1) : 0); break;
+                            default: r[op.P2].SetInt((int)pager.Synchronous); break;
+                        }
+                        break;
+                    }
+                case Opcode.Setting:
+                    {
+                        string name = (string)op.P4!;
+                        r[op.P2].SetInt(_host.Settings.TryGetValue(name, out long v) ? v : Compiler.CodeGenerator.SettingDefaults[name]);
+                        break;
+                    }
+                case Opcode.SetSetting:
+                    {
+                        (string name, long value) = ((string, long))op.P4!;
+                        _host.Settings[name] = value;
+                        break;
+                    }
                 case Opcode.TempView:
                     if (op.P1 != 0)
                     {

@@ -1,0 +1,309 @@
+// PRAGMA statements. Three kinds:
+//   - schema pragmas (table_info, table_xinfo, index_list, index_info, index_xinfo,
+//     table_list): rows computed from the schema while compiling;
+//   - header pragmas (user_version, application_id, schema_version, freelist_count,
+//     page_count, page_size): read or written in the database header at run time;
+//   - connection settings (foreign_keys, recursive_triggers, cache_size, ...): kept per
+//     connection; Tern accepts and reports them (foreign keys are not enforced yet);
+//   - integrity_check / quick_check: the b-tree checker over every table and index.
+// An unknown pragma does nothing and returns no rows, as in SQLite.
+using System.Globalization;
+using System.Text;
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Storage.Pager;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>Connection settings a PRAGMA reads and writes, with SQLite's defaults.</summary>
+    internal static readonly Dictionary<string, long> SettingDefaults = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["foreign_keys"] = 0,
+        ["recursive_triggers"] = 0,
+        ["cache_size"] = -2000,
+        ["ignore_check_constraints"] = 0,
+        ["case_sensitive_like"] = 0,
+        ["temp_store"] = 0,
+        ["cache_spill"] = 1,
+        ["busy_timeout"] = 0,
+        ["defer_foreign_keys"] = 0,
+        ["reverse_unordered_selects"] = 0,
+        ["automatic_index"] = 1,
+        ["count_changes"] = 0,
+        ["full_column_names"] = 0,
+        ["short_column_names"] = 1,
+        ["legacy_alter_table"] = 0,
+        ["query_only"] = 0,
+        ["cell_size_check"] = 0,
+        ["secure_delete"] = 0,
+        ["trusted_schema"] = 1,
+        ["max_page_count"] = 1073741823,
+    };
+
+    private void CompilePragma(PragmaStatement p)
+    {
+        string name = p.Name.ToLowerInvariant();
+        if (p.Schema != null && !p.Schema.Equals("main", StringComparison.OrdinalIgnoreCase) && !p.Schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
+            throw new TernException(ResultCode.Error, "unknown database " + p.Schema);
+        switch (name)
+        {
+            case "table_info":
+            case "table_xinfo":
+                if (p.Value != null) TableInfo(p.Value.Text, name == "table_xinfo");
+                return;
+            case "index_list":
+                if (p.Value != null) IndexList(p.Value.Text);
+                return;
+            case "index_info":
+            case "index_xinfo":
+                if (p.Value != null) IndexInfo(p.Value.Text, name == "index_xinfo");
+                return;
+            case "table_list":
+                TableList();
+                return;
+            case "integrity_check":
+            case "quick_check":
+                {
+                    var roots = new List<(uint Root, bool IsTable)>();
+                    foreach (Table t in _schema.Tables)
+                    {
+                        if (t.RootPage != 0) roots.Add((t.RootPage, true));
+                        foreach (Index ix in t.Indexes) if (ix.RootPage != 0) roots.Add((ix.RootPage, false));
+                    }
+                    int r = NewRegister();
+                    Emit(Opcode.IntegrityCk, r, 0, 0, roots.ToArray());
+                    Result([name], r, 1);
+                    return;
+                }
+            case "user_version":
+            case "application_id":
+            case "schema_version":
+                {
+                    int offset = name switch
+                    {
+                        "user_version" => DatabaseHeader.UserVersionOffset,
+                        "application_id" => DatabaseHeader.ApplicationIdOffset,
+                        _ => DatabaseHeader.SchemaCookieOffset,
+                    };
+                    if (p.Value != null)
+                    {
+                        _write = true;
+                        long v = PragmaInteger(p.Value);
+                        Emit(Opcode.SetCookie, 0, offset, unchecked((int)v));
+                        if (name == "schema_version") Emit(Opcode.ParseSchema, 0, 0, 0);
+                        return;
+                    }
+                    int r = NewRegister();
+                    Emit(Opcode.ReadCookie, 0, r, offset);
+                    if (name != "schema_version") Emit(Opcode.Function, 0, r, r, SignedInt32, 1);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "freelist_count":
+                {
+                    int r = NewRegister();
+                    Emit(Opcode.ReadCookie, 0, r, DatabaseHeader.FreelistCountOffset);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "page_count":
+            case "page_size":
+                {
+                    if (name == "page_size" && p.Value != null) return; // only before the first table; the size is fixed here
+                    int r = NewRegister();
+                    Emit(Opcode.PagerInfo, name == "page_count" ? 0 : 1, r, 0);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "journal_mode":
+                {
+                    int r = NewRegister();
+                    Emit(Opcode.PagerInfo, 2, r, 0);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "encoding":
+                ConstantRow([name], "UTF-8");
+                return;
+            case "auto_vacuum":
+                {
+                    int r = NewRegister();
+                    Emit(Opcode.PagerInfo, 3, r, 0);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "synchronous":
+                {
+                    int r = NewRegister();
+                    Emit(Opcode.PagerInfo, 4, r, 0);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "collation_list":
+                Rows(["seq", "name"], [[0L, "RTRIM"], [1L, "NOCASE"], [2L, "BINARY"]]);
+                return;
+        }
+        if (SettingDefaults.ContainsKey(name))
+        {
+            if (p.Value != null)
+            {
+                Emit(Opcode.SetSetting, 0, 0, 0, (name, SettingValue(name, p.Value)));
+                return;
+            }
+            int r = NewRegister();
+            Emit(Opcode.Setting, 0, r, 0, name);
+            Result([name == "busy_timeout" ? "timeout" : name], r, 1);
+        }
+        // Anything else: no rows, no error (SQLite ignores unknown pragmas).
+    }
+
+    private static readonly Functions.ScalarFunction SignedInt32 = new("int32", 1, static (a, ref r) => r.SetInt(unchecked((int)(uint)a[0].I)));
+
+    private static long PragmaInteger(PragmaValue v) =>
+        long.TryParse(v.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long x) ? x : 0;
+
+    /// <summary>Booleans accept on/off/yes/no/true/false as well as numbers.</summary>
+    private static long SettingValue(string name, PragmaValue v)
+    {
+        string t = v.Text.ToLowerInvariant();
+        if (t is "on" or "yes" or "true") return 1;
+        if (t is "off" or "no" or "false" or "none") return 0;
+        if (name == "temp_store") return t switch { "default" => 0, "file" => 1, "memory" => 2, _ => PragmaInteger(v) };
+        return PragmaInteger(v);
+    }
+
+    private void Result(string[] names, int start, int count)
+    {
+        _columnNames = names;
+        _declaredTypes = new string?[names.Length];
+        Emit(Opcode.ResultRow, start, count, 0);
+    }
+
+    private void ConstantRow(string[] names, params object?[] values) => Rows(names, [values]);
+
+    /// <summary>Emits constant result rows (long, string or null values).</summary>
+    private void Rows(string[] names, List<object?[]> rows)
+    {
+        _columnNames = names;
+        _declaredTypes = new string?[names.Length];
+        foreach (object?[] row in rows)
+        {
+            int regs = NewRegisters(Math.Max(row.Length, 1));
+            for (int i = 0; i < row.Length; i++)
+            {
+                switch (row[i])
+                {
+                    case null: Emit(Opcode.Null, 0, regs + i, 0); break;
+                    case long l: Emit(Opcode.Int64, 0, regs + i, 0, l); break;
+                    case int n: Emit(Opcode.Int64, 0, regs + i, 0, (long)n); break;
+                    case string s: Emit(Opcode.String8, 0, regs + i, 0, Encoding.UTF8.GetBytes(s)); break;
+                }
+            }
+            Emit(Opcode.ResultRow, regs, row.Length, 0);
+        }
+    }
+
+    private void TableInfo(string tableName, bool extended)
+    {
+        string[] names = extended ? ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"] : ["cid", "name", "type", "notnull", "dflt_value", "pk"];
+        var rows = new List<object?[]>();
+        Table? t = _schema.FindTable(tableName);
+        if (t != null)
+        {
+            int[] pk = PrimaryKeyColumns(t);
+            byte[] sql = t.Sql != null ? Encoding.UTF8.GetBytes(t.Sql) : [];
+            for (int i = 0; i < t.Columns.Count; i++)
+            {
+                Column c = t.Columns[i];
+                string? dflt = c.Default != null && t.Sql != null && c.Default.End <= sql.Length ? Encoding.UTF8.GetString(sql, c.Default.Start, c.Default.End - c.Default.Start) : null;
+                int pkIndex = Array.IndexOf(pk, i);
+                var row = new List<object?> { (long)i, c.Name, c.DeclaredType ?? "", c.NotNull ? 1L : 0L, dflt, pkIndex < 0 ? 0L : pkIndex + 1L };
+                if (extended) row.Add(0L);
+                rows.Add(row.ToArray());
+            }
+        }
+        else if (_tempViews.TryGetValue(tableName, out View? tv) || _schema.FindView(tableName) is { } v && (tv = v) != null)
+        {
+            List<string> cols = ViewColumnNames(tv);
+            for (int i = 0; i < cols.Count; i++)
+            {
+                var row = new List<object?> { (long)i, cols[i], "", 0L, null, 0L };
+                if (extended) row.Add(0L);
+                rows.Add(row.ToArray());
+            }
+        }
+        Rows(names, rows);
+    }
+
+    /// <summary>A view's column names, found by compiling its query into a scratch program.</summary>
+    private List<string> ViewColumnNames(View v)
+    {
+        if (!v.Columns.IsEmpty) return v.Columns.ToList();
+        var g = new CodeGenerator(_schema, v.SqlUtf8, _tempViews);
+        var names = new List<string>();
+        g.CompileSelect(v.Select, null, (_, _) => { }, items => { if (names.Count == 0) names.AddRange(items.Select(x => x.Name)); });
+        return names;
+    }
+
+    /// <summary>The columns of the PRIMARY KEY in key order (empty when the table has none).</summary>
+    private static int[] PrimaryKeyColumns(Table t)
+    {
+        if (t.RowidAlias >= 0) return [t.RowidAlias];
+        foreach (Index ix in t.Indexes)
+        {
+            if (ix.IsAuto && IsPrimaryKeyIndex(t, ix)) return ix.Columns;
+        }
+        return [];
+    }
+
+    private void IndexList(string tableName)
+    {
+        var rows = new List<object?[]>();
+        if (_schema.FindTable(tableName) is { } t)
+        {
+            // Newest index first, as SQLite lists them.
+            var list = t.Indexes.Where(ix => ix.RootPage != 0 || !ix.IsAuto).ToList();
+            list.Reverse();
+            for (int i = 0; i < list.Count; i++)
+            {
+                Index ix = list[i];
+                string origin = !ix.IsAuto ? "c" : IsPrimaryKeyIndex(t, ix) ? "pk" : "u";
+                rows.Add([(long)i, ix.Name, ix.Unique ? 1L : 0L, origin, 0L]);
+            }
+        }
+        Rows(["seq", "name", "unique", "origin", "partial"], rows);
+    }
+
+    private void IndexInfo(string indexName, bool extended)
+    {
+        string[] names = extended ? ["seqno", "cid", "name", "desc", "coll", "key"] : ["seqno", "cid", "name"];
+        var rows = new List<object?[]>();
+        if (_schema.FindIndex(indexName) is { } ix)
+        {
+            Table t = ix.Table;
+            for (int i = 0; i < ix.Columns.Length; i++)
+            {
+                int c = ix.Columns[i];
+                string coll = t.Columns[c].Collation switch { Collation.NoCase => "NOCASE", Collation.RTrim => "RTRIM", _ => "BINARY" };
+                rows.Add(extended ? [(long)i, (long)c, t.Columns[c].Name, ix.Descending[i] ? 1L : 0L, coll, 1L] : [(long)i, (long)c, t.Columns[c].Name]);
+            }
+            if (extended) rows.Add([(long)ix.Columns.Length, -1L, null, 0L, "BINARY", 0L]);
+        }
+        Rows(names, rows);
+    }
+
+    private void TableList()
+    {
+        var rows = new List<object?[]>();
+        foreach (Table t in _schema.Tables) rows.Add(["main", t.Name, "table", (long)t.Columns.Count, t.WithoutRowid ? 1L : 0L, 0L]);
+        foreach (View v in _schema.Views) rows.Add(["main", v.Name, "view", (long)ViewColumnNames(v).Count, 0L, 0L]);
+        rows.Add(["main", "sqlite_schema", "table", 5L, 0L, 0L]);
+        foreach (View v in _tempViews.Values) rows.Add(["temp", v.Name, "view", (long)ViewColumnNames(v).Count, 0L, 0L]);
+        rows.Add(["temp", "sqlite_temp_schema", "table", 5L, 0L, 0L]);
+        Rows(["schema", "name", "type", "ncol", "wr", "strict"], rows);
+    }
+}
