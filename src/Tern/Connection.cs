@@ -25,6 +25,13 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     Dictionary<string, Schema.View> IVdbeHost.TempViews => TempViews;
 
+    /// <summary>Open SAVEPOINTs, oldest first.</summary>
+    internal List<(string Name, int PagerIndex)> Savepoints { get; } = [];
+
+    List<(string Name, int PagerIndex)> IVdbeHost.Savepoints => Savepoints;
+
+    bool IVdbeHost.SavepointStartedTransaction { get; set; }
+
     /// <summary>Settings changed by PRAGMA on this connection.</summary>
     internal Dictionary<string, long> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 

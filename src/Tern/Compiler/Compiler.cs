@@ -95,14 +95,20 @@ internal sealed partial class CodeGenerator
             case BeginStatement: Emit(Opcode.AutoCommit, 0, 0, 0); break;
             case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;
             case RollbackStatement rb:
-                if (rb.Savepoint != null) throw new TernException(ResultCode.Error, "savepoints are not supported yet");
-                Emit(Opcode.AutoCommit, 1, 1, 0);
+                if (rb.Savepoint != null) Emit(Opcode.Savepoint, 2, 0, 0, rb.Savepoint);
+                else Emit(Opcode.AutoCommit, 1, 1, 0);
+                break;
+            case SavepointStatement sp:
+                Emit(Opcode.Savepoint, 0, 0, 0, sp.Name);
+                break;
+            case ReleaseStatement rl:
+                Emit(Opcode.Savepoint, 1, 0, 0, rl.Name);
                 break;
             default:
                 throw new TernException(ResultCode.Error, statement.GetType().Name.Replace("Statement", "", StringComparison.Ordinal) + " is not supported yet");
         }
         Emit(Opcode.Halt, 0, 0, 0);
-        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement);
+        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement);
         int start = _code.Count;
         if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
         Emit(Opcode.Goto, 0, 1, 0);

@@ -25,6 +25,12 @@ internal interface IVdbeHost
 
     void ReloadSchema();
 
+    /// <summary>Open SAVEPOINTs, oldest first, with their pager savepoint indexes.</summary>
+    List<(string Name, int PagerIndex)> Savepoints { get; }
+
+    /// <summary>Whether the open transaction was started by a SAVEPOINT (releasing the last one commits).</summary>
+    bool SavepointStartedTransaction { get; set; }
+
     /// <summary>Connection settings changed by PRAGMA (name to value); absent means the default.</summary>
     Dictionary<string, long> Settings { get; }
 

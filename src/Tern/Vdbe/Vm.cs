@@ -200,6 +200,9 @@ internal sealed partial class Vm
                         _host.Settings[name] = value;
                         break;
                     }
+                case Opcode.Savepoint:
+                    DoSavepoint(op.P1, (string)op.P4!);
+                    break;
                 case Opcode.TempView:
                     if (op.P1 != 0)
                     {
@@ -852,6 +855,47 @@ internal sealed partial class Vm
         }
     }
 
+    /// <summary>
+    /// SAVEPOINT opens a pager savepoint (starting a write transaction, and the transaction
+    /// itself when none is open); RELEASE forgets it and every later one (committing when
+    /// the transaction was started by the outermost SAVEPOINT); ROLLBACK TO undoes the
+    /// changes made since it and keeps it open.
+    /// </summary>
+    private void DoSavepoint(int action, string name)
+    {
+        BTree bt = _host.BTree;
+        List<(string Name, int PagerIndex)> sps = _host.Savepoints;
+        if (action == 0)
+        {
+            if (_host.AutoCommit)
+            {
+                _host.AutoCommit = false;
+                _host.SavepointStartedTransaction = true;
+            }
+            if (bt.Pager.State != PagerState.Writer) bt.BeginWrite();
+            sps.Add((name, bt.Pager.OpenSavepoint()));
+            return;
+        }
+        int k = sps.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (k < 0) TernException.Throw(ResultCode.Error, "no such savepoint: " + name);
+        if (action == 1)
+        {
+            bt.Pager.ReleaseSavepoint(sps[k].PagerIndex);
+            sps.RemoveRange(k, sps.Count - k);
+            if (sps.Count == 0 && _host.SavepointStartedTransaction)
+            {
+                _host.SavepointStartedTransaction = false;
+                _host.AutoCommit = true;
+                if (bt.InWriteTransaction) bt.Commit();
+                else if (bt.Pager.State != PagerState.Open) bt.EndRead();
+            }
+            return;
+        }
+        bt.Pager.RollbackToSavepoint(sps[k].PagerIndex);
+        sps.RemoveRange(k + 1, sps.Count - k - 1);
+        _host.ReloadSchema();
+    }
+
     private void DoAutoCommit(bool toAutoCommit, bool rollback)
     {
         BTree bt = _host.BTree;
@@ -868,6 +912,8 @@ internal sealed partial class Vm
                 : "cannot commit - no transaction is active");
         }
         _host.AutoCommit = true;
+        _host.Savepoints.Clear();
+        _host.SavepointStartedTransaction = false;
         if (bt.Pager.State == PagerState.Open) return;
         if (bt.InWriteTransaction)
         {
