@@ -94,6 +94,8 @@ public enum ResultCode
     ConstraintPrimaryKey = Constraint | (6 << 8),
     /// <summary>A UNIQUE constraint failed.</summary>
     ConstraintUnique = Constraint | (8 << 8),
+    /// <summary>A CHECK constraint failed.</summary>
+    ConstraintCheck = Constraint | (1 << 8),
     /// <summary>RAISE() in a trigger failed the statement.</summary>
     ConstraintTrigger = Constraint | (7 << 8),
 }

@@ -4,6 +4,7 @@
 // conflicting row), then write the table record and one entry per index. UPDATE and
 // DELETE first collect the rowids that match (a RowSet) and then change those rows, so
 // the scan never sees its own changes.
+using System.Text;
 using Tern.Schema;
 using Index = Tern.Schema.Index;
 using Tern.Sql.Ast;
@@ -195,6 +196,9 @@ internal sealed partial class CodeGenerator
             else Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, 2, cols + k, $"NOT NULL constraint failed: {t.Name}.{t.Columns[k].Name}");
         }
 
+        // CHECK constraints: a false result fails; NULL passes.
+        if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
+
         // Rowid conflict.
         if (rowidFrom >= 0)
         {
@@ -261,6 +265,41 @@ internal sealed partial class CodeGenerator
         }
         afterWrite?.Invoke();
         Resolve(skip);
+    }
+
+    private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)
+    {
+        int ncol = t.Columns.Count;
+        int rec = NewRegister(), cursor = NewCursor();
+        Emit(Opcode.MakeRecord, cols, ncol, rec);
+        Emit(Opcode.OpenPseudo, cursor, rec, ncol);
+        var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity, Collation = c.Collation }).ToList();
+        var scope = new Scope();
+        scope.Sources.Add(new Source
+        {
+            Table = new Table { Name = t.Name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = t.Name, Materialized = true,
+            ColumnNames = columns.Select(c => c.Name).ToArray(),
+        });
+        byte[] savedSql = _sql;
+        byte[] tableSql = t.Sql != null ? Encoding.UTF8.GetBytes(t.Sql) : savedSql;
+        try
+        {
+            foreach ((string? name, Expr e) in t.Checks)
+            {
+                _sql = tableSql;
+                int r = NewRegister(), ok = NewLabel();
+                ExprCode(e, scope, r);
+                Emit(Opcode.If, r, ok, 1);
+                string label = name ?? (e.End <= tableSql.Length ? Encoding.UTF8.GetString(tableSql, e.Start, e.End - e.Start) : "");
+                if (onError == ConflictResolution.Ignore) Emit(Opcode.Goto, 0, skip, 0);
+                else Emit(Opcode.Halt, (int)ResultCode.ConstraintCheck, 2, 0, "CHECK constraint failed: " + label);
+                Resolve(ok);
+            }
+        }
+        finally
+        {
+            _sql = savedSql;
+        }
     }
 
     private static bool IsPrimaryKeyIndex(Table t, Index ix)

@@ -133,6 +133,7 @@ internal sealed class DatabaseSchema
     {
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
         var columns = new List<Column>();
+        var checks = new List<(string? Name, Expr Expr)>();
         var keys = new List<(int[] Cols, bool[] Desc, bool Pk)>();
         int rowidAlias = -1;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -143,8 +144,12 @@ internal sealed class DatabaseSchema
             bool notNull = false;
             Expr? def = null;
             Collation coll = Collation.Binary;
+            string? constraintName = null;
             foreach (ColumnConstraint cc in cd.Constraints)
             {
+                // A CONSTRAINT name stays with the column's later CHECKs too, as in SQLite.
+                if (cc is CheckConstraint chk) checks.Add((constraintName, chk.Expr));
+                if (cc is ConstraintName cn) constraintName = cn.Name;
                 switch (cc)
                 {
                     case NotNullConstraint: notNull = true; break;
@@ -166,8 +171,11 @@ internal sealed class DatabaseSchema
                 NotNull = notNull, Default = def, Collation = coll,
             });
         }
+        string? tableConstraintName = null;
         foreach (TableConstraint tc in ct.Constraints)
         {
+            if (tc is CheckTableConstraint tchk) checks.Add((tableConstraintName, tchk.Expr));
+            tableConstraintName = tc is TableConstraintName tn ? tn.Name : null;
             NodeList<OrderingTerm> terms;
             bool pk;
             if (tc is PrimaryKeyTableConstraint p)
@@ -197,7 +205,7 @@ internal sealed class DatabaseSchema
             if (pk && cols.Length == 1 && IsIntegerType(columns[cols[0]].DeclaredType)) rowidAlias = cols[0];
             keys.Add((cols, desc, pk));
         }
-        var table = new Table { Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql };
+        var table = new Table { Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks };
         if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
         if (rowidAlias >= 0)
         {

@@ -12,6 +12,8 @@ internal sealed class Table
     public int RowidAlias { get; set; } = -1;
     public bool WithoutRowid { get; init; }
     public string? Sql { get; init; }
+    /// <summary>CHECK constraints (column and table ones, in order), with their names when given.</summary>
+    public List<(string? Name, Tern.Sql.Ast.Expr Expr)> Checks { get; init; } = [];
 
     public int FindColumn(string name)
     {
