@@ -38,8 +38,8 @@ internal sealed partial class CodeGenerator
 
     private void CompileInsert(InsertStatement ins)
     {
-        if (!ins.Upserts.IsEmpty || !ins.Returning.IsEmpty)
-            throw new TernException(ResultCode.Error, "ON CONFLICT and RETURNING in INSERT are not supported yet");
+        if (!ins.Upserts.IsEmpty)
+            throw new TernException(ResultCode.Error, "ON CONFLICT in INSERT is not supported yet");
         if (ins.With != null) PushWith(ins.With);
         Table t = RequireTable(ins.Table.Name);
         int ncol = t.Columns.Count;
@@ -64,6 +64,7 @@ internal sealed partial class CodeGenerator
         }
         WriteTarget target = OpenForWrite(t);
         ConflictResolution onError = ins.OrConflict;
+        ReturningState? returning = BeginReturning(ins.Returning, t, ins.Table.Alias);
         void Row(int start, int n)
         {
             if (n != map.Length)
@@ -108,8 +109,11 @@ internal sealed partial class CodeGenerator
                 if (t.RowidAlias >= 0) Emit(Opcode.SCopy, newRowid, block + t.RowidAlias, 0);
                 FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone);
             }
-            WriteRow(target, rowid, cols, rowidFrom, onError, null,
-                () => FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone));
+            WriteRow(target, rowid, cols, rowidFrom, onError, null, () =>
+            {
+                FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone);
+                if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, rowid));
+            });
             Resolve(rowDone);
         }
         if (ins.Source == null)
@@ -117,6 +121,7 @@ internal sealed partial class CodeGenerator
             if (!ins.Columns.IsEmpty) throw new TernException(ResultCode.Error, "DEFAULT VALUES with a column list");
             map = [];
             Row(NewRegister(), 0);
+            EndReturning(returning);
             return;
         }
         if (ins.Source.First is ValuesClause v && ins.Source.Compounds.IsEmpty && ins.Source.OrderBy.IsEmpty && ins.Source.Limit == null)
@@ -127,6 +132,7 @@ internal sealed partial class CodeGenerator
                 for (int i = 0; i < row.Count; i++) ExprCode(row[i], new Scope(), regs + i);
                 Row(regs, row.Count);
             }
+            EndReturning(returning);
             return;
         }
         // INSERT ... SELECT: rows go through a sorter keyed by a sequence number first, so a
@@ -159,6 +165,7 @@ internal sealed partial class CodeGenerator
         Row(vals, width);
         Emit(Opcode.SorterNext, sorter, loop, 0);
         Resolve(done);
+        EndReturning(returning);
     }
 
     /// <summary>
@@ -364,14 +371,16 @@ internal sealed partial class CodeGenerator
 
     private void CompileDelete(DeleteStatement d)
     {
-        if (!d.Returning.IsEmpty || !d.OrderBy.IsEmpty || d.Limit != null)
-            throw new TernException(ResultCode.Error, "RETURNING, ORDER BY and LIMIT in DELETE are not supported yet");
+        if (!d.OrderBy.IsEmpty || d.Limit != null)
+            throw new TernException(ResultCode.Error, "ORDER BY and LIMIT in DELETE are not supported yet");
         if (d.With != null) PushWith(d.With);
         Table t = RequireTable(d.Table.Name);
+        ReturningState? returning = BeginReturning(d.Returning, t, d.Table.Alias);
         CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid) =>
         {
             if (!HasTriggers(t, TriggerEvent.Delete))
             {
+                if (returning != null) ReturningRow(returning, t, RowBlockFromCursor(t, target.Cursor, rowid));
                 DeleteRowCode(target, rowid, count: true);
                 return;
             }
@@ -380,16 +389,18 @@ internal sealed partial class CodeGenerator
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.Before, old, -1, rowDone);
             // A BEFORE trigger may have removed or moved the row.
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
+            if (returning != null) ReturningRow(returning, t, RowBlockFromCursor(t, target.Cursor, rowid));
             DeleteRowCode(target, rowid, count: true);
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, rowDone);
             Resolve(rowDone);
         });
+        EndReturning(returning);
     }
 
     private void CompileUpdate(UpdateStatement u)
     {
-        if (!u.Returning.IsEmpty || !u.From.IsEmpty || !u.OrderBy.IsEmpty || u.Limit != null)
-            throw new TernException(ResultCode.Error, "FROM, RETURNING, ORDER BY and LIMIT in UPDATE are not supported yet");
+        if (!u.From.IsEmpty || !u.OrderBy.IsEmpty || u.Limit != null)
+            throw new TernException(ResultCode.Error, "FROM, ORDER BY and LIMIT in UPDATE are not supported yet");
         if (u.With != null) PushWith(u.With);
         Table t = RequireTable(u.Table.Name);
         var assignments = new Dictionary<int, Expr>();
@@ -406,6 +417,7 @@ internal sealed partial class CodeGenerator
             if (k == t.RowidAlias) setsRowid = true;
             assignments[k] = sc.Value;
         }
+        ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
         CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid) =>
         {
             int ncol = t.Columns.Count;
@@ -430,7 +442,8 @@ internal sealed partial class CodeGenerator
             int newRowid = NewRegister();
             if (!HasTriggers(t, TriggerEvent.Update))
             {
-                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid);
+                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
+                    returning == null ? null : () => ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid)));
                 return;
             }
             int rowDone = NewLabel();
@@ -439,9 +452,14 @@ internal sealed partial class CodeGenerator
             FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
-                () => FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys));
+                () =>
+                {
+                    FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys);
+                    if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
+                });
             Resolve(rowDone);
         });
+        EndReturning(returning);
     }
 
     /// <summary>Pass 1 collects the rowids WHERE selects; pass 2 positions on each and runs <paramref name="change"/>.</summary>
