@@ -38,8 +38,6 @@ internal sealed partial class CodeGenerator
 
     private void CompileInsert(InsertStatement ins)
     {
-        if (!ins.Upserts.IsEmpty)
-            throw new TernException(ResultCode.Error, "ON CONFLICT in INSERT is not supported yet");
         if (ins.With != null) PushWith(ins.With);
         Table t = RequireTable(ins.Table.Name);
         int ncol = t.Columns.Count;
@@ -65,6 +63,7 @@ internal sealed partial class CodeGenerator
         WriteTarget target = OpenForWrite(t);
         ConflictResolution onError = ins.OrConflict;
         ReturningState? returning = BeginReturning(ins.Returning, t, ins.Table.Alias);
+        UpsertPlan? upsert = PlanUpsert(ins.Upserts, t);
         void Row(int start, int n)
         {
             if (n != map.Length)
@@ -113,7 +112,8 @@ internal sealed partial class CodeGenerator
             {
                 FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone);
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, rowid));
-            });
+            }, upsert);
+            if (upsert != null) UpsertUpdates(upsert, target, cols, ins.Table.Alias, returning, rowDone);
             Resolve(rowDone);
         }
         if (ins.Source == null)
@@ -173,7 +173,7 @@ internal sealed partial class CodeGenerator
     /// INTEGER PRIMARY KEY's value or an explicit rowid) or a new one. <paramref name="oldRowid"/>
     /// is the row being updated (its own rowid and index entries do not conflict).
     /// </summary>
-    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid, Action? afterWrite = null)
+    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid, Action? afterWrite = null, UpsertPlan? upsert = null)
     {
         Table t = target.Table;
         int ncol = t.Columns.Count;
@@ -213,7 +213,8 @@ internal sealed partial class CodeGenerator
             if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
             Emit(Opcode.NotExists, target.Cursor, ok, rowid);
             string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
-            ConflictAction(target, onError, (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
+            if (!UpsertAction(upsert, t.RowidAlias >= 0 ? [t.RowidAlias] : [], rowid, skip))
+                ConflictAction(target, onError, (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
             Resolve(ok);
         }
 
@@ -234,7 +235,13 @@ internal sealed partial class CodeGenerator
             }
             string cols2 = string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
             bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
-            if (onError == ConflictResolution.Replace)
+            if (upsert != null && upsert.Matches(ix.Columns) >= 0)
+            {
+                int other = NewRegister();
+                Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
+                UpsertAction(upsert, ix.Columns, other, skip);
+            }
+            else if (onError == ConflictResolution.Replace)
             {
                 int other = NewRegister();
                 Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
