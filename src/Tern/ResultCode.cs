@@ -94,6 +94,8 @@ public enum ResultCode
     ConstraintPrimaryKey = Constraint | (6 << 8),
     /// <summary>A UNIQUE constraint failed.</summary>
     ConstraintUnique = Constraint | (8 << 8),
+    /// <summary>A value does not fit a STRICT table's column type.</summary>
+    ConstraintDataType = Constraint | (12 << 8),
     /// <summary>A CHECK constraint failed.</summary>
     ConstraintCheck = Constraint | (1 << 8),
     /// <summary>RAISE() in a trigger failed the statement.</summary>

@@ -203,6 +203,8 @@ internal sealed partial class CodeGenerator
             else Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, 2, cols + k, $"NOT NULL constraint failed: {t.Name}.{t.Columns[k].Name}");
         }
 
+        if (t.Strict) Emit(Opcode.TypeCheck, cols, ncol, 0, t);
+
         // CHECK constraints: a false result fails; NULL passes.
         if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
 

@@ -165,9 +165,19 @@ internal sealed class DatabaseSchema
                         break;
                 }
             }
+            Affinity affinity = Affinities.FromDeclaredType(cd.Type);
+            if (ct.Strict)
+            {
+                // STRICT: one of the six type names, nothing else.
+                if (cd.Type == null) throw new TernException(ResultCode.Error, $"missing datatype for {ct.Name}.{cd.Name}");
+                string upper = cd.Type.ToUpperInvariant();
+                if (upper is not ("INT" or "INTEGER" or "REAL" or "TEXT" or "BLOB" or "ANY"))
+                    throw new TernException(ResultCode.Error, $"unknown datatype for {ct.Name}.{cd.Name}: \"{cd.Type}\"");
+                if (upper == "ANY") affinity = Affinity.Blob;
+            }
             columns.Add(new Column
             {
-                Name = cd.Name, DeclaredType = cd.Type, Affinity = Affinities.FromDeclaredType(cd.Type),
+                Name = cd.Name, DeclaredType = cd.Type, Affinity = affinity,
                 NotNull = notNull, Default = def, Collation = coll,
             });
         }
@@ -205,7 +215,7 @@ internal sealed class DatabaseSchema
             if (pk && cols.Length == 1 && IsIntegerType(columns[cols[0]].DeclaredType)) rowidAlias = cols[0];
             keys.Add((cols, desc, pk));
         }
-        var table = new Table { Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks };
+        var table = new Table { Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict };
         if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
         if (rowidAlias >= 0)
         {

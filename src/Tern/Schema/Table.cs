@@ -12,6 +12,8 @@ internal sealed class Table
     public int RowidAlias { get; set; } = -1;
     public bool WithoutRowid { get; init; }
     public string? Sql { get; init; }
+    /// <summary>A STRICT table: every value must match its column's type after affinity.</summary>
+    public bool Strict { get; init; }
     /// <summary>CHECK constraints (column and table ones, in order), with their names when given.</summary>
     public List<(string? Name, Tern.Sql.Ast.Expr Expr)> Checks { get; init; } = [];
 

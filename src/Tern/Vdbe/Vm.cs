@@ -200,6 +200,9 @@ internal sealed partial class Vm
                         _host.Settings[name] = value;
                         break;
                     }
+                case Opcode.TypeCheck:
+                    TypeCheck(op.P1, op.P2, (Schema.Table)op.P4!);
+                    break;
                 case Opcode.Savepoint:
                     DoSavepoint(op.P1, (string)op.P4!);
                     break;
@@ -852,6 +855,28 @@ internal sealed partial class Vm
         {
             _host.ReloadSchema();
             throw new TernException(ResultCode.Schema, "database schema has changed");
+        }
+    }
+
+    /// <summary>A STRICT table's values: NULL or the column's type (an integer fits REAL; ANY takes anything).</summary>
+    private void TypeCheck(int start, int count, Schema.Table t)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            ref Mem m = ref _r[start + i];
+            if (m.IsNull || i == t.RowidAlias) continue;
+            string type = (t.Columns[i].DeclaredType ?? "ANY").ToUpperInvariant();
+            bool ok = type switch
+            {
+                "INT" or "INTEGER" => m.Kind == MemKind.Int,
+                "REAL" => m.Kind is MemKind.Real or MemKind.Int,
+                "TEXT" => m.Kind == MemKind.Text,
+                "BLOB" => m.Kind == MemKind.Blob,
+                _ => true,
+            };
+            if (ok) continue;
+            string kind = m.Kind switch { MemKind.Int => "INTEGER", MemKind.Real => "REAL", MemKind.Text => "TEXT", _ => "BLOB" };
+            throw new TernException(ResultCode.ConstraintDataType, $"cannot store {kind} value in {type} column {t.Name}.{t.Columns[i].Name}");
         }
     }
 
