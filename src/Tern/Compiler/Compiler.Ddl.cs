@@ -33,7 +33,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
-        DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc)> autos);
+        Table built = DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc)> autos);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
         int schemaCursor = NewCursor();
         Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
@@ -45,6 +45,13 @@ internal sealed partial class CodeGenerator
             int ir = NewRegister();
             Emit(Opcode.CreateBtree, 0, ir, 2);
             InsertSchemaRow(schemaCursor, "index", a.Name, ct.Name, ir, null);
+        }
+        if (built.AutoIncrement && _schema.FindTable("sqlite_sequence") == null)
+        {
+            // The first AUTOINCREMENT table brings sqlite_sequence into being.
+            int sr = NewRegister();
+            Emit(Opcode.CreateBtree, 0, sr, 1);
+            InsertSchemaRow(schemaCursor, "table", "sqlite_sequence", "sqlite_sequence", sr, "CREATE TABLE sqlite_sequence(name,seq)");
         }
         FinishSchemaChange();
     }
@@ -200,6 +207,12 @@ internal sealed partial class CodeGenerator
                 throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
             Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
             DeleteSchemaRows(schemaCursor, 2, t.Name);
+            if (t.AutoIncrement && _schema.FindTable("sqlite_sequence") is { } seq)
+            {
+                int seqCursor = NewCursor();
+                Emit(Opcode.OpenWrite, seqCursor, (int)seq.RootPage, 0, 2);
+                DeleteSchemaRows(seqCursor, 0, t.Name);
+            }
             // From the largest root down: in an auto-vacuum file dropping a tree moves the last
             // root into its place, which must never be a tree this statement drops later.
             foreach (uint root in t.Indexes.Select(ix => ix.RootPage).Append(t.RootPage).OrderDescending())

@@ -64,6 +64,7 @@ internal sealed partial class CodeGenerator
         ConflictResolution onError = ins.OrConflict;
         ReturningState? returning = BeginReturning(ins.Returning, t, ins.Table.Alias);
         UpsertPlan? upsert = PlanUpsert(ins.Upserts, t);
+        Action? endAutoIncrement = BeginAutoIncrement(t);
         void Row(int start, int n)
         {
             if (n != map.Length)
@@ -121,6 +122,7 @@ internal sealed partial class CodeGenerator
             if (!ins.Columns.IsEmpty) throw new TernException(ResultCode.Error, "DEFAULT VALUES with a column list");
             map = [];
             Row(NewRegister(), 0);
+            endAutoIncrement?.Invoke();
             EndReturning(returning);
             return;
         }
@@ -132,6 +134,7 @@ internal sealed partial class CodeGenerator
                 for (int i = 0; i < row.Count; i++) ExprCode(row[i], new Scope(), regs + i);
                 Row(regs, row.Count);
             }
+            endAutoIncrement?.Invoke();
             EndReturning(returning);
             return;
         }
@@ -165,6 +168,7 @@ internal sealed partial class CodeGenerator
         Row(vals, width);
         Emit(Opcode.SorterNext, sorter, loop, 0);
         Resolve(done);
+        endAutoIncrement?.Invoke();
         EndReturning(returning);
     }
 
@@ -183,7 +187,7 @@ internal sealed partial class CodeGenerator
         {
             int haveRowid = NewLabel(), assigned = NewLabel();
             Emit(Opcode.NotNull, rowidFrom, haveRowid, 0);
-            Emit(Opcode.NewRowid, target.Cursor, rowid, 0);
+            Emit(Opcode.NewRowid, target.Cursor, rowid, AutoIncrementRegister(t, oldRowid));
             Emit(Opcode.Goto, 0, assigned, 0);
             Resolve(haveRowid);
             Emit(Opcode.SCopy, rowidFrom, rowid, 0);
@@ -191,7 +195,7 @@ internal sealed partial class CodeGenerator
             Resolve(assigned);
         }
         else if (oldRowid != null) Emit(Opcode.SCopy, oldRowid.Value, rowid, 0);
-        else Emit(Opcode.NewRowid, target.Cursor, rowid, 0);
+        else Emit(Opcode.NewRowid, target.Cursor, rowid, AutoIncrementRegister(t, oldRowid));
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
 
         // Affinities, then NOT NULL.
@@ -279,8 +283,55 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.MakeRecord, key, ix.Columns.Length + 1, irec);
             Emit(Opcode.IdxInsert, target.IndexCursors[i], irec, 0);
         }
+        if (AutoIncrementRegister(t, oldRowid) is int seen and > 0) Emit(Opcode.MemMax, seen, rowid, 0);
         afterWrite?.Invoke();
         Resolve(skip);
+    }
+
+    /// <summary>The INSERT's AUTOINCREMENT register for this table (0 when none applies).</summary>
+    private int AutoIncrementRegister(Table t, int? oldRowid) =>
+        oldRowid == null && _autoIncrement is { } a && a.Table == t ? a.Seen : 0;
+
+    private (Table Table, int Seen)? _autoIncrement;
+
+    /// <summary>
+    /// For an INSERT into an AUTOINCREMENT table: loads the table's sqlite_sequence value
+    /// (0 when it has no row yet) into a register that new rowids must exceed and that
+    /// tracks the largest rowid written. Returns the code that stores it back at the end.
+    /// </summary>
+    private Action? BeginAutoIncrement(Table t)
+    {
+        if (!t.AutoIncrement || InTrigger || _schema.FindTable("sqlite_sequence") is not { } seq) return null;
+        int cursor = NewCursor(), seen = NewRegister(), seqRowid = NewRegister(), name = NewRegister();
+        Emit(Opcode.OpenWrite, cursor, (int)seq.RootPage, 0, 2);
+        Emit(Opcode.Integer, 0, seen, 0);
+        Emit(Opcode.Null, 0, seqRowid, 0);
+        Emit(Opcode.String8, 0, name, 0, Encoding.UTF8.GetBytes(t.Name));
+        int done = NewLabel();
+        Emit(Opcode.Rewind, cursor, done, 0);
+        int top = CurrentAddress;
+        int v = NewRegister(), next = NewLabel();
+        Emit(Opcode.Column, cursor, 0, v);
+        Emit(Opcode.Ne, name, next, v, null, 0);
+        Emit(Opcode.Rowid, cursor, seqRowid, 0);
+        Emit(Opcode.Column, cursor, 1, seen);
+        Emit(Opcode.Goto, 0, done, 0);
+        Resolve(next);
+        Emit(Opcode.Next, cursor, top, 0);
+        Resolve(done);
+        _autoIncrement = (t, seen);
+        return () =>
+        {
+            int regs = NewRegisters(2), rec = NewRegister(), have = NewLabel();
+            Emit(Opcode.SCopy, name, regs, 0);
+            Emit(Opcode.SCopy, seen, regs + 1, 0);
+            Emit(Opcode.MakeRecord, regs, 2, rec);
+            Emit(Opcode.NotNull, seqRowid, have, 0);
+            Emit(Opcode.NewRowid, cursor, seqRowid, 0);
+            Resolve(have);
+            Emit(Opcode.Insert, cursor, rec, seqRowid, "sqlite_sequence", 0);
+            _autoIncrement = null;
+        };
     }
 
     private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)

@@ -133,6 +133,7 @@ internal sealed class DatabaseSchema
     {
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
         var columns = new List<Column>();
+        int autoIncrementColumn = -1;
         var checks = new List<(string? Name, Expr Expr)>();
         var keys = new List<(int[] Cols, bool[] Desc, bool Pk)>();
         int rowidAlias = -1;
@@ -158,6 +159,7 @@ internal sealed class DatabaseSchema
                     case PrimaryKeyConstraint pk:
                         if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
                         if (IsIntegerType(cd.Type) && pk.Order != SortOrder.Desc) rowidAlias = i;
+                        if (pk.Autoincrement) autoIncrementColumn = i;
                         keys.Add(([i], [pk.Order == SortOrder.Desc], true));
                         break;
                     case UniqueConstraint:
@@ -190,6 +192,8 @@ internal sealed class DatabaseSchema
             bool pk;
             if (tc is PrimaryKeyTableConstraint p)
             {
+                if (p.Autoincrement) autoIncrementColumn = p.Columns.Count == 1 && p.Columns[0].Expr is ColumnRef ac
+                    ? columns.FindIndex(x => string.Equals(x.Name, ac.Column, StringComparison.OrdinalIgnoreCase)) : -2;
                 if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
                 terms = p.Columns;
                 pk = true;
@@ -215,7 +219,13 @@ internal sealed class DatabaseSchema
             if (pk && cols.Length == 1 && IsIntegerType(columns[cols[0]].DeclaredType)) rowidAlias = cols[0];
             keys.Add((cols, desc, pk));
         }
-        var table = new Table { Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict };
+        if (autoIncrementColumn != -1 && autoIncrementColumn != rowidAlias)
+            throw new TernException(ResultCode.Error, "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY");
+        var table = new Table
+        {
+            Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict,
+            AutoIncrement = autoIncrementColumn >= 0,
+        };
         if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
         if (rowidAlias >= 0)
         {

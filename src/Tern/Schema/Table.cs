@@ -14,6 +14,8 @@ internal sealed class Table
     public string? Sql { get; init; }
     /// <summary>A STRICT table: every value must match its column's type after affinity.</summary>
     public bool Strict { get; init; }
+    /// <summary>INTEGER PRIMARY KEY AUTOINCREMENT: rowids never reuse values, tracked in sqlite_sequence.</summary>
+    public bool AutoIncrement { get; init; }
     /// <summary>CHECK constraints (column and table ones, in order), with their names when given.</summary>
     public List<(string? Name, Tern.Sql.Ast.Expr Expr)> Checks { get; init; } = [];
 

@@ -200,6 +200,9 @@ internal sealed partial class Vm
                         _host.Settings[name] = value;
                         break;
                     }
+                case Opcode.MemMax:
+                    if (r[op.P2].I > r[op.P1].I) r[op.P1].SetInt(r[op.P2].I);
+                    break;
                 case Opcode.TypeCheck:
                     TypeCheck(op.P1, op.P2, (Schema.Table)op.P4!);
                     break;
@@ -380,6 +383,13 @@ internal sealed partial class Vm
                             long max = c.RowId;
                             if (max == long.MaxValue) TernException.Throw(ResultCode.Full);
                             next = max + 1;
+                        }
+                        if (op.P3 != 0)
+                        {
+                            // AUTOINCREMENT: above every rowid sqlite_sequence has seen.
+                            long seen = r[op.P3].I;
+                            if (seen == long.MaxValue) TernException.Throw(ResultCode.Full);
+                            next = Math.Max(next, seen + 1);
                         }
                         r[op.P2].SetInt(next);
                         break;
