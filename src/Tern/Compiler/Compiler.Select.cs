@@ -369,6 +369,15 @@ internal sealed partial class CodeGenerator
         var stageOut = new OutputStage(this, orderBy, limit, emit);
         stageOut.Prepare(core.Distinct ? n : null);
 
+        var windowCalls = new List<FunctionCall>();
+        foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowCalls);
+        foreach (Expr oe in orderExprs) CollectWindowCalls(oe, windowCalls);
+        if (windowCalls.Count > 0)
+        {
+            if (isAggregate) throw new TernException(ResultCode.Error, "window functions over aggregate queries are not supported yet");
+            CompileWindowQuery(core, outer ?? new Scope(), scope, whereTerms, results, orderExprs, orderBy, stageOut, windowCalls);
+            return;
+        }
         if (!isAggregate)
         {
             EmitLoops(scope, whereTerms, () =>
@@ -639,6 +648,7 @@ internal sealed partial class CodeGenerator
     {
         Walk(e, x =>
         {
+            if (x is FunctionCall { Over: not null }) return false;
             if (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction)
             {
                 if (!into.Contains(f)) into.Add(f);

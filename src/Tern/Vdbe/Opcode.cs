@@ -112,6 +112,7 @@ internal enum Opcode : byte
     PagerInfo,      // r[P2] = P1: 0 page count, 1 page size, 2 journal mode, 3 auto_vacuum, 4 synchronous
     Setting,        // r[P2] = the connection setting named P4
     SetSetting,     // the connection setting P4 = (name, value)
+    Window,         // compute the window functions of WindowPlan P4 over the rows of list cursor P1
     MemMax,         // r[P1] = max(r[P1], r[P2]) (integers)
     TypeCheck,      // r[P1..P1+P2-1] must fit the STRICT table P4's column types
     Savepoint,      // P1: 0 SAVEPOINT, 1 RELEASE, 2 ROLLBACK TO the savepoint named P4

@@ -200,6 +200,9 @@ internal sealed partial class Vm
                         _host.Settings[name] = value;
                         break;
                     }
+                case Opcode.Window:
+                    WindowEngine.Run(_cursors[op.P1]!.Rows!, (WindowPlan)op.P4!);
+                    break;
                 case Opcode.MemMax:
                     if (r[op.P2].I > r[op.P1].I) r[op.P1].SetInt(r[op.P2].I);
                     break;

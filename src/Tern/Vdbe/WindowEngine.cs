@@ -1,0 +1,387 @@
+// Window functions, computed over a whole materialized result. The compiler writes one
+// record per row into a list cursor:
+//
+//   [ carried values (B) | per window call: partition keys, order keys, arguments, filter ]
+//
+// The Window opcode then, for each call, puts the rows in (partition, order) order
+// (stable, so ties keep their input order), walks each partition, and computes the call's
+// value for every row from its frame; finally every record is rewritten as
+//
+//   [ carried values (B) | the value of call 1, call 2, ... ]
+//
+// and the list is left in the first call's (partition, order) order, which is the order
+// the rows come out in when the query has no ORDER BY of its own.
+//
+// Frames: ROWS, RANGE and GROUPS, bounds UNBOUNDED / n PRECEDING / CURRENT ROW /
+// n FOLLOWING / UNBOUNDED FOLLOWING (RANGE offsets need one numeric ORDER BY term), and
+// EXCLUDE CURRENT ROW / GROUP / TIES. The default frame is RANGE BETWEEN UNBOUNDED
+// PRECEDING AND CURRENT ROW (the whole partition when there is no ORDER BY). Aggregates
+// are recomputed for each row's frame.
+using Tern.Functions;
+using Tern.Storage.Record;
+
+namespace Tern.Vdbe;
+
+internal enum WindowBound : byte
+{
+    UnboundedPreceding,
+    Preceding,
+    CurrentRow,
+    Following,
+    UnboundedFollowing,
+}
+
+internal enum WindowUnit : byte
+{
+    Rows,
+    Range,
+    Groups,
+}
+
+internal enum WindowExclude : byte
+{
+    None,
+    CurrentRow,
+    Group,
+    Ties,
+}
+
+/// <summary>One window function call: where its inputs sit in the row record, and its frame.</summary>
+internal sealed class WindowCall
+{
+    public required string Name { get; init; }
+    public AggregateFunction? Aggregate { get; init; }
+    public required int PartitionStart { get; init; }
+    public required int PartitionCount { get; init; }
+    public required int OrderStart { get; init; }
+    public required int OrderCount { get; init; }
+    public required bool[] OrderDescending { get; init; }
+    public required int ArgStart { get; init; }
+    public required int ArgCount { get; init; }
+    /// <summary>Column of the FILTER value, or -1.</summary>
+    public int FilterColumn { get; init; } = -1;
+    public bool Distinct { get; init; }
+    public WindowUnit Unit { get; init; } = WindowUnit.Range;
+    public WindowBound Start { get; init; } = WindowBound.UnboundedPreceding;
+    public double StartOffset { get; init; }
+    public WindowBound End { get; init; } = WindowBound.CurrentRow;
+    public double EndOffset { get; init; }
+    public WindowExclude Exclude { get; init; }
+}
+
+/// <summary>What the Window opcode computes.</summary>
+internal sealed class WindowPlan
+{
+    public required int Carried { get; init; }
+    public required List<WindowCall> Calls { get; init; }
+}
+
+internal static class WindowEngine
+{
+    /// <summary>Computes every call for the rows of a list cursor and rewrites the rows.</summary>
+    public static void Run(List<byte[]> rows, WindowPlan plan)
+    {
+        int n = rows.Count;
+        var decoded = new Mem[n][];
+        for (int i = 0; i < n; i++) decoded[i] = Decode(rows[i]);
+        var results = new Mem[plan.Calls.Count][];
+        int[]? firstOrder = null;
+        for (int c = 0; c < plan.Calls.Count; c++)
+        {
+            WindowCall call = plan.Calls[c];
+            int[] order = SortedOrder(decoded, call);
+            firstOrder ??= order;
+            results[c] = new Mem[n];
+            int p = 0;
+            while (p < n)
+            {
+                int q = p + 1;
+                while (q < n && SamePartition(decoded[order[p]], decoded[order[q]], call)) q++;
+                ComputePartition(decoded, order, p, q, call, results[c]);
+                p = q;
+            }
+        }
+        var output = new List<byte[]>(n);
+        foreach (int i in firstOrder ?? Enumerable.Range(0, n).ToArray())
+        {
+            var values = new Value[plan.Carried + plan.Calls.Count];
+            for (int k = 0; k < plan.Carried; k++) values[k] = decoded[i][k].ToValue();
+            for (int c = 0; c < plan.Calls.Count; c++) values[plan.Carried + c] = results[c][i].ToValue();
+            output.Add(RecordEncoder.Encode(values));
+        }
+        rows.Clear();
+        rows.AddRange(output);
+    }
+
+    private static Mem[] Decode(byte[] record)
+    {
+        var rr = new RecordReader(record, stackalloc ulong[RecordReader.DefaultBufferLength]);
+        var values = new Mem[rr.ColumnCount];
+        for (int i = 0; i < values.Length; i++)
+        {
+            switch (rr.GetKind(i))
+            {
+                case ValueKind.Null: values[i].SetNull(); break;
+                case ValueKind.Integer: values[i].SetInt(rr.GetInt64(i)); break;
+                case ValueKind.Real: values[i].SetReal(rr.GetDouble(i)); break;
+                case ValueKind.Text: values[i] = Mem.FromValue(Value.FromUtf8(rr.GetBytes(i).ToArray())); break;
+                default: values[i] = Mem.FromValue(Value.FromBlob(rr.GetBytes(i).ToArray())); break;
+            }
+        }
+        return values;
+    }
+
+    private static int[] SortedOrder(Mem[][] rows, WindowCall call)
+    {
+        var order = Enumerable.Range(0, rows.Length).ToArray();
+        if (call.PartitionCount == 0 && call.OrderCount == 0) return order;
+        // A stable sort: ties keep input order.
+        return order.OrderBy(i => i, Comparer<int>.Create((a, b) =>
+        {
+            for (int k = 0; k < call.PartitionCount; k++)
+            {
+                int r = MemCompare.Compare(rows[a][call.PartitionStart + k], rows[b][call.PartitionStart + k]);
+                if (r != 0) return r;
+            }
+            int o = CompareOrder(rows[a], rows[b], call);
+            return o != 0 ? o : a.CompareTo(b);
+        })).ToArray();
+    }
+
+    private static int CompareOrder(Mem[] a, Mem[] b, WindowCall call)
+    {
+        for (int k = 0; k < call.OrderCount; k++)
+        {
+            int r = MemCompare.Compare(a[call.OrderStart + k], b[call.OrderStart + k]);
+            if (r != 0) return call.OrderDescending[k] ? -r : r;
+        }
+        return 0;
+    }
+
+    private static bool SamePartition(Mem[] a, Mem[] b, WindowCall call)
+    {
+        for (int k = 0; k < call.PartitionCount; k++)
+        {
+            if (MemCompare.Compare(a[call.PartitionStart + k], b[call.PartitionStart + k]) != 0) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Computes the call for the rows order[from..to) (one partition).</summary>
+    private static void ComputePartition(Mem[][] rows, int[] order, int from, int to, WindowCall call, Mem[] result)
+    {
+        int m = to - from;
+        Mem[] Row(int i) => rows[order[from + i]];
+        // Peer groups: runs of rows whose ORDER BY values are equal.
+        var group = new int[m];
+        var groupStart = new List<int>();
+        for (int i = 0; i < m; i++)
+        {
+            if (i == 0 || CompareOrder(Row(i - 1), Row(i), call) != 0) groupStart.Add(i);
+            group[i] = groupStart.Count - 1;
+        }
+        int GroupEnd(int g) => g + 1 < groupStart.Count ? groupStart[g + 1] : m;
+        Mem Arg(int i, int k) => k < call.ArgCount ? Row(i)[call.ArgStart + k] : default;
+
+        for (int i = 0; i < m; i++)
+        {
+            ref Mem res = ref result[order[from + i]];
+            switch (call.Name)
+            {
+                case "row_number":
+                    res.SetInt(i + 1);
+                    continue;
+                case "rank":
+                    res.SetInt(groupStart[group[i]] + 1);
+                    continue;
+                case "dense_rank":
+                    res.SetInt(group[i] + 1);
+                    continue;
+                case "percent_rank":
+                    res.SetReal(m <= 1 ? 0.0 : (double)groupStart[group[i]] / (m - 1));
+                    continue;
+                case "cume_dist":
+                    res.SetReal((double)GroupEnd(group[i]) / m);
+                    continue;
+                case "ntile":
+                    {
+                        long buckets = Arg(i, 0).Kind == MemKind.Int ? Arg(i, 0).I : (long)NumericText.ToDouble(Arg(i, 0));
+                        if (buckets <= 0) throw new TernException(ResultCode.Error, "argument of ntile must be a positive integer");
+                        long size = m / buckets, extra = m % buckets;
+                        long bigRows = extra * (size + 1);
+                        long tile = i < bigRows ? i / (size + 1) : extra + (i - bigRows) / Math.Max(size, 1);
+                        res.SetInt(tile + 1);
+                        continue;
+                    }
+                case "lag":
+                case "lead":
+                    {
+                        long off = call.ArgCount > 1 ? (Arg(i, 1).Kind == MemKind.Int ? Arg(i, 1).I : (long)NumericText.ToDouble(Arg(i, 1))) : 1;
+                        long j = call.Name == "lag" ? i - off : i + off;
+                        if (j >= 0 && j < m) res = Row((int)j)[call.ArgStart];
+                        else if (call.ArgCount > 2) res = Arg(i, 2);
+                        else res.SetNull();
+                        continue;
+                    }
+            }
+            (int lo, int hi) = Frame(i, m, call, group, groupStart, Row);
+            switch (call.Name)
+            {
+                case "first_value":
+                    {
+                        int j = FrameRows(i, lo, hi, call, group).FirstOrDefault(-1);
+                        if (j >= 0) res = Row(j)[call.ArgStart]; else res.SetNull();
+                        continue;
+                    }
+                case "last_value":
+                    {
+                        int j = FrameRows(i, lo, hi, call, group).LastOrDefault(-1);
+                        if (j >= 0) res = Row(j)[call.ArgStart]; else res.SetNull();
+                        continue;
+                    }
+                case "nth_value":
+                    {
+                        long nth = Arg(i, 1).Kind == MemKind.Int ? Arg(i, 1).I : (long)NumericText.ToDouble(Arg(i, 1));
+                        if (nth <= 0) throw new TernException(ResultCode.Error, "second argument to nth_value must be a positive integer");
+                        int j = FrameRows(i, lo, hi, call, group).Skip((int)Math.Min(nth - 1, int.MaxValue)).FirstOrDefault(-1);
+                        if (j >= 0) res = Row(j)[call.ArgStart]; else res.SetNull();
+                        continue;
+                    }
+            }
+            AggregateFunction agg = call.Aggregate ?? throw new TernException(ResultCode.Error, $"no such window function: {call.Name}");
+            object state = agg.NewState();
+            var seen = call.Distinct ? new List<Mem>() : null;
+            var args = new Mem[call.ArgCount];
+            foreach (int j in FrameRows(i, lo, hi, call, group))
+            {
+                if (call.FilterColumn >= 0 && Truth(Row(j)[call.FilterColumn]) != 1) continue;
+                for (int k = 0; k < call.ArgCount; k++) args[k] = Row(j)[call.ArgStart + k];
+                if (seen != null)
+                {
+                    if (seen.Exists(x => MemCompare.Compare(x, args[0]) == 0)) continue;
+                    seen.Add(args[0]);
+                }
+                agg.Step(state, args);
+            }
+            agg.Final(state, ref res);
+        }
+    }
+
+    private static int Truth(in Mem m)
+    {
+        if (m.IsNull) return -1;
+        return m.Kind switch
+        {
+            MemKind.Int => m.I != 0 ? 1 : 0,
+            MemKind.Real => m.R != 0 ? 1 : 0,
+            _ => NumericText.ToDouble(m) != 0 ? 1 : 0,
+        };
+    }
+
+    /// <summary>The rows of [lo, hi) that the EXCLUDE clause keeps for row i.</summary>
+    private static IEnumerable<int> FrameRows(int i, int lo, int hi, WindowCall call, int[] group)
+    {
+        for (int j = lo; j < hi; j++)
+        {
+            switch (call.Exclude)
+            {
+                case WindowExclude.CurrentRow when j == i: continue;
+                case WindowExclude.Group when group[j] == group[i]: continue;
+                case WindowExclude.Ties when group[j] == group[i] && j != i: continue;
+            }
+            yield return j;
+        }
+    }
+
+    /// <summary>The frame of row i as a half-open range of partition positions.</summary>
+    private static (int Lo, int Hi) Frame(int i, int m, WindowCall call, int[] group, List<int> groupStart, Func<int, Mem[]> row)
+    {
+        int GroupEnd(int g) => g + 1 < groupStart.Count ? groupStart[g + 1] : m;
+        switch (call.Unit)
+        {
+            case WindowUnit.Rows:
+                {
+                    long lo = call.Start switch
+                    {
+                        WindowBound.UnboundedPreceding => 0,
+                        WindowBound.Preceding => i - (long)call.StartOffset,
+                        WindowBound.CurrentRow => i,
+                        WindowBound.Following => i + (long)call.StartOffset,
+                        _ => m,
+                    };
+                    long hi = call.End switch
+                    {
+                        WindowBound.UnboundedFollowing => m,
+                        WindowBound.Following => i + (long)call.EndOffset + 1,
+                        WindowBound.CurrentRow => i + 1,
+                        WindowBound.Preceding => i - (long)call.EndOffset + 1,
+                        _ => 0,
+                    };
+                    return ((int)Math.Clamp(lo, 0, m), (int)Math.Clamp(hi, 0, m));
+                }
+            case WindowUnit.Groups:
+                {
+                    int g = group[i];
+                    long glo = call.Start switch
+                    {
+                        WindowBound.UnboundedPreceding => 0,
+                        WindowBound.Preceding => g - (long)call.StartOffset,
+                        WindowBound.CurrentRow => g,
+                        WindowBound.Following => g + (long)call.StartOffset,
+                        _ => groupStart.Count,
+                    };
+                    long ghi = call.End switch
+                    {
+                        WindowBound.UnboundedFollowing => groupStart.Count - 1,
+                        WindowBound.Following => g + (long)call.EndOffset,
+                        WindowBound.CurrentRow => g,
+                        WindowBound.Preceding => g - (long)call.EndOffset,
+                        _ => -1,
+                    };
+                    glo = Math.Max(glo, 0);
+                    ghi = Math.Min(ghi, groupStart.Count - 1);
+                    if (glo > ghi) return (0, 0);
+                    return (groupStart[(int)glo], GroupEnd((int)ghi));
+                }
+            default:
+                {
+                    // RANGE: CURRENT ROW means the row's peers; offsets compare the one ORDER BY value.
+                    int lo, hi;
+                    if (call.OrderCount == 0) return (call.Start == WindowBound.UnboundedPreceding || call.Start == WindowBound.CurrentRow || call.Start == WindowBound.Preceding ? 0 : m,
+                        call.End == WindowBound.UnboundedFollowing || call.End == WindowBound.CurrentRow || call.End == WindowBound.Following ? m : 0);
+                    Mem Key(int j) => row(j)[call.OrderStart];
+                    bool desc = call.OrderDescending[0];
+                    double? Num(int j) => Key(j).IsNull ? null : NumericText.ToDouble(Key(j));
+                    switch (call.Start)
+                    {
+                        case WindowBound.UnboundedPreceding: lo = 0; break;
+                        case WindowBound.CurrentRow: lo = groupStart[group[i]]; break;
+                        case WindowBound.UnboundedFollowing: lo = m; break;
+                        default:
+                            {
+                                double? v = Num(i);
+                                double target = v == null ? 0 : call.Start == WindowBound.Preceding == !desc ? v.Value - call.StartOffset : v.Value + call.StartOffset;
+                                lo = 0;
+                                while (lo < m && (v == null ? !Key(lo).IsNull : Key(lo).IsNull || (desc ? Num(lo) > target : Num(lo) < target))) lo++;
+                                break;
+                            }
+                    }
+                    switch (call.End)
+                    {
+                        case WindowBound.UnboundedFollowing: hi = m; break;
+                        case WindowBound.CurrentRow: hi = GroupEnd(group[i]); break;
+                        case WindowBound.UnboundedPreceding: hi = 0; break;
+                        default:
+                            {
+                                double? v = Num(i);
+                                double target = v == null ? 0 : call.End == WindowBound.Following == !desc ? v.Value + call.EndOffset : v.Value - call.EndOffset;
+                                hi = m;
+                                while (hi > 0 && (v == null ? !Key(hi - 1).IsNull : Key(hi - 1).IsNull || (desc ? Num(hi - 1) < target : Num(hi - 1) > target))) hi--;
+                                break;
+                            }
+                    }
+                    return (lo, Math.Max(lo, hi));
+                }
+        }
+    }
+}
