@@ -372,11 +372,16 @@ internal sealed partial class CodeGenerator
         var windowCalls = new List<FunctionCall>();
         foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowCalls);
         foreach (Expr oe in orderExprs) CollectWindowCalls(oe, windowCalls);
+        WindowState? windows = null;
         if (windowCalls.Count > 0)
         {
-            if (isAggregate) throw new TernException(ResultCode.Error, "window functions over aggregate queries are not supported yet");
-            CompileWindowQuery(core, outer ?? new Scope(), scope, whereTerms, results, orderExprs, orderBy, stageOut, windowCalls);
-            return;
+            windows = BeginWindows(core, windowCalls, WindowCarriedLeaves(results, orderExprs, scope, isAggregate ? aggregates : null));
+            if (!isAggregate)
+            {
+                EmitLoops(scope, whereTerms, () => WindowRow(windows, scope));
+                FinishWindows(windows, outer ?? new Scope(), scope, results, orderExprs, orderBy, stageOut);
+                return;
+            }
         }
         if (!isAggregate)
         {
@@ -493,12 +498,21 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.AggFinal, finals + i, aggregates[i].Star ? 0 : aggregates[i].Arguments.Count, 0, RequireFunction(aggregates[i]));
         }
         if (core.Having != null) JumpIfFalse(core.Having, outScope, subEnd);
-        int outRegs = NewRegisters(Math.Max(n, 1));
-        for (int i = 0; i < n; i++) ExprCode(results[i].Expr, outScope, outRegs + i);
-        stageOut.Row(outRegs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, outScope));
+        if (windows != null) WindowRow(windows, outScope);
+        else
+        {
+            int outRegs = NewRegisters(Math.Max(n, 1));
+            for (int i = 0; i < n; i++) ExprCode(results[i].Expr, outScope, outRegs + i);
+            stageOut.Row(outRegs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, outScope));
+        }
         Resolve(subEnd);
         Emit(Opcode.Return, returnReg, 0, 0);
         Resolve(afterSub);
+        if (windows != null)
+        {
+            FinishWindows(windows, outer ?? new Scope(), scope, results, orderExprs, orderBy, stageOut);
+            return;
+        }
         stageOut.Finish();
     }
 
@@ -648,7 +662,18 @@ internal sealed partial class CodeGenerator
     {
         Walk(e, x =>
         {
-            if (x is FunctionCall { Over: not null }) return false;
+            if (x is FunctionCall { Over: not null } wf)
+            {
+                // The window call itself is not an aggregate of this query; aggregates in its
+                // arguments or its inline window are (they are computed per group first).
+                foreach (Expr a in wf.Arguments) CollectAggregates(a, into);
+                if (wf.Over.Window is { } spec)
+                {
+                    foreach (Expr p in spec.PartitionBy) CollectAggregates(p, into);
+                    foreach (OrderingTerm o in spec.OrderBy) CollectAggregates(o.Expr, into);
+                }
+                return false;
+            }
             if (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction)
             {
                 if (!into.Contains(f)) into.Add(f);

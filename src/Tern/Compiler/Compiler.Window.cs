@@ -39,23 +39,23 @@ internal sealed partial class CodeGenerator
         });
     }
 
-    private void CompileWindowQuery(SelectClause core, Scope outer, Scope scope, List<Expr> whereTerms, List<ResultItem> results,
-        Expr[] orderExprs, NodeList<OrderingTerm> orderBy, OutputStage stageOut, List<FunctionCall> calls)
+    /// <summary>The record layout of a window query and the computed plan.</summary>
+    private sealed class WindowState
     {
-        int n = results.Count;
-        var bare = new List<ColumnRef>();
-        void CollectBare(Expr e) => Walk(e, x =>
-        {
-            if (x is FunctionCall { Over: not null }) return false;
-            if (x is ColumnRef c && !bare.Contains(c)) bare.Add(c);
-            return true;
-        });
-        foreach (ResultItem r in results) CollectBare(r.Expr);
-        foreach (Expr oe in orderExprs) CollectBare(oe);
-        bare.RemoveAll(c => TryResolveLocal(c, scope).Source == null);
+        public required List<Expr> Carried { get; init; }
+        public required List<Expr> Inputs { get; init; }
+        public required List<FunctionCall> Calls { get; init; }
+        public required List<WindowCall> Plan { get; init; }
+        public required int List { get; init; }
+    }
 
-        // Record layout and the plan.
-        var inputs = new List<Expr>(bare);
+    /// <summary>
+    /// Plans the record of a window query. <paramref name="carriedLeaves"/> are the values the
+    /// output needs besides the window calls (columns, or aggregates of a GROUP BY query).
+    /// </summary>
+    private WindowState BeginWindows(SelectClause core, List<FunctionCall> calls, List<Expr> carriedLeaves)
+    {
+        var inputs = new List<Expr>(carriedLeaves);
         var planCalls = new List<WindowCall>();
         foreach (FunctionCall f in calls)
         {
@@ -103,39 +103,72 @@ internal sealed partial class CodeGenerator
                 },
             });
         }
-
         int list = NewCursor();
         Emit(Opcode.SorterOpen, list, 0, 0, new KeyInfo(0));
-        EmitLoops(scope, whereTerms, () =>
-        {
-            int regs = NewRegisters(Math.Max(inputs.Count, 1));
-            for (int i = 0; i < inputs.Count; i++) ExprCode(inputs[i], scope, regs + i);
-            int rec = NewRegister();
-            Emit(Opcode.MakeRecord, regs, inputs.Count, rec);
-            Emit(Opcode.SorterInsert, list, rec, 0);
-        });
-        Emit(Opcode.Window, list, 0, 0, new WindowPlan { Carried = bare.Count, Calls = planCalls });
+        return new WindowState { Carried = carriedLeaves, Inputs = inputs, Calls = calls, Plan = planCalls, List = list };
+    }
 
+    /// <summary>Writes the current row's record (its inputs computed in <paramref name="scope"/>).</summary>
+    private void WindowRow(WindowState w, Scope scope)
+    {
+        int regs = NewRegisters(Math.Max(w.Inputs.Count, 1));
+        for (int i = 0; i < w.Inputs.Count; i++) ExprCode(w.Inputs[i], scope, regs + i);
+        int rec = NewRegister();
+        Emit(Opcode.MakeRecord, regs, w.Inputs.Count, rec);
+        Emit(Opcode.SorterInsert, w.List, rec, 0);
+    }
+
+    /// <summary>Computes the calls, then hands each row's result columns to the output stage.</summary>
+    private void FinishWindows(WindowState w, Scope outer, Scope scope, List<ResultItem> results, Expr[] orderExprs,
+        NodeList<OrderingTerm> orderBy, OutputStage stageOut)
+    {
+        int n = results.Count;
+        Emit(Opcode.Window, w.List, 0, 0, new WindowPlan { Carried = w.Carried.Count, Calls = w.Plan });
         var overrides = new Dictionary<Expr, int>();
-        int bareRegs = NewRegisters(Math.Max(bare.Count, 1));
-        int callRegs = NewRegisters(Math.Max(calls.Count, 1));
-        for (int i = 0; i < bare.Count; i++) overrides.TryAdd(bare[i], bareRegs + i);
-        for (int i = 0; i < calls.Count; i++) overrides.TryAdd(calls[i], callRegs + i);
+        int carriedRegs = NewRegisters(Math.Max(w.Carried.Count, 1));
+        int callRegs = NewRegisters(Math.Max(w.Calls.Count, 1));
+        for (int i = 0; i < w.Carried.Count; i++) overrides.TryAdd(w.Carried[i], carriedRegs + i);
+        for (int i = 0; i < w.Calls.Count; i++) overrides.TryAdd(w.Calls[i], callRegs + i);
         var outScope = new Scope { Outer = outer, Overrides = overrides };
         outScope.Sources.AddRange(scope.Sources);
         int end = NewLabel(), data = NewRegister(), pseudo = NewCursor();
-        Emit(Opcode.OpenPseudo, pseudo, data, bare.Count + calls.Count);
-        Emit(Opcode.Rewind, list, end, 0);
+        Emit(Opcode.OpenPseudo, pseudo, data, w.Carried.Count + w.Calls.Count);
+        Emit(Opcode.Rewind, w.List, end, 0);
         int top = CurrentAddress;
-        Emit(Opcode.SorterData, list, data, 0);
-        for (int i = 0; i < bare.Count; i++) Emit(Opcode.Column, pseudo, i, bareRegs + i);
-        for (int i = 0; i < calls.Count; i++) Emit(Opcode.Column, pseudo, bare.Count + i, callRegs + i);
+        Emit(Opcode.SorterData, w.List, data, 0);
+        for (int i = 0; i < w.Carried.Count; i++) Emit(Opcode.Column, pseudo, i, carriedRegs + i);
+        for (int i = 0; i < w.Calls.Count; i++) Emit(Opcode.Column, pseudo, w.Carried.Count + i, callRegs + i);
         int outRegs = NewRegisters(Math.Max(n, 1));
         for (int i = 0; i < n; i++) ExprCode(results[i].Expr, outScope, outRegs + i);
         stageOut.Row(outRegs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, outScope));
-        Emit(Opcode.Next, list, top, 0);
+        Emit(Opcode.Next, w.List, top, 0);
         Resolve(end);
         stageOut.Finish();
+    }
+
+    /// <summary>The leaves the output of a window query reads besides the calls: local columns and (grouped) aggregates.</summary>
+    private static List<Expr> WindowCarriedLeaves(List<ResultItem> results, Expr[] orderExprs, Scope scope, List<FunctionCall>? aggregates)
+    {
+        var leaves = new List<Expr>();
+        void Collect(Expr e) => Walk(e, x =>
+        {
+            if (x is FunctionCall { Over: not null } call)
+            {
+                // A call's own inputs are computed before the window pass; only aggregates inside them are carried.
+                foreach (Expr a in call.Arguments) Collect(a);
+                return false;
+            }
+            if (aggregates != null && x is FunctionCall f && aggregates.Contains(f))
+            {
+                if (!leaves.Contains(f)) leaves.Add(f);
+                return false;
+            }
+            if (x is ColumnRef c && !leaves.Contains(c) && TryResolveLocal(c, scope).Source != null) leaves.Add(c);
+            return true;
+        });
+        foreach (ResultItem r in results) Collect(r.Expr);
+        foreach (Expr oe in orderExprs) Collect(oe);
+        return leaves;
     }
 
     private static void CheckWindowArguments(string name, int argc)
