@@ -449,6 +449,9 @@ internal sealed partial class CodeGenerator
     /// <summary>A column's DEFAULT as a register value, for rows written before the column existed.</summary>
     private static object? ConstantDefault(Expr d) => d switch
     {
+        UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Integer } l } when long.TryParse("-" + l.Value, out long nv) => MemOf(Value.FromInteger(nv)),
+        UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Float } l } => MemOf(Value.FromReal(-NumericText.ParseReal(l.Value))),
+        UnaryExpr { Operator: UnaryOperator.Plus, Operand: Literal inner } => ConstantDefault(inner),
         Literal { Kind: LiteralKind.Integer } l when long.TryParse(l.Value, out long v) => MemOf(Value.FromInteger(v)),
         Literal { Kind: LiteralKind.Float } l => MemOf(Value.FromReal(NumericText.ParseReal(l.Value))),
         Literal { Kind: LiteralKind.String } l => MemOf(Value.FromText(l.Value)),

@@ -79,6 +79,9 @@ internal sealed partial class CodeGenerator
             case CreateViewStatement cv: CompileCreateView(cv); break;
             case CreateTriggerStatement ctr: CompileCreateTrigger(ctr); break;
             case PragmaStatement pr: CompilePragma(pr); break;
+            case AddColumnStatement ac: CompileAddColumn(ac); break;
+            case RenameTableStatement rt: CompileRenameTable(rt); break;
+            case RenameColumnStatement rc: CompileRenameColumn(rc); break;
             case ReindexStatement ri:
                 {
                     // Indexes only use the built-in collations, which never change, so every

@@ -45,6 +45,8 @@ internal sealed class DatabaseSchema
 
     public Trigger? FindTrigger(string name) => _triggers.TryGetValue(name, out Trigger? t) ? t : null;
 
+    public IEnumerable<Trigger> TriggersAll() => _triggers.Values;
+
     /// <summary>The triggers on a table, in the order sqlite_schema lists them.</summary>
     public IEnumerable<Trigger> TriggersOn(string table) =>
         _triggers.Values.Where(t => string.Equals(t.Table, table, StringComparison.OrdinalIgnoreCase));
