@@ -96,6 +96,8 @@ public enum ResultCode
     ConstraintUnique = Constraint | (8 << 8),
     /// <summary>A value does not fit a STRICT table's column type.</summary>
     ConstraintDataType = Constraint | (12 << 8),
+    /// <summary>A FOREIGN KEY constraint failed.</summary>
+    ConstraintForeignKey = Constraint | (3 << 8),
     /// <summary>A CHECK constraint failed.</summary>
     ConstraintCheck = Constraint | (1 << 8),
     /// <summary>RAISE() in a trigger failed the statement.</summary>

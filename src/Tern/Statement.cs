@@ -47,7 +47,7 @@ public sealed class Statement : IDisposable
     {
         try
         {
-            return CodeGenerator.Compile(_ast, _connection.Database.Schema, _sql, _connection.TempViews);
+            return CodeGenerator.Compile(_ast, _connection.Database.Schema, _sql, _connection.TempViews, _connection.Settings);
         }
         catch (Sql.SqlParseException e)
         {

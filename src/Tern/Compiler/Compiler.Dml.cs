@@ -211,6 +211,7 @@ internal sealed partial class CodeGenerator
 
         // CHECK constraints: a false result fails; NULL passes.
         if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
+        ForeignKeyChildChecks(t, cols, isUpdate: oldRowid != null);
 
         // Rowid conflict.
         if (rowidFrom >= 0)
@@ -271,7 +272,7 @@ internal sealed partial class CodeGenerator
         if (t.RowidAlias >= 0) Emit(Opcode.Null, 0, cols + t.RowidAlias, 0);
         int rec = NewRegister();
         Emit(Opcode.MakeRecord, cols, ncol, rec);
-        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, InTrigger ? (ushort)0 : (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
+        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, InTrigger || _foreignKeyDepth > 0 ? (ushort)0 : (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
         for (int i = 0; i < t.Indexes.Count; i++)
         {
@@ -412,7 +413,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             Emit(Opcode.IdxDelete, target.IndexCursors[i], key, ix.Columns.Length + 1);
         }
-        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, count && !InTrigger ? P5Flags.NChange : (ushort)0);
+        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, count && !InTrigger && _foreignKeyDepth == 0 ? P5Flags.NChange : (ushort)0);
     }
 
     /// <summary>A column as stored (no REAL conversion), for index keys.</summary>
@@ -441,6 +442,14 @@ internal sealed partial class CodeGenerator
             if (!HasTriggers(t, TriggerEvent.Delete))
             {
                 if (returning != null) ReturningRow(returning, t, RowBlockFromCursor(t, target.Cursor, rowid));
+                if (IsReferenced(t))
+                {
+                    // The parent row goes first: what its children then point at is checked after the actions.
+                    int oldRow = RowBlockFromCursor(t, target.Cursor, rowid);
+                    DeleteRowCode(target, rowid, count: true);
+                    ForeignKeyParentActions(t, oldRow, -1);
+                    return;
+                }
                 DeleteRowCode(target, rowid, count: true);
                 return;
             }
@@ -450,7 +459,9 @@ internal sealed partial class CodeGenerator
             // A BEFORE trigger may have removed or moved the row.
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
             if (returning != null) ReturningRow(returning, t, RowBlockFromCursor(t, target.Cursor, rowid));
+            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
             DeleteRowCode(target, rowid, count: true);
+            if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, -1);
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, rowDone);
             Resolve(rowDone);
         });
@@ -478,6 +489,8 @@ internal sealed partial class CodeGenerator
             assignments[k] = sc.Value;
         }
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
+        ICollection<int>? savedAssigned = _assignedColumns;
+        _assignedColumns = assignments.Keys;
         CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid) =>
         {
             int ncol = t.Columns.Count;
@@ -500,10 +513,14 @@ internal sealed partial class CodeGenerator
             }
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
+            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
             if (!HasTriggers(t, TriggerEvent.Update))
             {
-                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
-                    returning == null ? null : () => ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid)));
+                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid, () =>
+                {
+                    if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
+                    if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
+                });
                 return;
             }
             int rowDone = NewLabel();
@@ -514,11 +531,13 @@ internal sealed partial class CodeGenerator
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
                 () =>
                 {
+                    if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
                     FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys);
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                 });
             Resolve(rowDone);
         });
+        _assignedColumns = savedAssigned;
         EndReturning(returning);
     }
 

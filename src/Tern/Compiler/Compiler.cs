@@ -35,20 +35,24 @@ internal sealed partial class CodeGenerator
 
     private readonly IReadOnlyDictionary<string, View> _tempViews;
 
-    private CodeGenerator(DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews)
+    private readonly IReadOnlyDictionary<string, long>? _settings;
+
+    private CodeGenerator(DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews, IReadOnlyDictionary<string, long>? settings = null)
     {
         _schema = schema;
         _sql = sql;
         _tempViews = tempViews ?? new Dictionary<string, View>();
+        _settings = settings;
     }
 
     /// <summary>Compiles a statement (the schema must be current).</summary>
-    public static Program Compile(Tern.Sql.Ast.Statement statement, DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews = null)
+    public static Program Compile(Tern.Sql.Ast.Statement statement, DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews = null,
+        IReadOnlyDictionary<string, long>? settings = null)
     {
         if (statement is ExplainStatement ex)
         {
             if (ex.QueryPlan) throw new TernException(ResultCode.Error, "EXPLAIN QUERY PLAN is not supported yet");
-            Program inner = Compile(ex.Statement, schema, sql, tempViews);
+            Program inner = Compile(ex.Statement, schema, sql, tempViews, settings);
             return new Program
             {
                 Instructions = [],
@@ -61,7 +65,7 @@ internal sealed partial class CodeGenerator
                 Explained = inner,
             };
         }
-        var g = new CodeGenerator(schema, sql, tempViews);
+        var g = new CodeGenerator(schema, sql, tempViews, settings);
         return g.Build(statement);
     }
 

@@ -136,6 +136,7 @@ internal sealed class DatabaseSchema
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
         var columns = new List<Column>();
         int autoIncrementColumn = -1;
+        var foreignKeys = new List<(string[] Child, ForeignKeyClause Clause)>();
         var checks = new List<(string? Name, Expr Expr)>();
         var keys = new List<(int[] Cols, bool[] Desc, bool Pk)>();
         int rowidAlias = -1;
@@ -152,6 +153,7 @@ internal sealed class DatabaseSchema
             {
                 // A CONSTRAINT name stays with the column's later CHECKs too, as in SQLite.
                 if (cc is CheckConstraint chk) checks.Add((constraintName, chk.Expr));
+                if (cc is ReferencesConstraint rc) foreignKeys.Add(([cd.Name], rc.Clause));
                 if (cc is ConstraintName cn) constraintName = cn.Name;
                 switch (cc)
                 {
@@ -189,6 +191,7 @@ internal sealed class DatabaseSchema
         foreach (TableConstraint tc in ct.Constraints)
         {
             if (tc is CheckTableConstraint tchk) checks.Add((tableConstraintName, tchk.Expr));
+            if (tc is ForeignKeyTableConstraint fk) foreignKeys.Add((fk.Columns.ToArray(), fk.Clause));
             tableConstraintName = tc is TableConstraintName tn ? tn.Name : null;
             NodeList<OrderingTerm> terms;
             bool pk;
@@ -228,6 +231,25 @@ internal sealed class DatabaseSchema
             Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict,
             AutoIncrement = autoIncrementColumn >= 0,
         };
+        foreach ((string[] child, ForeignKeyClause clause) in foreignKeys)
+        {
+            var childCols = new int[child.Length];
+            for (int i = 0; i < child.Length; i++)
+            {
+                childCols[i] = columns.FindIndex(x => string.Equals(x.Name, child[i], StringComparison.OrdinalIgnoreCase));
+                if (childCols[i] < 0) throw new TernException(ResultCode.Error, $"unknown column \"{child[i]}\" in foreign key definition");
+            }
+            ForeignKeyActionKind onDelete = ForeignKeyActionKind.NoAction, onUpdate = ForeignKeyActionKind.NoAction;
+            foreach (ForeignKeyArg arg in clause.Args)
+            {
+                if (arg.Event == ForeignKeyEvent.Delete) onDelete = arg.Action;
+                else if (arg.Event == ForeignKeyEvent.Update) onUpdate = arg.Action;
+            }
+            table.ForeignKeys.Add(new ForeignKey
+            {
+                ChildColumns = childCols, ParentTable = clause.Table, ParentColumns = clause.Columns.ToArray(), OnDelete = onDelete, OnUpdate = onUpdate,
+            });
+        }
         if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
         if (rowidAlias >= 0)
         {

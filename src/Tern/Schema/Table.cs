@@ -16,6 +16,8 @@ internal sealed class Table
     public bool Strict { get; init; }
     /// <summary>INTEGER PRIMARY KEY AUTOINCREMENT: rowids never reuse values, tracked in sqlite_sequence.</summary>
     public bool AutoIncrement { get; init; }
+    /// <summary>FOREIGN KEY constraints of this (child) table.</summary>
+    public List<ForeignKey> ForeignKeys { get; } = [];
     /// <summary>CHECK constraints (column and table ones, in order), with their names when given.</summary>
     public List<(string? Name, Tern.Sql.Ast.Expr Expr)> Checks { get; init; } = [];
 

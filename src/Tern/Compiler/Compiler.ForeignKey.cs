@@ -1,0 +1,206 @@
+// FOREIGN KEY enforcement, compiled in when PRAGMA foreign_keys is on at prepare time.
+//
+// Child side (INSERT, and UPDATE of a key column): a row whose key columns are all
+// non-NULL must find its parent row, through the parent's rowid or a UNIQUE index on
+// exactly the parent key columns; otherwise "FOREIGN KEY constraint failed".
+//
+// Parent side (DELETE, and UPDATE that changes the key): the child rows holding the old
+// key are collected first (a scan of each child table), then the constraint's action
+// runs on each: NO ACTION / RESTRICT fail, CASCADE deletes them (or moves them to the
+// new key), SET NULL / SET DEFAULT rewrite their key columns. Deferred constraints are
+// checked immediately.
+using System.Text;
+using Tern.Schema;
+using Index = Tern.Schema.Index;
+using Tern.Sql.Ast;
+using Tern.Vdbe;
+
+namespace Tern.Compiler;
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>The UPDATE's assigned columns while its rows are written (FK checks only for changed keys).</summary>
+    private ICollection<int>? _assignedColumns;
+    private int _foreignKeyDepth;
+
+    private bool ForeignKeysOn => _settings != null && _settings.TryGetValue("foreign_keys", out long v) && v != 0;
+
+    /// <summary>Whether, with foreign keys on, some table's foreign key points at <paramref name="t"/>.</summary>
+    private bool IsReferenced(Table t) => ForeignKeysOn && _schema.Tables.Any(c => c.ForeignKeys.Exists(fk => string.Equals(fk.ParentTable, t.Name, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The parent table and its key columns for a foreign key (SQLite's "foreign key mismatch" otherwise).</summary>
+    private (Table Parent, int[] Columns, Index? Index) ParentKey(Table child, ForeignKey fk)
+    {
+        Table parent = _schema.FindTable(fk.ParentTable) ?? throw new TernException(ResultCode.Error, $"no such table: main.{fk.ParentTable}");
+        int[] cols;
+        if (fk.ParentColumns.Length == 0)
+        {
+            int[] pk = PrimaryKeyColumns(parent);
+            if (pk.Length == 0 || pk.Length != fk.ChildColumns.Length) throw Mismatch();
+            cols = pk;
+        }
+        else
+        {
+            cols = fk.ParentColumns.Select(parent.FindColumn).ToArray();
+            if (cols.Any(c => c < 0) || cols.Length != fk.ChildColumns.Length) throw Mismatch();
+        }
+        if (cols.Length == 1 && cols[0] == parent.RowidAlias) return (parent, cols, null);
+        Index? ix = parent.Indexes.Find(i => i.Unique && i.Columns.Length == cols.Length && i.Columns.Order().SequenceEqual(cols.Order()));
+        if (ix == null) throw Mismatch();
+        return (parent, cols, ix);
+
+        TernException Mismatch() => new(ResultCode.Error, $"foreign key mismatch - \"{child.Name}\" referencing \"{fk.ParentTable}\"");
+    }
+
+    /// <summary>Child-side checks for the row in <paramref name="cols"/> (the rowid alias already set).</summary>
+    private void ForeignKeyChildChecks(Table t, int cols, bool isUpdate)
+    {
+        if (!ForeignKeysOn || t.ForeignKeys.Count == 0) return;
+        foreach (ForeignKey fk in t.ForeignKeys)
+        {
+            if (isUpdate && _assignedColumns != null && !fk.ChildColumns.Any(_assignedColumns.Contains)) continue;
+            (Table parent, int[] pcols, Index? ix) = ParentKey(t, fk);
+            int ok = NewLabel(), fail = NewLabel();
+            foreach (int c in fk.ChildColumns) Emit(Opcode.IsNull, cols + c, ok, 0);
+            int cursor = NewCursor();
+            if (ix == null)
+            {
+                Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, 0, parent.Columns.Count);
+                int key = NewRegister();
+                Emit(Opcode.SCopy, cols + fk.ChildColumns[0], key, 0);
+                Emit(Opcode.SeekRowid, cursor, fail, key);
+                Emit(Opcode.Goto, 0, ok, 0);
+            }
+            else
+            {
+                Emit(Opcode.OpenRead, cursor, (int)ix.RootPage, 0, ix.KeyInfo());
+                int key = NewRegisters(ix.Columns.Length);
+                var aff = new char[ix.Columns.Length];
+                for (int k = 0; k < ix.Columns.Length; k++)
+                {
+                    int childCol = fk.ChildColumns[Array.IndexOf(pcols, ix.Columns[k])];
+                    Emit(Opcode.SCopy, cols + childCol, key + k, 0);
+                    aff[k] = (char)parent.Columns[ix.Columns[k]].Affinity;
+                }
+                Emit(Opcode.Affinity, key, ix.Columns.Length, 0, new string(aff));
+                Emit(Opcode.NoConflict, cursor, fail, key, ix.Columns.Length);
+                Emit(Opcode.Goto, 0, ok, 0);
+            }
+            Resolve(fail);
+            Emit(Opcode.Halt, (int)ResultCode.ConstraintForeignKey, 2, 0, "FOREIGN KEY constraint failed");
+            Resolve(ok);
+        }
+    }
+
+    /// <summary>
+    /// Parent-side actions for a row of <paramref name="parent"/> being deleted
+    /// (<paramref name="newBlock"/> = -1) or updated; blocks hold (columns..., rowid).
+    /// </summary>
+    private void ForeignKeyParentActions(Table parent, int oldBlock, int newBlock)
+    {
+        // RESTRICT fails at once; the actions run next; NO ACTION is checked last, so a
+        // child that an action removed or moved no longer counts (as at SQLite's statement end).
+        ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.Restrict);
+        ForeignKeyParentPass(parent, oldBlock, newBlock, a => a is ForeignKeyActionKind.Cascade or ForeignKeyActionKind.SetNull or ForeignKeyActionKind.SetDefault);
+        ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.NoAction);
+    }
+
+    private void ForeignKeyParentPass(Table parent, int oldBlock, int newBlock, Func<ForeignKeyActionKind, bool> include)
+    {
+        if (!ForeignKeysOn || _foreignKeyDepth > 20) return;
+        foreach (Table child in _schema.Tables)
+        {
+            foreach (ForeignKey fk in child.ForeignKeys)
+            {
+                if (!string.Equals(fk.ParentTable, parent.Name, StringComparison.OrdinalIgnoreCase)) continue;
+                ForeignKeyActionKind action = newBlock < 0 ? fk.OnDelete : fk.OnUpdate;
+                if (!include(action)) continue;
+                (_, int[] pcols, _) = ParentKey(child, fk);
+                int skip = NewLabel();
+                int ncol = parent.Columns.Count;
+                int Col(int block, int c) => block + (c == parent.RowidAlias ? ncol : c);
+                // A NULL in the old key matches no child; an update that keeps the key changes nothing.
+                foreach (int c in pcols) Emit(Opcode.IsNull, Col(oldBlock, c), skip, 0);
+                if (newBlock >= 0)
+                {
+                    int changed = NewLabel();
+                    foreach (int c in pcols) Emit(Opcode.Ne, Col(oldBlock, c), changed, Col(newBlock, c), null, P5Flags.NullEq);
+                    Emit(Opcode.Goto, 0, skip, 0);
+                    Resolve(changed);
+                }
+                // Collect the children that hold the old key.
+                int set = NewRegister();
+                Emit(Opcode.Null, 0, set, 0);
+                int scan = NewCursor();
+                Emit(Opcode.OpenRead, scan, (int)child.RootPage, 0, child.Columns.Count);
+                var src = new Source { Table = child, Cursor = scan, Name = child.Name };
+                int scanDone = NewLabel();
+                Emit(Opcode.Rewind, scan, scanDone, 0);
+                int scanTop = CurrentAddress, scanNext = NewLabel();
+                for (int k = 0; k < pcols.Length; k++)
+                {
+                    int v = NewRegister();
+                    EmitColumn(src, fk.ChildColumns[k], v);
+                    Emit(Opcode.Ne, Col(oldBlock, pcols[k]), scanNext, v, null, (ushort)(P5Flags.JumpIfNull | (int)parent.Columns[pcols[k]].Affinity));
+                }
+                int rid = NewRegister();
+                Emit(Opcode.Rowid, scan, rid, 0);
+                Emit(Opcode.RowSetAdd, set, rid, 0);
+                Resolve(scanNext);
+                Emit(Opcode.Next, scan, scanTop, 0);
+                Resolve(scanDone);
+
+                int done = NewLabel(), rowid = NewRegister();
+                if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict)
+                {
+                    Emit(Opcode.RowSetRead, set, done, rowid);
+                    Emit(Opcode.Halt, (int)ResultCode.ConstraintForeignKey, 2, 0, "FOREIGN KEY constraint failed");
+                    Resolve(done);
+                    Resolve(skip);
+                    continue;
+                }
+                WriteTarget target = OpenForWrite(child);
+                int loop = CurrentAddress;
+                Emit(Opcode.RowSetRead, set, done, rowid);
+                Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+                _foreignKeyDepth++;
+                ICollection<int>? savedAssigned = _assignedColumns;
+                try
+                {
+                    int oldChild = RowBlockFromCursor(child, target.Cursor, rowid);
+                    if (action == ForeignKeyActionKind.Cascade && newBlock < 0)
+                    {
+                        ForeignKeyParentActions(child, oldChild, -1);
+                        Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+                        DeleteRowCode(target, rowid, count: false);
+                    }
+                    else
+                    {
+                        int ccount = child.Columns.Count;
+                        int cols = NewRegisters(Math.Max(ccount, 1));
+                        Emit(Opcode.Copy, oldChild, cols, ccount - 1);
+                        for (int k = 0; k < pcols.Length; k++)
+                        {
+                            int cc = fk.ChildColumns[k];
+                            if (action == ForeignKeyActionKind.Cascade) Emit(Opcode.SCopy, Col(newBlock, pcols[k]), cols + cc, 0);
+                            else if (action == ForeignKeyActionKind.SetDefault && child.Columns[cc].Default is { } d) ExprCode(d, new Scope(), cols + cc);
+                            else Emit(Opcode.Null, 0, cols + cc, 0);
+                        }
+                        _assignedColumns = fk.ChildColumns;
+                        int newRowid = NewRegister();
+                        bool rowidChanges = child.RowidAlias >= 0 && fk.ChildColumns.Contains(child.RowidAlias);
+                        WriteRow(target, newRowid, cols, rowidChanges ? cols + child.RowidAlias : -1, ConflictResolution.Abort, rowid);
+                    }
+                }
+                finally
+                {
+                    _foreignKeyDepth--;
+                    _assignedColumns = savedAssigned;
+                }
+                Emit(Opcode.Goto, 0, loop, 0);
+                Resolve(done);
+                Resolve(skip);
+            }
+        }
+    }
+}

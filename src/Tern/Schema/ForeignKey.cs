@@ -1,0 +1,15 @@
+// A FOREIGN KEY of a child table: its columns, the parent table and the parent key
+// columns (empty: the parent's PRIMARY KEY), and the ON DELETE / ON UPDATE actions.
+using Tern.Sql.Ast;
+
+namespace Tern.Schema;
+
+/// <summary>A foreign key constraint.</summary>
+internal sealed class ForeignKey
+{
+    public required int[] ChildColumns { get; init; }
+    public required string ParentTable { get; init; }
+    public required string[] ParentColumns { get; init; }
+    public ForeignKeyActionKind OnDelete { get; init; } = ForeignKeyActionKind.NoAction;
+    public ForeignKeyActionKind OnUpdate { get; init; } = ForeignKeyActionKind.NoAction;
+}
