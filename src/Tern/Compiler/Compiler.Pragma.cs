@@ -69,13 +69,19 @@ internal sealed partial class CodeGenerator
             case "quick_check":
                 {
                     var roots = new List<(uint Root, bool IsTable)>();
+                    var keys = new Dictionary<uint, Storage.Record.KeyInfo>();
                     foreach (Table t in _schema.Tables)
                     {
                         if (t.RootPage != 0) roots.Add((t.RootPage, true));
-                        foreach (Index ix in t.Indexes) if (ix.RootPage != 0) roots.Add((ix.RootPage, false));
+                        foreach (Index ix in t.Indexes)
+                        {
+                            if (ix.RootPage == 0) continue;
+                            roots.Add((ix.RootPage, false));
+                            keys[ix.RootPage] = ix.KeyInfo();
+                        }
                     }
                     int r = NewRegister();
-                    Emit(Opcode.IntegrityCk, r, 0, 0, roots.ToArray());
+                    Emit(Opcode.IntegrityCk, r, 0, 0, (roots.ToArray(), keys));
                     Result([name], r, 1);
                     return;
                 }

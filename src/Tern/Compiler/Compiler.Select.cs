@@ -432,7 +432,7 @@ internal sealed partial class CodeGenerator
         {
             int g = core.GroupBy.Count;
             var groupExprs = new Expr[g];
-            for (int i = 0; i < g; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results);
+            for (int i = 0; i < g; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
             var argExprs = new List<Expr>();
             foreach (FunctionCall f in aggregates) argExprs.AddRange(f.Arguments);
             int width = g + argExprs.Count + bare.Count;
@@ -588,12 +588,20 @@ internal sealed partial class CodeGenerator
         return e;
     }
 
-    private static Expr ResolveGroupTerm(Expr e, List<ResultItem> results)
+    private static Expr ResolveGroupTerm(Expr e, List<ResultItem> results, Scope scope)
     {
         if (e is Literal { Kind: LiteralKind.Integer } l && long.TryParse(l.Value, out long k))
         {
             if (k < 1 || k > results.Count) throw new TernException(ResultCode.Error, $"1st GROUP BY term out of range - should be between 1 and {results.Count}");
             return results[(int)k - 1].Expr;
+        }
+        // A name that is no column of the FROM clause may be a result column's alias.
+        if (e is ColumnRef { Table: null } c && TryResolveLocal(c, scope).Source == null)
+        {
+            foreach (ResultItem r in results)
+            {
+                if (r.Expr is not ColumnRef && string.Equals(r.Name, c.Column, StringComparison.OrdinalIgnoreCase)) return r.Expr;
+            }
         }
         return e;
     }

@@ -294,7 +294,8 @@ internal sealed class DatabaseSchema
     {
         int nameEnd = start;
         int pos = start, nameStart = -1, lastEnd = start;
-        bool afterName = false;
+        bool afterName = false, objectSeen = false;
+        int ifNotExists = 0;
         while (pos < end)
         {
             Tern.Sql.Lexer.Token t = Tern.Sql.Lexer.SqlLexer.Next(utf8.AsSpan(0, end), pos);
@@ -305,11 +306,18 @@ internal sealed class DatabaseSchema
             lastEnd = t.End;
             if (nameStart < 0)
             {
-                if (t.Kind is Tern.Sql.Lexer.TokenKind.Create or Tern.Sql.Lexer.TokenKind.Temp or Tern.Sql.Lexer.TokenKind.Unique
-                    or Tern.Sql.Lexer.TokenKind.Table or Tern.Sql.Lexer.TokenKind.Index or Tern.Sql.Lexer.TokenKind.View
-                    or Tern.Sql.Lexer.TokenKind.Trigger or Tern.Sql.Lexer.TokenKind.If
-                    or Tern.Sql.Lexer.TokenKind.Not or Tern.Sql.Lexer.TokenKind.Exists)
+                // CREATE [TEMP|UNIQUE ...] TABLE|INDEX|VIEW|TRIGGER [IF NOT EXISTS] name: the
+                // words before the object keyword and IF NOT EXISTS after it are skipped;
+                // the next token is the name (even a keyword such as "temp").
+                if (!objectSeen)
                 {
+                    objectSeen = t.Kind is Tern.Sql.Lexer.TokenKind.Table or Tern.Sql.Lexer.TokenKind.Index
+                        or Tern.Sql.Lexer.TokenKind.View or Tern.Sql.Lexer.TokenKind.Trigger;
+                    continue;
+                }
+                if (ifNotExists < 3 && t.Kind == (ifNotExists switch { 0 => Tern.Sql.Lexer.TokenKind.If, 1 => Tern.Sql.Lexer.TokenKind.Not, _ => Tern.Sql.Lexer.TokenKind.Exists }))
+                {
+                    ifNotExists++;
                     continue;
                 }
                 nameStart = t.Start;

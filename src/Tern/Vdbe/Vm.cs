@@ -169,8 +169,8 @@ internal sealed partial class Vm
                     continue;
                 case Opcode.IntegrityCk:
                     {
-                        var roots = ((uint Root, bool IsTable)[])op.P4!;
-                        List<string> problems = new IntegrityChecker(_host.BTree).Check(roots);
+                        var (roots, keys) = (((uint Root, bool IsTable)[], Dictionary<uint, KeyInfo>))op.P4!;
+                        List<string> problems = new IntegrityChecker(_host.BTree).Check(roots, keys);
                         string text = problems.Count == 0 ? "ok" : string.Join("\n", problems);
                         r[op.P1].SetText(text);
                         break;

@@ -164,6 +164,12 @@ internal sealed partial class BTreeCursor : IDisposable
     {
         ReleaseAll();
         _skip = 0;
+        if (Root == 1 && _bt.Pager.PageCount == 0)
+        {
+            // A database file with no pages yet: sqlite_schema exists and is empty.
+            _state = CursorState.Invalid;
+            return false;
+        }
         Page root = _bt.GetNodePage(Root, _table);
         _pages[0] = root;
         _depth = 0;

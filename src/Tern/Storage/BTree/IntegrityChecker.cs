@@ -26,6 +26,8 @@ internal sealed class IntegrityChecker
     private byte[]? _lastIndexKey;
     private int _lastIndexKeyLength;
     private string _context = "";
+    private IReadOnlyDictionary<uint, KeyInfo>? _keys;
+    private KeyInfo? _currentKey;
 
     public IntegrityChecker(BTree bt, int maxErrors = 100)
     {
@@ -34,8 +36,9 @@ internal sealed class IntegrityChecker
     }
 
     /// <summary>Checks the trees with these roots (table or index) and the freelist. Empty result: ok.</summary>
-    public List<string> Check(IEnumerable<(uint Root, bool IsTable)> roots)
+    public List<string> Check(IEnumerable<(uint Root, bool IsTable)> roots, IReadOnlyDictionary<uint, KeyInfo>? keys = null)
     {
+        _keys = keys;
         bool started = _bt.Pager.State == PagerState.Open;
         if (started) _bt.BeginRead();
         try
@@ -55,6 +58,7 @@ internal sealed class IntegrityChecker
                 if (root == 0) continue;
                 maxRoot = Math.Max(maxRoot, root);
                 if (_bt.AutoVacuum && root > 1) CheckPtrmap(root, PtrmapType.RootPage, 0);
+                _currentKey = _keys != null && _keys.TryGetValue(root, out KeyInfo? ki) ? ki : null;
                 _lastIndexKey = null;
                 _context = "";
                 try
@@ -268,7 +272,7 @@ internal sealed class IntegrityChecker
             _bt.ReadPayload(n, c, key);
             if (_lastIndexKey != null)
             {
-                int cmp = RecordComparer.Compare(_lastIndexKey.AsSpan(0, _lastIndexKeyLength), key, null);
+                int cmp = RecordComparer.Compare(_lastIndexKey.AsSpan(0, _lastIndexKeyLength), key, _currentKey);
                 if (cmp >= 0) Add("Index entries out of order");
             }
             _lastIndexKey = key;

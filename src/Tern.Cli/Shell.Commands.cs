@@ -1,0 +1,634 @@
+// The dot commands. A command line is split into words at spaces; a word in double quotes
+// keeps its spaces and has its backslash escapes resolved, a word in single quotes is
+// taken as it is, and a bare word has its escapes resolved. The command word may be
+// shortened to any prefix that sqlite3 accepts for it (".h" is .headers, ".sch" is
+// .schema). Each command returns 0 when it worked, 1 after reporting an error, and 2 when
+// the shell should stop (.quit, .exit).
+//
+// .tables and .schema read sqlite_schema with a plain SELECT and do their filtering,
+// sorting and formatting here, so they work on any engine that can scan a table.
+using System.Globalization;
+using System.Text;
+
+namespace Tern.Cli;
+
+public sealed partial class Shell
+{
+    private static readonly string[] ModeNames =
+        ["lines", "columns", "list", "html", "tcl", "csv", "tabs", "insert", "quote", "ascii", "markdown", "table", "box", "count", "off", "json"];
+
+    /// <summary>Splits a dot-command line (without its leading '.') into words.</summary>
+    internal static List<string> SplitCommand(string line)
+    {
+        var words = new List<string>();
+        int h = 0;
+        while (true)
+        {
+            while (h < line.Length && IsSpace(line[h])) h++;
+            if (h >= line.Length) break;
+            char c = line[h];
+            if (c is '\'' or '"')
+            {
+                char delim = c;
+                h++;
+                int start = h;
+                while (h < line.Length && line[h] != delim)
+                {
+                    if (line[h] == '\\' && delim == '"' && h + 1 < line.Length) h++;
+                    h++;
+                }
+                string word = line[start..Math.Min(h, line.Length)];
+                if (h < line.Length) h++;
+                words.Add(delim == '"' ? ResolveBackslashes(word) : word);
+            }
+            else
+            {
+                int start = h;
+                while (h < line.Length && !IsSpace(line[h])) h++;
+                words.Add(ResolveBackslashes(line[start..h]));
+            }
+        }
+        return words;
+    }
+
+    private static bool Is(string word, string command, int minLength) =>
+        word.Length >= minLength && word.Length <= command.Length && command.StartsWith(word, StringComparison.Ordinal);
+
+    /// <summary>Runs one dot command (the line including its leading '.'). Returns 0, 1 (error) or 2 (stop).</summary>
+    public int DoCommand(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        List<string> a = SplitCommand(line.StartsWith('.') ? line[1..] : line);
+        if (a.Count == 0) return 0;
+        string w = a[0];
+        int n = a.Count;
+        if (Is(w, "bail", 3))
+        {
+            if (n != 2) return Usage("Usage: .bail on|off");
+            Settings.Bail = BooleanValue(a[1]);
+            return 0;
+        }
+        if (Is(w, "dbconfig", 3)) return DbConfigCommand(a);
+        if (Is(w, "echo", 1))
+        {
+            if (n != 2) return Usage("Usage: .echo on|off");
+            Settings.Echo = BooleanValue(a[1]);
+            return 0;
+        }
+        if (Is(w, "exit", 2))
+        {
+            long code = n > 1 ? IntegerValue(a[1]) : 0;
+            ExitRequested = true;
+            if (code != 0) ExitCode = (int)(code & 0xFF);
+            return 2;
+        }
+        if (Is(w, "headers", 1))
+        {
+            if (n != 2) return Usage("Usage: .headers on|off");
+            Settings.ShowHeader = BooleanValue(a[1]);
+            Settings.HeaderSet = true;
+            return 0;
+        }
+        if (Is(w, "help", 3))
+        {
+            _out.Write(HelpText);
+            return 0;
+        }
+        if (Is(w, "mode", 1)) return ModeCommand(a);
+        if (Is(w, "nullvalue", 1))
+        {
+            if (n != 2) return Usage("Usage: .nullvalue STRING");
+            Settings.NullValue = a[1];
+            return 0;
+        }
+        if (Is(w, "print", 3))
+        {
+            _out.Write(string.Join(' ', a.Skip(1)) + "\n");
+            return 0;
+        }
+        if (Is(w, "quit", 1))
+        {
+            ExitRequested = true;
+            return 2;
+        }
+        if (Is(w, "schema", 3)) return SchemaCommand(a);
+        if (Is(w, "separator", 2))
+        {
+            if (n < 2 || n > 3) return Usage("Usage: .separator COL ?ROW?");
+            Settings.ColumnSeparator = a[1];
+            if (n == 3) Settings.RowSeparator = a[2];
+            return 0;
+        }
+        if (Is(w, "tables", 2)) return TablesCommand(a);
+        if (Is(w, "width", 1))
+        {
+            Settings.ColumnWidths.Clear();
+            for (int i = 1; i < n; i++) Settings.ColumnWidths.Add((int)IntegerValue(a[i]));
+            return 0;
+        }
+        _err.Write($"Error: unknown command or invalid arguments:  \"{w}\". Enter \".help\" for help\n");
+        return 1;
+    }
+
+    private int Usage(string text)
+    {
+        _err.Write(text + "\n");
+        return 1;
+    }
+
+    private const string HelpText =
+        ".bail on|off             Stop after hitting an error.  Default OFF\n" +
+        ".dbconfig ?op? ?val?     List the connection options (they cannot be changed)\n" +
+        ".echo on|off             Turn command echo on or off\n" +
+        ".exit ?CODE?             Exit this program with return-code CODE\n" +
+        ".headers on|off          Turn display of headers on or off\n" +
+        ".help                    Show this message\n" +
+        ".mode MODE ?OPTIONS?     Set output mode\n" +
+        ".nullvalue STRING        Use STRING in place of NULL values\n" +
+        ".print STRING...         Print literal STRING\n" +
+        ".quit                    Exit this program\n" +
+        ".schema ?PATTERN?        Show the CREATE statements matching PATTERN\n" +
+        ".separator COL ?ROW?     Change the column and row separators\n" +
+        ".tables ?TABLE?          List names of tables matching LIKE pattern TABLE\n" +
+        ".width NUM1 NUM2 ...     Set minimum column widths for columnar output\n";
+
+    /// <summary>A dot-command boolean: a number (non-zero is true), on/yes, off/no; anything else is false, with a warning.</summary>
+    private bool BooleanValue(string s)
+    {
+        int i = 0;
+        if (s.StartsWith("0x", StringComparison.Ordinal))
+        {
+            for (i = 2; i < s.Length && char.IsAsciiHexDigit(s[i]); i++) { }
+        }
+        else
+        {
+            while (i < s.Length && char.IsAsciiDigit(s[i])) i++;
+        }
+        if (i > 0 && i == s.Length) return (IntegerValue(s) & 0xFFFFFFFF) != 0;
+        if (s.Equals("on", StringComparison.OrdinalIgnoreCase) || s.Equals("yes", StringComparison.OrdinalIgnoreCase)) return true;
+        if (s.Equals("off", StringComparison.OrdinalIgnoreCase) || s.Equals("no", StringComparison.OrdinalIgnoreCase)) return false;
+        _err.Write($"ERROR: Not a boolean value: \"{s}\". Assuming \"no\".\n");
+        return false;
+    }
+
+    /// <summary>A dot-command integer: optional sign, decimal or 0x hex digits, and an optional size suffix (KiB, MB, G, ...).</summary>
+    internal static long IntegerValue(string s)
+    {
+        int i = 0;
+        bool negative = false;
+        if (i < s.Length && s[i] == '-')
+        {
+            negative = true;
+            i++;
+        }
+        else if (i < s.Length && s[i] == '+')
+        {
+            i++;
+        }
+        long v = 0;
+        if (s.Length - i > 1 && s[i] == '0' && s[i + 1] == 'x')
+        {
+            for (i += 2; i < s.Length && char.IsAsciiHexDigit(s[i]); i++) v = unchecked(v * 16 + Convert.ToInt32(s[i].ToString(), 16));
+        }
+        else
+        {
+            for (; i < s.Length && char.IsAsciiDigit(s[i]); i++) v = unchecked(v * 10 + (s[i] - '0'));
+        }
+        string suffix = s[i..];
+        long mult = suffix.ToUpperInvariant() switch
+        {
+            "KIB" => 1024,
+            "MIB" => 1024 * 1024,
+            "GIB" => 1024L * 1024 * 1024,
+            "KB" => 1000,
+            "MB" => 1_000_000,
+            "GB" => 1_000_000_000,
+            "K" => 1000,
+            "M" => 1_000_000,
+            "G" => 1_000_000_000,
+            _ => 1,
+        };
+        v = unchecked(v * mult);
+        return negative ? -v : v;
+    }
+
+    // ------------------------------------------------------------ .dbconfig
+
+    // The connection options sqlite3 lists, with the values Tern has. None can be changed:
+    // Tern's SQL is fixed (double-quoted strings are names only, as SQLITE_DQS=0 builds
+    // have it; views and triggers are enabled; no extensions).
+    private static readonly (string Name, bool Value)[] DbConfigOptions =
+    [
+        ("defensive", false), ("dqs_ddl", false), ("dqs_dml", false), ("enable_fkey", false),
+        ("enable_qpsg", false), ("enable_trigger", true), ("enable_view", true), ("fts3_tokenizer", false),
+        ("legacy_alter_table", false), ("legacy_file_format", false), ("load_extension", false),
+        ("no_ckpt_on_close", false), ("reset_database", false), ("trigger_eqp", false),
+        ("trusted_schema", true), ("writable_schema", false),
+    ];
+
+    private int DbConfigCommand(List<string> a)
+    {
+        foreach ((string name, bool value) in DbConfigOptions)
+        {
+            if (a.Count > 1 && a[1] != name) continue;
+            if (a.Count > 2) BooleanValue(a[2]);
+            _out.Write(name.PadLeft(19) + (value ? " on\n" : " off\n"));
+        }
+        if (a.Count > 1 && !DbConfigOptions.Any(o => o.Name == a[1]))
+        {
+            _err.Write($"Error: unknown dbconfig \"{a[1]}\"\nEnter \".dbconfig\" with no arguments for a list\n");
+        }
+        return 0;
+    }
+
+    // ------------------------------------------------------------ .mode
+
+    private int ModeCommand(List<string> a)
+    {
+        string? mode = null, table = null;
+        int wrap = 60;
+        bool wordWrap = false, quote = false;
+        for (int i = 1; i < a.Count; i++)
+        {
+            string z = a[i];
+            if (IsOption(z, "wrap") && i + 1 < a.Count) wrap = (int)IntegerValue(a[++i]);
+            else if (IsOption(z, "ww")) wordWrap = true;
+            else if (IsOption(z, "wordwrap") && i + 1 < a.Count) wordWrap = BooleanValue(a[++i]);
+            else if (IsOption(z, "quote")) quote = true;
+            else if (IsOption(z, "noquote")) quote = false;
+            else if (mode == null)
+            {
+                mode = z;
+                if (z == "qbox")
+                {
+                    wrap = 60;
+                    wordWrap = true;
+                    quote = true;
+                    mode = "box";
+                }
+            }
+            else if (table == null) table = z;
+            else
+            {
+                _err.Write($"extra argument: \"{z}\"\n");
+                return 1;
+            }
+        }
+        if (mode == null)
+        {
+            string current = CurrentModeName();
+            if (ShellSettings.IsColumnar(Settings.Mode))
+                _out.Write($"current output mode: {current} --wrap {Settings.Wrap} --wordwrap {(Settings.WordWrap ? "on" : "off")} --{(Settings.Quote ? "" : "no")}quote\n");
+            else
+                _out.Write($"current output mode: {current}\n");
+            mode = current;
+        }
+        string? match = mode.Length == 0 ? null : ModeNames.FirstOrDefault(m => m.StartsWith(mode, StringComparison.Ordinal));
+        switch (match)
+        {
+            case "lines":
+                Settings.Mode = OutputMode.Line;
+                Settings.RowSeparator = "\n";
+                break;
+            case "columns":
+                Settings.Mode = OutputMode.Column;
+                if (!Settings.HeaderSet) Settings.ShowHeader = true;
+                Settings.RowSeparator = "\n";
+                SetColumnOptions(wrap, wordWrap, quote);
+                break;
+            case "list":
+                Settings.Mode = OutputMode.List;
+                Settings.ColumnSeparator = "|";
+                Settings.RowSeparator = "\n";
+                break;
+            case "html":
+                Settings.Mode = OutputMode.Html;
+                break;
+            case "tcl":
+                Settings.Mode = OutputMode.Tcl;
+                Settings.ColumnSeparator = " ";
+                Settings.RowSeparator = "\n";
+                break;
+            case "csv":
+                Settings.Mode = OutputMode.Csv;
+                Settings.ColumnSeparator = ",";
+                Settings.RowSeparator = "\r\n";
+                break;
+            case "tabs":
+                Settings.Mode = OutputMode.List;
+                Settings.ColumnSeparator = "\t";
+                break;
+            case "insert":
+                Settings.Mode = OutputMode.Insert;
+                Settings.InsertTable = CellText.QuoteName(table ?? "table");
+                break;
+            case "quote":
+                Settings.Mode = OutputMode.Quote;
+                Settings.ColumnSeparator = ",";
+                Settings.RowSeparator = "\n";
+                break;
+            case "ascii":
+                Settings.Mode = OutputMode.Ascii;
+                Settings.ColumnSeparator = "\x1F";
+                Settings.RowSeparator = "\x1E";
+                break;
+            case "markdown":
+                Settings.Mode = OutputMode.Markdown;
+                SetColumnOptions(wrap, wordWrap, quote);
+                break;
+            case "table":
+                Settings.Mode = OutputMode.Table;
+                SetColumnOptions(wrap, wordWrap, quote);
+                break;
+            case "box":
+                Settings.Mode = OutputMode.Box;
+                SetColumnOptions(wrap, wordWrap, quote);
+                break;
+            case "count":
+                Settings.Mode = OutputMode.Count;
+                break;
+            case "off":
+                Settings.Mode = OutputMode.Off;
+                break;
+            case "json":
+                Settings.Mode = OutputMode.Json;
+                break;
+            default:
+                _err.Write("Error: mode should be one of: ascii box column csv html insert json line list markdown qbox quote table tabs tcl\n");
+                return 1;
+        }
+        return 0;
+    }
+
+    private void SetColumnOptions(int wrap, bool wordWrap, bool quote)
+    {
+        Settings.Wrap = wrap;
+        Settings.WordWrap = wordWrap;
+        Settings.Quote = quote;
+    }
+
+    private static bool IsOption(string z, string name) =>
+        z == "-" + name || z == "--" + name;
+
+    private string CurrentModeName() => Settings.Mode switch
+    {
+        OutputMode.Line => "line",
+        OutputMode.Column => "column",
+        OutputMode.List => "list",
+        OutputMode.Html => "html",
+        OutputMode.Tcl => "tcl",
+        OutputMode.Csv => "csv",
+        OutputMode.Insert => "insert",
+        OutputMode.Quote => "quote",
+        OutputMode.Ascii => "ascii",
+        OutputMode.Markdown => "markdown",
+        OutputMode.Table => "table",
+        OutputMode.Box => "box",
+        OutputMode.Count => "count",
+        OutputMode.Off => "off",
+        _ => "json",
+    };
+
+    // ------------------------------------------------------------ .tables and .schema
+
+    private sealed record SchemaRow(string Type, string Name, string TableName, string? Sql);
+
+    private List<SchemaRow> ReadSchema()
+    {
+        EnsureOpen();
+        var rows = new List<SchemaRow>();
+        using Statement st = _conn!.Prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema");
+        while (st.Step())
+        {
+            rows.Add(new SchemaRow(st.GetString(0) ?? "", st.GetString(1) ?? "", st.GetString(2) ?? "", st.GetString(3)));
+        }
+        return rows;
+    }
+
+    private int TablesCommand(List<string> a)
+    {
+        List<SchemaRow> schema;
+        try
+        {
+            schema = ReadSchema();
+        }
+        catch (TernException e)
+        {
+            _err.Write("Error: " + e.Message + "\n");
+            return 1;
+        }
+        string pattern = a.Count > 1 ? a[1] : "%";
+        var names = schema
+            .Where(r => r.Type is "table" or "view")
+            .Where(r => !Like(r.Name, "sqlite_%", null) && Like(r.Name, pattern, null))
+            .Select(r => Encoding.UTF8.GetBytes(r.Name))
+            .ToList();
+        names.Sort((x, y) => x.AsSpan().SequenceCompareTo(y));
+        if (names.Count == 0) return 0;
+        int width = names.Max(x => x.Length);
+        int columns = Math.Max(1, 80 / (width + 2));
+        int rows = (names.Count + columns - 1) / columns;
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = i; j < names.Count; j += rows)
+            {
+                if (j >= rows) _out.Write("  ");
+                _out.Write(names[j]);
+                _out.Spaces(width - names[j].Length);
+            }
+            _out.Write("\n");
+        }
+        return 0;
+    }
+
+    private int SchemaCommand(List<string> a)
+    {
+        string? pattern = null;
+        bool noSystem = false;
+        for (int i = 1; i < a.Count; i++)
+        {
+            if (IsOption(a[i], "indent")) continue;
+            if (IsOption(a[i], "nosys")) noSystem = true;
+            else if (a[i].StartsWith('-')) return Usage($"Unknown option \"{a[i]}\" on \".schema\"");
+            else if (pattern == null) pattern = a[i];
+            else return Usage("Usage: .schema ?--indent? ?--nosys? ?LIKE-PATTERN?");
+        }
+        List<SchemaRow> schema;
+        try
+        {
+            schema = ReadSchema();
+        }
+        catch (TernException e)
+        {
+            _err.Write("Error: " + e.Message + "\n");
+            return 1;
+        }
+        bool glob = pattern != null && pattern.IndexOfAny(['*', '?', '[']) >= 0;
+        foreach (SchemaRow r in schema)
+        {
+            if (r.Sql == null || r.Type == "meta") continue;
+            if (noSystem && r.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)) continue;
+            if (pattern != null)
+            {
+                string key = r.TableName.ToLowerInvariant();
+                if (glob ? !Glob(key, pattern) : !Like(key, pattern, '\\')) continue;
+            }
+            string sql = r.Sql;
+            if (r.Type == "view" && sql.StartsWith("CREATE VIEW ", StringComparison.Ordinal))
+            {
+                string? columns = ViewColumns(r.Name);
+                if (columns != null) sql = sql + "\n/* " + columns + " */";
+            }
+            WriteSchemaLine(sql);
+        }
+        return 0;
+    }
+
+    // "name(col1,col2)" for a view, from the names its SELECT gives; null when it does not prepare.
+    private string? ViewColumns(string view)
+    {
+        try
+        {
+            using Statement st = _conn!.Prepare("SELECT * FROM " + CellText.QuoteName(view));
+            var sb = new StringBuilder(CellText.QuoteName(view)).Append('(');
+            for (int i = 0; i < st.ColumnCount; i++)
+            {
+                if (i > 0) sb.Append(',');
+                sb.Append(CellText.QuoteName(st.ColumnName(i)));
+            }
+            return sb.Append(')').ToString();
+        }
+        catch (TernException)
+        {
+            return null;
+        }
+    }
+
+    // A CREATE statement followed by ";": a comment left open at its end is closed first, and
+    // a table whose name is quoted is shown as CREATE TABLE IF NOT EXISTS.
+    private void WriteSchemaLine(string sql)
+    {
+        if (sql.Contains("/*", StringComparison.Ordinal) || sql.Contains("--", StringComparison.Ordinal))
+        {
+            foreach (string end in new[] { "", "*/", "\n" })
+            {
+                if (InputScanner.IsComplete(sql + end + ";"))
+                {
+                    sql += end;
+                    break;
+                }
+            }
+        }
+        if (sql.Length > 13 && sql.StartsWith("CREATE TABLE ", StringComparison.Ordinal) && sql[13] is '\'' or '"')
+        {
+            _out.Write("CREATE TABLE IF NOT EXISTS " + sql[13..] + ";\n");
+        }
+        else
+        {
+            _out.Write(sql + ";\n");
+        }
+    }
+
+    /// <summary>SQL LIKE: '%' and '_' wildcards, ASCII letters matched without case, an optional escape character.</summary>
+    internal static bool Like(string text, string pattern, char? escape)
+    {
+        return LikeAt(text, 0, pattern, 0, escape);
+
+        static bool LikeAt(string s, int si, string p, int pi, char? esc)
+        {
+            while (pi < p.Length)
+            {
+                char c = p[pi];
+                if (esc.HasValue && c == esc.Value && pi + 1 < p.Length)
+                {
+                    if (si >= s.Length || !SameLetter(s[si], p[pi + 1])) return false;
+                    si++;
+                    pi += 2;
+                    continue;
+                }
+                if (c == '%')
+                {
+                    while (pi < p.Length && (p[pi] == '%' || p[pi] == '_'))
+                    {
+                        if (p[pi] == '_')
+                        {
+                            if (si >= s.Length) return false;
+                            si++;
+                        }
+                        pi++;
+                    }
+                    if (pi == p.Length) return true;
+                    for (int k = si; k <= s.Length; k++)
+                    {
+                        if (LikeAt(s, k, p, pi, esc)) return true;
+                    }
+                    return false;
+                }
+                if (si >= s.Length) return false;
+                if (c != '_' && !SameLetter(s[si], c)) return false;
+                si++;
+                pi++;
+            }
+            return si == s.Length;
+        }
+
+        static bool SameLetter(char x, char y) => x == y || (x < 128 && y < 128 && char.ToLowerInvariant(x) == char.ToLowerInvariant(y));
+    }
+
+    /// <summary>SQL GLOB: '*', '?' and [...] classes, case-sensitive.</summary>
+    internal static bool Glob(string text, string pattern)
+    {
+        return GlobAt(text, 0, pattern, 0);
+
+        static bool GlobAt(string s, int si, string p, int pi)
+        {
+            while (pi < p.Length)
+            {
+                char c = p[pi];
+                if (c == '*')
+                {
+                    while (pi < p.Length && p[pi] == '*') pi++;
+                    if (pi == p.Length) return true;
+                    for (int k = si; k <= s.Length; k++)
+                    {
+                        if (GlobAt(s, k, p, pi)) return true;
+                    }
+                    return false;
+                }
+                if (si >= s.Length) return false;
+                if (c == '?')
+                {
+                    si++;
+                    pi++;
+                    continue;
+                }
+                if (c == '[')
+                {
+                    int end = p.IndexOf(']', pi + 2);
+                    if (end < 0) return false;
+                    string set = p[(pi + 1)..end];
+                    bool negate = set.StartsWith('^');
+                    if (negate) set = set[1..];
+                    bool found = false;
+                    for (int k = 0; k < set.Length; k++)
+                    {
+                        if (k + 2 < set.Length && set[k + 1] == '-')
+                        {
+                            if (s[si] >= set[k] && s[si] <= set[k + 2]) found = true;
+                            k += 2;
+                        }
+                        else if (set[k] == s[si]) found = true;
+                    }
+                    if (found == negate) return false;
+                    si++;
+                    pi = end + 1;
+                    continue;
+                }
+                if (s[si] != c) return false;
+                si++;
+                pi++;
+            }
+            return si == s.Length;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+-- WHERE clauses: comparisons, BETWEEN, IN, LIKE, GLOB, AND/OR/NOT.
+CREATE TABLE t(a INTEGER, b TEXT);
+INSERT INTO t VALUES (1, 'one'), (2, 'two'), (3, 'three'), (4, 'four'), (5, 'five'), (6, NULL);
+SELECT a FROM t WHERE a >= 2 AND a < 5;
+SELECT a FROM t WHERE a BETWEEN 2 AND 4;
+SELECT a FROM t WHERE a NOT BETWEEN 2 AND 4;
+SELECT a FROM t WHERE a IN (1, 3, 5);
+SELECT a FROM t WHERE a NOT IN (1, 3, 5);
+SELECT b FROM t WHERE b LIKE 't%';
+SELECT b FROM t WHERE b LIKE '%e';
+SELECT b FROM t WHERE b GLOB 'f*';
+SELECT b FROM t WHERE b LIKE 'T_O';
+SELECT a FROM t WHERE a = 1 OR b = 'five';
+SELECT a FROM t WHERE NOT (a > 2);
+SELECT a FROM t WHERE b IS NULL;
+SELECT a FROM t WHERE a <> 3 AND a != 4;

@@ -1,0 +1,16 @@
+-- DROP TABLE and DROP INDEX, with and without IF EXISTS.
+CREATE TABLE a(x);
+CREATE TABLE b(y);
+CREATE INDEX a_x ON a(x);
+INSERT INTO a VALUES (1);
+DROP INDEX a_x;
+DROP TABLE b;
+SELECT type, name FROM sqlite_schema;
+DROP TABLE IF EXISTS b;
+DROP TABLE b;
+DROP INDEX IF EXISTS nosuch;
+SELECT * FROM a;
+DROP TABLE a;
+SELECT count(*) FROM sqlite_schema;
+CREATE TABLE a(z);
+SELECT * FROM a;

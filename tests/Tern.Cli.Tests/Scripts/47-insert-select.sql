@@ -1,0 +1,11 @@
+-- INSERT ... SELECT and DEFAULT values.
+CREATE TABLE src(a INTEGER, b TEXT);
+INSERT INTO src VALUES (1, 'one'), (2, 'two'), (3, 'three');
+CREATE TABLE dst(a INTEGER, b TEXT, c TEXT DEFAULT 'dflt', d INTEGER DEFAULT 7, e REAL DEFAULT 1.5);
+INSERT INTO dst(a, b) SELECT a, b FROM src WHERE a > 1;
+INSERT INTO dst(a, b) SELECT a * 10, upper(b) FROM src ORDER BY a DESC LIMIT 1;
+INSERT INTO dst DEFAULT VALUES;
+INSERT INTO dst(a) VALUES (99);
+SELECT * FROM dst;
+INSERT INTO src SELECT * FROM src;
+SELECT count(*), sum(a) FROM src;

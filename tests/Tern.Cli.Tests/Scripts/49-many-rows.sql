@@ -1,0 +1,25 @@
+-- Thousands of rows and long values that overflow pages.
+CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER, s TEXT);
+INSERT INTO t(v, s) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd');
+INSERT INTO t(v, s) SELECT v + 4, s || s FROM t;
+INSERT INTO t(v, s) SELECT v + 8, s || 'x' FROM t;
+INSERT INTO t(v, s) SELECT v + 16, s || 'y' FROM t;
+INSERT INTO t(v, s) SELECT v + 32, s FROM t;
+INSERT INTO t(v, s) SELECT v + 64, s FROM t;
+INSERT INTO t(v, s) SELECT v + 128, s FROM t;
+INSERT INTO t(v, s) SELECT v + 256, s FROM t;
+INSERT INTO t(v, s) SELECT v + 512, s FROM t;
+INSERT INTO t(v, s) SELECT v + 1024, s FROM t;
+SELECT count(*), sum(v), min(v), max(v) FROM t;
+CREATE INDEX t_s ON t(s);
+SELECT s, count(*) FROM t GROUP BY s ORDER BY s LIMIT 5;
+CREATE TABLE big(id INTEGER PRIMARY KEY, body TEXT);
+INSERT INTO big(body) VALUES (replace(hex(x'000102030405060708090a0b0c0d0e0f'), '0', 'abcdefghij'));
+INSERT INTO big(body) SELECT body || body || body || body FROM big;
+INSERT INTO big(body) SELECT body || body || body || body FROM big;
+INSERT INTO big(body) SELECT body || body || body || body FROM big;
+SELECT id, length(body), substr(body, 1, 20) FROM big;
+DELETE FROM t WHERE v % 3 = 0;
+SELECT count(*) FROM t;
+UPDATE big SET body = substr(body, 1, 10);
+SELECT id, body FROM big;

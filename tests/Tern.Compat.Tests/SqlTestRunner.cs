@@ -1,0 +1,376 @@
+// An in-process runner for the sqltest corpus (../shared/corpus/sqltest, format in its
+// README). Tern is judged as the sqlite3 shell: each test's setups and SQL run as one
+// script through the tern shell (Tern.Cli.Shell) in list mode with bail on, so the output
+// is every row of every statement, printed as the shell prints it, and the first error
+// ends the script. Cases skipped for SQLite (@skip, @skip-if sqlite, @skip-file-if sqlite,
+// other backends, Turso-only capabilities) and EXPLAIN snapshots (snapshot, snapshot-eqp,
+// matrix) are counted as skipped.
+//
+// Every case runs on its own thread with a large stack, under a time limit: after 5
+// seconds the shell is interrupted (Connection.Interrupt), and a case still running after
+// 15 seconds is abandoned and fails as "hung". Any exception fails only its case.
+using System.Text;
+using System.Text.RegularExpressions;
+using Tern.Cli;
+using Tern.Storage.BTree;
+using Tern.Storage.Pager;
+
+namespace Tern.Compat.Tests;
+
+/// <summary>The outcome of one sqltest case.</summary>
+public sealed record SqlTestResult(string Id, SqlTestOutcome Outcome, string? Detail);
+
+public enum SqlTestOutcome { Passed, Failed, Skipped }
+
+public static class SqlTestRunner
+{
+    /// <summary>Capabilities SQLite has; a case requiring anything else is skipped.</summary>
+    private static readonly HashSet<string> SqliteCapabilities = new(StringComparer.Ordinal) { "trigger", "strict" };
+
+    /// <summary>The corpus folder.</summary>
+    public static string Directory => Path.Combine(SltRunner.CorpusDirectory, "sqltest");
+
+    /// <summary>Every .sqltest file, as paths relative to the corpus folder with '/' separators, in order.</summary>
+    public static List<string> Files() => System.IO.Directory
+        .GetFiles(Directory, "*.sqltest", SearchOption.AllDirectories)
+        .Select(f => Path.GetRelativePath(Directory, f).Replace('\\', '/'))
+        .Order(StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>Runs every case of one file.</summary>
+    public static List<SqlTestResult> RunFile(string relativePath, int timeLimitMs = 5000) =>
+        RunText(File.ReadAllText(Path.Combine(Directory, relativePath)), relativePath, timeLimitMs);
+
+    /// <summary>Runs every case of a file's text; <paramref name="name"/> prefixes the case ids.</summary>
+    public static List<SqlTestResult> RunText(string text, string name, int timeLimitMs = 5000)
+    {
+        string relativePath = name;
+        var results = new List<SqlTestResult>();
+        SqlTestFile file;
+        try
+        {
+            file = SqlTestFile.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            results.Add(new SqlTestResult(relativePath, SqlTestOutcome.Failed, "unreadable: " + e.Message));
+            return results;
+        }
+        List<DatabaseSpec> databases = file.Databases.Count > 0 ? file.Databases : [new DatabaseSpec(":memory:", false)];
+        foreach (DatabaseSpec db in databases)
+        {
+            foreach (SqlTestCase c in file.Cases)
+            {
+                string id = relativePath + ":" + c.Name + (databases.Count > 1 ? "[" + db.Location + "]" : "");
+                string? skip = SkipReason(file, c);
+                if (skip != null)
+                {
+                    results.Add(new SqlTestResult(id, SqlTestOutcome.Skipped, skip));
+                    continue;
+                }
+                results.Add(RunCase(id, file, c, db, timeLimitMs));
+            }
+        }
+        return results;
+    }
+
+    private static string? SkipReason(SqlTestFile file, SqlTestCase c)
+    {
+        if (file.SkipReasons.Count > 0) return file.SkipReasons[0];
+        if (c.Kind != "test") return c.Kind + " (EXPLAIN snapshot of another engine)";
+        if (c.SkipReasons.Count > 0) return c.SkipReasons[0];
+        if (c.Backend != null && c.Backend != "cli") return "backend " + c.Backend;
+        foreach (string cap in file.Requires.Concat(c.Requires))
+        {
+            if (!SqliteCapabilities.Contains(cap)) return "requires " + cap;
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------ running one case
+
+    private sealed class Outcome
+    {
+        public string Output = "";
+        public string? Error;
+        public string ErrorText = "";
+        public string? Integrity;
+        public string? SetupError;
+        public Exception? Crash;
+    }
+
+    private static SqlTestResult RunCase(string id, SqlTestFile file, SqlTestCase c, DatabaseSpec spec, int timeLimitMs)
+    {
+        var setupScript = new StringBuilder();
+        foreach (string setup in c.Setups)
+        {
+            if (!file.Setups.TryGetValue(setup, out string? sql)) return new SqlTestResult(id, SqlTestOutcome.Failed, "unknown setup " + setup);
+            setupScript.Append(ShellScript(sql));
+        }
+        string script = ShellScript(c.Sql);
+        Expectation expect = c.EffectiveExpect!;
+
+        var outcome = new Outcome();
+        Shell? shell = null;
+        var started = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            string? tempPath = null;
+            Database? db = null;
+            Connection? conn = null;
+            try
+            {
+                try
+                {
+                    (db, tempPath) = OpenDatabase(spec);
+                }
+                catch (TernException e)
+                {
+                    outcome.Error = "cannot open the database: " + e.Message;
+                    return;
+                }
+                conn = db.Connect();
+                var stdout = new MemoryStream();
+                var stderr = new MemoryStream();
+                // The setups run first, their output set aside; then the test's own SQL.
+                var setupOutput = new MemoryStream();
+                shell = new Shell(setupOutput, stderr);
+                shell.UseConnection(conn);
+                shell.Settings.Bail = true;
+                started.Set();
+                if (setupScript.Length > 0) shell.ProcessInput(setupScript.ToString());
+                if (shell.ErrorCount > 0)
+                {
+                    outcome.SetupError = shell.FirstErrorMessage ?? Encoding.UTF8.GetString(stderr.ToArray()).Trim();
+                    return;
+                }
+                if (!shell.Interrupted)
+                {
+                    shell.SetOutput(stdout);
+                    shell.ProcessInput(script);
+                }
+                shell.Flush();
+                outcome.Output = Encoding.UTF8.GetString(stdout.ToArray());
+                outcome.ErrorText = Encoding.UTF8.GetString(stderr.ToArray());
+                outcome.Error = shell.FirstErrorMessage ?? (shell.ErrorCount > 0 ? outcome.ErrorText.Trim() : null);
+                if (shell.FirstException is { } ex and not TernException) outcome.Crash = ex;
+                if (c.CrossCheckIntegrity && !shell.Interrupted) outcome.Integrity = IntegrityCheck(db, conn);
+            }
+            catch (Exception e)
+            {
+                outcome.Crash = e;
+            }
+            finally
+            {
+                started.Set();
+                try
+                {
+                    conn?.Dispose();
+                    db?.Dispose();
+                }
+                catch (Exception)
+                {
+                    // Closing after a failure is best effort.
+                }
+                if (tempPath != null) TryDelete(tempPath);
+            }
+        }, 256 * 1024 * 1024)
+        {
+            IsBackground = true,
+            Name = "sqltest " + id,
+        };
+        thread.Start();
+        started.Wait();
+        if (!thread.Join(timeLimitMs))
+        {
+            shell?.Interrupt();
+            using var repeat = new Timer(_ => shell?.Interrupt(), null, 100, 100);
+            if (!thread.Join(timeLimitMs * 2)) return new SqlTestResult(id, SqlTestOutcome.Failed, "hung");
+        }
+        if (outcome.Crash != null)
+            return new SqlTestResult(id, SqlTestOutcome.Failed, "crash: " + outcome.Crash.GetType().Name + ": " + FirstLine(outcome.Crash.Message));
+        if (outcome.SetupError != null) return new SqlTestResult(id, SqlTestOutcome.Failed, "setup: " + FirstLine(outcome.SetupError));
+        if (shell?.Interrupted == true) return new SqlTestResult(id, SqlTestOutcome.Failed, "interrupted");
+        string? why = Compare(expect, outcome);
+        if (why == null && c.CrossCheckIntegrity && outcome.Integrity != "ok") why = "integrity check: " + outcome.Integrity;
+        return new SqlTestResult(id, why == null ? SqlTestOutcome.Passed : SqlTestOutcome.Failed, why);
+    }
+
+    private static (Database Db, string? TempPath) OpenDatabase(DatabaseSpec spec)
+    {
+        switch (spec.Location)
+        {
+            case ":memory:":
+                return (Database.Open(":memory:"), null);
+            case ":temp:":
+                {
+                    string path = Path.Combine(Path.GetTempPath(), "tern-sqltest-" + Guid.NewGuid().ToString("N") + ".db");
+                    return (Database.Open(path), path);
+                }
+            default:
+                {
+                    // Fixtures are copied, so nothing can change the corpus.
+                    string path = Path.Combine(Path.GetTempPath(), "tern-sqltest-" + Guid.NewGuid().ToString("N") + ".db");
+                    File.Copy(Path.Combine(Directory, spec.Location), path);
+                    File.SetAttributes(path, FileAttributes.Normal);
+                    return (Database.Open(path, new DatabaseOptions { ReadOnly = spec.ReadOnly }), path);
+                }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        foreach (string p in new[] { path, path + "-journal" })
+        {
+            try
+            {
+                File.Delete(p);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    // PRAGMA integrity_check through the engine when it has it; otherwise the storage layer's check.
+    private static string IntegrityCheck(Database db, Connection conn)
+    {
+        try
+        {
+            using Statement st = conn.Prepare("PRAGMA integrity_check");
+            var lines = new List<string>();
+            while (st.Step()) lines.Add(st.GetString(0) ?? "");
+            return string.Join("\n", lines);
+        }
+        catch (TernException)
+        {
+            // Not available yet: check the b-trees directly.
+        }
+        BTree bt = db.BTree;
+        bool started = bt.Pager.State == PagerState.Open;
+        if (started) bt.BeginRead();
+        try
+        {
+            List<string> errors = new IntegrityChecker(bt).Check(SchemaTable.Roots(bt));
+            // The storage check compares index keys in ascending BINARY order; for indexes with
+            // DESC or COLLATE columns the order is left to PRAGMA integrity_check.
+            if (SchemaTable.Read(bt).Any(e => e.Type == "index" && e.Sql != null && Regex.IsMatch(e.Sql, @"\b(DESC|COLLATE)\b", RegexOptions.IgnoreCase)))
+                errors.RemoveAll(e => e.Contains("Index entries out of order", StringComparison.Ordinal));
+            return errors.Count == 0 ? "ok" : string.Join("; ", errors.Take(3));
+        }
+        finally
+        {
+            if (started) bt.EndRead();
+        }
+    }
+
+    // The SQL of a block as shell input: blocks are indented in the file, so a dot command
+    // is moved to the start of its line, where the shell looks for it.
+    private static string ShellScript(string block)
+    {
+        var sb = new StringBuilder();
+        foreach (string line in Macros.Expand(block).Split('\n'))
+        {
+            string t = line.TrimStart(' ', '\t');
+            sb.Append(t.StartsWith('.') ? t : line).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    // ------------------------------------------------------------ comparing
+
+    private static string? Compare(Expectation expect, Outcome o)
+    {
+        if (expect.Kind == ExpectKind.Error)
+        {
+            if (o.Error == null) return "expected an error, got: " + Shorten(o.Output);
+            string pattern = Normalize(expect.Body);
+            if (pattern.Length == 0) return null;
+            var options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+            if (Regex.IsMatch(Normalize(o.Error), pattern, options) || Regex.IsMatch(Normalize(o.ErrorText), pattern, options)) return null;
+            return $"error '{FirstLine(o.Error)}' does not match /{pattern}/";
+        }
+        if (o.Error != null) return FirstLine(o.Error);
+        string output = o.Output.EndsWith('\n') ? o.Output[..^1] : o.Output;
+        switch (expect.Kind)
+        {
+            case ExpectKind.Raw:
+                return output == expect.Body ? null : $"expected [{Shorten(expect.Body)}] got [{Shorten(output)}]";
+            case ExpectKind.Pattern:
+                return Regex.IsMatch(output, expect.Body.Trim()) ? null : $"output [{Shorten(output)}] does not match /{expect.Body.Trim()}/";
+            case ExpectKind.Unordered:
+                {
+                    List<string> e = Lines(expect.Body).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToList();
+                    List<string> a = Lines(output).Where(l => l.Length > 0).Order(StringComparer.Ordinal).ToList();
+                    return e.SequenceEqual(a) ? null : $"expected (any order) [{Shorten(string.Join("\n", e))}] got [{Shorten(string.Join("\n", a))}]";
+                }
+            default:
+                {
+                    List<string> e = TrimBlankEnds(Lines(expect.Body));
+                    List<string> a = TrimBlankEnds(Lines(output));
+                    return e.SequenceEqual(a) ? null : $"expected [{Shorten(string.Join("\n", e))}] got [{Shorten(string.Join("\n", a))}]";
+                }
+        }
+    }
+
+    private static List<string> Lines(string s) => s.Split('\n').Select(l => l.Trim()).ToList();
+
+    private static List<string> TrimBlankEnds(List<string> lines)
+    {
+        int start = 0, end = lines.Count;
+        while (start < end && lines[start].Length == 0) start++;
+        while (end > start && lines[end - 1].Length == 0) end--;
+        return lines.GetRange(start, end - start);
+    }
+
+    // Runs of white space become one space, as the corpus's runner compares error text.
+    private static string Normalize(string s) => Regex.Replace(s.Trim(), @"\s+", " ");
+
+    private static string FirstLine(string s)
+    {
+        int nl = s.IndexOf('\n');
+        return nl < 0 ? s : s[..nl];
+    }
+
+    private static string Shorten(string s)
+    {
+        s = s.Replace("\n", "\\n", StringComparison.Ordinal);
+        return s.Length > 100 ? s[..100] + "..." : s;
+    }
+
+    /// <summary>The corpus's macros: {{expr_depth_limit}} and {{repeat:N:text}} (N a number or expr_depth_limit±k).</summary>
+    public static class Macros
+    {
+        public const int ExprDepthLimit = 100;
+
+        public static string Expand(string s)
+        {
+            if (!s.Contains("{{", StringComparison.Ordinal)) return s;
+            return Regex.Replace(s, @"\{\{(.*?)\}\}", m =>
+            {
+                string body = m.Groups[1].Value;
+                if (body == "expr_depth_limit") return ExprDepthLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (body.StartsWith("repeat:", StringComparison.Ordinal))
+                {
+                    int colon = body.IndexOf(':', 7);
+                    if (colon > 0)
+                    {
+                        int n = Count(body[7..colon]);
+                        return string.Concat(Enumerable.Repeat(body[(colon + 1)..], n));
+                    }
+                }
+                return m.Value;
+            });
+        }
+
+        private static int Count(string expr)
+        {
+            expr = expr.Replace(" ", "", StringComparison.Ordinal).Replace("expr_depth_limit", ExprDepthLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            Match m = Regex.Match(expr, @"^(\d+)([+-]\d+)?$");
+            if (!m.Success) throw new FormatException("bad repeat count " + expr);
+            int n = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            if (m.Groups[2].Success) n += int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            return n;
+        }
+    }
+}

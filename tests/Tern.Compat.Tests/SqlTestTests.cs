@@ -1,0 +1,73 @@
+// The sqltest corpus against the known-failures ratchet (KnownFailures/sqltest.txt): a
+// case that fails and is not listed fails the test, and so does a listed case that now
+// passes (remove it from the list) — except cases listed as too slow ("hung",
+// "interrupted"), which may pass on a faster machine. The list is grouped by the feature
+// each failure points at (SqlTestFeatures); TERN_UPDATE_KNOWN_FAILURES=1 rewrites it.
+using System.Text;
+using Xunit.Abstractions;
+
+namespace Tern.Compat.Tests;
+
+public class SqlTestTests(ITestOutputHelper output)
+{
+    private static string ListPath => Path.Combine(SltRunner.RepositoryRoot(), "tests", "Tern.Compat.Tests", "KnownFailures", "sqltest.txt");
+
+    [Fact]
+    public void Sqltest_corpus_matches_the_known_failures()
+    {
+        var results = new List<SqlTestResult>();
+        foreach (string f in SqlTestRunner.Files()) results.AddRange(SqlTestRunner.RunFile(f));
+        int passed = results.Count(r => r.Outcome == SqlTestOutcome.Passed);
+        int skipped = results.Count(r => r.Outcome == SqlTestOutcome.Skipped);
+        List<SqlTestResult> failing = results.Where(r => r.Outcome == SqlTestOutcome.Failed).ToList();
+        string summary = $"sqltest: {passed} passed, {failing.Count} failed ({skipped} skipped)";
+        output.WriteLine(summary);
+        Console.WriteLine(summary);
+        foreach (var g in failing.GroupBy(r => SqlTestFeatures.Classify(r.Detail)).OrderByDescending(g => g.Count()).Take(15))
+            output.WriteLine($"  {g.Count(),5}  {g.Key}");
+
+        if (Environment.GetEnvironmentVariable("TERN_UPDATE_KNOWN_FAILURES") == "1")
+        {
+            File.WriteAllText(ListPath, Render(failing));
+            return;
+        }
+        string[] entries = File.Exists(ListPath)
+            ? File.ReadAllLines(ListPath).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray()
+            : [];
+        var known = entries.Select(Id).ToHashSet(StringComparer.Ordinal);
+        var slow = entries.Where(l => l.EndsWith(" hung", StringComparison.Ordinal) || l.EndsWith(" interrupted", StringComparison.Ordinal)).Select(Id).ToHashSet(StringComparer.Ordinal);
+        var newFailures = failing.Where(r => !known.Contains(r.Id)).ToList();
+        var fixedNow = results.Where(r => r.Outcome != SqlTestOutcome.Failed && known.Contains(r.Id) && !slow.Contains(r.Id)).Select(r => r.Id).ToList();
+        foreach (SqlTestResult r in newFailures.Take(30)) output.WriteLine($"NEW FAILURE {r.Id}: {r.Detail}");
+        foreach (string id in fixedNow.Take(30)) output.WriteLine($"NOW PASSES (remove from the list): {id}");
+        Assert.True(newFailures.Count == 0 && fixedNow.Count == 0,
+            $"{summary}; {newFailures.Count} new failures (first: {newFailures.FirstOrDefault()?.Id} {newFailures.FirstOrDefault()?.Detail}); " +
+            $"{fixedNow.Count} listed cases now pass or are skipped (first: {fixedNow.FirstOrDefault()}); TERN_UPDATE_KNOWN_FAILURES=1 rewrites the list");
+    }
+
+    private static string Id(string entry)
+    {
+        int space = entry.IndexOf(' ');
+        return space < 0 ? entry : entry[..space];
+    }
+
+    /// <summary>The list's text: a header, then one group per feature (largest first within the table's order).</summary>
+    internal static string Render(IEnumerable<SqlTestResult> failing)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# sqltest cases that fail today (file:test, then why), grouped by the feature they need.\n");
+        sb.Append("# This list may only shrink. Rewrite it with TERN_UPDATE_KNOWN_FAILURES=1 (the groups are recomputed).\n");
+        foreach (var g in failing.GroupBy(r => SqlTestFeatures.Classify(r.Detail)).OrderBy(g => SqlTestFeatures.Order(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal))
+        {
+            sb.Append('\n').Append("# ").Append(g.Key).Append(" (").Append(g.Count()).Append(")\n");
+            foreach (SqlTestResult r in g.OrderBy(r => r.Id, StringComparer.Ordinal)) sb.Append(r.Id).Append(' ').Append(Shorten(r.Detail)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static string Shorten(string? s)
+    {
+        s = (s ?? "").Replace('\n', ' ').Replace('\r', ' ');
+        return s.Length > 120 ? s[..120] : s;
+    }
+}
