@@ -40,6 +40,8 @@ internal sealed partial class CodeGenerator
     }
 
     private CteEnv? _ctes;
+    private readonly HashSet<string> _expandingViews = new(StringComparer.OrdinalIgnoreCase);
+    private int _sourceDepth;
 
     private void PushWith(WithClause with)
     {
@@ -119,6 +121,23 @@ internal sealed partial class CodeGenerator
 
     private void AddNamedSource(NamedTable nt, Scope scope, bool outermost)
     {
+        if (++_sourceDepth > 200)
+        {
+            _sourceDepth = 0;
+            throw new TernException(ResultCode.Error, "too many levels of nesting in FROM");
+        }
+        try
+        {
+            AddNamedSourceCore(nt, scope, outermost);
+        }
+        finally
+        {
+            if (_sourceDepth > 0) _sourceDepth--;
+        }
+    }
+
+    private void AddNamedSourceCore(NamedTable nt, Scope scope, bool outermost)
+    {
         if (nt.Schema == null && _recursiveSources.TryGetValue(nt.Name, out Source? current))
         {
             scope.Sources.Add(new Source
@@ -148,6 +167,7 @@ internal sealed partial class CodeGenerator
             : tempSchema ? null : _schema.FindView(nt.Name);
         if (view != null)
         {
+            if (!_expandingViews.Add(view.Name)) throw new TernException(ResultCode.Error, $"view {view.Name} is circularly defined");
             CteEnv? saved = _ctes;
             byte[] savedSql = _sql;
             _ctes = null;
@@ -161,6 +181,7 @@ internal sealed partial class CodeGenerator
             {
                 _ctes = saved;
                 _sql = savedSql;
+                _expandingViews.Remove(view.Name);
             }
             return;
         }
