@@ -276,6 +276,15 @@ internal sealed partial class CodeGenerator
 
     private void BinaryCode(BinaryExpr b, Scope scope, int target)
     {
+        if (b.Operator is BinaryOperator.JsonExtract or BinaryOperator.JsonExtractText)
+        {
+            // -> and ->> are calls of the JSON extraction functions.
+            int args = NewRegisters(2);
+            ExprCode(b.Left, scope, args);
+            ExprCode(b.Right, scope, args + 1);
+            Emit(Opcode.Function, 0, args, target, b.Operator == BinaryOperator.JsonExtract ? JsonFunctions.Arrow : JsonFunctions.ArrowText, 2);
+            return;
+        }
         int l = NewRegister(), r = NewRegister();
         ExprCode(b.Left, scope, l);
         ExprCode(b.Right, scope, r);
@@ -410,6 +419,12 @@ internal sealed partial class CodeGenerator
                 EmitColumn(s, col, target);
                 return;
             }
+        }
+        if (s == null && c.Table == null && !c.IsDoubleQuoted && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase)))
+        {
+            // TRUE and FALSE are 1 and 0 unless a column has that name.
+            Emit(Opcode.Integer, c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) ? 1 : 0, target, 0);
+            return;
         }
         if (s == null)
         {

@@ -1,5 +1,5 @@
 // The functions the compiler can call by name: the core scalar functions (more of them in
-// MoreScalars, MathFunctions and DateTimeFunctions) and the core aggregates. Lookup is by
+// MoreScalars, MathFunctions, DateTimeFunctions and JsonFunctions) and the core aggregates. Lookup is by
 // lower-case name and argument count (-1 entries take any count, above a minimum for a
 // few). iif()/if() and the likelihood functions are also compiled specially.
 using System.Globalization;
@@ -84,6 +84,7 @@ internal static class FunctionCatalog
         MoreScalars.Register(Add);
         MathFunctions.Register(Add);
         DateTimeFunctions.Register(Add);
+        JsonFunctions.Register(Add);
         return d;
     }
 

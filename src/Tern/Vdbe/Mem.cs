@@ -2,7 +2,8 @@
 // and for TEXT/BLOB a view (array, offset, length) of bytes. The bytes may belong to a
 // constant of the program, to a buffer the VM owns for the register (column values are
 // copied there without allocating once the buffer is large enough), or to a fresh array
-// (computed strings). Aggregate contexts ride in Obj.
+// (computed strings). Aggregate contexts ride in Obj; a TEXT whose Obj is its own byte
+// array is JSON text (SQLite's JSON subtype, see JsonFunctions).
 //
 //   Kind     I            R          Bytes/Offset/Length      Obj
 //   Null     -            -          -                        -
@@ -86,8 +87,11 @@ internal struct Mem
     {
         if (Kind is MemKind.Text or MemKind.Blob && Bytes is not null)
         {
+            // A JSON function's text result is marked by Obj being its byte array; the copy keeps the mark.
+            bool json = ReferenceEquals(Obj, Bytes);
             Bytes = Span.ToArray();
             Offset = 0;
+            if (json) Obj = Bytes;
         }
     }
 

@@ -41,6 +41,29 @@ internal sealed class VdbeCursor
 
     public int Compare(byte[] a, byte[] b) => RecordComparer.Compare(a, b, KeyInfo);
 
+    /// <summary>
+    /// Sorts a sorter's rows by its key fields only, rows with equal keys keeping the order
+    /// they were added in (as SQLite's merge sorter does); without key fields, by whole records.
+    /// </summary>
+    public void SortStable()
+    {
+        int keys = KeyInfo?.FieldCount ?? 0;
+        if (keys == 0)
+        {
+            Rows!.Sort(Compare);
+            return;
+        }
+        var keyed = new (byte[] Row, int Seq)[Rows!.Count];
+        for (int i = 0; i < keyed.Length; i++) keyed[i] = (Rows[i], i);
+        KeyInfo info = KeyInfo!;
+        Array.Sort(keyed, (x, y) =>
+        {
+            int c = RecordComparer.Compare(x.Row, y.Row, info, keys);
+            return c != 0 ? c : x.Seq.CompareTo(y.Seq);
+        });
+        for (int i = 0; i < keyed.Length; i++) Rows[i] = keyed[i].Row;
+    }
+
     /// <summary>Inserts into the ephemeral index in order; an equal record is not added twice.</summary>
     public void EphemeralInsert(byte[] record)
     {

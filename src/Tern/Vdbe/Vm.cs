@@ -282,9 +282,9 @@ internal sealed partial class Vm
                 case Opcode.SorterSort:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
-                        c.Rows!.Sort(c.Compare);
+                        c.SortStable();
                         c.Position = 0;
-                        if (c.Rows.Count == 0)
+                        if (c.Rows!.Count == 0)
                         {
                             _pc = op.P2;
                             continue;

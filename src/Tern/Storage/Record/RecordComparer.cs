@@ -34,13 +34,17 @@ internal static class RecordComparer
     /// <param name="record1">The first record.</param>
     /// <param name="record2">The second record.</param>
     /// <param name="info">Per-field sort orders; <c>null</c> for all ascending.</param>
-    public static int Compare(ReadOnlySpan<byte> record1, ReadOnlySpan<byte> record2, KeyInfo? info)
+    public static int Compare(ReadOnlySpan<byte> record1, ReadOnlySpan<byte> record2, KeyInfo? info) =>
+        Compare(record1, record2, info, int.MaxValue);
+
+    /// <summary>Compares only the first <paramref name="fieldLimit"/> fields (equal when those are).</summary>
+    public static int Compare(ReadOnlySpan<byte> record1, ReadOnlySpan<byte> record2, KeyInfo? info, int fieldLimit)
     {
         int h1 = ReadHeaderSize(record1, out int headerSize1);
         int h2 = ReadHeaderSize(record2, out int headerSize2);
         int d1 = headerSize1;
         int d2 = headerSize2;
-        for (int field = 0; h1 < headerSize1 && h2 < headerSize2; field++)
+        for (int field = 0; field < fieldLimit && h1 < headerSize1 && h2 < headerSize2; field++)
         {
             uint t1 = record1[h1];
             if (t1 < 0x80)

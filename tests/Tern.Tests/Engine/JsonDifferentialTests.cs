@@ -1,0 +1,168 @@
+// Differential tests of the JSON functions: json(), json_valid(), json_error_position(),
+// json_quote(), json_array(), json_object(), json_array_length(), json_type(),
+// json_extract() and the -> / ->> operators, the editing functions, json_patch(),
+// json_pretty(), the group aggregates, the jsonb_* variants, JSON5 input and the JSON
+// subtype that lets one JSON function's result be read as JSON by another. Each script
+// runs on Tern and on SQLite 3.50.4 and the transcripts must match.
+namespace Tern.Tests.Engine;
+
+public class JsonDifferentialTests
+{
+    public static TheoryData<string> Scripts() => new(
+        // json(): minifying, numbers kept as written, escapes
+        """
+        select json(' { "a" : 1 , "b" : [ 1 , 2.50 , -3e5, 1E+2, 0.0 ] , "c" : { } , "d" : [ ] } ');
+        select json('"a\/b\u0041\n"'), json('true'), json(' false '), json('null'), json('123'), json('-0'), json('1.5e-3');
+        select json(NULL), json(5), json(2.5), typeof(json('1')), json('"é😀"'), json('{"a":{"b":{"c":[[[]]]}}}')
+        """,
+        """
+        select json('[1'); select json('{"a"}'); select json('{"a":}'); select json('x'); select json(''); select json('[1] x');
+        select json('01'); select json('1.'); select json('"abc'); select json('{1:2}'); select json('[1,,2]'); select json('"a' || char(0) || 'b"'); select json('tru'); select json('truex')
+        """,
+        // JSON5 input
+        """
+        select json('[.5, 5., 0x1F, -0xff, +1, +1.5e3, -.5e1, 5.e2]'), json('{a:1, $b_2:2, ''c'':3,}'), json('[1,2,]');
+        select json('[Infinity, -Infinity, NaN, inf, -inf, +Infinity]'), json('/* c */ [1, // line
+        2]'), json('''it''''s'''), json('"\x41\v\0\''"'), json('"a\
+        b"'), json('''a"b''')
+        """,
+        // json_valid() and json_error_position()
+        """
+        select json_valid('{"a":5,"b":6}'), json_valid('{a:5,b:6}'), json_valid('{"a":5, "b":6, }'), json_valid('[5, 6,]'), json_valid('{"a": ''abcd''}'), json_valid('{"x":+5}'), json_valid('{"x":0x35}'), json_valid('{"x":4.}'), json_valid('{"x":Infinity}'), json_valid('{"x":NaN}');
+        select json_valid('{"a":1} /*c*/'), json_valid('/*c*/ 1'), json_valid('"aA\n\/b"'), json_valid(char(9,10,13,32)||'1'), json_valid('"abc' || char(1) || 'xyz"'), json_valid(NULL), json_valid(''), json_valid('[1'), json_valid(12), json_valid(1.5);
+        select json_valid('{a:1}', 2), json_valid('{a:1}', 1), json_valid('{a:1}', 3), json_valid(x'00', 4), json_valid(x'00', 8), json_valid(x'00'), json_valid('[1]', 4), json_valid(jsonb('[1,2]'), 8), json_valid(x'0102', 8), json_valid('1', NULL);
+        select json_valid('1', 0); select json_valid('1', 16);
+        select json_error_position('[1,2,x]'), json_error_position('{"a":1,}'), json_error_position('"abc'), json_error_position(''), json_error_position('[1]'), json_error_position(NULL), json_error_position('{"a" 1}'), json_error_position('[1,2'), json_error_position('é[x]'), json_error_position(x'00'), json_error_position('  ]')
+        """,
+        // json_quote()
+        """
+        select json_quote(1), json_quote(1.0), json_quote(-2.5), json_quote('a"b\c'), json_quote(char(1,8,9,10,12,13,31,127)), json_quote(NULL), json_quote(json('[1, 2]')), json_quote('[1,2]'), json_quote(0.1 + 0.2), json_quote(1e300 * 1e10);
+        select json_quote(x'01'); select json_quote(x'00'), json_quote('é'), typeof(json_quote(3))
+        """,
+        // json_array() and json_object()
+        """
+        select json_array(), json_array(1, 2.5, 'x', NULL, 'a"b'), json_array(1.5e300, 1e-7, 100.0, 0.1, 1e15, 1e16, 2.0/3, 123456789012345678.0), json_array(json('[1]'), '[1]', json_array(2), json_object('k', 3));
+        select json_array(x'0102'); select json_array(x'00'), json_array(1e308 * 10, -1e308 * 10), json_array(9223372036854775807, -9223372036854775808);
+        select json_object(), json_object('a', 1, 'b', 'x', 'c', NULL, 'd', json('{"e":[1]}'), 'e', json_array()), json_object('a', 1, 'a', 2), json_object('k"q', 'v\n');
+        select json_object('a'); select json_object(1, 2); select json_object(NULL, 1); select json_object('a', x'01')
+        """,
+        // json_array_length() and json_type()
+        """
+        select json_array_length('[1,2,3]'), json_array_length('[]'), json_array_length('{}'), json_array_length('5'), json_array_length('[1,[2,3]]', '$[1]'), json_array_length('[1]', '$.x'), json_array_length(NULL), json_array_length('[1]', NULL);
+        select json_array_length('[1'); select json_array_length('[1]', 'x'); select json_array_length('[1]', '$[');
+        select json_type('[1,2.5,"a",null,true,false,{},[]]'), json_type('1'), json_type('{}', '$.x'), json_type(' 0x10 '), json_type('1.5'), json_type('"s"'), json_type('null'), json_type('true'), json_type(NULL), json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[6]');
+        select json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[0]'), json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[1]'), json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[2]'), json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[3]'), json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[4]'), json_type('{"a":[1,2.5,"x",null,true,false,{}]}', '$.a[5]'), json_type('{"a":[1]}', '$.a')
+        """,
+        // json_extract() and paths
+        """
+        select json_extract('{"a":[1,{"b":"x"}]}', '$.a', '$.a[1].b', '$.c'), json_extract('{"a":"x"}', '$.a'), json_extract('[1,2,3]', '$[#-1]'), json_extract('[1,2,3]', '$[#-3]'), json_extract('[1,2,3]', '$[#-4]'), json_extract('[1,2,3]', '$[#]'), json_extract('[1,2,3]', '$[3]'), json_extract('[1,2,3]', '$');
+        select json_extract('{"a":"x\ny","b":"\u00e9\ud83d\ude00","c":1e2,"d":12345678901234567890,"e":-0x10,"f":true,"g":false,"h":null}', '$.a', '$.b'), json_extract('{"c":1e2}', '$.c'), json_extract('{"d":12345678901234567890}', '$.d'), json_extract('{"e":-0x10}', '$.e'), json_extract('[.5]', '$[0]'), json_extract('[true,false,null]', '$[0]'), json_extract('[true,false,null]', '$[1]'), json_extract('[true,false,null]', '$[2]');
+        select json_extract('{"a b":1,"c.d":2,"e":{"f":3}}', '$."a b"', '$."c.d"', '$.e.f'), json_extract('{"a":{"b":[10,20]}}', '$.a.b[1]'), typeof(json_extract('{"a":[1]}', '$.a')), json_extract('{"a":"\"q\""}', '$.a'), json_extract('{"x":1}', '$.x.y'), json_extract('[[1,2],[3,4]]', '$[1][0]');
+        select json_extract('{"a":1}', 'a'); select json_extract('{"a":1}', '$.'); select json_extract('[1]', '$['); select json_extract('[1]', '$[a]'); select json_extract('[1]', '$[#-]'); select json_extract('x', '$'); select json_extract('{"a":1}', '$a');
+        select json_extract(NULL, '$'), json_extract('[1]', NULL), json_extract('[1]'), json_extract(), json_extract('{"a":1}', '$.a', NULL), json_extract('{"":5}', '$.""')
+        """,
+        // -> and ->>
+        """
+        select '{"a":[1,"x"]}' -> '$.a', '{"a":[1,"x"]}' ->> '$.a', '{"a":[1,"x"]}' -> 'a', '[5,6]' -> 1, '[5,6]' ->> 1, '{"a":"s"}' -> 'a', '{"a":"s"}' ->> 'a', '[1,2]' -> -1, '[1,2]' -> '[0]', '{"a":{"b":1},"a.b":2}' -> 'a.b';
+        select '{"a":1}' -> '$.a', '[1]' -> 1.5, '{"1":5}' -> '1', '{"a":null}' -> 'a', '{"a":null}' ->> 'a', '{"a":true}' ->> 'a', '{"a":2.5}' ->> 'a', typeof('{"a":2.5}' ->> 'a'), typeof('{"a":2.5}' -> 'a'), NULL -> 'a', '[1]' -> NULL;
+        select '{"a":{"b":{"c":7}}}' -> 'a' -> 'b' ->> 'c', '{"a":[1,2,3]}' -> '$.a' ->> 2, ('[1]' -> 0) + 1 as p, '{"a":1}' -> 'b';
+        select '[1' -> 0; select '[1]' -> '$['; select '[1]' -> '$x';
+        create table t(j); insert into t values ('{"n":1,"tags":["a","b"]}'), ('{"n":2,"tags":[]}'), ('not json');
+        select j -> '$.n' from t where rowid < 3; select j ->> 'n', json_array_length(j, '$.tags') from t where json_valid(j); select j -> 'n' from t
+        """,
+        // json_set / json_insert / json_replace
+        """
+        select json_set('{}', '$.a.b.c', 1), json_set('{}', '$.a[0]', 1), json_set('{}', '$.a[#]', 1), json_set('[1]', '$[#]', 2), json_set('[1]', '$[5]', 2), json_insert('{"a":1}', '$.a', 2, '$.b', 3), json_replace('{"a":1}', '$.a', 2, '$.b', 3), json_set('{"a":1}', '$', 2);
+        select json_insert('[1,2]', '$[#]', 3), json_insert('[1,2]', '$[0]', 9), json_replace('[1,2]', '$[0]', 9), json_set('[1,2]', '$[1]', json_array(7)), json_set('{"a":1}', '$.b', '[1]'), json_set('{"a":1}', '$.b', json('[1]')), json_set('{"a":1}', '$.a', NULL), json_insert('{}', '$', 1), json_replace('{}', '$', 1);
+        select json_set('[1]'), json_insert('5'), json_set(NULL, '$.a', 1), json_set('{}', NULL, 1), json_set('{"a":{"b":1}}', '$.a.b', 2, '$.a.c', 3), json_set('{"x":5}', '$.x.y', 1), json_set('{}', '$."k.q"', 1), json_set('[[1]]', '$[0][#]', 2), json_replace('{"a":[1,2]}', '$.a[#-1]', 'z');
+        select json_set('[1]', '$'); select json_insert('{}', '$.a'); select json_replace('{}', '$.a'); select json_set('{}', 'a', 1); select json_set('x', '$', 1); select json_set('{}', '$.a', x'01');
+        select json_set('{}', '$.a', 1, '$.b')
+        """,
+        // json_remove and json_patch
+        """
+        select json_remove('[1,2,3]', '$[0]', '$[#-1]'), json_remove('{"a":1}', '$'), json_remove('{"a":1}', '$.b'), json_remove('{"a":1,"b":2,"c":3}', '$.b'), json_remove('[1,[2,3]]', '$[1][0]'), json_remove('{"a":1}'), json_remove('[1,2]', '$[5]'), json_remove(NULL, '$'), json_remove('[1]', NULL);
+        select json_remove('[1]', 'x'); select json_remove('x', '$');
+        select json_patch('{"a":1,"b":{"c":2}}', '{"b":{"c":null,"d":3},"e":[1]}'), json_patch('[1]', '{"a":1}'), json_patch('{"a":1}', '5'), json_patch('{"a":[1,2]}', '{"a":[3]}'), json_patch('{"a":1}', '{"a":null,"b":null}'), json_patch('{"a":{"x":1}}', '{"a":{"y":{"z":null,"w":2}}}'), json_patch(NULL, '{}'), json_patch('{}', NULL);
+        select json_patch('{"a":"b"}', '{"a":"c"}'), json_patch('{"a":["b"]}', '{"a":"c"}'), json_patch('{"a":"c"}', '{"a":["b"]}'), json_patch('{"a":{"b":"c"}}', '{"a":{"b":"d","c":null}}'), json_patch('{"e":null}', '{"a":1}'), json_patch('[1,2]', '{"a":"b","c":null}'), json_patch('{}', '{"a":{"bb":{"ccc":null}}}');
+        select json_patch('[', '{}'); select json_patch('{}', '[')
+        """,
+        // json_pretty
+        """
+        select json_pretty('{"a":[1,2,{}],"b":{},"c":[]}'), json_pretty('[1]', '--'), json_pretty('5'), json_pretty('{"x":1}', NULL), json_pretty('[[1,[2]],{"k":{"j":"v"}}]', ''), json_pretty(NULL), json_pretty('{a:.5}');
+        select json_pretty('[')
+        """,
+        // escapes, keys, unicode and odd inputs
+        """
+        select json_extract('{"a\u0062":1}', '$.ab'), json_extract('{"ab":1}', '$."ab"'), json_extract('{"a\"b":2}', '$."a\"b"'), json_extract('["\u0000x"]', '$[0]') = char(0) || 'x', hex(json_extract('["\u0000x"]', '$[0]')), json_extract('["\ud83d\ude00"]', '$[0]'), json_extract('["\ud83d"]', '$[0]') is not null;
+        select json_extract('[9223372036854775807, -9223372036854775808, 9223372036854775808, 1e400, -1e400, 0.1e1]', '$[0]', '$[1]', '$[2]', '$[3]', '$[4]', '$[5]'), json_extract('[9223372036854775808]', '$[0]'), json_extract('[1e400]', '$[0]'), json_extract('[0x7fffffffffffffff]', '$[0]'), json('[0xffffffffffffffffff]');
+        select json_extract('{"a\\b":2}', '$."a\\b"'), json_extract('{"a b":2}', '$."a b".c'), json_extract('{"ab":2}', '$."a\u0062"'), json_extract('[1,2]', '$[#-0]'), json_extract('[1,2]', '$[00]'), json_extract('{"a":{"":3}}', '$.a.""');
+        select json_extract('{"a":1}', '$."a'); select json_extract('[1]', '$[ 0]');
+        select json('{"a":1,"a":2}'), json_extract('{"a":1,"a":2}', '$.a'), json_set('{"a":1,"a":2}', '$.a', 3), json_remove('{"a":1,"a":2}', '$.a'), json('"' || char(127) || '"'), json_quote('</script>'), json('"\u00E9"'), json_extract('"\u00E9"', '$');
+        select json('''a' || char(1) || 'b'''), json('"a' || char(9) || 'b"'), json_valid('"a' || char(9) || 'b"'), json_extract('"a' || char(9) || 'b"', '$') = 'a' || char(9) || 'b', json('[' || char(12) || '1]'), json_valid('[' || char(12) || '1]', 2), json('{"a":1}' || char(10));
+        select json(printf('%.1001c', '[') || printf('%.1001c', ']')); select json(printf('%.999c', '[') || printf('%.999c', ']')) is not null; select json_valid(printf('%.1001c', '[') || printf('%.1001c', ']'));
+        select json(x'1b'); select json_extract(x'ff', '$'); select json_array_length(x'0b'), json(x'0b'), json(x'0c'), json_type(x'13'); select json(x'3331');
+        select json(x'3331'), json(x'5b315d'), json_extract(x'5b315d', '$[0]'), json_valid(x'5b315d'), json_valid(x'5b315d', 2), json_valid(x'5b315d', 4), json_valid(x'5b315d', 6), json_error_position(x'5b315d'), json_type(x'7b7d'), json_error_position(x'5b31'), json_error_position(x'3331');
+        select json(x'5b31'); select json_array(x'5b315d');
+        select json_pretty(jsonb('{"a":[1,{"b":2}]}')), json_pretty('[]'), json_pretty('{}'), json_pretty('[{}]', 'ab'), json_pretty('"x"', 5)
+        """,
+        // aggregates as window functions
+        """
+        create table w(i, v); insert into w values (1, '"a"'), (2, 2), (3, NULL), (4, json('{"x":1}'));
+        select i, json_group_array(v) over (order by i), json_group_object('k' || i, v) over (order by i rows between 1 preceding and current row) from w;
+        select i, json_group_array(jsonb(v)) filter (where i <> 2) over (order by i rows between 1 preceding and current row), json(jsonb_group_array(jsonb(v)) over (order by i)) from w where i <> 3;
+        select i, json_group_array(v) over (order by i rows between current row and unbounded following) from w
+        """,
+        // aggregates
+        """
+        create table t(g, k, v); insert into t values ('a', 'x', 1), ('b', 'z', NULL), ('b', NULL, 2.5), ('a', 'w', json('[1]')), ('a', 'y', 'two');
+        select json_group_array(v) from t; select g, json_group_array(v), json_group_object(k, v) from t where g = 'b' group by g; select json_group_array(v) from t where 0; select json_group_object(k, v) from t where 0;
+        select json_group_array(json_object('k', k)) from t; select json_group_object(k, json_array(v)) from t where k is not null;
+        select json_group_object(g, vals) from (select g, json_group_array(v) as vals from t group by g);
+        select json_group_array(x'01') from t
+        """,
+        // the JSON subtype across function calls and subqueries
+        """
+        create table t(grp TEXT, val INT); insert into t values ('alice', 95), ('bob', 87);
+        select json_group_object(grp, json_object('score', val)) from t;
+        select json_group_object(k, v) from (select grp as k, json_object('score', val) as v from t);
+        select json_group_array(v) from (select json_object('score', val) as v from t);
+        select json(v) from (select json_object('a', 1) as v); select json_extract(v, '$.a') from (select json_object('a', 42) as v);
+        select json_array(json_object('a', 1), 2); select json_array(v) from (select json_object('a', 1) as v);
+        select json_insert('{}', '$.k', json_object('a', 1)); select json_insert('{}', '$.k', v) from (select json_object('a', 1) as v);
+        select json_array(v) from (select v from (select json_object('a', 1) as v)); select json_valid(v) from (select json_object('a', 1) as v);
+        create table s(j); insert into s values (json_array(1, 2)); select json_array(j), json_array(json(j)) from s;
+        select json_array('{"a":1}' -> '$'), json_array('{"a":1}' ->> '$'), json_array(json_extract('{"a":[1]}', '$.a')), json_array(json_quote('x')), json_array(coalesce(json('[1]'), 1))
+        """,
+        // the subtype is kept by direct calls and scalar subqueries, lost through subquery, CTE and view boundaries
+        """
+        select json_patch('{"a":1}', v) from (select json_object('b', 2) as v); select json_patch(d, '{"b":2}') from (select json_object('a', 1) as d);
+        select json_array(json('[1,2,3]')); select json_array(x) from (select json('[1,2,3]') as x); with t as (select json('[1,2,3]') as x) select json_array(x) from t;
+        select json_array(j) from (select json('[1,2,3]') as j union all select json('{"a":1}'));
+        select json_array((select json('[1,2,3]'))); select json_quote(json(1)); select json_quote('1');
+        create table t1(c0); create view v0(c0) as select json('true'); insert into t1 values ('x'); select NOT json_quote(v0.c0) from v0, t1; select * from v0, t1 where NOT json_quote(v0.c0);
+        select *, json_quote(y) from (select +json('1') as y); with t(a) as materialized (select json(1)) select json_quote(a) from t; with t(a) as not materialized (select json(1)) select json_quote(a) from t;
+        create table t3(b); insert into t3 values (json('true')); select * from t3, t1 where NOT json_quote(b);
+        create view t2(b) as select json('true'); select * from t2, t1 where NOT json_quote(b);
+        create table t0(c0); insert into t0 values ('1'); create view v1(c0) as select case when 1 then json_patch('1', '1') end from t0 group by t0.c0; select * from v1 where json_quote(v1.c0) != '1';
+        select *, json_quote(y) from (select +json('1') as y) where json_quote(y) = '"1"';
+        select json_array(iif(json_valid('{"a":1}'), json('{"a":1}'), NULL)); select json_array(case when 1 then json('[2]') end), json_array(json_group_array(1)), json_object('a', max(json('[3]')))
+        """,
+        // jsonb
+        """
+        select hex(jsonb('[1,2.5,"a","a\n",0x10,.5,Infinity,NaN,true,false,null]')), hex(jsonb_array('a"b', 'ab', 1.5, 2, NULL)), hex(jsonb('{a:1}')), hex(jsonb('''x''')), hex(jsonb('+5'));
+        select json(jsonb('{"a":[1,{"b":"x\ty"}],"c":-0x1f,"d":5.}')), json(jsonb_object('k', 'v', 'n', 1)), jsonb_extract(jsonb('{"a":[1,2]}'), '$.a[1]'), hex(jsonb_extract(jsonb('{"a":[1,2]}'), '$.a')), typeof(jsonb('1'));
+        select hex(jsonb_set('{"a":1}', '$.b', 2)), hex(jsonb_insert('[1]', '$[#]', 'x')), hex(jsonb_replace('[1]', '$[0]', 2.5)), hex(jsonb_remove('[1,2]', '$[0]')), hex(jsonb_patch('{"a":1}', '{"b":2}')), json_type(jsonb('[1]')), json_array_length(jsonb('[1,2,3]')), jsonb('[1,2]') -> 1, jsonb('{"a":"s"}') ->> 'a';
+        select hex(jsonb('"' || printf('%.300c', 'a') || '"')), length(jsonb(json_array(printf('%.70000c', 'b')))), json(x'0102'); select json(x'0102');
+        create table t(v); insert into t values (1), ('x'), (NULL); select hex(jsonb_group_array(v)), hex(jsonb_group_object('k' || rowid, v)) from t; select json_array(jsonb('[1]')), json_object('a', jsonb('{"b":2}'))
+        """,
+        // larger documents through the functions
+        """
+        with recursive c(i) as (select 1 union all select i + 1 from c where i < 50) select json_group_array(i * 1.5), json_group_object('k' || i, i) from c;
+        with recursive c(i) as (select 1 union all select i + 1 from c where i < 20) select json_array_length(json_group_array(json_array(i, i * i))), json_extract(json_group_array(json_array(i, i * i)), '$[19][1]') from c;
+        select json_pretty(json_object('a', json_array(1, json_object('b', NULL, 'c', json_array())), 'd', 'e'))
+        """);
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Json_functions_match_sqlite(string script) => Differential.AssertSame(script);
+}
