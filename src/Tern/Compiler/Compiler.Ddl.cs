@@ -33,6 +33,11 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
+        if (ct.AsSelect != null)
+        {
+            CompileCreateTableAs(ct);
+            return;
+        }
         Table built = DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc)> autos);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
         int schemaCursor = NewCursor();
@@ -96,6 +101,66 @@ internal sealed partial class CodeGenerator
         InsertSchemaRow(schemaCursor, "view", cv.Name, cv.Name, root, sql);
         FinishSchemaChange();
     }
+
+    /// <summary>
+    /// CREATE TABLE ... AS SELECT: a new table whose columns are the query's result columns
+    /// (declared types from their affinities, as SQLite derives them), filled with its rows.
+    /// The stored text is the one SQLite generates: one line when short, else one column
+    /// per line.
+    /// </summary>
+    private void CompileCreateTableAs(CreateTableStatement ct)
+    {
+        int schemaCursor = NewCursor();
+        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        int root = NewRegister();
+        Emit(Opcode.CreateBtree, 0, root, 1);
+        int cursor = NewCursor();
+        List<ResultItem>? items = null;
+        int openAt = Emit(Opcode.OpenWrite, cursor, root, 0, 0, P2IsRegister);
+        List<ResultItem>? saved = _compoundNames;
+        _compoundNames = null;
+        CompileSelect(ct.AsSelect!, null, (start, n) =>
+        {
+            int rec = NewRegister(), rowid = NewRegister();
+            Emit(Opcode.MakeRecord, start, n, rec);
+            Emit(Opcode.NewRowid, cursor, rowid, 0);
+            Emit(Opcode.Insert, cursor, rec, rowid, ct.Name, 0);
+        }, r => items ??= r);
+        _compoundNames = saved;
+        List<Column> cols = SourceColumns(items!, NodeList<string>.Empty, ct.Name, false);
+        Instruction open = _code[openAt];
+        _code[openAt] = new Instruction(open.Op, open.P1, open.P2, open.P3, cols.Count, open.P5);
+        var parts = new List<string>();
+        int n = IdentifierLength(ct.Name);
+        foreach (Column c in cols)
+        {
+            string type = c.Affinity switch
+            {
+                Affinity.Text => " TEXT",
+                Affinity.Numeric => " NUM",
+                Affinity.Integer => " INT",
+                Affinity.Real => " REAL",
+                _ => "",
+            };
+            n += IdentifierLength(c.Name) + 5;
+            parts.Add(QuoteIdentifier(c.Name) + type);
+        }
+        string sql = n < 50
+            ? $"CREATE TABLE {QuoteIdentifier(ct.Name)}({string.Join(",", parts)})"
+            : $"CREATE TABLE {QuoteIdentifier(ct.Name)}(\n  {string.Join(",\n  ", parts)}\n)";
+        InsertSchemaRow(schemaCursor, "table", ct.Name, ct.Name, root, sql);
+        FinishSchemaChange();
+    }
+
+    private static bool NeedsQuotes(string name) =>
+        name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_' || name[0] > 127)
+        || name.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch == '_' || ch > 127))
+        || Tern.Sql.Lexer.Keywords.IsKeyword(name);
+
+    private static string QuoteIdentifier(string name) => NeedsQuotes(name) ? "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : name;
+
+    /// <summary>SQLite's estimate of a name's length when it decides between one line and several: quotes always counted.</summary>
+    private static int IdentifierLength(string name) => name.Length + 2 + name.Count(ch => ch == '"');
 
     private void InsertSchemaRow(int cursor, string type, string name, string table, int rootReg, string? sql)
     {
