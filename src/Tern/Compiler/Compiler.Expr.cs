@@ -386,6 +386,7 @@ internal sealed partial class CodeGenerator
             foreach (Source src in s.Sources)
             {
                 if (c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
+                if (c.Table == null && src.UsingColumns.Contains(c.Column)) continue;
                 int k = src.Table.FindColumn(c.Column);
                 if (k < 0 && src.ColumnNames == null && IsRowidName(c.Column)) k = src.Table.RowidAlias;
                 else if (k < 0) continue;

@@ -84,9 +84,10 @@ internal sealed partial class CodeGenerator
 
     private void AddSource(FromItem fi, Scope scope, List<Expr> whereTerms)
     {
-        if ((fi.Join & (JoinType.Right | JoinType.Natural)) != 0 || !fi.Using.IsEmpty)
-            throw new TernException(ResultCode.Error, "RIGHT, NATURAL and USING joins are not supported yet");
+        if ((fi.Join & JoinType.Right) != 0)
+            throw new TernException(ResultCode.Error, "RIGHT and FULL joins are not supported yet");
         bool first = scope.Sources.Count == 0;
+        int before = scope.Sources.Count;
         if ((fi.Join & JoinType.Left) != 0)
         {
             int level = scope.Sources.Count;
@@ -117,6 +118,32 @@ internal sealed partial class CodeGenerator
                 throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
         }
         SplitAnd(fi.On, whereTerms);
+        if (((fi.Join & JoinType.Natural) != 0 || !fi.Using.IsEmpty) && scope.Sources.Count == before + 1 && before > 0)
+            AddUsingTerms(fi, scope, whereTerms, before);
+    }
+
+    /// <summary>
+    /// USING (cols) / NATURAL: each named column equals the same column of the first table
+    /// to its left that has it; the right table's copy is left out of * and of unqualified names.
+    /// </summary>
+    private static void AddUsingTerms(FromItem fi, Scope scope, List<Expr> whereTerms, int rightIndex)
+    {
+        Source right = scope.Sources[rightIndex];
+        IEnumerable<string> names = fi.Using.IsEmpty
+            ? right.Table.Columns.Select(c => c.Name).Where(n => scope.Sources.Take(rightIndex).Any(s => s.Table.FindColumn(n) >= 0)).ToList()
+            : fi.Using;
+        bool left = (fi.Join & JoinType.Left) != 0;
+        foreach (string name in names)
+        {
+            Source? l = scope.Sources.Take(rightIndex).FirstOrDefault(s => s.Table.FindColumn(name) >= 0 && !s.UsingColumns.Contains(name))
+                ?? scope.Sources.Take(rightIndex).FirstOrDefault(s => s.Table.FindColumn(name) >= 0);
+            if (l == null || right.Table.FindColumn(name) < 0)
+                throw new TernException(ResultCode.Error, $"cannot join using column {name} - column not present in both tables");
+            var term = new BinaryExpr(BinaryOperator.Eq, new ColumnRef(null, l.Name, name), new ColumnRef(null, right.Name, name));
+            if (left) scope.LeftJoinOn[term] = rightIndex;
+            whereTerms.Add(term);
+            right.UsingColumns.Add(name);
+        }
     }
 
     private void AddNamedSource(NamedTable nt, Scope scope, bool outermost)

@@ -623,7 +623,7 @@ internal sealed partial class CodeGenerator
             {
                 case StarColumn:
                     if (scope.Sources.Count == 0) throw new TernException(ResultCode.Error, "no tables specified");
-                    foreach (Source s in scope.Sources) AddAll(s);
+                    foreach (Source s in scope.Sources) AddAll(s, skipUsing: true);
                     break;
                 case TableStarColumn ts:
                     {
@@ -648,9 +648,9 @@ internal sealed partial class CodeGenerator
         }
         return list;
 
-        void AddAll(Source s)
+        void AddAll(Source s, bool skipUsing = false)
         {
-            foreach (Column c in s.Table.Columns)
+            foreach (Column c in s.Table.Columns.Where(c => !skipUsing || !s.UsingColumns.Contains(c.Name)))
                 list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType) { Affinity = c.Affinity });
         }
     }

@@ -16,6 +16,8 @@ internal sealed class Source
     public bool Materialized { get; init; }
     /// <summary>Names of the columns when the source is a subquery, else null.</summary>
     public string[]? ColumnNames { get; init; }
+    /// <summary>Columns joined with USING/NATURAL: left out of * and of unqualified names here.</summary>
+    public HashSet<string> UsingColumns { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Code to run before this (materialized) source's loop advances: a recursive CTE's step.</summary>
     public Action? BeforeNext { get; set; }
 }
