@@ -67,7 +67,8 @@ public class SqlTestTests(ITestOutputHelper output)
 
     private static string Shorten(string? s)
     {
-        s = (s ?? "").Replace('\n', ' ').Replace('\r', ' ');
+        // One printable line: control characters (a NUL in a failing value, say) become spaces.
+        s = new string((s ?? "").Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
         return s.Length > 120 ? s[..120] : s;
     }
 }
