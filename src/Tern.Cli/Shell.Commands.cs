@@ -529,106 +529,27 @@ public sealed partial class Shell
         }
     }
 
-    /// <summary>SQL LIKE: '%' and '_' wildcards, ASCII letters matched without case, an optional escape character.</summary>
-    internal static bool Like(string text, string pattern, char? escape)
+    /// <summary>SQL LIKE (the engine's own operator), with an optional escape character.</summary>
+    internal static bool Like(string text, string pattern, char? escape) =>
+        Match(escape == null ? "SELECT ?1 LIKE ?2" : "SELECT ?1 LIKE ?2 ESCAPE ?3", text, pattern, escape?.ToString());
+
+    /// <summary>SQL GLOB (the engine's own operator).</summary>
+    internal static bool Glob(string text, string pattern) => Match("SELECT ?1 GLOB ?2", text, pattern, null);
+
+    private static readonly Lock MatcherLock = new();
+    private static Connection? _matcher;
+
+    /// <summary>Evaluates a pattern match on a private in-memory database, so the rules are exactly the engine's.</summary>
+    private static bool Match(string sql, string text, string pattern, string? escape)
     {
-        return LikeAt(text, 0, pattern, 0, escape);
-
-        static bool LikeAt(string s, int si, string p, int pi, char? esc)
+        lock (MatcherLock)
         {
-            while (pi < p.Length)
-            {
-                char c = p[pi];
-                if (esc.HasValue && c == esc.Value && pi + 1 < p.Length)
-                {
-                    if (si >= s.Length || !SameLetter(s[si], p[pi + 1])) return false;
-                    si++;
-                    pi += 2;
-                    continue;
-                }
-                if (c == '%')
-                {
-                    while (pi < p.Length && (p[pi] == '%' || p[pi] == '_'))
-                    {
-                        if (p[pi] == '_')
-                        {
-                            if (si >= s.Length) return false;
-                            si++;
-                        }
-                        pi++;
-                    }
-                    if (pi == p.Length) return true;
-                    for (int k = si; k <= s.Length; k++)
-                    {
-                        if (LikeAt(s, k, p, pi, esc)) return true;
-                    }
-                    return false;
-                }
-                if (si >= s.Length) return false;
-                if (c != '_' && !SameLetter(s[si], c)) return false;
-                si++;
-                pi++;
-            }
-            return si == s.Length;
-        }
-
-        static bool SameLetter(char x, char y) => x == y || (x < 128 && y < 128 && char.ToLowerInvariant(x) == char.ToLowerInvariant(y));
-    }
-
-    /// <summary>SQL GLOB: '*', '?' and [...] classes, case-sensitive.</summary>
-    internal static bool Glob(string text, string pattern)
-    {
-        return GlobAt(text, 0, pattern, 0);
-
-        static bool GlobAt(string s, int si, string p, int pi)
-        {
-            while (pi < p.Length)
-            {
-                char c = p[pi];
-                if (c == '*')
-                {
-                    while (pi < p.Length && p[pi] == '*') pi++;
-                    if (pi == p.Length) return true;
-                    for (int k = si; k <= s.Length; k++)
-                    {
-                        if (GlobAt(s, k, p, pi)) return true;
-                    }
-                    return false;
-                }
-                if (si >= s.Length) return false;
-                if (c == '?')
-                {
-                    si++;
-                    pi++;
-                    continue;
-                }
-                if (c == '[')
-                {
-                    int end = p.IndexOf(']', pi + 2);
-                    if (end < 0) return false;
-                    string set = p[(pi + 1)..end];
-                    bool negate = set.StartsWith('^');
-                    if (negate) set = set[1..];
-                    bool found = false;
-                    for (int k = 0; k < set.Length; k++)
-                    {
-                        if (k + 2 < set.Length && set[k + 1] == '-')
-                        {
-                            if (s[si] >= set[k] && s[si] <= set[k + 2]) found = true;
-                            k += 2;
-                        }
-                        else if (set[k] == s[si]) found = true;
-                    }
-                    if (found == negate) return false;
-                    si++;
-                    pi = end + 1;
-                    continue;
-                }
-                if (s[si] != c) return false;
-                si++;
-                pi++;
-            }
-            return si == s.Length;
+            _matcher ??= Database.Open(":memory:").Connect();
+            using Statement s = _matcher.Prepare(sql);
+            s.Bind(1, text);
+            s.Bind(2, pattern);
+            if (escape != null) s.Bind(3, escape);
+            return s.Step() && s.GetInt64(0) == 1;
         }
     }
 }
