@@ -421,6 +421,26 @@ internal sealed partial class CodeGenerator
                 return;
             }
         }
+        if (s == null && c.Table == null && _aliasScopes.TryGetValue(scope, out List<ResultItem>? items) && !_aliasesInUse.Contains(c.Column))
+        {
+            foreach (ResultItem item in items)
+            {
+                if (!string.Equals(item.Name, c.Column, StringComparison.OrdinalIgnoreCase)) continue;
+                var aggs = new List<FunctionCall>();
+                CollectAggregates(item.Expr, aggs);
+                if (aggs.Count > 0 && scope.Overrides == null) throw new TernException(ResultCode.Error, $"misuse of aggregate: {aggs[0].Name}()");
+                _aliasesInUse.Add(c.Column);
+                try
+                {
+                    ExprCode(item.Expr, scope, target);
+                }
+                finally
+                {
+                    _aliasesInUse.Remove(c.Column);
+                }
+                return;
+            }
+        }
         if (s == null && c.Table == null && !c.IsDoubleQuoted && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase)))
         {
             // TRUE and FALSE are 1 and 0 unless a column has that name.
@@ -615,6 +635,10 @@ internal sealed partial class CodeGenerator
     //
     // Correlation is only known once the body is generated: every column reference that
     // resolves into a scope outside the subquery marks the open frames it escapes.
+
+    /// <summary>Scopes whose WHERE or HAVING is being compiled, with the result columns whose aliases they may name.</summary>
+    private readonly Dictionary<Scope, List<ResultItem>> _aliasScopes = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<string> _aliasesInUse = new(StringComparer.OrdinalIgnoreCase);
 
     private sealed class OnceFrame
     {

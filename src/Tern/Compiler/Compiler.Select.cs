@@ -372,13 +372,20 @@ internal sealed partial class CodeGenerator
         var windowCalls = new List<FunctionCall>();
         foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowCalls);
         foreach (Expr oe in orderExprs) CollectWindowCalls(oe, windowCalls);
+        // WHERE (and HAVING below) may name a result column's alias, as SQLite allows;
+        // result columns themselves may not, so the aliases go away when the row is built.
+        _aliasScopes[scope] = results;
         WindowState? windows = null;
         if (windowCalls.Count > 0)
         {
             windows = BeginWindows(core, windowCalls, WindowCarriedLeaves(results, orderExprs, scope, isAggregate ? aggregates : null));
             if (!isAggregate)
             {
-                EmitLoops(scope, whereTerms, () => WindowRow(windows, scope));
+                EmitLoops(scope, whereTerms, () =>
+                {
+                    _aliasScopes.Remove(scope);
+                    WindowRow(windows, scope);
+                });
                 FinishWindows(windows, outer ?? new Scope(), scope, results, orderExprs, orderBy, stageOut);
                 return;
             }
@@ -387,6 +394,7 @@ internal sealed partial class CodeGenerator
         {
             EmitLoops(scope, whereTerms, () =>
             {
+                _aliasScopes.Remove(scope);
                 int regs = NewRegisters(Math.Max(n, 1));
                 for (int i = 0; i < n; i++) ExprCode(results[i].Expr, scope, regs + i);
                 stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
@@ -422,6 +430,7 @@ internal sealed partial class CodeGenerator
         {
             EmitLoops(scope, whereTerms, () =>
             {
+                _aliasScopes.Remove(scope);
                 for (int i = 0; i < aggregates.Count; i++) AggStepCode(aggregates[i], scope, accumulators + i, null, distinctSets);
                 for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, bareRegs + i);
             });
@@ -440,6 +449,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SorterOpen, sorter, width, 0, new KeyInfo(g));
             EmitLoops(scope, whereTerms, () =>
             {
+                _aliasScopes.Remove(scope);
                 int block = NewRegisters(Math.Max(width, 1));
                 for (int i = 0; i < g; i++) ExprCode(groupExprs[i], scope, block + i);
                 for (int i = 0; i < argExprs.Count; i++) ExprCode(argExprs[i], scope, block + g + i);
@@ -497,7 +507,12 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Copy, accumulators + i, finals + i, 0);
             Emit(Opcode.AggFinal, finals + i, aggregates[i].Star ? 0 : aggregates[i].Arguments.Count, 0, RequireFunction(aggregates[i]));
         }
-        if (core.Having != null) JumpIfFalse(core.Having, outScope, subEnd);
+        if (core.Having != null)
+        {
+            _aliasScopes[outScope] = results;
+            JumpIfFalse(core.Having, outScope, subEnd);
+            _aliasScopes.Remove(outScope);
+        }
         if (windows != null) WindowRow(windows, outScope);
         else
         {
