@@ -337,17 +337,8 @@ internal sealed partial class CodeGenerator
 
     private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)
     {
-        int ncol = t.Columns.Count;
-        int rec = NewRegister(), cursor = NewCursor();
-        Emit(Opcode.MakeRecord, cols, ncol, rec);
-        Emit(Opcode.OpenPseudo, cursor, rec, ncol);
-        var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity, Collation = c.Collation }).ToList();
         var scope = new Scope();
-        scope.Sources.Add(new Source
-        {
-            Table = new Table { Name = t.Name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = t.Name, Materialized = true,
-            ColumnNames = columns.Select(c => c.Name).ToArray(),
-        });
+        scope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
         byte[] savedSql = _sql;
         byte[] tableSql = t.Sql != null ? Encoding.UTF8.GetBytes(t.Sql) : savedSql;
         try

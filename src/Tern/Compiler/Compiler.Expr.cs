@@ -143,7 +143,7 @@ internal sealed partial class CodeGenerator
                 CaseCode(ce, scope, target);
                 return;
             case RaiseExpr re:
-                RaiseCode(re, scope);
+                RaiseCode(re);
                 Emit(Opcode.Null, 0, target, 0);
                 return;
             case FunctionCall f:
@@ -663,12 +663,7 @@ internal sealed partial class CodeGenerator
     {
         OnceFrame f = _onceFrames[frame];
         _onceFrames.RemoveAt(frame);
-        if (f.Correlated)
-        {
-            Instruction i = _code[f.Address];
-            _code[f.Address] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
-            _ = i;
-        }
+        if (f.Correlated) _code[f.Address] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
         Resolve(f.Skip);
     }
 

@@ -69,18 +69,8 @@ internal sealed partial class CodeGenerator
     private void ReturningRow(ReturningState? state, Table t, int block)
     {
         if (state == null) return;
-        int ncol = t.Columns.Count;
-        int rec = NewRegister(), cursor = NewCursor();
-        Emit(Opcode.MakeRecord, block, ncol + 1, rec);
-        Emit(Opcode.OpenPseudo, cursor, rec, ncol + 1);
-        var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity, Collation = c.Collation }).ToList();
-        columns.Add(new Column { Name = "rowid", DeclaredType = "INTEGER", Affinity = Affinity.Integer });
         var scope = new Scope();
-        scope.Sources.Add(new Source
-        {
-            Table = new Table { Name = state.TableName, RootPage = 0, Columns = columns }, Cursor = cursor, Name = state.TableName,
-            Materialized = true, ColumnNames = columns.Select(c => c.Name).ToArray(),
-        });
+        scope.Sources.Add(RowSource(t, state.TableName, block, withRowid: true));
         var exprs = new List<Expr>();
         foreach (ResultColumn rc in state.Columns)
         {

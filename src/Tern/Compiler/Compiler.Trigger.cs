@@ -103,20 +103,8 @@ internal sealed partial class CodeGenerator
     {
         List<Trigger> triggers = TriggersFor(t, ev, time, updatedColumns);
         if (triggers.Count == 0) return;
-        int ncol = t.Columns.Count;
-        var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity }).ToList();
-        columns.Add(new Column { Name = "rowid", DeclaredType = "INTEGER", Affinity = Affinity.Integer });
-        string[] names = columns.Select(c => c.Name).ToArray();
-        Source? PseudoSource(string name, int block)
-        {
-            if (block < 0) return null;
-            int rec = NewRegister(), cursor = NewCursor();
-            Emit(Opcode.MakeRecord, block, ncol + 1, rec);
-            Emit(Opcode.OpenPseudo, cursor, rec, ncol + 1);
-            return new Source { Table = new Table { Name = name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = name, Materialized = true, ColumnNames = names };
-        }
-        Source? oldSource = PseudoSource("old", oldRow);
-        Source? newSource = PseudoSource("new", newRow);
+        Source? oldSource = oldRow < 0 ? null : RowSource(t, "old", oldRow, withRowid: true);
+        Source? newSource = newRow < 0 ? null : RowSource(t, "new", newRow, withRowid: true);
 
         foreach (Trigger tr in triggers)
         {
@@ -174,7 +162,7 @@ internal sealed partial class CodeGenerator
         return (s, col);
     }
 
-    private void RaiseCode(RaiseExpr r, Scope scope)
+    private void RaiseCode(RaiseExpr r)
     {
         if (!InTrigger) throw new TernException(ResultCode.Error, "RAISE() may only be used within a trigger-program");
         if (r.Action == RaiseAction.Ignore)
@@ -184,7 +172,26 @@ internal sealed partial class CodeGenerator
         }
         string message = r.Message is Literal { Kind: LiteralKind.String } l ? l.Value : r.Message != null ? SourceText(r.Message) : "";
         Emit(Opcode.Halt, (int)ResultCode.ConstraintTrigger, 2, 0, message);
-        _ = scope;
+    }
+
+    /// <summary>
+    /// A row held in registers, seen as a one-row table named <paramref name="name"/> with the
+    /// table's columns (and a last "rowid" column when <paramref name="withRowid"/>): OLD/NEW,
+    /// the row a CHECK constraint tests, RETURNING's row, upsert's excluded.*.
+    /// </summary>
+    private Source RowSource(Table t, string name, int block, bool withRowid)
+    {
+        int width = t.Columns.Count + (withRowid ? 1 : 0);
+        int rec = NewRegister(), cursor = NewCursor();
+        Emit(Opcode.MakeRecord, block, width, rec);
+        Emit(Opcode.OpenPseudo, cursor, rec, width);
+        var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity, Collation = c.Collation }).ToList();
+        if (withRowid) columns.Add(new Column { Name = "rowid", DeclaredType = "INTEGER", Affinity = Affinity.Integer });
+        return new Source
+        {
+            Table = new Table { Name = name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = name, Materialized = true,
+            ColumnNames = columns.Select(c => c.Name).ToArray(),
+        };
     }
 
     /// <summary>Copies a table row into a (columns..., rowid) block for OLD.</summary>

@@ -109,15 +109,7 @@ internal sealed partial class CodeGenerator
             var scope = new Scope { Outer = excludedScope };
             var src = new Source { Table = t, Cursor = target.Cursor, Name = alias ?? t.Name };
             scope.Sources.Add(src);
-            int rec = NewRegister(), cursor = NewCursor();
-            Emit(Opcode.MakeRecord, excluded, ncol, rec);
-            Emit(Opcode.OpenPseudo, cursor, rec, ncol);
-            var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity, Collation = c.Collation }).ToList();
-            excludedScope.Sources.Add(new Source
-            {
-                Table = new Table { Name = "excluded", RootPage = 0, Columns = columns }, Cursor = cursor, Name = "excluded",
-                Materialized = true, ColumnNames = columns.Select(c => c.Name).ToArray(),
-            });
+            excludedScope.Sources.Add(RowSource(t, "excluded", excluded, withRowid: false));
             if (clause.Where != null) JumpIfFalse(clause.Where, scope, done);
             int cols = NewRegisters(Math.Max(ncol, 1));
             for (int k = 0; k < ncol; k++)

@@ -13,6 +13,8 @@ internal sealed class Column
     public bool NotNull { get; init; }
     public Expr? Default { get; init; }
     public Collation Collation { get; init; }
+    /// <summary>In a STRICT table, the storage class a value must have (Null: ANY, no check).</summary>
+    public MemKind StrictKind { get; init; }
     /// <summary>Whether this is the INTEGER PRIMARY KEY (an alias of the rowid).</summary>
     public bool IsRowidAlias { get; set; }
 }

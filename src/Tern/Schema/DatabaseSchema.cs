@@ -172,6 +172,7 @@ internal sealed class DatabaseSchema
                 }
             }
             Affinity affinity = Affinities.FromDeclaredType(cd.Type);
+            MemKind strictKind = MemKind.Null;
             if (ct.Strict)
             {
                 // STRICT: one of the six type names, nothing else.
@@ -180,10 +181,18 @@ internal sealed class DatabaseSchema
                 if (upper is not ("INT" or "INTEGER" or "REAL" or "TEXT" or "BLOB" or "ANY"))
                     throw new TernException(ResultCode.Error, $"unknown datatype for {ct.Name}.{cd.Name}: \"{cd.Type}\"");
                 if (upper == "ANY") affinity = Affinity.Blob;
+                strictKind = upper switch
+                {
+                    "INT" or "INTEGER" => MemKind.Int,
+                    "REAL" => MemKind.Real,
+                    "TEXT" => MemKind.Text,
+                    "BLOB" => MemKind.Blob,
+                    _ => MemKind.Null,
+                };
             }
             columns.Add(new Column
             {
-                Name = cd.Name, DeclaredType = cd.Type, Affinity = affinity,
+                Name = cd.Name, DeclaredType = cd.Type, Affinity = affinity, StrictKind = strictKind,
                 NotNull = notNull, Default = def, Collation = coll,
             });
         }

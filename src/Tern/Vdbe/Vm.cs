@@ -878,16 +878,9 @@ internal sealed partial class Vm
         {
             ref Mem m = ref _r[start + i];
             if (m.IsNull || i == t.RowidAlias) continue;
-            string type = (t.Columns[i].DeclaredType ?? "ANY").ToUpperInvariant();
-            bool ok = type switch
-            {
-                "INT" or "INTEGER" => m.Kind == MemKind.Int,
-                "REAL" => m.Kind is MemKind.Real or MemKind.Int,
-                "TEXT" => m.Kind == MemKind.Text,
-                "BLOB" => m.Kind == MemKind.Blob,
-                _ => true,
-            };
-            if (ok) continue;
+            MemKind want = t.Columns[i].StrictKind;
+            if (want == MemKind.Null || m.Kind == want || (want == MemKind.Real && m.Kind == MemKind.Int)) continue;
+            string type = t.Columns[i].DeclaredType!.ToUpperInvariant();
             string kind = m.Kind switch { MemKind.Int => "INTEGER", MemKind.Real => "REAL", MemKind.Text => "TEXT", _ => "BLOB" };
             throw new TernException(ResultCode.ConstraintDataType, $"cannot store {kind} value in {type} column {t.Name}.{t.Columns[i].Name}");
         }
