@@ -35,6 +35,11 @@ internal sealed class ResultPrinter(ShellSettings settings, ShellOutput output)
     public void Print(Statement statement, Func<bool>? interrupted = null)
     {
         if (!statement.Step()) return;
+        if (statement.ExplainMode == 2)
+        {
+            PrintQueryPlan(statement);
+            return;
+        }
         int n = statement.ColumnCount;
         if (_s.Mode is OutputMode.Count or OutputMode.Off)
         {
@@ -63,6 +68,32 @@ internal sealed class ResultPrinter(ShellSettings settings, ShellOutput output)
         finally
         {
             if (_s.Mode == OutputMode.Json) _o.Write("]\n");
+        }
+    }
+
+    // ------------------------------------------------------------ EXPLAIN QUERY PLAN
+    //
+    // Whatever the mode, a query plan prints as the sqlite3 shell draws it: "QUERY PLAN",
+    // then each note under its parent, "|--" before a note with later siblings and "`--"
+    // before the last one, children indented by "|  " or "   " likewise.
+
+    private void PrintQueryPlan(Statement statement)
+    {
+        var rows = new List<(long Id, long Parent, string Detail)>();
+        do rows.Add((statement.GetInt64(0), statement.GetInt64(1), statement.GetString(3) ?? ""));
+        while (statement.Step());
+        _o.Write("QUERY PLAN\n");
+        PrintPlanLevel(rows, 0, "");
+    }
+
+    private void PrintPlanLevel(List<(long Id, long Parent, string Detail)> rows, long parent, string prefix)
+    {
+        var children = rows.FindAll(r => r.Parent == parent);
+        for (int i = 0; i < children.Count; i++)
+        {
+            bool last = i == children.Count - 1;
+            _o.Write(prefix + (last ? "`--" : "|--") + children[i].Detail + "\n");
+            PrintPlanLevel(rows, children[i].Id, prefix + (last ? "   " : "|  "));
         }
     }
 

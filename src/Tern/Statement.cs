@@ -61,6 +61,12 @@ public sealed class Statement : IDisposable
     /// <summary>Whether the statement leaves the database unchanged (<c>sqlite3_stmt_readonly</c>).</summary>
     public bool IsReadOnly => _program.ReadOnly;
 
+    /// <summary>
+    /// 1 for an EXPLAIN statement, 2 for EXPLAIN QUERY PLAN (rows: id, parent, notused, detail),
+    /// 0 otherwise (<c>sqlite3_stmt_isexplain</c>).
+    /// </summary>
+    public int ExplainMode => _program.Explained == null ? 0 : _program.ExplainsQueryPlan ? 2 : 1;
+
     // ------------------------------------------------------------ running
 
     /// <summary>Runs to the next result row (true) or to completion (false).</summary>
@@ -310,6 +316,7 @@ public sealed class Statement : IDisposable
 
     private bool StepExplain()
     {
+        if (_program.ExplainsQueryPlan) return StepQueryPlan();
         Instruction[] code = _program.Explained!.Instructions;
         _explainPc++;
         if (_explainPc >= code.Length)
@@ -332,12 +339,42 @@ public sealed class Statement : IDisposable
         return true;
     }
 
+    private bool StepQueryPlan()
+    {
+        Compiler.PlanNote[] plan = _program.Explained!.QueryPlan;
+        _explainPc++;
+        if (_explainPc >= plan.Length)
+        {
+            _hasRow = false;
+            return false;
+        }
+        Compiler.PlanNote note = plan[_explainPc];
+        _explainRow ??= new Mem[4];
+        _explainRow[0].SetInt(note.Id);
+        _explainRow[1].SetInt(note.Parent);
+        _explainRow[2].SetInt(0);
+        _explainRow[3].SetText(note.Detail);
+        _hasRow = true;
+        return true;
+    }
+
+    private static string KeyInfoText(KeyInfo k)
+    {
+        var parts = new string[k.FieldCount];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            Collation c = k.CollationOf(i);
+            parts[i] = (k.IsDescending(i) ? "-" : "") + (c == Collation.Binary ? "B" : Collations.Name(c));
+        }
+        return "k(" + k.FieldCount.ToString(CultureInfo.InvariantCulture) + (parts.Length > 0 ? "," : "") + string.Join(",", parts) + ")";
+    }
+
     private static string? P4Text(object? p4) => p4 switch
     {
         null => null,
         byte[] b => Encoding.UTF8.GetString(b),
         string s => s,
-        KeyInfo k => "k(" + k.FieldCount.ToString(CultureInfo.InvariantCulture) + "," + string.Join(",", Enumerable.Range(0, k.FieldCount).Select(i => k.IsDescending(i) ? "-B" : "B")) + ")",
+        KeyInfo k => KeyInfoText(k),
         FunctionDef f => f.ToString(),
         Collation c => c.ToString().ToUpperInvariant(),
         Mem m => m.ToString(),

@@ -14,6 +14,7 @@ using Index = Tern.Schema.Index;
 using Tern.Sql.Ast;
 using Tern.Sql.Lexer;
 using Tern.Storage.Pager;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Compiler;

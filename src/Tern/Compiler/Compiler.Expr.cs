@@ -7,6 +7,7 @@ using Tern.Functions;
 using Tern.Schema;
 using Index = Tern.Schema.Index;
 using Tern.Sql.Ast;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Compiler;
@@ -84,10 +85,12 @@ internal sealed partial class CodeGenerator
                     }
                     int item = NewRegister(), res = NewRegister();
                     Emit(Opcode.Integer, 0, target, 0);
+                    // The list compares with the left operand's collation only.
+                    Collation coll = ExprCollation(il.Operand, scope) ?? Collation.Binary;
                     foreach (Expr it in il.Items)
                     {
                         ExprCode(it, scope, item);
-                        (ushort p5, Collation coll) = ComparisonFlags(il.Operand, it, scope);
+                        ushort p5 = ComparisonFlags(il.Operand, it, scope).P5;
                         Emit(Opcode.Eq, item, res, x, coll, (ushort)(p5 | P5Flags.StoreP2));
                         Emit(Opcode.Or, target, res, target);
                     }
@@ -322,26 +325,111 @@ internal sealed partial class CodeGenerator
         Emit(op, r, target, l, coll, p5);
     }
 
-    /// <summary>P5 (affinity) and collation for comparing two expressions.</summary>
+    /// <summary>
+    /// P5 (affinity) and collation for comparing two expressions. The collation, as SQLite
+    /// picks it: an explicit COLLATE in the left operand, else one in the right operand, else
+    /// the left operand's column collation, else the right's, else BINARY.
+    /// </summary>
     private (ushort P5, Collation Collation) ComparisonFlags(Expr left, Expr right, Scope scope)
     {
         Affinity a = Affinities.ForComparison(ExprAffinity(left, scope), ExprAffinity(right, scope));
-        Collation c = ExprCollation(left, scope) ?? ExprCollation(right, scope) ?? Collation.Binary;
+        Collation c = HasExplicitCollate(left) ? ExprCollation(left, scope)!.Value
+            : HasExplicitCollate(right) ? ExprCollation(right, scope)!.Value
+            : ExprCollation(left, scope) ?? ExprCollation(right, scope) ?? Collation.Binary;
         return ((ushort)a, c);
     }
 
-    private Collation? ExprCollation(Expr e, Scope scope)
+    /// <summary>Whether a COLLATE operator appears in the expression (not counting subqueries).</summary>
+    private static bool HasExplicitCollate(Expr e)
+    {
+        if (e is CollateExpr) return true;
+        foreach (Expr child in ExprChildren(e))
+        {
+            if (HasExplicitCollate(child)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The operand expressions of an expression, left to right (subqueries excluded).</summary>
+    private static IEnumerable<Expr> ExprChildren(Expr e)
     {
         switch (e)
         {
-            case CollateExpr ce: return MemCompare.ParseCollation(ce.Collation);
-            case ColumnRef c:
+            case UnaryExpr u: yield return u.Operand; break;
+            case BinaryExpr b: yield return b.Left; yield return b.Right; break;
+            case CollateExpr c: yield return c.Operand; break;
+            case CastExpr c: yield return c.Operand; break;
+            case LikeExpr l:
+                yield return l.Left;
+                yield return l.Pattern;
+                if (l.Escape != null) yield return l.Escape;
+                break;
+            case BetweenExpr b: yield return b.Operand; yield return b.Low; yield return b.High; break;
+            case InListExpr il:
+                yield return il.Operand;
+                foreach (Expr x in il.Items) yield return x;
+                break;
+            case InSelectExpr s: yield return s.Operand; break;
+            case InTableExpr t: yield return t.Operand; break;
+            case NullTestExpr n: yield return n.Operand; break;
+            case FunctionCall f:
+                foreach (Expr x in f.Arguments) yield return x;
+                break;
+            case CaseExpr c:
+                if (c.Operand != null) yield return c.Operand;
+                foreach (CaseWhen w in c.Whens)
                 {
-                    (Source? s, int col) = TryResolve(c, scope);
-                    if (s != null && col >= 0) return s.Table.Columns[col].Collation is var k && k != Collation.Binary ? k : null;
-                    return null;
+                    yield return w.Condition;
+                    yield return w.Result;
                 }
-            default: return null;
+                if (c.Else != null) yield return c.Else;
+                break;
+            case RowValueExpr r:
+                foreach (Expr x in r.Items) yield return x;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The collation an expression carries (SQLite's sqlite3ExprCollSeq): a COLLATE operator's;
+    /// a column's declared one (BINARY when it declares none), also through CAST and unary +;
+    /// else that of the first operand holding a COLLATE; null when there is none (a rowid, a
+    /// literal, a function of plain columns).
+    /// </summary>
+    /// <remarks>
+    /// An unknown collation name is an error only where a comparison needs it; with
+    /// <paramref name="strict"/> false it reads as no collation.
+    /// </remarks>
+    private Collation? ExprCollation(Expr e, Scope scope, bool strict = true)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case CollateExpr ce: return strict ? MemCompare.ParseCollation(ce.Collation) : MemCompare.TryParseCollation(ce.Collation);
+                case ColumnRef c:
+                    {
+                        (Source? s, int col) = TryResolve(c, scope);
+                        return s != null && col >= 0 ? s.Table.Columns[col].Collation : null;
+                    }
+                case CastExpr cast:
+                    e = cast.Operand;
+                    continue;
+                case UnaryExpr { Operator: UnaryOperator.Plus } plus:
+                    e = plus.Operand;
+                    continue;
+            }
+            Expr? next = null;
+            foreach (Expr child in ExprChildren(e))
+            {
+                if (HasExplicitCollate(child))
+                {
+                    next = child;
+                    break;
+                }
+            }
+            if (next == null) return null;
+            e = next;
         }
     }
 
@@ -588,7 +676,7 @@ internal sealed partial class CodeGenerator
         ExprCode(ins.Operand, scope, x);
         int cursor = NewCursor();
         int hasNull = NewRegister();
-        int once = BeginOnce(scope);
+        int once = BeginOnce(scope, list: true);
         Emit(Opcode.OpenEphemeral, cursor, 1, 0, new Storage.Record.KeyInfo(1));
         Emit(Opcode.Integer, 0, hasNull, 0);
         Affinity lhsAff = ExprAffinity(ins.Operand, scope);
@@ -643,6 +731,7 @@ internal sealed partial class CodeGenerator
     private sealed class OnceFrame
     {
         public required Scope Outer { get; init; }
+        public PlanScope Plan { get; init; }
         public required int Address { get; init; }
         public int Skip { get; init; }
         public bool Correlated { get; set; }
@@ -650,12 +739,12 @@ internal sealed partial class CodeGenerator
 
     private readonly List<OnceFrame> _onceFrames = [];
 
-    private int BeginOnce(Scope outer)
+    private int BeginOnce(Scope outer, bool list = false)
     {
         int skip = NewLabel();
         int at = Emit(Opcode.Once, 0, skip, 0);
         // A trigger body runs once per row: its subqueries are evaluated every time.
-        _onceFrames.Add(new OnceFrame { Outer = outer, Address = at, Skip = skip, Correlated = InTrigger });
+        _onceFrames.Add(new OnceFrame { Outer = outer, Address = at, Skip = skip, Correlated = InTrigger, Plan = SubqueryNote(list) });
         return _onceFrames.Count - 1;
     }
 
@@ -663,7 +752,12 @@ internal sealed partial class CodeGenerator
     {
         OnceFrame f = _onceFrames[frame];
         _onceFrames.RemoveAt(frame);
-        if (f.Correlated) _code[f.Address] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
+        f.Plan.Dispose();
+        if (f.Correlated)
+        {
+            _code[f.Address] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
+            f.Plan.Note.Detail = "CORRELATED " + f.Plan.Note.Detail;
+        }
         Resolve(f.Skip);
     }
 

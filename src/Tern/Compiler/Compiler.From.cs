@@ -228,12 +228,15 @@ internal sealed partial class CodeGenerator
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
         _compoundNames = null;
-        CompileSelect(select, null, (start, n) =>
+        using (NoteScope("MATERIALIZE " + (alias ?? $"(subquery-{cursor})")))
         {
-            int rec = NewRegister();
-            Emit(Opcode.MakeRecord, start, n, rec);
-            Emit(Opcode.SorterInsert, cursor, rec, 0);
-        }, r => items ??= r);
+            CompileSelect(select, null, (start, n) =>
+            {
+                int rec = NewRegister();
+                Emit(Opcode.MakeRecord, start, n, rec);
+                Emit(Opcode.SorterInsert, cursor, rec, 0);
+            }, r => items ??= r);
+        }
         _compoundNames = saved;
         List<Column> cols = SourceColumns(items!, columns, objectName, view != null);
         var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
@@ -264,7 +267,7 @@ internal sealed partial class CodeGenerator
                 string baseName = name;
                 for (int k = 1; !seen.Add(name); k++) name = baseName + ":" + k;
             }
-            cols.Add(new Column { Name = name, DeclaredType = items[i].DeclaredType, Affinity = items[i].Affinity });
+            cols.Add(new Column { Name = name, DeclaredType = items[i].DeclaredType, Affinity = items[i].Affinity, Collation = items[i].Collation });
         }
         return cols;
     }

@@ -13,6 +13,7 @@ using Tern.Schema;
 using Index = Tern.Schema.Index;
 using Tern.Sql.Ast;
 using Tern.Storage.Pager;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Compiler;

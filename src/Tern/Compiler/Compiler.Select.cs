@@ -27,6 +27,9 @@ internal sealed partial class CodeGenerator
     {
         /// <summary>The affinity a column of a subquery, view or CTE built from this item has.</summary>
         public Vdbe.Affinity Affinity { get; init; }
+
+        /// <summary>The collation such a column has.</summary>
+        public Collation Collation { get; init; }
     }
 
     private void CompileTopSelect(SelectStatement s)
@@ -81,11 +84,13 @@ internal sealed partial class CodeGenerator
         foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
         // Every core's rows land in a collection; the final pass applies ORDER BY and LIMIT.
         var outStage = new OutputStage(this, s.OrderBy, s.Limit, emit);
+        using PlanScope compoundNote = NoteScope("COMPOUND QUERY");
         if (allUnionAll && s.OrderBy.Count == 0)
         {
             outStage.Prepare(null);
             for (int i = 0; i < cores.Count; i++)
             {
+                using PlanScope coreNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(cores[i].Op));
                 CompileCore(cores[i].Core, outer, default, null, (st, n) =>
                 {
                     CheckWidth(n, cores[Math.Max(i, 1) - (i == 0 ? 1 : 0)].Op);
@@ -96,9 +101,15 @@ internal sealed partial class CodeGenerator
             return;
         }
         // The running result is either a list (duplicates kept, after UNION ALL) or a set.
+        // Sets compare each column with the compound's collation for it: the first core's
+        // column's, else the next core's (known once the cores are compiled; the opens are
+        // patched then).
+        var setOpens = new List<int>();
+        var columnCollations = new List<Collation?[]>();
         int current = NewCursor();
         bool currentIsList = cores.Count > 1 && cores[1].Op == CompoundOperator.UnionAll;
-        Emit(currentIsList ? Opcode.SorterOpen : Opcode.OpenEphemeral, current, 0, 0, new KeyInfo(0));
+        int firstOpen = Emit(currentIsList ? Opcode.SorterOpen : Opcode.OpenEphemeral, current, 0, 0, new KeyInfo(0));
+        if (!currentIsList) setOpens.Add(firstOpen);
         for (int i = 0; i < cores.Count; i++)
         {
             CompoundOperator op = i == 0 ? (currentIsList ? CompoundOperator.UnionAll : CompoundOperator.Union) : cores[i].Op;
@@ -107,7 +118,8 @@ internal sealed partial class CodeGenerator
             {
                 // Re-home the rows so far: a set for UNION/INTERSECT/EXCEPT, a list for UNION ALL.
                 int next = NewCursor();
-                Emit(wantList ? Opcode.SorterOpen : Opcode.OpenEphemeral, next, 0, 0, new KeyInfo(0));
+                int open = Emit(wantList ? Opcode.SorterOpen : Opcode.OpenEphemeral, next, 0, 0, new KeyInfo(0));
+                if (!wantList) setOpens.Add(open);
                 int copied = NewLabel();
                 Emit(Opcode.Rewind, current, copied, 0);
                 int copyTop = CurrentAddress;
@@ -121,13 +133,16 @@ internal sealed partial class CodeGenerator
                 current = next;
                 currentIsList = wantList;
             }
+            // INTERSECT collects the right side's rows in a set of their own, then keeps the
+            // rows of the left side found there (so the left side's values are the ones kept).
             int target = current;
             if (op == CompoundOperator.Intersect)
             {
                 target = NewCursor();
-                Emit(Opcode.OpenEphemeral, target, 0, 0, new KeyInfo(0));
+                setOpens.Add(Emit(Opcode.OpenEphemeral, target, 0, 0, new KeyInfo(0)));
             }
             int cur = current, tgt = target;
+            PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
             CompileCore(cores[i].Core, outer, default, null, (st, n) =>
             {
                 CheckWidth(n, op);
@@ -139,13 +154,8 @@ internal sealed partial class CodeGenerator
                         Emit(Opcode.IdxDelete, cur, st, n);
                         break;
                     case CompoundOperator.Intersect:
-                        {
-                            int skip = NewLabel();
-                            Emit(Opcode.NotFound, cur, skip, rec);
-                            Emit(Opcode.IdxInsert, tgt, rec, 0);
-                            Resolve(skip);
-                            break;
-                        }
+                        Emit(Opcode.IdxInsert, tgt, rec, 0);
+                        break;
                     case CompoundOperator.UnionAll:
                         Emit(Opcode.SorterInsert, cur, rec, 0);
                         break;
@@ -153,11 +163,42 @@ internal sealed partial class CodeGenerator
                         Emit(Opcode.IdxInsert, cur, rec, 0);
                         break;
                 }
-            }, i == 0 ? names : null);
+            }, i == 0 ? names : null, columnCollations.Add);
+            partNote.Dispose();
+            if (op == CompoundOperator.Intersect)
+            {
+                int kept = NewCursor();
+                setOpens.Add(Emit(Opcode.OpenEphemeral, kept, 0, 0, new KeyInfo(0)));
+                int scanned = NewLabel(), skip = NewLabel();
+                Emit(Opcode.Rewind, current, scanned, 0);
+                int scanTop = CurrentAddress;
+                int lregs = NewRegisters(Math.Max(width, 1));
+                for (int k = 0; k < width; k++) Emit(Opcode.Column, current, k, lregs + k);
+                int lrec = NewRegister();
+                Emit(Opcode.MakeRecord, lregs, width, lrec);
+                Emit(Opcode.NotFound, target, skip, lrec);
+                Emit(Opcode.IdxInsert, kept, lrec, 0);
+                Resolve(skip);
+                Emit(Opcode.Next, current, scanTop, 0);
+                Resolve(scanned);
+                target = kept;
+            }
             current = target;
         }
+        var collations = new Collation[Math.Max(width, 0)];
+        for (int k = 0; k < collations.Length; k++)
+        {
+            collations[k] = columnCollations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
+        }
+        foreach (int open in setOpens)
+        {
+            Instruction ins = _code[open];
+            ins.P4 = new KeyInfo(new bool[collations.Length], collations);
+            _code[open] = ins;
+        }
         // Read the collection back.
-        outStage.Prepare(null);
+        outStage.Prepare(null, null, s.OrderBy.AsSpan().ToArray().Select(o => o.Expr is CollateExpr ce
+            ? MemCompare.ParseCollation(ce.Collation) : collations[ResultColumnOf(o.Expr, width)]).ToArray());
         int done = NewLabel();
         int top = CurrentAddress;
         Emit(Opcode.Rewind, current, done, 0);
@@ -184,7 +225,12 @@ internal sealed partial class CodeGenerator
 
         public bool Sorted => orderBy.Count > 0;
 
-        public void Prepare(int? distinctWidth)
+        /// <summary>
+        /// Opens what the stage needs. <paramref name="distinctCollations"/> (one per result column)
+        /// and <paramref name="orderCollations"/> (one per ORDER BY term) say how text compares
+        /// for DISTINCT and for sorting; null means BINARY throughout.
+        /// </summary>
+        public void Prepare(int? distinctWidth, Collation[]? distinctCollations = null, Collation[]? orderCollations = null)
         {
             _end = g.NewLabel();
             if (limit != null)
@@ -203,13 +249,14 @@ internal sealed partial class CodeGenerator
             if (distinctWidth != null)
             {
                 _distinct = g.NewCursor();
-                g.Emit(Opcode.OpenEphemeral, _distinct, distinctWidth.Value, 0, new KeyInfo(0));
+                g.Emit(Opcode.OpenEphemeral, _distinct, distinctWidth.Value, 0,
+                    distinctCollations == null ? new KeyInfo(0) : new KeyInfo(new bool[distinctCollations.Length], distinctCollations));
             }
             if (Sorted)
             {
                 _sorter = g.NewCursor();
                 _desc = orderBy.AsSpan().ToArray().Select(t => t.Order == SortOrder.Desc).ToArray();
-                g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, new KeyInfo(_desc));
+                g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, orderCollations == null ? new KeyInfo(_desc) : new KeyInfo(_desc, orderCollations));
             }
         }
 
@@ -275,6 +322,8 @@ internal sealed partial class CodeGenerator
 
         public void Finish()
         {
+            if (_distinct >= 0) g.Note("USE TEMP B-TREE FOR DISTINCT");
+            if (Sorted) g.Note("USE TEMP B-TREE FOR ORDER BY");
             if (Sorted)
             {
                 int done = g.NewLabel();
@@ -298,6 +347,7 @@ internal sealed partial class CodeGenerator
     /// <summary>The result column an ORDER BY term of a compound names (1-based number, alias, or same expression).</summary>
     private int ResultColumnOf(Expr e, int width)
     {
+        if (e is CollateExpr collate) e = collate.Operand;
         if (e is Literal { Kind: LiteralKind.Integer } l && int.TryParse(l.Value, out int k))
         {
             if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"1st ORDER BY term out of range - should be between 1 and {width}");
@@ -317,7 +367,12 @@ internal sealed partial class CodeGenerator
 
     private List<ResultItem>? _compoundNames;
 
-    private void CompileCore(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit, Action<List<ResultItem>>? names)
+    /// <summary>
+    /// Compiles one SELECT or VALUES core. <paramref name="names"/> receives the result columns;
+    /// <paramref name="collations"/> the collation each result column carries (null where none).
+    /// </summary>
+    private void CompileCore(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit,
+        Action<List<ResultItem>>? names, Action<Collation?[]>? collations = null)
     {
         if (coreNode is ValuesClause values)
         {
@@ -327,6 +382,7 @@ internal sealed partial class CodeGenerator
             var items = new List<ResultItem>();
             for (int i = 0; i < width; i++) items.Add(new ResultItem(values.Rows[0][i], "column" + (i + 1), null));
             names?.Invoke(items);
+            collations?.Invoke(items.Select(r => ExprCollation(r.Expr, new Scope { Outer = outer }, strict: false)).ToArray());
             _compoundNames ??= items;
             foreach (NodeList<Expr> row in values.Rows)
             {
@@ -342,6 +398,7 @@ internal sealed partial class CodeGenerator
         var scope = new Scope { Outer = outer };
         var whereTerms = new List<Expr>();
         foreach (FromItem fi in core.From) AddSource(fi, scope, whereTerms);
+        if (core.From.Count == 0) Note("SCAN CONSTANT ROW");
         SplitAnd(core.Where, whereTerms);
 
         List<ResultItem> results = ExpandResults(core, scope);
@@ -366,8 +423,11 @@ internal sealed partial class CodeGenerator
         var orderExprs = new Expr[orderBy.Count];
         for (int i = 0; i < orderBy.Count; i++) orderExprs[i] = ResolveOrderTerm(orderBy[i].Expr, results, i);
 
+        collations?.Invoke(results.Select(r => ExprCollation(r.Expr, scope, strict: false)).ToArray());
         var stageOut = new OutputStage(this, orderBy, limit, emit);
-        stageOut.Prepare(core.Distinct ? n : null);
+        stageOut.Prepare(core.Distinct ? n : null,
+            core.Distinct ? results.Select(r => ExprCollation(r.Expr, scope) ?? Collation.Binary).ToArray() : null,
+            orderExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
 
         var windowCalls = new List<FunctionCall>();
         foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowCalls);
@@ -378,7 +438,7 @@ internal sealed partial class CodeGenerator
         WindowState? windows = null;
         if (windowCalls.Count > 0)
         {
-            windows = BeginWindows(core, windowCalls, WindowCarriedLeaves(results, orderExprs, scope, isAggregate ? aggregates : null));
+            windows = BeginWindows(core, windowCalls, WindowCarriedLeaves(results, orderExprs, scope, isAggregate ? aggregates : null), scope);
             if (!isAggregate)
             {
                 EmitLoops(scope, whereTerms, () =>
@@ -425,7 +485,7 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
         Emit(Opcode.Null, 0, bareRegs, bareRegs + Math.Max(bare.Count, 1) - 1);
 
-        Dictionary<FunctionCall, int> distinctSets = OpenDistinctSets(aggregates);
+        Dictionary<FunctionCall, int> distinctSets = OpenDistinctSets(aggregates, scope);
         if (core.GroupBy.Count == 0)
         {
             EmitLoops(scope, whereTerms, () =>
@@ -446,7 +506,8 @@ internal sealed partial class CodeGenerator
             foreach (FunctionCall f in aggregates) argExprs.AddRange(f.Arguments);
             int width = g + argExprs.Count + bare.Count;
             int sorter = NewCursor();
-            Emit(Opcode.SorterOpen, sorter, width, 0, new KeyInfo(g));
+            var groupKeys = new KeyInfo(new bool[g], groupExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
+            Emit(Opcode.SorterOpen, sorter, width, 0, groupKeys);
             EmitLoops(scope, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);
@@ -458,10 +519,13 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.MakeRecord, block, width, rec);
                 Emit(Opcode.SorterInsert, sorter, rec, 0);
             });
+            Note("USE TEMP B-TREE FOR GROUP BY");
             int keys = NewRegisters(g), prev = NewRegisters(g);
             int pseudo = NewCursor(), data = NewRegister(), any = NewRegister();
             // The output subroutine runs before the new group's keys are copied to prev.
-            for (int i = 0; i < g; i++) overrides.TryAdd(groupExprs[i], prev + i);
+            // A result column that is a GROUP BY term shows the group's first row's value
+            // (which differs from the last one's when the term's collation folds case).
+            for (int i = 0; i < g; i++) overrides[groupExprs[i]] = prev + i;
             Emit(Opcode.Integer, 0, any, 0);
             Emit(Opcode.OpenPseudo, pseudo, data, width);
             int sortedDone = NewLabel();
@@ -472,12 +536,12 @@ internal sealed partial class CodeGenerator
             int same = NewLabel(), changed = NewLabel();
             int first = NewLabel();
             Emit(Opcode.IfNot, any, first, 0);
-            Emit(Opcode.Compare, prev, keys, g);
+            Emit(Opcode.Compare, prev, keys, g, groupKeys);
             Emit(Opcode.Jump, changed, same, changed);
             Resolve(changed);
             Emit(Opcode.Gosub, returnReg, outputSub, 0);
             Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
-            OpenDistinctSets(aggregates, distinctSets);
+            OpenDistinctSets(aggregates, scope, distinctSets);
             Resolve(first);
             Emit(Opcode.Copy, keys, prev, g - 1);
             Emit(Opcode.Integer, 1, any, 0);
@@ -542,7 +606,7 @@ internal sealed partial class CodeGenerator
     /// Opens one ephemeral set per DISTINCT aggregate (again at each new group, which empties
     /// it); AggStepCode skips a value already in the set.
     /// </summary>
-    private Dictionary<FunctionCall, int> OpenDistinctSets(List<FunctionCall> aggregates, Dictionary<FunctionCall, int>? existing = null)
+    private Dictionary<FunctionCall, int> OpenDistinctSets(List<FunctionCall> aggregates, Scope scope, Dictionary<FunctionCall, int>? existing = null)
     {
         var sets = existing ?? new Dictionary<FunctionCall, int>(ReferenceEqualityComparer.Instance);
         foreach (FunctionCall f in aggregates)
@@ -558,7 +622,7 @@ internal sealed partial class CodeGenerator
                 cursor = NewCursor();
                 sets[f] = cursor;
             }
-            Emit(Opcode.OpenEphemeral, cursor, 1, 0, new KeyInfo(1));
+            Emit(Opcode.OpenEphemeral, cursor, 1, 0, new KeyInfo([false], [ExprCollation(f.Arguments[0], scope) ?? Collation.Binary]));
         }
         return sets;
     }
@@ -656,7 +720,7 @@ internal sealed partial class CodeGenerator
                             (Source? src, int col) = TryResolve(c, scope);
                             if (src != null) type = col < 0 ? "INTEGER" : src.Table.Columns[col].DeclaredType;
                         }
-                        list.Add(new ResultItem(ec.Expr, name, type) { Affinity = ExprAffinity(ec.Expr, scope) });
+                        list.Add(new ResultItem(ec.Expr, name, type) { Affinity = ExprAffinity(ec.Expr, scope), Collation = ExprCollation(ec.Expr, scope, strict: false) ?? Collation.Binary });
                         break;
                     }
             }
@@ -666,7 +730,7 @@ internal sealed partial class CodeGenerator
         void AddAll(Source s, bool skipUsing = false)
         {
             foreach (Column c in s.Table.Columns.Where(c => !skipUsing || !s.UsingColumns.Contains(c.Name)))
-                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType) { Affinity = c.Affinity });
+                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType) { Affinity = c.Affinity, Collation = c.Collation });
         }
     }
 

@@ -56,6 +56,7 @@ internal sealed partial class CodeGenerator
             int endsBefore = ends.Count;
             if (s.Materialized)
             {
+                LoopNote(s, null, rowid: false);
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int mtop = CurrentAddress;
                 ends.Add(() =>
@@ -91,10 +92,12 @@ internal sealed partial class CodeGenerator
                     Column column = s.Table.Columns[col];
                     Affinity oa = ExprAffinity(other, scope);
                     bool affinityOk = oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity));
-                    if (!affinityOk || column.Collation != Vdbe.Collation.Binary || ExprCollation(other, scope) != null) continue;
+                    if (!affinityOk) continue;
+                    // The index can answer the term only if its keys order by the term's collation.
+                    Collation termCollation = ComparisonFlags(b.Left, b.Right, scope).Collation;
                     foreach (Index ix in s.Table.Indexes)
                     {
-                        if (ix.Columns[0] == col && ix.RootPage != 0)
+                        if (ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == termCollation)
                         {
                             pick = (j, col, other);
                             pickIndex = ix;
@@ -104,6 +107,7 @@ internal sealed partial class CodeGenerator
                     if (pick != null) break;
                 }
             }
+            LoopNote(s, pickIndex, rowid: pick is { column: < 0 });
             if (pick is { } p && p.column < 0)
             {
                 int key = NewRegister();
@@ -207,10 +211,13 @@ internal sealed partial class CodeGenerator
     //   1  some other term filters it or ties it to the placed tables
     //   0  nothing: every row of it joins every row above (a cross product)
     //
-    // The FROM order is kept when every table in it scores at least 1 at its place (the
-    // first table on its own), so sensible queries keep their plan and row order.
-    // Otherwise tables are placed greedily, each time the best-reached one (ties go to the
-    // earlier FROM item). LEFT JOINs and a streamed recursive CTE keep the FROM order.
+    // With up to 8 tables, each one is tried as the outermost loop with the others placed
+    // greedily after it (each time the best-reached one, ties to the earlier FROM item);
+    // the order with the highest total score wins, the FROM order on a tie, so sensible
+    // queries keep their plan and row order while `FROM t, u WHERE t.rowid = u.x` seeks t.
+    // With more tables, the FROM order is kept when every table in it scores at least 1 at
+    // its place, else the greedy order from the best-reached first table is taken.
+    // LEFT JOINs and a streamed recursive CTE keep the FROM order.
 
     private void PlanJoinOrder(Scope scope, List<Expr> terms)
     {
@@ -236,33 +243,69 @@ internal sealed partial class CodeGenerator
             }
         }
 
+        int fromTotal = 0;
         bool fromOrderIsSensible = true;
-        for (int i = 0; i < n && fromOrderIsSensible; i++) fromOrderIsSensible = Reach(i, (UInt128.One << i) - 1) > 0;
-        if (fromOrderIsSensible) return;
-
-        var order = new List<int>(n);
-        UInt128 placed = 0;
-        var used = new bool[n];
-        for (int step = 0; step < n; step++)
+        for (int i = 0; i < n; i++)
         {
-            int best = -1, bestScore = -1;
-            for (int i = 0; i < n; i++)
+            int r = Reach(i, (UInt128.One << i) - 1);
+            fromOrderIsSensible &= r > 0;
+            fromTotal += r;
+        }
+        List<int> order;
+        if (n <= 8)
+        {
+            // Few tables: try each as the outermost loop, place the rest greedily, and keep
+            // the order whose tables are reached best in total (the FROM order on a tie).
+            order = [];
+            int bestTotal = fromTotal;
+            for (int first = 0; first < n; first++)
             {
-                if (used[i]) continue;
-                int score = Reach(i, placed);
-                if (score > bestScore)
+                List<int> candidate = Greedy(first, out int total);
+                if (total > bestTotal)
                 {
-                    best = i;
-                    bestScore = score;
+                    order = candidate;
+                    bestTotal = total;
                 }
             }
-            used[best] = true;
-            order.Add(best);
-            placed |= UInt128.One << best;
+            if (order.Count == 0) return;
+        }
+        else
+        {
+            if (fromOrderIsSensible) return;
+            order = Greedy(-1, out _);
         }
         var reordered = order.Select(i => scope.Sources[i]).ToList();
         scope.Sources.Clear();
         scope.Sources.AddRange(reordered);
+
+        // Places the tables one by one, each time the best-reached one (ties: earlier in FROM),
+        // starting with `first` when it is not -1; `total` sums the scores at placement.
+        List<int> Greedy(int first, out int total)
+        {
+            var result = new List<int>(n);
+            UInt128 placed = 0;
+            var used = new bool[n];
+            total = 0;
+            for (int step = 0; step < n; step++)
+            {
+                int best = -1, bestScore = -1;
+                for (int i = 0; i < n; i++)
+                {
+                    if (used[i] || (step == 0 && first >= 0 && i != first)) continue;
+                    int score = Reach(i, placed);
+                    if (score > bestScore)
+                    {
+                        best = i;
+                        bestScore = score;
+                    }
+                }
+                used[best] = true;
+                result.Add(best);
+                total += bestScore;
+                placed |= UInt128.One << best;
+            }
+            return result;
+        }
 
         int Reach(int i, UInt128 placedMask)
         {

@@ -53,7 +53,7 @@ internal sealed partial class CodeGenerator
     /// Plans the record of a window query. <paramref name="carriedLeaves"/> are the values the
     /// output needs besides the window calls (columns, or aggregates of a GROUP BY query).
     /// </summary>
-    private WindowState BeginWindows(SelectClause core, List<FunctionCall> calls, List<Expr> carriedLeaves)
+    private WindowState BeginWindows(SelectClause core, List<FunctionCall> calls, List<Expr> carriedLeaves, Scope scope)
     {
         var inputs = new List<Expr>(carriedLeaves);
         var planCalls = new List<WindowCall>();
@@ -88,6 +88,8 @@ internal sealed partial class CodeGenerator
                 PartitionStart = partitionStart, PartitionCount = spec.PartitionBy.Count,
                 OrderStart = orderStart, OrderCount = spec.OrderBy.Count,
                 OrderDescending = spec.OrderBy.Select(o => o.Order == SortOrder.Desc).ToArray(),
+                PartitionCollations = spec.PartitionBy.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray(),
+                OrderCollations = spec.OrderBy.Select(o => ExprCollation(o.Expr, scope) ?? Collation.Binary).ToArray(),
                 ArgStart = argStart, ArgCount = argc, FilterColumn = filter, Distinct = f.Distinct,
                 Unit = frame == null ? WindowUnit.Range : frame.Unit switch { FrameUnit.Rows => WindowUnit.Rows, FrameUnit.Groups => WindowUnit.Groups, _ => WindowUnit.Range },
                 Start = frame == null ? WindowBound.UnboundedPreceding : Bound(frame.StartBound.Kind),

@@ -51,15 +51,16 @@ internal sealed partial class CodeGenerator
     {
         if (statement is ExplainStatement ex)
         {
-            if (ex.QueryPlan) throw new TernException(ResultCode.Error, "EXPLAIN QUERY PLAN is not supported yet");
             Program inner = Compile(ex.Statement, schema, sql, tempViews, settings);
+            string[] columns = ex.QueryPlan ? ["id", "parent", "notused", "detail"] : ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"];
             return new Program
             {
                 Instructions = [],
                 RegisterCount = 0,
                 CursorCount = 0,
-                ColumnNames = ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"],
-                DeclaredTypes = new string?[8],
+                ColumnNames = columns,
+                DeclaredTypes = new string?[columns.Length],
+                ExplainsQueryPlan = ex.QueryPlan,
                 Parameters = inner.Parameters,
                 ReadOnly = true,
                 Explained = inner,
@@ -131,6 +132,7 @@ internal sealed partial class CodeGenerator
             DeclaredTypes = _declaredTypes,
             Parameters = _parameters.ToArray(),
             ReadOnly = !_write,
+            QueryPlan = _plan.ToArray(),
         };
     }
 

@@ -1,5 +1,6 @@
 // A table column as the compiler sees it: name, declared type, affinity, constraints.
 using Tern.Sql.Ast;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Schema;

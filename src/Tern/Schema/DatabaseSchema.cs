@@ -7,6 +7,7 @@ using System.Text;
 using Tern.Sql;
 using Tern.Sql.Ast;
 using Tern.Storage.BTree;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Schema;
@@ -70,14 +71,14 @@ internal sealed class DatabaseSchema
         {
             if (e.Type != "table" || e.Sql == null) continue;
             if (SqlParser.Parse(e.Sql) is not CreateTableStatement ct) continue;
-            Table t = BuildTable(ct, e.RootPage, e.Sql, out List<(string Name, int[] Cols, bool[] Desc)> autos);
+            Table t = BuildTable(ct, e.RootPage, e.Sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls)> autos);
             s._tables[t.Name] = t;
             foreach (var a in autos)
             {
                 var idx = new Index
                 {
                     Name = a.Name, Table = t, RootPage = rootsByName.GetValueOrDefault(a.Name), Columns = a.Cols,
-                    Descending = a.Desc, Unique = true, IsAuto = true,
+                    Descending = a.Desc, Collations = a.Colls, Unique = true, IsAuto = true,
                 };
                 t.Indexes.Add(idx);
                 s._indexes[idx.Name] = idx;
@@ -112,6 +113,7 @@ internal sealed class DatabaseSchema
     {
         var cols = new int[ci.Columns.Count];
         var desc = new bool[ci.Columns.Count];
+        var colls = new Collation[ci.Columns.Count];
         for (int i = 0; i < cols.Length; i++)
         {
             OrderingTerm term = ci.Columns[i];
@@ -126,19 +128,24 @@ internal sealed class DatabaseSchema
             if (k < 0) throw new TernException(ResultCode.Error, "no such column: " + name);
             cols[i] = k;
             desc[i] = term.Order == SortOrder.Desc;
+            colls[i] = KeyCollation(term.Expr, t.Columns[k]);
         }
-        return new Index { Name = ci.Name, Table = t, RootPage = root, Columns = cols, Descending = desc, Unique = ci.Unique, Sql = sql };
+        return new Index { Name = ci.Name, Table = t, RootPage = root, Columns = cols, Descending = desc, Collations = colls, Unique = ci.Unique, Sql = sql };
     }
 
+    /// <summary>The collation of an index or key column: its COLLATE clause, else the column's.</summary>
+    private static Collation KeyCollation(Expr term, Column column) =>
+        term is CollateExpr ce ? MemCompare.ParseCollation(ce.Collation) : column.Collation;
+
     /// <summary>The table a CREATE TABLE describes, and the automatic indexes it needs.</summary>
-    public static Table BuildTable(CreateTableStatement ct, uint root, string? sql, out List<(string Name, int[] Cols, bool[] Desc)> autoIndexes)
+    public static Table BuildTable(CreateTableStatement ct, uint root, string? sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls)> autoIndexes)
     {
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
         var columns = new List<Column>();
         int autoIncrementColumn = -1;
         var foreignKeys = new List<(string[] Child, ForeignKeyClause Clause)>();
         var checks = new List<(string? Name, Expr Expr)>();
-        var keys = new List<(int[] Cols, bool[] Desc, bool Pk)>();
+        var keys = new List<(int[] Cols, bool[] Desc, Collation[]? Colls, bool Pk)>();
         int rowidAlias = -1;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < ct.Columns.Count; i++)
@@ -164,10 +171,10 @@ internal sealed class DatabaseSchema
                         if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
                         if (IsIntegerType(cd.Type) && pk.Order != SortOrder.Desc) rowidAlias = i;
                         if (pk.Autoincrement) autoIncrementColumn = i;
-                        keys.Add(([i], [pk.Order == SortOrder.Desc], true));
+                        keys.Add(([i], [pk.Order == SortOrder.Desc], null, true));
                         break;
                     case UniqueConstraint:
-                        keys.Add(([i], [false], false));
+                        keys.Add(([i], [false], null, false));
                         break;
                 }
             }
@@ -220,6 +227,7 @@ internal sealed class DatabaseSchema
             else continue;
             var cols = new int[terms.Count];
             var desc = new bool[terms.Count];
+            var colls = new Collation[terms.Count];
             for (int i = 0; i < cols.Length; i++)
             {
                 string name = terms[i].Expr is ColumnRef c ? c.Column
@@ -229,9 +237,10 @@ internal sealed class DatabaseSchema
                 if (k < 0) throw new TernException(ResultCode.Error, $"no such column: {name}");
                 cols[i] = k;
                 desc[i] = terms[i].Order == SortOrder.Desc;
+                colls[i] = KeyCollation(terms[i].Expr, columns[k]);
             }
             if (pk && cols.Length == 1 && IsIntegerType(columns[cols[0]].DeclaredType)) rowidAlias = cols[0];
-            keys.Add((cols, desc, pk));
+            keys.Add((cols, desc, colls, pk));
         }
         if (autoIncrementColumn != -1 && autoIncrementColumn != rowidAlias)
             throw new TernException(ResultCode.Error, "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY");
@@ -274,7 +283,7 @@ internal sealed class DatabaseSchema
             if (made.Exists(m => m.AsSpan().SequenceEqual(k.Cols))) continue;
             made.Add(k.Cols);
             n++;
-            autoIndexes.Add(($"sqlite_autoindex_{ct.Name}_{n}", k.Cols, k.Desc));
+            autoIndexes.Add(($"sqlite_autoindex_{ct.Name}_{n}", k.Cols, k.Desc, k.Colls ?? Array.ConvertAll(k.Cols, c => columns[c].Collation)));
         }
         return table;
     }

@@ -1,4 +1,4 @@
-// An index of the schema: the table it belongs to, its key columns (with sort order),
+// An index of the schema: the table it belongs to, its key columns (with sort order and collation),
 // whether it is UNIQUE, and its root page. Index entries are records of the key columns
 // followed by the rowid.
 namespace Tern.Schema;
@@ -12,6 +12,8 @@ internal sealed class Index
     /// <summary>Table column numbers of the key, in order.</summary>
     public required int[] Columns { get; init; }
     public required bool[] Descending { get; init; }
+    /// <summary>Per key column, the collation its text compares with (the index's COLLATE, else the column's).</summary>
+    public required Storage.Record.Collation[] Collations { get; init; }
     public bool Unique { get; init; }
     /// <summary>Whether SQLite made it for a UNIQUE or PRIMARY KEY constraint (sqlite_autoindex_...).</summary>
     public bool IsAuto { get; init; }
@@ -21,6 +23,8 @@ internal sealed class Index
     {
         var d = new bool[Columns.Length + 1];
         Descending.CopyTo(d, 0);
-        return new Storage.Record.KeyInfo(d);
+        var c = new Storage.Record.Collation[Columns.Length + 1];
+        Collations.CopyTo(c, 0);
+        return new Storage.Record.KeyInfo(d, c);
     }
 }

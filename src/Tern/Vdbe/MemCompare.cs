@@ -1,17 +1,8 @@
 // SQLite's ordering of values: NULL < INTEGER/REAL (compared numerically, exactly) <
-// TEXT (by collation) < BLOB (memcmp). Collations: BINARY, NOCASE (ASCII case folded),
-// RTRIM (trailing spaces ignored).
+// TEXT (by collation, see Storage/Record/Collation.cs) < BLOB (memcmp).
 using Tern.Storage.Record;
 
 namespace Tern.Vdbe;
-
-/// <summary>A collating sequence.</summary>
-internal enum Collation : byte
-{
-    Binary,
-    NoCase,
-    RTrim,
-}
 
 /// <summary>Comparison of registers.</summary>
 internal static class MemCompare
@@ -35,28 +26,7 @@ internal static class MemCompare
         }
     }
 
-    public static int CompareText(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Collation coll)
-    {
-        if (coll == Collation.RTrim)
-        {
-            x = x.TrimEnd((byte)' ');
-            y = y.TrimEnd((byte)' ');
-        }
-        else if (coll == Collation.NoCase)
-        {
-            int n = Math.Min(x.Length, y.Length);
-            for (int i = 0; i < n; i++)
-            {
-                int cx = Fold(x[i]), cy = Fold(y[i]);
-                if (cx != cy) return cx < cy ? -1 : 1;
-            }
-            return x.Length.CompareTo(y.Length);
-        }
-        int c = x.SequenceCompareTo(y);
-        return c < 0 ? -1 : c > 0 ? 1 : 0;
-    }
-
-    private static int Fold(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? b + 32 : b;
+    public static int CompareText(ReadOnlySpan<byte> x, ReadOnlySpan<byte> y, Collation coll) => Collations.Compare(x, y, coll);
 
     private static int Class(MemKind k) => k switch
     {
@@ -66,11 +36,15 @@ internal static class MemCompare
         _ => 3,
     };
 
-    public static Collation ParseCollation(string name) => name.ToUpperInvariant() switch
+    public static Collation ParseCollation(string name) =>
+        TryParseCollation(name) ?? throw new TernException(ResultCode.Error, "no such collation sequence: " + name);
+
+    /// <summary>The built-in collation of that name, or null when there is none.</summary>
+    public static Collation? TryParseCollation(string name) => name.ToUpperInvariant() switch
     {
         "BINARY" => Collation.Binary,
         "NOCASE" => Collation.NoCase,
         "RTRIM" => Collation.RTrim,
-        _ => throw new TernException(ResultCode.Error, "no such collation sequence: " + name),
+        _ => null,
     };
 }

@@ -17,4 +17,8 @@ internal sealed class Program
     public bool ReadOnly { get; init; }
     /// <summary>For EXPLAIN: the program whose listing this statement returns.</summary>
     public Program? Explained { get; init; }
+    /// <summary>Whether this is EXPLAIN QUERY PLAN: the rows are <see cref="Explained"/>'s plan notes.</summary>
+    public bool ExplainsQueryPlan { get; init; }
+    /// <summary>The query plan, in the order the notes were made.</summary>
+    public Compiler.PlanNote[] QueryPlan { get; init; } = [];
 }

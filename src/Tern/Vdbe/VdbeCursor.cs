@@ -64,7 +64,10 @@ internal sealed class VdbeCursor
         for (int i = 0; i < keyed.Length; i++) Rows[i] = keyed[i].Row;
     }
 
-    /// <summary>Inserts into the ephemeral index in order; an equal record is not added twice.</summary>
+    /// <summary>
+    /// Inserts into the ephemeral index in order; a record equal to one already there replaces
+    /// it (as inserting an equal key into a b-tree does), so under NOCASE the last spelling stays.
+    /// </summary>
     public void EphemeralInsert(byte[] record)
     {
         int lo = 0, hi = Rows!.Count - 1;
@@ -72,7 +75,11 @@ internal sealed class VdbeCursor
         {
             int mid = (lo + hi) >> 1;
             int c = Compare(Rows[mid], record);
-            if (c == 0) return;
+            if (c == 0)
+            {
+                Rows[mid] = record;
+                return;
+            }
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
         Rows.Insert(lo, record);

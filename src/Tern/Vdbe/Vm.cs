@@ -753,7 +753,7 @@ internal sealed partial class Vm
                         _compareResult = 0;
                         for (int i = 0; i < op.P3 && _compareResult == 0; i++)
                         {
-                            int c = MemCompare.Compare(r[op.P1 + i], r[op.P2 + i]);
+                            int c = MemCompare.Compare(r[op.P1 + i], r[op.P2 + i], info?.CollationOf(i) ?? Collation.Binary);
                             _compareResult = info != null && info.IsDescending(i) ? -c : c;
                         }
                         break;

@@ -56,6 +56,10 @@ internal sealed class WindowCall
     public required int OrderStart { get; init; }
     public required int OrderCount { get; init; }
     public required bool[] OrderDescending { get; init; }
+    /// <summary>Per PARTITION BY term, the collation its text compares with.</summary>
+    public required Collation[] PartitionCollations { get; init; }
+    /// <summary>Per ORDER BY term, the collation its text compares with (peers are equal under it).</summary>
+    public required Collation[] OrderCollations { get; init; }
     public required int ArgStart { get; init; }
     public required int ArgCount { get; init; }
     /// <summary>Column of the FILTER value, or -1.</summary>
@@ -140,7 +144,7 @@ internal static class WindowEngine
         {
             for (int k = 0; k < call.PartitionCount; k++)
             {
-                int r = MemCompare.Compare(rows[a][call.PartitionStart + k], rows[b][call.PartitionStart + k]);
+                int r = MemCompare.Compare(rows[a][call.PartitionStart + k], rows[b][call.PartitionStart + k], call.PartitionCollations[k]);
                 if (r != 0) return r;
             }
             int o = CompareOrder(rows[a], rows[b], call);
@@ -152,7 +156,7 @@ internal static class WindowEngine
     {
         for (int k = 0; k < call.OrderCount; k++)
         {
-            int r = MemCompare.Compare(a[call.OrderStart + k], b[call.OrderStart + k]);
+            int r = MemCompare.Compare(a[call.OrderStart + k], b[call.OrderStart + k], call.OrderCollations[k]);
             if (r != 0) return call.OrderDescending[k] ? -r : r;
         }
         return 0;
@@ -162,7 +166,7 @@ internal static class WindowEngine
     {
         for (int k = 0; k < call.PartitionCount; k++)
         {
-            if (MemCompare.Compare(a[call.PartitionStart + k], b[call.PartitionStart + k]) != 0) return false;
+            if (MemCompare.Compare(a[call.PartitionStart + k], b[call.PartitionStart + k], call.PartitionCollations[k]) != 0) return false;
         }
         return true;
     }

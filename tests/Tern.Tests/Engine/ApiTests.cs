@@ -197,6 +197,34 @@ public class ApiTests
     }
 
     [Fact]
+    public void Explain_query_plan_shows_seeks_for_point_lookups_and_scans_otherwise()
+    {
+        using Connection c = Memory(out Database db);
+        using (db)
+        {
+            c.Execute("CREATE TABLE t(a INTEGER PRIMARY KEY, b, c); CREATE INDEX tb ON t(b); CREATE TABLE u(x, y)");
+            List<(long Id, long Parent, string Detail)> Plan(string sql)
+            {
+                using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
+                Assert.Equal(2, s.ExplainMode);
+                Assert.Equal(["id", "parent", "notused", "detail"], Enumerable.Range(0, 4).Select(s.ColumnName));
+                var rows = new List<(long, long, string)>();
+                while (s.Step()) rows.Add((s.GetInt64(0), s.GetInt64(1), s.GetString(3)!));
+                return rows;
+            }
+            Assert.Equal([(1L, 0L, "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)")], Plan("SELECT b FROM t WHERE a = 5"));
+            Assert.Equal([(1L, 0L, "SEARCH t USING INDEX tb (b=?)")], Plan("SELECT a FROM t WHERE b = 'x'"));
+            Assert.Equal([(1L, 0L, "SCAN t")], Plan("SELECT a FROM t WHERE c = 'x'"));
+            Assert.Equal(["SCAN u", "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Plan("SELECT * FROM t, u WHERE t.a = u.x").Select(r => r.Detail));
+            var nested = Plan("SELECT * FROM t WHERE c IN (SELECT x FROM u) ORDER BY b");
+            Assert.Equal(["SCAN t", "LIST SUBQUERY 1", "SCAN u", "USE TEMP B-TREE FOR ORDER BY"], nested.Select(r => r.Detail));
+            Assert.Equal(nested[1].Id, nested[2].Parent);
+            using Statement plain = c.Prepare("SELECT 1");
+            Assert.Equal(0, plain.ExplainMode);
+        }
+    }
+
+    [Fact]
     public void Scanning_integers_does_not_allocate_per_row()
     {
         using Connection c = Memory(out Database db);

@@ -1,15 +1,16 @@
-// The sort order of an index's key fields, as RecordComparer needs it (SQLite's KeyInfo).
-// Today it says, per field, whether the field sorts DESC; every field compares text with the
-// BINARY collation. When collations arrive, this is where the per-field collation goes
-// (SQLite's KeyInfo.aColl), and RecordComparer.CompareText is the one place that consults it.
+// The sort order of an index's key fields, as RecordComparer needs it (SQLite's KeyInfo):
+// per field, whether it sorts DESC and the collating sequence its TEXT values compare
+// with. Fields past the described ones (the rowid at the end of an index record, say)
+// sort ascending with BINARY.
 namespace Tern.Storage.Record;
 
-/// <summary>The per-field sort order of index keys: ascending or descending, BINARY collation.</summary>
+/// <summary>The per-field sort order and collation of keys.</summary>
 internal sealed class KeyInfo
 {
     private readonly bool[] _descending;
+    private readonly Collation[]? _collations;
 
-    /// <summary>Key fields that all sort ascending.</summary>
+    /// <summary>Key fields that all sort ascending with BINARY.</summary>
     /// <param name="fieldCount">The number of key fields.</param>
     public KeyInfo(int fieldCount)
     {
@@ -17,19 +18,36 @@ internal sealed class KeyInfo
         _descending = new bool[fieldCount];
     }
 
-    /// <summary>Key fields with the given orders: <c>true</c> for DESC.</summary>
+    /// <summary>Key fields with the given orders (<c>true</c> for DESC), all BINARY.</summary>
     /// <param name="descending">Per field, whether it sorts descending (copied).</param>
     public KeyInfo(params ReadOnlySpan<bool> descending)
     {
         _descending = descending.ToArray();
     }
 
-    /// <summary>The number of key fields this describes. Fields past it sort ascending.</summary>
+    /// <summary>Key fields with the given orders and collations (both copied; same length).</summary>
+    public KeyInfo(ReadOnlySpan<bool> descending, ReadOnlySpan<Collation> collations)
+    {
+        if (descending.Length != collations.Length) throw new ArgumentException("one collation per field", nameof(collations));
+        _descending = descending.ToArray();
+        bool any = false;
+        foreach (Collation c in collations) any |= c != Collation.Binary;
+        if (any) _collations = collations.ToArray();
+    }
+
+    /// <summary>The number of key fields this describes.</summary>
     public int FieldCount => _descending.Length;
 
     /// <summary>Per field, whether it sorts descending.</summary>
     public ReadOnlySpan<bool> Descending => _descending;
 
+    /// <summary>Whether any field compares text with a collation other than BINARY.</summary>
+    public bool HasCollations => _collations != null;
+
     /// <summary>Whether field <paramref name="field"/> sorts descending (false past <see cref="FieldCount"/>).</summary>
     public bool IsDescending(int field) => (uint)field < (uint)_descending.Length && _descending[field];
+
+    /// <summary>The collation of field <paramref name="field"/> (BINARY past <see cref="FieldCount"/>).</summary>
+    public Collation CollationOf(int field) =>
+        _collations != null && (uint)field < (uint)_collations.Length ? _collations[field] : Collation.Binary;
 }

@@ -8,16 +8,14 @@
 //                     of the integer to a double: 2^63-1 < 9.2233720368547758e18 = 2^63,
 //                     and 2^53+1 > 9007199254740992.0); -0.0 equals 0.0; a stored NaN
 //                     (which SQLite never writes) counts as NULL
-//   TEXT              BINARY collation: memcmp of the UTF-8 bytes, then the shorter first
+//   TEXT              by the field's collation in the KeyInfo (BINARY, the default: memcmp
+//                     of the UTF-8 bytes, then the shorter first; NOCASE; RTRIM)
 //   BLOB              memcmp, then the shorter first
 //
 // A field marked DESC in the KeyInfo has its result negated. The first unequal field decides;
 // when one record runs out of fields first, the fields compared so far decide, and if they
 // are all equal the result is 0 (callers that care about prefixes decide what that means).
 // Results are negative when the first argument sorts first, zero, or positive.
-//
-// Collation seam: all text goes through CompareText, which receives the KeyInfo and field
-// number; when collations arrive, it picks the field's collation there.
 using System.Runtime.CompilerServices;
 
 namespace Tern.Storage.Record;
@@ -243,16 +241,12 @@ internal static class RecordComparer
         return CompareNumbers(k1, IntegerBits(key), RealOf(key), k2, i2, r2);
     }
 
-    /// <summary>
-    /// Compares text with the field's collation: BINARY (memcmp, then length) for now. The seam
-    /// for collations: <paramref name="info"/> and <paramref name="field"/> will select one.
-    /// </summary>
+    /// <summary>Compares text with the field's collation (BINARY when there is no KeyInfo).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CompareText(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, KeyInfo? info, int field)
     {
-        _ = info;
-        _ = field;
-        return a.SequenceCompareTo(b);
+        if (info is null || !info.HasCollations) return a.SequenceCompareTo(b);
+        return Collations.Compare(a, b, info.CollationOf(field));
     }
 
     /// <summary>

@@ -1,0 +1,50 @@
+// Collating sequences compared with SQLite 3.50.4: which collation a comparison takes (an
+// explicit COLLATE on either side, then the left column's, then the right's), and that
+// ORDER BY, DISTINCT, GROUP BY, compounds, UNIQUE constraints and index keys order and
+// group text by it — including index files that SQLite's integrity_check must accept.
+namespace Tern.Tests.Engine;
+
+public class CollationDifferentialTests
+{
+    public static TheoryData<string> Scripts() => new(
+        // which collation a comparison uses
+        "CREATE TABLE p(n COLLATE NOCASE, b, r COLLATE RTRIM); INSERT INTO p VALUES ('a', 'A', 'a  '), ('x', 'x', 'y'); "
+        + "SELECT n = b, b = n, n = b COLLATE BINARY, b COLLATE RTRIM = n, +n = b, CAST(n AS TEXT) = b, n || '' = b, lower(n COLLATE BINARY) = upper(b) FROM p; "
+        + "SELECT r = 'a', 'a' = r, r = n, n = r, r IN ('a', 'b'), 'a' IN (r), r BETWEEN 'a' AND 'a', n BETWEEN 'A' AND 'A', b BETWEEN 'a' AND 'a' FROM p; "
+        + "SELECT CASE n WHEN 'A' THEN 1 ELSE 0 END, CASE b WHEN 'a' THEN 1 ELSE 0 END, n > 'B', b > 'B' FROM p",
+        // ORDER BY, DISTINCT, GROUP BY by a column's and by an explicit collation
+        "CREATE TABLE t(a COLLATE NOCASE, b TEXT, c COLLATE RTRIM); "
+        + "INSERT INTO t VALUES ('b', 'B', 'x '), ('A', 'a', 'x'), ('a', 'A', 'y'), ('B', 'b', 'x  '), ('c', 'C', 'y '); "
+        + "SELECT a FROM t ORDER BY a, rowid; SELECT b FROM t ORDER BY b; SELECT b FROM t ORDER BY b COLLATE NOCASE, rowid; SELECT b FROM t ORDER BY b COLLATE NOCASE DESC, rowid; "
+        + "SELECT a FROM t ORDER BY a COLLATE BINARY; SELECT DISTINCT a FROM t ORDER BY 1; SELECT DISTINCT b FROM t ORDER BY 1; SELECT DISTINCT b COLLATE NOCASE FROM t ORDER BY 1; "
+        + "SELECT count(DISTINCT c), count(*) FROM t; SELECT DISTINCT c FROM t ORDER BY 1; "
+        + "SELECT a, count(*) FROM t GROUP BY a ORDER BY 1; SELECT c, count(*) FROM t GROUP BY c ORDER BY 1; SELECT count(*) FROM t GROUP BY b COLLATE NOCASE ORDER BY 1; "
+        + "SELECT upper(b), count(*) FROM t GROUP BY b COLLATE NOCASE ORDER BY 1",
+        // compounds take each column's collation from the first SELECT that has one
+        "CREATE TABLE t(a COLLATE NOCASE, b TEXT); INSERT INTO t VALUES ('x', 'X'), ('Y', 'y'), ('z', 'q'); "
+        + "SELECT a FROM t UNION SELECT b FROM t ORDER BY 1; SELECT b FROM t UNION SELECT a FROM t ORDER BY 1; "
+        + "SELECT a FROM t INTERSECT SELECT b FROM t ORDER BY 1; SELECT b FROM t INTERSECT SELECT a FROM t; "
+        + "SELECT a FROM t EXCEPT SELECT b FROM t; SELECT b FROM t EXCEPT SELECT a FROM t ORDER BY 1; "
+        + "SELECT b FROM t UNION ALL SELECT a FROM t ORDER BY 1 COLLATE NOCASE, 1; SELECT 'X' UNION SELECT 'x' COLLATE NOCASE",
+        // subqueries, views and CTEs carry a column's collation outward
+        "CREATE TABLE t(a COLLATE NOCASE, b); INSERT INTO t VALUES ('Abc', 1), ('abc', 2), ('xyz', 3); "
+        + "SELECT b FROM (SELECT a AS x, b FROM t) WHERE x = 'ABC' ORDER BY b; SELECT b FROM (SELECT a || '' AS x, b FROM t) WHERE x = 'ABC'; "
+        + "CREATE VIEW v AS SELECT a, b FROM t; SELECT b FROM v WHERE a = 'ABC' ORDER BY b; SELECT DISTINCT a FROM v ORDER BY 1; "
+        + "WITH c(y, z) AS (SELECT a, b FROM t) SELECT z FROM c WHERE y = 'ABC' ORDER BY z",
+        // indexes order their keys by the index's or the column's collation
+        "CREATE TABLE t(a TEXT COLLATE NOCASE, b TEXT, c); CREATE INDEX ta ON t(a); CREATE INDEX tb ON t(b COLLATE NOCASE); CREATE INDEX tc ON t(c COLLATE RTRIM DESC, b); "
+        + "INSERT INTO t VALUES ('Abc', 'Q', 'x '), ('abc', 'q', 'x'), ('b', 'R', 'y'), ('B', 'r', 'x  '), ('a', 'P', 'z'); "
+        + "SELECT b FROM t WHERE a = 'ABC' ORDER BY b; SELECT a FROM t WHERE b = 'q'; SELECT a FROM t WHERE b = 'q' COLLATE NOCASE ORDER BY a COLLATE BINARY; "
+        + "SELECT a FROM t WHERE c = 'x' ORDER BY a COLLATE BINARY; SELECT a FROM t WHERE 'ABC' = a ORDER BY b; PRAGMA integrity_check; "
+        + "DELETE FROM t WHERE a = 'b'; SELECT a, b FROM t ORDER BY 1, 2; UPDATE t SET b = lower(b); SELECT a FROM t WHERE b = 'Q' COLLATE NOCASE ORDER BY a COLLATE BINARY; PRAGMA integrity_check",
+        // UNIQUE and PRIMARY KEY compare with the key's collation
+        "CREATE TABLE u(x TEXT UNIQUE COLLATE NOCASE); INSERT INTO u VALUES ('a'); INSERT INTO u VALUES ('A'); INSERT OR IGNORE INTO u VALUES ('A'); SELECT * FROM u; "
+        + "CREATE TABLE v(x, y, UNIQUE(x COLLATE NOCASE)); INSERT INTO v VALUES ('p', 1); INSERT INTO v VALUES ('P', 2); INSERT INTO v VALUES ('q', 3); INSERT OR REPLACE INTO v VALUES ('Q', 4); SELECT * FROM v ORDER BY y; "
+        + "CREATE TABLE w(k TEXT PRIMARY KEY COLLATE RTRIM, n); INSERT INTO w VALUES ('k', 1); INSERT INTO w VALUES ('k  ', 2); SELECT * FROM w; SELECT * FROM w WHERE k = 'k '; PRAGMA integrity_check",
+        // errors
+        "SELECT 'a' COLLATE nosuch; CREATE TABLE t(a COLLATE nosuch); CREATE TABLE t(a); CREATE INDEX i ON t(a COLLATE nosuch); SELECT 1 ORDER BY 1 COLLATE nocase");
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_gives_the_same_transcript_as_sqlite(string script) => Differential.AssertSame(script);
+}
