@@ -39,6 +39,8 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     bool IVdbeHost.IsMemory => _db.Path == ":memory:";
 
+    bool IVdbeHost.ReadOnly => _db.ReadOnly;
+
     /// <summary>The database this connection uses.</summary>
     public Database Database => _db;
 
@@ -158,12 +160,15 @@ public sealed class Connection : IDisposable, IVdbeHost
     {
         if (_disposed) return;
         _disposed = true;
-        if (_db.TransactionOwner == this)
+        lock (_db.Gate)
         {
-            if (_db.BTree.InWriteTransaction) _db.BTree.Rollback();
-            else _db.BTree.EndRead();
-            _db.TransactionOwner = null;
-            _db.InvalidateSchema();
+            if (_db.TransactionOwner == this)
+            {
+                if (_db.BTree.InWriteTransaction) _db.BTree.Rollback();
+                else _db.BTree.EndRead();
+                _db.TransactionOwner = null;
+                _db.InvalidateSchema();
+            }
         }
     }
 }

@@ -1,7 +1,18 @@
-// A database: one file (or an in-memory image) opened once, with its b-trees and the
-// schema read from sqlite_schema. Connections made from it share its pager, so one
-// connection at a time holds a transaction; another connection that wants one while it
-// is held gets SQLITE_BUSY ("database is locked").
+// A database: one file (or an in-memory image) with its b-trees and the schema read from
+// sqlite_schema. Within a process, every Database.Open of the same file (by full path, on
+// the operating system's file system) is a handle onto one shared open file: one pager,
+// one page cache, one schema. Connections made from any handle therefore see each other's
+// committed writes at once, and one connection at a time holds a transaction; another
+// that wants one while it is held gets SQLITE_BUSY ("database is locked"). The last
+// handle disposed closes the file.
+//
+//   Database.Open("a.db") ──┐
+//   Database.Open("a.db") ──┼──> SharedFile (BTree, schema, transaction owner, gate, handle count)
+//   Database.Open("b.db") ──────> SharedFile ...
+//
+// The shared file's gate is a lock that statements hold while they step, so connections
+// used from different threads take turns on the pager. ":memory:" and databases on a
+// caller-supplied file system are never shared.
 using Tern.Schema;
 using Tern.Storage.BTree;
 using Tern.Storage.Io;
@@ -12,18 +23,23 @@ namespace Tern;
 /// <summary>An open database file. Create connections with <see cref="Connect"/>.</summary>
 public sealed class Database : IDisposable
 {
-    private DatabaseSchema? _schema;
+    private static readonly Dictionary<string, SharedFile> Registry = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
+    private readonly SharedFile _shared;
     private bool _disposed;
 
-    private Database(BTree bt, string path)
+    private Database(SharedFile shared, string path, bool readOnly)
     {
-        BTree = bt;
+        _shared = shared;
         Path = path;
+        ReadOnly = readOnly;
     }
 
     /// <summary>
     /// Opens (creating if needed) a database file, or a private in-memory database when
-    /// <paramref name="path"/> is <c>":memory:"</c>.
+    /// <paramref name="path"/> is <c>":memory:"</c>. Opening a file that is already open in
+    /// this process gives another handle onto the same open file (its page size and cache
+    /// size stay as first opened).
     /// </summary>
     /// <param name="path">The file path, or <c>":memory:"</c>.</param>
     /// <param name="options">Open options; null for the defaults.</param>
@@ -32,6 +48,24 @@ public sealed class Database : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new DatabaseOptions();
+        if (path == ":memory:" || options.FileSystem != null) return new Database(new SharedFile(OpenBTree(path, options), null), path, options.ReadOnly);
+        string key = System.IO.Path.GetFullPath(path);
+        lock (Registry)
+        {
+            // A file first opened read-only cannot take writers: a read-write open then gets a file of its own.
+            if (Registry.TryGetValue(key, out SharedFile? shared) && (!shared.BTree.Pager.IsReadOnly || options.ReadOnly))
+            {
+                shared.Handles++;
+                return new Database(shared, path, options.ReadOnly);
+            }
+            shared = new SharedFile(OpenBTree(path, options), key);
+            Registry.TryAdd(key, shared);
+            return new Database(shared, path, options.ReadOnly);
+        }
+    }
+
+    private static BTree OpenBTree(string path, DatabaseOptions options)
+    {
         IFileSystem fs = path == ":memory:" ? new MemoryFileSystem() : options.FileSystem ?? OsFileSystem.Instance;
         var pagerOptions = new PagerOptions
         {
@@ -40,17 +74,26 @@ public sealed class Database : IDisposable
             ReadOnly = options.ReadOnly,
             Synchronous = path == ":memory:" ? SynchronousMode.Off : options.Synchronous,
         };
-        BTree bt = BTree.Open(fs, path, pagerOptions);
-        return new Database(bt, path);
+        return BTree.Open(fs, path, pagerOptions);
     }
 
     /// <summary>The path the database was opened with.</summary>
     public string Path { get; }
 
-    internal BTree BTree { get; }
+    /// <summary>Whether this handle's connections may only read.</summary>
+    public bool ReadOnly { get; }
+
+    internal BTree BTree => _shared.BTree;
+
+    /// <summary>The lock a statement holds while it steps (shared by every handle on the file).</summary>
+    internal object Gate => _shared;
 
     /// <summary>The connection holding the current transaction, if any.</summary>
-    internal Connection? TransactionOwner { get; set; }
+    internal Connection? TransactionOwner
+    {
+        get => _shared.TransactionOwner;
+        set => _shared.TransactionOwner = value;
+    }
 
     /// <summary>Opens a connection to this database.</summary>
     public Connection Connect()
@@ -64,30 +107,55 @@ public sealed class Database : IDisposable
     {
         get
         {
-            if (_schema != null) return _schema;
-            bool started = BTree.Pager.State == PagerState.Open;
-            if (started) BTree.BeginRead();
-            try
+            lock (_shared)
             {
-                uint cookie = BTree.GetMeta(DatabaseHeader.SchemaCookieOffset);
-                _schema = DatabaseSchema.Load(BTree, cookie);
+                if (_shared.Schema != null) return _shared.Schema;
+                BTree bt = _shared.BTree;
+                bool started = bt.Pager.State == PagerState.Open;
+                if (started) bt.BeginRead();
+                try
+                {
+                    uint cookie = bt.GetMeta(DatabaseHeader.SchemaCookieOffset);
+                    _shared.Schema = DatabaseSchema.Load(bt, cookie);
+                }
+                finally
+                {
+                    if (started) bt.EndRead();
+                }
+                return _shared.Schema;
             }
-            finally
-            {
-                if (started) BTree.EndRead();
-            }
-            return _schema;
         }
     }
 
     /// <summary>Forgets the schema so the next use reads it again.</summary>
-    internal void InvalidateSchema() => _schema = null;
+    internal void InvalidateSchema() => _shared.Schema = null;
 
-    /// <summary>Closes the file. Open connections must not be used afterwards.</summary>
+    /// <summary>Releases this handle; the file closes with the last handle. Open connections must not be used afterwards.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        BTree.Dispose();
+        if (_shared.Key == null)
+        {
+            _shared.BTree.Dispose();
+            return;
+        }
+        lock (Registry)
+        {
+            if (--_shared.Handles > 0) return;
+            if (Registry.TryGetValue(_shared.Key, out SharedFile? registered) && registered == _shared) Registry.Remove(_shared.Key);
+        }
+        lock (_shared) _shared.BTree.Dispose();
+    }
+
+    /// <summary>What the handles on one open file share.</summary>
+    private sealed class SharedFile(BTree bt, string? key)
+    {
+        public BTree BTree { get; } = bt;
+        /// <summary>The registry key (full path), or null for a file no other handle can share.</summary>
+        public string? Key { get; } = key;
+        public int Handles { get; set; } = 1;
+        public DatabaseSchema? Schema { get; set; }
+        public Connection? TransactionOwner { get; set; }
     }
 }

@@ -76,6 +76,11 @@ public sealed class Statement : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_program.Explained != null) return StepExplain();
         Database db = _connection.Database;
+        lock (db.Gate) return StepLocked(db);
+    }
+
+    private bool StepLocked(Database db)
+    {
         if (db.TransactionOwner != null && db.TransactionOwner != _connection) throw new TernException(ResultCode.Busy, "database is locked");
         if (!_vm.Started) _connection.ClearInterrupt();
         int attempts = 0;
@@ -114,9 +119,13 @@ public sealed class Statement : IDisposable
     {
         _hasRow = false;
         _explainPc = -1;
-        _vm.Reset();
         Database db = _connection.Database;
-        db.TransactionOwner = db.BTree.Pager.State == PagerState.Open ? null : _connection;
+        lock (db.Gate)
+        {
+            _vm.Reset();
+            if (db.TransactionOwner == null || db.TransactionOwner == _connection)
+                db.TransactionOwner = db.BTree.Pager.State == PagerState.Open ? null : _connection;
+        }
     }
 
     /// <summary>Resets the statement and releases what it holds.</summary>

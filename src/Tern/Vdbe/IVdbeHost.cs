@@ -37,6 +37,9 @@ internal interface IVdbeHost
     /// <summary>Whether the database is in memory (its journal mode is "memory").</summary>
     bool IsMemory { get; }
 
+    /// <summary>Whether the connection may only read (its database handle was opened read-only).</summary>
+    bool ReadOnly { get; }
+
     /// <summary>The connection's TEMP views, changed by CREATE/DROP TEMP VIEW.</summary>
     Dictionary<string, Schema.View> TempViews { get; }
 

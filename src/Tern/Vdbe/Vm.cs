@@ -849,6 +849,7 @@ internal sealed partial class Vm
     {
         BTree bt = _host.BTree;
         PagerState state = bt.Pager.State;
+        if (write && _host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
         if (write && state != PagerState.Writer)
         {
             bt.BeginWrite();

@@ -1,0 +1,137 @@
+// One open file per path in a process: every Database.Open of the same file is a handle
+// onto one shared pager and schema, so connections from different handles see each
+// other's commits at once, take turns on transactions (SQLITE_BUSY while another holds
+// one), may be used from different threads, and the file closes with the last handle.
+namespace Tern.Tests.Engine;
+
+public sealed class SharedDatabaseTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tern-shared-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string FilePath(string name = "db.sqlite") => Path.Combine(_dir, name);
+
+    private static long Count(Connection c, string sql)
+    {
+        using Statement s = c.Prepare(sql);
+        Assert.True(s.Step());
+        return s.GetInt64(0);
+    }
+
+    [Fact]
+    public void Two_opens_of_one_file_see_each_others_commits_and_schema_changes()
+    {
+        using Database a = Database.Open(FilePath());
+        using Database b = Database.Open(Path.Combine(_dir, ".", "db.sqlite"));
+        using Connection ca = a.Connect();
+        using Connection cb = b.Connect();
+        ca.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+        Assert.Equal(1, Count(cb, "SELECT count(*) FROM t"));
+        cb.Execute("INSERT INTO t VALUES (2); CREATE INDEX tx ON t(x)");
+        Assert.Equal(2, Count(ca, "SELECT count(*) FROM t"));
+        Assert.Equal(1, Count(ca, "SELECT count(*) FROM sqlite_schema WHERE name = 'tx'"));
+    }
+
+    [Fact]
+    public void A_transaction_on_one_handle_makes_the_other_busy_until_it_ends()
+    {
+        using Database a = Database.Open(FilePath());
+        using Database b = Database.Open(FilePath());
+        using Connection ca = a.Connect();
+        using Connection cb = b.Connect();
+        ca.Execute("CREATE TABLE t(x)");
+        ca.Execute("BEGIN; INSERT INTO t VALUES (1)");
+        var e = Assert.Throws<TernException>(() => cb.Execute("SELECT count(*) FROM t"));
+        Assert.Equal(ResultCode.Busy, e.Code);
+        Assert.Equal("database is locked", e.Message);
+        ca.Execute("COMMIT");
+        Assert.Equal(1, Count(cb, "SELECT count(*) FROM t"));
+    }
+
+    [Fact]
+    public void The_file_stays_open_until_the_last_handle_is_disposed()
+    {
+        Database a = Database.Open(FilePath());
+        using (Connection c = a.Connect()) c.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (7)");
+        Database b = Database.Open(FilePath());
+        a.Dispose();
+        using (Connection c = b.Connect()) Assert.Equal(7, Count(c, "SELECT x FROM t"));
+        b.Dispose();
+        // Closed: the file can be reopened (and, being closed, removed).
+        using (Database again = Database.Open(FilePath()))
+        using (Connection c = again.Connect())
+        {
+            Assert.Equal(7, Count(c, "SELECT x FROM t"));
+        }
+        File.Delete(FilePath());
+        Assert.False(File.Exists(FilePath()));
+    }
+
+    [Fact]
+    public void A_read_only_handle_on_a_shared_file_refuses_writes()
+    {
+        using Database rw = Database.Open(FilePath());
+        using (Connection c = rw.Connect()) c.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+        using Database ro = Database.Open(FilePath(), new DatabaseOptions { ReadOnly = true });
+        using Connection r = ro.Connect();
+        Assert.Equal(1, Count(r, "SELECT count(*) FROM t"));
+        var e = Assert.Throws<TernException>(() => r.Execute("INSERT INTO t VALUES (2)"));
+        Assert.Equal(ResultCode.ReadOnly, e.Code);
+        Assert.Equal("attempt to write a readonly database", e.Message);
+        using Connection w = rw.Connect();
+        w.Execute("INSERT INTO t VALUES (3)");
+        Assert.Equal(2, Count(r, "SELECT count(*) FROM t"));
+    }
+
+    [Fact]
+    public void Memory_databases_are_never_shared()
+    {
+        using Database a = Database.Open(":memory:");
+        using Database b = Database.Open(":memory:");
+        using Connection ca = a.Connect();
+        using Connection cb = b.Connect();
+        ca.Execute("CREATE TABLE t(x)");
+        var e = Assert.Throws<TernException>(() => cb.Execute("SELECT * FROM t"));
+        Assert.Equal("no such table: t", e.Message);
+    }
+
+    [Fact]
+    public async Task Connections_on_different_threads_take_turns_without_losing_rows()
+    {
+        using (Database setup = Database.Open(FilePath()))
+        using (Connection c = setup.Connect())
+        {
+            c.Execute("CREATE TABLE t(thread, n)");
+        }
+        const int threads = 4, rows = 200;
+        var workers = Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+        {
+            using Database db = Database.Open(FilePath());
+            using Connection c = db.Connect();
+            for (int i = 0; i < rows; i++)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        c.Execute($"INSERT INTO t VALUES ({t}, {i})");
+                        break;
+                    }
+                    catch (TernException e) when (e.Code == ResultCode.Busy)
+                    {
+                        Thread.Yield();
+                    }
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        using Database check = Database.Open(FilePath());
+        using Connection cc = check.Connect();
+        Assert.Equal(threads * rows, Count(cc, "SELECT count(*) FROM t"));
+        Assert.Equal(threads, Count(cc, "SELECT count(DISTINCT thread) FROM t"));
+        using Statement ic = cc.Prepare("PRAGMA integrity_check");
+        Assert.True(ic.Step());
+        Assert.Equal("ok", ic.GetString(0));
+    }
+}
