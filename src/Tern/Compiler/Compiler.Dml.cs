@@ -202,9 +202,24 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
         for (int k = 0; k < ncol; k++)
         {
-            if (!t.Columns[k].NotNull || k == t.RowidAlias) continue;
-            if (onError == ConflictResolution.Ignore) Emit(Opcode.IsNull, cols + k, skip, 0);
-            else Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, 2, cols + k, $"NOT NULL constraint failed: {t.Name}.{t.Columns[k].Name}");
+            Column column = t.Columns[k];
+            if (!column.NotNull || k == t.RowidAlias) continue;
+            ConflictResolution e = EffectiveConflict(onError, column.NotNullConflict);
+            if (e == ConflictResolution.Ignore)
+            {
+                Emit(Opcode.IsNull, cols + k, skip, 0);
+                continue;
+            }
+            if (e == ConflictResolution.Replace && column.Default != null)
+            {
+                // REPLACE puts the column's default in place of the NULL.
+                int present = NewLabel();
+                Emit(Opcode.NotNull, cols + k, present, 0);
+                ExprCode(column.Default, new Scope(), cols + k);
+                Emit(Opcode.Affinity, cols + k, 1, 0, ((char)column.Affinity).ToString());
+                Resolve(present);
+            }
+            Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, HaltMode(e), cols + k, $"NOT NULL constraint failed: {t.Name}.{column.Name}");
         }
 
         if (t.Strict) Emit(Opcode.TypeCheck, cols, ncol, 0, t);
@@ -221,7 +236,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.NotExists, target.Cursor, ok, rowid);
             string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
             if (!UpsertAction(upsert, t.RowidAlias >= 0 ? [t.RowidAlias] : [], rowid, skip))
-                ConflictAction(target, onError, (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
+                ConflictAction(target, EffectiveConflict(onError, t.RowidConflict), (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
             Resolve(ok);
         }
 
@@ -242,20 +257,21 @@ internal sealed partial class CodeGenerator
             }
             string cols2 = string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
             bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
+            ConflictResolution onConflict = EffectiveConflict(onError, ix.OnConflict);
             if (upsert != null && upsert.Matches(ix.Columns) >= 0)
             {
                 int other = NewRegister();
                 Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
                 UpsertAction(upsert, ix.Columns, other, skip);
             }
-            else if (onError == ConflictResolution.Replace)
+            else if (onConflict == ConflictResolution.Replace)
             {
                 int other = NewRegister();
                 Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
                 Emit(Opcode.NotExists, target.Cursor, ok, other);
                 DeleteRowCode(target, other, count: false);
             }
-            else ConflictAction(target, onError, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), "UNIQUE constraint failed: " + cols2, skip);
+            else ConflictAction(target, onConflict, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), "UNIQUE constraint failed: " + cols2, skip);
             Resolve(ok);
         }
 
@@ -351,7 +367,7 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.If, r, ok, 1);
                 string label = name ?? (e.End <= tableSql.Length ? Encoding.UTF8.GetString(tableSql, e.Start, e.End - e.Start) : "");
                 if (onError == ConflictResolution.Ignore) Emit(Opcode.Goto, 0, skip, 0);
-                else Emit(Opcode.Halt, (int)ResultCode.ConstraintCheck, 2, 0, "CHECK constraint failed: " + label);
+                else Emit(Opcode.Halt, (int)ResultCode.ConstraintCheck, HaltMode(EffectiveConflict(onError, ConflictResolution.Default)), 0, "CHECK constraint failed: " + label);
                 Resolve(ok);
             }
         }
@@ -386,10 +402,31 @@ internal sealed partial class CodeGenerator
                     break;
                 }
             default:
-                Emit(Opcode.Halt, code, 2, 0, message);
+                Emit(Opcode.Halt, code, HaltMode(onError), 0, message);
                 break;
         }
     }
+
+    /// <summary>
+    /// How a constraint's violation is resolved: the statement's OR clause, else the
+    /// constraint's ON CONFLICT clause, else ABORT.
+    /// </summary>
+    private static ConflictResolution EffectiveConflict(ConflictResolution statement, ConflictResolution constraint) =>
+        statement != ConflictResolution.Default ? statement
+        : constraint != ConflictResolution.Default ? constraint
+        : ConflictResolution.Abort;
+
+    /// <summary>
+    /// P2 of a failing Halt, as SQLite numbers the algorithms: 1 ROLLBACK (the whole
+    /// transaction is undone), 2 ABORT (the statement's changes are undone), 3 FAIL (the
+    /// statement stops, its earlier changes stay). REPLACE and IGNORE fall back to ABORT.
+    /// </summary>
+    private static int HaltMode(ConflictResolution r) => r switch
+    {
+        ConflictResolution.Rollback => 1,
+        ConflictResolution.Fail => 3,
+        _ => 2,
+    };
 
     /// <summary>Deletes the row the table cursor is on (rowid in r[rowid]) and its index entries.</summary>
     private void DeleteRowCode(WriteTarget target, int rowid, bool count)

@@ -171,7 +171,13 @@ internal sealed partial class CodeGenerator
             return;
         }
         string message = r.Message is Literal { Kind: LiteralKind.String } l ? l.Value : r.Message != null ? SourceText(r.Message) : "";
-        Emit(Opcode.Halt, (int)ResultCode.ConstraintTrigger, 2, 0, message);
+        int mode = HaltMode(r.Action switch
+        {
+            RaiseAction.Rollback => ConflictResolution.Rollback,
+            RaiseAction.Fail => ConflictResolution.Fail,
+            _ => ConflictResolution.Abort,
+        });
+        Emit(Opcode.Halt, (int)ResultCode.ConstraintTrigger, mode, 0, message);
     }
 
     /// <summary>

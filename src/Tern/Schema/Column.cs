@@ -12,6 +12,8 @@ internal sealed class Column
     public string? DeclaredType { get; init; }
     public Affinity Affinity { get; init; }
     public bool NotNull { get; init; }
+    /// <summary>The NOT NULL constraint's ON CONFLICT clause (Default when it has none).</summary>
+    public ConflictResolution NotNullConflict { get; init; }
     public Expr? Default { get; init; }
     public Collation Collation { get; init; }
     /// <summary>In a STRICT table, the storage class a value must have (Null: ANY, no check).</summary>

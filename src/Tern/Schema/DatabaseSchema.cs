@@ -71,14 +71,14 @@ internal sealed class DatabaseSchema
         {
             if (e.Type != "table" || e.Sql == null) continue;
             if (SqlParser.Parse(e.Sql) is not CreateTableStatement ct) continue;
-            Table t = BuildTable(ct, e.RootPage, e.Sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls)> autos);
+            Table t = BuildTable(ct, e.RootPage, e.Sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
             s._tables[t.Name] = t;
             foreach (var a in autos)
             {
                 var idx = new Index
                 {
                     Name = a.Name, Table = t, RootPage = rootsByName.GetValueOrDefault(a.Name), Columns = a.Cols,
-                    Descending = a.Desc, Collations = a.Colls, Unique = true, IsAuto = true,
+                    Descending = a.Desc, Collations = a.Colls, Unique = true, IsAuto = true, OnConflict = a.OnConflict,
                 };
                 t.Indexes.Add(idx);
                 s._indexes[idx.Name] = idx;
@@ -138,14 +138,14 @@ internal sealed class DatabaseSchema
         term is CollateExpr ce ? MemCompare.ParseCollation(ce.Collation) : column.Collation;
 
     /// <summary>The table a CREATE TABLE describes, and the automatic indexes it needs.</summary>
-    public static Table BuildTable(CreateTableStatement ct, uint root, string? sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls)> autoIndexes)
+    public static Table BuildTable(CreateTableStatement ct, uint root, string? sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autoIndexes)
     {
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
         var columns = new List<Column>();
         int autoIncrementColumn = -1;
         var foreignKeys = new List<(string[] Child, ForeignKeyClause Clause)>();
         var checks = new List<(string? Name, Expr Expr)>();
-        var keys = new List<(int[] Cols, bool[] Desc, Collation[]? Colls, bool Pk)>();
+        var keys = new List<(int[] Cols, bool[] Desc, Collation[]? Colls, bool Pk, ConflictResolution OnConflict)>();
         int rowidAlias = -1;
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < ct.Columns.Count; i++)
@@ -155,6 +155,7 @@ internal sealed class DatabaseSchema
             bool notNull = false;
             Expr? def = null;
             Collation coll = Collation.Binary;
+            ConflictResolution notNullConflict = ConflictResolution.Default;
             string? constraintName = null;
             foreach (ColumnConstraint cc in cd.Constraints)
             {
@@ -164,17 +165,20 @@ internal sealed class DatabaseSchema
                 if (cc is ConstraintName cn) constraintName = cn.Name;
                 switch (cc)
                 {
-                    case NotNullConstraint: notNull = true; break;
+                    case NotNullConstraint nn:
+                        notNull = true;
+                        notNullConflict = nn.OnConflict;
+                        break;
                     case DefaultConstraint d: def = d.Value; break;
                     case CollateConstraint c: coll = MemCompare.ParseCollation(c.Collation); break;
                     case PrimaryKeyConstraint pk:
                         if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
                         if (IsIntegerType(cd.Type) && pk.Order != SortOrder.Desc) rowidAlias = i;
                         if (pk.Autoincrement) autoIncrementColumn = i;
-                        keys.Add(([i], [pk.Order == SortOrder.Desc], null, true));
+                        keys.Add(([i], [pk.Order == SortOrder.Desc], null, true, pk.OnConflict));
                         break;
-                    case UniqueConstraint:
-                        keys.Add(([i], [false], null, false));
+                    case UniqueConstraint uc:
+                        keys.Add(([i], [false], null, false, uc.OnConflict));
                         break;
                 }
             }
@@ -200,7 +204,7 @@ internal sealed class DatabaseSchema
             columns.Add(new Column
             {
                 Name = cd.Name, DeclaredType = cd.Type, Affinity = affinity, StrictKind = strictKind,
-                NotNull = notNull, Default = def, Collation = coll,
+                NotNull = notNull, NotNullConflict = notNullConflict, Default = def, Collation = coll,
             });
         }
         string? tableConstraintName = null;
@@ -211,6 +215,7 @@ internal sealed class DatabaseSchema
             tableConstraintName = tc is TableConstraintName tn ? tn.Name : null;
             NodeList<OrderingTerm> terms;
             bool pk;
+            ConflictResolution onConflict;
             if (tc is PrimaryKeyTableConstraint p)
             {
                 if (p.Autoincrement) autoIncrementColumn = p.Columns.Count == 1 && p.Columns[0].Expr is ColumnRef ac
@@ -218,11 +223,13 @@ internal sealed class DatabaseSchema
                 if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");
                 terms = p.Columns;
                 pk = true;
+                onConflict = p.OnConflict;
             }
             else if (tc is UniqueTableConstraint u)
             {
                 terms = u.Columns;
                 pk = false;
+                onConflict = u.OnConflict;
             }
             else continue;
             var cols = new int[terms.Count];
@@ -240,7 +247,7 @@ internal sealed class DatabaseSchema
                 colls[i] = KeyCollation(terms[i].Expr, columns[k]);
             }
             if (pk && cols.Length == 1 && IsIntegerType(columns[cols[0]].DeclaredType)) rowidAlias = cols[0];
-            keys.Add((cols, desc, colls, pk));
+            keys.Add((cols, desc, colls, pk, onConflict));
         }
         if (autoIncrementColumn != -1 && autoIncrementColumn != rowidAlias)
             throw new TernException(ResultCode.Error, "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY");
@@ -279,11 +286,15 @@ internal sealed class DatabaseSchema
         int n = 0;
         foreach (var k in keys)
         {
-            if (k.Pk && k.Cols.Length == 1 && k.Cols[0] == rowidAlias) continue;
+            if (k.Pk && k.Cols.Length == 1 && k.Cols[0] == rowidAlias)
+            {
+                table.RowidConflict = k.OnConflict;
+                continue;
+            }
             if (made.Exists(m => m.AsSpan().SequenceEqual(k.Cols))) continue;
             made.Add(k.Cols);
             n++;
-            autoIndexes.Add(($"sqlite_autoindex_{ct.Name}_{n}", k.Cols, k.Desc, k.Colls ?? Array.ConvertAll(k.Cols, c => columns[c].Collation)));
+            autoIndexes.Add(($"sqlite_autoindex_{ct.Name}_{n}", k.Cols, k.Desc, k.Colls ?? Array.ConvertAll(k.Cols, c => columns[c].Collation), k.OnConflict));
         }
         return table;
     }

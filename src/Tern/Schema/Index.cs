@@ -15,6 +15,8 @@ internal sealed class Index
     /// <summary>Per key column, the collation its text compares with (the index's COLLATE, else the column's).</summary>
     public required Storage.Record.Collation[] Collations { get; init; }
     public bool Unique { get; init; }
+    /// <summary>For an automatic index, the PRIMARY KEY or UNIQUE constraint's ON CONFLICT clause.</summary>
+    public Tern.Sql.Ast.ConflictResolution OnConflict { get; init; }
     /// <summary>Whether SQLite made it for a UNIQUE or PRIMARY KEY constraint (sqlite_autoindex_...).</summary>
     public bool IsAuto { get; init; }
     public string? Sql { get; init; }

@@ -10,6 +10,8 @@ internal sealed class Table
     public List<Index> Indexes { get; } = [];
     /// <summary>The column that aliases the rowid, or -1.</summary>
     public int RowidAlias { get; set; } = -1;
+    /// <summary>The INTEGER PRIMARY KEY's ON CONFLICT clause (Default when it has none).</summary>
+    public Tern.Sql.Ast.ConflictResolution RowidConflict { get; set; }
     public bool WithoutRowid { get; init; }
     public string? Sql { get; init; }
     /// <summary>A STRICT table: every value must match its column's type after affinity.</summary>

@@ -63,6 +63,10 @@ internal sealed partial class Vm
     /// <summary>The statement's savepoint inside an explicit transaction, or -1.</summary>
     private int _statementSavepoint = -1;
 
+    // How a failing Halt ends the statement (its P2): SQLite's OE_Rollback, OE_Abort, OE_Fail.
+    private const int HaltRollback = 1, HaltAbort = 2, HaltFail = 3;
+    private int _haltMode = HaltAbort;
+
     /// <summary>Runs to the next row (true) or to the end (false).</summary>
     public bool Step()
     {
@@ -98,8 +102,33 @@ internal sealed partial class Vm
 
     private void Abort()
     {
+        int mode = _haltMode;
+        _haltMode = HaltAbort;
+        if (mode == HaltFail)
+        {
+            // FAIL: the statement stops with its error, but what it changed so far stays
+            // (and, outside BEGIN, is committed with the statement's implicit transaction).
+            Finish(commit: true);
+            return;
+        }
         _done = true;
         CloseCursors();
+        if (mode == HaltRollback && !_host.AutoCommit)
+        {
+            // ROLLBACK: the whole transaction goes, and with it every savepoint.
+            _statementSavepoint = -1;
+            Pager rollbackPager = _host.BTree.Pager;
+            if (rollbackPager.State != PagerState.Open)
+            {
+                if (_host.BTree.InWriteTransaction) _host.BTree.Rollback();
+                else _host.BTree.EndRead();
+            }
+            _host.Savepoints.Clear();
+            _host.AutoCommit = true;
+            _startedTransaction = false;
+            _host.ReloadSchema();
+            return;
+        }
         if (_statementSavepoint >= 0)
         {
             Pager pager = _host.BTree.Pager;
@@ -839,8 +868,9 @@ internal sealed partial class Vm
     private static void ThrowInterrupted() => throw new TernException(ResultCode.Interrupt, "interrupted");
 
     [DoesNotReturn]
-    private static void ThrowHalt(in Instruction op)
+    private void ThrowHalt(in Instruction op)
     {
+        _haltMode = op.P2;
         var code = (ResultCode)op.P1;
         throw new TernException(code, op.P4 as string ?? TernException.DefaultMessage(code));
     }
