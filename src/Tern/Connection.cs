@@ -41,6 +41,8 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     bool IVdbeHost.ReadOnly => _db.ReadOnly;
 
+    long IVdbeHost.SortMemoryLimit => _db.SortMemoryLimit;
+
     /// <summary>The database this connection uses.</summary>
     public Database Database => _db;
 

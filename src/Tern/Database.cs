@@ -28,11 +28,12 @@ public sealed class Database : IDisposable
     private readonly SharedFile _shared;
     private bool _disposed;
 
-    private Database(SharedFile shared, string path, bool readOnly)
+    private Database(SharedFile shared, string path, DatabaseOptions options)
     {
         _shared = shared;
         Path = path;
-        ReadOnly = readOnly;
+        ReadOnly = options.ReadOnly;
+        SortMemoryLimit = options.SortMemoryLimit;
     }
 
     /// <summary>
@@ -48,7 +49,7 @@ public sealed class Database : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new DatabaseOptions();
-        if (path == ":memory:" || options.FileSystem != null) return new Database(new SharedFile(OpenBTree(path, options), null), path, options.ReadOnly);
+        if (path == ":memory:" || options.FileSystem != null) return new Database(new SharedFile(OpenBTree(path, options), null), path, options);
         string key = System.IO.Path.GetFullPath(path);
         lock (Registry)
         {
@@ -56,11 +57,11 @@ public sealed class Database : IDisposable
             if (Registry.TryGetValue(key, out SharedFile? shared) && (!shared.BTree.Pager.IsReadOnly || options.ReadOnly))
             {
                 shared.Handles++;
-                return new Database(shared, path, options.ReadOnly);
+                return new Database(shared, path, options);
             }
             shared = new SharedFile(OpenBTree(path, options), key);
             Registry.TryAdd(key, shared);
-            return new Database(shared, path, options.ReadOnly);
+            return new Database(shared, path, options);
         }
     }
 
@@ -82,6 +83,8 @@ public sealed class Database : IDisposable
 
     /// <summary>Whether this handle's connections may only read.</summary>
     public bool ReadOnly { get; }
+
+    internal long SortMemoryLimit { get; }
 
     internal BTree BTree => _shared.BTree;
 

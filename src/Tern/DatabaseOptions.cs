@@ -1,5 +1,6 @@
 // Options for opening a database: page size and cache size for new files, read-only
-// mode, durability, and the file system to use (real files by default).
+// mode, durability, the file system to use (real files by default), and how much memory
+// a sort may take before it spills to a temporary file.
 using Tern.Storage.Io;
 using Tern.Storage.Pager;
 
@@ -22,4 +23,11 @@ public sealed class DatabaseOptions
 
     /// <summary>The file system holding the database; null means the operating system's files.</summary>
     public IFileSystem? FileSystem { get; init; }
+
+    /// <summary>
+    /// Bytes of rows an ORDER BY, GROUP BY or INSERT ... SELECT sort keeps in memory; past it
+    /// the rows go to a temporary file as sorted runs that are merged when read. Default 64 MiB;
+    /// 0 keeps every sort in memory.
+    /// </summary>
+    public long SortMemoryLimit { get; init; } = 64L * 1024 * 1024;
 }

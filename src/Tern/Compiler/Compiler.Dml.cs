@@ -269,7 +269,7 @@ internal sealed partial class CodeGenerator
                 int other = NewRegister();
                 Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
                 Emit(Opcode.NotExists, target.Cursor, ok, other);
-                DeleteRowCode(target, other, count: false);
+                ReplaceDeleteCode(target, other);
             }
             else ConflictAction(target, onConflict, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), "UNIQUE constraint failed: " + cols2, skip);
             Resolve(ok);
@@ -398,13 +398,30 @@ internal sealed partial class CodeGenerator
                 {
                     int r = NewRegister();
                     Emit(Opcode.Rowid, target.Cursor, r, 0);
-                    DeleteRowCode(target, r, count: false);
+                    ReplaceDeleteCode(target, r);
                     break;
                 }
             default:
                 Emit(Opcode.Halt, code, HaltMode(onError), 0, message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// REPLACE removes the row in the way (the table cursor is on it, its rowid in r[rowid]);
+    /// with foreign keys on, its children see a parent deleted (RESTRICT fails, CASCADE runs).
+    /// </summary>
+    private void ReplaceDeleteCode(WriteTarget target, int rowid)
+    {
+        Table t = target.Table;
+        if (!IsReferenced(t))
+        {
+            DeleteRowCode(target, rowid, count: false);
+            return;
+        }
+        int oldRow = RowBlockFromCursor(t, target.Cursor, rowid);
+        DeleteRowCode(target, rowid, count: false);
+        ForeignKeyParentActions(t, oldRow, -1, checkNoAction: false);
     }
 
     /// <summary>

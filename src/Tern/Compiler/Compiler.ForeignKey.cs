@@ -96,13 +96,18 @@ internal sealed partial class CodeGenerator
     /// Parent-side actions for a row of <paramref name="parent"/> being deleted
     /// (<paramref name="newBlock"/> = -1) or updated; blocks hold (columns..., rowid).
     /// </summary>
-    private void ForeignKeyParentActions(Table parent, int oldBlock, int newBlock)
+    /// <remarks>
+    /// <paramref name="checkNoAction"/> is false for a row that REPLACE removes: the row
+    /// replacing it carries the conflicting key, so children pointing at that key still have
+    /// a parent when the statement ends, where SQLite checks NO ACTION.
+    /// </remarks>
+    private void ForeignKeyParentActions(Table parent, int oldBlock, int newBlock, bool checkNoAction = true)
     {
         // RESTRICT fails at once; the actions run next; NO ACTION is checked last, so a
         // child that an action removed or moved no longer counts (as at SQLite's statement end).
         ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.Restrict);
         ForeignKeyParentPass(parent, oldBlock, newBlock, a => a is ForeignKeyActionKind.Cascade or ForeignKeyActionKind.SetNull or ForeignKeyActionKind.SetDefault);
-        ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.NoAction);
+        if (checkNoAction) ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.NoAction);
     }
 
     private void ForeignKeyParentPass(Table parent, int oldBlock, int newBlock, Func<ForeignKeyActionKind, bool> include)

@@ -40,6 +40,9 @@ internal interface IVdbeHost
     /// <summary>Whether the connection may only read (its database handle was opened read-only).</summary>
     bool ReadOnly { get; }
 
+    /// <summary>Bytes of rows a sorter keeps in memory before it spills sorted runs to a temporary file (0: never).</summary>
+    long SortMemoryLimit { get; }
+
     /// <summary>The connection's TEMP views, changed by CREATE/DROP TEMP VIEW.</summary>
     Dictionary<string, Schema.View> TempViews { get; }
 

@@ -8,7 +8,9 @@
 //   Table       BTreeCursor (rowid tree)        Rewind/Next/SeekRowid/...
 //   Index       BTreeCursor (index tree)        Rewind/Next/SeekGE.../IdxGE...
 //   Ephemeral   List<byte[]> kept sorted        Rewind/Next/Found/NotFound
+//               (past 2048 entries: an EphemeralTree, a b-tree in a temporary file)
 //   Sorter      List<byte[]> sorted at Sort     SorterSort/SorterNext
+//               (past its memory limit: sorted runs in a temporary file, merged at Sort)
 //   Pseudo      the record in a register        (none)
 using Tern.Storage.BTree;
 using Tern.Storage.Record;
@@ -38,6 +40,58 @@ internal sealed class VdbeCursor
     public bool Valid;
 
     public bool IsBTree => Kind is CursorKind.Table or CursorKind.Index;
+
+    // ---- sorter rows past the memory limit (see SorterSpill.cs)
+
+    /// <summary>For a sorter with key fields: the bytes of rows held in memory past which they spill (0: never).</summary>
+    public long SpillLimit;
+    private long _memoryBytes;
+    private SorterSpill? _spill;
+    private SorterSpill.Merge? _merge;
+
+    /// <summary>Whether the sorter has written runs to its temporary file.</summary>
+    public bool Spilled => _spill != null;
+
+    /// <summary>Adds a record to a sorter, spilling the rows in memory as a sorted run when they pass the limit.</summary>
+    public void SorterAdd(byte[] record)
+    {
+        Rows!.Add(record);
+        if (SpillLimit <= 0 || (KeyInfo?.FieldCount ?? 0) == 0) return;
+        _memoryBytes += record.Length + 32;
+        if (_memoryBytes > SpillLimit) SpillRun();
+    }
+
+    private void SpillRun()
+    {
+        SortStable();
+        _spill ??= new SorterSpill(Storage.Io.OsFileSystem.Instance, Path.GetTempPath());
+        _spill.WriteRun(Rows!);
+        Rows!.Clear();
+        _memoryBytes = 0;
+    }
+
+    /// <summary>Sorts the rows and moves to the first; false when there are none.</summary>
+    public bool SorterSort()
+    {
+        if (_spill == null)
+        {
+            SortStable();
+            Position = 0;
+            return Rows!.Count > 0;
+        }
+        if (Rows!.Count > 0) SpillRun();
+        _merge = _spill.OpenMerge(KeyInfo!, KeyInfo!.FieldCount);
+        return _merge.MoveNext();
+    }
+
+    /// <summary>Moves to the next sorted row; false past the last.</summary>
+    public bool SorterNext() => _merge != null ? _merge.MoveNext() : ++Position < Rows!.Count;
+
+    /// <summary>The record a sorter, ephemeral or list cursor is on.</summary>
+    public byte[] CurrentRow => _merge != null ? _merge.Current : Rows![Position];
+
+    /// <summary>Rows held (in memory, spilled, or in the ephemeral b-tree).</summary>
+    public long RowCount => Tree != null ? Tree.Cursor.Count() : Rows!.Count + (_spill?.RowCount ?? 0);
 
     public int Compare(byte[] a, byte[] b) => RecordComparer.Compare(a, b, KeyInfo);
 
@@ -70,6 +124,29 @@ internal sealed class VdbeCursor
     /// </summary>
     public void EphemeralInsert(byte[] record)
     {
+        if (Tree != null)
+        {
+            Tree.Insert(record);
+            return;
+        }
+        InsertSorted(record);
+        if (Rows!.Count > MaxListEntries)
+        {
+            // Grown past a small list: move into a b-tree in a temporary file.
+            Tree = new EphemeralTree(KeyInfo, SpillLimit > 0 ? SpillLimit : long.MaxValue);
+            foreach (byte[] row in Rows) Tree.Insert(row);
+            Rows.Clear();
+        }
+    }
+
+    /// <summary>Entries an ephemeral index keeps as a sorted list before it becomes a b-tree.</summary>
+    private const int MaxListEntries = 2048;
+
+    /// <summary>For an ephemeral index grown large: the b-tree holding it (Rows is then empty).</summary>
+    public EphemeralTree? Tree;
+
+    private void InsertSorted(byte[] record)
+    {
         int lo = 0, hi = Rows!.Count - 1;
         while (lo <= hi)
         {
@@ -88,6 +165,7 @@ internal sealed class VdbeCursor
     /// <summary>Whether the ephemeral index holds an entry equal to the record (over the record's fields).</summary>
     public bool EphemeralFind(ReadOnlySpan<byte> record)
     {
+        if (Tree != null) return Tree.Find(record);
         int lo = 0, hi = Rows!.Count - 1;
         while (lo <= hi)
         {
@@ -102,6 +180,11 @@ internal sealed class VdbeCursor
     /// <summary>Removes the ephemeral entry equal to the record, if there is one.</summary>
     public void EphemeralDelete(byte[] record)
     {
+        if (Tree != null)
+        {
+            Tree.Delete(record);
+            return;
+        }
         int lo = 0, hi = Rows!.Count - 1;
         while (lo <= hi)
         {
@@ -121,5 +204,10 @@ internal sealed class VdbeCursor
         BTree?.Dispose();
         BTree = null;
         Rows = null;
+        _merge = null;
+        _spill?.Dispose();
+        _spill = null;
+        Tree?.Dispose();
+        Tree = null;
     }
 }

@@ -296,6 +296,7 @@ internal sealed partial class Vm
                         KeyInfo = op.P4 as KeyInfo,
                         Rows = [],
                         Position = -1,
+                        SpillLimit = _host.SortMemoryLimit,
                     });
                     break;
                 case Opcode.OpenPseudo:
@@ -306,14 +307,12 @@ internal sealed partial class Vm
                     _cursors[op.P1] = null;
                     break;
                 case Opcode.SorterInsert:
-                    _cursors[op.P1]!.Rows!.Add(r[op.P2].Span.ToArray());
+                    _cursors[op.P1]!.SorterAdd(r[op.P2].Span.ToArray());
                     break;
                 case Opcode.SorterSort:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
-                        c.SortStable();
-                        c.Position = 0;
-                        if (c.Rows!.Count == 0)
+                        if (!c.SorterSort())
                         {
                             _pc = op.P2;
                             continue;
@@ -323,7 +322,7 @@ internal sealed partial class Vm
                 case Opcode.SorterNext:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
-                        if (++c.Position < c.Rows!.Count)
+                        if (c.SorterNext())
                         {
                             _pc = op.P2;
                             continue;
@@ -333,7 +332,7 @@ internal sealed partial class Vm
                 case Opcode.SorterData:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
-                        byte[] rec = c.Rows![c.Position];
+                        byte[] rec = c.CurrentRow;
                         r[op.P2].SetBytes(MemKind.Blob, rec, 0, rec.Length);
                         break;
                     }
@@ -343,6 +342,7 @@ internal sealed partial class Vm
                         VdbeCursor c = _cursors[op.P1]!;
                         bool any;
                         if (c.IsBTree) any = c.Valid = op.Op == Opcode.Rewind ? c.BTree!.First() : c.BTree!.Last();
+                        else if (c.Tree != null) any = c.Valid = op.Op == Opcode.Rewind ? c.Tree.Cursor.First() : c.Tree.Cursor.Last();
                         else
                         {
                             c.Position = op.Op == Opcode.Rewind ? 0 : c.Rows!.Count - 1;
@@ -368,6 +368,7 @@ internal sealed partial class Vm
                         }
                         bool more;
                         if (c.IsBTree) more = c.Valid = op.Op == Opcode.Next ? c.BTree!.Next() : c.BTree!.Prev();
+                        else if (c.Tree != null) more = c.Valid = op.Op == Opcode.Next ? c.Tree.Cursor.Next() : c.Tree.Cursor.Prev();
                         else
                         {
                             c.Position += op.Op == Opcode.Next ? 1 : -1;
@@ -562,7 +563,7 @@ internal sealed partial class Vm
                 case Opcode.Count:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
-                        r[op.P2].SetInt(c.IsBTree ? c.BTree!.Count() : c.Rows!.Count);
+                        r[op.P2].SetInt(c.IsBTree ? c.BTree!.Count() : c.RowCount);
                         break;
                     }
                 case Opcode.Integer:
@@ -1009,7 +1010,7 @@ internal sealed partial class Vm
         {
             CursorKind.Table or CursorKind.Index => c.BTree!.Payload,
             CursorKind.Pseudo => _r[c.PseudoRegister].Span,
-            _ => c.Rows![c.Position],
+            _ => c.Tree != null ? c.Tree.Cursor.Payload : c.CurrentRow,
         };
         var rr = new RecordReader(record, stackalloc ulong[RecordReader.DefaultBufferLength]);
         int col = op.P2;

@@ -25,6 +25,9 @@ public class ConflictDifferentialTests
         + "INSERT OR REPLACE INTO t VALUES ('v', 5, 1); SELECT * FROM t ORDER BY c",
         "CREATE TABLE t(a, b, PRIMARY KEY(a) ON CONFLICT ROLLBACK, UNIQUE(b) ON CONFLICT ABORT); INSERT INTO t VALUES (1, 1); BEGIN; INSERT INTO t VALUES (2, 2); INSERT INTO t VALUES (3, 1); INSERT INTO t VALUES (1, 9); SELECT * FROM t ORDER BY a; COMMIT",
         "CREATE TABLE t(a CHECK (a > 0), b NOT NULL); INSERT OR FAIL INTO t VALUES (1, 1), (2, 2), (-1, 3), (4, 4); INSERT OR REPLACE INTO t VALUES (-5, 5); INSERT OR IGNORE INTO t VALUES (-6, 6), (7, NULL), (8, 8); SELECT * FROM t ORDER BY a",
+        // a row REPLACE removes is a parent deleted for its children
+        "PRAGMA foreign_keys = ON; CREATE TABLE p(id PRIMARY KEY ON CONFLICT REPLACE, v); CREATE TABLE c(x, pid REFERENCES p(id) ON DELETE RESTRICT); CREATE TABLE d(y, pid REFERENCES p(id) ON DELETE CASCADE); "
+        + "INSERT INTO p VALUES (1, 'a'), (2, 'b'); INSERT INTO c VALUES (10, 1); INSERT INTO d VALUES (20, 2); INSERT INTO p VALUES (1, 'new'); INSERT INTO p VALUES (2, 'new'); SELECT * FROM p ORDER BY id; SELECT count(*) FROM d",
         // RAISE in triggers
         "CREATE TABLE t(a); CREATE TABLE log(x); CREATE TRIGGER tr BEFORE INSERT ON t WHEN new.a < 0 BEGIN SELECT RAISE(FAIL, 'negative'); END; "
         + "INSERT INTO t VALUES (1), (2), (-3), (4); SELECT * FROM t; "
