@@ -73,6 +73,7 @@ internal sealed partial class CodeGenerator
             Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
             (int term, int column, Expr other)? pick = null;
             Index? pickIndex = null;
+            (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
             for (int j = 0; j < terms.Count && pick == null; j++)
             {
                 if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
@@ -105,10 +106,37 @@ internal sealed partial class CodeGenerator
                         }
                     }
                     if (pick != null) break;
+                    autoCandidate ??= (j, col, other, termCollation);
                 }
             }
-            LoopNote(s, pickIndex, rowid: pick is { column: < 0 });
-            if (pick is { } p && p.column < 0)
+            // No index fits, but an equality ties this table to the outer loops: build an
+            // automatic index on that column once, then seek it for every outer row.
+            bool useAutoIndex = pick == null && autoCandidate != null && i > 0 && !write && !InTrigger;
+            if (useAutoIndex) Note($"SEARCH {s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
+            else LoopNote(s, pickIndex, rowid: pick is { column: < 0 });
+            if (useAutoIndex)
+            {
+                (int _, int acol, Expr aother, Collation acoll) = autoCandidate!.Value;
+                int ixCursor = AutomaticIndexCode(s, acol, acoll);
+                int key = NewRegister();
+                ExprCode(aother, scope, key);
+                Affinity ca = s.Table.Columns[acol].Affinity;
+                if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
+                Emit(Opcode.IsNull, key, brk, 0);
+                Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
+                int top = CurrentAddress;
+                Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
+                int rowid = NewRegister();
+                Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
+                Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+                ends.Add(() =>
+                {
+                    Resolve(cont);
+                    Emit(Opcode.Next, ixCursor, top, 0);
+                    Resolve(brk);
+                });
+            }
+            else if (pick is { } p && p.column < 0)
             {
                 int key = NewRegister();
                 ExprCode(p.other, scope, key);
@@ -326,6 +354,35 @@ internal sealed partial class CodeGenerator
             return score;
         }
     }
+
+    /// <summary>
+    /// Builds, the first time the statement gets here, a transient index on column
+    /// <paramref name="column"/> of <paramref name="s"/> (key: the value with the column's
+    /// affinity, then the rowid; text ordered by <paramref name="collation"/>), and returns
+    /// its cursor. The table cursor is left unpositioned for the loop to seek.
+    /// </summary>
+    private int AutomaticIndexCode(Source s, int column, Collation collation)
+    {
+        int ix = NewCursor();
+        int built = NewLabel();
+        Emit(Opcode.Once, 0, built, 0);
+        Emit(Opcode.OpenEphemeral, ix, 2, 0, new KeyInfo([false, false], [collation, Collation.Binary]), P5AutoIndex);
+        int scanned = NewLabel();
+        Emit(Opcode.Rewind, s.Cursor, scanned, 0);
+        int top = CurrentAddress;
+        int regs = NewRegisters(2), rec = NewRegister();
+        Emit(Opcode.Column, s.Cursor, column, regs);
+        Emit(Opcode.Rowid, s.Cursor, regs + 1, 0);
+        Emit(Opcode.MakeRecord, regs, 2, rec);
+        Emit(Opcode.IdxInsert, ix, rec, 0);
+        Emit(Opcode.Next, s.Cursor, top, 0);
+        Resolve(scanned);
+        Resolve(built);
+        return ix;
+    }
+
+    /// <summary>OpenEphemeral's P5 for a transient index b-tree that Seek/IdxGT/IdxRowid can use.</summary>
+    private const ushort P5AutoIndex = 1;
 
     /// <summary>Resolves a column reference against the scope's own sources only.</summary>
     private static (Source? Source, int Column) TryResolveLocal(ColumnRef c, Scope scope)

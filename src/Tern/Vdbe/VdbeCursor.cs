@@ -199,8 +199,12 @@ internal sealed class VdbeCursor
         }
     }
 
+    /// <summary>An index cursor over a transient b-tree of the statement's own (<see cref="Tree"/>), not the database.</summary>
+    public bool Transient;
+
     public void Close()
     {
+        if (Transient) BTree = null; // the tree's own cursor, disposed with the tree below
         BTree?.Dispose();
         BTree = null;
         Rows = null;

@@ -288,6 +288,14 @@ internal sealed partial class Vm
                         SetCursor(op.P1, c);
                         break;
                     }
+                case Opcode.OpenEphemeral when op.P5 == 1:
+                    {
+                        // A transient index b-tree (an automatic index): an index cursor over
+                        // a b-tree in a temporary file, closed with the cursor.
+                        var tree = new EphemeralTree(op.P4 as KeyInfo, _host.SortMemoryLimit > 0 ? _host.SortMemoryLimit : long.MaxValue);
+                        SetCursor(op.P1, new VdbeCursor { Kind = CursorKind.Index, KeyInfo = op.P4 as KeyInfo, BTree = tree.Cursor, Tree = tree, Transient = true });
+                        break;
+                    }
                 case Opcode.OpenEphemeral:
                 case Opcode.SorterOpen:
                     SetCursor(op.P1, new VdbeCursor
@@ -509,7 +517,7 @@ internal sealed partial class Vm
                         {
                             c.BTree!.Insert(r[op.P2].Span);
                             c.Valid = false;
-                            _wrote = true;
+                            _wrote |= !c.Transient;
                         }
                         break;
                     }
