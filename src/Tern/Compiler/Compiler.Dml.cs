@@ -8,6 +8,7 @@ using System.Text;
 using Tern.Schema;
 using Index = Tern.Schema.Index;
 using Tern.Sql.Ast;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Compiler;
@@ -142,7 +143,7 @@ internal sealed partial class CodeGenerator
         // SELECT over the target table does not see the rows being inserted.
         int sorter = NewCursor(), seq = NewRegister();
         int width = -1;
-        Emit(Opcode.SorterOpen, sorter, 0, 0, new Storage.Record.KeyInfo(1));
+        Emit(Opcode.SorterOpen, sorter, 0, 0, new KeyInfo(1));
         Emit(Opcode.Integer, 0, seq, 0);
         int one = NewRegister();
         Emit(Opcode.Integer, 1, one, 0);
@@ -477,12 +478,11 @@ internal sealed partial class CodeGenerator
 
     private void CompileDelete(DeleteStatement d)
     {
-        if (!d.OrderBy.IsEmpty || d.Limit != null)
-            throw new TernException(ResultCode.Error, "ORDER BY and LIMIT in DELETE are not supported yet");
+        if (!d.OrderBy.IsEmpty && d.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on DELETE");
         if (d.With != null) PushWith(d.With);
         Table t = RequireTable(d.Table.Name);
         ReturningState? returning = BeginReturning(d.Returning, t, d.Table.Alias);
-        CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid) =>
+        CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid, _) =>
         {
             if (!HasTriggers(t, TriggerEvent.Delete))
             {
@@ -509,14 +509,13 @@ internal sealed partial class CodeGenerator
             if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, -1);
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, rowDone);
             Resolve(rowDone);
-        });
+        }, d.OrderBy, d.Limit);
         EndReturning(returning);
     }
 
     private void CompileUpdate(UpdateStatement u)
     {
-        if (!u.From.IsEmpty || !u.OrderBy.IsEmpty || u.Limit != null)
-            throw new TernException(ResultCode.Error, "FROM, ORDER BY and LIMIT in UPDATE are not supported yet");
+        if (!u.OrderBy.IsEmpty && u.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on UPDATE");
         if (u.With != null) PushWith(u.With);
         Table t = RequireTable(u.Table.Name);
         var assignments = new Dictionary<int, Expr>();
@@ -536,7 +535,11 @@ internal sealed partial class CodeGenerator
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
         ICollection<int>? savedAssigned = _assignedColumns;
         _assignedColumns = assignments.Keys;
-        CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid) =>
+        // With FROM, the new values are computed while the join runs (they may name the
+        // FROM tables) and carried to the change pass.
+        List<(int Column, Expr Value)> assignmentList = assignments.Select(kv => (kv.Key, kv.Value)).ToList();
+        IReadOnlyList<Expr>? carried = u.From.IsEmpty ? null : assignmentList.Select(a => a.Value).ToList();
+        CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid, carriedValues) =>
         {
             int ncol = t.Columns.Count;
             int cols = NewRegisters(Math.Max(ncol, 1));
@@ -550,8 +553,14 @@ internal sealed partial class CodeGenerator
             }
             // New values are computed from the old row, all before any is stored.
             var newRegs = new Dictionary<int, int>();
-            foreach ((int k, Expr e) in assignments)
+            for (int i = 0; i < assignmentList.Count; i++)
             {
+                (int k, Expr e) = assignmentList[i];
+                if (carriedValues >= 0)
+                {
+                    newRegs[k] = carriedValues + i;
+                    continue;
+                }
                 int r = NewRegister();
                 ExprCode(e, scope, r);
                 newRegs[k] = r;
@@ -581,35 +590,159 @@ internal sealed partial class CodeGenerator
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                 });
             Resolve(rowDone);
-        });
+        }, u.OrderBy, u.Limit, u.From, carried);
         _assignedColumns = savedAssigned;
         EndReturning(returning);
     }
 
-    /// <summary>Pass 1 collects the rowids WHERE selects; pass 2 positions on each and runs <paramref name="change"/>.</summary>
-    private void CollectThenChange(Table t, string? alias, Expr? where, Action<WriteTarget, int> change)
+    /// <summary>
+    /// Pass 1 collects the rows WHERE selects; pass 2 positions on each and runs
+    /// <paramref name="change"/> with the rowid's register and, when <paramref name="carried"/>
+    /// is given, the first of registers holding those expressions' values computed in pass 1.
+    /// </summary>
+    /// <remarks>
+    /// Plain statements collect rowids in a RowSet (pass 2 goes in rowid order). With FROM
+    /// (UPDATE ... FROM), ORDER BY or LIMIT, pass 1 joins the target with the FROM items and
+    /// writes (sort keys, rowid, carried values) to a sorter or a list; pass 2 reads it in
+    /// ORDER BY order (else in the order found), skips OFFSET rows and stops after LIMIT.
+    /// A target row that the join finds more than once is changed once, with the first match.
+    /// </remarks>
+    private void CollectThenChange(Table t, string? alias, Expr? where, Action<WriteTarget, int, int> change,
+        NodeList<OrderingTerm> orderBy = default, LimitClause? limit = null, NodeList<FromItem> from = default, IReadOnlyList<Expr>? carried = null)
     {
         WriteTarget target = OpenForWrite(t);
         var scope = new Scope();
         var src = new Source { Table = t, Cursor = NewCursor(), Name = alias ?? t.Name };
         scope.Sources.Add(src);
         var terms = new List<Expr>();
-        SplitAnd(where, terms);
-        int set = NewRegister();
-        Emit(Opcode.Null, 0, set, 0);
-        EmitLoops(scope, terms, () =>
+        if (!from.IsEmpty)
         {
-            int r = NewRegister();
-            Emit(Opcode.Rowid, src.Cursor, r, 0);
-            Emit(Opcode.RowSetAdd, set, r, 0);
-        });
+            foreach (FromItem fi in from) AddSource(fi, scope, terms);
+        }
+        SplitAnd(where, terms);
         int done = NewLabel();
         int rowid = NewRegister();
-        int loop = CurrentAddress;
-        Emit(Opcode.RowSetRead, set, done, rowid);
-        Emit(Opcode.NotExists, target.Cursor, loop, rowid);
-        change(target, rowid);
-        Emit(Opcode.Goto, 0, loop, 0);
+        if (from.IsEmpty && orderBy.IsEmpty && limit == null)
+        {
+            int set = NewRegister();
+            Emit(Opcode.Null, 0, set, 0);
+            EmitLoops(scope, terms, () =>
+            {
+                int r = NewRegister();
+                Emit(Opcode.Rowid, src.Cursor, r, 0);
+                Emit(Opcode.RowSetAdd, set, r, 0);
+            });
+            int loop = CurrentAddress;
+            Emit(Opcode.RowSetRead, set, done, rowid);
+            Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+            change(target, rowid, -1);
+            Emit(Opcode.Goto, 0, loop, 0);
+            Resolve(done);
+            return;
+        }
+
+        int nKeys = orderBy.Count, nCarried = carried?.Count ?? 0;
+        int width = nKeys + 1 + nCarried;   // (sort keys..., rowid, carried...)
+        KeyInfo orderKeys = nKeys == 0 ? new KeyInfo(0) : new KeyInfo(
+            orderBy.AsSpan().ToArray().Select(o => o.Order == SortOrder.Desc).ToArray(),
+            orderBy.AsSpan().ToArray().Select(o => ExprCollation(o.Expr, scope) ?? Collation.Binary).ToArray());
+        int rows = NewCursor();
+        Emit(Opcode.SorterOpen, rows, width, 0, orderKeys);
+        if (from.IsEmpty)
+        {
+            EmitLoops(scope, terms, () => Emit(Opcode.SorterInsert, rows, CollectedRecord(0), 0));
+        }
+        else
+        {
+            // A join may find a target row more than once; as in SQLite the last match is the
+            // one used: (rowid, match number DESC, ...) sorted, then the first of each rowid kept.
+            int matches = NewCursor(), seq = NewRegister();
+            Emit(Opcode.SorterOpen, matches, width + 1, 0, new KeyInfo([false, true]));
+            int one = NewRegister();
+            Emit(Opcode.Integer, 0, seq, 0);
+            Emit(Opcode.Integer, 1, one, 0);
+            EmitLoops(scope, terms, () =>
+            {
+                Emit(Opcode.Add, one, seq, seq);
+                Emit(Opcode.SorterInsert, matches, CollectedRecord(seq), 0);
+            });
+            int sorted = NewLabel();
+            int mp = NewCursor(), mdata = NewRegister(), prev = NewRegister(), cur = NewRegister();
+            Emit(Opcode.Null, 0, prev, 0);
+            Emit(Opcode.OpenPseudo, mp, mdata, width + 1);
+            Emit(Opcode.SorterSort, matches, sorted, 0);
+            int mtop = CurrentAddress;
+            Emit(Opcode.SorterData, matches, mdata, 0);
+            Emit(Opcode.Column, mp, 0, cur);
+            int mnext = NewLabel();
+            Emit(Opcode.Eq, prev, mnext, cur, null, 0);
+            Emit(Opcode.Copy, cur, prev, 0);
+            int block = NewRegisters(width);
+            for (int i = 0; i < nKeys; i++) Emit(Opcode.Column, mp, 2 + i, block + i);
+            Emit(Opcode.SCopy, cur, block + nKeys, 0);
+            for (int i = 0; i < nCarried; i++) Emit(Opcode.Column, mp, 2 + nKeys + i, block + nKeys + 1 + i);
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, block, width, rec);
+            Emit(Opcode.SorterInsert, rows, rec, 0);
+            Resolve(mnext);
+            Emit(Opcode.SorterNext, matches, mtop, 0);
+            Resolve(sorted);
+        }
+
+        int limitReg = -1, offsetReg = -1;
+        if (limit != null)
+        {
+            limitReg = NewRegister();
+            ExprCode(limit.Limit, new Scope(), limitReg);
+            Emit(Opcode.MustBeInt, limitReg, 0, 0);
+            Emit(Opcode.IfNot, limitReg, done, 0);
+            if (limit.Offset != null)
+            {
+                offsetReg = NewRegister();
+                ExprCode(limit.Offset, new Scope(), offsetReg);
+                Emit(Opcode.MustBeInt, offsetReg, 0, 0);
+            }
+        }
+        int pseudo = NewCursor(), data = NewRegister();
+        Emit(Opcode.OpenPseudo, pseudo, data, width);
+        int values = NewRegisters(Math.Max(nCarried, 1));
+        // Keyed rows come back sorted; a list (no ORDER BY) in the order they were added.
+        Emit(nKeys > 0 ? Opcode.SorterSort : Opcode.Rewind, rows, done, 0);
+        int top = CurrentAddress;
+        Emit(Opcode.SorterData, rows, data, 0);
+        int next = NewLabel();
+        if (offsetReg >= 0) Emit(Opcode.IfPos, offsetReg, next, 1);
+        Emit(Opcode.Column, pseudo, nKeys, rowid);
+        for (int i = 0; i < nCarried; i++) Emit(Opcode.Column, pseudo, nKeys + 1 + i, values + i);
+        Emit(Opcode.NotExists, target.Cursor, next, rowid);
+        change(target, rowid, values);
+        if (limitReg >= 0) Emit(Opcode.DecrJumpZero, limitReg, done, 0);
+        Resolve(next);
+        Emit(nKeys > 0 ? Opcode.SorterNext : Opcode.Next, rows, top, 0);
         Resolve(done);
+
+        // The record pass 1 collects: (sort keys..., rowid, carried...), after the match
+        // number when one is given (the FROM case).
+        int CollectedRecord(int matchNumber)
+        {
+            int lead = matchNumber > 0 ? 2 : 0;
+            int block = NewRegisters(width + (matchNumber > 0 ? 1 : 0));
+            if (matchNumber > 0)
+            {
+                Emit(Opcode.Rowid, src.Cursor, block, 0);
+                Emit(Opcode.SCopy, matchNumber, block + 1, 0);
+                for (int i = 0; i < nKeys; i++) ExprCode(orderBy[i].Expr, scope, block + lead + i);
+                for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + lead + nKeys + i);
+            }
+            else
+            {
+                for (int i = 0; i < nKeys; i++) ExprCode(orderBy[i].Expr, scope, block + i);
+                Emit(Opcode.Rowid, src.Cursor, block + nKeys, 0);
+                for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + nKeys + 1 + i);
+            }
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, block, width + (matchNumber > 0 ? 1 : 0), rec);
+            return rec;
+        }
     }
 }
