@@ -118,8 +118,18 @@ public sealed class Connection : IDisposable, IVdbeHost
         return s;
     }
 
-    internal Statement? Prepare(byte[] utf8, int offset, out int tail)
+    /// <summary>
+    /// Prepares the first statement of UTF-8 text starting at byte <paramref name="offset"/>, so a caller running
+    /// a script statement by statement encodes it once. <paramref name="tail"/> is the byte offset where the rest
+    /// starts. Returns null when no statement remains (only spaces, comments or semicolons). The statement keeps
+    /// a reference to <paramref name="utf8"/>: do not change the array afterwards.
+    /// </summary>
+    /// <exception cref="TernException">A syntax error, or a name that does not resolve.</exception>
+    public Statement? Prepare(byte[] utf8, int offset, out int tail)
     {
+        ArgumentNullException.ThrowIfNull(utf8);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, utf8.Length);
         ObjectDisposedException.ThrowIf(_disposed, this);
         ParsedStatement? parsed;
         try

@@ -249,6 +249,26 @@ public sealed class Statement : IDisposable
         return _program.DeclaredTypes[i];
     }
 
+    /// <summary>
+    /// The table that result column <paramref name="i"/> reads (<c>sqlite3_column_table_name</c>), also through views,
+    /// subqueries and CTEs, or null for an expression.
+    /// </summary>
+    public string? ColumnTableName(int i)
+    {
+        CheckColumn(i);
+        return i < _program.ColumnOrigins.Length ? _program.ColumnOrigins[i]?.Table : null;
+    }
+
+    /// <summary>
+    /// The table column that result column <paramref name="i"/> reads (<c>sqlite3_column_origin_name</c>), also
+    /// through views, subqueries and CTEs, or null for an expression.
+    /// </summary>
+    public string? ColumnOriginName(int i)
+    {
+        CheckColumn(i);
+        return i < _program.ColumnOrigins.Length ? _program.ColumnOrigins[i]?.Column : null;
+    }
+
     /// <summary>The storage class of column <paramref name="i"/> in the current row.</summary>
     public ValueKind ColumnType(int i) => Cell(i).Kind switch
     {

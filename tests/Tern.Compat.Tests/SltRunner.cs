@@ -1,7 +1,8 @@
 // An in-process sqllogictest runner (format: ../shared/corpus/README.md). Each file runs
 // on a fresh in-memory database; each record is a case named "file:line". Values are
 // rendered by the record's declared column types, sorted as the record asks, and
-// compared (or hashed past the hash threshold) with the expected lines.
+// compared (or hashed past the hash threshold) with the expected lines. The database is
+// reached through an SltTarget: the engine API (the default) or an ADO.NET connection.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -29,13 +30,15 @@ public static class SltRunner
 
     public static string CorpusDirectory => Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "corpus"));
 
-    /// <summary>Runs every record of one file; <paramref name="name"/> names the cases.</summary>
-    public static List<SltResult> RunFile(string path, string name)
+    /// <summary>Runs every record of one file through the engine API; <paramref name="name"/> names the cases.</summary>
+    public static List<SltResult> RunFile(string path, string name) => RunFile(path, name, () => new EngineTarget());
+
+    /// <summary>Runs every record of one file on a fresh database made by <paramref name="open"/>.</summary>
+    public static List<SltResult> RunFile(string path, string name, Func<SltTarget> open)
     {
         var results = new List<SltResult>();
         string[] lines = File.ReadAllText(path).Replace("\r", "", StringComparison.Ordinal).Split('\n');
-        using Database db = Database.Open(":memory:");
-        using Connection conn = db.Connect();
+        using SltTarget conn = open();
         int hashThreshold = 0;
         int i = 0;
         long started = 0;
@@ -85,7 +88,7 @@ public static class SltRunner
                 }
                 catch (Exception e)
                 {
-                    error = e is TernException ? e.Message : "crash: " + e.GetType().Name + ": " + e.Message;
+                    error = conn.IsDatabaseError(e) ? e.Message : "crash: " + e.GetType().Name + ": " + e.Message;
                 }
                 bool ok = expectError ? error != null && !error.StartsWith("crash", StringComparison.Ordinal) : error == null;
                 Add(new SltResult(id, ok, ok ? null : error ?? "expected an error"));
@@ -110,33 +113,16 @@ public static class SltRunner
                 }
                 catch (Exception e)
                 {
-                    Add(new SltResult(id, false, (e is TernException ? "" : "crash: " + e.GetType().Name + ": ") + e.Message));
+                    Add(new SltResult(id, false, (conn.IsDatabaseError(e) ? "" : "crash: " + e.GetType().Name + ": ") + e.Message));
                 }
             }
         }
         return results;
     }
 
-    private static List<string> Query(Connection conn, string sql, string types, string sort, int hashThreshold)
+    private static List<string> Query(SltTarget conn, string sql, string types, string sort, int hashThreshold)
     {
-        using Statement s = conn.Prepare(sql);
-        // A query still running after 5 seconds is stopped (Connection.Interrupt) and fails.
-        using var timer = new Timer(_ => conn.Interrupt(), null, 5000, Timeout.Infinite);
-        var rows = new List<string[]>();
-        try
-        {
-            while (s.Step())
-            {
-                var row = new string[s.ColumnCount];
-                for (int c = 0; c < row.Length; c++) row[c] = Render(s, c, c < types.Length ? types[c] : 'T');
-                rows.Add(row);
-            }
-        }
-        catch (TernException e) when (e.Code != ResultCode.Interrupt)
-        {
-            // As SQLite's own runner does: an error while stepping (such as "integer overflow"
-            // from sum()) ends the rows; only the rows before it are compared.
-        }
+        List<string[]> rows = conn.Query(sql, types);
         List<string> values;
         if (sort == "rowsort")
         {
@@ -167,18 +153,19 @@ public static class SltRunner
         return values;
     }
 
-    private static string Render(Statement s, int c, char type)
+    /// <summary>A value as the corpus prints it for a column of type I, R or T.</summary>
+    internal static string Render(bool isNull, char type, Func<long> integer, Func<double> real, Func<string?> text)
     {
-        if (s.IsNull(c)) return "NULL";
+        if (isNull) return "NULL";
         switch (type)
         {
             case 'I':
-                return s.GetInt64(c).ToString(CultureInfo.InvariantCulture);
+                return integer().ToString(CultureInfo.InvariantCulture);
             case 'R':
-                return FormatReal(s.GetDouble(c));
+                return FormatReal(real());
             default:
                 {
-                    string t = s.GetString(c) ?? "";
+                    string t = text() ?? "";
                     if (t.Length == 0) return "(empty)";
                     var sb = new StringBuilder(t.Length);
                     foreach (char ch in t) sb.Append(ch < ' ' || ch > '~' ? '@' : ch);

@@ -267,7 +267,7 @@ internal sealed partial class CodeGenerator
                 string baseName = name;
                 for (int k = 1; !seen.Add(name); k++) name = baseName + ":" + k;
             }
-            cols.Add(new Column { Name = name, DeclaredType = items[i].DeclaredType, Affinity = items[i].Affinity, Collation = items[i].Collation });
+            cols.Add(new Column { Name = name, DeclaredType = items[i].DeclaredType, Affinity = items[i].Affinity, Collation = items[i].Collation, Origin = items[i].Origin });
         }
         return cols;
     }

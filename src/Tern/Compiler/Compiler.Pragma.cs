@@ -25,6 +25,7 @@ internal sealed partial class CodeGenerator
     {
         ["foreign_keys"] = 0,
         ["recursive_triggers"] = 0,
+        ["read_uncommitted"] = 0,
         ["cache_size"] = -2000,
         ["ignore_check_constraints"] = 0,
         ["case_sensitive_like"] = 0,

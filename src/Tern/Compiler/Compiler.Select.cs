@@ -30,6 +30,9 @@ internal sealed partial class CodeGenerator
 
         /// <summary>The collation such a column has.</summary>
         public Collation Collation { get; init; }
+
+        /// <summary>The table column the item reads directly (a table in the FROM clause), if any.</summary>
+        public (string Table, string Column)? Origin { get; init; }
     }
 
     private void CompileTopSelect(SelectStatement s)
@@ -41,6 +44,7 @@ internal sealed partial class CodeGenerator
             first = false;
             _columnNames = names.Select(x => x.Name).ToArray();
             _declaredTypes = names.Select(x => x.DeclaredType).ToArray();
+            _columnOrigins = names.Select(x => x.Origin).ToArray();
         });
     }
 
@@ -715,12 +719,17 @@ internal sealed partial class CodeGenerator
                     {
                         string name = ec.Alias ?? DefaultName(ec.Expr, scope);
                         string? type = null;
+                        (string, string)? origin = null;
                         if (ec.Expr is ColumnRef c)
                         {
                             (Source? src, int col) = TryResolve(c, scope);
                             if (src != null) type = col < 0 ? "INTEGER" : src.Table.Columns[col].DeclaredType;
+                            if (src != null) origin = OriginOf(src, col);
                         }
-                        list.Add(new ResultItem(ec.Expr, name, type) { Affinity = ExprAffinity(ec.Expr, scope), Collation = ExprCollation(ec.Expr, scope, strict: false) ?? Collation.Binary });
+                        list.Add(new ResultItem(ec.Expr, name, type)
+                        {
+                            Affinity = ExprAffinity(ec.Expr, scope), Collation = ExprCollation(ec.Expr, scope, strict: false) ?? Collation.Binary, Origin = origin,
+                        });
                         break;
                     }
             }
@@ -730,8 +739,19 @@ internal sealed partial class CodeGenerator
         void AddAll(Source s, bool skipUsing = false)
         {
             foreach (Column c in s.Table.Columns.Where(c => !skipUsing || !s.UsingColumns.Contains(c.Name)))
-                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType) { Affinity = c.Affinity, Collation = c.Collation });
+                list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType)
+                {
+                    Affinity = c.Affinity, Collation = c.Collation, Origin = OriginOf(s, s.Table.Columns.IndexOf(c)),
+                });
         }
+    }
+
+    /// <summary>The (table, column) a source's column comes from: a table's own column, or what a view's, subquery's or CTE's column reads.</summary>
+    private static (string, string)? OriginOf(Source s, int col)
+    {
+        if (s.Materialized || s.ColumnNames != null) return col >= 0 ? s.Table.Columns[col].Origin : null;
+        if (col < 0) col = s.Table.RowidAlias;
+        return (s.Table.Name, col < 0 ? "rowid" : s.Table.Columns[col].Name);
     }
 
     private string DefaultName(Expr e, Scope scope)

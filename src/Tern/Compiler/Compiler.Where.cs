@@ -111,7 +111,8 @@ internal sealed partial class CodeGenerator
             }
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
-            bool useAutoIndex = pick == null && autoCandidate != null && i > 0 && !write && !InTrigger;
+            bool useAutoIndex = pick == null && autoCandidate != null && i > 0 && !write && !InTrigger
+                && !(_settings != null && _settings.TryGetValue("automatic_index", out long automatic) && automatic == 0);
             if (useAutoIndex) Note($"SEARCH {s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
             else LoopNote(s, pickIndex, rowid: pick is { column: < 0 });
             if (useAutoIndex)

@@ -32,6 +32,7 @@ internal sealed partial class CodeGenerator
     private bool _write;
     private string[] _columnNames = [];
     private string?[] _declaredTypes = [];
+    private (string Table, string Column)?[] _columnOrigins = [];
 
     private readonly IReadOnlyDictionary<string, View> _tempViews;
 
@@ -100,7 +101,12 @@ internal sealed partial class CodeGenerator
                     break;
                 }
             case DropStatement dr: CompileDrop(dr); break;
-            case BeginStatement: Emit(Opcode.AutoCommit, 0, 0, 0); break;
+            case BeginStatement begin:
+                // BEGIN IMMEDIATE and EXCLUSIVE take the write lock now (SQLITE_BUSY if another
+                // connection holds it); a deferred BEGIN takes locks when first needed.
+                if (begin.Kind is TransactionKind.Immediate or TransactionKind.Exclusive) Emit(Opcode.Transaction, 0, 1, (int)_schema.Cookie);
+                Emit(Opcode.AutoCommit, 0, 0, 0);
+                break;
             case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;
             case RollbackStatement rb:
                 if (rb.Savepoint != null) Emit(Opcode.Savepoint, 2, 0, 0, rb.Savepoint);
@@ -130,6 +136,7 @@ internal sealed partial class CodeGenerator
             CursorCount = _nextCursor,
             ColumnNames = _columnNames,
             DeclaredTypes = _declaredTypes,
+            ColumnOrigins = _columnOrigins,
             Parameters = _parameters.ToArray(),
             ReadOnly = !_write,
             QueryPlan = _plan.ToArray(),

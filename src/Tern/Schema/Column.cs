@@ -20,4 +20,6 @@ internal sealed class Column
     public MemKind StrictKind { get; init; }
     /// <summary>Whether this is the INTEGER PRIMARY KEY (an alias of the rowid).</summary>
     public bool IsRowidAlias { get; set; }
+    /// <summary>For a column of a view, subquery or CTE: the table column it reads directly, if any.</summary>
+    public (string Table, string Column)? Origin { get; init; }
 }

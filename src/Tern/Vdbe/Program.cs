@@ -11,6 +11,11 @@ internal sealed class Program
     public required int CursorCount { get; init; }
     public required string[] ColumnNames { get; init; }
     public required string?[] DeclaredTypes { get; init; }
+    /// <summary>
+    /// The table column each result column reads (table name, column name), also through views,
+    /// subqueries and CTEs, or null for an expression; empty when not tracked (statements other than SELECT).
+    /// </summary>
+    public (string Table, string Column)?[] ColumnOrigins { get; init; } = [];
     /// <summary>Named parameters (":a", "@b", "$c", "?5") by index - 1; null for anonymous ones.</summary>
     public required string?[] Parameters { get; init; }
     /// <summary>Whether the statement only reads.</summary>

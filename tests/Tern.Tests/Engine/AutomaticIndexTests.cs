@@ -40,5 +40,12 @@ public class AutomaticIndexTests
             while (s.Step()) details.Add(s.GetString(3)!);
         }
         Assert.Equal(["SCAN t1", "SEARCH t2 USING INDEX t2d (d=?)"], details);
+        details.Clear();
+        c.Execute("PRAGMA automatic_index = OFF");
+        using (Statement s = c.Prepare("EXPLAIN QUERY PLAN SELECT * FROM t1 JOIN t2 ON t1.a = t2.c"))
+        {
+            while (s.Step()) details.Add(s.GetString(3)!);
+        }
+        Assert.Equal(["SCAN t1", "SCAN t2"], details);
     }
 }

@@ -50,6 +50,27 @@ public sealed class SharedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Begin_immediate_takes_the_write_lock_and_resetting_elsewhere_does_not_steal_it()
+    {
+        using Database a = Database.Open(FilePath());
+        using Database b = Database.Open(FilePath());
+        using Connection ca = a.Connect();
+        using Connection cb = b.Connect();
+        ca.Execute("CREATE TABLE t(x)");
+        ca.Execute("BEGIN IMMEDIATE");
+        var e = Assert.Throws<TernException>(() => cb.Execute("BEGIN IMMEDIATE"));
+        Assert.Equal(ResultCode.Busy, e.Code);
+        using (Statement s = cb.Prepare("INSERT INTO t VALUES (9)"))
+        {
+            s.Reset();
+        }
+        Assert.Throws<TernException>(() => cb.Execute("INSERT INTO t VALUES (2)"));
+        ca.Execute("INSERT INTO t VALUES (1); COMMIT");
+        cb.Execute("BEGIN EXCLUSIVE; INSERT INTO t VALUES (2); COMMIT");
+        Assert.Equal(3, Count(ca, "SELECT sum(x) FROM t"));
+    }
+
+    [Fact]
     public void The_file_stays_open_until_the_last_handle_is_disposed()
     {
         Database a = Database.Open(FilePath());
