@@ -93,7 +93,7 @@ public sealed class Statement : IDisposable
                 if (!row && _ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement)
                 {
                     _connection.Changes = _vm.Changes;
-                    _connection.TotalChanges += _vm.Changes;
+                    _connection.TotalChanges += _vm.Changes + _vm.NestedChanges;
                 }
                 return row;
             }

@@ -289,7 +289,7 @@ internal sealed partial class CodeGenerator
         if (t.RowidAlias >= 0) Emit(Opcode.Null, 0, cols + t.RowidAlias, 0);
         int rec = NewRegister();
         Emit(Opcode.MakeRecord, cols, ncol, rec);
-        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, InTrigger || _foreignKeyDepth > 0 ? (ushort)0 : (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
+        Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, InTrigger || _foreignKeyDepth > 0 ? P5Flags.TotalChange : (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
         for (int i = 0; i < t.Indexes.Count; i++)
         {
@@ -459,7 +459,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             Emit(Opcode.IdxDelete, target.IndexCursors[i], key, ix.Columns.Length + 1);
         }
-        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, count && !InTrigger && _foreignKeyDepth == 0 ? P5Flags.NChange : (ushort)0);
+        Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, !count ? (ushort)0 : InTrigger || _foreignKeyDepth > 0 ? P5Flags.TotalChange : P5Flags.NChange);
     }
 
     /// <summary>A column as stored (no REAL conversion), for index keys.</summary>

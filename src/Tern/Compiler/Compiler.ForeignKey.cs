@@ -177,7 +177,7 @@ internal sealed partial class CodeGenerator
                     {
                         ForeignKeyParentActions(child, oldChild, -1);
                         Emit(Opcode.NotExists, target.Cursor, loop, rowid);
-                        DeleteRowCode(target, rowid, count: false);
+                        DeleteRowCode(target, rowid, count: true);
                     }
                     else
                     {

@@ -135,8 +135,12 @@ internal static class FunctionCatalog
             case MemKind.Blob: r.SetInt(m.Length); return;
             case MemKind.Text:
                 {
+                    // Characters up to the first NUL, as SQLite counts them.
+                    ReadOnlySpan<byte> text = m.Span;
+                    int nul = text.IndexOf((byte)0);
+                    if (nul >= 0) text = text[..nul];
                     long n = 0;
-                    foreach (byte b in m.Span) if ((b & 0xC0) != 0x80) n++;
+                    foreach (byte b in text) if ((b & 0xC0) != 0x80) n++;
                     r.SetInt(n);
                     return;
                 }

@@ -40,4 +40,6 @@ internal static class P5Flags
     public const ushort NChange = 0x01;
     /// <summary>Insert: remember the rowid as the last insert rowid.</summary>
     public const ushort LastRowid = 0x20;
+    /// <summary>Insert/Delete inside a trigger body or a foreign-key action: counts toward total_changes() only.</summary>
+    public const ushort TotalChange = 0x40;
 }

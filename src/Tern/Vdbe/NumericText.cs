@@ -122,10 +122,31 @@ internal static class NumericText
         _ => 0,
     };
 
+    /// <summary>
+    /// Text as an integer the way SQLite's sqlite3Atoi64 reads it (CAST AS INTEGER, bitwise
+    /// operators, sqlite3_column_int64): leading spaces, an optional sign, then the longest
+    /// run of digits, clamped to the 64-bit range; anything after the digits — a '.', an
+    /// exponent — is ignored, so '1.5e3' is 1 and '0x10' is 0.
+    /// </summary>
     private static long PrefixToInt(ReadOnlySpan<byte> s)
     {
-        ParsePrefix(s, out long i, out double r, out bool isInt);
-        return isInt ? i : RealToInt(r);
+        int i = 0;
+        while (i < s.Length && s[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\f' or (byte)'\r' or 0x0b) i++;
+        bool negative = false;
+        if (i < s.Length && s[i] is (byte)'-' or (byte)'+')
+        {
+            negative = s[i] == '-';
+            i++;
+        }
+        ulong magnitude = 0;
+        bool overflow = false;
+        for (; i < s.Length && s[i] is >= (byte)'0' and <= (byte)'9'; i++)
+        {
+            if (magnitude > (ulong.MaxValue - 9) / 10) overflow = true;
+            else magnitude = magnitude * 10 + (ulong)(s[i] - '0');
+        }
+        if (negative) return overflow || magnitude > 9223372036854775808UL ? long.MinValue : (long)(0UL - magnitude);
+        return overflow || magnitude > long.MaxValue ? long.MaxValue : (long)magnitude;
     }
 
     public static long RealToInt(double r)

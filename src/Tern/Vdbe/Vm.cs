@@ -50,6 +50,9 @@ internal sealed partial class Vm
     /// <summary>Rows changed by this run (Insert/Delete with the NChange flag).</summary>
     public long Changes { get; private set; }
 
+    /// <summary>Rows changed by this run's trigger bodies and foreign-key actions (they count toward total_changes()).</summary>
+    public long NestedChanges { get; private set; }
+
     /// <summary>Where the current result row starts and how wide it is.</summary>
     public int RowStart { get; private set; }
 
@@ -94,6 +97,7 @@ internal sealed partial class Vm
         _started = false;
         _done = false;
         Changes = 0;
+        NestedChanges = 0;
         _wrote = false;
         Array.Clear(_once);
         for (int i = 0; i < _r.Length; i++) _r[i] = default;
@@ -443,6 +447,8 @@ internal sealed partial class Vm
                         c.Valid = false;
                         _wrote = true;
                         if ((op.P5 & P5Flags.NChange) != 0) Changes++;
+                    else if ((op.P5 & P5Flags.TotalChange) != 0) NestedChanges++;
+                        else if ((op.P5 & P5Flags.TotalChange) != 0) NestedChanges++;
                         if ((op.P5 & P5Flags.LastRowid) != 0) _host.LastInsertRowId = rowid;
                         break;
                     }
@@ -450,6 +456,7 @@ internal sealed partial class Vm
                     _cursors[op.P1]!.BTree!.Delete();
                     _wrote = true;
                     if ((op.P5 & P5Flags.NChange) != 0) Changes++;
+                    else if ((op.P5 & P5Flags.TotalChange) != 0) NestedChanges++;
                     break;
                 case Opcode.SeekRowid:
                 case Opcode.NotExists:

@@ -28,6 +28,11 @@ public class ConflictDifferentialTests
         // a row REPLACE removes is a parent deleted for its children
         "PRAGMA foreign_keys = ON; CREATE TABLE p(id PRIMARY KEY ON CONFLICT REPLACE, v); CREATE TABLE c(x, pid REFERENCES p(id) ON DELETE RESTRICT); CREATE TABLE d(y, pid REFERENCES p(id) ON DELETE CASCADE); "
         + "INSERT INTO p VALUES (1, 'a'), (2, 'b'); INSERT INTO c VALUES (10, 1); INSERT INTO d VALUES (20, 2); INSERT INTO p VALUES (1, 'new'); INSERT INTO p VALUES (2, 'new'); SELECT * FROM p ORDER BY id; SELECT count(*) FROM d",
+        // changes() leaves out trigger bodies and foreign-key actions; total_changes() counts them, not REPLACE's removals
+        "PRAGMA foreign_keys = ON; CREATE TABLE p(id INTEGER PRIMARY KEY, v UNIQUE); CREATE TABLE c(pid REFERENCES p(id) ON DELETE CASCADE); CREATE TABLE log(x); "
+        + "CREATE TRIGGER tr AFTER INSERT ON p BEGIN INSERT INTO log VALUES (new.id); INSERT INTO log VALUES (-new.id); END; "
+        + "INSERT INTO p VALUES (1, 'a'), (2, 'b'); SELECT changes(), total_changes(); INSERT INTO c VALUES (1), (1), (2); SELECT changes(), total_changes(); "
+        + "DELETE FROM p WHERE id = 1; SELECT changes(), total_changes(); INSERT OR REPLACE INTO p VALUES (3, 'b'); SELECT changes(), total_changes(); UPDATE log SET x = x * 2; SELECT changes(), total_changes()",
         // RAISE in triggers
         "CREATE TABLE t(a); CREATE TABLE log(x); CREATE TRIGGER tr BEFORE INSERT ON t WHEN new.a < 0 BEGIN SELECT RAISE(FAIL, 'negative'); END; "
         + "INSERT INTO t VALUES (1), (2), (-3), (4); SELECT * FROM t; "

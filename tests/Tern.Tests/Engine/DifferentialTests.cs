@@ -13,6 +13,8 @@ public class DifferentialTests
         "SELECT 1 AND 0, 1 OR NULL, 0 AND NULL, NULL AND 1, NOT 1, NOT NULL, NOT 0",
         "SELECT 2 BETWEEN 1 AND 3, 5 NOT BETWEEN 1 AND 3, 2 IN (1,2,3), 4 IN (1,2), NULL IN (1), 1 IN (NULL, 1), 2 IN (NULL, 1), 3 NOT IN (1,2)",
         "SELECT CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END, CASE WHEN 0 THEN 'a' END, CASE WHEN 1 > 0 THEN 'yes' ELSE 'no' END",
+        "SELECT CAST('1.5e3' AS INTEGER), CAST(' 12e1' AS INTEGER), CAST('0x10' AS INTEGER), CAST('-12.9' AS INTEGER), CAST('+7x' AS INTEGER), CAST('9223372036854775808' AS INTEGER), CAST('-99999999999999999999' AS INTEGER), CAST('  -0' AS INTEGER), '1.5e3' | 0, ~'2.5', CAST(x'3132' AS INTEGER)",
+        "SELECT length('ab' || char(0) || 'cd'), length(CAST(x'61006200' AS TEXT)), length(x'610062'), length(char(0)), octet_length('a' || char(0) || 'b')",
         "SELECT CAST('12abc' AS INTEGER), CAST(3.9 AS INTEGER), CAST(5 AS TEXT), CAST('4.0' AS REAL), CAST('x' AS NUMERIC), CAST('1e2' AS NUMERIC), CAST(12 AS BLOB)",
         "SELECT abs(-4), abs(NULL), length('héllo'), length(x'0102'), lower('AbC'), upper('aBc'), typeof(1), typeof(1.5), typeof('a'), typeof(x'00'), typeof(NULL)",
         "SELECT coalesce(NULL, NULL, 3), ifnull(NULL, 'x'), nullif(1, 1), nullif(1, 2), substr('hello', 2, 3), substr('hello', -3), substr('hello', 0, 2), max(1, 5, 3), min('b', 'a')",
