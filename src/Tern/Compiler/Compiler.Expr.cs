@@ -545,6 +545,16 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);
         }
         NoteOuterReference(s);
+        for (Scope? sc = scope; sc != null; sc = sc.Outer)
+        {
+            if (sc.ColumnRegisters == null || !sc.Sources.Contains(s)) continue;
+            if (sc.ColumnRegisters.TryGetValue((s, col), out int reg))
+            {
+                Emit(Opcode.SCopy, reg, target, 0);
+                return;
+            }
+            break;
+        }
         EmitColumn(s, col, target);
     }
 

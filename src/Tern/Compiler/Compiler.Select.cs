@@ -124,16 +124,7 @@ internal sealed partial class CodeGenerator
                 int next = NewCursor();
                 int open = Emit(wantList ? Opcode.SorterOpen : Opcode.OpenEphemeral, next, 0, 0, new KeyInfo(0));
                 if (!wantList) setOpens.Add(open);
-                int copied = NewLabel();
-                Emit(Opcode.Rewind, current, copied, 0);
-                int copyTop = CurrentAddress;
-                int cregs = NewRegisters(Math.Max(width, 1));
-                for (int k = 0; k < width; k++) Emit(Opcode.Column, current, k, cregs + k);
-                int crec = NewRegister();
-                Emit(Opcode.MakeRecord, cregs, width, crec);
-                Emit(wantList ? Opcode.SorterInsert : Opcode.IdxInsert, next, crec, 0);
-                Emit(Opcode.Next, current, copyTop, 0);
-                Resolve(copied);
+                CopyRows(current, next, wantList, -1);
                 current = next;
                 currentIsList = wantList;
             }
@@ -173,22 +164,30 @@ internal sealed partial class CodeGenerator
             {
                 int kept = NewCursor();
                 setOpens.Add(Emit(Opcode.OpenEphemeral, kept, 0, 0, new KeyInfo(0)));
-                int scanned = NewLabel(), skip = NewLabel();
-                Emit(Opcode.Rewind, current, scanned, 0);
-                int scanTop = CurrentAddress;
-                int lregs = NewRegisters(Math.Max(width, 1));
-                for (int k = 0; k < width; k++) Emit(Opcode.Column, current, k, lregs + k);
-                int lrec = NewRegister();
-                Emit(Opcode.MakeRecord, lregs, width, lrec);
-                Emit(Opcode.NotFound, target, skip, lrec);
-                Emit(Opcode.IdxInsert, kept, lrec, 0);
-                Resolve(skip);
-                Emit(Opcode.Next, current, scanTop, 0);
-                Resolve(scanned);
+                CopyRows(current, kept, false, target);
                 target = kept;
             }
             current = target;
         }
+
+        // Copies every row of `from` into `to` (a list, or a set), keeping only the rows
+        // found in the set `onlyIfIn` when that is not -1.
+        void CopyRows(int from, int to, bool toList, int onlyIfIn)
+        {
+            int copied = NewLabel(), skip = NewLabel();
+            Emit(Opcode.Rewind, from, copied, 0);
+            int top = CurrentAddress;
+            int regs = NewRegisters(Math.Max(width, 1));
+            for (int k = 0; k < width; k++) Emit(Opcode.Column, from, k, regs + k);
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, regs, width, rec);
+            if (onlyIfIn >= 0) Emit(Opcode.NotFound, onlyIfIn, skip, rec);
+            Emit(toList ? Opcode.SorterInsert : Opcode.IdxInsert, to, rec, 0);
+            Resolve(skip);
+            Emit(Opcode.Next, from, top, 0);
+            Resolve(copied);
+        }
+
         var collations = new Collation[Math.Max(width, 0)];
         for (int k = 0; k < collations.Length; k++)
         {
@@ -472,6 +471,16 @@ internal sealed partial class CodeGenerator
         foreach (ResultItem r in results) CollectBareColumns(r.Expr, bare);
         if (core.Having != null) CollectBareColumns(core.Having, bare);
         foreach (Expr oe in orderExprs) CollectBareColumns(oe, bare);
+        // Columns named inside subqueries of the output (correlated ones) are carried too, so
+        // the subquery reads the group's value rather than a cursor the loop has left.
+        var inSubqueries = new List<ColumnRef>();
+        foreach (ResultItem r in results) CollectSubqueryColumns(r.Expr, inSubqueries);
+        if (core.Having != null) CollectSubqueryColumns(core.Having, inSubqueries);
+        foreach (Expr oe in orderExprs) CollectSubqueryColumns(oe, inSubqueries);
+        foreach (ColumnRef c in inSubqueries)
+        {
+            if (c.Table != null && !bare.Contains(c) && scope.Sources.Exists(x => string.Equals(x.Name, c.Table, StringComparison.OrdinalIgnoreCase))) bare.Add(c);
+        }
         // Only this query's own columns vary by row; outer and trigger references are constant here.
         bare.RemoveAll(c => TryResolveLocal(c, scope).Source == null);
         int accumulators = NewRegisters(aggregates.Count);
@@ -480,7 +489,13 @@ internal sealed partial class CodeGenerator
         var overrides = new Dictionary<Expr, int>();
         for (int i = 0; i < aggregates.Count; i++) overrides[aggregates[i]] = finals + i;
         for (int i = 0; i < bare.Count; i++) overrides.TryAdd(bare[i], bareRegs + i);
-        var outScope = new Scope { Outer = outer, Overrides = overrides };
+        var columnRegisters = new Dictionary<(Source, int), int>();
+        for (int i = 0; i < bare.Count; i++)
+        {
+            (Source? bs, int bc) = TryResolveLocal(bare[i], scope);
+            if (bs != null) columnRegisters.TryAdd((bs, bc), bareRegs + i);
+        }
+        var outScope = new Scope { Outer = outer, Overrides = overrides, ColumnRegisters = columnRegisters };
         outScope.Sources.AddRange(scope.Sources);
 
         int outputSub = NewLabel();
@@ -490,13 +505,20 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Null, 0, bareRegs, bareRegs + Math.Max(bare.Count, 1) - 1);
 
         Dictionary<FunctionCall, int> distinctSets = OpenDistinctSets(aggregates, scope);
+        bool minMax = aggregates.Exists(IsMinMax);
+        int bareFlag = NewRegister();
         if (core.GroupBy.Count == 0)
         {
+            Emit(Opcode.Integer, 0, bareFlag, 0);
             EmitLoops(scope, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);
-                for (int i = 0; i < aggregates.Count; i++) AggStepCode(aggregates[i], scope, accumulators + i, null, distinctSets);
-                for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, bareRegs + i);
+                if (minMax) Emit(Opcode.Integer, 0, bareFlag, 0);
+                for (int i = 0; i < aggregates.Count; i++) AggStepCode(aggregates[i], scope, accumulators + i, null, distinctSets, bareFlag);
+                LoadBareColumns(minMax, bareFlag, () =>
+                {
+                    for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, bareRegs + i);
+                });
             });
             Emit(Opcode.Gosub, returnReg, outputSub, 0);
             Emit(Opcode.Goto, 0, afterSub, 0);
@@ -547,19 +569,24 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Null, 0, accumulators, accumulators + Math.Max(aggregates.Count, 1) - 1);
             OpenDistinctSets(aggregates, scope, distinctSets);
             Resolve(first);
+            Emit(Opcode.Integer, 0, bareFlag, 0);
             Emit(Opcode.Copy, keys, prev, g - 1);
             Emit(Opcode.Integer, 1, any, 0);
             Resolve(same);
             int argCol = g;
+            if (minMax) Emit(Opcode.Integer, 0, bareFlag, 0);
             for (int i = 0; i < aggregates.Count; i++)
             {
                 int na = aggregates[i].Arguments.Count;
                 int args = NewRegisters(Math.Max(na, 1));
                 for (int k = 0; k < na; k++) Emit(Opcode.Column, pseudo, argCol + k, args + k);
                 argCol += na;
-                AggStepCode(aggregates[i], scope, accumulators + i, args, distinctSets);
+                AggStepCode(aggregates[i], scope, accumulators + i, args, distinctSets, bareFlag);
             }
-            for (int i = 0; i < bare.Count; i++) Emit(Opcode.Column, pseudo, g + argExprs.Count + i, bareRegs + i);
+            LoadBareColumns(minMax, bareFlag, () =>
+            {
+                for (int i = 0; i < bare.Count; i++) Emit(Opcode.Column, pseudo, g + argExprs.Count + i, bareRegs + i);
+            });
             Emit(Opcode.SorterNext, sorter, loop, 0);
             Emit(Opcode.IfNot, any, sortedDone, 0);
             Emit(Opcode.Gosub, returnReg, outputSub, 0);
@@ -631,7 +658,8 @@ internal sealed partial class CodeGenerator
         return sets;
     }
 
-    private void AggStepCode(FunctionCall f, Scope scope, int accumulator, int? argRegs, Dictionary<FunctionCall, int>? distinctSets = null)
+    /// <remarks><paramref name="skipBare"/>: for min()/max(), the register the step sets to 1 when the row must not load the bare columns.</remarks>
+    private void AggStepCode(FunctionCall f, Scope scope, int accumulator, int? argRegs, Dictionary<FunctionCall, int>? distinctSets = null, int skipBare = -1)
     {
         var def = (AggregateFunction)RequireFunction(f);
         int n = f.Star ? 0 : f.Arguments.Count;
@@ -649,8 +677,27 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Found, set, skip, rec);
             Emit(Opcode.IdxInsert, set, rec, 0);
         }
-        Emit(Opcode.AggStep, 0, args, accumulator, def, (ushort)n);
+        Emit(Opcode.AggStep, skipBare >= 0 && IsMinMax(f) ? skipBare + 1 : 0, args, accumulator, def, (ushort)n);
         if (skip != 0) Resolve(skip);
+    }
+
+    /// <summary>Whether a call is the aggregate min() or max() (one argument, not DISTINCT).</summary>
+    private static bool IsMinMax(FunctionCall f) =>
+        !f.Distinct && f.Arguments.Count == 1 && f.Over == null
+        && (f.Name.Equals("min", StringComparison.OrdinalIgnoreCase) || f.Name.Equals("max", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Loads the bare columns (non-aggregate column references of an aggregate query) for the
+    /// row the aggregate steps just saw, as SQLite does: with min()/max(), when the row holds
+    /// the new extreme (r[skip] stays 0); otherwise only for a group's first row (r[loaded] is 0).
+    /// </summary>
+    private void LoadBareColumns(bool minMax, int flag, Action load)
+    {
+        int after = NewLabel();
+        Emit(Opcode.If, flag, after, 0);
+        load();
+        if (!minMax) Emit(Opcode.Integer, 1, flag, 0);
+        Resolve(after);
     }
 
     private static Expr ResolveOrderTerm(Expr e, List<ResultItem> results, int termIndex)
@@ -798,6 +845,59 @@ internal sealed partial class CodeGenerator
             if (x is ColumnRef c && !into.Contains(c)) into.Add(c);
             return true;
         });
+    }
+
+    /// <summary>The qualified column references inside the subqueries of an expression (at any depth).</summary>
+    private static void CollectSubqueryColumns(Expr e, List<ColumnRef> into)
+    {
+        Walk(e, x =>
+        {
+            switch (x)
+            {
+                case ExistsExpr ex: CollectColumns(ex.Select, into); break;
+                case SubqueryExpr sq: CollectColumns(sq.Select, into); break;
+                case InSelectExpr ins: CollectColumns(ins.Select, into); break;
+            }
+            return true;
+        });
+
+        static void CollectColumns(SelectStatement s, List<ColumnRef> into)
+        {
+            var cores = new List<SelectCore> { s.First };
+            foreach (CompoundPart p in s.Compounds) cores.Add(p.Select);
+            var exprs = new List<Expr>();
+            foreach (SelectCore core in cores)
+            {
+                if (core is ValuesClause v)
+                {
+                    foreach (NodeList<Expr> row in v.Rows) exprs.AddRange(row);
+                    continue;
+                }
+                var sc = (SelectClause)core;
+                foreach (ResultColumn rc in sc.Columns)
+                {
+                    if (rc is ExprColumn ec) exprs.Add(ec.Expr);
+                }
+                foreach (FromItem fi in sc.From)
+                {
+                    if (fi.On != null) exprs.Add(fi.On);
+                    if (fi.Source is SubquerySource sub) CollectColumns(sub.Select, into);
+                }
+                if (sc.Where != null) exprs.Add(sc.Where);
+                exprs.AddRange(sc.GroupBy);
+                if (sc.Having != null) exprs.Add(sc.Having);
+            }
+            foreach (OrderingTerm o in s.OrderBy) exprs.Add(o.Expr);
+            foreach (Expr x in exprs)
+            {
+                Walk(x, y =>
+                {
+                    if (y is ColumnRef c && c.Table != null && !into.Contains(c)) into.Add(c);
+                    return true;
+                });
+                CollectSubqueryColumns(x, into);
+            }
+        }
     }
 
     /// <summary>Visits an expression tree (not descending into subqueries); the visitor returns false to skip children.</summary>

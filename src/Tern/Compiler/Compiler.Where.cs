@@ -118,24 +118,7 @@ internal sealed partial class CodeGenerator
             if (useAutoIndex)
             {
                 (int _, int acol, Expr aother, Collation acoll) = autoCandidate!.Value;
-                int ixCursor = AutomaticIndexCode(s, acol, acoll);
-                int key = NewRegister();
-                ExprCode(aother, scope, key);
-                Affinity ca = s.Table.Columns[acol].Affinity;
-                if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
-                Emit(Opcode.IsNull, key, brk, 0);
-                Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
-                int top = CurrentAddress;
-                Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
-                int rowid = NewRegister();
-                Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
-                Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
-                ends.Add(() =>
-                {
-                    Resolve(cont);
-                    Emit(Opcode.Next, ixCursor, top, 0);
-                    Resolve(brk);
-                });
+                ends.Add(IndexEqualityLoop(s, AutomaticIndexCode(s, acol, acoll), acol, aother, scope, brk, cont));
             }
             else if (pick is { } p && p.column < 0)
             {
@@ -152,23 +135,7 @@ internal sealed partial class CodeGenerator
             {
                 int ixCursor = NewCursor();
                 Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, 0, pickIndex.KeyInfo());
-                int key = NewRegister();
-                ExprCode(q.other, scope, key);
-                Affinity ca = s.Table.Columns[q.column].Affinity;
-                if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
-                Emit(Opcode.IsNull, key, brk, 0);
-                Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
-                int top = CurrentAddress;
-                Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
-                int rowid = NewRegister();
-                Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
-                Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
-                ends.Add(() =>
-                {
-                    Resolve(cont);
-                    Emit(Opcode.Next, ixCursor, top, 0);
-                    Resolve(brk);
-                });
+                ends.Add(IndexEqualityLoop(s, ixCursor, q.column, q.other, scope, brk, cont));
             }
             else
             {
@@ -354,6 +321,32 @@ internal sealed partial class CodeGenerator
             }
             return score;
         }
+    }
+
+    /// <summary>
+    /// The loop over the index entries whose first column equals <paramref name="other"/>
+    /// (given the column's affinity; NULL matches nothing), each positioning the table cursor
+    /// on its row. Returns the code that closes the loop.
+    /// </summary>
+    private Action IndexEqualityLoop(Source s, int ixCursor, int column, Expr other, Scope scope, int brk, int cont)
+    {
+        int key = NewRegister();
+        ExprCode(other, scope, key);
+        Affinity ca = s.Table.Columns[column].Affinity;
+        if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
+        Emit(Opcode.IsNull, key, brk, 0);
+        Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
+        int top = CurrentAddress;
+        Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
+        int rowid = NewRegister();
+        Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
+        Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+        return () =>
+        {
+            Resolve(cont);
+            Emit(Opcode.Next, ixCursor, top, 0);
+            Resolve(brk);
+        };
     }
 
     /// <summary>

@@ -29,6 +29,12 @@ internal sealed class Scope
     public Scope? Outer { get; init; }
     /// <summary>Expressions already computed into a register (aggregation output phase).</summary>
     public Dictionary<Expr, int>? Overrides { get; set; }
+    /// <summary>
+    /// In an aggregate query's output phase: the registers holding the current group's value
+    /// of a column of this scope's sources, for references that Overrides cannot match by
+    /// expression (those inside correlated subqueries).
+    /// </summary>
+    public Dictionary<(Source Source, int Column), int>? ColumnRegisters { get; set; }
     /// <summary>Whether aggregate functions may appear (in result columns, HAVING, ORDER BY of an aggregate query).</summary>
     public bool AggregatesAllowed { get; set; }
     /// <summary>ON terms of LEFT JOINs, by reference, with the FROM level they belong to.</summary>

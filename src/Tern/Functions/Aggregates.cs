@@ -142,17 +142,26 @@ internal sealed class MinMaxAggregate(string name, bool max) : AggregateFunction
 
     public override object NewState() => new State();
 
-    public override void Step(object state, ReadOnlySpan<Mem> args)
+    public override void Step(object state, ReadOnlySpan<Mem> args) => StepSkipsBareColumns(state, args);
+
+    /// <summary>
+    /// A row loads the bare columns when it brings a new extreme, or while no value has been
+    /// seen (a NULL before any value); a NULL after one, or a value that is not better
+    /// (an equal one included), leaves them as they were.
+    /// </summary>
+    public override bool StepSkipsBareColumns(object state, ReadOnlySpan<Mem> args)
     {
         var s = (State)state;
-        if (args[0].IsNull) return;
+        if (args[0].IsNull) return s.Any;
         int c = s.Any ? MemCompare.Compare(args[0], s.Best) : 0;
         if (!s.Any || (max ? c > 0 : c < 0))
         {
             s.Best = args[0];
             s.Best.MakeOwned();
             s.Any = true;
+            return false;
         }
+        return true;
     }
 
     public override void Final(object state, ref Mem result)

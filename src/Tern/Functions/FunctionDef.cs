@@ -42,5 +42,15 @@ internal abstract class AggregateFunction(string name, int argCount) : FunctionD
 
     public abstract void Step(object state, ReadOnlySpan<Mem> args);
 
+    /// <summary>
+    /// Steps, and says whether the row should not load the query's bare columns: min() and
+    /// max() answer true unless the row holds the new extreme (SQLite's bare-column rule).
+    /// </summary>
+    public virtual bool StepSkipsBareColumns(object state, ReadOnlySpan<Mem> args)
+    {
+        Step(state, args);
+        return false;
+    }
+
     public abstract void Final(object state, ref Mem result);
 }

@@ -746,7 +746,12 @@ internal sealed partial class Vm
                             acc.Kind = MemKind.Agg;
                             acc.Obj = f.NewState();
                         }
-                        f.Step(acc.Obj!, r.AsSpan(op.P2, op.P5));
+                        // P1 > 0: r[P1-1] is set to 1 when the row must not load the bare columns.
+                        if (op.P1 > 0)
+                        {
+                            if (f.StepSkipsBareColumns(acc.Obj!, r.AsSpan(op.P2, op.P5))) r[op.P1 - 1].SetInt(1);
+                        }
+                        else f.Step(acc.Obj!, r.AsSpan(op.P2, op.P5));
                         break;
                     }
                 case Opcode.AggFinal:

@@ -115,6 +115,13 @@ public class DifferentialTests
         "CREATE TABLE t(a, b); INSERT INTO t(rowid, a) VALUES (7, 'x'); INSERT INTO t VALUES ('y', 1); SELECT rowid, * FROM t ORDER BY b DESC; SELECT a FROM t ORDER BY length(a) + rowid; SELECT a || 1, count(*) FROM t GROUP BY a || 1 HAVING count(*) > 0",
         "CREATE TABLE t(a); INSERT INTO t VALUES (1); SELECT sum(count(*)) FROM t; SELECT a FROM t HAVING a > 0; SELECT a FROM t WHERE count(*) > 0; SELECT count(*) FROM t GROUP BY 2",
         "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'z'); CREATE TABLE u(a INTEGER PRIMARY KEY, c); INSERT INTO u VALUES (1, 'p'), (3, 'q'); CREATE TABLE v(a, d); CREATE INDEX va ON v(a); INSERT INTO v VALUES (1, 10), (1, 11); SELECT t.a, c FROM t LEFT JOIN u ON t.a = u.a; SELECT t.a, d FROM t LEFT JOIN v ON v.a = t.a ORDER BY 1, 2; SELECT t.a, c, d FROM t LEFT JOIN u ON u.a = t.a LEFT JOIN v ON v.a = u.a; SELECT t.a FROM t LEFT JOIN u ON t.a = u.a WHERE u.c IS NULL; SELECT count(*), count(c) FROM t LEFT OUTER JOIN u ON t.a = u.a AND u.c = 'q'",
+        // correlated subqueries in an aggregate query's output read the group's values
+        "CREATE TABLE t(g INT, x INT); INSERT INTO t VALUES (1, 10), (1, 20), (2, 5); "
+        + "SELECT g, sum(x) AS total FROM t GROUP BY g HAVING EXISTS (SELECT 1 FROM t t2 WHERE t2.g = t.g AND t2.x > 15) ORDER BY g; "
+        + "SELECT g, (SELECT count(*) FROM t t2 WHERE t2.g = t.g) FROM t GROUP BY g ORDER BY (SELECT max(x) FROM t t3 WHERE t3.g = t.g) DESC; "
+        + "SELECT x, count(*) FROM t; SELECT g, x, count(*) FROM t GROUP BY g; SELECT x, max(x) FROM t; SELECT x, g, min(x) FROM t GROUP BY g; "
+        + "SELECT EXISTS (SELECT 1 FROM t t2 WHERE t2.x = t.x + 10), count(*) FROM t; CREATE TABLE e(a); SELECT EXISTS (SELECT 1 FROM t WHERE t.x = e.a), count(*) FROM e; "
+        + "SELECT g, (SELECT group_concat(t2.x) FROM t t2 WHERE t2.g = t.g AND t2.x <> t.x) FROM t GROUP BY g",
         // many rows
         "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); INSERT INTO t(b) VALUES ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'); INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; INSERT INTO t(b) SELECT b || a FROM t; SELECT count(*), max(a), sum(length(b)) FROM t; DELETE FROM t WHERE a % 3 = 0; SELECT count(*), min(b) FROM t");
 
