@@ -600,7 +600,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < aggregates.Count; i++)
         {
             Emit(Opcode.Copy, accumulators + i, finals + i, 0);
-            Emit(Opcode.AggFinal, finals + i, aggregates[i].Star ? 0 : aggregates[i].Arguments.Count, 0, RequireFunction(aggregates[i]));
+            Emit(Opcode.AggFinal, finals + i, aggregates[i].Star ? 0 : aggregates[i].Arguments.Count, 0, AggregateDef(aggregates[i], scope));
         }
         if (core.Having != null)
         {
@@ -661,7 +661,7 @@ internal sealed partial class CodeGenerator
     /// <remarks><paramref name="skipBare"/>: for min()/max(), the register the step sets to 1 when the row must not load the bare columns.</remarks>
     private void AggStepCode(FunctionCall f, Scope scope, int accumulator, int? argRegs, Dictionary<FunctionCall, int>? distinctSets = null, int skipBare = -1)
     {
-        var def = (AggregateFunction)RequireFunction(f);
+        AggregateFunction def = AggregateDef(f, scope);
         int n = f.Star ? 0 : f.Arguments.Count;
         int args = argRegs ?? NewRegisters(Math.Max(n, 1));
         if (argRegs == null)
@@ -679,6 +679,14 @@ internal sealed partial class CodeGenerator
         }
         Emit(Opcode.AggStep, skipBare >= 0 && IsMinMax(f) ? skipBare + 1 : 0, args, accumulator, def, (ushort)n);
         if (skip != 0) Resolve(skip);
+    }
+
+    /// <summary>The aggregate a call runs; min() and max() compare text with their argument's collation.</summary>
+    private AggregateFunction AggregateDef(FunctionCall f, Scope scope)
+    {
+        var def = (AggregateFunction)RequireFunction(f);
+        if (def is MinMaxAggregate mm && f.Arguments.Count == 1 && ExprCollation(f.Arguments[0], scope) is { } coll) return mm.WithCollation(coll);
+        return def;
     }
 
     /// <summary>Whether a call is the aggregate min() or max() (one argument, not DISTINCT).</summary>

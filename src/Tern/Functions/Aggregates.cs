@@ -132,8 +132,11 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
     }
 }
 
-internal sealed class MinMaxAggregate(string name, bool max) : AggregateFunction(name, 1)
+internal sealed class MinMaxAggregate(string name, bool max, Storage.Record.Collation collation = Storage.Record.Collation.Binary) : AggregateFunction(name, 1)
 {
+    /// <summary>The same aggregate comparing text with <paramref name="coll"/> (its argument's collation).</summary>
+    public MinMaxAggregate WithCollation(Storage.Record.Collation coll) => coll == collation ? this : new MinMaxAggregate(Name, max, coll);
+
     private sealed class State
     {
         public Mem Best;
@@ -153,7 +156,7 @@ internal sealed class MinMaxAggregate(string name, bool max) : AggregateFunction
     {
         var s = (State)state;
         if (args[0].IsNull) return s.Any;
-        int c = s.Any ? MemCompare.Compare(args[0], s.Best) : 0;
+        int c = s.Any ? MemCompare.Compare(args[0], s.Best, collation) : 0;
         if (!s.Any || (max ? c > 0 : c < 0))
         {
             s.Best = args[0];

@@ -41,6 +41,9 @@ public class CollationDifferentialTests
         "CREATE TABLE u(x TEXT UNIQUE COLLATE NOCASE); INSERT INTO u VALUES ('a'); INSERT INTO u VALUES ('A'); INSERT OR IGNORE INTO u VALUES ('A'); SELECT * FROM u; "
         + "CREATE TABLE v(x, y, UNIQUE(x COLLATE NOCASE)); INSERT INTO v VALUES ('p', 1); INSERT INTO v VALUES ('P', 2); INSERT INTO v VALUES ('q', 3); INSERT OR REPLACE INTO v VALUES ('Q', 4); SELECT * FROM v ORDER BY y; "
         + "CREATE TABLE w(k TEXT PRIMARY KEY COLLATE RTRIM, n); INSERT INTO w VALUES ('k', 1); INSERT INTO w VALUES ('k  ', 2); SELECT * FROM w; SELECT * FROM w WHERE k = 'k '; PRAGMA integrity_check",
+        // min() and max() compare with their argument's collation
+        "CREATE TABLE m(a COLLATE NOCASE, b); INSERT INTO m VALUES ('b', 'b'), ('C', 'C'), ('a', 'a'), ('B', 'B'); "
+        + "SELECT min(a), max(a), min(b), max(b), max(b COLLATE NOCASE), min(a COLLATE BINARY) FROM m; SELECT b, max(a) FROM m; SELECT upper(a), max(b) FROM m GROUP BY a ORDER BY 1",
         // errors
         "SELECT 'a' COLLATE nosuch; CREATE TABLE t(a COLLATE nosuch); CREATE TABLE t(a); CREATE INDEX i ON t(a COLLATE nosuch); SELECT 1 ORDER BY 1 COLLATE nocase");
 
