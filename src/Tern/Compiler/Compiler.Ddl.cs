@@ -187,7 +187,6 @@ internal sealed partial class CodeGenerator
     private void CompileCreateIndex(CreateIndexStatement ci)
     {
         _write = true;
-        if (ci.Where != null) throw new TernException(ResultCode.Error, "partial indexes are not supported yet");
         if (_schema.FindIndex(ci.Name) != null)
         {
             if (ci.IfNotExists) return;
@@ -216,6 +215,14 @@ internal sealed partial class CodeGenerator
         int n = ix.Columns.Length;
         int key = NewRegisters(n + 1);
         var src = new Source { Table = t, Cursor = tc, Name = t.Name };
+        int next = NewLabel();
+        if (ix.Where != null)
+        {
+            // A partial index holds only the rows its WHERE clause accepts.
+            var whereScope = new Scope();
+            whereScope.Sources.Add(src);
+            JumpIfFalse(ix.Where, whereScope, next);
+        }
         for (int k = 0; k < n; k++) EmitColumnRaw(src, ix.Columns[k], key + k);
         Emit(Opcode.Rowid, tc, key + n, 0);
         if (ix.Unique)
@@ -229,6 +236,7 @@ internal sealed partial class CodeGenerator
         int rec = NewRegister();
         Emit(Opcode.MakeRecord, key, n + 1, rec);
         Emit(Opcode.IdxInsert, ic, rec, 0);
+        Resolve(next);
         Emit(Opcode.Next, tc, top, 0);
         Resolve(done);
         FinishSchemaChange();

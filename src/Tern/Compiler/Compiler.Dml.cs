@@ -246,6 +246,8 @@ internal sealed partial class CodeGenerator
         {
             Index ix = t.Indexes[i];
             if (!ix.Unique) continue;
+            int notIndexed = NewLabel();
+            PartialIndexFilter(ix, t, cols, notIndexed);
             int key = NewRegisters(ix.Columns.Length);
             for (int k = 0; k < ix.Columns.Length; k++) Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
             int ok = NewLabel();
@@ -274,6 +276,7 @@ internal sealed partial class CodeGenerator
             }
             else ConflictAction(target, onConflict, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), "UNIQUE constraint failed: " + cols2, skip);
             Resolve(ok);
+            Resolve(notIndexed);
         }
 
         if (oldRowid != null)
@@ -294,12 +297,15 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < t.Indexes.Count; i++)
         {
             Index ix = t.Indexes[i];
+            int notIndexed = NewLabel();
+            PartialIndexFilter(ix, t, cols, notIndexed);
             int key = NewRegisters(ix.Columns.Length + 1);
             for (int k = 0; k < ix.Columns.Length; k++) Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             int irec = NewRegister();
             Emit(Opcode.MakeRecord, key, ix.Columns.Length + 1, irec);
             Emit(Opcode.IdxInsert, target.IndexCursors[i], irec, 0);
+            Resolve(notIndexed);
         }
         if (AutoIncrementRegister(t, oldRowid) is int seen and > 0) Emit(Opcode.MemMax, seen, rowid, 0);
         afterWrite?.Invoke();
@@ -406,6 +412,18 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.Halt, code, HaltMode(onError), 0, message);
                 break;
         }
+    }
+
+    /// <summary>
+    /// For a partial index: jumps to <paramref name="notIndexed"/> when the row in r[cols..]
+    /// fails the index's WHERE clause (the row then has no entry in it and cannot conflict).
+    /// </summary>
+    private void PartialIndexFilter(Index ix, Table t, int cols, int notIndexed)
+    {
+        if (ix.Where == null) return;
+        var scope = new Scope();
+        scope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
+        JumpIfFalse(ix.Where, scope, notIndexed);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ internal sealed partial class CodeGenerator
             if (cols.Any(c => c < 0) || cols.Length != fk.ChildColumns.Length) throw Mismatch();
         }
         if (cols.Length == 1 && cols[0] == parent.RowidAlias) return (parent, cols, null);
-        Index? ix = parent.Indexes.Find(i => i.Unique && i.Columns.Length == cols.Length && i.Columns.Order().SequenceEqual(cols.Order()));
+        Index? ix = parent.Indexes.Find(i => i.Unique && i.Where == null && i.Columns.Length == cols.Length && i.Columns.Order().SequenceEqual(cols.Order()));
         if (ix == null) throw Mismatch();
         return (parent, cols, ix);
 

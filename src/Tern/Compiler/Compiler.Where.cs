@@ -98,7 +98,7 @@ internal sealed partial class CodeGenerator
                     Collation termCollation = ComparisonFlags(b.Left, b.Right, scope).Collation;
                     foreach (Index ix in s.Table.Indexes)
                     {
-                        if (ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == termCollation)
+                        if (ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == termCollation && ix.Where == null)
                         {
                             pick = (j, col, other);
                             pickIndex = ix;
@@ -234,7 +234,7 @@ internal sealed partial class CodeGenerator
                 (Source? src, int col) = TryResolveLocal(c, scope);
                 if (src == null) continue;
                 bool rowid = col < 0 || src.Table.Columns[col].IsRowidAlias;
-                bool indexed = !rowid && !src.Materialized && src.Table.Indexes.Exists(ix => ix.Columns[0] == col);
+                bool indexed = !rowid && !src.Materialized && src.Table.Indexes.Exists(ix => ix.Columns[0] == col && ix.Where == null);
                 seeks[j].Add((scope.Sources.IndexOf(src), rowid, indexed, SourceMask(other, scope)));
             }
         }

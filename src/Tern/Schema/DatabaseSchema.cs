@@ -130,7 +130,7 @@ internal sealed class DatabaseSchema
             desc[i] = term.Order == SortOrder.Desc;
             colls[i] = KeyCollation(term.Expr, t.Columns[k]);
         }
-        return new Index { Name = ci.Name, Table = t, RootPage = root, Columns = cols, Descending = desc, Collations = colls, Unique = ci.Unique, Sql = sql };
+        return new Index { Name = ci.Name, Table = t, RootPage = root, Columns = cols, Descending = desc, Collations = colls, Unique = ci.Unique, Sql = sql, Where = ci.Where };
     }
 
     /// <summary>The collation of an index or key column: its COLLATE clause, else the column's.</summary>

@@ -20,6 +20,8 @@ internal sealed class Index
     /// <summary>Whether SQLite made it for a UNIQUE or PRIMARY KEY constraint (sqlite_autoindex_...).</summary>
     public bool IsAuto { get; init; }
     public string? Sql { get; init; }
+    /// <summary>For a partial index, the WHERE predicate a row must satisfy to have an entry.</summary>
+    public Tern.Sql.Ast.Expr? Where { get; init; }
 
     public Storage.Record.KeyInfo KeyInfo()
     {

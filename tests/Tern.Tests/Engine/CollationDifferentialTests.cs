@@ -44,6 +44,10 @@ public class CollationDifferentialTests
         // min() and max() compare with their argument's collation
         "CREATE TABLE m(a COLLATE NOCASE, b); INSERT INTO m VALUES ('b', 'b'), ('C', 'C'), ('a', 'a'), ('B', 'B'); "
         + "SELECT min(a), max(a), min(b), max(b), max(b COLLATE NOCASE), min(a COLLATE BINARY) FROM m; SELECT b, max(a) FROM m; SELECT upper(a), max(b) FROM m GROUP BY a ORDER BY 1",
+        // a column inside a GROUP BY term shows the group's last row; other bare columns its first
+        "CREATE TABLE q(name, city); INSERT INTO q VALUES ('alice', 'Paris'), ('Bob', 'berlin'), ('ALICE', 'paris'), ('bob', 'Berlin'), ('Carol', 'ROME'); "
+        + "SELECT city, count(*) FROM q GROUP BY city COLLATE NOCASE ORDER BY 1 COLLATE NOCASE; SELECT city, name FROM q GROUP BY city COLLATE NOCASE ORDER BY 1 COLLATE NOCASE; "
+        + "SELECT upper(city), name, max(name) FROM q GROUP BY lower(city) ORDER BY 1; SELECT city, name FROM q GROUP BY upper(city) || '' ORDER BY 1",
         // errors
         "SELECT 'a' COLLATE nosuch; CREATE TABLE t(a COLLATE nosuch); CREATE TABLE t(a); CREATE INDEX i ON t(a COLLATE nosuch); SELECT 1 ORDER BY 1 COLLATE nocase");
 
