@@ -223,14 +223,14 @@ internal sealed partial class CodeGenerator
             whereScope.Sources.Add(src);
             JumpIfFalse(ix.Where, whereScope, next);
         }
-        for (int k = 0; k < n; k++) EmitColumnRaw(src, ix.Columns[k], key + k);
+        IndexKeyFromCursor(ix, src, key);
         Emit(Opcode.Rowid, tc, key + n, 0);
         if (ix.Unique)
         {
             int ok = NewLabel();
             Emit(Opcode.NoConflict, ic, ok, key, n);
-            Emit(Opcode.Halt, (int)ResultCode.ConstraintUnique, 2, 0,
-                "UNIQUE constraint failed: " + string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name)));
+            Emit(Opcode.Halt, (int)ResultCode.ConstraintUnique, 2, 0, "UNIQUE constraint failed: "
+                + (ix.Expressions != null ? $"index '{ix.Name}'" : string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name))));
             Resolve(ok);
         }
         int rec = NewRegister();

@@ -249,7 +249,7 @@ internal sealed partial class CodeGenerator
             int notIndexed = NewLabel();
             PartialIndexFilter(ix, t, cols, notIndexed);
             int key = NewRegisters(ix.Columns.Length);
-            for (int k = 0; k < ix.Columns.Length; k++) Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
+            IndexKeyFromRegisters(ix, t, cols, key);
             int ok = NewLabel();
             Emit(Opcode.NoConflict, target.IndexCursors[i], ok, key, ix.Columns.Length);
             if (oldRowid != null)
@@ -258,7 +258,7 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
                 Emit(Opcode.Eq, oldRowid.Value, ok, other, null, 0);
             }
-            string cols2 = string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
+            string cols2 = ix.Expressions != null ? $"index '{ix.Name}'" : string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
             bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
             ConflictResolution onConflict = EffectiveConflict(onError, ix.OnConflict);
             if (upsert != null && upsert.Matches(ix.Columns) >= 0)
@@ -300,7 +300,7 @@ internal sealed partial class CodeGenerator
             int notIndexed = NewLabel();
             PartialIndexFilter(ix, t, cols, notIndexed);
             int key = NewRegisters(ix.Columns.Length + 1);
-            for (int k = 0; k < ix.Columns.Length; k++) Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
+            IndexKeyFromRegisters(ix, t, cols, key);
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             int irec = NewRegister();
             Emit(Opcode.MakeRecord, key, ix.Columns.Length + 1, irec);
@@ -473,11 +473,51 @@ internal sealed partial class CodeGenerator
             Index ix = t.Indexes[i];
             int key = NewRegisters(ix.Columns.Length + 1);
             var src = new Source { Table = t, Cursor = target.Cursor, Name = t.Name };
-            for (int k = 0; k < ix.Columns.Length; k++) EmitColumnRaw(src, ix.Columns[k], key + k);
+            IndexKeyFromCursor(ix, src, key);
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             Emit(Opcode.IdxDelete, target.IndexCursors[i], key, ix.Columns.Length + 1);
         }
         Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, !count ? (ushort)0 : InTrigger || _foreignKeyDepth > 0 ? P5Flags.TotalChange : P5Flags.NChange);
+    }
+
+    /// <summary>An index key (without the rowid) from a row held in r[cols..]: columns copied, expressions computed.</summary>
+    private void IndexKeyFromRegisters(Index ix, Table t, int cols, int key)
+    {
+        Scope? rowScope = null;
+        for (int k = 0; k < ix.Columns.Length; k++)
+        {
+            if (!ix.IsExpression(k))
+            {
+                Emit(Opcode.SCopy, cols + ix.Columns[k], key + k, 0);
+                continue;
+            }
+            if (rowScope == null)
+            {
+                rowScope = new Scope();
+                rowScope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
+            }
+            ExprCode(ix.Expressions![k]!, rowScope, key + k);
+        }
+    }
+
+    /// <summary>An index key (without the rowid) from the row a table cursor is on.</summary>
+    private void IndexKeyFromCursor(Index ix, Source src, int key)
+    {
+        Scope? rowScope = null;
+        for (int k = 0; k < ix.Columns.Length; k++)
+        {
+            if (!ix.IsExpression(k))
+            {
+                EmitColumnRaw(src, ix.Columns[k], key + k);
+                continue;
+            }
+            if (rowScope == null)
+            {
+                rowScope = new Scope();
+                rowScope.Sources.Add(src);
+            }
+            ExprCode(ix.Expressions![k]!, rowScope, key + k);
+        }
     }
 
     /// <summary>A column as stored (no REAL conversion), for index keys.</summary>

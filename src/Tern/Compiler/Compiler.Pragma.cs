@@ -280,7 +280,7 @@ internal sealed partial class CodeGenerator
             {
                 Index ix = list[i];
                 string origin = !ix.IsAuto ? "c" : IsPrimaryKeyIndex(t, ix) ? "pk" : "u";
-                rows.Add([(long)i, ix.Name, ix.Unique ? 1L : 0L, origin, 0L]);
+                rows.Add([(long)i, ix.Name, ix.Unique ? 1L : 0L, origin, ix.Where != null ? 1L : 0L]);
             }
         }
         Rows(["seq", "name", "unique", "origin", "partial"], rows);
@@ -296,8 +296,9 @@ internal sealed partial class CodeGenerator
             for (int i = 0; i < ix.Columns.Length; i++)
             {
                 int c = ix.Columns[i];
-                string coll = t.Columns[c].Collation switch { Collation.NoCase => "NOCASE", Collation.RTrim => "RTRIM", _ => "BINARY" };
-                rows.Add(extended ? [(long)i, (long)c, t.Columns[c].Name, ix.Descending[i] ? 1L : 0L, coll, 1L] : [(long)i, (long)c, t.Columns[c].Name]);
+                string coll = Collations.Name(ix.Collations[i]);
+                string? column = c >= 0 ? t.Columns[c].Name : null;
+                rows.Add(extended ? [(long)i, (long)c, column, ix.Descending[i] ? 1L : 0L, coll, 1L] : [(long)i, (long)c, column]);
             }
             if (extended) rows.Add([(long)ix.Columns.Length, -1L, null, 0L, "BINARY", 0L]);
         }

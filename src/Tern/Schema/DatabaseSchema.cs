@@ -114,23 +114,37 @@ internal sealed class DatabaseSchema
         var cols = new int[ci.Columns.Count];
         var desc = new bool[ci.Columns.Count];
         var colls = new Collation[ci.Columns.Count];
+        Expr?[]? exprs = null;
         for (int i = 0; i < cols.Length; i++)
         {
             OrderingTerm term = ci.Columns[i];
-            string name = term.Expr switch
+            desc[i] = term.Order == SortOrder.Desc;
+            string? name = term.Expr switch
             {
                 ColumnRef c => c.Column,
                 Literal { Kind: LiteralKind.String } l => l.Value,
                 CollateExpr { Operand: ColumnRef c2 } => c2.Column,
-                _ => throw new TernException(ResultCode.Error, "expressions in an index are not supported yet"),
+                _ => null,
             };
-            int k = t.FindColumn(name);
-            if (k < 0) throw new TernException(ResultCode.Error, "no such column: " + name);
-            cols[i] = k;
-            desc[i] = term.Order == SortOrder.Desc;
-            colls[i] = KeyCollation(term.Expr, t.Columns[k]);
+            int k = name == null ? -1 : t.FindColumn(name);
+            if (k < 0 && term.Expr is ColumnRef or CollateExpr { Operand: ColumnRef }) throw new TernException(ResultCode.Error, "no such column: " + name);
+            if (k >= 0)
+            {
+                cols[i] = k;
+                colls[i] = KeyCollation(term.Expr, t.Columns[k]);
+                continue;
+            }
+            // A key expression: its value is computed from the row (COLLATE on top names the key's collation).
+            exprs ??= new Expr?[cols.Length];
+            cols[i] = Index.ExpressionColumn;
+            exprs[i] = term.Expr is CollateExpr ce ? ce.Operand : term.Expr;
+            colls[i] = term.Expr is CollateExpr ce2 ? MemCompare.ParseCollation(ce2.Collation) : Collation.Binary;
         }
-        return new Index { Name = ci.Name, Table = t, RootPage = root, Columns = cols, Descending = desc, Collations = colls, Unique = ci.Unique, Sql = sql, Where = ci.Where };
+        return new Index
+        {
+            Name = ci.Name, Table = t, RootPage = root, Columns = cols, Expressions = exprs, Descending = desc, Collations = colls,
+            Unique = ci.Unique, Sql = sql, Where = ci.Where,
+        };
     }
 
     /// <summary>The collation of an index or key column: its COLLATE clause, else the column's.</summary>

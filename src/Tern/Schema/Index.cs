@@ -9,8 +9,16 @@ internal sealed class Index
     public required string Name { get; init; }
     public required Table Table { get; init; }
     public required uint RootPage { get; init; }
-    /// <summary>Table column numbers of the key, in order.</summary>
+    /// <summary>Table column numbers of the key, in order; <see cref="ExpressionColumn"/> for a key expression.</summary>
     public required int[] Columns { get; init; }
+    /// <summary>For an index on expressions: per key field, the expression (null for a plain column).</summary>
+    public Tern.Sql.Ast.Expr?[]? Expressions { get; init; }
+
+    /// <summary>The column number of a key field that is an expression (SQLite's XN_EXPR).</summary>
+    public const int ExpressionColumn = -2;
+
+    /// <summary>Whether key field <paramref name="k"/> is an expression.</summary>
+    public bool IsExpression(int k) => Columns[k] == ExpressionColumn;
     public required bool[] Descending { get; init; }
     /// <summary>Per key column, the collation its text compares with (the index's COLLATE, else the column's).</summary>
     public required Storage.Record.Collation[] Collations { get; init; }

@@ -1,5 +1,6 @@
--- Partial indexes written by Tern: sqlite3 must find every entry the predicate calls for
--- and no other (its integrity_check counts them), and use the index for its own queries.
+-- Partial indexes and indexes on expressions written by Tern: sqlite3 must find every
+-- entry the predicate and the expressions call for and no other (its integrity_check
+-- recomputes them).
 CREATE TABLE orders(id INTEGER PRIMARY KEY, customer TEXT, status TEXT, total REAL);
 INSERT INTO orders VALUES (1, 'ann', 'open', 10.5), (2, 'bob', 'closed', 3.0), (3, 'ann', 'open', 7.25), (4, 'cy', NULL, 1.0);
 CREATE INDEX open_orders ON orders(customer) WHERE status = 'open';
@@ -10,4 +11,11 @@ UPDATE orders SET status = 'closed' WHERE id = 1;
 UPDATE orders SET status = 'open' WHERE id = 4;
 DELETE FROM orders WHERE id = 3;
 SELECT id, customer, status, total FROM orders WHERE status = 'open' ORDER BY customer;
+PRAGMA integrity_check;
+CREATE INDEX by_lower_customer ON orders(lower(customer), total * 2 DESC);
+CREATE UNIQUE INDEX by_id_text ON orders(id || '-' || customer);
+INSERT INTO orders VALUES (8, 'Gus', 'open', 4.0);
+UPDATE orders SET customer = upper(customer) WHERE id IN (2, 5);
+DELETE FROM orders WHERE id = 6;
+SELECT id, customer FROM orders ORDER BY lower(customer), id;
 PRAGMA integrity_check;

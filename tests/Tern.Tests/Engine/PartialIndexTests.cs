@@ -1,7 +1,9 @@
-// Partial indexes (CREATE INDEX ... WHERE) compared with SQLite 3.50.4: only the rows the
-// predicate accepts have entries, so a UNIQUE partial index constrains only those rows;
-// inserts, updates that move a row in or out of the index, deletes, building the index on
-// existing rows, and files that SQLite's integrity_check accepts.
+// Partial indexes (CREATE INDEX ... WHERE) and indexes on expressions compared with SQLite
+// 3.50.4: only the rows the predicate accepts have entries, so a UNIQUE partial index
+// constrains only those rows; expression keys are computed on every write; inserts,
+// updates that move a row in or out of the index, deletes, building the index on
+// existing rows, PRAGMA index_list/index_xinfo, and files that SQLite's integrity_check
+// accepts.
 namespace Tern.Tests.Engine;
 
 public class PartialIndexTests
@@ -15,6 +17,9 @@ public class PartialIndexTests
         + "CREATE INDEX tb ON t(b) WHERE b IS NOT NULL; CREATE UNIQUE INDEX tc ON t(c) WHERE c > 'p'; CREATE UNIQUE INDEX bad ON t(b) WHERE b > 0; "
         + "SELECT a FROM t WHERE b = 10 ORDER BY a; INSERT INTO t VALUES (5, NULL, 'p'); INSERT INTO t VALUES (6, NULL, 'q'); INSERT OR REPLACE INTO t VALUES (7, 30, 'r'); SELECT * FROM t ORDER BY a; "
         + "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name; PRAGMA integrity_check",
+        "CREATE TABLE t(a, b, c); INSERT INTO t VALUES ('Ann', 1, 2), ('bob', 3, 4); CREATE UNIQUE INDEX tl ON t(lower(a)); CREATE INDEX ts ON t(b + c DESC, a COLLATE NOCASE); "
+        + "INSERT INTO t VALUES ('ANN', 5, 6); INSERT INTO t VALUES ('cy', 5, 6); UPDATE t SET a = 'BOB' WHERE a = 'cy'; UPDATE t SET b = b * 10; DELETE FROM t WHERE a = 'bob'; "
+        + "SELECT * FROM t ORDER BY a; PRAGMA index_xinfo(ts); PRAGMA index_list(t); PRAGMA integrity_check; CREATE UNIQUE INDEX tu ON t(c - c); CREATE INDEX te ON t(nosuch + 1)",
         "CREATE TABLE t(a, b); CREATE INDEX tx ON t(a) WHERE nosuch > 1; CREATE INDEX ty ON t(a) WHERE b > 1; INSERT INTO t VALUES (1, 2), (2, 0); SELECT a FROM t WHERE b > 1; DROP INDEX ty; PRAGMA integrity_check");
 
     [Theory]
