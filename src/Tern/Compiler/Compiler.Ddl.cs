@@ -198,6 +198,7 @@ internal sealed partial class CodeGenerator
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be indexed");
         if (_schema.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
         Index ix = DatabaseSchema.BuildIndex(ci, t, 0, null);
+        CheckIndexExpressions(ci, ix);
         string sql = DatabaseSchema.StoredSql(_sql, ci.Start, ci.End, ci.Unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
         int schemaCursor = NewCursor();
         Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
@@ -240,6 +241,43 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Next, tc, top, 0);
         Resolve(done);
         FinishSchemaChange();
+    }
+
+    /// <summary>Functions whose result may change between calls with the same arguments.</summary>
+    private static readonly HashSet<string> NonDeterministicFunctions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "random", "randomblob", "changes", "total_changes", "last_insert_rowid", "sqlite_version", "sqlite_source_id",
+    };
+
+    /// <summary>
+    /// What SQLite refuses in index key expressions and partial-index WHERE clauses: a string
+    /// that names no column, subqueries, parameters and non-deterministic functions.
+    /// </summary>
+    private static void CheckIndexExpressions(CreateIndexStatement ci, Index ix)
+    {
+        for (int k = 0; k < ix.Columns.Length; k++)
+        {
+            if (!ix.IsExpression(k)) continue;
+            if (ci.Columns[k].Expr is Literal { Kind: LiteralKind.String } l) throw new TernException(ResultCode.Error, "no such column: " + l.Value);
+            Check(ix.Expressions![k]!, "index expressions");
+        }
+        if (ci.Where != null) Check(ci.Where, "partial index WHERE clauses");
+
+        static void Check(Expr e, string where)
+        {
+            Walk(e, x =>
+            {
+                string? problem = x switch
+                {
+                    SubqueryExpr or ExistsExpr or InSelectExpr => "subqueries",
+                    ParameterExpr => "parameters",
+                    FunctionCall f when NonDeterministicFunctions.Contains(f.Name) => "non-deterministic functions",
+                    _ => null,
+                };
+                if (problem != null) throw new TernException(ResultCode.Error, $"{problem} prohibited in {where}");
+                return true;
+            });
+        }
     }
 
     private void CompileDrop(DropStatement d)

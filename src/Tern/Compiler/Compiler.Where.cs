@@ -109,13 +109,21 @@ internal sealed partial class CodeGenerator
                     autoCandidate ??= (j, col, other, termCollation);
                 }
             }
+            // No equality seek: a range (<, <=, >, >=, BETWEEN) on the rowid or on an index's
+            // first column bounds the loop.
+            RangePlan? range = pick == null ? FindRange(s, terms, scope, available) : null;
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
-            bool useAutoIndex = pick == null && autoCandidate != null && i > 0 && !write && !InTrigger
+            bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger
                 && !(_settings != null && _settings.TryGetValue("automatic_index", out long automatic) && automatic == 0);
             if (useAutoIndex) Note($"SEARCH {s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
+            else if (range != null) Note(RangeNote(s, range));
             else LoopNote(s, pickIndex, rowid: pick is { column: < 0 });
-            if (useAutoIndex)
+            if (range != null)
+            {
+                ends.Add(RangeLoop(s, range, scope, brk, cont));
+            }
+            else if (useAutoIndex)
             {
                 (int _, int acol, Expr aother, Collation acoll) = autoCandidate!.Value;
                 ends.Add(IndexEqualityLoop(s, AutomaticIndexCode(s, acol, acoll), acol, aother, scope, brk, cont));
@@ -321,6 +329,137 @@ internal sealed partial class CodeGenerator
             }
             return score;
         }
+    }
+
+    /// <summary>
+    /// A range scan: the rowid or an index's first column bounded below by <see cref="Lower"/>
+    /// (strictly when <see cref="LowerStrict"/>) and above by the terms in <see cref="Upper"/>.
+    /// </summary>
+    private sealed class RangePlan
+    {
+        public Index? Index { get; init; }
+        public int Column { get; init; }
+        public Expr? Lower { get; set; }
+        public bool LowerStrict { get; set; }
+        public List<Expr> Upper { get; } = [];
+    }
+
+    /// <summary>
+    /// Finds the bounds that WHERE terms put on the rowid (preferred) or on the first column
+    /// of an index of <paramref name="s"/>, given the sources positioned before it; null when
+    /// there are none. A bound is usable when comparing with it orders values as the key does
+    /// (the same affinity and collation rules as an equality seek).
+    /// </summary>
+    private RangePlan? FindRange(Source s, List<Expr> terms, Scope scope, UInt128 available)
+    {
+        RangePlan? best = null;
+        foreach (Expr term in terms)
+        {
+            var bounds = new List<(Expr Column, Expr Other, bool Lower, bool Strict, Expr Term)>();
+            switch (term)
+            {
+                case BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge } b:
+                    {
+                        bool strict = b.Operator is BinaryOperator.Lt or BinaryOperator.Gt;
+                        bool leftIsLower = b.Operator is BinaryOperator.Gt or BinaryOperator.Ge; // col > x: x is a lower bound
+                        bounds.Add((b.Left, b.Right, leftIsLower, strict, term));
+                        bounds.Add((b.Right, b.Left, !leftIsLower, strict, term));
+                        break;
+                    }
+                case BetweenExpr { Not: false } be:
+                    bounds.Add((be.Operand, be.Low, true, false, term));
+                    bounds.Add((be.Operand, be.High, false, false, term));
+                    break;
+            }
+            foreach ((Expr side, Expr other, bool lower, bool strict, Expr t) in bounds)
+            {
+                if (side is not ColumnRef c) continue;
+                (Source? src, int col) = TryResolveLocal(c, scope);
+                if (src != s || (SourceMask(other, scope) & ~available) != 0) continue;
+                Index? index = null;
+                bool rowid = col < 0 || s.Table.Columns[col].IsRowidAlias;
+                if (!rowid)
+                {
+                    Column column = s.Table.Columns[col];
+                    Affinity oa = ExprAffinity(other, scope);
+                    if (!(oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity)))) continue;
+                    Collation coll = ComparisonFlags(side, other, scope).Collation;
+                    index = s.Table.Indexes.Find(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
+                    if (index == null) continue;
+                }
+                if (best != null && (best.Index != index || (index != null && best.Column != col))) continue;
+                best ??= new RangePlan { Index = index, Column = rowid ? -1 : col };
+                if (lower)
+                {
+                    if (best.Lower != null) continue;
+                    best.Lower = other;
+                    best.LowerStrict = strict;
+                }
+                else best.Upper.Add(t);
+            }
+        }
+        return best;
+    }
+
+    private static string RangeNote(Source s, RangePlan r)
+    {
+        string name = r.Index == null ? "rowid" : s.Table.Columns[r.Column].Name;
+        var parts = new List<string>();
+        if (r.Lower != null) parts.Add(name + (r.LowerStrict ? ">?" : ">=?"));
+        if (r.Upper.Count > 0) parts.Add(name + "<?");
+        string bounds = string.Join(" AND ", parts);
+        return r.Index == null
+            ? $"SEARCH {s.Name} USING INTEGER PRIMARY KEY ({bounds})"
+            : $"SEARCH {s.Name} USING INDEX {r.Index.Name} ({bounds})";
+    }
+
+    /// <summary>
+    /// The loop of a range scan: a seek to the lower bound (past the NULLs of an index when
+    /// there is none), then rows in key order until an upper-bound term fails (the terms are
+    /// still tested as WHERE terms too; failing one here ends the loop, since every later
+    /// key is larger). Returns the code that closes the loop.
+    /// </summary>
+    private Action RangeLoop(Source s, RangePlan r, Scope scope, int brk, int cont)
+    {
+        int cursor = s.Cursor;
+        if (r.Index != null)
+        {
+            cursor = NewCursor();
+            Emit(Opcode.OpenRead, cursor, (int)r.Index.RootPage, 0, r.Index.KeyInfo());
+        }
+        int key = NewRegister();
+        if (r.Lower != null)
+        {
+            ExprCode(r.Lower, scope, key);
+            if (r.Index != null)
+            {
+                Affinity ca = s.Table.Columns[r.Column].Affinity;
+                if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
+            }
+            Emit(Opcode.IsNull, key, brk, 0);
+            Emit(r.LowerStrict ? Opcode.SeekGT : Opcode.SeekGE, cursor, brk, key, 1);
+        }
+        else if (r.Index != null)
+        {
+            // Index keys start with the NULLs, which no bound accepts.
+            Emit(Opcode.Null, 0, key, 0);
+            Emit(Opcode.SeekGT, cursor, brk, key, 1);
+        }
+        else Emit(Opcode.Rewind, cursor, brk, 0);
+        int top = CurrentAddress;
+        if (r.Index != null)
+        {
+            int rowid = NewRegister();
+            Emit(Opcode.IdxRowid, cursor, rowid, 0);
+            Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+        }
+        foreach (Expr upper in r.Upper) JumpIfFalse(upper, scope, brk);
+        return () =>
+        {
+            Resolve(cont);
+            Emit(Opcode.Next, cursor, top, 0);
+            Resolve(brk);
+        };
     }
 
     /// <summary>

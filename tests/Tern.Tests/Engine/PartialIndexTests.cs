@@ -19,7 +19,9 @@ public class PartialIndexTests
         + "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name; PRAGMA integrity_check",
         "CREATE TABLE t(a, b, c); INSERT INTO t VALUES ('Ann', 1, 2), ('bob', 3, 4); CREATE UNIQUE INDEX tl ON t(lower(a)); CREATE INDEX ts ON t(b + c DESC, a COLLATE NOCASE); "
         + "INSERT INTO t VALUES ('ANN', 5, 6); INSERT INTO t VALUES ('cy', 5, 6); UPDATE t SET a = 'BOB' WHERE a = 'cy'; UPDATE t SET b = b * 10; DELETE FROM t WHERE a = 'bob'; "
-        + "SELECT * FROM t ORDER BY a; PRAGMA index_xinfo(ts); PRAGMA index_list(t); PRAGMA integrity_check; CREATE UNIQUE INDEX tu ON t(c - c); CREATE INDEX te ON t(nosuch + 1)",
+        + "SELECT * FROM t ORDER BY a; PRAGMA index_xinfo(ts); PRAGMA index_list(t); PRAGMA integrity_check; CREATE UNIQUE INDEX tu ON t(c - c); CREATE INDEX te ON t(nosuch + 1); "
+        + "CREATE INDEX e1 ON t(random()); CREATE INDEX e2 ON t('nonexistent'); CREATE INDEX e3 ON t(a, 'b', c); CREATE INDEX e4 ON t(a + ?); CREATE INDEX e5 ON t((SELECT 1)); "
+        + "CREATE INDEX e6 ON t(a) WHERE a IN (SELECT 1); CREATE INDEX e7 ON t(a) WHERE random() > 0; CREATE INDEX e8 ON t(sqlite_version()); CREATE INDEX e9 ON t(5)",
         "CREATE TABLE t(a, b); CREATE INDEX tx ON t(a) WHERE nosuch > 1; CREATE INDEX ty ON t(a) WHERE b > 1; INSERT INTO t VALUES (1, 2), (2, 0); SELECT a FROM t WHERE b > 1; DROP INDEX ty; PRAGMA integrity_check");
 
     [Theory]
