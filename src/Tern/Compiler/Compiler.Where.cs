@@ -367,8 +367,10 @@ internal sealed partial class CodeGenerator
                         break;
                     }
                 case BetweenExpr { Not: false } be:
+                    // As an upper bound only its upper half may end the loop: a row below
+                    // Low fails the BETWEEN but later keys may still pass it.
                     bounds.Add((be.Operand, be.Low, true, false, term));
-                    bounds.Add((be.Operand, be.High, false, false, term));
+                    bounds.Add((be.Operand, be.High, false, false, new BinaryExpr(BinaryOperator.Le, be.Operand, be.High)));
                     break;
             }
             foreach ((Expr side, Expr other, bool lower, bool strict, Expr t) in bounds)
