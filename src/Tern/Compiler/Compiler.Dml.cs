@@ -178,7 +178,13 @@ internal sealed partial class CodeGenerator
     /// INTEGER PRIMARY KEY's value or an explicit rowid) or a new one. <paramref name="oldRowid"/>
     /// is the row being updated (its own rowid and index entries do not conflict).
     /// </summary>
-    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid, Action? afterWrite = null, UpsertPlan? upsert = null)
+    /// <remarks>
+    /// <paramref name="unchanged"/>: for an UPDATE, the indexes whose keys the new row cannot
+    /// change (no assigned column in them, same rowid); their entries stay as they are and
+    /// need no uniqueness check.
+    /// </remarks>
+    private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid, Action? afterWrite = null,
+        UpsertPlan? upsert = null, HashSet<Index>? unchanged = null)
     {
         Table t = target.Table;
         int ncol = t.Columns.Count;
@@ -245,7 +251,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < t.Indexes.Count; i++)
         {
             Index ix = t.Indexes[i];
-            if (!ix.Unique) continue;
+            if (!ix.Unique || unchanged?.Contains(ix) == true) continue;
             int notIndexed = NewLabel();
             PartialIndexFilter(ix, t, cols, notIndexed);
             int key = NewRegisters(ix.Columns.Length);
@@ -284,7 +290,7 @@ internal sealed partial class CodeGenerator
             // Remove the old row's index entries and the row itself (its rowid may change).
             int gone = NewLabel();
             Emit(Opcode.NotExists, target.Cursor, gone, oldRowid.Value);
-            DeleteRowCode(target, oldRowid.Value, count: false);
+            DeleteRowCode(target, oldRowid.Value, count: false, unchanged);
             Resolve(gone);
         }
 
@@ -297,6 +303,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < t.Indexes.Count; i++)
         {
             Index ix = t.Indexes[i];
+            if (unchanged?.Contains(ix) == true) continue;
             int notIndexed = NewLabel();
             PartialIndexFilter(ix, t, cols, notIndexed);
             int key = NewRegisters(ix.Columns.Length + 1);
@@ -464,13 +471,17 @@ internal sealed partial class CodeGenerator
         _ => 2,
     };
 
-    /// <summary>Deletes the row the table cursor is on (rowid in r[rowid]) and its index entries.</summary>
-    private void DeleteRowCode(WriteTarget target, int rowid, bool count)
+    /// <summary>
+    /// Deletes the row the table cursor is on (rowid in r[rowid]) and its index entries (but
+    /// those of the <paramref name="keep"/> indexes, whose entries an UPDATE leaves valid).
+    /// </summary>
+    private void DeleteRowCode(WriteTarget target, int rowid, bool count, HashSet<Index>? keep = null)
     {
         Table t = target.Table;
         for (int i = 0; i < t.Indexes.Count; i++)
         {
             Index ix = t.Indexes[i];
+            if (keep?.Contains(ix) == true) continue;
             int key = NewRegisters(ix.Columns.Length + 1);
             var src = new Source { Table = t, Cursor = target.Cursor, Name = t.Name };
             IndexKeyFromCursor(ix, src, key);
@@ -596,6 +607,11 @@ internal sealed partial class CodeGenerator
         // With FROM, the new values are computed while the join runs (they may name the
         // FROM tables) and carried to the change pass.
         List<(int Column, Expr Value)> assignmentList = assignments.Select(kv => (kv.Key, kv.Value)).ToList();
+        // Indexes none of whose key columns is assigned keep their entries (a partial index or
+        // one on expressions is always rewritten: its predicate or keys may read any column;
+        // so is every index when BEFORE triggers run, since they may have changed the row).
+        HashSet<Index>? unchanged = setsRowid ? null : t.Indexes
+            .Where(ix => ix.Expressions == null && ix.Where == null && !ix.Columns.Any(assignments.ContainsKey)).ToHashSet();
         IReadOnlyList<Expr>? carried = u.From.IsEmpty ? null : assignmentList.Select(a => a.Value).ToList();
         CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid, carriedValues) =>
         {
@@ -632,7 +648,7 @@ internal sealed partial class CodeGenerator
                 {
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                     if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
-                });
+                }, unchanged: unchanged);
                 return;
             }
             int rowDone = NewLabel();

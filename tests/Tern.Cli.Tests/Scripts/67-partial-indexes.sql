@@ -19,3 +19,12 @@ UPDATE orders SET customer = upper(customer) WHERE id IN (2, 5);
 DELETE FROM orders WHERE id = 6;
 SELECT id, customer FROM orders ORDER BY lower(customer), id;
 PRAGMA integrity_check;
+-- UPDATEs that assign no indexed column keep the index entries; those that do rewrite them.
+CREATE TABLE items(id INTEGER PRIMARY KEY, code TEXT UNIQUE, qty INTEGER, note TEXT);
+CREATE INDEX items_qty ON items(qty);
+INSERT INTO items VALUES (1, 'a', 5, 'x'), (2, 'b', 7, 'y'), (3, 'c', 5, 'z');
+UPDATE items SET note = note || '!';
+UPDATE items SET qty = qty + 1 WHERE code > 'a';
+UPDATE OR REPLACE items SET code = 'a' WHERE id = 3;
+SELECT id, code, qty, note FROM items WHERE qty = 5 OR code = 'a' ORDER BY id;
+PRAGMA integrity_check;
