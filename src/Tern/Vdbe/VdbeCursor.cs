@@ -49,9 +49,6 @@ internal sealed class VdbeCursor
     private SorterSpill? _spill;
     private SorterSpill.Merge? _merge;
 
-    /// <summary>Whether the sorter has written runs to its temporary file.</summary>
-    public bool Spilled => _spill != null;
-
     /// <summary>Adds a record to a sorter, spilling the rows in memory as a sorted run when they pass the limit.</summary>
     public void SorterAdd(byte[] record)
     {
