@@ -1,4 +1,7 @@
-// The tern program: runs the shell on the process's standard streams.
+// The tern program: runs the shell on the process's standard streams. Ctrl-C interrupts
+// the statement that is running, as in sqlite3: reading a script from a pipe or a file the
+// rest of the input is dropped too, at a terminal the next prompt comes back; a third
+// Ctrl-C before the shell gets back to reading ends the program.
 namespace Tern.Cli;
 
 internal static class Program
@@ -9,6 +12,13 @@ internal static class Program
         using Stream stdout = Console.OpenStandardOutput();
         using Stream stderr = Console.OpenStandardError();
         bool interactive = !Console.IsInputRedirected && !args.Any(a => a is "-batch" or "--batch");
-        return Shell.Run(args, stdin, stdout, stderr, interactive);
+        using var reader = new RawUtf8Reader(stdin);
+        using var shell = new Shell(stdout, stderr) { Interactive = interactive };
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (shell.Interrupt() > 2) return; // the third in a row ends the process
+            e.Cancel = true;
+        };
+        return shell.RunMain(args, reader);
     }
 }

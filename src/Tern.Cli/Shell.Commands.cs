@@ -101,6 +101,7 @@ public sealed partial class Shell
             Settings.NullValue = a[1];
             return 0;
         }
+        if (Is(w, "open", 2)) return OpenCommand(a);
         if (Is(w, "print", 3))
         {
             _out.Write(string.Join(' ', a.Skip(1)) + "\n");
@@ -130,6 +131,67 @@ public sealed partial class Shell
         return 1;
     }
 
+    /// <summary>
+    /// .open ?--new? ?--readonly? ?FILE?: closes the database and opens FILE (a new in-memory
+    /// database without one). A file that cannot be opened is reported and an in-memory
+    /// database is used instead, as sqlite3 does.
+    /// </summary>
+    private int OpenCommand(List<string> a)
+    {
+        string? file = null;
+        bool isNew = false;
+        bool readOnly = false;
+        for (int i = 1; i < a.Count; i++)
+        {
+            string z = a[i];
+            string option = z.StartsWith("--", StringComparison.Ordinal) ? z[2..] : z.StartsWith('-') ? z[1..] : "";
+            if (option == "new") isNew = true;
+            else if (option == "readonly") readOnly = true;
+            else if (option == "nofollow") { }
+            else if (option is "append" or "zip" or "deserialize" or "hexdb" or "maxsize")
+            {
+                _err.Write($"Error: .open {z} is not supported\n");
+                return 1;
+            }
+            else if (z.StartsWith('-'))
+            {
+                _err.Write($"unknown option: {z}\n");
+                return 1;
+            }
+            else if (file != null)
+            {
+                _err.Write($"extra argument: \"{z}\"\n");
+                return 1;
+            }
+            else file = z;
+        }
+        CloseDatabase();
+        _prepared = true;
+        if (file == null || file == ":memory:")
+        {
+            SetDatabase(":memory:");
+            return 0;
+        }
+        if (isNew)
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Opening it reports what is wrong.
+            }
+        }
+        SetDatabase(file, readOnly);
+        if (!TryOpen(out string? why))
+        {
+            _err.Write($"Error: unable to open database \"{file}\": {why}\n");
+            SetDatabase(":memory:");
+        }
+        return 0;
+    }
+
     private int Usage(string text)
     {
         _err.Write(text + "\n");
@@ -145,6 +207,8 @@ public sealed partial class Shell
         ".help                    Show this message\n" +
         ".mode MODE ?OPTIONS?     Set output mode\n" +
         ".nullvalue STRING        Use STRING in place of NULL values\n" +
+        ".open ?OPTIONS? ?FILE?   Close existing database and reopen FILE\n" +
+        "     Options: --new (delete FILE first), --readonly\n" +
         ".print STRING...         Print literal STRING\n" +
         ".quit                    Exit this program\n" +
         ".schema ?PATTERN?        Show the CREATE statements matching PATTERN\n" +

@@ -44,8 +44,15 @@ public sealed partial class Shell
         int lineNumber = 0;
         int startLine = 0;
         int errorsBefore = ErrorCount;
-        while (!_interrupted)
+        while (true)
         {
+            if (_interrupted)
+            {
+                // A script stops at an interrupt; a terminal gets its prompt back.
+                if (!Interactive) break;
+                _interrupted = false;
+                Interlocked.Exchange(ref _interruptCount, 0);
+            }
             if (Interactive)
             {
                 _out.Write(buffer.Length > 0 ? ContinuePrompt : Prompt);
@@ -69,6 +76,7 @@ public sealed partial class Shell
                 if (line[0] == '.')
                 {
                     int rc = DoCommand(line);
+                    _out.FlushWritten();
                     if (rc == 2) break;
                     if (rc != 0) CountError(null, null);
                     if (ErrorCount > errorsBefore && Settings.Bail) break;
@@ -93,6 +101,7 @@ public sealed partial class Shell
                 scan = default;
                 EchoInput(sql);
                 RunBuffer(sql, startLine);
+                _out.FlushWritten();
                 if (ErrorCount > errorsBefore && Settings.Bail) break;
             }
             else if (buffer.Length > 0 && scan.IsBlank)
@@ -216,14 +225,18 @@ public sealed partial class Shell
                 int tail;
                 try
                 {
-                    st = conn.Prepare(chunk, out tail);
+                    // Encoded here rather than by the engine so that input bytes that are not
+                    // UTF-8 reach it unchanged (RawUtf8).
+                    byte[] utf8 = RawUtf8.Encode(chunk);
+                    st = conn.Prepare(utf8, 0, out int tailBytes);
+                    tail = CharsInBytes(chunk, tailBytes);
                 }
                 catch (Exception e)
                 {
                     int code = ResultCodeOf(e);
                     string message = MessageOf(e);
                     CountError(message, e);
-                    int before = Encoding.UTF8.GetByteCount(sql.AsSpan(start, chunkStart - start));
+                    int before = RawUtf8.ByteCount(sql.AsSpan(start, chunkStart - start));
                     error = "in prepare, " + message + (code > 1 ? $" ({code})" : "") + ErrorContext(sql[start..], e, before);
                     return code;
                 }
@@ -259,6 +272,20 @@ public sealed partial class Shell
         return 0;
     }
 
+    // The number of characters of text whose RawUtf8 encoding is its first byteCount bytes.
+    private static int CharsInBytes(string text, int byteCount)
+    {
+        int chars = 0;
+        int bytes = 0;
+        while (bytes < byteCount && chars < text.Length)
+        {
+            int step = char.IsHighSurrogate(text[chars]) && chars + 1 < text.Length && char.IsLowSurrogate(text[chars + 1]) ? 2 : 1;
+            bytes += RawUtf8.ByteCount(text.AsSpan(chars, step));
+            chars += step;
+        }
+        return chars;
+    }
+
     private static int ResultCodeOf(Exception e) => e is TernException te ? (int)te.Code : 1;
 
     private static string MessageOf(Exception e) => e is TernException ? e.Message : e.GetType().Name + ": " + e.Message;
@@ -274,7 +301,7 @@ public sealed partial class Shell
         // position in SQLite; the engine does not report positions for other errors yet.
         if (e.InnerException is not SqlParseException pe) return "";
         if (!e.Message.StartsWith("near \"", StringComparison.Ordinal) && !e.Message.StartsWith("unrecognized token:", StringComparison.Ordinal)) return "";
-        byte[] z = Encoding.UTF8.GetBytes(sql);
+        byte[] z = RawUtf8.Encode(sql);
         int offset = pe.Offset + offsetDelta;
         if (offset < 0 || offset > z.Length) return "";
         int start = 0;
@@ -302,7 +329,7 @@ public sealed partial class Shell
             code[i] = b is (byte)' ' or (byte)'\t' or (byte)'\n' or 0x0b or (byte)'\f' or (byte)'\r' ? (byte)' ' : b;
         }
         int nul = Array.IndexOf(code, (byte)0);
-        string text = Encoding.UTF8.GetString(code, 0, nul < 0 ? code.Length : nul);
+        string text = RawUtf8.Decode(code.AsSpan(0, nul < 0 ? code.Length : nul));
         if (offset < 0) offset = 0;
         return offset < 25
             ? "\n  " + text + "\n  " + new string(' ', offset) + "^--- error here"

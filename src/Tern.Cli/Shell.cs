@@ -94,11 +94,19 @@ public sealed partial class Shell : IDisposable
         _ownsDatabase = false;
     }
 
-    /// <summary>Stops the statement running now and whatever input remains. Safe to call from another thread.</summary>
-    public void Interrupt()
+    private int _interruptCount;
+
+    /// <summary>
+    /// Stops the statement running now. Reading a script (not <see cref="Interactive"/>), the
+    /// rest of the input is dropped as well; at a terminal the shell goes back to its prompt.
+    /// Returns how many interrupts came since the shell last read a line (sqlite3 exits on the
+    /// third). Safe to call from another thread.
+    /// </summary>
+    public int Interrupt()
     {
         _interrupted = true;
         _conn?.Interrupt();
+        return Interlocked.Increment(ref _interruptCount);
     }
 
     /// <summary>Whether <see cref="Interrupt"/> was called.</summary>
@@ -134,6 +142,15 @@ public sealed partial class Shell : IDisposable
     private bool EnsureOpen()
     {
         if (_conn != null) return true;
+        if (TryOpen(out string? why)) return true;
+        _err.Write($"Error: unable to open database \"{_path}\": {why}\n");
+        throw new ShellExitException(1);
+    }
+
+    // Opens the database set by SetDatabase; the reason in SQLite's words when it cannot.
+    private bool TryOpen(out string? why)
+    {
+        why = null;
         try
         {
             _db = Database.Open(_path, new DatabaseOptions { ReadOnly = _readOnly });
@@ -144,9 +161,10 @@ public sealed partial class Shell : IDisposable
         }
         catch (Exception e) when (e is TernException or IOException or UnauthorizedAccessException)
         {
-            string why = e is TernException te ? te.Message : TernException.DefaultMessage(ResultCode.CantOpen);
-            _err.Write($"Error: unable to open database \"{_path}\": {why}\n");
-            throw new ShellExitException(1);
+            _db?.Dispose();
+            _db = null;
+            why = e is TernException te ? te.Message : TernException.DefaultMessage(ResultCode.CantOpen);
+            return false;
         }
     }
 
@@ -162,7 +180,7 @@ public sealed partial class Shell : IDisposable
     public static int Run(string[] args, Stream stdin, Stream stdout, Stream stderr, bool interactive = false)
     {
         ArgumentNullException.ThrowIfNull(stdin);
-        using var reader = new StreamReader(stdin, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: false);
+        using var reader = new RawUtf8Reader(stdin);
         using var shell = new Shell(stdout, stderr) { Interactive = interactive };
         return shell.RunMain(args, reader);
     }
@@ -246,7 +264,8 @@ public sealed partial class Shell : IDisposable
             else
             {
                 PrepareDatabase(file, readOnly);
-                using var init = new StreamReader(initFile, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: false);
+                using var initStream = File.OpenRead(initFile);
+                using var init = new RawUtf8Reader(initStream);
                 int initErrors = ProcessInput(init);
                 if (ExitCode is int exit) return exit;
                 if (ExitRequested) return 0;

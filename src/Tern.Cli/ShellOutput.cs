@@ -2,6 +2,7 @@
 // UTF-8 they are stored as and BLOBs as their raw bytes, so output is kept as bytes up to
 // the stream; a TextWriter target gets the bytes decoded as UTF-8 (TextWriterStream).
 using System.Text;
+using Tern.Sql;
 
 namespace Tern.Cli;
 
@@ -10,10 +11,15 @@ internal sealed class ShellOutput(Stream stream)
 {
     private readonly MemoryStream _buffer = new();
 
-    /// <summary>Writes text as UTF-8.</summary>
+    /// <summary>Writes text as UTF-8 (input bytes that were not UTF-8 go out as they came in: <see cref="RawUtf8"/>).</summary>
     public void Write(string s)
     {
         if (s.Length == 0) return;
+        if (s.AsSpan().IndexOfAnyInRange('\uDC80', '\uDCFF') >= 0)
+        {
+            Write(RawUtf8.Encode(s));
+            return;
+        }
         Span<byte> small = stackalloc byte[256];
         int max = Encoding.UTF8.GetMaxByteCount(s.Length);
         if (max <= small.Length)
@@ -45,6 +51,15 @@ internal sealed class ShellOutput(Stream stream)
     public void Spaces(int count)
     {
         for (int i = 0; i < count; i++) _buffer.WriteByte((byte)' ');
+    }
+
+    /// <summary>
+    /// Hands the buffered bytes to the stream if there are any (after each statement, so what a
+    /// statement printed is out before the next one runs, which may be interrupted).
+    /// </summary>
+    public void FlushWritten()
+    {
+        if (_buffer.Length > 0) Flush();
     }
 
     /// <summary>Hands the buffered bytes to the stream.</summary>

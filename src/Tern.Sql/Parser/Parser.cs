@@ -242,9 +242,9 @@ internal sealed partial class Parser
 
     // ---------------------------------------------------------------- text and names
 
-    private string Text(Token t) => Encoding.UTF8.GetString(Src.Slice(t.Start, t.Length));
+    private string Text(Token t) => RawUtf8.Decode(Src.Slice(t.Start, t.Length));
 
-    private string Text(int start, int end) => Encoding.UTF8.GetString(Src[start..end]);
+    private string Text(int start, int end) => RawUtf8.Decode(Src[start..end]);
 
     /// <summary>True for tokens SQLite's grammar accepts as "ID" here (ID or a keyword that falls back to it).</summary>
     private static bool IsId(TokenKind k) => k == TokenKind.Id || Keywords.FallsBackToId(k);
@@ -271,10 +271,10 @@ internal sealed partial class Parser
         ReadOnlySpan<byte> s = Src.Slice(t.Start, t.Length);
         if (s.Length == 0) return "";
         byte q = s[0];
-        if (q == '[') return Encoding.UTF8.GetString(s[1..^1]);
-        if (q is not ((byte)'"' or (byte)'\'' or (byte)'`')) return Encoding.UTF8.GetString(s);
+        if (q == '[') return RawUtf8.Decode(s[1..^1]);
+        if (q is not ((byte)'"' or (byte)'\'' or (byte)'`')) return RawUtf8.Decode(s);
         ReadOnlySpan<byte> inner = s[1..^1];
-        if (inner.IndexOf(q) < 0) return Encoding.UTF8.GetString(inner);
+        if (inner.IndexOf(q) < 0) return RawUtf8.Decode(inner);
         var buf = new byte[inner.Length];
         int n = 0;
         for (int i = 0; i < inner.Length; i++)
@@ -282,7 +282,7 @@ internal sealed partial class Parser
             buf[n++] = inner[i];
             if (inner[i] == q) i++;
         }
-        return Encoding.UTF8.GetString(buf, 0, n);
+        return RawUtf8.Decode(buf.AsSpan(0, n));
     }
 
     /// <summary>Reads an "nm" and returns it dequoted.</summary>

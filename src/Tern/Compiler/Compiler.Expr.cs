@@ -6,6 +6,7 @@ using System.Text;
 using Tern.Functions;
 using Tern.Schema;
 using Index = Tern.Schema.Index;
+using Tern.Sql;
 using Tern.Sql.Ast;
 using Tern.Storage.Record;
 using Tern.Vdbe;
@@ -186,7 +187,7 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.Real, 0, target, 0, NumericText.ParseReal(l.Value));
                 return;
             case LiteralKind.String:
-                Emit(Opcode.String8, 0, target, 0, Encoding.UTF8.GetBytes(l.Value));
+                Emit(Opcode.String8, 0, target, 0, RawUtf8.Encode(l.Value));
                 return;
             case LiteralKind.Blob:
                 Emit(Opcode.Blob, 0, target, 0, Convert.FromHexString(l.Value));
@@ -588,7 +589,7 @@ internal sealed partial class CodeGenerator
         UnaryExpr { Operator: UnaryOperator.Plus, Operand: Literal inner } => ConstantDefault(inner),
         Literal { Kind: LiteralKind.Integer } l when long.TryParse(l.Value, out long v) => MemOf(Value.FromInteger(v)),
         Literal { Kind: LiteralKind.Float } l => MemOf(Value.FromReal(NumericText.ParseReal(l.Value))),
-        Literal { Kind: LiteralKind.String } l => MemOf(Value.FromText(l.Value)),
+        Literal { Kind: LiteralKind.String } l => MemOf(Value.FromUtf8(RawUtf8.Encode(l.Value))),
         _ => null,
     };
 

@@ -225,6 +225,23 @@ public class ApiTests
     }
 
     [Fact]
+    public void Prepare_keeps_bytes_of_string_literals_that_are_not_utf8()
+    {
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        c.Execute("CREATE TABLE t(x, d DEFAULT 'z')");
+        byte[] insert = [.. "INSERT INTO t(x) VALUES ('a"u8, 0xFF, 0xFE, .. "b')"u8];
+        using (Statement s = c.Prepare(insert, 0, out _)!) s.Step();
+        byte[] query = [.. "SELECT hex(x), length(x), x = 'a"u8, 0xFF, 0xFE, .. "b', hex('"u8, 0xC3, .. "') FROM t"u8];
+        using Statement q = c.Prepare(query, 0, out _)!;
+        Assert.True(q.Step());
+        Assert.Equal("61FFFE62", q.GetString(0));
+        Assert.Equal(4, q.GetInt64(1));
+        Assert.Equal(1, q.GetInt64(2));
+        Assert.Equal("C3", q.GetString(3));
+    }
+
+    [Fact]
     public void Scanning_integers_does_not_allocate_per_row()
     {
         using Connection c = Memory(out Database db);
