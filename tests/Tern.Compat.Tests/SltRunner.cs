@@ -1,8 +1,13 @@
-// An in-process sqllogictest runner (format: ../shared/corpus/README.md). Each file runs
-// on a fresh in-memory database; each record is a case named "file:line". Values are
-// rendered by the record's declared column types, sorted as the record asks, and
-// compared (or hashed past the hash threshold) with the expected lines. The database is
-// reached through an SltTarget: the engine API (the default) or an ADO.NET connection.
+// An in-process sqllogictest runner (format: ../shared/corpus/README.md), following the
+// reference runner's rules. Each file runs on a fresh in-memory database; each record is a
+// case named "file:line". A query must return exactly as many columns as its type string
+// has letters; values are rendered by those types (I as sqlite3_column_int's 32-bit
+// integer, R with three decimals, T with (empty) and '@' for unprintable characters),
+// sorted as the record asks, and compared with the expected lines - or, when there are
+// more values than the hash threshold (8 unless the file sets another), their MD5 is
+// compared with the expected "N values hashing to H" line. Queries that share a label
+// must give the same values as the first query with that label in the file. The database
+// is reached through an SltTarget: the engine API (the default) or an ADO.NET connection.
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -39,7 +44,9 @@ public static class SltRunner
         var results = new List<SltResult>();
         string[] lines = File.ReadAllText(path).Replace("\r", "", StringComparison.Ordinal).Split('\n');
         using SltTarget conn = open();
-        int hashThreshold = 0;
+        // The reference runner's default; files may set their own with "hash-threshold N".
+        int hashThreshold = 8;
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         int i = 0;
         long started = 0;
         void Add(SltResult r) => results.Add(r with { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) });
@@ -99,17 +106,26 @@ public static class SltRunner
                 string[] w = head.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 string types = w[1];
                 string sort = w.Length > 2 ? w[2] : "nosort";
+                string? label = w.Length > 3 ? w[3] : null;
                 int sep = block.IndexOf("----");
                 string sql = string.Join("\n", block.Skip(1).Take((sep < 0 ? block.Count : sep) - 1));
                 List<string> expected = sep < 0 ? [] : block.Skip(sep + 1).ToList();
                 try
                 {
-                    bool hashed = expected.Count == 1 && expected[0].Contains("values hashing to", StringComparison.Ordinal);
-                    List<string> actual = Query(conn, sql, types, sort, hashed ? 1 : hashThreshold);
-                    bool same = actual.SequenceEqual(expected);
-                    if (!same && expected.Count == 1 && expected[0].Contains("values hashing to", StringComparison.Ordinal) && actual.Count == 1)
-                        same = actual[0] == expected[0];
-                    Add(new SltResult(id, same, same ? null : $"expected [{string.Join(",", expected.Take(6))}] got [{string.Join(",", actual.Take(6))}]"));
+                    List<string> values = Values(conn, sql, types, sort, out int columns);
+                    if (columns != types.Length)
+                    {
+                        Add(new SltResult(id, false, $"wrong number of columns: {columns} for types {types}"));
+                        continue;
+                    }
+                    List<string> actual = values.Count > hashThreshold && hashThreshold > 0 ? [HashLine(values)] : values;
+                    string? why = actual.SequenceEqual(expected) ? null : $"expected [{string.Join(",", expected.Take(6))}] got [{string.Join(",", actual.Take(6))}]";
+                    if (why == null && label != null)
+                    {
+                        string hash = HashLine(values);
+                        if (!labels.TryAdd(label, hash) && labels[label] != hash) why = $"{label}: {hash} differs from the earlier result {labels[label]}";
+                    }
+                    Add(new SltResult(id, why == null, why));
                 }
                 catch (Exception e)
                 {
@@ -120,10 +136,10 @@ public static class SltRunner
         return results;
     }
 
-    private static List<string> Query(SltTarget conn, string sql, string types, string sort, int hashThreshold)
+    // The values of a query's rows in the order the record asks for.
+    private static List<string> Values(SltTarget conn, string sql, string types, string sort, out int columns)
     {
-        List<string[]> rows = conn.Query(sql, types);
-        List<string> values;
+        List<string[]> rows = conn.Query(sql, types, out columns);
         if (sort == "rowsort")
         {
             rows.Sort((a, b) =>
@@ -135,22 +151,20 @@ public static class SltRunner
                 }
                 return 0;
             });
-            values = rows.SelectMany(r => r).ToList();
+            return rows.SelectMany(r => r).ToList();
         }
-        else if (sort == "valuesort")
-        {
-            values = rows.SelectMany(r => r).ToList();
-            values.Sort(string.CompareOrdinal);
-        }
-        else values = rows.SelectMany(r => r).ToList();
-        if (hashThreshold == 1 || (hashThreshold > 0 && values.Count > hashThreshold))
-        {
-            var sb = new StringBuilder();
-            foreach (string v in values) sb.Append(v).Append('\n');
-            string md5 = Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
-            return [$"{values.Count} values hashing to {md5}"];
-        }
+        List<string> values = rows.SelectMany(r => r).ToList();
+        if (sort == "valuesort") values.Sort(string.CompareOrdinal);
         return values;
+    }
+
+    /// <summary>"N values hashing to H": the MD5 of every value followed by a newline.</summary>
+    internal static string HashLine(List<string> values)
+    {
+        var sb = new StringBuilder();
+        foreach (string v in values) sb.Append(v).Append('\n');
+        string md5 = Convert.ToHexString(MD5.HashData(Encoding.UTF8.GetBytes(sb.ToString()))).ToLowerInvariant();
+        return $"{values.Count} values hashing to {md5}";
     }
 
     /// <summary>A value as the corpus prints it for a column of type I, R or T.</summary>
@@ -160,7 +174,8 @@ public static class SltRunner
         switch (type)
         {
             case 'I':
-                return integer().ToString(CultureInfo.InvariantCulture);
+                // sqlite3_column_int: the 64-bit integer value cut to its low 32 bits.
+                return unchecked((int)integer()).ToString(CultureInfo.InvariantCulture);
             case 'R':
                 return FormatReal(real());
             default:

@@ -13,11 +13,12 @@ public abstract class SltTarget : IDisposable
     public abstract void Execute(string sql);
 
     /// <summary>
-    /// Runs a query and renders its rows by <paramref name="types"/> (one letter per column). A query still
-    /// running after 5 seconds is interrupted and fails. As SQLite's own runner does, an error while stepping
-    /// (such as "integer overflow" from sum()) ends the rows: only the rows before it are kept.
+    /// Runs a query and renders its rows by <paramref name="types"/> (one letter per column); <paramref name="columns"/>
+    /// is the statement's column count. A query still running after 5 seconds is interrupted and fails. As SQLite's
+    /// own runner does, an error while stepping (such as "integer overflow" from sum()) ends the rows: only the rows
+    /// before it are kept.
     /// </summary>
-    public abstract List<string[]> Query(string sql, string types);
+    public abstract List<string[]> Query(string sql, string types, out int columns);
 
     /// <summary>Whether an exception is an error the database reports (not a crash).</summary>
     public abstract bool IsDatabaseError(Exception e);
@@ -37,9 +38,10 @@ public sealed class EngineTarget : SltTarget
 
     public override void Execute(string sql) => _conn.Execute(sql);
 
-    public override List<string[]> Query(string sql, string types)
+    public override List<string[]> Query(string sql, string types, out int columns)
     {
         using Statement s = _conn.Prepare(sql);
+        columns = s.ColumnCount;
         using var timer = new Timer(_ => _conn.Interrupt(), null, 5000, Timeout.Infinite);
         var rows = new List<string[]>();
         try
@@ -92,7 +94,7 @@ public sealed class AdoTarget : SltTarget
         cmd.ExecuteNonQuery();
     }
 
-    public override List<string[]> Query(string sql, string types)
+    public override List<string[]> Query(string sql, string types, out int columns)
     {
         using DbCommand cmd = _conn.CreateCommand();
         cmd.CommandText = sql;
@@ -101,9 +103,11 @@ public sealed class AdoTarget : SltTarget
         using var timer = new Timer(_ => cmd.Cancel(), null, 5000, Timeout.Infinite);
         var rows = new List<string[]>();
         DbDataReader? reader = null;
+        columns = 0;
         try
         {
             reader = cmd.ExecuteReader();
+            columns = reader.FieldCount;
             while (reader.Read())
             {
                 var row = new string[reader.FieldCount];

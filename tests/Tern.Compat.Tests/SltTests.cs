@@ -1,6 +1,6 @@
 // The sqllogictest corpus against the known-failures ratchet: a record that fails and is
 // not listed fails the test, and so does a listed record that now passes (remove it from
-// the list) — except records listed as "interrupted" (too slow for the runner's guard),
+// the list) or fails for another reason than the one recorded — except records listed as "interrupted" (too slow for the runner's guard),
 // which may pass on a faster machine. Set TERN_UPDATE_KNOWN_FAILURES=1 to rewrite the list.
 using Xunit.Abstractions;
 
@@ -51,12 +51,16 @@ public class SltTests(ITestOutputHelper output)
                 .Concat(failing.Select(r => r.Id + " " + Shorten(r.Detail))));
             return;
         }
+        var reasons = entries.GroupBy(l => l.Split(' ')[0]).ToDictionary(g => g.Key, g => g.First().Contains(' ') ? g.First()[(g.First().IndexOf(' ') + 1)..] : "");
         var newFailures = failing.Where(r => !known.Contains(r.Id)).ToList();
         var fixedNow = results.Where(r => r.Passed && known.Contains(r.Id) && !slow.Contains(r.Id)).Select(r => r.Id).ToList();
+        // A listed record must fail for the reason recorded: a different failure is a new one.
+        var changed = failing.Where(r => known.Contains(r.Id) && !slow.Contains(r.Id) && reasons[r.Id] != Shorten(r.Detail)).ToList();
         foreach (SltResult r in newFailures.Take(30)) output.WriteLine($"NEW FAILURE {r.Id}: {r.Detail}");
         foreach (string id in fixedNow.Take(30)) output.WriteLine($"NOW PASSES (remove from the list): {id}");
-        Assert.True(newFailures.Count == 0 && fixedNow.Count == 0,
-            $"{summary}; {newFailures.Count} new failures (first: {newFailures.FirstOrDefault()?.Id} {newFailures.FirstOrDefault()?.Detail}); {fixedNow.Count} listed cases now pass (first: {fixedNow.FirstOrDefault()})");
+        foreach (SltResult r in changed.Take(30)) output.WriteLine($"REASON CHANGED {r.Id}: listed '{reasons[r.Id]}', now '{Shorten(r.Detail)}'");
+        Assert.True(newFailures.Count == 0 && fixedNow.Count == 0 && changed.Count == 0,
+            $"{summary}; {newFailures.Count} new failures (first: {newFailures.FirstOrDefault()?.Id} {newFailures.FirstOrDefault()?.Detail}); {fixedNow.Count} listed cases now pass (first: {fixedNow.FirstOrDefault()}); {changed.Count} fail for another reason (first: {changed.FirstOrDefault()?.Id})");
     }
 
     private static string Shorten(string? s)

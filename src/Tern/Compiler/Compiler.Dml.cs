@@ -535,7 +535,7 @@ internal sealed partial class CodeGenerator
     private void EmitColumnRaw(Source s, int col, int target)
     {
         if (s.Table.Columns[col].IsRowidAlias) Emit(Opcode.Rowid, s.Cursor, target, 0);
-        else Emit(Opcode.Column, s.Cursor, col, target);
+        else Emit(Opcode.Column, s.Cursor, col, target, ColumnDefault(s.Table.Columns[col]));
     }
 
     private static string AffinityString(Table t)

@@ -571,7 +571,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Rowid, s.Cursor, target, 0);
             return;
         }
-        object? def = s.Table.Columns[col].Default is { } d ? ConstantDefault(d) : null;
+        object? def = ColumnDefault(s.Table.Columns[col]);
         int at = Emit(Opcode.Column, s.Cursor, col, target, def);
         if (s.Table.Columns[col].Affinity == Affinity.Real)
         {
@@ -581,7 +581,18 @@ internal sealed partial class CodeGenerator
         _ = at;
     }
 
-    /// <summary>A column's DEFAULT as a register value, for rows written before the column existed.</summary>
+    /// <summary>
+    /// A column's DEFAULT as a register value for rows written before the column existed,
+    /// with the column's affinity applied as SQLite applies it (DEFAULT 0 on a TEXT column
+    /// reads as '0'), so index entries built from such rows are the ones SQLite expects.
+    /// </summary>
+    private static object? ColumnDefault(Column column)
+    {
+        if (column.Default is not { } d || ConstantDefault(d) is not Mem m) return null;
+        Affinities.Apply(ref m, column.Affinity);
+        return m;
+    }
+
     private static object? ConstantDefault(Expr d) => d switch
     {
         UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Integer } l } when long.TryParse("-" + l.Value, out long nv) => MemOf(Value.FromInteger(nv)),

@@ -78,6 +78,38 @@ public class FileInteropTests
     }
 
     [Fact]
+    public void Rows_older_than_an_added_column_read_its_default_with_the_column_affinity()
+    {
+        Differential.AssertSame("""
+            CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT);
+            INSERT INTO t VALUES (1, 'x'), (2, 'y');
+            ALTER TABLE t ADD COLUMN c TEXT DEFAULT 0;
+            ALTER TABLE t ADD COLUMN d REAL DEFAULT 2;
+            ALTER TABLE t ADD COLUMN e INTEGER DEFAULT '7';
+            ALTER TABLE t ADD COLUMN f NUMERIC DEFAULT '1.50';
+            INSERT INTO t(a, b) VALUES (3, 'z');
+            SELECT a, c, typeof(c), d, typeof(d), e, typeof(e), f, typeof(f) FROM t;
+            SELECT count(*) FROM t WHERE c = '0';
+            """);
+        // An index built over those rows holds the values SQLite reads, so sqlite3 finds it sound.
+        using var dir = new SqliteShell.TempDir();
+        string path = dir.File("t.db");
+        using (Database db = Database.Open(path))
+        using (Connection c = db.Connect())
+        {
+            c.Execute("""
+                CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT);
+                INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'z');
+                ALTER TABLE t ADD COLUMN c TEXT DEFAULT 0;
+                CREATE INDEX tc ON t(c, b DESC);
+                DELETE FROM t WHERE a = 1;
+                UPDATE t SET b = 'w' WHERE a = 2;
+                """);
+        }
+        Assert.Equal("ok", SqliteShell.Run(path, "PRAGMA integrity_check;").Trim());
+    }
+
+    [Fact]
     public void File_written_by_sqlite_is_queried_by_tern()
     {
         using var dir = new SqliteShell.TempDir();
