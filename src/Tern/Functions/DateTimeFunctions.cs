@@ -10,9 +10,10 @@
 // recomputed and the rounding are SQLite's, so out-of-range days ('2023-02-31'),
 // hour 24 and the like come out as SQLite prints them.
 //
-// Local time: Tern takes the local time zone to be UTC (it runs with invariant
-// globalization and no time-zone data), so 'localtime' and 'utc' only normalise the
-// value. 'now' reads the wall clock (milliseconds) at each call; SQLite holds it fixed
+// Local time is the machine's time zone (TimeZoneInfo.Local: the TZ variable or the
+// system's zone, from the same tz database localtime_r reads), used as SQLite uses
+// localtime_r: only for instants in 1970..2037, other years being mapped into that range
+// and back. 'now' reads the wall clock (milliseconds) at each call; SQLite holds it fixed
 // for the duration of one sqlite3_step(), which needs the VM's step context to match.
 using System.Globalization;
 using System.Text;
@@ -200,7 +201,7 @@ internal static class DateTimeFunctions
             ClearYmdHmsTz();
         }
 
-        /// <summary>Converts to local time, which Tern takes to be UTC.</summary>
+        /// <summary>Converts to the machine's local time, as SQLite's toLocaltime does.</summary>
         public void ToLocalTime()
         {
             ComputeJD();
@@ -222,7 +223,8 @@ internal static class DateTimeFunctions
                 yearDiff = 0;
                 t = JD / 1000 - UnixEpochJD / 1000;
             }
-            DateTime local = DateTime.UnixEpoch.AddSeconds(t);
+            DateTime utc = DateTime.UnixEpoch.AddSeconds(t);
+            DateTime local = utc + TimeZoneInfo.Local.GetUtcOffset(utc);
             Y = local.Year - yearDiff;
             M = local.Month;
             D = local.Day;
@@ -567,7 +569,7 @@ internal static class DateTimeFunctions
         }
     }
 
-    /// <summary>'utc': the UTC time whose local time is the value (local time being UTC, a normalisation).</summary>
+    /// <summary>'utc': the UTC time whose local time is the value, found by SQLite's iteration (at most four guesses).</summary>
     private static void ToUtc(Moment p)
     {
         p.ComputeJD();

@@ -4,8 +4,8 @@
 // the date and time functions. Each script runs on Tern and on SQLite 3.50.4 and the
 // transcripts must match. Seeded generators add a few hundred printf formats and
 // date/time expressions. Values that vary (random(), 'now') are checked by their
-// properties instead, and 'localtime'/'utc' only where the machine's own time zone is
-// UTC, the zone Tern uses as local time.
+// properties instead. 'localtime' and 'utc' are compared in many time zones by
+// LocalTimeDifferentialTests.
 using System.Globalization;
 using System.Text;
 
@@ -285,28 +285,6 @@ public class FunctionDifferentialTests
         Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$", s.GetString(7)!);
         Assert.Matches(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$", s.GetString(8)!);
         Assert.InRange(DateTime.ParseExact(s.GetString(9)!, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), before.AddSeconds(-1), after);
-    }
-
-    [Fact]
-    public void Local_time_is_utc()
-    {
-        List<string> rows = Differential.RunTern(
-            "SELECT datetime('2023-06-15 12:34:56', 'localtime') = '2023-06-15 12:34:56', datetime('1850-01-01 00:00', 'utc') = '1850-01-01 00:00:00', datetime(2460000.25, 'localtime', 'utc', 'localtime') = datetime(2460000.25)");
-        Assert.Equal("i:1|i:1|i:1", rows[1]);
-    }
-
-    [Fact]
-    public void Localtime_and_utc_match_sqlite_when_the_machine_is_on_utc()
-    {
-        // SQLite uses the machine's time zone; Tern always uses UTC. Compare only where they agree.
-        TimeZoneInfo local = TimeZoneInfo.Local;
-        if (local.BaseUtcOffset != TimeSpan.Zero || local.SupportsDaylightSavingTime) return;
-        Differential.AssertSame(
-        """
-        select datetime('2023-06-15 12:00', 'localtime'), datetime('2023-06-15 12:00', 'utc'), datetime('2023-06-15 12:00', 'localtime', 'utc'), datetime('2023-06-15 12:00:00.123', 'subsec', 'utc'), datetime('2023-06-15 12:00:00.123', 'subsec', 'localtime'), datetime('1900-06-15 12:00:00.5', 'localtime', 'subsec'), datetime('2100-06-15 12:00', 'localtime'), datetime(-5, 'localtime'), datetime(-5, 'utc');
-        select date('2023-06-15', 'unixepoch'), datetime(0, 'unixepoch', 'unixepoch'), datetime(0, 'localtime', 'unixepoch'), datetime(1700000000, 'unixepoch', 'localtime', 'start of day'), datetime(1700000000.999, 'unixepoch', 'subsec');
-        select datetime(2460000.5, 'start of day', 'julianday'), datetime(1700000000, 'subsec', 'unixepoch'), datetime('2023-06-15', 'utc', 'localtime', 'utc'), datetime('2023-06-15 12:00+05:00', 'localtime'), datetime('2023-06-15 12:00+05:00', 'utc')
-        """);
     }
 
     [Fact]
