@@ -3,7 +3,24 @@
 // real fsync (FlushFileBuffers on Windows) through a FileStream held over the same handle.
 // Files are shared for reading, writing and deletion, so another process (the sqlite3
 // shell, say) can open them too and a journal can be deleted while open elsewhere.
-// .NET exceptions are turned into TernExceptions carrying SQLite's result codes.
+// .NET exceptions are turned into TernExceptions carrying SQLite's result codes, as SQLite's
+// unix VFS maps errno values:
+//
+//   what failed                         .NET exception                      SQLite code
+//   open                                IOException, UnauthorizedAccess...  CANTOPEN
+//   read                                IOException, UnauthorizedAccess     IOERR_READ
+//   write, no space left (ENOSPC,       IOException with that HResult       FULL
+//     ERROR_DISK_FULL, EDQUOT)
+//   write past the file-size limit      ArgumentOutOfRangeException         IOERR_WRITE
+//     (EFBIG, ulimit -f)                  ("file length too large")
+//   any other write failure             IOException, UnauthorizedAccess     IOERR_WRITE
+//   truncate / set length               any of the above                    IOERR_TRUNCATE
+//                                         (FULL when there is no space)
+//   fsync                               IOException                         IOERR_FSYNC
+//   delete                              IOException, UnauthorizedAccess     IOERR_DELETE
+//   size query                          IOException, UnauthorizedAccess     IOERR_FSTAT
+//
+// No other exception type leaves this file for a failure of the file system.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -130,6 +147,7 @@ public sealed partial class OsFileSystem : IFileSystem
     private sealed class OsFile : IFile
     {
         private const int EnoSpc = 28; // ENOSPC on Linux, macOS and the BSDs
+        private static readonly int EDQuot = OperatingSystem.IsLinux() ? 122 : 69; // EDQUOT: the user's disk quota is used up
         private const int ErrorHandleDiskFull = unchecked((int)0x80070027); // HRESULT of ERROR_HANDLE_DISK_FULL
         private const int ErrorDiskFull = unchecked((int)0x80070070); // HRESULT of ERROR_DISK_FULL
 
@@ -170,9 +188,9 @@ public sealed partial class OsFileSystem : IFileSystem
                 {
                     return RandomAccess.GetLength(_handle);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (IsFileSystemFailure(e))
                 {
-                    throw Error(ResultCode.IoErr, e);
+                    throw Error(ResultCode.IoErrFstat, e);
                 }
             }
         }
@@ -193,7 +211,7 @@ public sealed partial class OsFileSystem : IFileSystem
                 }
                 return total;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
                 throw Error(ResultCode.IoErrRead, e);
             }
@@ -205,9 +223,9 @@ public sealed partial class OsFileSystem : IFileSystem
             {
                 RandomAccess.Write(_handle, data, offset);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw WriteError(e);
+                throw Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrWrite, e);
             }
         }
 
@@ -217,9 +235,9 @@ public sealed partial class OsFileSystem : IFileSystem
             {
                 RandomAccess.SetLength(_handle, size);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw Error(ResultCode.IoErrTruncate, e);
+                throw Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrTruncate, e);
             }
         }
 
@@ -234,7 +252,7 @@ public sealed partial class OsFileSystem : IFileSystem
             {
                 _syncStream.Flush(flushToDisk: true);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
                 throw Error(ResultCode.IoErrFsync, e);
             }
@@ -251,11 +269,18 @@ public sealed partial class OsFileSystem : IFileSystem
         public static TernException Error(ResultCode code, Exception inner) =>
             new(code, TernException.DefaultMessage(code), inner);
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static TernException WriteError(Exception e) =>
-            Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrWrite, e);
+        /// <summary>
+        /// Whether an exception from a positioned read, write, size change or flush is a failure
+        /// of the file system. .NET reports EFBIG (a write or size change past the process's
+        /// file-size limit) as an <see cref="ArgumentOutOfRangeException"/>, and some errno values
+        /// as <see cref="NotSupportedException"/>; a handle closed underneath is reported as
+        /// <see cref="ObjectDisposedException"/>.
+        /// </summary>
+        internal static bool IsFileSystemFailure(Exception e) =>
+            e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException or ObjectDisposedException;
 
-        private static bool IsDiskFull(Exception e)
+        /// <summary>Whether a failure means the device has no space left (SQLITE_FULL rather than an I/O error).</summary>
+        internal static bool IsDiskFull(Exception e)
         {
             if (e is not IOException)
             {
@@ -263,7 +288,7 @@ public sealed partial class OsFileSystem : IFileSystem
             }
             return OperatingSystem.IsWindows()
                 ? e.HResult is ErrorDiskFull or ErrorHandleDiskFull
-                : e.HResult == EnoSpc;
+                : e.HResult == EnoSpc || e.HResult == EDQuot;
         }
     }
 }
