@@ -5,7 +5,7 @@ namespace Tern.Cli.Tests;
 public class EntryPointTests
 {
     // Tern.Cli.dll next to the tests (with its runtimeconfig), or in the shell project's own output.
-    private static string ProgramPath()
+    internal static string ProgramPath()
     {
         string local = Path.Combine(AppContext.BaseDirectory, "Tern.Cli.dll");
         if (File.Exists(Path.ChangeExtension(local, ".runtimeconfig.json"))) return local;
