@@ -139,6 +139,39 @@ public sealed partial class OsFileSystem : IFileSystem
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int PosixClose(int fd);
 
+    private const int EnoSpc = 28; // ENOSPC on Linux, macOS and the BSDs
+    private static readonly int EDQuot = OperatingSystem.IsLinux() ? 122 : 69; // EDQUOT: the user's disk quota is used up
+    private const int ErrorHandleDiskFull = unchecked((int)0x80070027); // HRESULT of ERROR_HANDLE_DISK_FULL
+    private const int ErrorDiskFull = unchecked((int)0x80070070); // HRESULT of ERROR_DISK_FULL
+
+    /// <summary>
+    /// Whether an exception from a positioned read, write, size change or flush is a failure
+    /// of the file system. .NET reports EFBIG (a write or size change past the process's
+    /// file-size limit) as an <see cref="ArgumentOutOfRangeException"/>, and some errno values
+    /// as <see cref="NotSupportedException"/>; a handle closed underneath is reported as
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    internal static bool IsFileSystemFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException or ObjectDisposedException;
+
+    /// <summary>Whether a failure means the device has no space left (SQLITE_FULL rather than an I/O error).</summary>
+    internal static bool IsDiskFull(Exception e)
+    {
+        if (e is not IOException)
+        {
+            return false;
+        }
+        return OperatingSystem.IsWindows()
+            ? e.HResult is ErrorDiskFull or ErrorHandleDiskFull
+            : e.HResult == EnoSpc || e.HResult == EDQuot;
+    }
+
+    /// <summary>
+    /// The code for a failed write or size change: SQLITE_FULL when the device has no space
+    /// left, else <paramref name="ioCode"/>.
+    /// </summary>
+    internal static ResultCode ErrorCode(ResultCode ioCode, Exception e) => IsDiskFull(e) ? ResultCode.Full : ioCode;
+
     /// <summary>Whether an exception from opening a file means "cannot open" rather than a bug in Tern.</summary>
     private static bool IsOpenFailure(Exception e) =>
         e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
@@ -146,10 +179,6 @@ public sealed partial class OsFileSystem : IFileSystem
     /// <summary>An open operating-system file.</summary>
     private sealed class OsFile : IFile
     {
-        private const int EnoSpc = 28; // ENOSPC on Linux, macOS and the BSDs
-        private static readonly int EDQuot = OperatingSystem.IsLinux() ? 122 : 69; // EDQUOT: the user's disk quota is used up
-        private const int ErrorHandleDiskFull = unchecked((int)0x80070027); // HRESULT of ERROR_HANDLE_DISK_FULL
-        private const int ErrorDiskFull = unchecked((int)0x80070070); // HRESULT of ERROR_DISK_FULL
 
         private readonly SafeFileHandle _handle;
         // Held only to reach FileStream.Flush(true), which is fsync; null for read-only files.
@@ -225,7 +254,7 @@ public sealed partial class OsFileSystem : IFileSystem
             }
             catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrWrite, e);
+                throw Error(ErrorCode(ResultCode.IoErrWrite, e), e);
             }
         }
 
@@ -237,7 +266,7 @@ public sealed partial class OsFileSystem : IFileSystem
             }
             catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrTruncate, e);
+                throw Error(ErrorCode(ResultCode.IoErrTruncate, e), e);
             }
         }
 
@@ -268,27 +297,5 @@ public sealed partial class OsFileSystem : IFileSystem
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static TernException Error(ResultCode code, Exception inner) =>
             new(code, TernException.DefaultMessage(code), inner);
-
-        /// <summary>
-        /// Whether an exception from a positioned read, write, size change or flush is a failure
-        /// of the file system. .NET reports EFBIG (a write or size change past the process's
-        /// file-size limit) as an <see cref="ArgumentOutOfRangeException"/>, and some errno values
-        /// as <see cref="NotSupportedException"/>; a handle closed underneath is reported as
-        /// <see cref="ObjectDisposedException"/>.
-        /// </summary>
-        internal static bool IsFileSystemFailure(Exception e) =>
-            e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException or ObjectDisposedException;
-
-        /// <summary>Whether a failure means the device has no space left (SQLITE_FULL rather than an I/O error).</summary>
-        internal static bool IsDiskFull(Exception e)
-        {
-            if (e is not IOException)
-            {
-                return false;
-            }
-            return OperatingSystem.IsWindows()
-                ? e.HResult is ErrorDiskFull or ErrorHandleDiskFull
-                : e.HResult == EnoSpc || e.HResult == EDQuot;
-        }
     }
 }
