@@ -43,6 +43,8 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     long IVdbeHost.SortMemoryLimit => _db.SortMemoryLimit;
 
+    Storage.Io.TempFiles IVdbeHost.TempFiles => _db.TempFiles;
+
     /// <summary>The database this connection uses.</summary>
     public Database Database => _db;
 

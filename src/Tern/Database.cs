@@ -86,6 +86,9 @@ public sealed class Database : IDisposable
 
     internal long SortMemoryLimit { get; }
 
+    /// <summary>Where statements put their temporary files: the database's own file system.</summary>
+    internal TempFiles TempFiles => _shared.TempFiles;
+
     internal BTree BTree => _shared.BTree;
 
     /// <summary>The lock a statement holds while it steps (shared by every handle on the file).</summary>
@@ -160,5 +163,6 @@ public sealed class Database : IDisposable
         public int Handles { get; set; } = 1;
         public DatabaseSchema? Schema { get; set; }
         public Connection? TransactionOwner { get; set; }
+        public TempFiles TempFiles { get; } = new(bt.Pager.FileSystem, bt.Pager.Path);
     }
 }

@@ -80,6 +80,8 @@ public enum ResultCode
     IoErrDirFsync = IoErr | (5 << 8),
     /// <summary>I/O error while truncating.</summary>
     IoErrTruncate = IoErr | (6 << 8),
+    /// <summary>I/O error while querying a file's size.</summary>
+    IoErrFstat = IoErr | (7 << 8),
     /// <summary>I/O error while deleting a file.</summary>
     IoErrDelete = IoErr | (10 << 8),
     /// <summary>I/O error while checking whether a file exists.</summary>

@@ -21,14 +21,23 @@ internal sealed class EphemeralTree : IDisposable
     private readonly string _path;
     private readonly BTree _bt;
 
-    public EphemeralTree(KeyInfo? keyInfo, long memoryLimit)
+    public EphemeralTree(TempFiles temp, KeyInfo? keyInfo, long memoryLimit)
     {
-        _fs = OsFileSystem.Instance;
-        _path = Path.Combine(Path.GetTempPath(), "tern-temp-" + Guid.NewGuid().ToString("N") + ".db");
+        _fs = temp.FileSystem;
+        _path = temp.NewPath("temp", "db");
         int cachePages = (int)Math.Clamp(memoryLimit / PageSize, 64, 1 << 20);
         _bt = BTree.Open(_fs, _path, new PagerOptions { PageSize = PageSize, CacheSize = cachePages, Synchronous = SynchronousMode.Off });
-        _bt.BeginWrite();
-        Cursor = new BTreeCursor(_bt, _bt.CreateIndex(), table: false, keyInfo);
+        try
+        {
+            _bt.BeginWrite();
+            Cursor = new BTreeCursor(_bt, _bt.CreateIndex(), table: false, keyInfo);
+        }
+        catch (TernException)
+        {
+            _bt.Dispose();
+            RemoveFiles();
+            throw;
+        }
     }
 
     /// <summary>The cursor over the index (positioned by the VM's Rewind/Next/...).</summary>
@@ -53,19 +62,28 @@ internal sealed class EphemeralTree : IDisposable
         {
             _bt.Rollback();
         }
+        catch (TernException)
+        {
+            // The file is dropped below whatever state it is in.
+        }
         finally
         {
             _bt.Dispose();
-            foreach (string p in new[] { _path, _path + "-journal" })
+            RemoveFiles();
+        }
+    }
+
+    private void RemoveFiles()
+    {
+        foreach (string p in new[] { _path, _path + "-journal" })
+        {
+            try
             {
-                try
-                {
-                    if (_fs.Exists(p)) _fs.Delete(p);
-                }
-                catch (IOException)
-                {
-                    // Left for the system's temporary-file cleanup.
-                }
+                if (_fs.Exists(p)) _fs.Delete(p);
+            }
+            catch (TernException)
+            {
+                // Left for the system's temporary-file cleanup.
             }
         }
     }

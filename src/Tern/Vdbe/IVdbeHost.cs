@@ -43,6 +43,9 @@ internal interface IVdbeHost
     /// <summary>Bytes of rows a sorter keeps in memory before it spills sorted runs to a temporary file (0: never).</summary>
     long SortMemoryLimit { get; }
 
+    /// <summary>Where temporary files (sorter runs, large ephemeral indexes) go: the database's own file system.</summary>
+    Storage.Io.TempFiles TempFiles { get; }
+
     /// <summary>The connection's TEMP views, changed by CREATE/DROP TEMP VIEW.</summary>
     Dictionary<string, Schema.View> TempViews { get; }
 

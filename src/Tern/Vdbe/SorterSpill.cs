@@ -28,11 +28,11 @@ internal sealed class SorterSpill : IDisposable
     private readonly List<(long Start, long End)> _runs = [];
     private long _length;
 
-    public SorterSpill(IFileSystem fs, string directory)
+    public SorterSpill(TempFiles temp)
     {
-        _fs = fs;
-        _path = Path.Combine(directory, "tern-sort-" + Guid.NewGuid().ToString("N") + ".tmp");
-        _file = fs.Open(_path, FileOpenMode.ReadWriteCreate);
+        _fs = temp.FileSystem;
+        _path = temp.NewPath("sort", "tmp");
+        _file = _fs.Open(_path, FileOpenMode.ReadWriteCreate);
     }
 
     /// <summary>Rows written to runs so far.</summary>
@@ -83,7 +83,7 @@ internal sealed class SorterSpill : IDisposable
         {
             _fs.Delete(_path);
         }
-        catch (IOException)
+        catch (TernException)
         {
             // A temporary file that cannot be removed now is left to the system's cleanup.
         }

@@ -45,6 +45,8 @@ internal sealed class VdbeCursor
 
     /// <summary>For a sorter with key fields: the bytes of rows held in memory past which they spill (0: never).</summary>
     public long SpillLimit;
+    /// <summary>Where a sorter's runs and a large ephemeral index's b-tree go (the database's file system).</summary>
+    public Storage.Io.TempFiles? TempFiles;
     private long _memoryBytes;
     private SorterSpill? _spill;
     private SorterSpill.Merge? _merge;
@@ -61,7 +63,7 @@ internal sealed class VdbeCursor
     private void SpillRun()
     {
         SortStable();
-        _spill ??= new SorterSpill(Storage.Io.OsFileSystem.Instance, Path.GetTempPath());
+        _spill ??= new SorterSpill(TempFiles!);
         _spill.WriteRun(Rows!);
         Rows!.Clear();
         _memoryBytes = 0;
@@ -130,7 +132,7 @@ internal sealed class VdbeCursor
         if (Rows!.Count > MaxListEntries)
         {
             // Grown past a small list: move into a b-tree in a temporary file.
-            Tree = new EphemeralTree(KeyInfo, SpillLimit > 0 ? SpillLimit : long.MaxValue);
+            Tree = new EphemeralTree(TempFiles!, KeyInfo, SpillLimit > 0 ? SpillLimit : long.MaxValue);
             foreach (byte[] row in Rows) Tree.Insert(row);
             Rows.Clear();
         }

@@ -83,9 +83,9 @@ internal sealed partial class Vm
         {
             return Run();
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            Abort();
+            Abort(e);
             throw;
         }
     }
@@ -104,10 +104,25 @@ internal sealed partial class Vm
         CloseCursors();
     }
 
-    private void Abort()
+    /// <summary>
+    /// Whether an error means the file system failed (SQLITE_IOERR, SQLITE_FULL): SQLite then
+    /// rolls the whole transaction back, whatever the statement's conflict mode, because a
+    /// half-written page, a failed spill or a failed commit leaves nothing a statement
+    /// rollback could trust.
+    /// </summary>
+    private static bool IsIoFailure(Exception e) => e is TernException { Code: ResultCode.IoErr or ResultCode.Full };
+
+    private void Abort(Exception e)
     {
         int mode = _haltMode;
         _haltMode = HaltAbort;
+        if (IsIoFailure(e))
+        {
+            _done = true;
+            CloseCursors();
+            RollbackAfterIoFailure();
+            return;
+        }
         if (mode == HaltFail)
         {
             // FAIL: the statement stops with its error, but what it changed so far stays
@@ -156,6 +171,32 @@ internal sealed partial class Vm
             _startedTransaction = false;
             _host.ReloadSchema();
         }
+    }
+
+    /// <summary>
+    /// After an I/O error: rolls the transaction back (a failed commit has already done so in
+    /// the pager) and puts the connection back in autocommit mode. A rollback that fails in
+    /// turn leaves the pager to recover from the journal at its next read; the caller still
+    /// sees the first error.
+    /// </summary>
+    private void RollbackAfterIoFailure()
+    {
+        _statementSavepoint = -1;
+        _startedTransaction = false;
+        BTree bt = _host.BTree;
+        try
+        {
+            if (bt.InWriteTransaction) bt.Rollback();
+            else if (bt.Pager.State != PagerState.Open) bt.EndRead();
+        }
+        catch (TernException)
+        {
+            // The pager is in its error state now (see Pager.FailTransaction).
+        }
+        _host.Savepoints.Clear();
+        _host.SavepointStartedTransaction = false;
+        _host.AutoCommit = true;
+        _host.ReloadSchema();
     }
 
     private void Finish(bool commit)
@@ -296,7 +337,7 @@ internal sealed partial class Vm
                     {
                         // A transient index b-tree (an automatic index): an index cursor over
                         // a b-tree in a temporary file, closed with the cursor.
-                        var tree = new EphemeralTree(op.P4 as KeyInfo, _host.SortMemoryLimit > 0 ? _host.SortMemoryLimit : long.MaxValue);
+                        var tree = new EphemeralTree(_host.TempFiles, op.P4 as KeyInfo, _host.SortMemoryLimit > 0 ? _host.SortMemoryLimit : long.MaxValue);
                         SetCursor(op.P1, new VdbeCursor { Kind = CursorKind.Index, KeyInfo = op.P4 as KeyInfo, BTree = tree.Cursor, Tree = tree, Transient = true });
                         break;
                     }
@@ -309,6 +350,7 @@ internal sealed partial class Vm
                         Rows = [],
                         Position = -1,
                         SpillLimit = _host.SortMemoryLimit,
+                        TempFiles = _host.TempFiles,
                     });
                     break;
                 case Opcode.OpenPseudo:

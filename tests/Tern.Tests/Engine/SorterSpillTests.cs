@@ -4,6 +4,8 @@
 // the temporary file must exist while such a sort is read and be gone afterwards. Large
 // ephemeral indexes (DISTINCT, compounds, IN lists, DISTINCT aggregates) move into a
 // b-tree in a temporary file; their results are compared with SQLite's.
+using Tern.Storage.Io;
+
 namespace Tern.Tests.Engine;
 
 public class SorterSpillTests
@@ -73,20 +75,36 @@ public class SorterSpillTests
     [Fact]
     public void The_temporary_file_exists_while_a_spilled_sort_is_read_and_goes_with_the_statement()
     {
-        using Database db = Database.Open(":memory:", new DatabaseOptions { SortMemoryLimit = 8 * 1024 });
+        var fs = new MemoryFileSystem();
+        using Database db = Database.Open("spill.db", new DatabaseOptions { FileSystem = fs, SortMemoryLimit = 8 * 1024 });
         using Connection c = db.Connect();
         c.Execute(Setup);
-        HashSet<string> before = SortFiles();
+        Assert.Empty(SortFiles());
         using (Statement s = c.Prepare("SELECT v FROM t ORDER BY v DESC"))
         {
             Assert.True(s.Step());
-            Assert.NotEmpty(SortFiles().Except(before));
+            Assert.NotEmpty(SortFiles());
             int n = 1;
             while (s.Step()) n++;
             Assert.Equal(20000, n);
         }
-        Assert.Empty(SortFiles().Except(before));
+        Assert.Empty(SortFiles());
 
-        static HashSet<string> SortFiles() => Directory.GetFiles(Path.GetTempPath(), "tern-sort-*.tmp").ToHashSet();
+        string[] SortFiles() => fs.Files.Where(f => f.StartsWith("tern-sort-", StringComparison.Ordinal)).ToArray();
+    }
+
+    [Fact]
+    public void Temporary_files_of_a_memory_database_stay_in_its_own_file_system()
+    {
+        using Database db = Database.Open(":memory:", new DatabaseOptions { SortMemoryLimit = 4 * 1024 });
+        using Connection c = db.Connect();
+        c.Execute(Setup);
+        var fs = Assert.IsType<MemoryFileSystem>(db.TempFiles.FileSystem);
+        using (Statement s = c.Prepare("SELECT DISTINCT v FROM t ORDER BY k, v"))
+        {
+            Assert.True(s.Step());
+            Assert.Contains(fs.Files, f => f.StartsWith("tern-", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain(fs.Files, f => f.StartsWith("tern-", StringComparison.Ordinal));
     }
 }

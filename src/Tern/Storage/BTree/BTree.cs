@@ -140,7 +140,16 @@ internal sealed partial class BTree : IDisposable
     {
         SaveAllCursors(null);
         if (AutoVacuum && !IncrementalVacuum && InWriteTransaction) Vacuum();
-        Pager.Commit();
+        try
+        {
+            Pager.Commit();
+        }
+        catch (TernException)
+        {
+            // The pager rolled the transaction back: what the cursors point at is gone.
+            foreach (BTreeCursor c in _cursors) c.Invalidate();
+            throw;
+        }
     }
 
     /// <summary>Rolls the write transaction back; open cursors lose their position.</summary>

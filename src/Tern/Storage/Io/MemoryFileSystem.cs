@@ -14,6 +14,23 @@
 // A crash can be scheduled after a number of mutating operations (writes, truncates, syncs,
 // deletes), and any operation can be made to fail with SQLite's extended IOERR code. One
 // lock guards everything, which is ample for a single writer and any number of readers.
+//
+// Fault model (for I/O-error tests). Every call that can fail (open, read, write, truncate,
+// sync, delete) is numbered as it happens, overall and per kind, failed calls included, so a
+// workload run once tells how many calls it makes and each can then be made to fail in turn:
+//
+//   ScheduleFault(k, kind, persistent)   call number k (of that kind, or of any kind) fails;
+//                                        persistent: every later call (of the kind) fails too
+//   Capacity = bytes                     the disk holds this many bytes over all files: a
+//                                        write that would pass it lands what fits, then fails
+//                                        with SQLITE_FULL (a short write, as on a full disk)
+//   ShortWrites = true                   an injected write failure lands the first half of
+//                                        its data before failing (a torn, non-durable write)
+//   FailWhen(op, path)                   any predicate
+//
+// A failed call changes nothing else (besides what a short write lands) and throws the
+// TernException of its kind: CANTOPEN, IOERR_READ, IOERR_WRITE, IOERR_TRUNCATE, IOERR_FSYNC,
+// IOERR_DELETE, or FULL.
 using System.Diagnostics.CodeAnalysis;
 
 namespace Tern.Storage.Io;
@@ -85,6 +102,75 @@ public sealed class MemoryFileSystem : IFileSystem
     /// _TRUNCATE, _FSYNC or _DELETE, or SQLITE_CANTOPEN for <see cref="IoOperation.Open"/>.
     /// </summary>
     public Func<IoOperation, string, bool>? FailWhen { get; set; }
+
+    private readonly long[] _callCounts = new long[Enum.GetValues<IoOperation>().Length];
+    private long _callCount;
+    private (long Index, IoOperation? Kind, bool Persistent)? _fault;
+
+    /// <summary>
+    /// Calls that can fail (opens, reads, writes, truncates, syncs, deletes) made so far, failed
+    /// ones included: the numbering <see cref="ScheduleFault"/> uses.
+    /// </summary>
+    public long CallCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _callCount;
+            }
+        }
+    }
+
+    /// <summary>Calls of one kind made so far, failed ones included.</summary>
+    public long CallCountOf(IoOperation operation)
+    {
+        lock (_lock)
+        {
+            return _callCounts[(int)operation];
+        }
+    }
+
+    /// <summary>Failures injected so far by <see cref="ScheduleFault"/> and <see cref="Capacity"/>.</summary>
+    public long FaultsInjected { get; private set; }
+
+    /// <summary>
+    /// Makes call number <paramref name="index"/> (counted from 0 over every call, or over calls
+    /// of <paramref name="kind"/> only, as <see cref="CallCount"/> and <see cref="CallCountOf"/>
+    /// number them) fail; with <paramref name="persistent"/> every later such call fails too.
+    /// Replaces an earlier schedule.
+    /// </summary>
+    public void ScheduleFault(long index, IoOperation? kind = null, bool persistent = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        lock (_lock)
+        {
+            _fault = (index, kind, persistent);
+        }
+    }
+
+    /// <summary>Removes the fault schedule, the capacity limit and <see cref="FailWhen"/>.</summary>
+    public void ClearFaults()
+    {
+        lock (_lock)
+        {
+            _fault = null;
+            Capacity = null;
+            FailWhen = null;
+        }
+    }
+
+    /// <summary>
+    /// When set, the bytes the disk holds over all files' current content: a write or size change
+    /// that would need more lands what fits and fails with SQLITE_FULL ("database or disk is full").
+    /// </summary>
+    public long? Capacity { get; set; }
+
+    /// <summary>The most bytes all files' current content has taken at once (what a disk would have had to hold).</summary>
+    public long PeakSize { get; private set; }
+
+    /// <summary>Whether an injected write failure first lands the first half of the data (a short write).</summary>
+    public bool ShortWrites { get; set; }
 
     /// <summary>The paths of the files that exist, in no particular order.</summary>
     public IEnumerable<string> Files
@@ -248,15 +334,33 @@ public sealed class MemoryFileSystem : IFileSystem
         lock (_lock)
         {
             file.ThrowIfUnusable();
-            ThrowIfFaulted(IoOperation.Write, file.Node.Path);
+            if (IsFaulted(IoOperation.Write, file.Node.Path))
+            {
+                if (ShortWrites && data.Length > 1 && !file.IsReadOnly)
+                {
+                    LandShortWrite(file.Node, offset, data[..(data.Length / 2)]);
+                }
+                TernException.Throw(ResultCode.IoErrWrite);
+            }
             file.ThrowIfReadOnly(ResultCode.IoErrWrite);
             if (offset + data.Length > Array.MaxLength)
             {
                 TernException.Throw(ResultCode.Full);
             }
+            long room = Room(file.Node, offset, data.Length);
+            if (room < data.Length)
+            {
+                FaultsInjected++;
+                if (room > 0)
+                {
+                    LandShortWrite(file.Node, offset, data[..(int)room]);
+                }
+                TernException.Throw(ResultCode.Full);
+            }
             RememberWrite(file.Node, offset, data);
             CountOperation();
             file.Node.WriteAt((int)offset, data);
+            NotePeak();
         }
     }
 
@@ -272,8 +376,14 @@ public sealed class MemoryFileSystem : IFileSystem
             {
                 TernException.Throw(ResultCode.Full);
             }
+            if (Room(file.Node, file.Node.Length, size - file.Node.Length) < size - file.Node.Length)
+            {
+                FaultsInjected++;
+                TernException.Throw(ResultCode.Full);
+            }
             CountOperation();
             file.Node.SetLength((int)size);
+            NotePeak();
         }
     }
 
@@ -294,9 +404,69 @@ public sealed class MemoryFileSystem : IFileSystem
 
     // ---- Crash machinery (called under the lock) ----
 
+    /// <summary>
+    /// How many bytes of a write of <paramref name="length"/> bytes at <paramref name="offset"/>
+    /// fit on the disk: all of them without a <see cref="Capacity"/> or when the file need not
+    /// grow past the free space; otherwise those that end within the file's length plus the
+    /// free bytes.
+    /// </summary>
+    private long Room(Node node, long offset, long length)
+    {
+        long growth = offset + length - node.Length;
+        if (Capacity is not { } capacity || growth <= 0)
+        {
+            return length;
+        }
+        long used = 0;
+        foreach (Node n in _files.Values)
+        {
+            used += n.Length;
+        }
+        long free = Math.Max(0, capacity - used);
+        return growth <= free ? length : Math.Max(0, node.Length + free - offset);
+    }
+
+    private void NotePeak()
+    {
+        long used = 0;
+        foreach (Node n in _files.Values)
+        {
+            used += n.Length;
+        }
+        PeakSize = Math.Max(PeakSize, used);
+    }
+
+    /// <summary>Lands the first bytes of a failing write (not durable, not remembered for tearing).</summary>
+    private static void LandShortWrite(Node node, long offset, ReadOnlySpan<byte> part) => node.WriteAt((int)offset, part);
+
+    /// <summary>Numbers a call that can fail and says whether it fails (by the schedule or <see cref="FailWhen"/>).</summary>
+    private bool IsFaulted(IoOperation operation, string path)
+    {
+        long ofKind = _callCounts[(int)operation]++;
+        long any = _callCount++;
+        bool fail = false;
+        if (_fault is { } f)
+        {
+            long n = f.Kind is null ? any : f.Kind == operation ? ofKind : -1;
+            if (n >= 0 && (n == f.Index || (f.Persistent && n > f.Index)))
+            {
+                fail = true;
+            }
+        }
+        if (!fail && FailWhen is { } failWhen && failWhen(operation, path))
+        {
+            fail = true;
+        }
+        if (fail)
+        {
+            FaultsInjected++;
+        }
+        return fail;
+    }
+
     private void ThrowIfFaulted(IoOperation operation, string path)
     {
-        if (FailWhen is { } failWhen && failWhen(operation, path))
+        if (IsFaulted(operation, path))
         {
             TernException.Throw(operation switch
             {
@@ -494,6 +664,8 @@ public sealed class MemoryFileSystem : IFileSystem
             ObjectDisposedException.ThrowIf(_disposed, this);
             epoch.ThrowIfDead();
         }
+
+        public bool IsReadOnly => readOnly;
 
         public void ThrowIfReadOnly(ResultCode code)
         {

@@ -3,7 +3,24 @@
 // real fsync (FlushFileBuffers on Windows) through a FileStream held over the same handle.
 // Files are shared for reading, writing and deletion, so another process (the sqlite3
 // shell, say) can open them too and a journal can be deleted while open elsewhere.
-// .NET exceptions are turned into TernExceptions carrying SQLite's result codes.
+// .NET exceptions are turned into TernExceptions carrying SQLite's result codes, as SQLite's
+// unix VFS maps errno values:
+//
+//   what failed                         .NET exception                      SQLite code
+//   open                                IOException, UnauthorizedAccess...  CANTOPEN
+//   read                                IOException, UnauthorizedAccess     IOERR_READ
+//   write, no space left (ENOSPC,       IOException with that HResult       FULL
+//     ERROR_DISK_FULL, EDQUOT)
+//   write past the file-size limit      ArgumentOutOfRangeException         IOERR_WRITE
+//     (EFBIG, ulimit -f)                  ("file length too large")
+//   any other write failure             IOException, UnauthorizedAccess     IOERR_WRITE
+//   truncate / set length               any of the above                    IOERR_TRUNCATE
+//                                         (FULL when there is no space)
+//   fsync                               IOException                         IOERR_FSYNC
+//   delete                              IOException, UnauthorizedAccess     IOERR_DELETE
+//   size query                          IOException, UnauthorizedAccess     IOERR_FSTAT
+//
+// No other exception type leaves this file for a failure of the file system.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -122,6 +139,39 @@ public sealed partial class OsFileSystem : IFileSystem
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int PosixClose(int fd);
 
+    private const int EnoSpc = 28; // ENOSPC on Linux, macOS and the BSDs
+    private static readonly int EDQuot = OperatingSystem.IsLinux() ? 122 : 69; // EDQUOT: the user's disk quota is used up
+    private const int ErrorHandleDiskFull = unchecked((int)0x80070027); // HRESULT of ERROR_HANDLE_DISK_FULL
+    private const int ErrorDiskFull = unchecked((int)0x80070070); // HRESULT of ERROR_DISK_FULL
+
+    /// <summary>
+    /// Whether an exception from a positioned read, write, size change or flush is a failure
+    /// of the file system. .NET reports EFBIG (a write or size change past the process's
+    /// file-size limit) as an <see cref="ArgumentOutOfRangeException"/>, and some errno values
+    /// as <see cref="NotSupportedException"/>; a handle closed underneath is reported as
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    internal static bool IsFileSystemFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or NotSupportedException or ObjectDisposedException;
+
+    /// <summary>Whether a failure means the device has no space left (SQLITE_FULL rather than an I/O error).</summary>
+    internal static bool IsDiskFull(Exception e)
+    {
+        if (e is not IOException)
+        {
+            return false;
+        }
+        return OperatingSystem.IsWindows()
+            ? e.HResult is ErrorDiskFull or ErrorHandleDiskFull
+            : e.HResult == EnoSpc || e.HResult == EDQuot;
+    }
+
+    /// <summary>
+    /// The code for a failed write or size change: SQLITE_FULL when the device has no space
+    /// left, else <paramref name="ioCode"/>.
+    /// </summary>
+    internal static ResultCode ErrorCode(ResultCode ioCode, Exception e) => IsDiskFull(e) ? ResultCode.Full : ioCode;
+
     /// <summary>Whether an exception from opening a file means "cannot open" rather than a bug in Tern.</summary>
     private static bool IsOpenFailure(Exception e) =>
         e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
@@ -129,9 +179,6 @@ public sealed partial class OsFileSystem : IFileSystem
     /// <summary>An open operating-system file.</summary>
     private sealed class OsFile : IFile
     {
-        private const int EnoSpc = 28; // ENOSPC on Linux, macOS and the BSDs
-        private const int ErrorHandleDiskFull = unchecked((int)0x80070027); // HRESULT of ERROR_HANDLE_DISK_FULL
-        private const int ErrorDiskFull = unchecked((int)0x80070070); // HRESULT of ERROR_DISK_FULL
 
         private readonly SafeFileHandle _handle;
         // Held only to reach FileStream.Flush(true), which is fsync; null for read-only files.
@@ -170,9 +217,9 @@ public sealed partial class OsFileSystem : IFileSystem
                 {
                     return RandomAccess.GetLength(_handle);
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                catch (Exception e) when (IsFileSystemFailure(e))
                 {
-                    throw Error(ResultCode.IoErr, e);
+                    throw Error(ResultCode.IoErrFstat, e);
                 }
             }
         }
@@ -193,7 +240,7 @@ public sealed partial class OsFileSystem : IFileSystem
                 }
                 return total;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
                 throw Error(ResultCode.IoErrRead, e);
             }
@@ -205,9 +252,9 @@ public sealed partial class OsFileSystem : IFileSystem
             {
                 RandomAccess.Write(_handle, data, offset);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw WriteError(e);
+                throw Error(ErrorCode(ResultCode.IoErrWrite, e), e);
             }
         }
 
@@ -217,9 +264,9 @@ public sealed partial class OsFileSystem : IFileSystem
             {
                 RandomAccess.SetLength(_handle, size);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
-                throw Error(ResultCode.IoErrTruncate, e);
+                throw Error(ErrorCode(ResultCode.IoErrTruncate, e), e);
             }
         }
 
@@ -234,7 +281,7 @@ public sealed partial class OsFileSystem : IFileSystem
             {
                 _syncStream.Flush(flushToDisk: true);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (IsFileSystemFailure(e))
             {
                 throw Error(ResultCode.IoErrFsync, e);
             }
@@ -250,20 +297,5 @@ public sealed partial class OsFileSystem : IFileSystem
         [MethodImpl(MethodImplOptions.NoInlining)]
         public static TernException Error(ResultCode code, Exception inner) =>
             new(code, TernException.DefaultMessage(code), inner);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static TernException WriteError(Exception e) =>
-            Error(IsDiskFull(e) ? ResultCode.Full : ResultCode.IoErrWrite, e);
-
-        private static bool IsDiskFull(Exception e)
-        {
-            if (e is not IOException)
-            {
-                return false;
-            }
-            return OperatingSystem.IsWindows()
-                ? e.HResult is ErrorDiskFull or ErrorHandleDiskFull
-                : e.HResult == EnoSpc;
-        }
     }
 }

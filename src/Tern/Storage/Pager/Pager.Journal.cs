@@ -34,6 +34,17 @@
 // Spilling: when the cache is full of dirty pages, the journal is synced (as at commit)
 // and the unpinned dirty pages are written to the database before commit; a crash then
 // leaves a hot journal whose synced records restore them.
+//
+// I/O errors. Any file operation may fail (TernException with an IOERR code or FULL).
+// `_spilled` is set before the first page of a transaction is written to the database file
+// (by a spill or by commit), so a rollback knows it must play the journal back. A failed
+// commit rolls back at once; the VM rolls the whole transaction back after an I/O error in
+// any statement (as SQLite does), so a half-done spill or b-tree change never stays. When a
+// rollback itself fails, FailTransaction drops every cached page and marks the pager in
+// error; the next read recovers from the journal on disk exactly as after a crash:
+//
+//   Writer --I/O error--> (VM) Rollback --ok--> Open
+//                                  \--fails--> Open + error state --BeginRead--> hot journal playback
 using System.Buffers.Binary;
 using Tern.Storage.Io;
 
@@ -55,7 +66,13 @@ internal sealed partial class Pager
     private bool _journalDirectoryUnsynced;   // a new journal whose directory entry is not yet durable
     private byte[]? _journalBuffer;
 
-    /// <summary>Commits the write transaction: the journal, then the database, then the journal is deleted.</summary>
+    /// <summary>
+    /// Commits the write transaction: the journal, then the database, then the journal is
+    /// deleted. When any step fails the transaction is rolled back (the journal puts back
+    /// whatever reached the database file) and the error is rethrown; when the rollback
+    /// fails too, the pager drops its state and the journal left on disk is played back at
+    /// the next read, as after a crash.
+    /// </summary>
     public void Commit()
     {
         if (State != PagerState.Writer) return;
@@ -66,6 +83,8 @@ internal sealed partial class Pager
             {
                 if (_dbSize > 0) UpdateChangeCounter();
                 SyncJournal();
+                // From here on the database file may hold pages of this transaction.
+                _spilled = true;
                 WriteDirtyPages();
                 if (_dbSize < _dbFileSize || _db.Length > (long)_dbSize * PageSize)
                 {
@@ -80,12 +99,16 @@ internal sealed partial class Pager
         }
         catch (TernException)
         {
-            FailTransaction();
+            RollbackAfterFailure();
             throw;
         }
     }
 
-    /// <summary>Abandons the write transaction: every change since <see cref="BeginWrite"/> is undone.</summary>
+    /// <summary>
+    /// Abandons the write transaction: every change since <see cref="BeginWrite"/> is undone.
+    /// When the file system fails meanwhile, the pager drops its state (see
+    /// <see cref="FailTransaction"/>) and the journal is played back at the next read.
+    /// </summary>
     public void Rollback()
     {
         if (State != PagerState.Writer) return;
@@ -94,29 +117,43 @@ internal sealed partial class Pager
         {
             foreach (Page p in _dirty) p.IsDirty = false;
             _dirty.Clear();
+            _cache.Clear();
             if (_spilled)
             {
                 // Pages reached the database file: put the originals back from the journal.
-                _cache.Clear();
-                PlaybackJournal(_journal!, isHot: false, recordLimit: _journalRecords);
+                // (A commit that failed after closing the journal reopens it by name.)
+                _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
+                PlaybackJournal(_journal, isHot: false, recordLimit: _journalRecords);
                 if (Synchronous != SynchronousMode.Off) _db.Sync();
             }
-            else
-            {
-                // Nothing reached the file; forget every page changed or added in memory.
-                _cache.Clear();
-            }
+            // Otherwise nothing reached the file: forgetting the cached pages undoes everything.
             if (_db.Length > (long)_dbOrigSize * PageSize) _db.Truncate((long)_dbOrigSize * PageSize);
             _dbSize = _dbOrigSize;
             _dbFileSize = (uint)((_db.Length + PageSize - 1) / PageSize);
             DeleteJournal();
             _journaled.Clear();
+            _cacheValid = false;
             State = PagerState.Open;
         }
         catch (TernException)
         {
             FailTransaction();
             throw;
+        }
+    }
+
+    /// <summary>Rolls back after a failed commit step, keeping the commit's error for the caller.</summary>
+    private void RollbackAfterFailure()
+    {
+        if (State != PagerState.Writer) return;
+        try
+        {
+            Rollback();
+        }
+        catch (TernException)
+        {
+            // Rollback has left the pager in its error state; the journal on disk recovers
+            // the file at the next read.
         }
     }
 
@@ -285,21 +322,24 @@ internal sealed partial class Pager
     {
         SyncJournal();
         _dirty.Sort(static (a, b) => a.Number.CompareTo(b.Number));
-        int kept = 0;
-        for (int i = 0; i < _dirty.Count; i++)
+        // From here on the database file may hold pages of this transaction: a rollback
+        // must play the journal back, even when a write below fails half-way.
+        _spilled = true;
+        try
         {
-            Page p = _dirty[i];
-            if (p.PinCount > 0)
+            foreach (Page p in _dirty)
             {
-                _dirty[kept++] = p;
-                continue;
+                if (p.PinCount > 0) continue;
+                _db.Write((long)(p.Number - 1) * PageSize, p.Data);
+                if (p.Number > _dbFileSize) _dbFileSize = p.Number;
+                p.IsDirty = false;
             }
-            _db.Write((long)(p.Number - 1) * PageSize, p.Data);
-            if (p.Number > _dbFileSize) _dbFileSize = p.Number;
-            p.IsDirty = false;
-            _spilled = true;
         }
-        _dirty.RemoveRange(kept, _dirty.Count - kept);
+        finally
+        {
+            // Keep the pages still dirty: the pinned ones, and those a failed write did not reach.
+            _dirty.RemoveAll(static p => !p.IsDirty);
+        }
     }
 
     private void CloseJournal()

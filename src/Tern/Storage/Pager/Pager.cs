@@ -84,6 +84,9 @@ internal sealed partial class Pager : IDisposable
         return pager;
     }
 
+    /// <summary>The file system holding the database file (and its journal).</summary>
+    public IFileSystem FileSystem => _fs;
+
     /// <summary>The database file's path.</summary>
     public string Path { get; }
 

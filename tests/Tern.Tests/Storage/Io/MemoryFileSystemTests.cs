@@ -554,4 +554,58 @@ public class MemoryFileSystemTests
             Assert.Throws<TernException>(() => fs.Open("journal", FileOpenMode.ReadWriteCreate)).ExtendedCode);
         Assert.False(fs.Exists("journal"));
     }
+
+    [Fact]
+    public void ScheduleFault_fails_exactly_the_chosen_call_of_a_kind_with_its_code()
+    {
+        var fs = new MemoryFileSystem();
+        using IFile f = fs.Open("a", FileOpenMode.ReadWriteCreate);
+        fs.ScheduleFault(1, IoOperation.Write);
+        f.Write(0, [1, 2, 3]);
+        var e = Assert.Throws<TernException>(() => f.Write(3, [4, 5]));
+        Assert.Equal(ResultCode.IoErrWrite, e.ExtendedCode);
+        Assert.Equal("disk I/O error", e.Message);
+        f.Write(3, [6]);
+        Assert.Equal(new byte[] { 1, 2, 3, 6 }, fs.GetContent("a"));
+        Assert.Equal(3, fs.CallCountOf(IoOperation.Write));
+        Assert.Equal(1, fs.FaultsInjected);
+    }
+
+    [Fact]
+    public void A_persistent_fault_fails_every_later_call_until_cleared()
+    {
+        var fs = new MemoryFileSystem();
+        using IFile f = fs.Open("a", FileOpenMode.ReadWriteCreate);
+        fs.ScheduleFault(fs.CallCount, persistent: true);
+        Assert.Equal(ResultCode.IoErrFsync, Assert.Throws<TernException>(f.Sync).ExtendedCode);
+        Assert.Equal(ResultCode.IoErrTruncate, Assert.Throws<TernException>(() => f.Truncate(0)).ExtendedCode);
+        Assert.Equal(ResultCode.IoErrDelete, Assert.Throws<TernException>(() => fs.Delete("a")).ExtendedCode);
+        Assert.Equal(ResultCode.CantOpen, Assert.Throws<TernException>(() => fs.Open("b", FileOpenMode.ReadWriteCreate)).ExtendedCode);
+        fs.ClearFaults();
+        f.Sync();
+    }
+
+    [Fact]
+    public void A_full_disk_lands_what_fits_then_fails_with_full()
+    {
+        var fs = new MemoryFileSystem { Capacity = 10 };
+        using IFile f = fs.Open("a", FileOpenMode.ReadWriteCreate);
+        f.Write(0, new byte[6]);
+        var e = Assert.Throws<TernException>(() => f.Write(6, [1, 2, 3, 4, 5, 6]));
+        Assert.Equal(ResultCode.Full, e.ExtendedCode);
+        Assert.Equal("database or disk is full", e.Message);
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 1, 2, 3, 4 }, fs.GetContent("a"));
+        f.Write(0, [9, 9]); // rewriting within the file needs no space
+        Assert.Equal(ResultCode.Full, Assert.Throws<TernException>(() => f.Truncate(11)).ExtendedCode);
+    }
+
+    [Fact]
+    public void ShortWrites_land_half_of_a_failing_write()
+    {
+        var fs = new MemoryFileSystem { ShortWrites = true };
+        using IFile f = fs.Open("a", FileOpenMode.ReadWriteCreate);
+        fs.ScheduleFault(fs.CallCount);
+        Assert.Throws<TernException>(() => f.Write(0, [1, 2, 3, 4]));
+        Assert.Equal(new byte[] { 1, 2 }, fs.GetContent("a"));
+    }
 }

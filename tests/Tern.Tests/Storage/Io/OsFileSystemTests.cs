@@ -186,4 +186,30 @@ public sealed class OsFileSystemTests : IDisposable
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    public static TheoryData<string, int> OsFailures() => new()
+    {
+        // .NET's exception for EFBIG (past `ulimit -f`): SQLite's unix VFS reports a failed write, not a full disk.
+        { "efbig", (int)ResultCode.IoErrWrite },
+        { "enospc", (int)ResultCode.Full },
+        { "edquot", (int)ResultCode.Full },
+        { "eio", (int)ResultCode.IoErrWrite },
+        { "eacces", (int)ResultCode.IoErrWrite },
+    };
+
+    [Theory]
+    [MemberData(nameof(OsFailures))]
+    public void Write_failures_map_to_sqlites_codes(string failure, int expected)
+    {
+        Exception e = failure switch
+        {
+            "efbig" => new ArgumentOutOfRangeException("value", "Specified file length was too large for the file system."),
+            "enospc" => new IOException("No space left on device", OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28),
+            "edquot" => new IOException("Disk quota exceeded", OperatingSystem.IsWindows() ? unchecked((int)0x80070027) : OperatingSystem.IsLinux() ? 122 : 69),
+            "eio" => new IOException("Input/output error", 5),
+            _ => new UnauthorizedAccessException(),
+        };
+        Assert.True(OsFileSystem.IsFileSystemFailure(e));
+        Assert.Equal((ResultCode)expected, OsFileSystem.ErrorCode(ResultCode.IoErrWrite, e));
+    }
 }

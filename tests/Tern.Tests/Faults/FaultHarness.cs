@@ -1,0 +1,364 @@
+// The machinery of the I/O fault tests. A scenario is a database prepared by setup SQL (or
+// given as a file image, possibly with a hot journal beside it) and a list of SQL steps run
+// on one connection. The harness runs the steps without faults once to learn the database
+// content after every step, and once more to count the file-system calls they make (from
+// opening the database on). Then, for each chosen call index k, it runs them again on a
+// fresh copy of the files with a fault injected at call k, and checks:
+//
+//   - the first failing step fails with a TernException whose primary code is IOERR, FULL
+//     or CANTOPEN (never another exception type);
+//   - after an IOERR or FULL while the step ran, the connection is back in autocommit mode
+//     (the transaction was rolled back, as SQLite does);
+//   - with the faults cleared, the same connection sees the content as it was before the
+//     transaction (or, when the transaction is still open, before the failed step; it is
+//     then rolled back and the content must be as before the transaction), integrity_check
+//     is ok, and the connection can still write and commit;
+//   - reopened from its files, the database holds that same content (plus the probe row)
+//     and passes integrity_check.
+//
+// Fault kinds (FaultMode): one call fails (optionally a short write), every call from k on
+// fails (a dead disk: the rollback fails too and recovery must come from the journal), or
+// the disk fills up (MemoryFileSystem.Capacity) k bytes past what the files held.
+//
+//   run:  copy files --> open --> step 0 .. step n            (fault at call k somewhere)
+//                                   \-- TernException --> clear faults --> check same
+//                                        connection --> probe write --> reopen --> check
+using System.Globalization;
+using System.Text;
+using Tern.Storage.Io;
+
+namespace Tern.Tests.Faults;
+
+/// <summary>How a fault is injected.</summary>
+public enum FaultMode
+{
+    /// <summary>Call k fails once; writes that fail land half their data on odd k.</summary>
+    Once,
+    /// <summary>Call k and every later call fail until the faults are cleared.</summary>
+    Persistent,
+    /// <summary>The disk holds only k bytes more than the files held when the database was opened.</summary>
+    DiskFull,
+}
+
+/// <summary>One SQL scenario for fault injection.</summary>
+public sealed class FaultScenario
+{
+    /// <summary>The scenario's name (the test case's display name).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>SQL run (without faults) to prepare the database.</summary>
+    public string Setup { get; init; } = "";
+
+    /// <summary>The statements run with a fault injected, one at a time.</summary>
+    public required string[] Steps { get; init; }
+
+    /// <summary>Page size of a new database.</summary>
+    public int PageSize { get; init; } = 1024;
+
+    /// <summary>Page cache bound (small values make transactions spill).</summary>
+    public int CacheSize { get; init; } = 2000;
+
+    /// <summary>Sort memory limit (small values make sorts spill to temporary files).</summary>
+    public long SortMemoryLimit { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Whether the steps make the files grow (so that a full disk can stop them).</summary>
+    public bool Grows { get; init; } = true;
+
+    /// <summary>The database file to start from (e.g. one SQLite made); null for an empty one.</summary>
+    public Func<byte[]>? Seed { get; init; }
+
+    /// <summary>Changes the files after setup, before the steps (e.g. leaves a hot journal).</summary>
+    public Action<MemoryFileSystem>? Damage { get; init; }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>Runs a scenario with faults at many call indexes and checks the outcome of each.</summary>
+internal static class FaultHarness
+{
+    public const string DbPath = "fault.db";
+
+    /// <summary>Every k when TERN_FAULT_FULL=1; otherwise at most this many per scenario and mode.</summary>
+    public static bool Full => Environment.GetEnvironmentVariable("TERN_FAULT_FULL") == "1";
+
+    public sealed class Report
+    {
+        public long Calls;
+        public int Cases;
+        public int Failed;
+        public int Survived;
+        public override string ToString() => $"{Calls} calls, {Cases} cases, {Failed} failed statements, {Survived} runs unaffected";
+    }
+
+    private static DatabaseOptions Options(FaultScenario s, MemoryFileSystem fs) => new()
+    {
+        FileSystem = fs,
+        PageSize = s.PageSize,
+        CacheSize = s.CacheSize,
+        SortMemoryLimit = s.SortMemoryLimit,
+    };
+
+    /// <summary>The files after setup: path to content.</summary>
+    public static Dictionary<string, byte[]> BuildImage(FaultScenario s)
+    {
+        var fs = new MemoryFileSystem();
+        if (s.Seed != null) fs.SetContent(DbPath, s.Seed());
+        using (Database db = Database.Open(DbPath, Options(s, fs)))
+        using (Connection c = db.Connect())
+        {
+            c.Execute(s.Setup);
+            // A table outside the scenario's content, written after each failure to prove the
+            // connection still commits.
+            c.Execute("CREATE TABLE fault_probe(x)");
+        }
+        s.Damage?.Invoke(fs);
+        return fs.Files.ToDictionary(p => p, fs.GetContent);
+    }
+
+    public static MemoryFileSystem Load(Dictionary<string, byte[]> image)
+    {
+        var fs = new MemoryFileSystem();
+        foreach ((string path, byte[] data) in image) fs.SetContent(path, data);
+        return fs;
+    }
+
+    /// <summary>
+    /// Runs the scenario without faults: the content before the steps and after each, and for
+    /// each step the index of the content its transaction started from (states[i] is the content
+    /// after step i-1; states[0] before any).
+    /// </summary>
+    public static (string[] States, int[] TxnStart) Reference(FaultScenario s, Dictionary<string, byte[]> image)
+    {
+        var states = new string[s.Steps.Length + 1];
+        var txnStart = new int[s.Steps.Length];
+        MemoryFileSystem fs = Load(image);
+        using Database db = Database.Open(DbPath, Options(s, fs));
+        using Connection c = db.Connect();
+        states[0] = Dump(c);
+        for (int i = 0; i < s.Steps.Length; i++)
+        {
+            txnStart[i] = c.AutoCommit ? i : txnStart[i - 1];
+            RunStep(c, s.Steps[i]);
+            states[i + 1] = Dump(c);
+        }
+        Assert.True(c.AutoCommit, "a scenario ends outside any transaction");
+        return (states, txnStart);
+    }
+
+    /// <summary>File-system calls from opening the database to the end of the steps, and the most bytes the files grew by.</summary>
+    public static (long Calls, long Growth) Count(FaultScenario s, Dictionary<string, byte[]> image)
+    {
+        MemoryFileSystem fs = Load(image);
+        long before = image.Values.Sum(d => (long)d.Length);
+        using (Database db = Database.Open(DbPath, Options(s, fs)))
+        using (Connection c = db.Connect())
+        {
+            foreach (string step in s.Steps) RunStep(c, step);
+        }
+        return (fs.CallCount, Math.Max(0, fs.PeakSize - before));
+    }
+
+    /// <summary>The call indexes (or byte budgets) to try: all of them, or an even spread that always includes the last ones.</summary>
+    public static IEnumerable<long> Choose(long n, int sample)
+    {
+        if (Full || n <= sample)
+        {
+            for (long k = 0; k < n; k++) yield return k;
+            yield break;
+        }
+        var picks = new SortedSet<long>();
+        for (int i = 0; i < sample - 8; i++) picks.Add(i * n / (sample - 8));
+        for (long k = Math.Max(0, n - 8); k < n; k++) picks.Add(k);
+        foreach (long k in picks) yield return k;
+    }
+
+    public static Report Run(FaultScenario s, FaultMode mode, int sample)
+    {
+        Dictionary<string, byte[]> image = BuildImage(s);
+        (string[] states, int[] txnStart) = Reference(s, image);
+        (long calls, long growth) = Count(s, image);
+        var report = new Report { Calls = calls };
+        // A full disk is tried at most at 1024 byte budgets spread over the growth, even in a
+        // full run (trying every single byte would add time, not coverage).
+        long step = mode == FaultMode.DiskFull ? Math.Max(1, growth / 1024) : 1;
+        long span = mode == FaultMode.DiskFull ? (growth + step - 1) / step : calls;
+        foreach (long k in Choose(span, sample))
+        {
+            report.Cases++;
+            RunCase(s, mode, image, states, txnStart, k * step, report);
+        }
+        return report;
+    }
+
+    private static void RunCase(FaultScenario s, FaultMode mode, Dictionary<string, byte[]> image, string[] states, int[] txnStart, long k, Report report)
+    {
+        string where = $"{s.Name}, {mode} at {k}";
+        MemoryFileSystem fs = Load(image);
+        switch (mode)
+        {
+            case FaultMode.Once:
+                fs.ScheduleFault(k);
+                fs.ShortWrites = k % 2 == 1;
+                break;
+            case FaultMode.Persistent:
+                fs.ScheduleFault(k, persistent: true);
+                break;
+            case FaultMode.DiskFull:
+                fs.Capacity = image.Values.Sum(d => (long)d.Length) + k;
+                break;
+        }
+        Database db;
+        try
+        {
+            db = Database.Open(DbPath, Options(s, fs));
+        }
+        catch (Exception e)
+        {
+            AssertIoError(e, where + ", open");
+            report.Failed++;
+            fs.ClearFaults();
+            CheckReopened(s, fs, states[0], probeRows: 0, where);
+            return;
+        }
+        string expected;
+        using (db)
+        using (Connection c = db.Connect())
+        {
+            int failedAt = -1;
+            for (int i = 0; i < s.Steps.Length && failedAt < 0; i++)
+            {
+                try
+                {
+                    RunStep(c, s.Steps[i]);
+                }
+                catch (Exception e)
+                {
+                    failedAt = i;
+                    bool whileRunning = AssertIoError(e, $"{where}, step {i} ({s.Steps[i]})");
+                    if (whileRunning && e is TernException { Code: ResultCode.IoErr or ResultCode.Full })
+                    {
+                        Assert.True(c.AutoCommit, $"{where}: the transaction stays open after {((TernException)e).ExtendedCode} in step {i}");
+                    }
+                }
+            }
+            fs.ClearFaults();
+            if (failedAt < 0)
+            {
+                // The fault hit a call whose failure does not matter (the removal of a temporary file).
+                report.Survived++;
+                expected = states[^1];
+                Assert.Equal(expected, Dump(c));
+            }
+            else
+            {
+                report.Failed++;
+                if (!c.AutoCommit)
+                {
+                    // The statement was undone, the transaction goes on: it sees the content
+                    // as it was before the statement; then it is rolled back.
+                    Assert.Equal(states[failedAt], Dump(c));
+                    c.Execute("ROLLBACK");
+                }
+                expected = states[txnStart[failedAt]];
+                string seen = Dump(c);
+                Assert.True(expected == seen, $"{where}: after step {failedAt} the connection sees\n{seen}\nexpected\n{expected}");
+            }
+            string check = IntegrityCheck(c);
+            Assert.True(check == "ok", $"{where}: integrity_check on the same connection: {check}");
+            c.Execute("INSERT INTO fault_probe VALUES(1)");
+        }
+        CheckReopened(s, fs, expected, probeRows: 1, where);
+    }
+
+    private static void CheckReopened(FaultScenario s, MemoryFileSystem fs, string expected, int probeRows, string where)
+    {
+        using Database db = Database.Open(DbPath, Options(s, fs));
+        using Connection c = db.Connect();
+        string seen = Dump(c);
+        Assert.True(expected == seen, $"{where}: reopened, the database holds\n{seen}\nexpected\n{expected}");
+        string check = IntegrityCheck(c);
+        Assert.True(check == "ok", $"{where}: integrity_check after reopening: {check}");
+        Assert.Equal(probeRows.ToString(CultureInfo.InvariantCulture), Scalar(c, "SELECT count(*) FROM fault_probe"));
+    }
+
+    /// <summary>
+    /// Asserts that a failure is an SQLite I/O-class error; returns whether it came from running
+    /// the statement (true) or from preparing it (false).
+    /// </summary>
+    private static bool AssertIoError(Exception e, string where)
+    {
+        if (e is not StepFailure and not TernException)
+        {
+            Assert.Fail($"{where}: {e.GetType().Name} instead of a TernException: {e}");
+        }
+        bool running = e is StepFailure;
+        var te = (TernException)(e is StepFailure f ? f.InnerException! : e);
+        Assert.True(te.Code is ResultCode.IoErr or ResultCode.Full or ResultCode.CantOpen,
+            $"{where}: {te.ExtendedCode} ({te.Message}) is not an I/O error");
+        string message = TernException.DefaultMessage(te.Code);
+        Assert.True(te.Message == message, $"{where}: message '{te.Message}', expected '{message}'");
+        return running;
+    }
+
+    /// <summary>Marks an error raised while a statement ran (not while it was prepared).</summary>
+    private sealed class StepFailure(TernException inner) : Exception(inner.Message, inner);
+
+    /// <summary>Prepares and runs one statement to its end; a failure while it runs comes wrapped in <see cref="StepFailure"/>.</summary>
+    public static void RunStep(Connection c, string sql)
+    {
+        using Statement s = c.Prepare(sql);
+        try
+        {
+            while (s.Step())
+            {
+            }
+        }
+        catch (TernException e)
+        {
+            throw new StepFailure(e);
+        }
+    }
+
+    public static string IntegrityCheck(Connection c) => Scalar(c, "PRAGMA integrity_check");
+
+    private static string Scalar(Connection c, string sql)
+    {
+        using Statement s = c.Prepare(sql);
+        Assert.True(s.Step());
+        return s.GetString(0) ?? "NULL";
+    }
+
+    /// <summary>
+    /// The database's content in a canonical form: the schema (type, name, table, SQL; not the
+    /// root pages), then every table's rows in rowid order, values with their types.
+    /// </summary>
+    public static string Dump(Connection c)
+    {
+        var sb = new StringBuilder();
+        var tables = new List<string>();
+        using (Statement s = c.Prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name <> 'fault_probe' ORDER BY type, name"))
+        {
+            while (s.Step())
+            {
+                sb.Append("schema: ").AppendJoin(" | ", Enumerable.Range(0, 4).Select(i => s.GetValue(i).ToString())).Append('\n');
+                if (s.GetString(0) == "table") tables.Add(s.GetString(1)!);
+            }
+        }
+        foreach (string t in tables)
+        {
+            sb.Append("table ").Append(t).Append('\n');
+            using Statement s = c.Prepare($"SELECT rowid, * FROM \"{t.Replace("\"", "\"\"")}\" ORDER BY rowid");
+            while (s.Step())
+            {
+                for (int i = 0; i < s.ColumnCount; i++)
+                {
+                    Value v = s.GetValue(i);
+                    sb.Append(i == 0 ? "  " : " | ").Append(v.Kind).Append(':').Append(v.ToString());
+                }
+                sb.Append('\n');
+            }
+        }
+        return sb.ToString();
+    }
+}
