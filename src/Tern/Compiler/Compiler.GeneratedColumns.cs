@@ -56,9 +56,13 @@ internal sealed partial class CodeGenerator
         try
         {
             // The expression names columns of its own table only, unqualified.
+            // A LEFT JOIN's row of NULLs reads NULL here too, whatever the expression makes of NULLs.
             var scope = new Scope();
             scope.Sources.Add(new Source { Table = t, Cursor = s.Cursor, Name = t.Name });
+            int done = NewLabel();
+            Emit(Opcode.IfNullRow, s.Cursor, done, target);
             GeneratedExprCode(t, c, scope, target);
+            Resolve(done);
         }
         finally
         {

@@ -75,7 +75,27 @@ public class GeneratedColumnTests
         // REPLACE conflicts and collations on generated columns.
         "CREATE TABLE g(a, b AS (lower(a)) COLLATE NOCASE UNIQUE ON CONFLICT REPLACE, c); INSERT INTO g(a, c) VALUES ('X', 1), ('Y', 2), ('x', 3); SELECT * FROM g; SELECT a FROM g WHERE b = 'Y'",
         // The INTEGER PRIMARY KEY feeds generated columns with the row's rowid.
-        "CREATE TABLE g(id INTEGER PRIMARY KEY, b AS (id * 10), c AS (id * 10) STORED); INSERT INTO g(id) VALUES (NULL); INSERT INTO g VALUES (7); INSERT INTO g DEFAULT VALUES; SELECT * FROM g");
+        "CREATE TABLE g(id INTEGER PRIMARY KEY, b AS (id * 10), c AS (id * 10) STORED); INSERT INTO g(id) VALUES (NULL); INSERT INTO g VALUES (7); INSERT INTO g DEFAULT VALUES; SELECT * FROM g",
+        // Joins that build an automatic index on a VIRTUAL column; INSERT ... SELECT * from the table itself.
+        "CREATE TABLE g(a, b AS (a % 3), c TEXT AS (a) COLLATE NOCASE); CREATE TABLE h(k, v); INSERT INTO g VALUES (1), (2), (3), (4), ('X'), ('x'); INSERT INTO h VALUES (0, 'zero'), (1, 'one'), ('x', 'ex'); "
+        + "SELECT h.v, g.a FROM h JOIN g ON g.b = h.k ORDER BY 1, 2; SELECT h.v, g.a FROM h JOIN g ON g.c = h.k ORDER BY 1, 2; SELECT c FROM g ORDER BY c, a; SELECT DISTINCT c FROM g ORDER BY 1; "
+        + "SELECT min(b), max(b), sum(b), group_concat(c) FROM g; INSERT INTO g SELECT * FROM g; INSERT INTO g SELECT a + 10 FROM g WHERE b = 1; SELECT rowid, * FROM g ORDER BY rowid; "
+        + "CREATE TABLE copy AS SELECT * FROM g; PRAGMA table_xinfo(copy); SELECT count(*) FROM copy WHERE b IS NOT NULL",
+        // The NULL row of a LEFT JOIN reads NULL in its generated columns too.
+        "CREATE TABLE g(a, b AS (coalesce(a, 5)), c AS (ifnull(a, 7)) STORED); CREATE TABLE h(k); INSERT INTO h VALUES (1), (2); INSERT INTO g VALUES (1); "
+        + "SELECT h.k, g.b, g.c FROM h LEFT JOIN g ON g.a = h.k ORDER BY 1; SELECT h.k, x.b FROM h LEFT JOIN (SELECT b FROM g) x ON x.b = h.k ORDER BY 1; "
+        + "SELECT h.k, g.b FROM h LEFT JOIN g ON g.b = h.k + 10 ORDER BY 1",
+        // Partial and expression indexes that read generated columns; RENAME COLUMN reaches the expressions.
+        "CREATE TABLE g(a, b AS (a * 2), c AS (b + 1) STORED); CREATE INDEX gp ON g(a) WHERE b > 4; CREATE UNIQUE INDEX ge ON g(c * 10); "
+        + "INSERT INTO g VALUES (1), (2), (3), (4); INSERT INTO g VALUES (4); UPDATE g SET a = a - 1 WHERE a > 2; UPDATE g SET a = 10 WHERE a = 1; SELECT a FROM g WHERE b > 4 ORDER BY a; SELECT a FROM g WHERE c * 10 = 70; PRAGMA integrity_check; "
+        + "ALTER TABLE g RENAME COLUMN a TO z; SELECT * FROM g ORDER BY z; INSERT INTO g VALUES (7); SELECT sql FROM sqlite_schema WHERE name = 'g'",
+        // Trigger WHEN clauses and UPDATE OF lists with generated columns.
+        "CREATE TABLE g(a, b AS (a * 2), c AS (a + 1) STORED); CREATE TABLE log(x); "
+        + "CREATE TRIGGER w AFTER INSERT ON g WHEN NEW.b > 4 BEGIN INSERT INTO log VALUES ('big ' || NEW.b); END; "
+        + "CREATE TRIGGER ub AFTER UPDATE OF b ON g BEGIN INSERT INTO log VALUES ('of b ' || NEW.b); END; "
+        + "CREATE TRIGGER ua AFTER UPDATE OF a ON g BEGIN INSERT INTO log VALUES ('of a ' || NEW.b || ' ' || NEW.c); END; "
+        + "CREATE TRIGGER bi BEFORE INSERT ON g BEGIN INSERT INTO log VALUES ('before ' || quote(NEW.b) || ' ' || quote(NEW.c)); END; "
+        + "INSERT INTO g VALUES (1), (3); UPDATE g SET a = a + 1; SELECT * FROM log; SELECT * FROM g");
 
     [Theory]
     [MemberData(nameof(Scripts))]
