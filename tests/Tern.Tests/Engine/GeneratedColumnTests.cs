@@ -71,7 +71,8 @@ public class GeneratedColumnTests
         + "ALTER TABLE g ADD COLUMN d AS (nosuch); ALTER TABLE g ADD COLUMN e AS (b + 1) NOT NULL; INSERT INTO g(a) VALUES (3); SELECT * FROM g; "
         + "CREATE TABLE h(a); ALTER TABLE h ADD COLUMN c AS (a) STORED; INSERT INTO h VALUES (4); SELECT * FROM h; PRAGMA table_xinfo(h)",
         // Date/time functions may not read the clock.
-        "CREATE TABLE g(a, b AS (date(a)), c AS (date())); INSERT INTO g VALUES ('2020-01-02'); SELECT a, b FROM g; SELECT c FROM g; INSERT INTO g VALUES ('now'); SELECT b FROM g",
+        "CREATE TABLE g(a, b AS (date(a, '+1 day')), c AS (strftime('%Y', a)) STORED); INSERT INTO g VALUES ('2020-01-02'); SELECT * FROM g; INSERT INTO g VALUES ('now'); INSERT INTO g VALUES ('NOW'); "
+        + "SELECT count(*) FROM g; CREATE TABLE h(a, b AS (date())); INSERT INTO h VALUES (1); CREATE TABLE k(a, b AS (julianday(a))); INSERT INTO k VALUES ('2000-01-01'); SELECT b FROM k",
         // REPLACE conflicts and collations on generated columns.
         "CREATE TABLE g(a, b AS (lower(a)) COLLATE NOCASE UNIQUE ON CONFLICT REPLACE, c); INSERT INTO g(a, c) VALUES ('X', 1), ('Y', 2), ('x', 3); SELECT * FROM g; SELECT a FROM g WHERE b = 'Y'",
         // The INTEGER PRIMARY KEY feeds generated columns with the row's rowid.
@@ -85,6 +86,17 @@ public class GeneratedColumnTests
         "CREATE TABLE g(a, b AS (coalesce(a, 5)), c AS (ifnull(a, 7)) STORED); CREATE TABLE h(k); INSERT INTO h VALUES (1), (2); INSERT INTO g VALUES (1); "
         + "SELECT h.k, g.b, g.c FROM h LEFT JOIN g ON g.a = h.k ORDER BY 1; SELECT h.k, x.b FROM h LEFT JOIN (SELECT b FROM g) x ON x.b = h.k ORDER BY 1; "
         + "SELECT h.k, g.b FROM h LEFT JOIN g ON g.b = h.k + 10 ORDER BY 1",
+        // JSON extraction (a common use), REPLACE on the rowid, rowid changes, upsert from excluded generated values, window functions.
+        "CREATE TABLE g(id INTEGER PRIMARY KEY, doc TEXT, name TEXT AS (json_extract(doc, '$.name')), n INT AS (doc ->> '$.n') STORED, tag AS (id || ':' || name)); "
+        + "CREATE INDEX gn ON g(name); CREATE UNIQUE INDEX gt ON g(n); "
+        + "INSERT INTO g(doc) VALUES ('{\"name\":\"ann\",\"n\":1}'), ('{\"name\":\"bob\",\"n\":\"2\"}'), ('{}'); "
+        + "INSERT OR REPLACE INTO g(id, doc) VALUES (1, '{\"name\":\"cy\",\"n\":3}'); UPDATE g SET id = id + 100 WHERE id = 2; "
+        + "INSERT INTO g(doc) VALUES ('{\"name\":\"dee\",\"n\":3}') ON CONFLICT(n) DO UPDATE SET doc = json_set(doc, '$.name', excluded.name || '+' || excluded.tag); "
+        + "SELECT * FROM g ORDER BY id; SELECT id FROM g WHERE name = 'bob'; SELECT name, n, row_number() OVER (ORDER BY n DESC) FROM g ORDER BY 3; PRAGMA integrity_check",
+        // Foreign-key actions whose parent key or child row has generated columns.
+        "PRAGMA foreign_keys = ON; CREATE TABLE p(a, k AS (a * 10) STORED UNIQUE); CREATE TABLE c(x REFERENCES p(k) ON UPDATE CASCADE ON DELETE CASCADE, y AS (x + 1), z AS (x * 2) STORED); "
+        + "CREATE INDEX cy ON c(y); INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (10), (20), (10); UPDATE p SET a = 5 WHERE a = 1; SELECT * FROM c ORDER BY rowid; "
+        + "DELETE FROM p WHERE a = 2; SELECT * FROM c ORDER BY rowid; SELECT x FROM c WHERE y = 51; PRAGMA integrity_check",
         // Partial and expression indexes that read generated columns; RENAME COLUMN reaches the expressions.
         "CREATE TABLE g(a, b AS (a * 2), c AS (b + 1) STORED); CREATE INDEX gp ON g(a) WHERE b > 4; CREATE UNIQUE INDEX ge ON g(c * 10); "
         + "INSERT INTO g VALUES (1), (2), (3), (4); INSERT INTO g VALUES (4); UPDATE g SET a = a - 1 WHERE a > 2; UPDATE g SET a = 10 WHERE a = 1; SELECT a FROM g WHERE b > 4 ORDER BY a; SELECT a FROM g WHERE c * 10 = 70; PRAGMA integrity_check; "
