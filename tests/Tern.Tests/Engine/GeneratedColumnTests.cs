@@ -69,7 +69,9 @@ public class GeneratedColumnTests
         // ALTER TABLE ADD COLUMN: VIRTUAL yes, STORED only while the table is empty.
         "CREATE TABLE g(a); INSERT INTO g VALUES (1), (2); ALTER TABLE g ADD COLUMN b AS (a * 5); SELECT * FROM g; ALTER TABLE g ADD COLUMN c AS (a) STORED; "
         + "ALTER TABLE g ADD COLUMN d AS (nosuch); ALTER TABLE g ADD COLUMN e AS (b + 1) NOT NULL; INSERT INTO g(a) VALUES (3); SELECT * FROM g; "
-        + "CREATE TABLE h(a); ALTER TABLE h ADD COLUMN c AS (a) STORED; INSERT INTO h VALUES (4); SELECT * FROM h; PRAGMA table_xinfo(h)",
+        + "CREATE TABLE h(a); ALTER TABLE h ADD COLUMN c AS (a) STORED; INSERT INTO h VALUES (4); SELECT * FROM h; PRAGMA table_xinfo(h); "
+        + "CREATE TABLE k(a, b AS (a * 2)); INSERT INTO k VALUES (1); ALTER TABLE k ADD COLUMN c DEFAULT 9; ALTER TABLE k ADD COLUMN d AS (b + c); "
+        + "INSERT INTO k VALUES (2, 3); SELECT * FROM k; SELECT a FROM k WHERE d = 11; UPDATE k SET c = c + 1; SELECT * FROM k",
         // Date/time functions may not read the clock.
         "CREATE TABLE g(a, b AS (date(a, '+1 day')), c AS (strftime('%Y', a)) STORED); INSERT INTO g VALUES ('2020-01-02'); SELECT * FROM g; INSERT INTO g VALUES ('now'); INSERT INTO g VALUES ('NOW'); "
         + "SELECT count(*) FROM g; CREATE TABLE h(a, b AS (date())); INSERT INTO h VALUES (1); CREATE TABLE k(a, b AS (julianday(a))); INSERT INTO k VALUES ('2000-01-01'); SELECT b FROM k",
