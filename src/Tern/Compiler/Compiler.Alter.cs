@@ -42,17 +42,19 @@ internal sealed partial class CodeGenerator
         if (t.FindColumn(cd.Name) >= 0) throw new TernException(ResultCode.Error, "duplicate column name: " + cd.Name);
         Expr? def = null;
         bool notNull = false;
+        bool generated = false;
         foreach (ColumnConstraint cc in cd.Constraints)
         {
             switch (cc)
             {
+                case GeneratedConstraint: generated = true; break;
                 case PrimaryKeyConstraint: throw new TernException(ResultCode.Error, "Cannot add a PRIMARY KEY column");
                 case UniqueConstraint: throw new TernException(ResultCode.Error, "Cannot add a UNIQUE column");
                 case NotNullConstraint: notNull = true; break;
                 case DefaultConstraint d: def = d.Value; break;
             }
         }
-        if (notNull && (def == null || def is Literal { Kind: LiteralKind.Null }))
+        if (notNull && !generated && (def == null || def is Literal { Kind: LiteralKind.Null }))
             throw new TernException(ResultCode.Error, "Cannot add a NOT NULL column with default value NULL");
         if (def != null && def is not (Literal or UnaryExpr { Operand: Literal }))
             throw new TernException(ResultCode.Error, "Cannot add a column with non-constant default");
@@ -60,6 +62,7 @@ internal sealed partial class CodeGenerator
         int close = sql.LastIndexOf(')');
         string coldef = Encoding.UTF8.GetString(_sql, cd.Start, cd.End - cd.Start);
         string newSql = sql[..close] + ", " + coldef + sql[close..];
+        if (generated) CheckAddedGeneratedColumn(t, newSql);
         int cursor = NewCursor();
         Emit(Opcode.OpenWrite, cursor, 1, 0, 5);
         UpdateSchemaRows(cursor, row => string.Equals(row.Name, t.Name, StringComparison.OrdinalIgnoreCase) && row.Type == "table"

@@ -40,6 +40,7 @@ internal sealed partial class CodeGenerator
             return;
         }
         Table built = DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
+        CheckGeneratedExpressions(built);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
         int schemaCursor = NewCursor();
         Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);

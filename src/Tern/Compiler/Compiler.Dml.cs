@@ -45,7 +45,7 @@ internal sealed partial class CodeGenerator
         int[] map;
         if (ins.Columns.IsEmpty)
         {
-            map = Enumerable.Range(0, ncol).ToArray();
+            map = t.HasGenerated ? InsertableColumns(t) : Enumerable.Range(0, ncol).ToArray();
         }
         else
         {
@@ -58,6 +58,7 @@ internal sealed partial class CodeGenerator
                     if (IsRowidName(ins.Columns[i]) && t.RowidAlias < 0) k = -1;
                     else throw new TernException(ResultCode.Error, $"table {t.Name} has no column named {ins.Columns[i]}");
                 }
+                RefuseGeneratedWrite(t, k, "INSERT into");
                 map[i] = k;
             }
         }
@@ -70,7 +71,7 @@ internal sealed partial class CodeGenerator
         {
             if (n != map.Length)
             {
-                if (ins.Columns.IsEmpty) throw new TernException(ResultCode.Error, $"table {t.Name} has {ncol} columns but {n} values were supplied");
+                if (ins.Columns.IsEmpty) throw new TernException(ResultCode.Error, $"table {t.Name} has {map.Length} columns but {n} values were supplied");
                 throw new TernException(ResultCode.Error, $"{n} values for {map.Length} columns");
             }
             int rowid = NewRegister();
@@ -89,7 +90,7 @@ internal sealed partial class CodeGenerator
             for (int k = 0; k < ncol; k++)
             {
                 if (given[k]) continue;
-                if (t.Columns[k].Default is { } d) ExprCode(d, new Scope(), cols + k);
+                if (t.Columns[k].Default is { } d && !t.Columns[k].IsGenerated) ExprCode(d, new Scope(), cols + k);
                 else Emit(Opcode.Null, 0, cols + k, 0);
             }
             if (t.RowidAlias >= 0) rowidFrom = cols + t.RowidAlias;
@@ -106,6 +107,7 @@ internal sealed partial class CodeGenerator
                     Emit(Opcode.SCopy, rowidFrom, newRowid, 0);
                 }
                 Resolve(known);
+                ComputeGeneratedColumns(t, cols);
                 int block = RowBlockFromRegisters(t, cols, newRowid);
                 if (t.RowidAlias >= 0) Emit(Opcode.SCopy, newRowid, block + t.RowidAlias, 0);
                 FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone);
@@ -204,6 +206,7 @@ internal sealed partial class CodeGenerator
         else if (oldRowid != null) Emit(Opcode.SCopy, oldRowid.Value, rowid, 0);
         else Emit(Opcode.NewRowid, target.Cursor, rowid, AutoIncrementRegister(t, oldRowid));
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
+        ComputeGeneratedColumns(t, cols);
 
         // Affinities, then NOT NULL.
         Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
@@ -297,7 +300,7 @@ internal sealed partial class CodeGenerator
         // Write the record and the index entries.
         if (t.RowidAlias >= 0) Emit(Opcode.Null, 0, cols + t.RowidAlias, 0);
         int rec = NewRegister();
-        Emit(Opcode.MakeRecord, cols, ncol, rec);
+        MakeTableRecord(t, cols, rec);
         Emit(Opcode.Insert, target.Cursor, rec, rowid, t.Name, InTrigger || _foreignKeyDepth > 0 ? P5Flags.TotalChange : (ushort)(P5Flags.NChange | (oldRowid == null ? P5Flags.LastRowid : 0)));
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
         for (int i = 0; i < t.Indexes.Count; i++)
@@ -535,7 +538,7 @@ internal sealed partial class CodeGenerator
     private void EmitColumnRaw(Source s, int col, int target)
     {
         if (s.Table.Columns[col].IsRowidAlias) Emit(Opcode.Rowid, s.Cursor, target, 0);
-        else Emit(Opcode.Column, s.Cursor, col, target, ColumnDefault(s.Table.Columns[col]));
+        else TableColumnCode(s, col, target, ColumnDefault(s.Table.Columns[col]));
     }
 
     private static string AffinityString(Table t)
@@ -598,6 +601,7 @@ internal sealed partial class CodeGenerator
                 if (IsRowidName(sc.Columns[0])) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
                 throw new TernException(ResultCode.Error, "no such column: " + sc.Columns[0]);
             }
+            RefuseGeneratedWrite(t, k, "UPDATE");
             if (k == t.RowidAlias) setsRowid = true;
             assignments[k] = sc.Value;
         }
@@ -611,7 +615,7 @@ internal sealed partial class CodeGenerator
         // one on expressions is always rewritten: its predicate or keys may read any column;
         // so is every index when BEFORE triggers run, since they may have changed the row).
         HashSet<Index>? unchanged = setsRowid ? null : t.Indexes
-            .Where(ix => ix.Expressions == null && ix.Where == null && !ix.Columns.Any(assignments.ContainsKey)).ToHashSet();
+            .Where(ix => ix.Expressions == null && ix.Where == null && !ix.Columns.Any(c => assignments.ContainsKey(c) || t.Columns[c].IsGenerated)).ToHashSet();
         IReadOnlyList<Expr>? carried = u.From.IsEmpty ? null : assignmentList.Select(a => a.Value).ToList();
         CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid, carriedValues) =>
         {
@@ -653,6 +657,7 @@ internal sealed partial class CodeGenerator
             }
             int rowDone = NewLabel();
             int old = RowBlockFromCursor(t, target.Cursor, rowid);
+            ComputeGeneratedColumns(t, cols);
             int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
             FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);

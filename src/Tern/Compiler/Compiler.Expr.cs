@@ -572,13 +572,12 @@ internal sealed partial class CodeGenerator
             return;
         }
         object? def = ColumnDefault(s.Table.Columns[col]);
-        int at = Emit(Opcode.Column, s.Cursor, col, target, def);
-        if (s.Table.Columns[col].Affinity == Affinity.Real)
+        TableColumnCode(s, col, target, def);
+        if (s.Table.Columns[col].Affinity == Affinity.Real && !s.Table.Columns[col].IsVirtual)
         {
             // REAL columns store integral values as integers; reading gives them back as REAL.
             Emit(Opcode.Affinity, target, 1, 0, "E");
         }
-        _ = at;
     }
 
     /// <summary>
@@ -667,7 +666,7 @@ internal sealed partial class CodeGenerator
         int n = f.Arguments.Count;
         int args = NewRegisters(Math.Max(n, 1));
         for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
-        Emit(Opcode.Function, 0, args, target, def, (ushort)n);
+        Emit(Opcode.Function, 0, args, target, GuardGeneratedFunction(def), (ushort)n);
     }
 
     /// <summary>iif(C1, V1 [, C2, V2 ...] [, ELSE]) and its alias if(): a CASE, evaluated lazily.</summary>

@@ -224,13 +224,21 @@ internal sealed partial class CodeGenerator
         {
             int[] pk = PrimaryKeyColumns(t);
             byte[] sql = t.Sql != null ? Encoding.UTF8.GetBytes(t.Sql) : [];
+            int hidden = 0;
             for (int i = 0; i < t.Columns.Count; i++)
             {
                 Column c = t.Columns[i];
+                // Generated columns: left out of table_info (later cids close up), in
+                // table_xinfo with hidden = 2 (VIRTUAL) or 3 (STORED).
+                if (c.IsGenerated && !extended)
+                {
+                    hidden++;
+                    continue;
+                }
                 string? dflt = c.Default != null && t.Sql != null && c.Default.End <= sql.Length ? Encoding.UTF8.GetString(sql, c.Default.Start, c.Default.End - c.Default.Start) : null;
                 int pkIndex = Array.IndexOf(pk, i);
-                var row = new List<object?> { (long)i, c.Name, c.DeclaredType ?? "", c.NotNull ? 1L : 0L, dflt, pkIndex < 0 ? 0L : pkIndex + 1L };
-                if (extended) row.Add(0L);
+                var row = new List<object?> { (long)(i - hidden), c.Name, c.DeclaredType ?? "", c.NotNull ? 1L : 0L, dflt, pkIndex < 0 ? 0L : pkIndex + 1L };
+                if (extended) row.Add(!c.IsGenerated ? 0L : c.IsStored ? 3L : 2L);
                 rows.Add(row.ToArray());
             }
         }

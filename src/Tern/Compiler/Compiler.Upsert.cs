@@ -124,6 +124,7 @@ internal sealed partial class CodeGenerator
                 if (sc.IsRow || sc.Columns.Count != 1) throw new TernException(ResultCode.Error, "row-value SET is not supported yet");
                 int k = t.FindColumn(sc.Columns[0]);
                 if (k < 0) throw new TernException(ResultCode.Error, "no such column: " + sc.Columns[0]);
+                RefuseGeneratedWrite(t, k, "UPDATE");
                 if (k == t.RowidAlias) setsRowid = true;
                 int r = NewRegister();
                 ExprCode(sc.Value, scope, r);

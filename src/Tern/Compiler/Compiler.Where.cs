@@ -506,7 +506,7 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Rewind, s.Cursor, scanned, 0);
         int top = CurrentAddress;
         int regs = NewRegisters(2), rec = NewRegister();
-        Emit(Opcode.Column, s.Cursor, column, regs, s.Materialized ? null : ColumnDefault(s.Table.Columns[column]));
+        EmitColumnRaw(s, column, regs);
         Emit(Opcode.Rowid, s.Cursor, regs + 1, 0);
         Emit(Opcode.MakeRecord, regs, 2, rec);
         Emit(Opcode.IdxInsert, ix, rec, 0);

@@ -22,4 +22,14 @@ internal sealed class Column
     public bool IsRowidAlias { get; set; }
     /// <summary>For a column of a view, subquery or CTE: the table column it reads directly, if any.</summary>
     public (string Table, string Column)? Origin { get; init; }
+    /// <summary>For a generated column, the expression that computes its value from the row's other columns.</summary>
+    public Expr? Generated { get; init; }
+    /// <summary>A STORED generated column (its value is in the record); false for VIRTUAL and ordinary columns.</summary>
+    public bool IsStored { get; init; }
+    /// <summary>The field of the table record that holds this column, or -1 for a VIRTUAL column (not stored).</summary>
+    public int StorageIndex { get; set; } = -1;
+    /// <summary>Whether this is a generated column (VIRTUAL or STORED).</summary>
+    public bool IsGenerated => Generated != null;
+    /// <summary>Whether this is a VIRTUAL generated column, computed wherever it is read.</summary>
+    public bool IsVirtual => Generated != null && !IsStored;
 }

@@ -171,8 +171,26 @@ internal sealed class DatabaseSchema
             Collation coll = Collation.Binary;
             ConflictResolution notNullConflict = ConflictResolution.Default;
             string? constraintName = null;
+            Expr? generated = null;
+            bool stored = false, primaryKey = false;
             foreach (ColumnConstraint cc in cd.Constraints)
             {
+                // GENERATED ALWAYS AS: once per column, never after a DEFAULT, VIRTUAL or STORED.
+                if (cc is GeneratedConstraint gc)
+                {
+                    string? storage = gc.Storage?.ToUpperInvariant();
+                    if (generated != null || def != null || storage is not (null or "VIRTUAL" or "STORED"))
+                        throw new TernException(ResultCode.Error, $"error in generated column \"{cd.Name}\"");
+                    generated = gc.Expr;
+                    stored = storage == "STORED";
+                    if (primaryKey) throw new TernException(ResultCode.Error, "generated columns cannot be part of the PRIMARY KEY");
+                }
+                if (cc is DefaultConstraint && generated != null) throw new TernException(ResultCode.Error, "cannot use DEFAULT on a generated column");
+                if (cc is PrimaryKeyConstraint)
+                {
+                    primaryKey = true;
+                    if (generated != null) throw new TernException(ResultCode.Error, "generated columns cannot be part of the PRIMARY KEY");
+                }
                 // A CONSTRAINT name stays with the column's later CHECKs too, as in SQLite.
                 if (cc is CheckConstraint chk) checks.Add((constraintName, chk.Expr));
                 if (cc is ReferencesConstraint rc) foreignKeys.Add(([cd.Name], rc.Clause));
@@ -217,8 +235,10 @@ internal sealed class DatabaseSchema
             }
             columns.Add(new Column
             {
-                Name = cd.Name, DeclaredType = cd.Type, Affinity = affinity, StrictKind = strictKind,
+                Name = cd.Name, DeclaredType = cd.Type, Affinity = affinity, StrictKind = generated != null ? MemKind.Null : strictKind,
                 NotNull = notNull, NotNullConflict = notNullConflict, Default = def, Collation = coll,
+                Generated = generated, IsStored = stored,
+                // A generated value is not type-checked in a STRICT table (SQLite stores it as computed).
             });
         }
         string? tableConstraintName = null;
@@ -256,6 +276,7 @@ internal sealed class DatabaseSchema
                     : throw new TernException(ResultCode.Error, "expressions prohibited in PRIMARY KEY and UNIQUE constraints");
                 int k = columns.FindIndex(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase));
                 if (k < 0) throw new TernException(ResultCode.Error, $"no such column: {name}");
+                if (pk && columns[k].IsGenerated) throw new TernException(ResultCode.Error, "generated columns cannot be part of the PRIMARY KEY");
                 cols[i] = k;
                 desc[i] = terms[i].Order == SortOrder.Desc;
                 colls[i] = KeyCollation(terms[i].Expr, columns[k]);
@@ -265,10 +286,20 @@ internal sealed class DatabaseSchema
         }
         if (autoIncrementColumn != -1 && autoIncrementColumn != rowidAlias)
             throw new TernException(ResultCode.Error, "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY");
+        // Record layout: every column but the VIRTUAL ones, in declaration order.
+        int storedCount = 0;
+        foreach (Column c in columns)
+        {
+            if (!c.IsVirtual) c.StorageIndex = storedCount++;
+        }
+        bool hasGenerated = columns.Exists(c => c.IsGenerated);
+        if (hasGenerated && !columns.Exists(c => !c.IsGenerated))
+            throw new TernException(ResultCode.Error, "must have at least one non-generated column");
         var table = new Table
         {
             Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict,
             AutoIncrement = autoIncrementColumn >= 0,
+            HasGenerated = hasGenerated, HasVirtual = storedCount < columns.Count, StoredCount = storedCount,
         };
         foreach ((string[] child, ForeignKeyClause clause) in foreignKeys)
         {

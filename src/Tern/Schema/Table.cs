@@ -23,6 +23,16 @@ internal sealed class Table
     /// <summary>CHECK constraints (column and table ones, in order), with their names when given.</summary>
     public List<(string? Name, Tern.Sql.Ast.Expr Expr)> Checks { get; init; } = [];
 
+    /// <summary>Whether any column is generated (VIRTUAL or STORED).</summary>
+    public bool HasGenerated { get; init; }
+    /// <summary>Whether any column is VIRTUAL: then the record holds fewer fields than the table has columns.</summary>
+    public bool HasVirtual { get; init; }
+    /// <summary>The number of fields a record of this table holds (every column but the VIRTUAL ones).</summary>
+    public int StoredCount { get; init; }
+
+    /// <summary>The record field of column <paramref name="col"/> (-1 for a VIRTUAL column).</summary>
+    public int StorageIndex(int col) => HasVirtual ? Columns[col].StorageIndex : col;
+
     public int FindColumn(string name)
     {
         for (int i = 0; i < Columns.Count; i++)

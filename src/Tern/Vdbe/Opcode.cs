@@ -107,6 +107,7 @@ internal enum Opcode : byte
     ReadCookie,     // r[P2] = header field P3
     ParseSchema,    // reload the schema
     NullRow,        // cursor P1 reads as a row of NULLs until it is moved (LEFT JOIN)
+    IfNullRow,      // if cursor P1 reads as a row of NULLs: r[P3] = NULL, goto P2
     Noop,
     IntegrityCk,    // r[P1] = "ok" or the problems found in the trees whose roots are P4 ((uint, bool)[])
     PagerInfo,      // r[P2] = P1: 0 page count, 1 page size, 2 journal mode, 3 auto_vacuum, 4 synchronous

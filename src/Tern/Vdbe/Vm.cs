@@ -296,6 +296,14 @@ internal sealed partial class Vm
                     break;
                 case Opcode.Noop:
                     break;
+                case Opcode.IfNullRow:
+                    if (_cursors[op.P1]!.NullRow)
+                    {
+                        r[op.P3].SetNull();
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
                 case Opcode.NullRow:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
