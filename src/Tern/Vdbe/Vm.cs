@@ -231,6 +231,10 @@ internal sealed partial class Vm
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
                             case 1: r[op.P2].SetInt(pager.PageSize); break;
                             case 2: r[op.P2].SetText(_host.IsMemory ? "memory" : "delete"); break;
+                            case 5:
+                                if (op.P3 > 0) pager.MaxPageCount = Math.Max((uint)op.P3, pager.PageCount);
+                                r[op.P2].SetInt(pager.MaxPageCount);
+                                break;
                             case 3: r[op.P2].SetInt(_host.BTree.AutoVacuum ? (_host.BTree.IncrementalVacuum ? 2 : 1) : 0); break;
                             default: r[op.P2].SetInt((int)pager.Synchronous); break;
                         }

@@ -72,7 +72,9 @@ public class LimitsTests
     [Fact]
     public void Max_page_count_makes_inserts_fail_with_database_full() =>
         Differential.AssertSame("""
+            PRAGMA max_page_count;
             CREATE TABLE t(a);
+            PRAGMA max_page_count = 1;
             PRAGMA max_page_count = 5;
             INSERT INTO t VALUES (zeroblob(3000));
             INSERT INTO t VALUES (zeroblob(30000));
