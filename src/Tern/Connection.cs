@@ -148,6 +148,8 @@ public sealed class Connection : IDisposable, IVdbeHost
             return null;
         }
         tail = parsed.End;
+        // SQLITE_MAX_SQL_LENGTH: SQLite's tokenizer gives up past this many bytes of one statement.
+        if (tail - offset > Functions.ArgValues.MaxLength) TernException.Throw(ResultCode.TooBig);
         return new Statement(this, utf8, parsed.Statement);
     }
 

@@ -23,6 +23,9 @@ internal sealed partial class Parser
 {
     private const int MaxCompoundSelect = 500;
 
+    /// <summary>SQLITE_MAX_COLUMN: also the most terms an ORDER BY or GROUP BY may have.</summary>
+    private const int MaxColumns = 2000;
+
     private SelectStatement ParseSelect()
     {
         EnsureStack();
@@ -191,7 +194,9 @@ internal sealed partial class Parser
         {
             Advance();
             Expect(TokenKind.By);
+            int groupStart = _tok.Start;
             groupBy = ParseExprList();
+            if (groupBy.Count > MaxColumns) SetPending("too many terms in GROUP BY clause", groupStart);
         }
         Expr? having = null;
         if (Accept(TokenKind.Having)) having = ParseExpr();
@@ -224,7 +229,10 @@ internal sealed partial class Parser
         if (_tok.Kind != TokenKind.Order) return null;
         Advance();
         Expect(TokenKind.By);
-        return ParseSortList();
+        int start = _tok.Start;
+        List<OrderingTerm> terms = ParseSortList();
+        if (terms.Count > MaxColumns) SetPending("too many terms in ORDER BY clause", start);
+        return terms;
     }
 
     private LimitClause? ParseLimitOpt()

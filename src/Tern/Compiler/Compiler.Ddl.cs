@@ -34,6 +34,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
+        if (ct.Columns.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns on " + ct.Name);
         if (ct.AsSelect != null)
         {
             CompileCreateTableAs(ct);
@@ -198,6 +199,7 @@ internal sealed partial class CodeGenerator
         if (t == null) throw new TernException(ResultCode.Error, $"no such table: main.{ci.Table}");
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be indexed");
         if (_schema.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
+        if (ci.Columns.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns in index");
         Index ix = DatabaseSchema.BuildIndex(ci, t, 0, null);
         CheckIndexExpressions(ci, ix);
         string sql = DatabaseSchema.StoredSql(_sql, ci.Start, ci.End, ci.Unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
@@ -254,7 +256,7 @@ internal sealed partial class CodeGenerator
     /// What SQLite refuses in index key expressions and partial-index WHERE clauses: a string
     /// that names no column, subqueries, parameters and non-deterministic functions.
     /// </summary>
-    private static void CheckIndexExpressions(CreateIndexStatement ci, Index ix)
+    private void CheckIndexExpressions(CreateIndexStatement ci, Index ix)
     {
         for (int k = 0; k < ix.Columns.Length; k++)
         {
@@ -264,7 +266,7 @@ internal sealed partial class CodeGenerator
         }
         if (ci.Where != null) Check(ci.Where, "partial index WHERE clauses");
 
-        static void Check(Expr e, string where)
+        void Check(Expr e, string where)
         {
             Walk(e, x =>
             {
@@ -275,6 +277,9 @@ internal sealed partial class CodeGenerator
                     FunctionCall f when NonDeterministicFunctions.Contains(f.Name) => "non-deterministic functions",
                     _ => null,
                 };
+                // Unknown functions and wrong argument counts fail here, as SQLite's name resolution does.
+                if (problem == null && x is FunctionCall call && call.Name.ToLowerInvariant() is not ("iif" or "if")) _ = RequireFunction(call);
+                if (problem == null && x is LikeExpr like) _ = LikeFunction(like);
                 if (problem != null) throw new TernException(ResultCode.Error, $"{problem} prohibited in {where}");
                 return true;
             });

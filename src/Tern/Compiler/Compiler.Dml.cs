@@ -256,7 +256,7 @@ internal sealed partial class CodeGenerator
             Index ix = t.Indexes[i];
             if (!ix.Unique || unchanged?.Contains(ix) == true) continue;
             int notIndexed = NewLabel();
-            PartialIndexFilter(ix, t, cols, notIndexed);
+            PartialIndexFilter(ix, t, cols, rowid, notIndexed);
             int key = NewRegisters(ix.Columns.Length);
             IndexKeyFromRegisters(ix, t, cols, key);
             int ok = NewLabel();
@@ -308,7 +308,7 @@ internal sealed partial class CodeGenerator
             Index ix = t.Indexes[i];
             if (unchanged?.Contains(ix) == true) continue;
             int notIndexed = NewLabel();
-            PartialIndexFilter(ix, t, cols, notIndexed);
+            PartialIndexFilter(ix, t, cols, rowid, notIndexed);
             int key = NewRegisters(ix.Columns.Length + 1);
             IndexKeyFromRegisters(ix, t, cols, key);
             Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
@@ -425,14 +425,19 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>
-    /// For a partial index: jumps to <paramref name="notIndexed"/> when the row in r[cols..]
+    /// For a partial index: jumps to <paramref name="notIndexed"/> when the row in r[cols..] (rowid in r[rowid])
     /// fails the index's WHERE clause (the row then has no entry in it and cannot conflict).
     /// </summary>
-    private void PartialIndexFilter(Index ix, Table t, int cols, int notIndexed)
+    private void PartialIndexFilter(Index ix, Table t, int cols, int rowid, int notIndexed)
     {
         if (ix.Where == null) return;
+        // The WHERE may name the rowid, as SQLite allows: the row is seen as (columns..., rowid).
+        int ncol = t.Columns.Count;
+        int block = NewRegisters(ncol + 1);
+        for (int k = 0; k < ncol; k++) Emit(Opcode.SCopy, k == t.RowidAlias ? rowid : cols + k, block + k, 0);
+        Emit(Opcode.SCopy, rowid, block + ncol, 0);
         var scope = new Scope();
-        scope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
+        scope.Sources.Add(RowSource(t, t.Name, block, withRowid: true));
         JumpIfFalse(ix.Where, scope, notIndexed);
     }
 

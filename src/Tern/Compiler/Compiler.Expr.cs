@@ -2,6 +2,7 @@
 // Comparisons carry SQLite's comparison affinity (datatype3 §4.2) and collation in P5/P4;
 // NULL propagates through operators as SQL's three-valued logic says.
 using System.Globalization;
+using Tern.Sql.Lexer;
 using System.Text;
 using Tern.Functions;
 using Tern.Schema;
@@ -155,13 +156,12 @@ internal sealed partial class CodeGenerator
                 return;
             case LikeExpr like:
                 {
-                    if (like.Operator is not (LikeOperator.Like or LikeOperator.Glob)) throw new TernException(ResultCode.Error, "no such function: " + like.Operator.ToString().ToUpperInvariant());
+                    FunctionDef def = LikeFunction(like);
                     int n = like.Escape != null ? 3 : 2;
                     int args = NewRegisters(n);
                     ExprCode(like.Pattern, scope, args);
                     ExprCode(like.Left, scope, args + 1);
                     if (like.Escape != null) ExprCode(like.Escape, scope, args + 2);
-                    FunctionDef def = FunctionCatalog.Find(like.Operator == LikeOperator.Like ? "like" : "glob", n, out _)!;
                     Emit(Opcode.Function, 0, args, target, def, (ushort)n);
                     if (like.Not) Emit(Opcode.Not, target, target, 0);
                     return;
@@ -169,6 +169,33 @@ internal sealed partial class CodeGenerator
             default:
                 throw new TernException(ResultCode.Error, e.GetType().Name + " expressions are not supported yet");
         }
+    }
+
+    /// <summary>
+    /// The function a LIKE/GLOB operator calls: like(P, X[, E]) or glob(P, X); an ESCAPE on
+    /// GLOB calls glob() with three arguments, which SQLite refuses by its argument count.
+    /// </summary>
+    private FunctionDef LikeFunction(LikeExpr like)
+    {
+        if (like.Operator is not (LikeOperator.Like or LikeOperator.Glob)) throw new TernException(ResultCode.Error, "no such function: " + like.Operator.ToString().ToUpperInvariant());
+        string name = like.Operator == LikeOperator.Like ? "like" : "glob";
+        return FunctionCatalog.Find(name, like.Escape != null ? 3 : 2, out _)
+            ?? throw new TernException(ResultCode.Error, $"wrong number of arguments to function {OperatorText(like, name)}()");
+    }
+
+    /// <summary>The LIKE/GLOB keyword as the statement spells it (SQLite's messages name it so).</summary>
+    private string OperatorText(LikeExpr like, string fallback)
+    {
+        int pos = like.Left.End, end = like.Pattern.Start;
+        if (pos < 0 || end > _sql.Length || pos >= end) return fallback.ToUpperInvariant();
+        while (pos < end)
+        {
+            Token tk = SqlLexer.Next(_sql, pos);
+            if (tk.Length <= 0) break;
+            if (tk.Kind is TokenKind.Like or TokenKind.Glob) return Encoding.UTF8.GetString(_sql, tk.Start, tk.Length);
+            pos = tk.End;
+        }
+        return fallback.ToUpperInvariant();
     }
 
     private void LiteralCode(Literal l, int target)

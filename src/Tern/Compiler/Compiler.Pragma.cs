@@ -43,7 +43,6 @@ internal sealed partial class CodeGenerator
         ["cell_size_check"] = 0,
         ["secure_delete"] = 0,
         ["trusted_schema"] = 1,
-        ["max_page_count"] = 1073741823,
     };
 
     private void CompilePragma(PragmaStatement p)
@@ -148,6 +147,16 @@ internal sealed partial class CodeGenerator
                 {
                     int r = NewRegister();
                     Emit(Opcode.PagerInfo, 4, r, 0);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "max_page_count":
+                {
+                    // Sets (never below the current page count) and reports the pager's limit;
+                    // growing past it fails with SQLITE_FULL.
+                    long want = p.Value != null ? PragmaInteger(p.Value) : 0;
+                    int r = NewRegister();
+                    Emit(Opcode.PagerInfo, 5, r, (int)Math.Clamp(want, 0, int.MaxValue));
                     Result([name], r, 1);
                     return;
                 }

@@ -789,6 +789,7 @@ internal sealed partial class CodeGenerator
                     }
             }
         }
+        if (list.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns in result set");
         return list;
 
         void AddAll(Source s, bool skipUsing = false)

@@ -27,7 +27,7 @@ internal sealed partial class CodeGenerator
     private void EmitLoops(Scope scope, List<Expr> terms, Action body, bool write)
     {
         int nSrc = scope.Sources.Count;
-        if (nSrc > 127) throw new TernException(ResultCode.Error, "at most 64 tables in a join");
+        if (nSrc > Limits.MaxJoinTables) throw new TernException(ResultCode.Error, "at most 64 tables in a join");
         PlanJoinOrder(scope, terms);
         var done = new bool[terms.Count];
         var masks = new UInt128[terms.Count];

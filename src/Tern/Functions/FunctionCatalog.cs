@@ -2,6 +2,7 @@
 // MoreScalars, MathFunctions, DateTimeFunctions and JsonFunctions) and the core aggregates. Lookup is by
 // lower-case name and argument count (-1 entries take any count, above a minimum for a
 // few). iif()/if() and the likelihood functions are also compiled specially.
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Tern.Vdbe;
@@ -98,8 +99,9 @@ internal static class FunctionCatalog
                 r.SetNull();
                 return;
             }
+            // Among equal values min() keeps the last, max() the first, as SQLite does.
             int c = MemCompare.Compare(a[i], a[best]);
-            if (max ? c > 0 : c < 0) best = i;
+            if (max ? c > 0 : c <= 0) best = i;
         }
         r = a[best];
     };
@@ -192,60 +194,92 @@ internal static class FunctionCatalog
         else r = a[0];
     }
 
+    /// <summary>
+    /// substr(X, P1[, P2]) with SQLite's 64-bit arithmetic (wrapping where SQLite's does):
+    /// positions count characters of text (up to its first NUL) and bytes of a blob; an empty
+    /// blob gives NULL; without P2 the length is SQLite's string limit.
+    /// </summary>
     private static void Substr(ReadOnlySpan<Mem> a, ref Mem r)
     {
-        if (a[0].IsNull || a[1].IsNull || (a.Length > 2 && a[2].IsNull))
+        if (a[0].IsNull || a[1].IsNull || (a.Length > 2 && a[2].IsNull) || (a[0].Kind == MemKind.Blob && a[0].Length == 0))
         {
             r.SetNull();
             return;
         }
         bool blob = a[0].Kind == MemKind.Blob;
         byte[] src = NumericText.ToUtf8(a[0]);
-        // Work in characters for text, bytes for blobs.
-        int[] starts = blob ? [] : CharStarts(src);
-        long len = blob ? src.Length : starts.Length;
+        int nul = blob ? -1 : Array.IndexOf(src, (byte)0);
+        int size = nul >= 0 ? nul : src.Length;
         long p1 = ArgValues.Int64(a[1]);
-        long p2 = a.Length > 2 ? ArgValues.Int64(a[2]) : long.MaxValue / 4;
-        if (p1 < 0)
+        long len = blob ? size : p1 < 0 ? CountChars(src.AsSpan(0, size)) : 0;
+        bool negP2 = false;
+        long p2 = ArgValues.MaxLength;
+        unchecked
         {
-            p1 += len;
+            if (a.Length > 2)
+            {
+                p2 = ArgValues.Int64(a[2]);
+                if (p2 < 0)
+                {
+                    p2 = -p2;
+                    negP2 = true;
+                }
+            }
             if (p1 < 0)
             {
-                p2 += p1;
-                p1 = 0;
+                p1 += len;
+                if (p1 < 0)
+                {
+                    p2 += p1;
+                    if (p2 < 0) p2 = 0;
+                    p1 = 0;
+                }
             }
-        }
-        else if (p1 > 0) p1--;
-        else if (p2 > 0) p2--;
-        if (p2 < 0)
-        {
-            p1 += p2;
-            p2 = -p2;
-            if (p1 < 0)
+            else if (p1 > 0) p1--;
+            else if (p2 > 0) p2--;
+            if (negP2)
             {
-                p2 += p1;
-                p1 = 0;
+                p1 -= p2;
+                if (p1 < 0)
+                {
+                    p2 += p1;
+                    p1 = 0;
+                }
             }
         }
-        if (p1 > len) p1 = len;
-        if (p1 + p2 > len) p2 = len - p1;
         if (p2 < 0) p2 = 0;
+        Debug.Assert(p1 >= 0);
         if (blob)
         {
+            if (p1 >= len) p1 = p2 = 0;
+            else if (p2 > len - p1) p2 = len - p1;
             byte[] outb = src.AsSpan((int)p1, (int)p2).ToArray();
             r.SetBytes(MemKind.Blob, outb, 0, outb.Length);
             return;
         }
-        int bs = p1 < starts.Length ? starts[p1] : src.Length;
-        int be = p1 + p2 < starts.Length ? starts[p1 + p2] : src.Length;
+        int bs = SkipChars(src, 0, size, p1);
+        int be = SkipChars(src, bs, size, p2);
         r.SetText(src.AsSpan(bs, be - bs).ToArray());
     }
 
-    private static int[] CharStarts(byte[] s)
+    private static long CountChars(ReadOnlySpan<byte> s)
     {
-        var l = new List<int>();
-        for (int i = 0; i < s.Length; i++) if ((s[i] & 0xC0) != 0x80) l.Add(i);
-        return l.ToArray();
+        long n = 0;
+        foreach (byte b in s) if ((b & 0xC0) != 0x80) n++;
+        return n;
+    }
+
+    /// <summary>The byte offset <paramref name="count"/> characters after <paramref name="from"/> (at most <paramref name="end"/>).</summary>
+    private static int SkipChars(byte[] s, int from, int end, long count)
+    {
+        int i = from;
+        while (i < end && count > 0)
+        {
+            i++;
+            while (i < end && (s[i] & 0xC0) == 0x80) i++;
+            count--;
+        }
+        return i;
     }
 
     /// <summary>
@@ -308,7 +342,8 @@ internal static class FunctionCatalog
 
     private static void Replace(ReadOnlySpan<Mem> a, ref Mem r)
     {
-        if (a[0].IsNull || a[1].IsNull || a[2].IsNull)
+        // As SQLite: an empty pattern gives X as text, before REPLACE is looked at.
+        if (a[0].IsNull || a[1].IsNull)
         {
             r.SetNull();
             return;
@@ -317,7 +352,12 @@ internal static class FunctionCatalog
         string f = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
         if (f.Length == 0)
         {
-            r = a[0];
+            r.SetText(NumericText.ToUtf8(a[0]).ToArray());
+            return;
+        }
+        if (a[2].IsNull)
+        {
+            r.SetNull();
             return;
         }
         MemText.Set(ref r, s.Replace(f, Encoding.UTF8.GetString(NumericText.ToUtf8(a[2])), StringComparison.Ordinal));

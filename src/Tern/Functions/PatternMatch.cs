@@ -11,25 +11,41 @@ internal static class PatternMatch
 {
     public static void Like(ReadOnlySpan<Mem> a, ref Mem r)
     {
-        if (a[0].IsNull || a[1].IsNull || (a.Length > 2 && a[2].IsNull))
+        // SQLite's order: the pattern's length, then the ESCAPE argument (NULL gives NULL, more
+        // or less than one character is an error), and only then NULL operands.
+        CheckPatternLength(a[0]);
+        int esc = -1;
+        if (a.Length > 2)
+        {
+            if (a[2].IsNull)
+            {
+                r.SetNull();
+                return;
+            }
+            string e = Encoding.UTF8.GetString(NumericText.ToUtf8(a[2]));
+            if (e.EnumerateRunes().Count() != 1) throw new TernException(ResultCode.Error, "ESCAPE expression must be a single character");
+            esc = e[0];
+        }
+        if (a[0].IsNull || a[1].IsNull)
         {
             r.SetNull();
             return;
         }
         string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
         string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
-        int esc = -1;
-        if (a.Length > 2)
-        {
-            string e = Encoding.UTF8.GetString(NumericText.ToUtf8(a[2]));
-            if (e.Length != 1) throw new TernException(ResultCode.Error, "ESCAPE expression must be a single character");
-            esc = e[0];
-        }
         r.SetInt(LikeMatch(pattern, 0, text, 0, esc) ? 1 : 0);
+    }
+
+    /// <summary>SQLITE_MAX_LIKE_PATTERN_LENGTH: a longer pattern is refused before matching.</summary>
+    private static void CheckPatternLength(in Mem pattern)
+    {
+        if (!pattern.IsNull && NumericText.ToUtf8(pattern).Length > Compiler.Limits.MaxLikePatternLength)
+            throw new TernException(ResultCode.Error, "LIKE or GLOB pattern too complex");
     }
 
     public static void Glob(ReadOnlySpan<Mem> a, ref Mem r)
     {
+        CheckPatternLength(a[0]);
         if (a[0].IsNull || a[1].IsNull)
         {
             r.SetNull();

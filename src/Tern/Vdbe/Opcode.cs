@@ -110,7 +110,7 @@ internal enum Opcode : byte
     IfNullRow,      // if cursor P1 reads as a row of NULLs: r[P3] = NULL, goto P2
     Noop,
     IntegrityCk,    // r[P1] = "ok" or the problems found in the trees whose roots are P4 ((uint, bool)[])
-    PagerInfo,      // r[P2] = P1: 0 page count, 1 page size, 2 journal mode, 3 auto_vacuum, 4 synchronous
+    PagerInfo,      // r[P2] = P1: 0 page count, 1 page size, 2 journal mode, 3 auto_vacuum, 4 synchronous, 5 max page count (set first to max(P3, page count) when P3 > 0)
     Setting,        // r[P2] = the connection setting named P4
     SetSetting,     // the connection setting P4 = (name, value)
     Window,         // compute the window functions of WindowPlan P4 over the rows of list cursor P1

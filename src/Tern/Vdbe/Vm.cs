@@ -20,6 +20,21 @@ namespace Tern.Vdbe;
 /// <summary>Executes one program.</summary>
 internal sealed partial class Vm
 {
+    /// <summary>
+    /// Once the largest rowid is taken, SQLite tries up to 100 random positive rowids and
+    /// takes the first free one; when all are taken the table is full.
+    /// </summary>
+    private static long RandomFreeRowid(BTreeCursor c)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            long v = (BitConverter.ToInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) & (long.MaxValue >> 1)) + 1;
+            if (!c.SeekRowId(v)) return v;
+        }
+        TernException.Throw(ResultCode.Full);
+        return 0;
+    }
+
     private readonly Program _program;
     private readonly IVdbeHost _host;
     private readonly Mem[] _r;
@@ -257,6 +272,10 @@ internal sealed partial class Vm
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
                             case 1: r[op.P2].SetInt(pager.PageSize); break;
                             case 2: r[op.P2].SetText(_host.IsMemory ? "memory" : "delete"); break;
+                            case 5:
+                                if (op.P3 > 0) pager.MaxPageCount = Math.Max((uint)op.P3, pager.PageCount);
+                                r[op.P2].SetInt(pager.MaxPageCount);
+                                break;
                             case 3: r[op.P2].SetInt(_host.BTree.AutoVacuum ? (_host.BTree.IncrementalVacuum ? 2 : 1) : 0); break;
                             default: r[op.P2].SetInt((int)pager.Synchronous); break;
                         }
@@ -473,19 +492,21 @@ internal sealed partial class Vm
                     {
                         BTreeCursor c = _cursors[op.P1]!.BTree!;
                         long next = 1;
+                        bool random = false;
                         if (c.Last())
                         {
                             long max = c.RowId;
-                            if (max == long.MaxValue) TernException.Throw(ResultCode.Full);
-                            next = max + 1;
+                            if (max == long.MaxValue) random = true;
+                            else next = max + 1;
                         }
                         if (op.P3 != 0)
                         {
-                            // AUTOINCREMENT: above every rowid sqlite_sequence has seen.
+                            // AUTOINCREMENT: above every rowid sqlite_sequence has seen; never reused.
                             long seen = r[op.P3].I;
-                            if (seen == long.MaxValue) TernException.Throw(ResultCode.Full);
+                            if (seen == long.MaxValue || random) TernException.Throw(ResultCode.Full);
                             next = Math.Max(next, seen + 1);
                         }
+                        else if (random) next = RandomFreeRowid(c);
                         r[op.P2].SetInt(next);
                         break;
                     }

@@ -105,6 +105,9 @@ internal sealed partial class Pager : IDisposable
     /// <summary>The database size in pages, as the current transaction sees it.</summary>
     public uint PageCount => _dbSize;
 
+    /// <summary>PRAGMA max_page_count: the database may not grow past this many pages (SQLITE_FULL).</summary>
+    public uint MaxPageCount { get; set; } = 0xFFFFFFFE;
+
     /// <summary>The current transaction state.</summary>
     public PagerState State { get; private set; }
 
@@ -268,7 +271,7 @@ internal sealed partial class Pager : IDisposable
     public Page Append()
     {
         RequireWriter();
-        if (_dbSize >= int.MaxValue) TernException.Throw(ResultCode.Full);
+        if (_dbSize >= int.MaxValue || _dbSize >= MaxPageCount) TernException.Throw(ResultCode.Full);
         uint number = _dbSize + 1;
         Page? stale = _cache.Get(number);
         if (stale != null) _cache.Remove(stale);
