@@ -865,6 +865,12 @@ internal sealed partial class Vm
                 case Opcode.ParseSchema:
                     _host.ReloadSchema();
                     break;
+                case Opcode.AutoVacuumMode:
+                    _host.BTree.SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2);
+                    break;
+                case Opcode.IncrVacuum:
+                    _host.BTree.Vacuum(op.P1 > 0 ? (uint)op.P1 : null);
+                    break;
                 default:
                     throw new TernException(ResultCode.Internal, "unimplemented opcode " + op.Op);
             }
