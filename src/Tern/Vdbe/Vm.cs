@@ -1020,6 +1020,8 @@ internal sealed partial class Vm
     private static long IndexRowid(VdbeCursor c)
     {
         var rr = new RecordReader(c.BTree!.Payload, stackalloc ulong[RecordReader.DefaultBufferLength]);
+        // The rowid is the last field and an integer (serial types 1-6, 8, 9); anything else is a damaged entry.
+        if (rr.ColumnCount < 1 || rr.GetSerialType(rr.ColumnCount - 1) is 0 or 7 or > 9) TernException.ThrowCorrupt();
         return rr.GetInt64(rr.ColumnCount - 1);
     }
 
