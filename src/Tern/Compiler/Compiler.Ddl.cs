@@ -332,8 +332,10 @@ internal sealed partial class CodeGenerator
                 DeleteSchemaRows(seqCursor, 0, t.Name);
             }
             // From the largest root down: in an auto-vacuum file dropping a tree moves the last
-            // root into its place, which must never be a tree this statement drops later.
-            foreach (uint root in t.Indexes.Select(ix => ix.RootPage).Append(t.RootPage).OrderDescending())
+            // root into its place, which must never be a tree this statement drops later. A root
+            // of 0 (a damaged schema: an automatic index without its row) names no tree and is
+            // passed over, as SQLite passes it over.
+            foreach (uint root in t.Indexes.Select(ix => ix.RootPage).Append(t.RootPage).Where(r => r != 0).Distinct().OrderDescending())
                 Emit(Opcode.Destroy, (int)root, 0, 0);
         }
         else

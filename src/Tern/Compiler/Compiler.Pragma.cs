@@ -138,6 +138,20 @@ internal sealed partial class CodeGenerator
                 return;
             case "auto_vacuum":
                 {
+                    if (p.Value != null)
+                    {
+                        // Takes effect only in a file that has no pages yet (SQLite: before the first table).
+                        string mode = p.Value.Text.ToLowerInvariant();
+                        int av = mode switch
+                        {
+                            "none" => 0,
+                            "full" => 1,
+                            "incremental" => 2,
+                            _ => PragmaInteger(p.Value) is long n and >= 0 and <= 2 ? (int)n : 0,
+                        };
+                        Emit(Opcode.AutoVacuumMode, av, 0, 0);
+                        return;
+                    }
                     int r = NewRegister();
                     Emit(Opcode.PagerInfo, 3, r, 0);
                     Result([name], r, 1);
@@ -160,6 +174,10 @@ internal sealed partial class CodeGenerator
                     Result([name], r, 1);
                     return;
                 }
+            case "incremental_vacuum":
+                _write = true;
+                Emit(Opcode.IncrVacuum, p.Value == null ? 0 : (int)Math.Clamp(PragmaInteger(p.Value), int.MinValue, int.MaxValue), 0, 0);
+                return;
             case "collation_list":
                 Rows(["seq", "name"], [[0L, "RTRIM"], [1L, "NOCASE"], [2L, "BINARY"]]);
                 return;

@@ -60,52 +60,176 @@ internal sealed class DatabaseSchema
 
     public IEnumerable<Table> Tables => _tables.Values;
 
-    /// <summary>Reads the schema (the caller holds a read transaction or none).</summary>
+    /// <summary>
+    /// Reads the schema (the caller holds a read transaction or none). Rows are taken in rowid
+    /// order and checked as SQLite's schema loader checks them; the first bad row makes the
+    /// whole load fail with SQLITE_CORRUPT, "malformed database schema (name)", followed by
+    /// " - " and the reason when there is one:
+    ///
+    ///   rootpage NULL                                -> malformed (no reason)
+    ///   sql starts with "CR" (any case):
+    ///     rootpage not a 32-bit unsigned integer, or past the last page -> "invalid rootpage"
+    ///     sql does not parse                        -> the parser's message
+    ///     type/name/tbl_name differ from the statement's (case-insensitive) -> no reason
+    ///     a table whose root is page 1              -> no reason
+    ///     a name already taken, an index or trigger on a missing table or column -> the message
+    ///   name NULL, or sql is anything else but empty -> no reason
+    ///   sql NULL or empty (an automatic index): no such index -> "orphan index";
+    ///     rootpage not in 2..last page or shared with another index of its table -> "invalid rootpage"
+    /// </summary>
     public static DatabaseSchema Load(BTree bt, uint cookie)
     {
         var s = new DatabaseSchema { Cookie = cookie };
-        List<SchemaEntry> rows = SchemaTable.Read(bt);
-        var rootsByName = new Dictionary<string, uint>(StringComparer.OrdinalIgnoreCase);
-        foreach (SchemaEntry e in rows) rootsByName[e.Name] = e.RootPage;
-        foreach (SchemaEntry e in rows)
+        uint pageCount = bt.Pager.PageCount;
+        foreach (SchemaRow row in SchemaTable.ReadRows(bt))
         {
-            if (e.Type != "table" || e.Sql == null) continue;
-            if (SqlParser.Parse(e.Sql) is not CreateTableStatement ct) continue;
-            Table t = BuildTable(ct, e.RootPage, e.Sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
-            s._tables[t.Name] = t;
-            foreach (var a in autos)
+            string label = row.Name ?? "?";
+            if (row.RootPage == null) throw Malformed(label, null);
+            if (row.Sql is { Length: >= 2 } sql && char.ToUpperInvariant(sql[0]) == 'C' && char.ToUpperInvariant(sql[1]) == 'R')
             {
-                var idx = new Index
+                if (!TryRootPage(row.RootPage, out uint root) || (root > pageCount && pageCount > 0)) throw Malformed(label, "invalid rootpage");
+                Tern.Sql.Ast.Statement statement;
+                try
                 {
-                    Name = a.Name, Table = t, RootPage = rootsByName.GetValueOrDefault(a.Name), Columns = a.Cols,
-                    Descending = a.Desc, Collations = a.Colls, Unique = true, IsAuto = true, OnConflict = a.OnConflict,
-                };
-                t.Indexes.Add(idx);
-                s._indexes[idx.Name] = idx;
+                    byte[] utf8 = Encoding.UTF8.GetBytes(sql);
+                    statement = SqlParser.ParseNext(utf8, 0)?.Statement ?? throw new SqlParseException("incomplete input", utf8.Length);
+                }
+                catch (SqlParseException e)
+                {
+                    throw Malformed(label, e.Message);
+                }
+                try
+                {
+                    s.AddObject(statement, row, root, sql);
+                }
+                catch (TernException e) when (e.Code == ResultCode.Error && !e.Message.Contains("not supported yet", StringComparison.Ordinal))
+                {
+                    throw Malformed(label, e.Message.Length == 0 ? null : e.Message);
+                }
+            }
+            else if (row.Name == null || !string.IsNullOrEmpty(row.Sql))
+            {
+                throw Malformed(label, null);
+            }
+            else
+            {
+                // An automatic index's row: its index was made by its table's CREATE TABLE.
+                if (!s._indexes.TryGetValue(row.Name, out Index? idx)) throw Malformed(label, "orphan index");
+                if (!TryRootPage(row.RootPage, out uint root) || root < 2 || root > pageCount
+                    || idx.Table.Indexes.Exists(o => o != idx && o.RootPage == root))
+                {
+                    throw Malformed(label, "invalid rootpage");
+                }
+                idx.RootPage = root;
             }
         }
-        foreach (SchemaEntry e in rows)
-        {
-            if (e.Type != "trigger" || e.Sql == null) continue;
-            if (SqlParser.Parse(e.Sql) is not CreateTriggerStatement ct) continue;
-            s._triggers[ct.Name] = new Trigger { Name = ct.Name, Table = ct.Table, Definition = ct, Sql = e.Sql };
-        }
-        foreach (SchemaEntry e in rows)
-        {
-            if (e.Type != "view" || e.Sql == null) continue;
-            if (SqlParser.Parse(e.Sql) is not CreateViewStatement cv) continue;
-            s._views[cv.Name] = new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = e.Sql };
-        }
-        foreach (SchemaEntry e in rows)
-        {
-            if (e.Type != "index" || e.Sql == null) continue;
-            if (SqlParser.Parse(e.Sql) is not CreateIndexStatement ci) continue;
-            if (!s._tables.TryGetValue(ci.Table, out Table? t)) continue;
-            Index idx = BuildIndex(ci, t, e.RootPage, e.Sql);
-            t.Indexes.Add(idx);
-            s._indexes[idx.Name] = idx;
-        }
         return s;
+    }
+
+    /// <summary>SQLite's reading of a rootpage value as text: decimal digits only, at most 2^32 - 1.</summary>
+    private static bool TryRootPage(string? text, out uint root)
+    {
+        root = 0;
+        if (string.IsNullOrEmpty(text)) return false;
+        ulong v = 0;
+        foreach (char ch in text)
+        {
+            if (ch is < '0' or > '9') return false;
+            v = v * 10 + (ulong)(ch - '0');
+            if (v > uint.MaxValue) return false;
+        }
+        root = (uint)v;
+        return true;
+    }
+
+    private static TernException Malformed(string name, string? reason) =>
+        new(ResultCode.Corrupt, $"malformed database schema ({name})" + (string.IsNullOrEmpty(reason) ? "" : " - " + reason));
+
+    /// <summary>Adds the object a schema row's CREATE statement describes; TernException (SQLITE_ERROR) names what is wrong.</summary>
+    private void AddObject(Tern.Sql.Ast.Statement statement, SchemaRow row, uint root, string sql)
+    {
+        // An index's or trigger's table must exist (checked first, as SQLite does), then the row
+        // must describe the object its statement creates (SQLite's extra schema checks).
+        string? onTable = statement switch { CreateIndexStatement ci => ci.Table, CreateTriggerStatement tr => tr.Table, _ => null };
+        if (onTable != null && !_tables.ContainsKey(onTable) && !(statement is CreateTriggerStatement && _views.ContainsKey(onTable)))
+        {
+            throw new TernException(ResultCode.Error, "no such table: main." + onTable);
+        }
+        (string Type, string Name, string Table)? expected = statement switch
+        {
+            CreateTableStatement ct => ("table", ct.Name, ct.Name),
+            CreateVirtualTableStatement vt => ("table", vt.Name, vt.Name),
+            CreateIndexStatement ci => ("index", ci.Name, ci.Table),
+            CreateViewStatement cv => ("view", cv.Name, cv.Name),
+            CreateTriggerStatement tr => ("trigger", tr.Name, tr.Table),
+            _ => null,
+        };
+        if (expected is not { } e
+            || !string.Equals(e.Type, row.Type, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(e.Name, row.Name, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(e.Table, row.TableName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new TernException(ResultCode.Error, "");
+        }
+        switch (statement)
+        {
+            case CreateTableStatement ct:
+                {
+                    if (root == 1) throw new TernException(ResultCode.Error, "");
+                    CheckNameFree(ct.Name, isIndex: false);
+                    Table t = BuildTable(ct, root, sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
+                    _tables[t.Name] = t;
+                    foreach (var a in autos)
+                    {
+                        var idx = new Index
+                        {
+                            Name = a.Name, Table = t, RootPage = 0, Columns = a.Cols,
+                            Descending = a.Desc, Collations = a.Colls, Unique = true, IsAuto = true, OnConflict = a.OnConflict,
+                        };
+                        t.Indexes.Add(idx);
+                        _indexes[idx.Name] = idx;
+                    }
+                    break;
+                }
+            case CreateIndexStatement ci:
+                {
+                    if (!_tables.TryGetValue(ci.Table, out Table? t)) throw new TernException(ResultCode.Error, "no such table: main." + ci.Table);
+                    CheckNameFree(ci.Name, isIndex: true);
+                    Index idx = BuildIndex(ci, t, root, sql);
+                    if (t.Indexes.Exists(o => o.RootPage == root)) throw new TernException(ResultCode.Error, "invalid rootpage");
+                    t.Indexes.Add(idx);
+                    _indexes[idx.Name] = idx;
+                    break;
+                }
+            case CreateTriggerStatement tr:
+                {
+                    if (!_tables.TryGetValue(tr.Table, out _) && !_views.ContainsKey(tr.Table))
+                        throw new TernException(ResultCode.Error, "no such table: main." + tr.Table);
+                    if (_triggers.ContainsKey(tr.Name)) throw new TernException(ResultCode.Error, $"trigger {tr.Name} already exists");
+                    _triggers[tr.Name] = new Trigger { Name = tr.Name, Table = tr.Table, Definition = tr, Sql = sql };
+                    break;
+                }
+            case CreateViewStatement cv:
+                CheckNameFree(cv.Name, isIndex: false);
+                _views[cv.Name] = new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = sql };
+                break;
+            default:
+                break; // a virtual table: not supported, its name is simply unknown
+        }
+    }
+
+    /// <summary>A new table, view or index name must not be taken (SQLite's messages).</summary>
+    private void CheckNameFree(string name, bool isIndex)
+    {
+        if (isIndex)
+        {
+            if (_indexes.ContainsKey(name)) throw new TernException(ResultCode.Error, $"index {name} already exists");
+            if (_tables.ContainsKey(name) || _views.ContainsKey(name)) throw new TernException(ResultCode.Error, $"there is already a table named {name}");
+            return;
+        }
+        if (_tables.ContainsKey(name)) throw new TernException(ResultCode.Error, $"table {name} already exists");
+        if (_views.ContainsKey(name)) throw new TernException(ResultCode.Error, $"view {name} already exists");
+        if (_indexes.ContainsKey(name)) throw new TernException(ResultCode.Error, $"there is already an index named {name}");
     }
 
     /// <summary>An index from CREATE INDEX; throws "no such column" for an unknown column.</summary>

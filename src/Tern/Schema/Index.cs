@@ -8,7 +8,7 @@ internal sealed class Index
 {
     public required string Name { get; init; }
     public required Table Table { get; init; }
-    public required uint RootPage { get; init; }
+    public required uint RootPage { get; set; }
     /// <summary>Table column numbers of the key, in order; <see cref="ExpressionColumn"/> for a key expression.</summary>
     public required int[] Columns { get; init; }
     /// <summary>For an index on expressions: per key field, the expression (null for a plain column).</summary>

@@ -118,4 +118,6 @@ internal enum Opcode : byte
     TypeCheck,      // r[P1..P1+P2-1] must fit the STRICT table P4's column types
     Savepoint,      // P1: 0 SAVEPOINT, 1 RELEASE, 2 ROLLBACK TO the savepoint named P4
     TempView,       // P1=1: add the View in P4 to the connection's temp views; P1=0: remove the one named P4
+    AutoVacuumMode, // a file not created yet will be created with auto_vacuum P1 (0 none, 1 full, 2 incremental)
+    IncrVacuum,     // move up to P1 free pages (all when P1 <= 0) to the end of an auto-vacuum file and cut them off
 }

@@ -936,6 +936,12 @@ internal sealed partial class Vm
                 case Opcode.ParseSchema:
                     _host.ReloadSchema();
                     break;
+                case Opcode.AutoVacuumMode:
+                    _host.BTree.SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2);
+                    break;
+                case Opcode.IncrVacuum:
+                    _host.BTree.Vacuum(op.P1 > 0 ? (uint)op.P1 : null);
+                    break;
                 default:
                     throw new TernException(ResultCode.Internal, "unimplemented opcode " + op.Op);
             }
@@ -1085,6 +1091,8 @@ internal sealed partial class Vm
     private static long IndexRowid(VdbeCursor c)
     {
         var rr = new RecordReader(c.BTree!.Payload, stackalloc ulong[RecordReader.DefaultBufferLength]);
+        // The rowid is the last field and an integer (serial types 1-6, 8, 9); anything else is a damaged entry.
+        if (rr.ColumnCount < 1 || rr.GetSerialType(rr.ColumnCount - 1) is 0 or 7 or > 9) TernException.ThrowCorrupt();
         return rr.GetInt64(rr.ColumnCount - 1);
     }
 

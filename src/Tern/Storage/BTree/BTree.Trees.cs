@@ -104,7 +104,8 @@ internal sealed partial class BTree
     /// </remarks>
     public uint DropTree(uint root)
     {
-        if (root < 2) TernException.Throw(ResultCode.Misuse, "cannot drop the schema table");
+        // Page 1 is sqlite_schema's, and 0 is no page: a schema naming either as a root lies.
+        if (root < 2) TernException.ThrowCorrupt();
         ClearTree(root);
         if (!AutoVacuum)
         {

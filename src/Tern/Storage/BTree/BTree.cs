@@ -29,8 +29,28 @@ internal sealed partial class BTree : IDisposable
         ComputeGeometry();
     }
 
-    private readonly bool _newAutoVacuum;
-    private readonly bool _newIncremental;
+    private bool _newAutoVacuum;
+    private bool _newIncremental;
+
+    /// <summary>
+    /// Sets the auto-vacuum mode the file is created with, when it has no pages yet (as SQLite's
+    /// <c>PRAGMA auto_vacuum</c> before the first table); a file that exists keeps its mode.
+    /// </summary>
+    public void SetAutoVacuumForNewFile(bool autoVacuum, bool incremental)
+    {
+        bool started = Pager.State == PagerState.Open;
+        if (started) BeginRead();
+        try
+        {
+            if (Pager.PageCount != 0) return;
+            _newAutoVacuum = AutoVacuum = autoVacuum;
+            _newIncremental = IncrementalVacuum = autoVacuum && incremental;
+        }
+        finally
+        {
+            if (started) EndRead();
+        }
+    }
 
     /// <summary>Opens the b-trees of a database file; <paramref name="autoVacuum"/> applies only when the file is new.</summary>
     public static BTree Open(IFileSystem fs, string path, PagerOptions? options = null, bool autoVacuum = false, bool incrementalVacuum = false)

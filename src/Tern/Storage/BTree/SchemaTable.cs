@@ -17,6 +17,13 @@ internal sealed record SchemaEntry(long RowId, string Type, string Name, string 
     private static Regex WithoutRowid() => new(@"\bWITHOUT\s+ROWID\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }
 
+/// <summary>
+/// One row of sqlite_schema with every column as SQLite's schema loader sees it: the text of
+/// the value (integers and reals as their decimal text, a blob's bytes up to the first NUL),
+/// or null for NULL.
+/// </summary>
+internal sealed record SchemaRow(long RowId, string? Type, string? Name, string? TableName, string? RootPage, string? Sql);
+
 /// <summary>Reads and writes the rows of sqlite_schema.</summary>
 internal static class SchemaTable
 {
@@ -48,6 +55,48 @@ internal static class SchemaTable
         finally
         {
             if (started) bt.EndRead();
+        }
+    }
+
+    /// <summary>Reads every row of sqlite_schema in rowid order, columns as text (see <see cref="SchemaRow"/>).</summary>
+    public static List<SchemaRow> ReadRows(BTree bt)
+    {
+        bool started = bt.Pager.State == PagerState.Open;
+        if (started) bt.BeginRead();
+        try
+        {
+            var list = new List<SchemaRow>();
+            if (bt.Pager.PageCount == 0) return list;
+            CheckEncoding(bt);
+            using var cursor = new BTreeCursor(bt, 1, table: true);
+            for (bool ok = cursor.First(); ok; ok = cursor.Next())
+            {
+                Value[] row = RecordReader.Decode(cursor.Payload);
+                string? Column(int i) => i < row.Length ? TextOf(row[i]) : null;
+                list.Add(new SchemaRow(cursor.RowId, Column(0), Column(1), Column(2), Column(3), Column(4)));
+            }
+            return list;
+        }
+        finally
+        {
+            if (started) bt.EndRead();
+        }
+    }
+
+    private static string? TextOf(in Value v)
+    {
+        switch (v.Kind)
+        {
+            case ValueKind.Null: return null;
+            case ValueKind.Integer: return v.AsInteger.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            case ValueKind.Real: return Vdbe.NumericText.FormatReal(v.AsReal);
+            case ValueKind.Text: return v.AsString();
+            default:
+                {
+                    ReadOnlySpan<byte> bytes = v.AsBytes;
+                    int nul = bytes.IndexOf((byte)0);
+                    return System.Text.Encoding.UTF8.GetString(nul < 0 ? bytes : bytes[..nul]);
+                }
         }
     }
 
