@@ -360,27 +360,7 @@ internal static class WindowEngine
                         call.End == WindowBound.UnboundedFollowing || call.End == WindowBound.CurrentRow || call.End == WindowBound.Following ? m : 0);
                     Mem Key(int j) => row(j)[call.OrderStart];
                     bool desc = call.OrderDescending[0];
-                    bool nullsLarge = call.OrderNullsLarge != null && call.OrderNullsLarge[0];
-                    // The boundary value: a number moves by the offset (up or down as the sort runs);
-                    // text and blobs stay as they are (SQLite adds nothing to them), so the frame
-                    // holds the rows that sort between the two boundaries.
-                    Mem Boundary(double offset, bool towardsEnd)
-                    {
-                        Mem k = Key(i);
-                        if (k.Kind is not (MemKind.Int or MemKind.Real)) return k;
-                        double v = k.Kind == MemKind.Int ? k.I : k.R;
-                        Mem b = default;
-                        b.SetReal(towardsEnd == !desc ? v + offset : v - offset);
-                        return b;
-                    }
-                    // Where row j sorts relative to the boundary, in the window's order.
-                    int Place(int j, in Mem boundary)
-                    {
-                        Mem k = Key(j);
-                        int c = k.IsNull ? (nullsLarge ? 1 : -1) : MemCompare.Compare(k, boundary, call.OrderCollations[0]);
-                        return desc ? -c : c;
-                    }
-                    bool currentNull = Key(i).IsNull;
+                    double? Num(int j) => Key(j).IsNull ? null : NumericText.ToDouble(Key(j));
                     switch (call.Start)
                     {
                         case WindowBound.UnboundedPreceding: lo = 0; break;
@@ -388,14 +368,10 @@ internal static class WindowEngine
                         case WindowBound.UnboundedFollowing: lo = m; break;
                         default:
                             {
+                                double? v = Num(i);
+                                double target = v == null ? 0 : call.Start == WindowBound.Preceding == !desc ? v.Value - call.StartOffset : v.Value + call.StartOffset;
                                 lo = 0;
-                                if (currentNull)
-                                {
-                                    while (lo < m && !Key(lo).IsNull) lo++;
-                                    break;
-                                }
-                                Mem boundary = Boundary(call.StartOffset, call.Start == WindowBound.Following);
-                                while (lo < m && Place(lo, boundary) < 0) lo++;
+                                while (lo < m && (v == null ? !Key(lo).IsNull : Key(lo).IsNull || (desc ? Num(lo) > target : Num(lo) < target))) lo++;
                                 break;
                             }
                     }
@@ -406,14 +382,10 @@ internal static class WindowEngine
                         case WindowBound.UnboundedPreceding: hi = 0; break;
                         default:
                             {
+                                double? v = Num(i);
+                                double target = v == null ? 0 : call.End == WindowBound.Following == !desc ? v.Value + call.EndOffset : v.Value - call.EndOffset;
                                 hi = m;
-                                if (currentNull)
-                                {
-                                    while (hi > 0 && !Key(hi - 1).IsNull) hi--;
-                                    break;
-                                }
-                                Mem boundary = Boundary(call.EndOffset, call.End == WindowBound.Following);
-                                while (hi > 0 && Place(hi - 1, boundary) > 0) hi--;
+                                while (hi > 0 && (v == null ? !Key(hi - 1).IsNull : Key(hi - 1).IsNull || (desc ? Num(hi - 1) < target : Num(hi - 1) > target))) hi--;
                                 break;
                             }
                     }
