@@ -105,6 +105,12 @@ public sealed class Statement : IDisposable
             catch
             {
                 _hasRow = false;
+                if (_ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement && _vm.Done)
+                {
+                    // A failed statement reports what it kept: nothing, or with OR FAIL the rows done.
+                    _connection.Changes = _vm.Changes;
+                    _connection.TotalChanges += _vm.Changes + _vm.NestedChanges;
+                }
                 throw;
             }
             finally

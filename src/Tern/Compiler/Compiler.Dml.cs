@@ -192,7 +192,13 @@ internal sealed partial class CodeGenerator
         int ncol = t.Columns.Count;
         int skip = NewLabel();
         // The rowid.
-        if (rowidFrom >= 0)
+        if (rowidFrom >= 0 && oldRowid != null)
+        {
+            // UPDATE: a new rowid must be an integer; NULL is a datatype mismatch, not a new rowid.
+            Emit(Opcode.SCopy, rowidFrom, rowid, 0);
+            Emit(Opcode.MustBeInt, rowid, 0, 0);
+        }
+        else if (rowidFrom >= 0)
         {
             int haveRowid = NewLabel(), assigned = NewLabel();
             Emit(Opcode.NotNull, rowidFrom, haveRowid, 0);
@@ -727,8 +733,7 @@ internal sealed partial class CodeGenerator
 
         int nKeys = orderBy.Count, nCarried = carried?.Count ?? 0;
         int width = nKeys + 1 + nCarried;   // (sort keys..., rowid, carried...)
-        KeyInfo orderKeys = nKeys == 0 ? new KeyInfo(0) : new KeyInfo(
-            orderBy.AsSpan().ToArray().Select(o => o.Order == SortOrder.Desc).ToArray(),
+        KeyInfo orderKeys = nKeys == 0 ? new KeyInfo(0) : OrderKeyInfo(orderBy,
             orderBy.AsSpan().ToArray().Select(o => ExprCollation(o.Expr, scope) ?? Collation.Binary).ToArray());
         int rows = NewCursor();
         Emit(Opcode.SorterOpen, rows, width, 0, orderKeys);

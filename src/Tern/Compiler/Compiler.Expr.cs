@@ -87,12 +87,16 @@ internal sealed partial class CodeGenerator
                     }
                     int item = NewRegister(), res = NewRegister();
                     Emit(Opcode.Integer, 0, target, 0);
-                    // The list compares with the left operand's collation only.
+                    // x IN (a, b) is x = +a OR x = +b: the items have no affinity (only x's
+                    // applies) and the list compares with x's collation, except that a lone
+                    // item's explicit COLLATE counts (SQLite rewrites x IN (a) as x = +a).
                     Collation coll = ExprCollation(il.Operand, scope) ?? Collation.Binary;
+                    if (il.Items.Count == 1 && IsConstantTree(il.Items[0]) && !HasExplicitCollate(il.Operand) && HasExplicitCollate(il.Items[0]))
+                        coll = ExprCollation(il.Items[0], scope)!.Value;
+                    ushort p5 = (ushort)Affinities.ForComparison(ExprAffinity(il.Operand, scope), Affinity.None);
                     foreach (Expr it in il.Items)
                     {
                         ExprCode(it, scope, item);
-                        ushort p5 = ComparisonFlags(il.Operand, it, scope).P5;
                         Emit(Opcode.Eq, item, res, x, coll, (ushort)(p5 | P5Flags.StoreP2));
                         Emit(Opcode.Or, target, res, target);
                     }
@@ -316,6 +320,17 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Function, 0, args, target, b.Operator == BinaryOperator.JsonExtract ? JsonFunctions.Arrow : JsonFunctions.ArrowText, 2);
             return;
         }
+        if (b.Operator is BinaryOperator.Is or BinaryOperator.IsNot && TruthKeyword(b.Right, scope) is bool truth)
+        {
+            // x IS [NOT] TRUE/FALSE tests x's truth (a non-zero numeric value), NULL being neither.
+            int v = NewRegister();
+            ExprCode(b.Left, scope, v);
+            // NULL counts as the opposite of the keyword, then NOT/FALSE invert:
+            //   IS TRUE: t, NULL 0   IS NOT TRUE: !t, NULL 1   IS FALSE: !t, NULL 0   IS NOT FALSE: t, NULL 1
+            bool invert = truth != (b.Operator == BinaryOperator.Is);
+            Emit(Opcode.IsTrue, v, target, truth ? 0 : 1, null, (ushort)(invert ? 1 : 0));
+            return;
+        }
         int l = NewRegister(), r = NewRegister();
         ExprCode(b.Left, scope, l);
         ExprCode(b.Right, scope, r);
@@ -351,6 +366,32 @@ internal sealed partial class CodeGenerator
         }
         // r[P3] op r[P1]: the left operand goes in P3.
         Emit(op, r, target, l, coll, p5);
+    }
+
+    /// <summary>Whether an expression is built of literals and operators only.</summary>
+    private static bool IsConstantTree(Expr e) => e switch
+    {
+        Literal => true,
+        CollateExpr c => IsConstantTree(c.Operand),
+        UnaryExpr u => IsConstantTree(u.Operand),
+        CastExpr c => IsConstantTree(c.Operand),
+        BinaryExpr b => IsConstantTree(b.Left) && IsConstantTree(b.Right),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Whether <paramref name="e"/> is the keyword TRUE or FALSE (a bare name no column,
+    /// alias or trigger row answers to), and which; null otherwise.
+    /// </summary>
+    private bool? TruthKeyword(Expr e, Scope scope)
+    {
+        while (e is CollateExpr ce) e = ce.Operand;
+        if (e is not ColumnRef { Table: null, IsDoubleQuoted: false } c) return null;
+        bool isTrue = c.Column.Equals("true", StringComparison.OrdinalIgnoreCase);
+        if (!isTrue && !c.Column.Equals("false", StringComparison.OrdinalIgnoreCase)) return null;
+        if (TryResolve(c, scope).Item1 != null) return null;
+        if (_triggerSources.Count > 0 && ResolveTriggerColumn(c).Item1 != null) return null;
+        return isTrue;
     }
 
     /// <summary>
@@ -677,6 +718,8 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
         }
         if (f.Over != null) throw new TernException(ResultCode.Error, "window functions are not supported yet");
+        if (!f.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, $"ORDER BY may not be used with non-aggregate {f.Name}()");
+        if (f.Filter != null) throw new TernException(ResultCode.Error, $"FILTER may not be used with non-aggregate {f.Name}()");
         if (lower is "likely" or "unlikely" or "likelihood")
         {
             // Only a hint to the planner: the value is the first argument's. likelihood()'s
@@ -691,6 +734,18 @@ internal sealed partial class CodeGenerator
             return;
         }
         int n = f.Arguments.Count;
+        if (lower is "coalesce" or "ifnull" && def is ScalarFunction && def.Name == lower && n >= 2)
+        {
+            // Lazy: the first non-NULL argument ends it; later arguments never run.
+            int end = NewLabel();
+            for (int i = 0; i < n; i++)
+            {
+                ExprCode(f.Arguments[i], scope, target);
+                if (i < n - 1) Emit(Opcode.NotNull, target, end, 0);
+            }
+            Resolve(end);
+            return;
+        }
         int args = NewRegisters(Math.Max(n, 1));
         for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
         Emit(Opcode.Function, 0, args, target, GuardGeneratedFunction(def), (ushort)n);
@@ -725,26 +780,44 @@ internal sealed partial class CodeGenerator
         int cursor = NewCursor();
         int hasNull = NewRegister();
         int once = BeginOnce(scope, list: true);
-        Emit(Opcode.OpenEphemeral, cursor, 1, 0, new Storage.Record.KeyInfo(1));
+        int open = Emit(Opcode.OpenEphemeral, cursor, 1, 0, new Storage.Record.KeyInfo(1));
         Emit(Opcode.Integer, 0, hasNull, 0);
+        // x IN (SELECT y ...) compares as x = y does: the affinity both sides get and the
+        // collation (x's explicit COLLATE, else y's, else x's column collation, else y's).
         Affinity lhsAff = ExprAffinity(ins.Operand, scope);
+        Collation? lhsColl = ExprCollation(ins.Operand, scope);
+        bool lhsExplicit = HasExplicitCollate(ins.Operand);
+        Affinity inAff = Affinities.ForComparison(lhsAff, Affinity.None);
+        Collation inColl = lhsColl ?? Collation.Binary;
+        string? affinityString = null;
+        void RightColumn(List<ResultItem> items)
+        {
+            if (items.Count == 0) return;
+            inAff = Affinities.ForComparison(lhsAff, items[0].Affinity);
+            inColl = lhsExplicit ? lhsColl!.Value : HasExplicitCollate(items[0].Expr) ? items[0].Collation : lhsColl ?? items[0].Collation;
+        }
         CompileSelect(ins.Select, scope, (start, n) =>
         {
+            affinityString ??= Affinities.IsNumeric(inAff) ? "C" : inAff == Affinity.Text ? "B" : "";
             if (n != 1) throw new TernException(ResultCode.Error, $"sub-select returns {n} columns - expected 1");
             int rec = NewRegister();
             int notNull = NewLabel();
             Emit(Opcode.NotNull, start, notNull, 0);
             Emit(Opcode.Integer, 1, hasNull, 0);
             Resolve(notNull);
-            Emit(Opcode.MakeRecord, start, 1, rec, Affinities.IsNumeric(lhsAff) ? "C" : lhsAff == Affinity.Text ? "B" : null);
+            Emit(Opcode.MakeRecord, start, 1, rec, affinityString.Length == 0 ? null : affinityString);
             Emit(Opcode.IdxInsert, cursor, rec, 0);
-        });
+        }, RightColumn);
         EndOnce(once);
+        affinityString ??= Affinities.IsNumeric(inAff) ? "C" : inAff == Affinity.Text ? "B" : "";
+        Instruction openIns = _code[open];
+        openIns.P4 = new Storage.Record.KeyInfo([false], [inColl]);
+        _code[open] = openIns;
         int done = NewLabel(), isNull = NewLabel();
         int probe = NewRegister(), key = NewRegister();
         Emit(Opcode.IsNull, x, isNull, 0);
         Emit(Opcode.SCopy, x, probe, 0);
-        Emit(Opcode.MakeRecord, probe, 1, key, Affinities.IsNumeric(lhsAff) ? "C" : lhsAff == Affinity.Text ? "B" : null);
+        Emit(Opcode.MakeRecord, probe, 1, key, affinityString.Length == 0 ? null : affinityString);
         Emit(Opcode.Integer, ins.Not ? 0 : 1, target, 0);
         Emit(Opcode.Found, cursor, done, key);
         Emit(Opcode.Integer, ins.Not ? 1 : 0, target, 0);

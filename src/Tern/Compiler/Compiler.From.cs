@@ -45,6 +45,12 @@ internal sealed partial class CodeGenerator
 
     private void PushWith(WithClause with)
     {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (CommonTableExpression cte in with.Tables)
+        {
+            // Checked even for tables nothing references (SQLite does so while parsing).
+            if (!names.Add(cte.Name)) throw new TernException(ResultCode.Error, "duplicate WITH table name: " + cte.Name);
+        }
         foreach (CommonTableExpression cte in with.Tables)
         {
             bool recursive = with.Recursive && ReferencesName(cte.Select, cte.Name);

@@ -224,7 +224,6 @@ internal sealed partial class CodeGenerator
     {
         private int _limitReg = -1, _offsetReg = -1, _sorter = -1, _distinct = -1;
         private int _end;
-        private bool[]? _desc;
 
         public bool Sorted => orderBy.Count > 0;
 
@@ -258,8 +257,7 @@ internal sealed partial class CodeGenerator
             if (Sorted)
             {
                 _sorter = g.NewCursor();
-                _desc = orderBy.AsSpan().ToArray().Select(t => t.Order == SortOrder.Desc).ToArray();
-                g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, orderCollations == null ? new KeyInfo(_desc) : new KeyInfo(_desc, orderCollations));
+                g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, OrderKeyInfo(orderBy, orderCollations));
             }
         }
 
@@ -506,10 +504,13 @@ internal sealed partial class CodeGenerator
 
         Dictionary<FunctionCall, int> distinctSets = OpenDistinctSets(aggregates, scope);
         bool minMax = aggregates.Exists(IsMinMax);
-        int bareFlag = NewRegister();
+        // r[bareFlag]: skip loading the bare columns for this row (min/max) or they are loaded
+        // (otherwise); r[bareFlag + 1]: with min/max, whether the group's row loaded them yet.
+        int bareFlag = NewRegisters(2);
         if (core.GroupBy.Count == 0)
         {
             Emit(Opcode.Integer, 0, bareFlag, 0);
+            Emit(Opcode.Integer, 0, bareFlag + 1, 0);
             EmitLoops(scope, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);
@@ -529,7 +530,7 @@ internal sealed partial class CodeGenerator
             var groupExprs = new Expr[g];
             for (int i = 0; i < g; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
             var argExprs = new List<Expr>();
-            foreach (FunctionCall f in aggregates) argExprs.AddRange(f.Arguments);
+            foreach (FunctionCall f in aggregates) argExprs.AddRange(StepInputs(f));
             int width = g + argExprs.Count + bare.Count;
             int sorter = NewCursor();
             var groupKeys = new KeyInfo(new bool[g], groupExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
@@ -570,6 +571,7 @@ internal sealed partial class CodeGenerator
             OpenDistinctSets(aggregates, scope, distinctSets);
             Resolve(first);
             Emit(Opcode.Integer, 0, bareFlag, 0);
+            Emit(Opcode.Integer, 0, bareFlag + 1, 0);
             Emit(Opcode.Copy, keys, prev, g - 1);
             Emit(Opcode.Integer, 1, any, 0);
             Resolve(same);
@@ -577,7 +579,7 @@ internal sealed partial class CodeGenerator
             if (minMax) Emit(Opcode.Integer, 0, bareFlag, 0);
             for (int i = 0; i < aggregates.Count; i++)
             {
-                int na = aggregates[i].Arguments.Count;
+                int na = StepInputs(aggregates[i]).Count;
                 int args = NewRegisters(Math.Max(na, 1));
                 for (int k = 0; k < na; k++) Emit(Opcode.Column, pseudo, argCol + k, args + k);
                 argCol += na;
@@ -599,6 +601,7 @@ internal sealed partial class CodeGenerator
         int subEnd = NewLabel();
         for (int i = 0; i < aggregates.Count; i++)
         {
+            ReplayOrderedAggregate(aggregates[i], scope, accumulators + i);
             Emit(Opcode.Copy, accumulators + i, finals + i, 0);
             Emit(Opcode.AggFinal, finals + i, aggregates[i].Star ? 0 : aggregates[i].Arguments.Count, 0, AggregateDef(aggregates[i], scope));
         }
@@ -624,6 +627,22 @@ internal sealed partial class CodeGenerator
             return;
         }
         stageOut.Finish();
+    }
+
+    /// <summary>
+    /// The sort order of ORDER BY terms: DESC, the collations (BINARY when null), and NULLS
+    /// FIRST/LAST where they move NULLs from their usual end (first ascending, last descending).
+    /// </summary>
+    private static KeyInfo OrderKeyInfo(IReadOnlyList<OrderingTerm> terms, Collation[]? collations)
+    {
+        var desc = new bool[terms.Count];
+        var nullsLarge = new bool[terms.Count];
+        for (int i = 0; i < terms.Count; i++)
+        {
+            desc[i] = terms[i].Order == SortOrder.Desc;
+            nullsLarge[i] = desc[i] ? terms[i].Nulls == NullsOrder.First : terms[i].Nulls == NullsOrder.Last;
+        }
+        return new KeyInfo(desc, collations ?? Enumerable.Repeat(Collation.Binary, terms.Count).ToArray(), nullsLarge);
     }
 
     private int SortKeys(Expr[] exprs, Scope scope)
@@ -655,7 +674,63 @@ internal sealed partial class CodeGenerator
             }
             Emit(Opcode.OpenEphemeral, cursor, 1, 0, new KeyInfo([false], [ExprCollation(f.Arguments[0], scope) ?? Collation.Binary]));
         }
+        foreach (FunctionCall f in aggregates)
+        {
+            if (!IsOrderedAggregate(f)) continue;
+            if (!_orderedAggregates.TryGetValue(f, out (int Cursor, int Sequence) table))
+            {
+                table = (NewCursor(), NewRegister());
+                _orderedAggregates[f] = table;
+                Emit(Opcode.Integer, 0, table.Sequence, 0);
+            }
+            Emit(Opcode.OpenEphemeral, table.Cursor, f.OrderBy.Count + 1 + f.Arguments.Count, 0,
+                OrderKeyInfo(f.OrderBy, f.OrderBy.AsSpan().ToArray().Select(o => ExprCollation(o.Expr, scope) ?? Collation.Binary).ToArray()));
+        }
         return sets;
+    }
+
+    /// <summary>
+    /// Per aggregate with its own ORDER BY, the table its group's rows wait in and a counter
+    /// that keeps rows with equal sort keys in arrival order. Record layout:
+    ///
+    ///   | ORDER BY keys ... | sequence | arguments ... |
+    /// </summary>
+    private readonly Dictionary<FunctionCall, (int Cursor, int Sequence)> _orderedAggregates = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Whether an aggregate call's ORDER BY decides anything: count(), min() and max() give the
+    /// same answer in any order, so theirs is ignored (as SQLite ignores it).
+    /// </summary>
+    private static bool IsOrderedAggregate(FunctionCall f) =>
+        !f.OrderBy.IsEmpty && f.Over == null && !f.Star
+        && !(f.Name.Equals("count", StringComparison.OrdinalIgnoreCase) || f.Name.Equals("min", StringComparison.OrdinalIgnoreCase)
+             || f.Name.Equals("max", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>What an aggregate step reads per row: the arguments, the ORDER BY keys (when they matter), the FILTER condition.</summary>
+    private static List<Expr> StepInputs(FunctionCall f)
+    {
+        var inputs = new List<Expr>(f.Arguments);
+        if (IsOrderedAggregate(f)) inputs.AddRange(f.OrderBy.Select(o => o.Expr));
+        if (f.Filter != null) inputs.Add(f.Filter);
+        return inputs;
+    }
+
+    /// <summary>
+    /// At the end of a group, steps an aggregate with its own ORDER BY over the rows it set
+    /// aside, in that order.
+    /// </summary>
+    private void ReplayOrderedAggregate(FunctionCall f, Scope scope, int accumulator)
+    {
+        if (!IsOrderedAggregate(f) || !_orderedAggregates.TryGetValue(f, out (int Cursor, int Sequence) table)) return;
+        int n = f.Arguments.Count, k = f.OrderBy.Count;
+        int args = NewRegisters(Math.Max(n, 1));
+        int done = NewLabel();
+        Emit(Opcode.Rewind, table.Cursor, done, 0);
+        int loop = CurrentAddress;
+        for (int j = 0; j < n; j++) Emit(Opcode.Column, table.Cursor, k + 1 + j, args + j);
+        Emit(Opcode.AggStep, 0, args, accumulator, AggregateDef(f, scope), (ushort)n);
+        Emit(Opcode.Next, table.Cursor, loop, 0);
+        Resolve(done);
     }
 
     /// <remarks><paramref name="skipBare"/>: for min()/max(), the register the step sets to 1 when the row must not load the bare columns.</remarks>
@@ -663,22 +738,48 @@ internal sealed partial class CodeGenerator
     {
         AggregateFunction def = AggregateDef(f, scope);
         int n = f.Star ? 0 : f.Arguments.Count;
-        int args = argRegs ?? NewRegisters(Math.Max(n, 1));
+        List<Expr> inputs = StepInputs(f);
+        int args = argRegs ?? NewRegisters(Math.Max(inputs.Count, 1));
         if (argRegs == null)
         {
-            for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
+            for (int i = 0; i < inputs.Count; i++) ExprCode(inputs[i], scope, args + i);
         }
-        int skip = 0;
+        int skip = NewLabel();
+        // FILTER first (a NULL condition skips the row too), then DISTINCT, then the step or,
+        // with an ORDER BY of its own, the row set aside until the group ends.
+        if (f.Filter != null && skipBare >= 0 && IsMinMax(f))
+        {
+            // min()/max() with bare columns: a filtered-out row loads them only when no row of
+            // the group has yet (r[skipBare] = whether one has).
+            int pass = NewLabel();
+            Emit(Opcode.If, args + inputs.Count - 1, pass, 0);
+            Emit(Opcode.IfNot, skipBare + 1, skip, 0);
+            Emit(Opcode.Integer, 1, skipBare, 0);
+            Emit(Opcode.Goto, 0, skip, 0);
+            Resolve(pass);
+        }
+        else if (f.Filter != null) Emit(Opcode.IfNot, args + inputs.Count - 1, skip, 1);
         if (f.Distinct && distinctSets != null && distinctSets.TryGetValue(f, out int set))
         {
-            skip = NewLabel();
             int rec = NewRegister();
             Emit(Opcode.MakeRecord, args, 1, rec);
             Emit(Opcode.Found, set, skip, rec);
             Emit(Opcode.IdxInsert, set, rec, 0);
         }
-        Emit(Opcode.AggStep, skipBare >= 0 && IsMinMax(f) ? skipBare + 1 : 0, args, accumulator, def, (ushort)n);
-        if (skip != 0) Resolve(skip);
+        if (IsOrderedAggregate(f) && _orderedAggregates.TryGetValue(f, out (int Cursor, int Sequence) table))
+        {
+            int k = f.OrderBy.Count;
+            int block = NewRegisters(k + 1 + n), one = NewRegister(), rec = NewRegister();
+            for (int i = 0; i < k; i++) Emit(Opcode.SCopy, args + n + i, block + i, 0);
+            Emit(Opcode.Integer, 1, one, 0);
+            Emit(Opcode.Add, one, table.Sequence, table.Sequence);
+            Emit(Opcode.SCopy, table.Sequence, block + k, 0);
+            for (int i = 0; i < n; i++) Emit(Opcode.SCopy, args + i, block + k + 1 + i, 0);
+            Emit(Opcode.MakeRecord, block, k + 1 + n, rec);
+            Emit(Opcode.IdxInsert, table.Cursor, rec, 0);
+        }
+        else Emit(Opcode.AggStep, skipBare >= 0 && IsMinMax(f) ? skipBare + 1 : 0, args, accumulator, def, (ushort)n);
+        Resolve(skip);
     }
 
     /// <summary>The aggregate a call runs; min() and max() compare text with their argument's collation.</summary>
@@ -704,7 +805,7 @@ internal sealed partial class CodeGenerator
         int after = NewLabel();
         Emit(Opcode.If, flag, after, 0);
         load();
-        if (!minMax) Emit(Opcode.Integer, 1, flag, 0);
+        Emit(Opcode.Integer, 1, minMax ? flag + 1 : flag, 0);
         Resolve(after);
     }
 
@@ -772,7 +873,8 @@ internal sealed partial class CodeGenerator
                     }
                 case ExprColumn ec:
                     {
-                        string name = ec.Alias ?? DefaultName(ec.Expr, scope);
+                        // An expression is named by its whole source text, opening parentheses included.
+                        string name = ec.Alias ?? (ec.Expr is ColumnRef ? DefaultName(ec.Expr, scope) : SourceText(ec));
                         string? type = null;
                         (string, string)? origin = null;
                         if (ec.Expr is ColumnRef c)

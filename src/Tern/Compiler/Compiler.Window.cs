@@ -67,6 +67,7 @@ internal sealed partial class CodeGenerator
             {
                 FunctionDef def = RequireFunction(f);
                 agg = def as AggregateFunction ?? throw new TernException(ResultCode.Error, $"{f.Name}() may not be used as a window function");
+                if (!f.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, $"ORDER BY may not be used with non-aggregate {f.Name}()");
             }
             else CheckWindowArguments(name, argc);
             int partitionStart = inputs.Count;
@@ -88,6 +89,7 @@ internal sealed partial class CodeGenerator
                 PartitionStart = partitionStart, PartitionCount = spec.PartitionBy.Count,
                 OrderStart = orderStart, OrderCount = spec.OrderBy.Count,
                 OrderDescending = spec.OrderBy.Select(o => o.Order == SortOrder.Desc).ToArray(),
+                OrderNullsLarge = spec.OrderBy.Select(o => o.Order == SortOrder.Desc ? o.Nulls == NullsOrder.First : o.Nulls == NullsOrder.Last).ToArray(),
                 PartitionCollations = spec.PartitionBy.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray(),
                 OrderCollations = spec.OrderBy.Select(o => ExprCollation(o.Expr, scope) ?? Collation.Binary).ToArray(),
                 ArgStart = argStart, ArgCount = argc, FilterColumn = filter, Distinct = f.Distinct,

@@ -1,7 +1,7 @@
 // The core aggregates with SQLite's rules: count(*)/count(x) (NULLs not counted); sum()
 // (integer while every input is an integer, "integer overflow" on overflow, NULL for no
 // input); total() (always a REAL, 0.0 for no input); avg() (REAL); min()/max() (NULLs
-// skipped, SQLite's ordering); group_concat(x[, sep]) (default separator ",").
+// skipped, SQLite's ordering); group_concat(x[, sep]) (default separator ",") and string_agg(x, sep).
 using System.Text;
 using Tern.Vdbe;
 
@@ -84,6 +84,13 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
         Mem a = args[0];
         if (a.IsNull) return;
         s.Count++;
+        if (a.Kind == MemKind.Text && NumericText.TryParseWhole(a.Span, out long ti, out double tr, out bool tInt))
+        {
+            // Text that is wholly a number counts as that number (sqlite3_value_numeric_type):
+            // '9223372036854775807' is an INTEGER and can overflow.
+            if (tInt) a.SetInt(ti);
+            else a.SetReal(tr);
+        }
         if (a.Kind == MemKind.Int)
         {
             if (s.Approx)
@@ -103,6 +110,8 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
             return;
         }
         if (!s.Approx) s.StartApprox();
+        // A non-integer after an overflow makes the sum an approximate REAL again.
+        s.Overflow = false;
         if (a.Kind == MemKind.Real) s.Add(a.R);
         else
         {
@@ -175,7 +184,8 @@ internal sealed class MinMaxAggregate(string name, bool max, Storage.Record.Coll
     }
 }
 
-internal sealed class GroupConcatAggregate(int argCount) : AggregateFunction("group_concat", argCount)
+/// <summary>group_concat(x[, sep]), and string_agg(x, sep), which is the same with the separator required.</summary>
+internal sealed class GroupConcatAggregate(int argCount, string name = "group_concat") : AggregateFunction(name, argCount)
 {
     private sealed class State
     {

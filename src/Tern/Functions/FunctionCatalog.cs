@@ -53,6 +53,7 @@ internal static class FunctionCatalog
         Add(new MinMaxAggregate("max", true));
         Add(new GroupConcatAggregate(1));
         Add(new GroupConcatAggregate(2));
+        Add(new GroupConcatAggregate(2, "string_agg"));
         Add(new ScalarFunction("min", -1, MinMax(false)));
         Add(new ScalarFunction("max", -1, MinMax(true)));
         Add(new ScalarFunction("abs", 1, Abs));

@@ -232,6 +232,13 @@ internal sealed class DatabaseSchema
         if (_indexes.ContainsKey(name)) throw new TernException(ResultCode.Error, $"there is already an index named {name}");
     }
 
+    /// <summary>Index keys cannot place NULLs: NULLS FIRST/LAST in an index or key constraint is an error.</summary>
+    private static void RejectNullsOrder(OrderingTerm term)
+    {
+        if (term.Nulls != NullsOrder.Unspecified)
+            throw new TernException(ResultCode.Error, "unsupported use of NULLS " + (term.Nulls == NullsOrder.First ? "FIRST" : "LAST"));
+    }
+
     /// <summary>An index from CREATE INDEX; throws "no such column" for an unknown column.</summary>
     public static Index BuildIndex(CreateIndexStatement ci, Table t, uint root, string? sql)
     {
@@ -242,6 +249,7 @@ internal sealed class DatabaseSchema
         for (int i = 0; i < cols.Length; i++)
         {
             OrderingTerm term = ci.Columns[i];
+            RejectNullsOrder(term);
             desc[i] = term.Order == SortOrder.Desc;
             string? name = term.Expr switch
             {
@@ -393,6 +401,7 @@ internal sealed class DatabaseSchema
             var cols = new int[terms.Count];
             var desc = new bool[terms.Count];
             var colls = new Collation[terms.Count];
+            foreach (OrderingTerm term in terms) RejectNullsOrder(term);
             for (int i = 0; i < cols.Length; i++)
             {
                 string name = terms[i].Expr is ColumnRef c ? c.Column

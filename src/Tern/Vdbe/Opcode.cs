@@ -84,6 +84,7 @@ internal enum Opcode : byte
     IsNull,         // jump P2 if r[P1] is NULL
     NotNull,        // jump P2 if r[P1] is not NULL
     Not,            // r[P2] = NOT r[P1]
+    IsTrue,         // r[P2] = (truth of r[P1], P3 when NULL) XOR P5: IS [NOT] TRUE/FALSE
     And,            // r[P3] = r[P1] AND r[P2]
     Or,             // r[P3] = r[P1] OR r[P2]
     Cast,           // apply affinity P2 to r[P1] as CAST does

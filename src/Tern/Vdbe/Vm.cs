@@ -145,6 +145,9 @@ internal sealed partial class Vm
             Finish(commit: true);
             return;
         }
+        // Every other failure undoes the statement's changes, and so counts none (changes() is 0).
+        Changes = 0;
+        NestedChanges = 0;
         _done = true;
         CloseCursors();
         if (mode == HaltRollback && !_host.AutoCommit)
@@ -785,6 +788,12 @@ internal sealed partial class Vm
                         if (t < 0) r[op.P2].SetNull(); else r[op.P2].SetInt(1 - t);
                         break;
                     }
+                case Opcode.IsTrue:
+                    {
+                        int t = Truth(r[op.P1]);
+                        r[op.P2].SetInt((t < 0 ? op.P3 : t) ^ op.P5);
+                        break;
+                    }
                 case Opcode.And:
                 case Opcode.Or:
                     {
@@ -875,6 +884,7 @@ internal sealed partial class Vm
                         for (int i = 0; i < op.P3 && _compareResult == 0; i++)
                         {
                             int c = MemCompare.Compare(r[op.P1 + i], r[op.P2 + i], info?.CollationOf(i) ?? Collation.Binary);
+                            if (c != 0 && info is { HasLargeNulls: true } && (r[op.P1 + i].IsNull || r[op.P2 + i].IsNull) && info.NullsLarge(i)) c = -c;
                             _compareResult = info != null && info.IsDescending(i) ? -c : c;
                         }
                         break;
@@ -1320,7 +1330,9 @@ internal sealed partial class Vm
                 break;
             default:
                 {
-                    long xi = NumericText.RealToInt(p), yi = NumericText.RealToInt(q);
+                    // SQLite takes both operands as integers here the way sqlite3_value_int64 does:
+                    // text by its integer prefix ('1e+100' is 1), reals clamped to 64 bits.
+                    long xi = NumericText.ToInt64(left), yi = NumericText.ToInt64(right);
                     if (yi == 0) { dest.SetNull(); return; }
                     if (yi == -1) yi = 1;
                     res = xi % yi;

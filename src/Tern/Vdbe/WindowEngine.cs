@@ -56,6 +56,9 @@ internal sealed class WindowCall
     public required int OrderStart { get; init; }
     public required int OrderCount { get; init; }
     public required bool[] OrderDescending { get; init; }
+
+    /// <summary>Per ORDER BY term, whether NULL sorts as the largest value (NULLS LAST ascending, NULLS FIRST descending).</summary>
+    public bool[]? OrderNullsLarge { get; init; }
     /// <summary>Per PARTITION BY term, the collation its text compares with.</summary>
     public required Collation[] PartitionCollations { get; init; }
     /// <summary>Per ORDER BY term, the collation its text compares with (peers are equal under it).</summary>
@@ -157,7 +160,9 @@ internal static class WindowEngine
         for (int k = 0; k < call.OrderCount; k++)
         {
             int r = MemCompare.Compare(a[call.OrderStart + k], b[call.OrderStart + k], call.OrderCollations[k]);
-            if (r != 0) return call.OrderDescending[k] ? -r : r;
+            if (r == 0) continue;
+            if (call.OrderNullsLarge != null && call.OrderNullsLarge[k] && (a[call.OrderStart + k].IsNull || b[call.OrderStart + k].IsNull)) r = -r;
+            return call.OrderDescending[k] ? -r : r;
         }
         return 0;
     }

@@ -1,7 +1,9 @@
 // The sort order of an index's key fields, as RecordComparer needs it (SQLite's KeyInfo):
 // per field, whether it sorts DESC and the collating sequence its TEXT values compare
 // with. Fields past the described ones (the rowid at the end of an index record, say)
-// sort ascending with BINARY.
+// sort ascending with BINARY. A field may also sort NULL as the largest value rather than
+// the smallest (ORDER BY ... ASC NULLS LAST, DESC NULLS FIRST; SQLite's KEYINFO_ORDER_BIGNULL);
+// its DESC flag still applies after that.
 namespace Tern.Storage.Record;
 
 /// <summary>The per-field sort order and collation of keys.</summary>
@@ -9,6 +11,7 @@ internal sealed class KeyInfo
 {
     private readonly bool[] _descending;
     private readonly Collation[]? _collations;
+    private readonly bool[]? _nullsLarge;
 
     /// <summary>Key fields that all sort ascending with BINARY.</summary>
     /// <param name="fieldCount">The number of key fields.</param>
@@ -34,6 +37,23 @@ internal sealed class KeyInfo
         foreach (Collation c in collations) any |= c != Collation.Binary;
         if (any) _collations = collations.ToArray();
     }
+
+    /// <summary>
+    /// Key fields with orders, collations and, per field, whether NULL sorts as the largest
+    /// value (all copied; same length).
+    /// </summary>
+    public KeyInfo(ReadOnlySpan<bool> descending, ReadOnlySpan<Collation> collations, ReadOnlySpan<bool> nullsLarge)
+        : this(descending, collations)
+    {
+        if (nullsLarge.Length != descending.Length) throw new ArgumentException("one flag per field", nameof(nullsLarge));
+        if (nullsLarge.Contains(true)) _nullsLarge = nullsLarge.ToArray();
+    }
+
+    /// <summary>Whether some field sorts NULL as its largest value.</summary>
+    public bool HasLargeNulls => _nullsLarge != null;
+
+    /// <summary>Whether field <paramref name="field"/> sorts NULL after every other value (before DESC applies).</summary>
+    public bool NullsLarge(int field) => _nullsLarge != null && (uint)field < (uint)_nullsLarge.Length && _nullsLarge[field];
 
     /// <summary>The number of key fields this describes.</summary>
     public int FieldCount => _descending.Length;

@@ -12,7 +12,8 @@
 //                     of the UTF-8 bytes, then the shorter first; NOCASE; RTRIM)
 //   BLOB              memcmp, then the shorter first
 //
-// A field marked DESC in the KeyInfo has its result negated. The first unequal field decides;
+// A field whose KeyInfo says NULLs sort large has the result of a NULL against a non-NULL
+// negated first; a field marked DESC in the KeyInfo has its result negated. The first unequal field decides;
 // when one record runs out of fields first, the fields compared so far decide, and if they
 // are all equal the result is 0 (callers that care about prefixes decide what that means).
 // Results are negative when the first argument sorts first, zero, or positive.
@@ -73,6 +74,7 @@ internal static class RecordComparer
             int rc = CompareFields(t1, record1.Slice(d1, s1), t2, record2.Slice(d2, s2), info, field);
             if (rc != 0)
             {
+                if (info is { HasLargeNulls: true } && (t1 == 0 || t2 == 0) && info.NullsLarge(field)) rc = -rc;
                 return Order(rc, info, field);
             }
             d1 += s1;
@@ -114,6 +116,7 @@ internal static class RecordComparer
             int rc = CompareKeyField(in key[field], t, record.Slice(d, s), info, field);
             if (rc != 0)
             {
+                if (info is { HasLargeNulls: true } && (t == 0 || key[field].IsNull) && info.NullsLarge(field)) rc = -rc;
                 return Order(rc, info, field);
             }
             d += s;

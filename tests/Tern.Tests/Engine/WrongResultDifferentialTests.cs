@@ -1,0 +1,175 @@
+// Differential tests for answers that once differed from SQLite 3.50.4: NULLS FIRST/LAST,
+// aggregate FILTER and ORDER BY, string_agg, IS [NOT] TRUE/FALSE, the affinity and collation
+// of IN, INTEGER PRIMARY KEY type checks, changes() after a failed statement, the %
+// operator's conversions, sum() over integer text, lazy coalesce/ifnull and unused CTEs.
+// Each script runs on Tern and on SQLite and the transcripts must match line for line.
+namespace Tern.Tests.Engine;
+
+public class WrongResultDifferentialTests
+{
+    private const string Rows =
+        "CREATE TABLE t(a, b, c); INSERT INTO t VALUES (1, 'x', 3), (2, 'y', 1), (3, 'x', 2), (NULL, 'z', 5), (2, NULL, 4), (NULL, 'x', NULL), (0, 'Y', 6); ";
+
+    public static TheoryData<string> NullsOrderScripts() => new(
+        Rows + "SELECT a FROM t ORDER BY a NULLS LAST; SELECT a FROM t ORDER BY a DESC NULLS FIRST; SELECT a FROM t ORDER BY a ASC NULLS FIRST; SELECT a FROM t ORDER BY a DESC NULLS LAST",
+        Rows + "SELECT a, c FROM t ORDER BY a NULLS LAST, c DESC NULLS FIRST; SELECT b, a FROM t ORDER BY b COLLATE nocase DESC NULLS FIRST, a NULLS LAST",
+        Rows + "SELECT a, c FROM t ORDER BY 1 NULLS LAST LIMIT 3; SELECT a, c FROM t ORDER BY 2 DESC NULLS FIRST LIMIT 2 OFFSET 1; SELECT DISTINCT a FROM t ORDER BY a NULLS LAST",
+        Rows + "SELECT b, count(*) FROM t GROUP BY b ORDER BY b NULLS LAST; SELECT b, max(a) AS m FROM t GROUP BY b ORDER BY m DESC NULLS FIRST, b",
+        Rows + "SELECT a FROM t UNION SELECT c FROM t ORDER BY 1 NULLS LAST; SELECT a FROM t UNION ALL SELECT c FROM t ORDER BY 1 DESC NULLS FIRST; "
+        + "SELECT a FROM t INTERSECT SELECT c FROM t ORDER BY 1 NULLS LAST; SELECT a FROM t EXCEPT SELECT c FROM t ORDER BY a DESC NULLS FIRST",
+        Rows + "SELECT a, c, row_number() OVER (ORDER BY a NULLS LAST, c) FROM t ORDER BY 3; SELECT a, rank() OVER (ORDER BY a DESC NULLS FIRST) FROM t ORDER BY 2, c; "
+        + "SELECT b, a, sum(c) OVER (PARTITION BY b ORDER BY a NULLS LAST ROWS UNBOUNDED PRECEDING) FROM t ORDER BY b, a NULLS LAST",
+        Rows + "SELECT group_concat(a, ',' ORDER BY a NULLS LAST), group_concat(c, ',' ORDER BY a DESC NULLS FIRST, c) FROM t",
+        Rows + "UPDATE t SET b = 'first' ORDER BY a NULLS LAST LIMIT 2; SELECT * FROM t ORDER BY rowid; DELETE FROM t ORDER BY c DESC NULLS FIRST LIMIT 2; SELECT * FROM t ORDER BY rowid",
+        Rows + "CREATE INDEX i1 ON t(a NULLS FIRST); CREATE INDEX i2 ON t(a DESC NULLS LAST); CREATE INDEX i3 ON t(b, a ASC NULLS LAST); CREATE UNIQUE INDEX i4 ON t(c NULLS FIRST); "
+        + "CREATE TABLE u(a PRIMARY KEY, UNIQUE(b NULLS FIRST)); CREATE TABLE u2(a, PRIMARY KEY(a DESC NULLS LAST)); CREATE TABLE u3(a INTEGER, PRIMARY KEY(a NULLS LAST)); "
+        + "SELECT name FROM sqlite_schema ORDER BY name",
+        Rows + "CREATE INDEX ia ON t(a); SELECT a FROM t WHERE a > 0 ORDER BY a NULLS LAST; SELECT a FROM t ORDER BY a DESC NULLS FIRST; SELECT a FROM t ORDER BY +a NULLS LAST");
+
+    public static TheoryData<string> FilterScripts() => new(
+        Rows + "SELECT count(*) FILTER (WHERE a > 1), sum(a) FILTER (WHERE b = 'x'), count(DISTINCT a) FILTER (WHERE c > 1), avg(c) FILTER (WHERE a IS NULL) FROM t",
+        Rows + "SELECT b, count(*) FILTER (WHERE a > 1), total(c) FILTER (WHERE c > 2) FROM t GROUP BY b ORDER BY b",
+        Rows + "SELECT b FROM t GROUP BY b HAVING count(*) FILTER (WHERE c > 1) > 0 ORDER BY b; SELECT b, max(a) FILTER (WHERE c < 5), c FROM t GROUP BY b ORDER BY b",
+        Rows + "SELECT group_concat(DISTINCT b) FILTER (WHERE a > 0), count(*) FILTER (WHERE NULL), count(*) FILTER (WHERE 'abc'), min(c) FILTER (WHERE a) FROM t",
+        Rows + "SELECT count(*) FILTER (WHERE a > 1) FROM t WHERE c < 5; SELECT (SELECT count(*) FILTER (WHERE t2.a > t.a) FROM t AS t2) AS n FROM t ORDER BY a, c",
+        Rows + "SELECT abs(a) FILTER (WHERE a > 1) FROM t; SELECT count(*) FILTER (WHERE a > 1) OVER () FROM t LIMIT 1; SELECT sum(a) FILTER (WHERE count(*) > 1) FROM t",
+        Rows + "SELECT json_group_array(a) FILTER (WHERE a NOT NULL), sum(c) FILTER (WHERE b = 'x') + count(*) FROM t",
+        Rows + "SELECT b, max(a) FILTER (WHERE c > 2), c FROM t GROUP BY b ORDER BY b; SELECT b, min(a) FILTER (WHERE c <> 3), c FROM t GROUP BY b ORDER BY b; "
+        + "SELECT max(a) FILTER (WHERE c > 100), c FROM t; SELECT max(a) FILTER (WHERE c > 3), c FROM t; SELECT min(a) FILTER (WHERE c > 1), max(c) FILTER (WHERE a < 2), b FROM t");
+
+    public static TheoryData<string> AggregateOrderScripts() => new(
+        Rows + "SELECT group_concat(a ORDER BY c), group_concat(a, '-' ORDER BY c DESC), group_concat(b ORDER BY a, c) FROM t",
+        Rows + "SELECT group_concat(DISTINCT b ORDER BY c), group_concat(DISTINCT b ORDER BY b DESC), group_concat(b ORDER BY b COLLATE nocase, c) FROM t",
+        Rows + "SELECT string_agg(a, '-' ORDER BY c DESC), string_agg(b, '' ORDER BY b), string_agg(c, ',') FROM t; SELECT string_agg(a) FROM t; SELECT string_agg(a, ',', 'x') FROM t",
+        Rows + "SELECT json_group_array(a ORDER BY c DESC), json_group_object(b, a ORDER BY c) FROM t WHERE b NOT NULL",
+        Rows + "SELECT b, group_concat(a ORDER BY c DESC), string_agg(c, ';' ORDER BY a) FROM t GROUP BY b ORDER BY b",
+        Rows + "SELECT group_concat(a ORDER BY c) FILTER (WHERE a > 1), group_concat(DISTINCT b ORDER BY b DESC) FILTER (WHERE a > 1) FROM t",
+        Rows + "SELECT sum(a ORDER BY c), max(a ORDER BY b), count(a ORDER BY c), min(c ORDER BY a DESC), avg(c ORDER BY a) FROM t; SELECT group_concat(a ORDER BY 1) FROM t",
+        Rows + "SELECT abs(a ORDER BY c) FROM t; SELECT group_concat(a ORDER BY c) OVER () FROM t; SELECT row_number(ORDER BY c) OVER () FROM t ORDER BY 1 LIMIT 2",
+        Rows + "SELECT string_agg(DISTINCT a, ',') FROM t; SELECT b, group_concat(a ORDER BY c) AS g FROM t GROUP BY b HAVING group_concat(a ORDER BY c DESC) LIKE '%1%'",
+        Rows + "SELECT b, (SELECT group_concat(t2.a ORDER BY t2.c DESC) FROM t AS t2 WHERE t2.b = t.b) FROM t ORDER BY rowid",
+        "SELECT group_concat(x ORDER BY y) FROM (SELECT 1 AS x, 2 AS y WHERE 0); SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT 'b' AS x UNION ALL SELECT 'a' UNION ALL SELECT 'a')");
+
+    public static TheoryData<string> InScripts() => new(
+        "CREATE TABLE t(a INTEGER, b TEXT, c, d TEXT COLLATE nocase); INSERT INTO t VALUES (1, '1', 1, 'A'), (2, '2', '2', 'b'), (3, ' 3', 3.0, 'C'), (NULL, NULL, NULL, NULL); "
+        + "SELECT a FROM t WHERE a IN ('1', '2'); SELECT b FROM t WHERE b IN (1, 2); SELECT c FROM t WHERE c IN ('1', 2); SELECT c FROM t WHERE c IN (a, b); "
+        + "SELECT a FROM t WHERE a IN (b, 5); SELECT b FROM t WHERE b IN (a, c); SELECT CAST(1 AS TEXT) IN (1), 1 IN (CAST(1 AS TEXT)), '1' IN (1, 2), 1 IN ('1'), x'31' IN ('1')",
+        "CREATE TABLE t(a INTEGER, b TEXT, c, d TEXT COLLATE nocase); INSERT INTO t VALUES (1, '1', 1, 'A'), (2, '2', '2', 'b'), (3, ' 3', 3.0, 'C'), (NULL, NULL, NULL, NULL); "
+        + "SELECT b FROM t WHERE b IN (SELECT a FROM t); SELECT c FROM t WHERE c IN (SELECT b FROM t); SELECT c FROM t WHERE c IN (SELECT a FROM t); "
+        + "SELECT 1 IN (SELECT b FROM t), '1' IN (SELECT a FROM t), '3' IN (SELECT c FROM t), 3 IN (SELECT c FROM t); "
+        + "SELECT b IN (SELECT a FROM t), b IN (SELECT c FROM t), b NOT IN (SELECT a FROM t) FROM t",
+        "CREATE TABLE t(a INTEGER, b TEXT, c, d TEXT COLLATE nocase); INSERT INTO t VALUES (1, '1', 1, 'A'), (2, '2', '2', 'b'), (3, ' 3', 3.0, 'C'), (NULL, NULL, NULL, NULL); "
+        + "SELECT 'a' IN (SELECT d FROM t), 'A' IN (SELECT d FROM t), d IN (SELECT 'a'), d IN ('a', 'B'), d IN ('a') FROM t; "
+        + "SELECT 'a' IN ('A' COLLATE nocase), 'a' IN ('A' COLLATE nocase, 'x'), 'a' COLLATE nocase IN ('A'), 'a' IN (SELECT 'A' COLLATE nocase), 'a' IN (SELECT d COLLATE binary FROM t); "
+        + "SELECT d FROM t WHERE d IN (SELECT b FROM t UNION SELECT 'c'); SELECT 'B' IN (VALUES ('b')), d IN (VALUES ('B')) FROM t",
+        "CREATE TABLE t(a INTEGER, b TEXT, c); INSERT INTO t VALUES (1, '1', 1), (2, '2', '2'), (3, ' 3', 3.0); CREATE TABLE u(x TEXT); INSERT INTO u VALUES ('1'), ('2'); "
+        + "SELECT a FROM t WHERE a IN u; SELECT c FROM t WHERE c IN u; SELECT b FROM t WHERE b IN u; SELECT a FROM t WHERE a NOT IN u",
+        "CREATE TABLE t(a INTEGER, b TEXT, c); INSERT INTO t VALUES (1, '1', 1), (2, '2', '2'), (3, ' 3', 3.0); "
+        + "UPDATE t SET c = 'upd' WHERE a IN ('1', '3'); SELECT * FROM t; DELETE FROM t WHERE b IN (SELECT a FROM t WHERE a > 1); SELECT * FROM t; "
+        + "UPDATE t SET c = 'x' WHERE c IN (SELECT b FROM t); SELECT * FROM t; DELETE FROM t WHERE b IN (1); SELECT * FROM t",
+        "CREATE TABLE t(a TEXT COLLATE nocase, b INTEGER); CREATE INDEX ta ON t(a); CREATE INDEX tb ON t(b); INSERT INTO t VALUES ('x', 1), ('Y', 2), ('z', 3); "
+        + "SELECT a FROM t WHERE a IN ('X', 'y'); SELECT b FROM t WHERE b IN ('1', '3'); SELECT a FROM t WHERE a IN (SELECT 'Z'); SELECT b FROM t WHERE b IN (SELECT '2'); "
+        + "SELECT a FROM t WHERE a COLLATE binary IN ('X', 'Y')");
+
+    public static TheoryData<string> TruthScripts() => new(
+        "SELECT 18 IS TRUE, 18 IS NOT TRUE, 18 IS FALSE, 18 IS NOT FALSE, 0 IS TRUE, 0 IS FALSE, -1 IS TRUE",
+        "SELECT 0.5 IS TRUE, 0.0 IS FALSE, -0.0 IS FALSE, 1e300 IS TRUE, 'abc' IS TRUE, 'abc' IS FALSE, '1abc' IS TRUE, ' 2 ' IS TRUE, '0.1' IS TRUE",
+        "SELECT x'31' IS TRUE, x'30' IS FALSE, x'' IS FALSE, NULL IS TRUE, NULL IS NOT TRUE, NULL IS FALSE, NULL IS NOT FALSE",
+        "SELECT (1 = 1) IS TRUE, (NULL = 1) IS NOT FALSE, 5 IS true COLLATE nocase, 2 IS NOT False, 3 IS 'TRUE', true IS true",
+        "CREATE TABLE t(a, true); INSERT INTO t VALUES (2, 2), (0, 0), (NULL, 5), ('x', 1); SELECT a, a IS TRUE, a IS true, a IS t.true, a IS NOT FALSE FROM t",
+        "CREATE TABLE t(a); INSERT INTO t VALUES (2), (0), (NULL), ('x'), (0.25); SELECT a FROM t WHERE a IS TRUE; SELECT a FROM t WHERE a IS NOT TRUE; "
+        + "SELECT a FROM t WHERE a IS FALSE; SELECT a FROM t WHERE NOT (a IS NOT FALSE); SELECT sum(a IS TRUE), sum(a IS FALSE) FROM t");
+
+    public static TheoryData<string> ArithmeticScripts() => new(
+        "SELECT 1.0 % '1e+100', 1.0 % 1e100, 1e100 % 3, -1e100 % 3, 5 % 1e100, 1.0 % '1e+18', 1.0 % '2e+100', 7.0 % '5e+0'",
+        "SELECT 100.0 % '1.5e1', 100 % '3e1', '1e+100' % 7, 1.0 % '-1e100', 1.0 % ' 1e100 ', 1.0 % 'inf', 1.0 % '1e308', 7.5 % 2, -7.5 % '2.9', '7.9' % 2.5",
+        "SELECT 9.3e18 % 10, 1e19 % 7, 5.5 % -1e100, 5 % 'abc', 5.0 % x'33', x'3135' % 4.0, 10 % 3.5, typeof(10 % 3), typeof(10 % 3.0)");
+
+    public static TheoryData<string> SumScripts() => new(
+        "CREATE TABLE s(v); INSERT INTO s VALUES ('9223372036854775807'), ('1'); SELECT sum(v) FROM s; SELECT total(v), avg(v) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES ('9223372036854775807'), (1), (1.5); SELECT sum(v) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES (9223372036854775807), (1), ('x'); SELECT sum(v) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES (9223372036854775807), (1.5), (1); SELECT sum(v) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES (' 12 '), ('3'), ('4abc'); SELECT sum(v), typeof(sum(v)) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES ('1'), ('2'), ('-3'); SELECT sum(v), typeof(sum(v)) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES ('1.0'), ('2'); SELECT sum(v), typeof(sum(v)) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES (x'31'), ('2'); SELECT sum(v), typeof(sum(v)) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES ('-9223372036854775808'), ('-1'); SELECT sum(v) FROM s",
+        "CREATE TABLE s(v); INSERT INTO s VALUES ('99999999999999999999'), ('1'); SELECT sum(v), typeof(sum(v)) FROM s");
+
+    public static TheoryData<string> RowidScripts() => new(
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, b); INSERT INTO t VALUES (1, 2), (5, 6); UPDATE t SET id = NULL; SELECT * FROM t; "
+        + "UPDATE t SET id = NULL WHERE id = 5; UPDATE t SET id = 'abc'; UPDATE t SET id = 1.5; UPDATE t SET id = '7' WHERE id = 1; UPDATE t SET id = 8.0 WHERE id = 5; SELECT * FROM t",
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, b); INSERT INTO t VALUES ('abc', 1); INSERT INTO t VALUES (1.5, 1); INSERT INTO t VALUES ('7', 1); "
+        + "INSERT INTO t VALUES (8.0, 1); INSERT INTO t VALUES ('9.0', 1); INSERT INTO t VALUES (x'31', 1); INSERT INTO t VALUES (NULL, 1); SELECT id, typeof(id), b FROM t",
+        "CREATE TABLE t(id INTEGER PRIMARY KEY AUTOINCREMENT, b); INSERT INTO t VALUES (3, 1); UPDATE t SET id = NULL; UPDATE OR IGNORE t SET id = NULL; "
+        + "UPDATE OR REPLACE t SET id = 'z'; SELECT * FROM t; UPDATE t SET b = 5, id = id + 1 RETURNING id, b",
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, b); INSERT INTO t VALUES (1, 1); INSERT INTO t VALUES (1, 2) ON CONFLICT(id) DO UPDATE SET id = NULL; SELECT * FROM t");
+
+    public static TheoryData<string> ChangesScripts() => new(
+        "CREATE TABLE t(a UNIQUE); INSERT INTO t VALUES (1), (2), (3); SELECT changes(), total_changes(); INSERT INTO t VALUES (4), (1); SELECT changes(), total_changes(); "
+        + "INSERT INTO t VALUES (5), (6); INSERT OR FAIL INTO t VALUES (7), (8), (1); SELECT changes(), total_changes(); INSERT INTO t VALUES (9); "
+        + "BEGIN; INSERT OR ROLLBACK INTO t VALUES (10), (1); SELECT changes(), total_changes(); SELECT 1 FROM nosuch; SELECT changes(), total_changes()",
+        "CREATE TABLE t(a UNIQUE); INSERT INTO t VALUES (1), (2), (3); UPDATE t SET a = a + 10; UPDATE t SET a = 11 WHERE a = 12; SELECT changes(), total_changes(); "
+        + "DELETE FROM t WHERE a = 13; SELECT changes(); UPDATE OR FAIL t SET a = 1 WHERE a >= 11; SELECT changes(), total_changes(); SELECT * FROM t",
+        "CREATE TABLE t(a CHECK (a < 5)); INSERT INTO t VALUES (1), (2); BEGIN; INSERT INTO t VALUES (3), (9); SELECT changes(), total_changes(); COMMIT; "
+        + "CREATE TABLE u(x); INSERT INTO u VALUES (1), (2); INSERT INTO u SELECT sum(x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1); SELECT changes(), total_changes()");
+
+    public static TheoryData<string> LazyScripts() => new(
+        "SELECT coalesce(1, abs(-9223372036854775807 - 1)), ifnull(2, abs(-9223372036854775807 - 1)), coalesce(NULL, 3, abs(-9223372036854775807 - 1))",
+        "SELECT coalesce(NULL, NULL, abs(-9223372036854775807 - 1))",
+        "SELECT ifnull(NULL, abs(-9223372036854775807 - 1))",
+        "CREATE TABLE t(a); INSERT INTO t VALUES (1), (NULL), (3); SELECT a, coalesce(a, 10 / 0, 'x'), ifnull(a, 'n') FROM t; "
+        + "SELECT coalesce(a, abs(-9223372036854775807 - 1)) FROM t WHERE a IS NOT NULL; SELECT coalesce(a) FROM t; SELECT ifnull(a) FROM t; SELECT ifnull(a, 1, 2) FROM t",
+        "CREATE TABLE t(a); INSERT INTO t VALUES (1); SELECT coalesce(a, (SELECT abs(-9223372036854775807 - 1))) FROM t; "
+        + "SELECT typeof(coalesce(NULL, 1.5)), coalesce(NULL, NULL), typeof(ifnull(NULL, NULL)), coalesce('a' COLLATE nocase, 'b') = 'A'",
+        "WITH c AS (SELECT * FROM nosuch) SELECT 1",
+        "WITH c AS (SELECT abs(-9223372036854775807 - 1)) SELECT 2",
+        "WITH c(a, b) AS (SELECT 1) SELECT 3",
+        "WITH c AS (SELECT nosuchfn(1)) SELECT 4",
+        "WITH c AS (SELECT x FROM (SELECT 1 AS y)) SELECT 5",
+        "WITH c AS (SELECT 1), c AS (SELECT 2) SELECT 6",
+        "WITH a AS (SELECT 1), b AS (SELECT * FROM a, nosuch) SELECT * FROM a",
+        "CREATE TABLE t(x); INSERT INTO t VALUES (1); WITH c AS (SELECT * FROM nosuch) UPDATE t SET x = 2; WITH c AS (SELECT 1/0 x) DELETE FROM t; SELECT count(*) FROM t",
+        "WITH c AS (SELECT abs(-9223372036854775807 - 1) AS v) SELECT v FROM c");
+
+    [Theory]
+    [MemberData(nameof(NullsOrderScripts))]
+    public void Nulls_first_and_last_place_nulls_when_sorting(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(FilterScripts))]
+    public void Aggregate_filter_skips_rows_when_the_condition_is_not_true(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(AggregateOrderScripts))]
+    public void Aggregate_order_by_orders_the_inputs_when_given(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(InScripts))]
+    public void In_compares_with_sqlite_affinity_and_collation_when_testing_membership(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(TruthScripts))]
+    public void Is_true_tests_the_truth_of_a_value_when_compared_with_the_keyword(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(ArithmeticScripts))]
+    public void Remainder_converts_operands_as_sqlite_does_when_text_or_real(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(SumScripts))]
+    public void Sum_treats_integer_text_as_integers_when_adding(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(RowidScripts))]
+    public void Integer_primary_key_rejects_non_integers_when_written(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(ChangesScripts))]
+    public void Changes_reports_what_a_statement_kept_when_it_failed(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [MemberData(nameof(LazyScripts))]
+    public void Coalesce_and_unused_ctes_evaluate_only_what_sqlite_does_when_run(string script) => Differential.AssertSame(script);
+}
