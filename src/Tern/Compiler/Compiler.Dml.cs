@@ -96,7 +96,9 @@ internal sealed partial class CodeGenerator
             int rowDone = NewLabel();
             if (HasTriggers(t, TriggerEvent.Insert))
             {
-                // BEFORE INSERT sees NEW.rowid as -1 when the rowid is not given yet.
+                // BEFORE INSERT sees the values with the columns' affinities applied, and
+                // NEW.rowid as -1 when the rowid is not given yet.
+                Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
                 int newRowid = NewRegister();
                 int known = NewLabel();
                 Emit(Opcode.Integer, -1, newRowid, 0);
@@ -365,6 +367,44 @@ internal sealed partial class CodeGenerator
         };
     }
 
+    /// <summary>
+    /// The name SQLite gives an unnamed CHECK constraint: the text between the CHECK's own
+    /// parentheses (extra parentheses around the expression included), trimmed, and dequoted
+    /// when it starts with a quote - so CHECK ((a > 0)) fails as "(a > 0)" and CHECK ('') as "".
+    /// </summary>
+    private static string CheckLabel(byte[] sql, int start, int end)
+    {
+        while (true)
+        {
+            int p = start - 1;
+            while (p >= 0 && IsSpace(sql[p])) p--;
+            int q = end;
+            while (q < sql.Length && IsSpace(sql[q])) q++;
+            if (p < 0 || q >= sql.Length || sql[p] != (byte)'(' || sql[q] != (byte)')') break;
+            int k = p - 1;
+            while (k >= 0 && IsSpace(sql[k])) k--;
+            if (k >= 4 && Encoding.ASCII.GetString(sql, k - 4, 5).Equals("CHECK", StringComparison.OrdinalIgnoreCase)) break;
+            start = p;
+            end = q + 1;
+        }
+        string text = Encoding.UTF8.GetString(sql, start, end - start);
+        if (text.Length < 2 || text[0] is not ('\'' or '"' or '`' or '[')) return text;
+        char close = text[0] == '[' ? ']' : text[0];
+        var sb = new StringBuilder();
+        for (int i = 1; i < text.Length; i++)
+        {
+            if (text[i] == close)
+            {
+                if (close != ']' && i + 1 < text.Length && text[i + 1] == close) { sb.Append(close); i++; continue; }
+                break;
+            }
+            sb.Append(text[i]);
+        }
+        return sb.ToString();
+
+        static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f';
+    }
+
     private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)
     {
         var scope = new Scope();
@@ -379,7 +419,7 @@ internal sealed partial class CodeGenerator
                 int r = NewRegister(), ok = NewLabel();
                 ExprCode(e, scope, r);
                 Emit(Opcode.If, r, ok, 1);
-                string label = name ?? (e.End <= tableSql.Length ? Encoding.UTF8.GetString(tableSql, e.Start, e.End - e.Start) : "");
+                string label = name ?? (e.End <= tableSql.Length ? CheckLabel(tableSql, e.Start, e.End) : "");
                 if (onError == ConflictResolution.Ignore) Emit(Opcode.Goto, 0, skip, 0);
                 else Emit(Opcode.Halt, (int)ResultCode.ConstraintCheck, HaltMode(EffectiveConflict(onError, ConflictResolution.Default)), 0, "CHECK constraint failed: " + label);
                 Resolve(ok);
@@ -654,6 +694,7 @@ internal sealed partial class CodeGenerator
             int rowDone = NewLabel();
             int old = RowBlockFromCursor(t, target.Cursor, rowid);
             int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
+            Emit(Opcode.Affinity, cols, t.Columns.Count, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
             FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,

@@ -2,6 +2,8 @@
 // case-insensitively, an optional ESCAPE character makes the next one literal. GLOB:
 // '*', '?', and '[...]' character classes ('^' negates, ranges with '-'), case-sensitive.
 // like(pattern, text[, escape]) and glob(pattern, text) take the pattern first, as in SQLite.
+// A BLOB pattern or text matches nothing (0, even beside a NULL): the oracle build of SQLite
+// is compiled with SQLITE_LIKE_DOESNT_MATCH_BLOBS, and so is the Debian sqlite3 shell.
 using System.Text;
 using Tern.Vdbe;
 
@@ -11,6 +13,11 @@ internal static class PatternMatch
 {
     public static void Like(ReadOnlySpan<Mem> a, ref Mem r)
     {
+        if (a[0].Kind == MemKind.Blob || a[1].Kind == MemKind.Blob)
+        {
+            r.SetInt(0);
+            return;
+        }
         if (a[0].IsNull || a[1].IsNull || (a.Length > 2 && a[2].IsNull))
         {
             r.SetNull();
@@ -30,6 +37,11 @@ internal static class PatternMatch
 
     public static void Glob(ReadOnlySpan<Mem> a, ref Mem r)
     {
+        if (a[0].Kind == MemKind.Blob || a[1].Kind == MemKind.Blob)
+        {
+            r.SetInt(0);
+            return;
+        }
         if (a[0].IsNull || a[1].IsNull)
         {
             r.SetNull();

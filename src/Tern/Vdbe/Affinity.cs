@@ -42,7 +42,7 @@ internal static class Affinities
             case Affinity.Numeric:
             case Affinity.Integer:
                 if (m.Kind == MemKind.Text) TextToNumeric(ref m);
-                else if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long i) && Math.Abs(m.R) < 1e15) m.SetInt(i);
+                else if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long i) && i is > long.MinValue and < long.MaxValue) m.SetInt(i);
                 break;
             case Affinity.Real:
                 if (m.Kind == MemKind.Text) TextToNumeric(ref m);
