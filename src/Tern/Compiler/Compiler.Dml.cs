@@ -192,7 +192,13 @@ internal sealed partial class CodeGenerator
         int ncol = t.Columns.Count;
         int skip = NewLabel();
         // The rowid.
-        if (rowidFrom >= 0)
+        if (rowidFrom >= 0 && oldRowid != null)
+        {
+            // UPDATE: the new rowid must be an integer; NULL is a datatype mismatch, not "a new rowid".
+            Emit(Opcode.SCopy, rowidFrom, rowid, 0);
+            Emit(Opcode.MustBeInt, rowid, 0, 0);
+        }
+        else if (rowidFrom >= 0)
         {
             int haveRowid = NewLabel(), assigned = NewLabel();
             Emit(Opcode.NotNull, rowidFrom, haveRowid, 0);
@@ -374,28 +380,42 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private static string CheckLabel(byte[] sql, int start, int end)
     {
-        while (true)
+        // Back to the nearest CHECK keyword before the expression, then to its matching ')'.
+        int k = start - 5;
+        while (k >= 0 && !(Encoding.ASCII.GetString(sql, k, 5).Equals("CHECK", StringComparison.OrdinalIgnoreCase)
+            && (k == 0 || !IsWordByte(sql[k - 1])))) k--;
+        if (k >= 0)
         {
-            int p = start - 1;
-            while (p >= 0 && IsSpace(sql[p])) p--;
-            int q = end;
-            while (q < sql.Length && IsSpace(sql[q])) q++;
-            if (p < 0 || q >= sql.Length || sql[p] != (byte)'(' || sql[q] != (byte)')') break;
-            int k = p - 1;
-            while (k >= 0 && IsSpace(sql[k])) k--;
-            if (k >= 4 && Encoding.ASCII.GetString(sql, k - 4, 5).Equals("CHECK", StringComparison.OrdinalIgnoreCase)) break;
-            start = p;
-            end = q + 1;
+            int open = k + 5;
+            while (open < sql.Length && IsSpace(sql[open])) open++;
+            int depth = 0, close = -1;
+            byte quote = 0;
+            for (int i = open; i < sql.Length && close < 0; i++)
+            {
+                byte b = sql[i];
+                if (quote != 0) { if (b == quote) quote = 0; continue; }
+                if (b is (byte)'\'' or (byte)'"' or (byte)'`') quote = b;
+                else if (b == (byte)'[') quote = (byte)']';
+                else if (b == (byte)'(') depth++;
+                else if (b == (byte)')' && --depth == 0) close = i;
+            }
+            if (open < sql.Length && sql[open] == (byte)'(' && close > open && close >= end)
+            {
+                start = open + 1;
+                end = close;
+                while (start < end && IsSpace(sql[start])) start++;
+                while (end > start && IsSpace(sql[end - 1])) end--;
+            }
         }
         string text = Encoding.UTF8.GetString(sql, start, end - start);
         if (text.Length < 2 || text[0] is not ('\'' or '"' or '`' or '[')) return text;
-        char close = text[0] == '[' ? ']' : text[0];
+        char endQuote = text[0] == '[' ? ']' : text[0];
         var sb = new StringBuilder();
         for (int i = 1; i < text.Length; i++)
         {
-            if (text[i] == close)
+            if (text[i] == endQuote)
             {
-                if (close != ']' && i + 1 < text.Length && text[i + 1] == close) { sb.Append(close); i++; continue; }
+                if (endQuote != ']' && i + 1 < text.Length && text[i + 1] == endQuote) { sb.Append(endQuote); i++; continue; }
                 break;
             }
             sb.Append(text[i]);
@@ -403,6 +423,7 @@ internal sealed partial class CodeGenerator
         return sb.ToString();
 
         static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f';
+        static bool IsWordByte(byte b) => b == (byte)'_' || b >= 0x80 || char.IsAsciiLetterOrDigit((char)b);
     }
 
     private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)

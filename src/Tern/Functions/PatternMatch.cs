@@ -2,6 +2,7 @@
 // case-insensitively, an optional ESCAPE character makes the next one literal. GLOB:
 // '*', '?', and '[...]' character classes ('^' negates, ranges with '-'), case-sensitive.
 // like(pattern, text[, escape]) and glob(pattern, text) take the pattern first, as in SQLite.
+// Pattern and text end at their first NUL, as C strings do.
 // A BLOB pattern or text matches nothing (0, even beside a NULL): the oracle build of SQLite
 // is compiled with SQLITE_LIKE_DOESNT_MATCH_BLOBS, and so is the Debian sqlite3 shell.
 using System.Text;
@@ -23,8 +24,8 @@ internal static class PatternMatch
             r.SetNull();
             return;
         }
-        string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
-        string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
+        string pattern = UpToNul(NumericText.ToUtf8(a[0]));
+        string text = UpToNul(NumericText.ToUtf8(a[1]));
         int esc = -1;
         if (a.Length > 2)
         {
@@ -47,9 +48,16 @@ internal static class PatternMatch
             r.SetNull();
             return;
         }
-        string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
-        string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
+        string pattern = UpToNul(NumericText.ToUtf8(a[0]));
+        string text = UpToNul(NumericText.ToUtf8(a[1]));
         r.SetInt(GlobMatch(pattern, 0, text, 0) ? 1 : 0);
+    }
+
+    /// <summary>Text as SQLite's matcher reads it: a C string, ending at the first NUL.</summary>
+    private static string UpToNul(ReadOnlySpan<byte> utf8)
+    {
+        int nul = utf8.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(nul >= 0 ? utf8[..nul] : utf8);
     }
 
     private static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;

@@ -47,6 +47,7 @@ internal static class Affinities
             case Affinity.Real:
                 if (m.Kind == MemKind.Text) TextToNumeric(ref m);
                 if (m.Kind == MemKind.Int) m.SetReal(m.I);
+                else if (m.Kind == MemKind.Real && m.R == 0) m.R = 0.0; // SQLite stores an integral real as an integer: -0.0 comes back as 0.0
                 break;
         }
     }

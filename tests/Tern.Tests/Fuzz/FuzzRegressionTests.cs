@@ -45,4 +45,30 @@ public class FuzzRegressionTests
     public void Unnamed_check_fails_with_the_text_between_its_parentheses() =>
         Differential.AssertSame("CREATE TABLE t0(c0, c1 CHECK ((c0 < 5)), c2 CHECK (''), c3 CHECK (  c0 <> 7  ), CHECK(\"c0\" != 9)); "
             + "INSERT INTO t0(c0) VALUES (6); INSERT INTO t0(c0, c2) VALUES (1, 1); INSERT INTO t0(c0) VALUES (7); INSERT INTO t0(c0) VALUES (9)");
+
+    [Fact]
+    public void Unnamed_check_message_keeps_nested_parentheses_balanced() =>
+        Differential.AssertSame("CREATE TABLE t0(c1 DOUBLE, c2 CHECK (((-1.5 < c1) >= ''))); INSERT INTO t0(c1, c2) VALUES (' ', 1); "
+            + "CREATE TABLE t1(c0 INTEGER PRIMARY KEY, c1 CHECK (((CASE c0 WHEN c0 THEN 2.25 END) > '1 ')), CONSTRAINT named CHECK (c0 > 0)); "
+            + "INSERT INTO t1(c0) VALUES (10); INSERT INTO t1(c0, c1) VALUES (-1, 5)");
+
+    [Fact]
+    public void Like_and_glob_read_text_up_to_the_first_nul() =>
+        Differential.AssertSame("SELECT ('a' || char(0) || 'b') LIKE 'a', ('a' || char(0) || 'b') NOT LIKE '%B%', 'x' LIKE ('x' || char(0) || 'y'), "
+            + "('a' || char(0) || 'b') GLOB 'a', ('a' || char(0) || 'b') GLOB '*b'");
+
+    [Fact]
+    public void Real_column_stores_negative_zero_as_zero() =>
+        Differential.AssertSame("CREATE TABLE t(a, b REAL, c DOUBLE, d INTEGER); INSERT INTO t VALUES (-0.0, -0.0, -0.0, -0.0); "
+            + "SELECT a, b, c, d, typeof(b), 1 / b FROM t; UPDATE t SET b = -0.0, c = 0.0 * -1; SELECT b, c FROM t");
+
+    [Fact]
+    public void Update_setting_the_rowid_alias_to_null_is_a_datatype_mismatch() =>
+        Differential.AssertSame("CREATE TABLE t1(c0 INTEGER PRIMARY KEY, c1); INSERT INTO t1 VALUES (1, 'a'), (2, 'b'); "
+            + "UPDATE OR REPLACE t1 SET c0 = NULL WHERE c0 = 1; UPDATE t1 SET c0 = NULL; UPDATE t1 SET c0 = '7' WHERE c0 = 2; SELECT * FROM t1; "
+            + "INSERT INTO t1 VALUES (7, 'x') ON CONFLICT DO UPDATE SET c0 = NULL; SELECT * FROM t1");
+
+    [Fact]
+    public void Column_name_of_an_expression_keeps_its_leading_parentheses() =>
+        Differential.AssertSame("CREATE TABLE t(a); INSERT INTO t VALUES (1); SELECT (a), (1), (a)+1, ((1)), (a) AS z, -(1), ( 1 ), ('x' || a) LIKE 'x_' FROM t");
 }
