@@ -75,6 +75,8 @@ internal sealed partial class CodeGenerator
             }
             int rowid = NewRegister();
             int cols = NewRegisters(Math.Max(ncol, 1));
+            // Each VALUES row emits its own insert code, so its DO UPDATE code needs labels of its own.
+            UpsertPlan? rowUpsert = upsert?.WithNewLabels(NewLabel);
             var given = new bool[ncol];
             int rowidFrom = -1;
             for (int i = 0; i < map.Length; i++)
@@ -116,8 +118,8 @@ internal sealed partial class CodeGenerator
             {
                 FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone);
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, rowid));
-            }, upsert);
-            if (upsert != null) UpsertUpdates(upsert, target, cols, ins.Table.Alias, returning, rowDone);
+            }, rowUpsert);
+            if (rowUpsert != null) UpsertUpdates(rowUpsert, target, cols, ins.Table.Alias, returning, rowDone);
             Resolve(rowDone);
         }
         if (ins.Source == null)

@@ -111,7 +111,8 @@ internal sealed class FuzzGenerator
                 var keys = new List<string>();
                 for (int j = 0; j < k; j++)
                 {
-                    string key = _f.ExpressionIndexes && Chance(20) ? "(" + ColumnExpr(t, 1) + ")" : Pick(t.Columns).Name;
+                    // An expression key always names a column: SQLite reads a lone string literal there as a column name.
+                    string key = _f.ExpressionIndexes && Chance(20) ? $"({Pick(t.Columns).Name} {Pick(new[] { "+", "||", "*" })} {ColumnExpr(t, 1)})" : Pick(t.Columns).Name;
                     if (Chance(20)) key += " COLLATE " + Pick(Collations);
                     if (Chance(30)) key += " DESC";
                     keys.Add(key);
@@ -489,7 +490,7 @@ internal sealed class FuzzGenerator
             4 => $"avg({distinct}{sumArg}){filter}",
             5 => $"min({arg}){filter}",
             6 => $"max({arg}){filter}",
-            7 => $"length(group_concat({distinct}{arg})){filter}",
+            7 => $"octet_length(group_concat({distinct}{arg})){filter}", // octet_length: the concatenation order is the scan's, and length() stops at a NUL
             _ => $"{Pick(new[] { "group_concat", "string_agg" })}({arg}, ',' ORDER BY {arg}){filter}",
         };
     }
@@ -512,7 +513,10 @@ internal sealed class FuzzGenerator
             string b = SimpleSelect(cols, out _, compoundPart: true);
             string op = Pick(new[] { "UNION", "UNION ALL", "INTERSECT", "EXCEPT" });
             if (_f.Limit && _f.OrderBy && Chance(30))
-                return new FuzzQuery($"{a} {op} {b} ORDER BY {OrderAll(cols)} LIMIT {_rng.Next(0, 4)}", true);
+                // By number without COLLATE: SQLite 3.50.4 rejects "ORDER BY 1 COLLATE BINARY" on some
+                // compounds whose later SELECT has a GROUP BY ("no such column"). The rows of
+                // UNION/INTERSECT/EXCEPT are distinct under these collations, so the order is total.
+                return new FuzzQuery($"{a} {op} {b} ORDER BY {string.Join(", ", Enumerable.Range(1, cols))} LIMIT {_rng.Next(0, 4)}", true);
             return new FuzzQuery($"{a} {op} {b}", false);
         }
         if (_f.Ctes && Chance(8))
@@ -552,8 +556,11 @@ internal sealed class FuzzGenerator
             string having = grouped && _f.Having && Chance(35) ? $" HAVING ({Aggregate(scope)} > {Literal()})" : "";
             return $"SELECT {string.Join(", ", items)} FROM {from}{where}{group}{having}";
         }
+        // A window function beside a subquery in a join fails in Tern ("cursor has no current
+        // entry", reported); until that is fixed a select with a window has no subqueries.
+        bool windowed = _f.WindowFunctions && Chance(10);
         for (int i = 0; i < cols; i++)
-            items.Add(_f.WindowFunctions && Chance(8) ? Window(scope) : Expr(scope, 2, true));
+            items.Add(windowed && (i == 0 || Chance(30)) ? Window(scope) : Expr(scope, 2, !windowed));
         string distinct = _f.Distinct && Chance(15) ? "DISTINCT " : "";
         string tail = "";
         if (compoundPart)

@@ -26,7 +26,8 @@ internal static class FuzzOracles
         || sql.StartsWith("DELETE", StringComparison.Ordinal) || sql.StartsWith("REPLACE", StringComparison.Ordinal);
 
     /// <summary>Whether the query's ORDER BY fixes the order of every row it returns.</summary>
-    public static bool IsOrdered(string sql) => sql.Contains("COLLATE BINARY LIMIT", StringComparison.Ordinal);
+    public static bool IsOrdered(string sql) =>
+        sql.Contains("COLLATE BINARY LIMIT", StringComparison.Ordinal) || System.Text.RegularExpressions.Regex.IsMatch(sql, "ORDER BY [0-9, ]+ LIMIT [0-9]+$");
 
     /// <summary>Runs a statement on both engines and compares; null when they agree.</summary>
     public static string? Compare(IFuzzEngine sqlite, IFuzzEngine tern, string sql, bool lenient, out FuzzOutcome expected, out FuzzOutcome actual)

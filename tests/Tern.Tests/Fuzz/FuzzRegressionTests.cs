@@ -71,4 +71,11 @@ public class FuzzRegressionTests
     [Fact]
     public void Column_name_of_an_expression_keeps_its_leading_parentheses() =>
         Differential.AssertSame("CREATE TABLE t(a); INSERT INTO t VALUES (1); SELECT (a), (1), (a)+1, ((1)), (a) AS z, -(1), ( 1 ), ('x' || a) LIKE 'x_' FROM t");
+
+    [Fact]
+    public void Upsert_with_several_values_rows_updates_and_inserts_each_row() =>
+        Differential.AssertSame("CREATE TABLE t2(c0 INTEGER UNIQUE, c1); INSERT INTO t2 VALUES (5, 'x'); "
+            + "INSERT INTO t2(c0, c1) VALUES (5, 'b'), (6, 'c'), (5, 'd') ON CONFLICT DO UPDATE SET c1 = c1 || excluded.c1; SELECT * FROM t2; "
+            + "INSERT INTO t2(c0, c1) VALUES (5, 'a'), (7, 'b'), (NULL, 'c') ON CONFLICT DO UPDATE SET c0 = excluded.c0; SELECT * FROM t2; "
+            + "INSERT INTO t2(c0, c1) VALUES (6, 'n'), (8, 'm') ON CONFLICT DO NOTHING; SELECT * FROM t2");
 }
