@@ -201,6 +201,11 @@ internal static class FunctionCatalog
         }
         bool blob = a[0].Kind == MemKind.Blob;
         byte[] src = NumericText.ToUtf8(a[0]);
+        if (blob && src.Length == 0)
+        {
+            r.SetNull(); // SQLite reads an empty blob as no value at all
+            return;
+        }
         // Work in characters for text, bytes for blobs.
         int[] starts = blob ? [] : CharStarts(src);
         long len = blob ? src.Length : starts.Length;

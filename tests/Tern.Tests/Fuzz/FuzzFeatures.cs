@@ -68,7 +68,11 @@ internal sealed record FuzzFeatures
     public bool AggregateFilter { get; init; }
     /// <summary>Off: ORDER BY inside an aggregate is ignored and string_agg is missing (being fixed on another branch).</summary>
     public bool AggregateOrderBy { get; init; }
-    /// <summary>Off: sum() of text that overflows answers differently (being fixed on another branch).</summary>
+    /// <summary>
+    /// Off: sum() overflow answers differently - of text (being fixed on another branch), and of integers
+    /// that overflow before a real arrives (SQLite: the real sum; Tern: "integer overflow"). Off, sum()
+    /// is generated as total() and its argument is cast to NUMERIC.
+    /// </summary>
     public bool SumOfText { get; init; }
     public bool GroupBy { get; init; } = true;
     public bool Having { get; init; } = true;

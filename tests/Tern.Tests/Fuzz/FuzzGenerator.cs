@@ -485,7 +485,7 @@ internal sealed class FuzzGenerator
         {
             0 => "count(*)" + filter,
             1 => $"count({distinct}{arg}){filter}",
-            2 => $"sum({distinct}{sumArg}){filter}",
+            2 => _f.SumOfText ? $"sum({distinct}{sumArg}){filter}" : $"total({distinct}{sumArg}){filter}",
             3 => $"total({distinct}{sumArg}){filter}",
             4 => $"avg({distinct}{sumArg}){filter}",
             5 => $"min({arg}){filter}",

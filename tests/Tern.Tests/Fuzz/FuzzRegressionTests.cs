@@ -78,4 +78,17 @@ public class FuzzRegressionTests
             + "INSERT INTO t2(c0, c1) VALUES (5, 'b'), (6, 'c'), (5, 'd') ON CONFLICT DO UPDATE SET c1 = c1 || excluded.c1; SELECT * FROM t2; "
             + "INSERT INTO t2(c0, c1) VALUES (5, 'a'), (7, 'b'), (NULL, 'c') ON CONFLICT DO UPDATE SET c0 = excluded.c0; SELECT * FROM t2; "
             + "INSERT INTO t2(c0, c1) VALUES (6, 'n'), (8, 'm') ON CONFLICT DO NOTHING; SELECT * FROM t2");
+
+    [Fact]
+    public void Cast_of_a_real_to_numeric_keeps_it_real() =>
+        Differential.AssertSame("SELECT typeof(CAST(1.0 AS NUMERIC)), CAST(0.0 AS NUMERIC), CAST(-2.0 AS NUMERIC), typeof(CAST('1.0' AS NUMERIC)), json_quote(CAST(1.0 AS NUMERIC)); "
+            + "CREATE TABLE t0(c0 DOUBLE); INSERT INTO t0 VALUES ('1 '); SELECT json_quote(CAST(c0 AS NUMERIC)), sum(CAST(log10(1) AS NUMERIC)) FROM t0");
+
+    [Fact]
+    public void Arithmetic_on_text_reads_only_its_numeric_prefix() =>
+        Differential.AssertSame("SELECT typeof(1) - 0, 'integer' - 0, json_object('k', 0.0) - 0, '{\"k\":0.0}' - 0, 'abc' - 0, '12abc.5' + 0, '1e3x' + 0, '.5e' + 0, 'e5' + 0");
+
+    [Fact]
+    public void Substr_of_an_empty_blob_is_null() =>
+        Differential.AssertSame("SELECT substr(x'', 1) IS NULL, substr(x'', 1, 2) IS NULL, typeof(substr(x'00', 1)), typeof(substr('', 1)), substr(x'0102', 2)");
 }
