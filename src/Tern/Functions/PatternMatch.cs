@@ -24,12 +24,12 @@ internal static class PatternMatch
             r.SetNull();
             return;
         }
-        string pattern = UpToNul(NumericText.ToUtf8(a[0]));
-        string text = UpToNul(NumericText.ToUtf8(a[1]));
+        int[] pattern = UpToNul(NumericText.ToUtf8(a[0]));
+        int[] text = UpToNul(NumericText.ToUtf8(a[1]));
         int esc = -1;
         if (a.Length > 2)
         {
-            string e = Encoding.UTF8.GetString(NumericText.ToUtf8(a[2]));
+            int[] e = CodePoints(Encoding.UTF8.GetString(NumericText.ToUtf8(a[2])));
             if (e.Length != 1) throw new TernException(ResultCode.Error, "ESCAPE expression must be a single character");
             esc = e[0];
         }
@@ -48,25 +48,33 @@ internal static class PatternMatch
             r.SetNull();
             return;
         }
-        string pattern = UpToNul(NumericText.ToUtf8(a[0]));
-        string text = UpToNul(NumericText.ToUtf8(a[1]));
+        int[] pattern = UpToNul(NumericText.ToUtf8(a[0]));
+        int[] text = UpToNul(NumericText.ToUtf8(a[1]));
         r.SetInt(GlobMatch(pattern, 0, text, 0) ? 1 : 0);
     }
 
     /// <summary>Text as SQLite's matcher reads it: a C string, ending at the first NUL.</summary>
-    private static string UpToNul(ReadOnlySpan<byte> utf8)
+    private static int[] UpToNul(ReadOnlySpan<byte> utf8)
     {
         int nul = utf8.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(nul >= 0 ? utf8[..nul] : utf8);
+        return CodePoints(Encoding.UTF8.GetString(nul >= 0 ? utf8[..nul] : utf8));
     }
 
-    private static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+    /// <summary>Characters as SQLite counts them: code points, so '_' and '?' match one emoji.</summary>
+    private static int[] CodePoints(string text)
+    {
+        var list = new List<int>(text.Length);
+        foreach (Rune rune in text.EnumerateRunes()) list.Add(rune.Value);
+        return [.. list];
+    }
 
-    private static bool LikeMatch(string p, int pi, string s, int si, int esc)
+    private static int Fold(int c) => c is >= 'A' and <= 'Z' ? c + 32 : c;
+
+    private static bool LikeMatch(int[] p, int pi, int[] s, int si, int esc)
     {
         while (pi < p.Length)
         {
-            char c = p[pi];
+            int c = p[pi];
             if (c == esc)
             {
                 pi++;
@@ -94,11 +102,11 @@ internal static class PatternMatch
         return si == s.Length;
     }
 
-    private static bool GlobMatch(string p, int pi, string s, int si)
+    private static bool GlobMatch(int[] p, int pi, int[] s, int si)
     {
         while (pi < p.Length)
         {
-            char c = p[pi];
+            int c = p[pi];
             if (c == '*')
             {
                 while (pi < p.Length && p[pi] == '*') pi++;

@@ -148,7 +148,14 @@ internal static class FuzzCompare
         if (tern.Crash != null) return "crash";
         if (sqlite.Error != null && tern.Error == null) return "rows where sqlite errs";
         if (sqlite.Error == null && tern.Error != null) return "error where sqlite has rows";
-        if (sqlite.Error != null) return compareMessages && sqlite.Error != tern.Error ? "error message: " + sqlite.Error.Split(':')[0] : null;
+        if (sqlite.Error != null)
+        {
+            if (!compareMessages || sqlite.Error == tern.Error) return null;
+            const string unique = "UNIQUE constraint failed: ";
+            if (!FuzzFeatures.Default.UniqueConstraintNames && sqlite.Error.StartsWith(unique, StringComparison.Ordinal)
+                && tern.Error!.StartsWith(unique, StringComparison.Ordinal)) return null;
+            return "error message: " + sqlite.Error.Split(':')[0];
+        }
         if (sqlite.Rows.Count != tern.Rows.Count) return "row count";
         if (SameRows(sqlite.Rows, tern.Rows, ordered, x => x)) return null;
         if (lenient && SameRows(sqlite.Rows, tern.Rows, ordered, Fold)) return null;

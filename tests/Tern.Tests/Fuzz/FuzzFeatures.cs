@@ -89,6 +89,13 @@ internal sealed record FuzzFeatures
     // ---- DML ----
     public bool Upsert { get; init; } = true;
     public bool ConflictClauses { get; init; } = true;
+    /// <summary>
+    /// Off: when a row breaks several UNIQUE constraints at once, SQLite names the one of the most
+    /// recently created index (it checks indexes newest first, REPLACE ones last); Tern checks in
+    /// creation order (reported). Off, UNIQUE messages are compared up to "UNIQUE constraint failed".
+    /// </summary>
+    public bool UniqueConstraintNames { get; init; }
+
     /// <summary>Off: changes() after a failed statement differs (being fixed on another branch).</summary>
     public bool ChangesAfterError { get; init; }
 

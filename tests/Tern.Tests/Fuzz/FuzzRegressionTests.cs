@@ -91,4 +91,9 @@ public class FuzzRegressionTests
     [Fact]
     public void Substr_of_an_empty_blob_is_null() =>
         Differential.AssertSame("SELECT substr(x'', 1) IS NULL, substr(x'', 1, 2) IS NULL, typeof(substr(x'00', 1)), typeof(substr('', 1)), substr(x'0102', 2)");
+
+    [Fact]
+    public void Like_and_glob_count_a_character_outside_the_bmp_as_one() =>
+        Differential.AssertSame("SELECT '😀' GLOB '?', '😀' LIKE '_', 'a😀b' GLOB 'a?b', 'a😀b' LIKE 'a_b', '😀' GLOB '[😀]', 'x😀' LIKE 'x😀' ESCAPE '😀', '😀😀' LIKE '_'; "
+            + "CREATE TABLE t2(c0 INTEGER PRIMARY KEY, c2 INT); INSERT INTO t2 VALUES (2, '😀'); DELETE FROM t2 WHERE (c2 NOT GLOB '?'); SELECT * FROM t2");
 }

@@ -13,6 +13,9 @@ internal sealed class FuzzRelation(string name, bool isView)
     public bool IsView { get; } = isView;
     public List<FuzzColumn> Columns { get; } = [];
 
+    /// <summary>UNIQUE constraints and unique indexes on the table (a rowid alias not counted).</summary>
+    public int UniqueConstraints { get; set; }
+
     /// <summary>Columns an INSERT may name (generated columns cannot be written).</summary>
     public IEnumerable<FuzzColumn> Writable => Columns.Where(c => !c.Generated);
 }
