@@ -348,7 +348,7 @@ public sealed class ParserTests
         var col = Assert.IsType<ExprColumn>(c.Columns[0]);
         Assert.Equal("a + (b * 2)", sql[col.Start..col.End]);
         var add = Assert.IsType<BinaryExpr>(col.Expr);
-        Assert.Equal("b * 2", sql[add.Right.Start..add.Right.End]);
+        Assert.Equal("(b * 2)", sql[add.Right.Start..add.Right.End]); // the span takes in the parentheses, as SQLite's does
         Assert.Equal("t", sql[c.From[0].Start..c.From[0].End]);
     }
 

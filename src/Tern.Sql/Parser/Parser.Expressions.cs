@@ -22,7 +22,7 @@
 // a = b NOT NULL is (a = b) NOT NULL; in x BETWEEN lo AND hi the first AND at the top
 // level of lo belongs to BETWEEN and hi is parsed at level 5.
 //
-// Parentheses leave no node. A run of '(' is handled in a loop rather than by
+// Parentheses leave no node, but widen the span of the node inside. A run of '(' is handled in a loop rather than by
 // recursion, so ((((x)))) nested 100,000 deep costs no stack, as in SQLite.
 //
 // Each node records SQLite's expression-tree height; a node higher than 1000 raises
@@ -705,6 +705,8 @@ internal sealed partial class Parser
             else
             {
                 Expect(TokenKind.RParen);
+                // The node's text takes in its parentheses (SQLite's span: "(a)+1" names its column so).
+                e = e with { Start = opens[level], End = _lastEnd };
             }
             if (level > 0) e = ParseInfix(e, PrecOr, false);
         }

@@ -76,6 +76,8 @@ internal sealed partial class CodeGenerator
             }
             int rowid = NewRegister();
             int cols = NewRegisters(Math.Max(ncol, 1));
+            // Each VALUES row emits its own insert code, so its DO UPDATE code needs labels of its own.
+            UpsertPlan? rowUpsert = upsert?.WithNewLabels(NewLabel);
             var given = new bool[ncol];
             int rowidFrom = -1;
             for (int i = 0; i < map.Length; i++)
@@ -97,7 +99,9 @@ internal sealed partial class CodeGenerator
             int rowDone = NewLabel();
             if (HasTriggers(t, TriggerEvent.Insert))
             {
-                // BEFORE INSERT sees NEW.rowid as -1 when the rowid is not given yet.
+                // BEFORE INSERT sees the values with the columns' affinities applied, and
+                // NEW.rowid as -1 when the rowid is not given yet.
+                Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
                 int newRowid = NewRegister();
                 int known = NewLabel();
                 Emit(Opcode.Integer, -1, newRowid, 0);
@@ -116,8 +120,8 @@ internal sealed partial class CodeGenerator
             {
                 FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone);
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, rowid));
-            }, upsert);
-            if (upsert != null) UpsertUpdates(upsert, target, cols, ins.Table.Alias, returning, rowDone);
+            }, rowUpsert);
+            if (rowUpsert != null) UpsertUpdates(rowUpsert, target, cols, ins.Table.Alias, returning, rowDone);
             Resolve(rowDone);
         }
         if (ins.Source == null)
@@ -374,6 +378,59 @@ internal sealed partial class CodeGenerator
         };
     }
 
+    /// <summary>
+    /// The name SQLite gives an unnamed CHECK constraint: the text between the CHECK's own
+    /// parentheses (extra parentheses around the expression included), trimmed, and dequoted
+    /// when it starts with a quote - so CHECK ((a > 0)) fails as "(a > 0)" and CHECK ('') as "".
+    /// </summary>
+    private static string CheckLabel(byte[] sql, int start, int end)
+    {
+        // Back to the nearest CHECK keyword before the expression, then to its matching ')'.
+        int k = start - 5;
+        while (k >= 0 && !(Encoding.ASCII.GetString(sql, k, 5).Equals("CHECK", StringComparison.OrdinalIgnoreCase)
+            && (k == 0 || !IsWordByte(sql[k - 1])))) k--;
+        if (k >= 0)
+        {
+            int open = k + 5;
+            while (open < sql.Length && IsSpace(sql[open])) open++;
+            int depth = 0, close = -1;
+            byte quote = 0;
+            for (int i = open; i < sql.Length && close < 0; i++)
+            {
+                byte b = sql[i];
+                if (quote != 0) { if (b == quote) quote = 0; continue; }
+                if (b is (byte)'\'' or (byte)'"' or (byte)'`') quote = b;
+                else if (b == (byte)'[') quote = (byte)']';
+                else if (b == (byte)'(') depth++;
+                else if (b == (byte)')' && --depth == 0) close = i;
+            }
+            if (open < sql.Length && sql[open] == (byte)'(' && close > open && close >= end)
+            {
+                start = open + 1;
+                end = close;
+                while (start < end && IsSpace(sql[start])) start++;
+                while (end > start && IsSpace(sql[end - 1])) end--;
+            }
+        }
+        string text = Encoding.UTF8.GetString(sql, start, end - start);
+        if (text.Length < 2 || text[0] is not ('\'' or '"' or '`' or '[')) return text;
+        char endQuote = text[0] == '[' ? ']' : text[0];
+        var sb = new StringBuilder();
+        for (int i = 1; i < text.Length; i++)
+        {
+            if (text[i] == endQuote)
+            {
+                if (endQuote != ']' && i + 1 < text.Length && text[i + 1] == endQuote) { sb.Append(endQuote); i++; continue; }
+                break;
+            }
+            sb.Append(text[i]);
+        }
+        return sb.ToString();
+
+        static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f';
+        static bool IsWordByte(byte b) => b == (byte)'_' || b >= 0x80 || char.IsAsciiLetterOrDigit((char)b);
+    }
+
     private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)
     {
         var scope = new Scope();
@@ -388,7 +445,7 @@ internal sealed partial class CodeGenerator
                 int r = NewRegister(), ok = NewLabel();
                 ExprCode(e, scope, r);
                 Emit(Opcode.If, r, ok, 1);
-                string label = name ?? (e.End <= tableSql.Length ? Encoding.UTF8.GetString(tableSql, e.Start, e.End - e.Start) : "");
+                string label = name ?? (e.End <= tableSql.Length ? CheckLabel(tableSql, e.Start, e.End) : "");
                 if (onError == ConflictResolution.Ignore) Emit(Opcode.Goto, 0, skip, 0);
                 else Emit(Opcode.Halt, (int)ResultCode.ConstraintCheck, HaltMode(EffectiveConflict(onError, ConflictResolution.Default)), 0, "CHECK constraint failed: " + label);
                 Resolve(ok);
@@ -670,6 +727,7 @@ internal sealed partial class CodeGenerator
             int old = RowBlockFromCursor(t, target.Cursor, rowid);
             ComputeGeneratedColumns(t, cols);
             int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
+            Emit(Opcode.Affinity, cols, t.Columns.Count, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
             FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,

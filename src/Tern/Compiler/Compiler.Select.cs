@@ -811,6 +811,14 @@ internal sealed partial class CodeGenerator
 
     private static Expr ResolveOrderTerm(Expr e, List<ResultItem> results, int termIndex)
     {
+        // "ORDER BY 2 COLLATE NOCASE" still names result column 2, compared with that collation.
+        if (e is CollateExpr collate)
+        {
+            Expr inner = ResolveOrderTerm(collate.Operand, results, termIndex);
+            if (ReferenceEquals(inner, collate.Operand) && inner is ColumnRef { Table: null } alias)
+                inner = results.FirstOrDefault(r => string.Equals(r.Name, alias.Column, StringComparison.OrdinalIgnoreCase))?.Expr ?? inner;
+            return ReferenceEquals(inner, collate.Operand) ? e : collate with { Operand = inner };
+        }
         if (e is Literal { Kind: LiteralKind.Integer } l && long.TryParse(l.Value, out long k))
         {
             if (k < 1 || k > results.Count)

@@ -24,6 +24,10 @@ internal sealed partial class CodeGenerator
         public required List<(UpsertClause Clause, int[]? Columns, int Label)> Clauses { get; init; }
         public required int ConflictRowid { get; init; }
 
+        /// <summary>The same plan with fresh labels for the clauses' update code (one copy per emitted row).</summary>
+        public UpsertPlan WithNewLabels(Func<int> newLabel) =>
+            new() { Table = Table, Clauses = Clauses.Select(c => (c.Clause, c.Columns, newLabel())).ToList(), ConflictRowid = ConflictRowid };
+
         /// <summary>The first clause covering a constraint on these columns, or -1.</summary>
         public int Matches(int[] constraintColumns)
         {

@@ -76,7 +76,7 @@ internal sealed partial class CodeGenerator
             (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
             for (int j = 0; j < terms.Count && pick == null; j++)
             {
-                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
+                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b || IsOtherLevelsOnTerm(terms[j], scope, i)) continue;
                 foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
                 {
                     if (side is not ColumnRef c) continue;
@@ -111,7 +111,7 @@ internal sealed partial class CodeGenerator
             }
             // No equality seek: a range (<, <=, >, >=, BETWEEN) on the rowid or on an index's
             // first column bounds the loop.
-            RangePlan? range = pick == null ? FindRange(s, terms, scope, available) : null;
+            RangePlan? range = pick == null ? FindRange(s, terms.Where(t => !IsOtherLevelsOnTerm(t, scope, i)).ToList(), scope, available) : null;
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
             bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger
@@ -343,6 +343,13 @@ internal sealed partial class CodeGenerator
         public bool LowerStrict { get; set; }
         public List<Expr> Upper { get; } = [];
     }
+
+    /// <summary>
+    /// Whether a term is the ON condition of a LEFT JOIN at another level: it decides only whether
+    /// that level matches, so it must not seek or bound the loop of this one.
+    /// </summary>
+    private static bool IsOtherLevelsOnTerm(Expr term, Scope scope, int level) =>
+        scope.LeftJoinOn.TryGetValue(term, out int onLevel) && onLevel != level;
 
     /// <summary>
     /// Finds the bounds that WHERE terms put on the rowid (preferred) or on the first column

@@ -2,6 +2,9 @@
 // case-insensitively, an optional ESCAPE character makes the next one literal. GLOB:
 // '*', '?', and '[...]' character classes ('^' negates, ranges with '-'), case-sensitive.
 // like(pattern, text[, escape]) and glob(pattern, text) take the pattern first, as in SQLite.
+// Pattern and text end at their first NUL, as C strings do.
+// A BLOB pattern or text matches nothing (0, even beside a NULL): the oracle build of SQLite
+// is compiled with SQLITE_LIKE_DOESNT_MATCH_BLOBS, and so is the Debian sqlite3 shell.
 using System.Text;
 using Tern.Vdbe;
 
@@ -11,8 +14,13 @@ internal static class PatternMatch
 {
     public static void Like(ReadOnlySpan<Mem> a, ref Mem r)
     {
-        // SQLite's order: the pattern's length, then the ESCAPE argument (NULL gives NULL, more
-        // or less than one character is an error), and only then NULL operands.
+        // SQLite's order: BLOB operands, the pattern's length, then the ESCAPE argument (NULL
+        // gives NULL, more or less than one character is an error), and only then NULL operands.
+        if (a[0].Kind == MemKind.Blob || a[1].Kind == MemKind.Blob)
+        {
+            r.SetInt(0);
+            return;
+        }
         CheckPatternLength(a[0]);
         int esc = -1;
         if (a.Length > 2)
@@ -22,8 +30,8 @@ internal static class PatternMatch
                 r.SetNull();
                 return;
             }
-            string e = Encoding.UTF8.GetString(NumericText.ToUtf8(a[2]));
-            if (e.EnumerateRunes().Count() != 1) throw new TernException(ResultCode.Error, "ESCAPE expression must be a single character");
+            int[] e = CodePoints(Encoding.UTF8.GetString(NumericText.ToUtf8(a[2])));
+            if (e.Length != 1) throw new TernException(ResultCode.Error, "ESCAPE expression must be a single character");
             esc = e[0];
         }
         if (a[0].IsNull || a[1].IsNull)
@@ -31,8 +39,8 @@ internal static class PatternMatch
             r.SetNull();
             return;
         }
-        string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
-        string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
+        int[] pattern = UpToNul(NumericText.ToUtf8(a[0]));
+        int[] text = UpToNul(NumericText.ToUtf8(a[1]));
         r.SetInt(LikeMatch(pattern, 0, text, 0, esc) ? 1 : 0);
     }
 
@@ -45,24 +53,44 @@ internal static class PatternMatch
 
     public static void Glob(ReadOnlySpan<Mem> a, ref Mem r)
     {
+        if (a[0].Kind == MemKind.Blob || a[1].Kind == MemKind.Blob)
+        {
+            r.SetInt(0);
+            return;
+        }
         CheckPatternLength(a[0]);
         if (a[0].IsNull || a[1].IsNull)
         {
             r.SetNull();
             return;
         }
-        string pattern = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
-        string text = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
+        int[] pattern = UpToNul(NumericText.ToUtf8(a[0]));
+        int[] text = UpToNul(NumericText.ToUtf8(a[1]));
         r.SetInt(GlobMatch(pattern, 0, text, 0) ? 1 : 0);
     }
 
-    private static char Fold(char c) => c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+    /// <summary>Text as SQLite's matcher reads it: a C string, ending at the first NUL.</summary>
+    private static int[] UpToNul(ReadOnlySpan<byte> utf8)
+    {
+        int nul = utf8.IndexOf((byte)0);
+        return CodePoints(Encoding.UTF8.GetString(nul >= 0 ? utf8[..nul] : utf8));
+    }
 
-    private static bool LikeMatch(string p, int pi, string s, int si, int esc)
+    /// <summary>Characters as SQLite counts them: code points, so '_' and '?' match one emoji.</summary>
+    private static int[] CodePoints(string text)
+    {
+        var list = new List<int>(text.Length);
+        foreach (Rune rune in text.EnumerateRunes()) list.Add(rune.Value);
+        return [.. list];
+    }
+
+    private static int Fold(int c) => c is >= 'A' and <= 'Z' ? c + 32 : c;
+
+    private static bool LikeMatch(int[] p, int pi, int[] s, int si, int esc)
     {
         while (pi < p.Length)
         {
-            char c = p[pi];
+            int c = p[pi];
             if (c == esc)
             {
                 pi++;
@@ -90,11 +118,11 @@ internal static class PatternMatch
         return si == s.Length;
     }
 
-    private static bool GlobMatch(string p, int pi, string s, int si)
+    private static bool GlobMatch(int[] p, int pi, int[] s, int si)
     {
         while (pi < p.Length)
         {
-            char c = p[pi];
+            int c = p[pi];
             if (c == '*')
             {
                 while (pi < p.Length && p[pi] == '*') pi++;

@@ -42,11 +42,12 @@ internal static class Affinities
             case Affinity.Numeric:
             case Affinity.Integer:
                 if (m.Kind == MemKind.Text) TextToNumeric(ref m);
-                else if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long i) && Math.Abs(m.R) < 1e15) m.SetInt(i);
+                else if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long i) && i is > long.MinValue and < long.MaxValue) m.SetInt(i);
                 break;
             case Affinity.Real:
                 if (m.Kind == MemKind.Text) TextToNumeric(ref m);
                 if (m.Kind == MemKind.Int) m.SetReal(m.I);
+                else if (m.Kind == MemKind.Real && m.R == 0) m.R = 0.0; // SQLite stores an integral real as an integer: -0.0 comes back as 0.0
                 break;
         }
     }

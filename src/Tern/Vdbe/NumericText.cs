@@ -87,9 +87,9 @@ internal static class NumericText
     {
         if (m.Kind is MemKind.Text or MemKind.Blob)
         {
-            ParsePrefix(m.Span, out long i, out double r, out bool isInt);
+            int n = ParsePrefix(m.Span, out long i, out double r, out bool isInt);
             if (isInt) m.SetInt(i);
-            else if (IsExactInt(r, out long ri) && !HasRealSyntax(m.Span)) m.SetInt(ri);
+            else if (IsExactInt(r, out long ri) && !HasRealSyntax(m.Span[..n])) m.SetInt(ri); // only the number's own text decides ('integer' - 0 is 0)
             else
             {
                 m.Kind = MemKind.Real;

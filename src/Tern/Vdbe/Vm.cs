@@ -1390,7 +1390,7 @@ internal sealed partial class Vm
                     else m.SetReal(r);
                     m.Bytes = null;
                 }
-                else if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long ii) && Math.Abs(m.R) < 9.2e18) m.SetInt(ii);
+                // A REAL stays REAL: CAST(1.0 AS NUMERIC) is 1.0, as SQLite's numerify leaves numbers alone.
                 break;
         }
     }
