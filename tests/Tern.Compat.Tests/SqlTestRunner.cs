@@ -365,18 +365,25 @@ public static class SqlTestRunner
                 }
             case ExpectKind.Unordered:
                 {
-                    string e = string.Join("\n", Lines(expect.Body).Select(l => l.Trim()).Order(StringComparer.Ordinal));
+                    string e = string.Join("\n", ExpectedLines(expect.Body).Order(StringComparer.Ordinal));
                     string a = string.Join("\n", actual.Order(StringComparer.Ordinal));
                     return e == a ? null : $"expected (any order) [{Shorten(e)}] got [{Shorten(a)}]";
                 }
             default:
                 {
-                    string e = string.Join("\n", Lines(expect.Body).Select(l => l.Trim()));
+                    string e = string.Join("\n", ExpectedLines(expect.Body));
                     string a = string.Join("\n", actual);
                     return e == a ? null : $"expected [{Shorten(e)}] got [{Shorten(a)}]";
                 }
         }
     }
+
+    /// <summary>
+    /// The rows a block expects: its lines, each trimmed. The block's text stops short of the
+    /// newline before its closing brace; that newline still ends the last line, so a block
+    /// whose last line is empty expects a last row holding one NULL.
+    /// </summary>
+    private static IEnumerable<string> ExpectedLines(string body) => Lines(body + "\n").Select(l => l.Trim());
 
     /// <summary>
     /// Text cut into lines at '\n' (a '\r' before it dropped); a final '\n' ends the last line
