@@ -106,8 +106,17 @@ public sealed partial class Shell : IDisposable
     {
         _interrupted = true;
         _conn?.Interrupt();
+        // A statement that starts just after the signal clears the connection's flag (as
+        // sqlite3_step does when no other statement runs), so the request is repeated until
+        // the shell has noticed it.
+        _interruptRepeater ??= new Timer(_ =>
+        {
+            if (_interrupted) _conn?.Interrupt();
+        }, null, 50, 50);
         return Interlocked.Increment(ref _interruptCount);
     }
+
+    private Timer? _interruptRepeater;
 
     /// <summary>Whether <see cref="Interrupt"/> was called.</summary>
     public bool Interrupted => _interrupted;
@@ -122,6 +131,7 @@ public sealed partial class Shell : IDisposable
     /// <summary>Closes the database if the shell opened it.</summary>
     public void Dispose()
     {
+        _interruptRepeater?.Dispose();
         Flush();
         CloseDatabase();
     }

@@ -14,7 +14,7 @@ public abstract class SltTarget : IDisposable
 
     /// <summary>
     /// Runs a query and renders its rows by <paramref name="types"/> (one letter per column); <paramref name="columns"/>
-    /// is the statement's column count. A query still running after 5 seconds is interrupted and fails. As SQLite's
+    /// is the statement's column count (-1 where the target cannot tell). A query still running after 5 seconds is interrupted and fails. As SQLite's
     /// own runner does, an error while stepping (such as "integer overflow" from sum()) ends the rows: only the rows
     /// before it are kept.
     /// </summary>
@@ -103,7 +103,9 @@ public sealed class AdoTarget : SltTarget
         using var timer = new Timer(_ => cmd.Cancel(), null, 5000, Timeout.Infinite);
         var rows = new List<string[]>();
         DbDataReader? reader = null;
-        columns = 0;
+        // ADO.NET shows the column count only on a reader: when the first step fails there is
+        // none, and the count is unknown (-1; the engine path checks every record's count).
+        columns = -1;
         try
         {
             reader = cmd.ExecuteReader();

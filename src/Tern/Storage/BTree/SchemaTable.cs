@@ -31,50 +31,35 @@ internal static class SchemaTable
     public const uint Utf8 = 1;
 
     /// <summary>Reads every row of sqlite_schema.</summary>
-    public static List<SchemaEntry> Read(BTree bt)
+    public static List<SchemaEntry> Read(BTree bt) => Walk(bt, static (rowId, row) =>
     {
-        bool started = bt.Pager.State == PagerState.Open;
-        if (started) bt.BeginRead();
-        try
-        {
-            var list = new List<SchemaEntry>();
-            if (bt.Pager.PageCount == 0) return list;
-            CheckEncoding(bt);
-            using var cursor = new BTreeCursor(bt, 1, table: true);
-            for (bool ok = cursor.First(); ok; ok = cursor.Next())
-            {
-                Value[] row = RecordReader.Decode(cursor.Payload);
-                if (row.Length < 5) TernException.ThrowCorrupt();
-                long root = row[3].Kind == ValueKind.Integer ? row[3].AsInteger : 0;
-                if (root < 0 || root > uint.MaxValue) TernException.ThrowCorrupt();
-                list.Add(new SchemaEntry(cursor.RowId, Text(row[0]), Text(row[1]), Text(row[2]), (uint)root,
-                    row[4].Kind == ValueKind.Null ? null : Text(row[4])));
-            }
-            return list;
-        }
-        finally
-        {
-            if (started) bt.EndRead();
-        }
-    }
+        if (row.Length < 5) TernException.ThrowCorrupt();
+        long root = row[3].Kind == ValueKind.Integer ? row[3].AsInteger : 0;
+        if (root < 0 || root > uint.MaxValue) TernException.ThrowCorrupt();
+        return new SchemaEntry(rowId, Text(row[0]), Text(row[1]), Text(row[2]), (uint)root,
+            row[4].Kind == ValueKind.Null ? null : Text(row[4]));
+    });
 
     /// <summary>Reads every row of sqlite_schema in rowid order, columns as text (see <see cref="SchemaRow"/>).</summary>
-    public static List<SchemaRow> ReadRows(BTree bt)
+    public static List<SchemaRow> ReadRows(BTree bt) => Walk(bt, static (rowId, row) =>
+    {
+        string? Column(int i) => i < row.Length ? TextOf(row[i]) : null;
+        return new SchemaRow(rowId, Column(0), Column(1), Column(2), Column(3), Column(4));
+    });
+
+    // Visits sqlite_schema's rows in rowid order inside a read transaction (one is begun when
+    // none is open); an empty file has none.
+    private static List<T> Walk<T>(BTree bt, Func<long, Value[], T> row)
     {
         bool started = bt.Pager.State == PagerState.Open;
         if (started) bt.BeginRead();
         try
         {
-            var list = new List<SchemaRow>();
+            var list = new List<T>();
             if (bt.Pager.PageCount == 0) return list;
             CheckEncoding(bt);
             using var cursor = new BTreeCursor(bt, 1, table: true);
-            for (bool ok = cursor.First(); ok; ok = cursor.Next())
-            {
-                Value[] row = RecordReader.Decode(cursor.Payload);
-                string? Column(int i) => i < row.Length ? TextOf(row[i]) : null;
-                list.Add(new SchemaRow(cursor.RowId, Column(0), Column(1), Column(2), Column(3), Column(4)));
-            }
+            for (bool ok = cursor.First(); ok; ok = cursor.Next()) list.Add(row(cursor.RowId, RecordReader.Decode(cursor.Payload)));
             return list;
         }
         finally
