@@ -64,7 +64,7 @@ public class QueryFuzzTests(ITestOutputHelper output)
     {
         var sw = Stopwatch.StartNew();
         var failures = new Failures(FuzzOracles.Differential, FuzzOracles.BothOutcomes);
-        foreach (int seed in Seeds(120, 1))
+        foreach (int seed in Seeds(240, 1))
         {
             var g = new FuzzGenerator(seed, FuzzFeatures.Default);
             List<string> setup = Setup(g, triggers: false);
