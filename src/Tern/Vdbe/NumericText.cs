@@ -57,7 +57,8 @@ internal static class NumericText
         if (!real && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out i))
         {
             isInt = true;
-            r = i;
+            // As a real, "-0" is negative zero (sqlite3AtoF keeps the sign of a zero).
+            r = i == 0 && s[start] == '-' ? -0.0 : i;
             return p;
         }
         r = ParseReal(s[start..p]);

@@ -1316,8 +1316,10 @@ internal sealed partial class Vm
                     return;
             }
         }
-        double p = a.Kind == MemKind.Int ? a.I : a.R;
-        double q = b.Kind == MemKind.Int ? b.I : b.R;
+        // In real arithmetic a text operand is read again as a real, as sqlite3VdbeRealValue
+        // does, so '-0' is -0.0 there.
+        double p = left.Kind is MemKind.Text or MemKind.Blob ? NumericText.ToDouble(left) : a.Kind == MemKind.Int ? a.I : a.R;
+        double q = right.Kind is MemKind.Text or MemKind.Blob ? NumericText.ToDouble(right) : b.Kind == MemKind.Int ? b.I : b.R;
         double res;
         switch (opc)
         {

@@ -7,6 +7,11 @@ namespace Tern.Tests.Fuzz;
 public class FuzzRegressionTests
 {
     [Fact]
+    public void Text_minus_zero_is_negative_zero_as_a_real() =>
+        Differential.AssertSame("CREATE TABLE t(c TEXT, r REAL, n NUMERIC); INSERT INTO t VALUES ('-0', '-0', '-0'), ('-0.0', '-0.0', '-0.0'), (' -0', ' -0', ' -00'); "
+            + "SELECT CAST(c AS REAL), c * 1.0, c + 0, c * 1, abs(c), r, typeof(r), n, typeof(n), -c, CAST('-0' AS REAL), '-0' * 1.0, '+0' * 1.0, '-00e0' * 1, round('-0') FROM t");
+
+    [Fact]
     public void Order_by_number_names_the_result_column_when_it_carries_a_collation() =>
         Differential.AssertSame("CREATE TABLE t0(c0, c1); INSERT INTO t0 VALUES ('a', 'B'), (10, 'a'), (NULL, 'c'); "
             + "SELECT c0 FROM t0 ORDER BY 1 COLLATE BINARY; SELECT c0 FROM t0 ORDER BY 1 COLLATE BINARY DESC LIMIT 2; "
