@@ -122,6 +122,9 @@ internal sealed partial class CodeGenerator
                     int res = NewRegister();
                     int once = BeginOnce(scope);
                     Emit(Opcode.Integer, 0, res, 0);
+                    // A plain SELECT (no WITH, compound or ORDER BY) neither computes its result
+                    // columns nor applies DISTINCT: only whether a row comes counts, as in SQLite.
+                    _existsResultsUnused = ex.Select is { With: null, Compounds.Count: 0, OrderBy.Count: 0, First: SelectClause };
                     CompileSelect(ex.Select, scope, (start, n) =>
                     {
                         Emit(Opcode.Integer, 1, res, 0);

@@ -396,6 +396,9 @@ internal sealed partial class CodeGenerator
             return;
         }
         var core = (SelectClause)coreNode;
+        // Set for the core of an EXISTS subquery only (not for what it contains).
+        bool resultsUnused = _existsResultsUnused;
+        _existsResultsUnused = false;
         var scope = new Scope { Outer = outer };
         var whereTerms = new List<Expr>();
         foreach (FromItem fi in core.From) AddSource(fi, scope, whereTerms);
@@ -426,8 +429,9 @@ internal sealed partial class CodeGenerator
 
         collations?.Invoke(results.Select(r => ExprCollation(r.Expr, scope, strict: false)).ToArray());
         var stageOut = new OutputStage(this, orderBy, limit, emit);
-        stageOut.Prepare(core.Distinct ? n : null,
-            core.Distinct ? results.Select(r => ExprCollation(r.Expr, scope) ?? Collation.Binary).ToArray() : null,
+        bool distinct = core.Distinct && !resultsUnused;
+        stageOut.Prepare(distinct ? n : null,
+            distinct ? results.Select(r => ExprCollation(r.Expr, scope) ?? Collation.Binary).ToArray() : null,
             orderExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
 
         var windowCalls = new List<FunctionCall>();
@@ -457,7 +461,12 @@ internal sealed partial class CodeGenerator
             {
                 _aliasScopes.Remove(scope);
                 int regs = NewRegisters(Math.Max(n, 1));
+                // EXISTS looks only at whether a row comes: as in SQLite, the result columns are
+                // resolved (their errors are reported) but never evaluated.
+                int skip = resultsUnused ? NewLabel() : -1;
+                if (resultsUnused) Emit(Opcode.Goto, 0, skip, 0);
                 for (int i = 0; i < n; i++) ExprCode(results[i].Expr, scope, regs + i);
+                if (resultsUnused) Resolve(skip);
                 stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
             });
             stageOut.Finish();

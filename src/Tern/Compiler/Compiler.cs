@@ -30,6 +30,9 @@ internal sealed partial class CodeGenerator
     private int _nextRegister = 1;
     private int _nextCursor;
     private bool _write;
+
+    /// <summary>The next SELECT core compiled is an EXISTS subquery's: its result columns need not be computed.</summary>
+    private bool _existsResultsUnused;
     private string[] _columnNames = [];
     private string?[] _declaredTypes = [];
     private (string Table, string Column)?[] _columnOrigins = [];

@@ -7,6 +7,16 @@ namespace Tern.Tests.Fuzz;
 public class FuzzRegressionTests
 {
     [Fact]
+    public void Exists_does_not_evaluate_its_result_columns() =>
+        Differential.AssertSame("CREATE TABLE t0(c3); INSERT INTO t0 VALUES (-9223372036854775808); CREATE TABLE e(x); "
+            + "SELECT 1 WHERE NOT EXISTS (SELECT abs(c3) FROM t0); SELECT EXISTS (SELECT abs(c3) FROM t0 LIMIT 1 OFFSET 0); "
+            + "SELECT EXISTS (SELECT max(abs(c3)) FROM e), EXISTS (SELECT abs(c3) FROM e), EXISTS (SELECT abs(c3), (SELECT abs(c3)) FROM t0 WHERE c3 < 0); "
+            + "SELECT x FROM (SELECT 1 AS x) WHERE EXISTS (SELECT c3 + 1 FROM t0 WHERE c3 = x - 9223372036854775807 - 2); "
+            + "SELECT EXISTS (SELECT DISTINCT abs(c3) FROM t0); INSERT INTO e VALUES (1), (1); "
+            + "SELECT EXISTS (SELECT DISTINCT x FROM e LIMIT 1 OFFSET 1), EXISTS (SELECT x FROM e LIMIT 1 OFFSET 2), EXISTS (SELECT DISTINCT x, count(*) FROM e GROUP BY x LIMIT 1 OFFSET 1); "
+            + "SELECT EXISTS (SELECT nosuch FROM t0)");
+
+    [Fact]
     public void Text_minus_zero_is_negative_zero_as_a_real() =>
         Differential.AssertSame("CREATE TABLE t(c TEXT, r REAL, n NUMERIC); INSERT INTO t VALUES ('-0', '-0', '-0'), ('-0.0', '-0.0', '-0.0'), (' -0', ' -0', ' -00'); "
             + "SELECT CAST(c AS REAL), c * 1.0, c + 0, c * 1, abs(c), r, typeof(r), n, typeof(n), -c, CAST('-0' AS REAL), '-0' * 1.0, '+0' * 1.0, '-00e0' * 1, round('-0') FROM t");
