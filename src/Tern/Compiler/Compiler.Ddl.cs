@@ -278,7 +278,7 @@ internal sealed partial class CodeGenerator
                     _ => null,
                 };
                 // Unknown functions and wrong argument counts fail here, as SQLite's name resolution does.
-                if (problem == null && x is FunctionCall call && call.Name.ToLowerInvariant() is not ("iif" or "if")) _ = RequireFunction(call);
+                if (problem == null && x is FunctionCall call && !IsInlineConditional(call)) _ = RequireFunction(call);
                 if (problem == null && x is LikeExpr like) _ = LikeFunction(like);
                 if (problem != null) throw new TernException(ResultCode.Error, $"{problem} prohibited in {where}");
                 return true;

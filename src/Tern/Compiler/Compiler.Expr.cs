@@ -710,7 +710,7 @@ internal sealed partial class CodeGenerator
     private void FunctionCode(FunctionCall f, Scope scope, int target)
     {
         string lower = f.Name.ToLowerInvariant();
-        if (lower is "iif" or "if" && !f.Star && f.Over == null)
+        if (IsInlineConditional(f))
         {
             IifCode(f, scope, target);
             return;

@@ -221,6 +221,7 @@ internal sealed partial class CodeGenerator
                     case FunctionCall f:
                         {
                             if (f.Over != null) throw new TernException(ResultCode.Error, $"misuse of window function {f.Name}()");
+                            if (IsInlineConditional(f)) break;
                             FunctionDef def = RequireFunction(f);
                             if (def is AggregateFunction) throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
                             if (NonDeterministicFunctions.Contains(f.Name))

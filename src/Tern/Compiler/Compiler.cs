@@ -225,6 +225,9 @@ internal sealed partial class CodeGenerator
         return t;
     }
 
+    /// <summary>iif()/if(): compiled as a lazy CASE, not looked up in the function catalog.</summary>
+    private static bool IsInlineConditional(FunctionCall f) => !f.Star && f.Over == null && f.Name.ToLowerInvariant() is "iif" or "if";
+
     private static FunctionDef RequireFunction(FunctionCall f)
     {
         int n = f.Star ? 0 : f.Arguments.Count;

@@ -103,6 +103,17 @@ internal static class Differential
         return lines;
     }
 
+    /// <summary>A value SQLite returned, written as the transcripts write values (storage class, then value).</summary>
+    public static string SqliteValueText(object v) => v switch
+    {
+        DBNull => "null",
+        long l => "i:" + l.ToString(CultureInfo.InvariantCulture),
+        double d => "r:" + d.ToString("R", CultureInfo.InvariantCulture),
+        string s => "t:" + s,
+        byte[] b => "b:" + Convert.ToHexString(b),
+        _ => "?" + v,
+    };
+
     private static bool IsDml(string sql)
     {
         string t = sql.TrimStart().ToUpperInvariant();
@@ -132,16 +143,7 @@ internal static class Differential
                     var row = new List<string>();
                     for (int i = 0; i < r.FieldCount; i++)
                     {
-                        object v = r.GetValue(i);
-                        row.Add(v switch
-                        {
-                            DBNull => "null",
-                            long l => "i:" + l.ToString(CultureInfo.InvariantCulture),
-                            double d => "r:" + d.ToString("R", CultureInfo.InvariantCulture),
-                            string s => "t:" + s,
-                            byte[] b => "b:" + Convert.ToHexString(b),
-                            _ => "?" + v,
-                        });
+                        row.Add(SqliteValueText(r.GetValue(i)));
                     }
                     lines.Add(string.Join("|", row));
                 }

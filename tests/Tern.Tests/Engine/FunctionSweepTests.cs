@@ -113,15 +113,7 @@ public class FunctionSweepTests
             cmd.CommandText = sql;
             using SqliteDataReader r = cmd.ExecuteReader();
             if (!r.Read()) return "no row";
-            return r.GetValue(0) switch
-            {
-                DBNull => "null",
-                long l => "i:" + l.ToString(CultureInfo.InvariantCulture),
-                double d => "r:" + d.ToString("R", CultureInfo.InvariantCulture),
-                string s => "t:" + s,
-                byte[] b => "b:" + Convert.ToHexString(b),
-                object v => "?" + v,
-            };
+            return Differential.SqliteValueText(r.GetValue(0));
         }
         catch (SqliteException e)
         {

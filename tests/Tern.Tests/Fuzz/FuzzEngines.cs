@@ -106,15 +106,7 @@ internal sealed class SqliteFuzzEngine : IFuzzEngine
                     var row = new string[r.FieldCount];
                     for (int i = 0; i < row.Length; i++)
                     {
-                        row[i] = r.GetValue(i) switch
-                        {
-                            DBNull => "null",
-                            long l => "i:" + l.ToString(CultureInfo.InvariantCulture),
-                            double d => "r:" + d.ToString("R", CultureInfo.InvariantCulture),
-                            string s => "t:" + s,
-                            byte[] b => "b:" + Convert.ToHexString(b),
-                            object v => "?" + v,
-                        };
+                        row[i] = Engine.Differential.SqliteValueText(r.GetValue(i));
                     }
                     rows.Add(string.Join("|", row));
                 }

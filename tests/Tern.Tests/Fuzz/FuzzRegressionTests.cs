@@ -7,6 +7,10 @@ namespace Tern.Tests.Fuzz;
 public class FuzzRegressionTests
 {
     [Fact]
+    public void Generated_column_expressions_may_use_iif() =>
+        Differential.AssertSame("CREATE TABLE t(a, b AS (iif(a, 'yes', 'no')) VIRTUAL, c AS (if(a > 1, a)) STORED); INSERT INTO t(a) VALUES (0), (2); SELECT * FROM t");
+
+    [Fact]
     public void Exists_does_not_evaluate_its_result_columns() =>
         Differential.AssertSame("CREATE TABLE t0(c3); INSERT INTO t0 VALUES (-9223372036854775808); CREATE TABLE e(x); "
             + "SELECT 1 WHERE NOT EXISTS (SELECT abs(c3) FROM t0); SELECT EXISTS (SELECT abs(c3) FROM t0 LIMIT 1 OFFSET 0); "
