@@ -6,7 +6,8 @@
 //
 // Environment: TERN_QUERYFUZZ_SCALE=N multiplies the number of seeds of every test (long
 // runs; default 1), TERN_QUERYFUZZ_FIRST_SEED=S starts at seed S (to run long runs in
-// chunks over fresh seeds), TERN_QUERYFUZZ_SEED=S runs that one seed alone.
+// chunks over fresh seeds), TERN_QUERYFUZZ_SEED=S runs that one seed alone,
+// TERN_QUERYFUZZ_REPORTS=N reduces and prints up to N failures per test (default 6).
 using System.Diagnostics;
 using Tern.Tests.Support;
 using Xunit.Abstractions;
@@ -15,7 +16,7 @@ namespace Tern.Tests.Fuzz;
 
 public class QueryFuzzTests(ITestOutputHelper output)
 {
-    private const int MaxReduced = 6;
+    private static int MaxReduced => int.TryParse(Environment.GetEnvironmentVariable("TERN_QUERYFUZZ_REPORTS"), out int n) && n > 0 ? n : 6;
 
     private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("TERN_QUERYFUZZ_SCALE"), out int n) && n > 0 ? n : 1;
 
