@@ -7,7 +7,8 @@
 // Environment: TERN_QUERYFUZZ_SCALE=N multiplies the number of seeds of every test (long
 // runs; default 1), TERN_QUERYFUZZ_FIRST_SEED=S starts at seed S (to run long runs in
 // chunks over fresh seeds), TERN_QUERYFUZZ_SEED=S runs that one seed alone,
-// TERN_QUERYFUZZ_REPORTS=N reduces and prints up to N failures per test (default 6).
+// TERN_QUERYFUZZ_REPORTS=N reduces and prints up to N failures per test (default 6),
+// TERN_QUERYFUZZ_ALL=1 turns on every generator switch.
 using System.Diagnostics;
 using Tern.Tests.Support;
 using Xunit.Abstractions;
