@@ -17,8 +17,9 @@
 //     and passes integrity_check.
 //
 // Fault kinds (FaultMode): one call fails (optionally a short write), every call from k on
-// fails (a dead disk: the rollback fails too and recovery must come from the journal), or
-// the disk fills up (MemoryFileSystem.Capacity) k bytes past what the files held.
+// fails (a dead disk: the rollback fails too and recovery must come from the journal), the
+// disk fills up (MemoryFileSystem.Capacity) k bytes past what the files held, or the k-th
+// question about the files (exists? size?) or directory sync fails once.
 //
 //   run:  copy files --> open --> step 0 .. step n            (fault at call k somewhere)
 //                                   \-- TernException --> clear faults --> check same
@@ -38,6 +39,8 @@ public enum FaultMode
     Persistent,
     /// <summary>The disk holds only k bytes more than the files held when the database was opened.</summary>
     DiskFull,
+    /// <summary>Question k about the files (does one exist, how large is it) or directory sync k fails once.</summary>
+    Metadata,
 }
 
 /// <summary>One SQL scenario for fault injection.</summary>
@@ -146,8 +149,13 @@ internal static class FaultHarness
         return (states, txnStart);
     }
 
-    /// <summary>File-system calls from opening the database to the end of the steps, and the most bytes the files grew by.</summary>
-    public static (long Calls, long Growth) Count(FaultScenario s, Dictionary<string, byte[]> image)
+    private static bool IsMetadata(IoOperation op) => op is IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync;
+
+    /// <summary>
+    /// File-system calls from opening the database to the end of the steps, how many of them
+    /// were metadata calls (<see cref="FaultMode.Metadata"/>), and the most bytes the files grew by.
+    /// </summary>
+    public static (long Calls, long MetadataCalls, long Growth) Count(FaultScenario s, Dictionary<string, byte[]> image)
     {
         MemoryFileSystem fs = Load(image);
         long before = image.Values.Sum(d => (long)d.Length);
@@ -156,7 +164,8 @@ internal static class FaultHarness
         {
             foreach (string step in s.Steps) RunStep(c, step);
         }
-        return (fs.CallCount, Math.Max(0, fs.PeakSize - before));
+        long metadata = fs.CallCountOf(IoOperation.Access) + fs.CallCountOf(IoOperation.Size) + fs.CallCountOf(IoOperation.DirectorySync);
+        return (fs.CallCount, metadata, Math.Max(0, fs.PeakSize - before));
     }
 
     /// <summary>The call indexes (or byte budgets) to try: all of them, or an even spread that always includes the last ones.</summary>
@@ -177,12 +186,17 @@ internal static class FaultHarness
     {
         Dictionary<string, byte[]> image = BuildImage(s);
         (string[] states, int[] txnStart) = Reference(s, image);
-        (long calls, long growth) = Count(s, image);
+        (long calls, long metadataCalls, long growth) = Count(s, image);
         var report = new Report { Calls = calls };
         // A full disk is tried at most at 1024 byte budgets spread over the growth, even in a
         // full run (trying every single byte would add time, not coverage).
         long step = mode == FaultMode.DiskFull ? Math.Max(1, growth / 1024) : 1;
-        long span = mode == FaultMode.DiskFull ? (growth + step - 1) / step : calls;
+        long span = mode switch
+        {
+            FaultMode.DiskFull => (growth + step - 1) / step,
+            FaultMode.Metadata => metadataCalls,
+            _ => calls,
+        };
         foreach (long k in Choose(span, sample))
         {
             report.Cases++;
@@ -206,6 +220,10 @@ internal static class FaultHarness
                 break;
             case FaultMode.DiskFull:
                 fs.Capacity = image.Values.Sum(d => (long)d.Length) + k;
+                break;
+            case FaultMode.Metadata:
+                long seen = 0;
+                fs.FailWhen = (op, _) => IsMetadata(op) && seen++ == k;
                 break;
         }
         Database db;

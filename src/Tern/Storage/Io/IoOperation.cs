@@ -17,4 +17,10 @@ public enum IoOperation
     Delete,
     /// <summary>The opening (or creation) of a file; fails with SQLITE_CANTOPEN.</summary>
     Open,
+    /// <summary>A question whether a file exists; fails with SQLITE_IOERR_ACCESS.</summary>
+    Access,
+    /// <summary>A question for a file's size (by path or of an open file); fails with SQLITE_IOERR_FSTAT.</summary>
+    Size,
+    /// <summary>A sync of the directory that holds a file; fails with SQLITE_IOERR_DIR_FSYNC.</summary>
+    DirectorySync,
 }

@@ -16,7 +16,7 @@
 // lock guards everything, which is ample for a single writer and any number of readers.
 //
 // Fault model (for I/O-error tests). Every call that can fail (open, read, write, truncate,
-// sync, delete) is numbered as it happens, overall and per kind, failed calls included, so a
+// sync, delete, existence and size questions, directory sync) is numbered as it happens, overall and per kind, failed calls included, so a
 // workload run once tells how many calls it makes and each can then be made to fail in turn:
 //
 //   ScheduleFault(k, kind, persistent)   call number k (of that kind, or of any kind) fails;
@@ -30,7 +30,7 @@
 //
 // A failed call changes nothing else (besides what a short write lands) and throws the
 // TernException of its kind: CANTOPEN, IOERR_READ, IOERR_WRITE, IOERR_TRUNCATE, IOERR_FSYNC,
-// IOERR_DELETE, or FULL.
+// IOERR_DELETE, IOERR_ACCESS, IOERR_FSTAT, IOERR_DIR_FSYNC, or FULL.
 using System.Diagnostics.CodeAnalysis;
 
 namespace Tern.Storage.Io;
@@ -99,7 +99,8 @@ public sealed class MemoryFileSystem : IFileSystem
     /// <summary>
     /// When set and returning true for an operation and a path, the operation has no effect and
     /// throws a <see cref="TernException"/> with the matching code: SQLITE_IOERR_READ, _WRITE,
-    /// _TRUNCATE, _FSYNC or _DELETE, or SQLITE_CANTOPEN for <see cref="IoOperation.Open"/>.
+    /// _TRUNCATE, _FSYNC, _DELETE, _ACCESS, _FSTAT or _DIR_FSYNC, or SQLITE_CANTOPEN for
+    /// <see cref="IoOperation.Open"/>.
     /// </summary>
     public Func<IoOperation, string, bool>? FailWhen { get; set; }
 
@@ -108,7 +109,8 @@ public sealed class MemoryFileSystem : IFileSystem
     private (long Index, IoOperation? Kind, bool Persistent)? _fault;
 
     /// <summary>
-    /// Calls that can fail (opens, reads, writes, truncates, syncs, deletes) made so far, failed
+    /// Calls that can fail (opens, reads, writes, truncates, syncs, deletes, existence and size
+    /// questions, directory syncs) made so far, failed
     /// ones included: the numbering <see cref="ScheduleFault"/> uses.
     /// </summary>
     public long CallCount
@@ -213,6 +215,7 @@ public sealed class MemoryFileSystem : IFileSystem
     {
         lock (_lock)
         {
+            ThrowIfFaulted(IoOperation.Access, path);
             return _files.ContainsKey(path);
         }
     }
@@ -233,14 +236,22 @@ public sealed class MemoryFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
-    /// <remarks>Creating and deleting files is durable at once in this file system, so there is nothing to do.</remarks>
-    public void SyncDirectory(string path) => ArgumentNullException.ThrowIfNull(path);
+    /// <remarks>Creating and deleting files is durable at once in this file system, so there is nothing to do but fail when told to.</remarks>
+    public void SyncDirectory(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        lock (_lock)
+        {
+            ThrowIfFaulted(IoOperation.DirectorySync, path);
+        }
+    }
 
     /// <inheritdoc/>
     public long GetSize(string path)
     {
         lock (_lock)
         {
+            ThrowIfFaulted(IoOperation.Size, path);
             return _files.TryGetValue(path, out Node? node) ? node.Length : -1;
         }
     }
@@ -313,6 +324,7 @@ public sealed class MemoryFileSystem : IFileSystem
         lock (_lock)
         {
             file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.Size, file.Node.Path);
             return file.Node.Length;
         }
     }
@@ -475,6 +487,9 @@ public sealed class MemoryFileSystem : IFileSystem
                 IoOperation.Truncate => ResultCode.IoErrTruncate,
                 IoOperation.Sync => ResultCode.IoErrFsync,
                 IoOperation.Delete => ResultCode.IoErrDelete,
+                IoOperation.Access => ResultCode.IoErrAccess,
+                IoOperation.Size => ResultCode.IoErrFstat,
+                IoOperation.DirectorySync => ResultCode.IoErrDirFsync,
                 _ => ResultCode.CantOpen,
             });
         }

@@ -505,6 +505,9 @@ public class MemoryFileSystemTests
     [InlineData(IoOperation.Sync, ResultCode.IoErrFsync)]
     [InlineData(IoOperation.Delete, ResultCode.IoErrDelete)]
     [InlineData(IoOperation.Open, ResultCode.CantOpen)]
+    [InlineData(IoOperation.Access, ResultCode.IoErrAccess)]
+    [InlineData(IoOperation.Size, ResultCode.IoErrFstat)]
+    [InlineData(IoOperation.DirectorySync, ResultCode.IoErrDirFsync)]
     public void FailWhen_throws_the_matching_code_and_has_no_effect(IoOperation operation, ResultCode code)
     {
         var fs = new MemoryFileSystem();
@@ -526,6 +529,9 @@ public class MemoryFileSystemTests
             IoOperation.Truncate => () => file.Truncate(5),
             IoOperation.Sync => file.Sync,
             IoOperation.Delete => () => fs.Delete(Db),
+            IoOperation.Access => () => fs.Exists(Db),
+            IoOperation.Size => () => _ = file.Length,
+            IoOperation.DirectorySync => () => fs.SyncDirectory(Db),
             _ => () => fs.Open(Db, FileOpenMode.ReadWrite),
         };
         var e = Assert.Throws<TernException>(act);
@@ -534,18 +540,18 @@ public class MemoryFileSystemTests
         Assert.Equal(code == ResultCode.CantOpen ? "unable to open database file" : "disk I/O error", e.Message);
         Assert.Equal(new[] { (operation, Db) }, calls);
         Assert.Equal(before, fs.OperationCount);
+        fs.FailWhen = null;
         Assert.True(fs.Exists(Db));
         Assert.Equal(Bytes(10, 2).Concat(Bytes(90, 1)).ToArray(), fs.GetContent(Db));
         Assert.Equal(Bytes(100, 1), fs.GetDurableContent(Db));
 
-        fs.FailWhen = null;
         act(); // the same operation works once the fault is lifted
     }
 
     [Fact]
     public void FailWhen_only_affects_the_chosen_path()
     {
-        var fs = new MemoryFileSystem { FailWhen = (op, path) => path == "journal" };
+        var fs = new MemoryFileSystem { FailWhen = (op, path) => path == "journal" && op != IoOperation.Access };
         using IFile db = fs.Open(Db, FileOpenMode.ReadWriteCreate);
         db.Write(0, [1]);
         db.Sync();
