@@ -294,6 +294,7 @@ internal sealed partial class Vm
                     {
                         (string name, long value) = ((string, long))op.P4!;
                         _host.Settings[name] = value;
+                        if (name.Equals("cache_size", StringComparison.OrdinalIgnoreCase)) SetCacheSize(value);
                         break;
                     }
                 case Opcode.Window:
@@ -1095,6 +1096,17 @@ internal sealed partial class Vm
             else bt.Commit();
         }
         else bt.EndRead();
+    }
+
+    /// <summary>
+    /// PRAGMA cache_size: N pages, or -N kibibytes of pages (SQLite's two forms). The pager
+    /// spills dirty pages to the file once the bound is reached, as SQLite's does.
+    /// </summary>
+    private void SetCacheSize(long value)
+    {
+        Pager pager = _host.BTree.Pager;
+        double pages = value >= 0 ? value : -(double)value * 1024 / pager.PageSize;
+        pager.CacheSize = (int)Math.Min(pages, int.MaxValue);
     }
 
     // Kept out of Run: a stackalloc inside the dispatch loop would grow the stack per row.
