@@ -948,7 +948,20 @@ internal sealed partial class Vm
                     _host.ReloadSchema();
                     break;
                 case Opcode.AutoVacuumMode:
-                    _host.BTree.SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2);
+                    if (!_host.BTree.SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2) && op.P1 != 0 && _host.BTree.AutoVacuum
+                        && _host.BTree.IncrementalVacuum != (op.P1 == 2))
+                    {
+                        // An auto-vacuum file switches between FULL and INCREMENTAL in its header;
+                        // NONE <-> FULL/INCREMENTAL would need a VACUUM, and is ignored as in SQLite.
+                        if (_host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
+                        if (_host.BTree.Pager.State != PagerState.Writer)
+                        {
+                            _host.BTree.BeginWrite();
+                            _startedTransaction |= _host.AutoCommit;
+                        }
+                        _wrote = true;
+                        _host.BTree.SetIncrementalVacuum(op.P1 == 2);
+                    }
                     break;
                 case Opcode.IncrVacuum:
                     _host.BTree.Vacuum(op.P1 > 0 ? (uint)op.P1 : null);

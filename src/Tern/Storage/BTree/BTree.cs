@@ -8,6 +8,7 @@
 // index trees (keyed by a record, which is the whole payload; interior cells carry
 // entries too). See Node.cs for the page layout and CellInfo.cs for cell formats.
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Tern.Storage.Io;
 using Tern.Storage.Pager;
@@ -34,22 +35,36 @@ internal sealed partial class BTree : IDisposable
 
     /// <summary>
     /// Sets the auto-vacuum mode the file is created with, when it has no pages yet (as SQLite's
-    /// <c>PRAGMA auto_vacuum</c> before the first table); a file that exists keeps its mode.
+    /// <c>PRAGMA auto_vacuum</c> before the first table), and returns true; a file that exists
+    /// keeps whether it is an auto-vacuum file (false is returned).
     /// </summary>
-    public void SetAutoVacuumForNewFile(bool autoVacuum, bool incremental)
+    public bool SetAutoVacuumForNewFile(bool autoVacuum, bool incremental)
     {
         bool started = Pager.State == PagerState.Open;
         if (started) BeginRead();
         try
         {
-            if (Pager.PageCount != 0) return;
+            if (Pager.PageCount != 0) return false;
             _newAutoVacuum = AutoVacuum = autoVacuum;
             _newIncremental = IncrementalVacuum = autoVacuum && incremental;
+            return true;
         }
         finally
         {
             if (started) EndRead();
         }
+    }
+
+    /// <summary>
+    /// Switches an auto-vacuum file between FULL and INCREMENTAL by rewriting the header's
+    /// incremental-vacuum flag (offset 64), as SQLite's <c>PRAGMA auto_vacuum</c> does once the
+    /// file exists. Needs a write transaction.
+    /// </summary>
+    public void SetIncrementalVacuum(bool incremental)
+    {
+        Debug.Assert(InWriteTransaction && AutoVacuum);
+        SetMeta(DatabaseHeader.IncrementalVacuumOffset, incremental ? 1u : 0u);
+        IncrementalVacuum = incremental;
     }
 
     /// <summary>Opens the b-trees of a database file; <paramref name="autoVacuum"/> applies only when the file is new.</summary>
