@@ -114,6 +114,7 @@ internal sealed partial class Vm
         Changes = 0;
         NestedChanges = 0;
         _wrote = false;
+        _writeStatement = false;
         Array.Clear(_once);
         for (int i = 0; i < _r.Length; i++) _r[i] = default;
         CloseCursors();
@@ -127,12 +128,18 @@ internal sealed partial class Vm
     /// </summary>
     private static bool IsIoFailure(Exception e) => e is TernException { Code: ResultCode.IoErr or ResultCode.Full };
 
+    /// <summary>Whether this run began a write transaction (SQLite: the statement is not read-only).</summary>
+    private bool _writeStatement;
+
     private void Abort(Exception e)
     {
         int mode = _haltMode;
         _haltMode = HaltAbort;
-        if (IsIoFailure(e))
+        // An interrupted statement that writes takes the whole transaction with it, as in
+        // SQLite's sqlite3VdbeHalt; an interrupted read only stops.
+        if (IsIoFailure(e) || (_writeStatement && e is TernException { Code: ResultCode.Interrupt }))
         {
+            Changes = 0;
             _done = true;
             CloseCursors();
             RollbackAfterIoFailure();
@@ -1002,6 +1009,7 @@ internal sealed partial class Vm
         BTree bt = _host.BTree;
         PagerState state = bt.Pager.State;
         if (write && _host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
+        _writeStatement |= write;
         if (write && state != PagerState.Writer)
         {
             bt.BeginWrite();
