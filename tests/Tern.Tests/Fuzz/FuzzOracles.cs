@@ -20,6 +20,9 @@ internal static class FuzzOracles
 {
     public const string PredicateMarker = " /*P*/ WHERE ";
 
+    /// <summary>The statement that checks changes() and total_changes() after a DML statement failed.</summary>
+    public const string ChangesFollowUp = "SELECT changes(), total_changes()";
+
     /// <summary>Whether a statement changes rows (its outcome then carries changes()).</summary>
     public static bool IsDml(string sql) =>
         sql.StartsWith("INSERT", StringComparison.Ordinal) || sql.StartsWith("UPDATE", StringComparison.Ordinal)

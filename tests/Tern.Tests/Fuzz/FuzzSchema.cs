@@ -4,7 +4,11 @@
 namespace Tern.Tests.Fuzz;
 
 /// <summary>A column as the generator declared it.</summary>
-internal sealed record FuzzColumn(string Name, string Type, string? Collation, bool IsRowidAlias, bool Generated);
+internal sealed record FuzzColumn(string Name, string Type, string? Collation, bool IsRowidAlias, bool Generated)
+{
+    /// <summary>A view's or FROM subquery's column that is a table's rowid alias, read bare (or under COLLATE), so flattening puts that column where this one is named.</summary>
+    public bool ReadsRowidAlias { get; init; }
+}
 
 /// <summary>A table or view as the generator declared it.</summary>
 internal sealed class FuzzRelation(string name, bool isView)
@@ -15,6 +19,9 @@ internal sealed class FuzzRelation(string name, bool isView)
 
     /// <summary>UNIQUE constraints and unique indexes on the table (a rowid alias not counted).</summary>
     public int UniqueConstraints { get; set; }
+
+    /// <summary>Columns that lead a DESC index that is not partial (an INTEGER PRIMARY KEY DESC included: its automatic index is DESC).</summary>
+    public HashSet<string> DescIndexLeads { get; } = [];
 
     /// <summary>Columns an INSERT may name (generated columns cannot be written).</summary>
     public IEnumerable<FuzzColumn> Writable => Columns.Where(c => !c.Generated);
