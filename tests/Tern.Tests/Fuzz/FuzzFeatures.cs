@@ -125,12 +125,14 @@ internal sealed record FuzzFeatures
     public bool JsonTextWithNul { get; init; }
 
     /// <summary>
-    /// Off: a BEFORE INSERT trigger on a table with an INTEGER PRIMARY KEY does not read a
-    /// generated column. When the rowid is left to be assigned, SQLite computes the generated
-    /// columns from the rowid alias's placeholder -1 (`c1 AS (c0)` reads -1 as new.c1); Tern
-    /// gives NULL.
+    /// Off: a VIRTUAL generated column does not have REAL affinity (such columns are STORED).
+    /// An integer value in one goes through a sorter as an integer in SQLite (`string_agg(c,
+    /// ',' ORDER BY c)` gives "1"), as 1.0 in Tern.
     /// </summary>
-    public bool GeneratedColumnsInBeforeInsertTriggers { get; init; }
+    public bool VirtualRealColumns { get; init; }
+
+    /// <summary>Off: no upsert DO UPDATE on a table with an UPDATE trigger (Tern's DO UPDATE does not fire UPDATE triggers).</summary>
+    public bool UpdateTriggersOnUpsert { get; init; }
 
     /// <summary>The switches CI runs with; TERN_QUERYFUZZ_ALL=1 turns every switch on (to see what still fails).</summary>
     public static FuzzFeatures Default { get; } = Environment.GetEnvironmentVariable("TERN_QUERYFUZZ_ALL") == "1" ? AllOn() : new();

@@ -91,7 +91,9 @@ internal sealed class FuzzGenerator
                 if (generated)
                 {
                     _inGeneratedColumn = true;
-                    def.Append(" AS (").Append(ColumnExpr(rel, 2)).Append(Chance(50) ? ") STORED" : ") VIRTUAL");
+                    // FuzzFeatures.VirtualRealColumns: off, a column of REAL affinity is STORED.
+                    bool real = type is "REAL" or "DOUBLE";
+                    def.Append(" AS (").Append(ColumnExpr(rel, 2)).Append(Chance(50) || real && !_f.VirtualRealColumns ? ") STORED" : ") VIRTUAL");
                     _inGeneratedColumn = false;
                 }
                 else
@@ -149,19 +151,21 @@ internal sealed class FuzzGenerator
             sql.Add("CREATE TABLE tlog(k, v)");
             FuzzRelation t = Pick(Schema.Tables);
             FuzzColumn logged = Pick(t.Columns);
-            string col = logged.Name;
             string[] events = ["INSERT", "UPDATE", "DELETE"];
             string ev = Pick(events);
             string row = ev == "DELETE" ? "old" : "new";
-            string when = Chance(30) ? $" WHEN {row}.{col} IS NOT NULL" : "";
+            bool when = Chance(30);
             string time = Chance(50) ? "BEFORE" : "AFTER";
-            // FuzzFeatures.GeneratedColumnsInBeforeInsertTriggers: off, such a trigger logs the rowid alias instead.
-            if (!_f.GeneratedColumnsInBeforeInsertTriggers && logged.Generated && time == "BEFORE" && ev == "INSERT" && t.Columns[0].IsRowidAlias)
-            {
-                col = t.Columns[0].Name;
-                when = when.Length > 0 ? $" WHEN {row}.{col} IS NOT NULL" : "";
-            }
-            sql.Add($"CREATE TRIGGER tr0 {time} {ev} ON {t.Name}{when} BEGIN INSERT INTO tlog VALUES ('{ev}', {row}.{col}); END");
+            // SQLite quirk: a BEFORE trigger reads new.<generated column> before the row's
+            // generated columns are computed for it: from the placeholder rowid -1 on INSERT
+            // (`c1 AS (c0)`, c0 the rowid alias, reads -1), as NULL on an UPDATE that does not
+            // change what the column depends on. Tern gives the column's value; such a trigger
+            // logs the first column instead.
+            if (time == "BEFORE" && row == "new" && logged.Generated) logged = t.Columns[0];
+            string col = logged.Name;
+            if (ev == "UPDATE") t.HasUpdateTrigger = true;
+            string whenClause = when ? $" WHEN {row}.{col} IS NOT NULL" : "";
+            sql.Add($"CREATE TRIGGER tr0 {time} {ev} ON {t.Name}{whenClause} BEGIN INSERT INTO tlog VALUES ('{ev}', {row}.{col}); END");
         }
         return sql;
     }
@@ -321,7 +325,11 @@ internal sealed class FuzzGenerator
             case 4 when _f.Concat:
                 return $"({Expr(s, depth - 1, allowSubqueries)} || {Expr(s, depth - 1, allowSubqueries)})";
             case 5:
-                return $"({Pick(new[] { "-", "+" })}{Expr(s, depth - 1, allowSubqueries)})";
+                {
+                    string sign = Pick(new[] { "-", "+" });
+                    string operand = Expr(s, depth - 1, allowSubqueries);
+                    return sign == "-" && operand.StartsWith('-') ? $"(- {operand})" : $"({sign}{operand})"; // "--" would start a comment
+                }
             case 6 or 7:
                 return Predicate(s, depth, allowSubqueries);
             case 8 when _f.Case:
@@ -729,7 +737,7 @@ internal sealed class FuzzGenerator
                     string upsert = "";
                     // With several UNIQUE constraints the one a conflict is found on decides the DO UPDATE:
                     // that needs SQLite's index order (see FuzzFeatures.UniqueConstraintNames).
-                    bool upsertOk = _f.UniqueConstraintNames || t.UniqueConstraints <= 1;
+                    bool upsertOk = (_f.UniqueConstraintNames || t.UniqueConstraints <= 1) && (_f.UpdateTriggersOnUpsert || !t.HasUpdateTrigger);
                     if (_f.Upsert && upsertOk && head.StartsWith("INSERT", StringComparison.Ordinal) && conflict.Length == 0 && Chance(35))
                     {
                         FuzzColumn target = Pick(named);

@@ -20,6 +20,9 @@ internal sealed class FuzzRelation(string name, bool isView)
     /// <summary>UNIQUE constraints and unique indexes on the table (a rowid alias not counted).</summary>
     public int UniqueConstraints { get; set; }
 
+    /// <summary>Whether the table has an UPDATE trigger.</summary>
+    public bool HasUpdateTrigger { get; set; }
+
     /// <summary>Columns that lead a DESC index that is not partial (an INTEGER PRIMARY KEY DESC included: its automatic index is DESC).</summary>
     public HashSet<string> DescIndexLeads { get; } = [];
 
