@@ -277,14 +277,14 @@ internal sealed class FuzzGenerator
     }
 
     /// <summary>The column an expression reads when it is a bare column reference, possibly parenthesised or under COLLATE.</summary>
-    private static string? BareColumn(string expr)
+    internal static string? BareColumn(string expr)
     {
         string e = expr.Trim();
         while (true)
         {
-            if (e.StartsWith('(') && e.EndsWith(')')) e = e[1..^1].Trim();
             int collate = e.IndexOf(" COLLATE ", StringComparison.Ordinal);
-            if (collate > 0 && e.IndexOf(' ', collate + 9) < 0) e = e[..collate].Trim();
+            if (e.StartsWith('(') && e.EndsWith(')')) e = e[1..^1].Trim();
+            else if (collate > 0 && e.IndexOf(' ', collate + 9) < 0) e = e[..collate].Trim();
             else break;
         }
         return e.Length > 0 && e.All(ch => char.IsLetterOrDigit(ch) || ch is '.' or '_') && char.IsLetter(e[0]) ? e : null;
@@ -297,7 +297,7 @@ internal sealed class FuzzGenerator
     }
 
     /// <summary>A pattern literal the LIKE optimization turns into a range: a non-wildcard, non-numeric first character, then a wildcard.</summary>
-    private static bool RangePattern(string pattern) =>
+    internal static bool RangePattern(string pattern) =>
         pattern.Length >= 4 && pattern[0] == '\'' && pattern[^1] == '\'' && !"%_0123456789+-.'".Contains(pattern[1]) && pattern.AsSpan(2).IndexOfAny("%_") >= 0;
 
     private string ColumnRef(Scope s)
