@@ -709,6 +709,29 @@ internal sealed class FuzzGenerator
         return (list, from, Predicate(scope, 3, true), agg);
     }
 
+    /// <summary>
+    /// A grouped query and a HAVING predicate for ternary-logic partitioning (TLP-HAVING):
+    /// "SELECT key, aggregate FROM from [WHERE w] GROUP BY key" and p, where p compares
+    /// aggregates with constants and the key, or tests the key alone.
+    /// </summary>
+    public (string Grouped, string Having) TlpHavingParts()
+    {
+        (string from, Scope scope) = FromClause();
+        string key = ColumnRef(scope);
+        string where = Chance(40) ? " WHERE " + Predicate(scope, 2, false) : "";
+        var keyScope = new Scope(scope.Columns.Where(c => (c.Qualifier.Length == 0 ? c.Column.Name : c.Qualifier + "." + c.Column.Name) == key).ToList(), null, null);
+        string HavingTerm() => Chance(60)
+            ? $"({Aggregate(scope)} {Pick(new[] { "=", "<", ">", "<>", "IS", "IS NOT" })} {(Chance(70) ? Literal() : key)})"
+            : Predicate(keyScope, 2, false);
+        string p = _rng.Next(4) switch
+        {
+            0 => $"({HavingTerm()} {Pick(new[] { "AND", "OR" })} {HavingTerm()})",
+            1 => $"(NOT {HavingTerm()})",
+            _ => HavingTerm(),
+        };
+        return ($"SELECT {key}, {Aggregate(scope)} FROM {from}{where} GROUP BY {key}", p);
+    }
+
     /// <summary>A FROM clause and a predicate for NoREC.</summary>
     public (string From, string Predicate) NoRecParts()
     {

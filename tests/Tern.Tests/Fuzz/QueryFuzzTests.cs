@@ -1,6 +1,6 @@
 // Random differential testing against SQLite 3.50.4 (SQLancer's ideas), with fixed seeds:
 // random schemas, rows and queries run on both engines and compared; ternary-logic
-// partitioning and NoREC run on Tern alone; random DML sequences run on both, then whole
+// partitioning (also of HAVING) and NoREC run on Tern alone; random DML sequences run on both, then whole
 // tables and integrity checks are compared, and for a sample of seeds the sqlite3 shell
 // checks the file Tern wrote. A failure is reduced to a small script before it is printed.
 //
@@ -109,8 +109,18 @@ public class QueryFuzzTests(ITestOutputHelper output)
             foreach (string s in setup) tern.Run(s, false);
             for (int q = 0; q < 50; q++)
             {
+                if (q % 5 == 4)
+                {
+                    // TLP-HAVING: the groups of Q are those of Q HAVING p, NOT p and p IS NULL.
+                    (string grouped, string having) = g.TlpHavingParts();
+                    string query = grouped + FuzzOracles.HavingMarker + having;
+                    failures.Checks++;
+                    if (FuzzOracles.Check(tern, query, out bool judgedHaving) != null) failures.Add(seed, [.. setup, query]);
+                    if (judgedHaving) judged++;
+                    continue;
+                }
                 (string list, string from, string p, string? agg) = g.TlpParts();
-                int variant = q % 4;
+                int variant = q % 5;
                 string marked = variant switch
                 {
                     0 or 1 => $"SELECT {list} FROM {from}{FuzzOracles.PredicateMarker}{p}",
