@@ -43,6 +43,7 @@ internal sealed class FuzzGenerator
     // Where the expression being generated goes (for the narrow switches of FuzzFeatures).
     private bool _inGeneratedColumn;
     private bool _inTableDefinition;
+    private bool _inSchema; // tables and indexes, whose expressions the sqlite3 shell recomputes
 
     public FuzzGenerator(int seed, FuzzFeatures features)
     {
@@ -65,7 +66,7 @@ internal sealed class FuzzGenerator
     {
         var sql = new List<string>();
         int tables = 1 + _rng.Next(3);
-        _inTableDefinition = true;
+        _inTableDefinition = _inSchema = true;
         for (int t = 0; t < tables; t++)
         {
             var rel = new FuzzRelation("t" + t, false);
@@ -77,7 +78,7 @@ internal sealed class FuzzGenerator
                 string name = "c" + c;
                 if (ipk && c == 0)
                 {
-                    rel.Columns.Add(new FuzzColumn(name, "INTEGER", null, true, false));
+                    rel.Columns.Add(new FuzzColumn(name, "INTEGER", null, true, false) { LikeRange = true });
                     bool desc = Chance(20);
                     cols.Add(name + " INTEGER PRIMARY KEY" + (desc ? " DESC" : ""));
                     if (desc) rel.DescIndexLeads.Add(name);
@@ -109,13 +110,15 @@ internal sealed class FuzzGenerator
                 if (coll != null) def.Append(" COLLATE ").Append(coll);
                 if (_f.Checks && Chance(10) && rel.Columns.Count > 0)
                     def.Append(" CHECK (").Append(ColumnPredicate(rel)).Append(')');
-                rel.Columns.Add(new FuzzColumn(name, type, coll, false, generated));
+                bool uniqueNocase = coll == "NOCASE" && def.ToString().Contains(" UNIQUE", StringComparison.Ordinal);
+                rel.Columns.Add(new FuzzColumn(name, type, coll, false, generated) { LikeRange = uniqueNocase });
                 cols.Add(def.ToString());
             }
             if (_f.UniqueColumns && Chance(15))
             {
                 cols.Add($"UNIQUE (c{n - 1}, c{n - 2})");
                 rel.UniqueConstraints++;
+                if (rel.Columns[n - 1].Collation == "NOCASE") rel.Columns[n - 1].LikeRange = true;
             }
             if (ipk && cols[0].EndsWith("DESC", StringComparison.Ordinal)) rel.UniqueConstraints++; // INTEGER PRIMARY KEY DESC is no rowid alias
             Schema.Tables.Add(rel);
@@ -141,11 +144,18 @@ internal sealed class FuzzGenerator
                 string where = _f.PartialIndexes && Chance(25) ? " WHERE " + ColumnPredicate(t) : "";
                 if (where.Length == 0 && keys[0].EndsWith(" DESC", StringComparison.Ordinal) && !keys[0].StartsWith('('))
                     t.DescIndexLeads.Add(keys[0].Split(' ')[0]);
+                if (!keys[0].StartsWith('('))
+                {
+                    FuzzColumn lead = t.Columns.Single(c => c.Name == keys[0].Split(' ')[0]);
+                    bool nocase = keys[0].Contains("COLLATE NOCASE", StringComparison.Ordinal) || !keys[0].Contains("COLLATE", StringComparison.Ordinal) && lead.Collation == "NOCASE";
+                    if (nocase) lead.LikeRange = true;
+                }
                 string unique = Chance(20) ? "UNIQUE " : "";
                 if (unique.Length > 0) t.UniqueConstraints++;
                 sql.Add($"CREATE {unique}INDEX i{i} ON {t.Name}({string.Join(", ", keys)}){where}");
             }
         }
+        _inSchema = false;
         if (withTriggers && _f.Triggers && Chance(50))
         {
             sql.Add("CREATE TABLE tlog(k, v)");
@@ -187,7 +197,7 @@ internal sealed class FuzzGenerator
             {
                 string item = ColumnExpr(t, 2);
                 items.Add($"{item} AS c{i}");
-                rel.Columns.Add(new FuzzColumn("c" + i, "", null, false, false) { ReadsRowidAlias = ReadsRowidAlias(scope, item) });
+                rel.Columns.Add(new FuzzColumn("c" + i, "", null, false, false) { LikeRange = ReadsLikeRange(scope, item) });
             }
             string distinct = _f.Distinct && Chance(20) ? "DISTINCT " : "";
             // A view may be joined on the right of a LEFT JOIN, where SQLite flattens its WHERE into the ON clause.
@@ -252,27 +262,27 @@ internal sealed class FuzzGenerator
 
     private string ColumnPredicate(FuzzRelation t) => Predicate(TableScope(t), 2, allowSubqueries: false);
 
-    // ---- SQLite 3.50.4 bug: LIKE on a rowid alias inside a LEFT JOIN's ON clause
+    // ---- SQLite 3.50.4 bug: LIKE as a range seek inside a LEFT JOIN's ON clause
     // `t1 LEFT JOIN t2 ON t2.ipk LIKE 'e%'` returns no rows at all where the NULL-extended row is
     // right: the LIKE optimization turns a constant pattern with a non-numeric prefix into a
-    // rowid range with text bounds, and the seek that finds it empty leaves the outer loop too.
-    // The WHERE of a view or FROM subquery on the right of a LEFT JOIN lands in the ON clause
-    // when SQLite flattens it. Where such a predicate is generated (Guarded), a LIKE whose left
-    // side reads a rowid alias and whose pattern is such a literal reads it as `+x` instead,
-    // which keeps its value and affinity-free text but is no column for the optimization.
-    private bool _ipkLikeGuard;
+    // range on the rowid alias (or on a NOCASE index), and when that range holds no match the
+    // outer row is lost too. The WHERE of a view or FROM subquery on the right of a LEFT JOIN
+    // lands in the ON clause when SQLite flattens it. Where such a predicate is generated
+    // (Guarded), a LIKE whose left side is such a column (FuzzColumn.LikeRange) and whose
+    // pattern is such a literal reads it as `+x`: the same text, but no column to seek on.
+    private bool _likeGuard;
 
     private string Guarded(Func<string> make)
     {
-        bool saved = _ipkLikeGuard;
-        _ipkLikeGuard = true;
+        bool saved = _likeGuard;
+        _likeGuard = true;
         try
         {
             return make();
         }
         finally
         {
-            _ipkLikeGuard = saved;
+            _likeGuard = saved;
         }
     }
 
@@ -290,10 +300,10 @@ internal sealed class FuzzGenerator
         return e.Length > 0 && e.All(ch => char.IsLetterOrDigit(ch) || ch is '.' or '_') && char.IsLetter(e[0]) ? e : null;
     }
 
-    private static bool ReadsRowidAlias(Scope s, string expr)
+    private static bool ReadsLikeRange(Scope s, string expr)
     {
         string? bare = BareColumn(expr);
-        return bare != null && s.Columns.Any(x => (x.Column.IsRowidAlias || x.Column.ReadsRowidAlias) && (x.Qualifier.Length == 0 ? x.Column.Name : x.Qualifier + "." + x.Column.Name) == bare);
+        return bare != null && s.Columns.Any(x => x.Column.LikeRange && (x.Qualifier.Length == 0 ? x.Column.Name : x.Qualifier + "." + x.Column.Name) == bare);
     }
 
     /// <summary>A pattern literal the LIKE optimization turns into a range: a non-wildcard, non-numeric first character, then a wildcard.</summary>
@@ -426,6 +436,9 @@ internal sealed class FuzzGenerator
         }
         return _rng.Next(7) switch
         {
+            // json_valid(NULL) is NULL, but 0 in the sqlite3 shell (3.40) that checks Tern's files
+            // by recomputing index keys and CHECKs: schema expressions use json_quote instead.
+            0 when _inSchema => $"json_quote({E()})",
             0 => _f.JsonTextWithNul ? $"json_valid({E()})" : $"json_valid({NoNul(E())})",
             1 => $"json_type({Pick(new[] { "'[1,2]'", "'{\"a\":1}'", "'1'", "'\"x\"'" })})",
             2 => $"json_extract({Pick(new[] { "'{\"a\":1,\"b\":[2,3]}'", "'[1,2]'" })}, {Pick(new[] { "'$.a'", "'$.b[1]'", "'$[0]'", "'$'" })})",
@@ -469,7 +482,7 @@ internal sealed class FuzzGenerator
                     string esc = _f.LikeEscape && Chance(20) ? " ESCAPE '\\'" : "";
                     string pattern = Chance(60) ? Pick(new[] { "'a%'", "'%B%'", "'_'", "'A_C'", "'%'", "''", "'1%'", "'%\\%%'", "'%\\_'", "'é%'" }) : E();
                     string subject = E();
-                    if (_ipkLikeGuard && RangePattern(pattern) && ReadsRowidAlias(s, subject)) subject = $"(+{subject})"; // see Guarded
+                    if (_likeGuard && RangePattern(pattern) && ReadsLikeRange(s, subject)) subject = $"(+{subject})"; // see Guarded
                     return $"({subject} {(Chance(25) ? "NOT " : "")}LIKE {pattern}{esc})";
                 }
             case 13 when _f.Glob:
@@ -550,7 +563,7 @@ internal sealed class FuzzGenerator
                 {
                     string item = Expr(innerScope, 2, false);
                     items.Add($"{item} AS c{k}");
-                    t.Columns.Add(new FuzzColumn("c" + k, "", null, false, false) { ReadsRowidAlias = ReadsRowidAlias(innerScope, item) });
+                    t.Columns.Add(new FuzzColumn("c" + k, "", null, false, false) { LikeRange = ReadsLikeRange(innerScope, item) });
                 }
                 string w = !Chance(50) ? "" : " WHERE " + (left.Length > 0 ? Guarded(() => Predicate(innerScope, 1, false)) : Predicate(innerScope, 1, false));
                 source = $"(SELECT {string.Join(", ", items)} FROM {inner.Name}{w})";

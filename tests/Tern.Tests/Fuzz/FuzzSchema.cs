@@ -6,8 +6,12 @@ namespace Tern.Tests.Fuzz;
 /// <summary>A column as the generator declared it.</summary>
 internal sealed record FuzzColumn(string Name, string Type, string? Collation, bool IsRowidAlias, bool Generated)
 {
-    /// <summary>A view's or FROM subquery's column that is a table's rowid alias, read bare (or under COLLATE), so flattening puts that column where this one is named.</summary>
-    public bool ReadsRowidAlias { get; init; }
+    /// <summary>
+    /// Whether SQLite can turn `column LIKE 'a%'` into a range seek: a rowid alias, the first
+    /// key of a NOCASE index, or a view's or FROM subquery's column that reads such a column
+    /// bare (flattening puts that column where this one is named).
+    /// </summary>
+    public bool LikeRange { get; set; }
 }
 
 /// <summary>A table or view as the generator declared it.</summary>
