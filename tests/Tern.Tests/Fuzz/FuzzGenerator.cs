@@ -79,6 +79,7 @@ internal sealed class FuzzGenerator
                 if (ipk && c == 0)
                 {
                     rel.Columns.Add(new FuzzColumn(name, "INTEGER", null, true, false) { LikeRange = true });
+                    rel.UniqueKeyColumns.Add(name);
                     bool desc = Chance(20);
                     cols.Add(name + " INTEGER PRIMARY KEY" + (desc ? " DESC" : ""));
                     if (desc) rel.DescIndexLeads.Add(name);
@@ -104,6 +105,7 @@ internal sealed class FuzzGenerator
                     {
                         def.Append(" UNIQUE");
                         rel.UniqueConstraints++;
+                        rel.UniqueKeyColumns.Add(name);
                     }
                     if (_f.Defaults && Chance(25)) def.Append(" DEFAULT ").Append(StoredLiteral(type, Literal()));
                 }
@@ -118,6 +120,7 @@ internal sealed class FuzzGenerator
             {
                 cols.Add($"UNIQUE (c{n - 1}, c{n - 2})");
                 rel.UniqueConstraints++;
+                rel.UniqueKeyColumns.UnionWith([$"c{n - 1}", $"c{n - 2}"]);
                 if (rel.Columns[n - 1].Collation == "NOCASE") rel.Columns[n - 1].LikeRange = true;
             }
             if (ipk && cols[0].EndsWith("DESC", StringComparison.Ordinal)) rel.UniqueConstraints++; // INTEGER PRIMARY KEY DESC is no rowid alias
@@ -151,7 +154,11 @@ internal sealed class FuzzGenerator
                     if (nocase) lead.LikeRange = true;
                 }
                 string unique = Chance(20) ? "UNIQUE " : "";
-                if (unique.Length > 0) t.UniqueConstraints++;
+                if (unique.Length > 0)
+                {
+                    t.UniqueConstraints++;
+                    t.UniqueKeyColumns.UnionWith(t.Columns.Select(c => c.Name).Where(c => keys.Any(k => System.Text.RegularExpressions.Regex.IsMatch(k, $@"\b{c}\b"))));
+                }
                 sql.Add($"CREATE {unique}INDEX i{i} ON {t.Name}({string.Join(", ", keys)}){where}");
             }
         }
@@ -787,6 +794,10 @@ internal sealed class FuzzGenerator
                     FuzzColumn c = Pick(cols);
                     string value = Chance(50) ? StoredLiteral(c.Type, Literal()) : Expr(scope, 2, false);
                     string where = Chance(75) ? " WHERE " + Predicate(scope, 2, false) : "";
+                    // When several rows get one value of a unique key, the row that keeps it (OR
+                    // IGNORE, REPLACE) or the rows changed before the failure (OR FAIL) are the
+                    // first in the plan's order; such an UPDATE keeps the statement's default (ABORT).
+                    if (t.UniqueKeyColumns.Contains(c.Name) && conflict is "OR IGNORE " or "OR REPLACE " or "OR FAIL ") conflict = "";
                     return $"UPDATE {conflict}{t.Name} SET {c.Name} = {value}{where}";
                 }
             case 4:

@@ -24,6 +24,9 @@ internal sealed class FuzzRelation(string name, bool isView)
     /// <summary>UNIQUE constraints and unique indexes on the table (a rowid alias not counted).</summary>
     public int UniqueConstraints { get; set; }
 
+    /// <summary>Columns in a UNIQUE constraint, a unique index's keys or the primary key.</summary>
+    public HashSet<string> UniqueKeyColumns { get; } = [];
+
     /// <summary>Whether the table has an UPDATE trigger.</summary>
     public bool HasUpdateTrigger { get; set; }
 

@@ -187,11 +187,19 @@ public class QueryFuzzTests(ITestOutputHelper output)
             using (var sqlite = new SqliteFuzzEngine())
             using (var tern = new TernFuzzEngine(path))
             {
+                var ran = new List<string>();
+                bool saturated = false;
                 for (int i = 0; i < script.Count; i++)
                 {
+                    // Once a table holds rowid 9223372036854775807, SQLite picks new rowids at
+                    // random: the sequence stops there (the tables are still compared).
+                    if (saturated && FuzzOracles.IsDml(script[i])) continue;
+                    ran.Add(script[i]);
                     failures.Checks++;
                     string? d = FuzzOracles.Compare(sqlite, tern, script[i], false, out FuzzOutcome e, out FuzzOutcome a);
-                    List<string> failing = script.Take(i + 1).ToList();
+                    List<string> failing = [.. ran];
+                    if (FuzzOracles.IsDml(script[i]))
+                        saturated = g.Schema.Tables.Any(t => sqlite.Run($"SELECT max(rowid) FROM {t.Name}", false).Rows.FirstOrDefault() == "i:9223372036854775807");
                     if (d == null && FuzzFeatures.Default.ChangesAfterError && e.Error != null && FuzzOracles.IsDml(script[i]))
                     {
                         // The follow-up is part of the failing script, so the reducer replays it too.
