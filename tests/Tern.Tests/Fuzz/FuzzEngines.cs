@@ -138,21 +138,26 @@ internal static class FuzzCompare
     public static string? Difference(FuzzOutcome sqlite, FuzzOutcome tern, bool ordered, bool lenient, bool compareMessages = true)
     {
         if (tern.Crash != null) return "crash";
-        if (sqlite.Error != null && tern.Error == null) return "rows where sqlite errs";
-        if (sqlite.Error == null && tern.Error != null) return "error where sqlite has rows";
+        // Kinds name the message too, so that a reduction keeps the failure it started from
+        // instead of drifting to another one of the same kind.
+        if (sqlite.Error != null && tern.Error == null) return "rows where sqlite errs: " + MessageKind(sqlite.Error);
+        if (sqlite.Error == null && tern.Error != null) return "error where sqlite has rows: " + MessageKind(tern.Error);
         if (sqlite.Error != null)
         {
             if (!compareMessages || sqlite.Error == tern.Error) return null;
             const string unique = "UNIQUE constraint failed: ";
             if (!FuzzFeatures.Default.UniqueConstraintNames && sqlite.Error.StartsWith(unique, StringComparison.Ordinal)
                 && tern.Error!.StartsWith(unique, StringComparison.Ordinal)) return null;
-            return "error message: " + sqlite.Error.Split(':')[0];
+            return $"error message: {MessageKind(sqlite.Error)} / {MessageKind(tern.Error!)}";
         }
         if (sqlite.Rows.Count != tern.Rows.Count) return "row count";
         if (SameRows(sqlite.Rows, tern.Rows, ordered, x => x)) return null;
         if (lenient && SameRows(sqlite.Rows, tern.Rows, ordered, Fold)) return null;
         return "rows";
     }
+
+    /// <summary>An error message without the names it carries ("no such column: c1" is "no such column").</summary>
+    private static string MessageKind(string message) => message.Split(':')[0];
 
     /// <summary>Whether two row lists hold the same rows (in order, or as multisets).</summary>
     public static bool SameRows(List<string> a, List<string> b, bool ordered, Func<string, string> map)

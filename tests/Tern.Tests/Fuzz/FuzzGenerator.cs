@@ -40,6 +40,11 @@ internal sealed class FuzzGenerator
     private readonly FuzzFeatures _f;
     private int _aliasCounter;
 
+    // Where the expression being generated goes (for the narrow switches of FuzzFeatures).
+    private bool _inGeneratedColumn;
+    private bool _inTableDefinition;
+    private bool _inSchema; // tables and indexes, whose expressions the sqlite3 shell recomputes
+
     public FuzzGenerator(int seed, FuzzFeatures features)
     {
         _rng = new Random(seed);
@@ -61,6 +66,7 @@ internal sealed class FuzzGenerator
     {
         var sql = new List<string>();
         int tables = 1 + _rng.Next(3);
+        _inTableDefinition = _inSchema = true;
         for (int t = 0; t < tables; t++)
         {
             var rel = new FuzzRelation("t" + t, false);
@@ -72,8 +78,11 @@ internal sealed class FuzzGenerator
                 string name = "c" + c;
                 if (ipk && c == 0)
                 {
-                    rel.Columns.Add(new FuzzColumn(name, "INTEGER", null, true, false));
-                    cols.Add(name + " INTEGER PRIMARY KEY" + (Chance(20) ? " DESC" : ""));
+                    rel.Columns.Add(new FuzzColumn(name, "INTEGER", null, true, false) { LikeRange = true });
+                    rel.UniqueKeyColumns.Add(name);
+                    bool desc = Chance(20);
+                    cols.Add(name + " INTEGER PRIMARY KEY" + (desc ? " DESC" : ""));
+                    if (desc) rel.DescIndexLeads.Add(name);
                     continue;
                 }
                 string type = Pick(Types);
@@ -83,7 +92,11 @@ internal sealed class FuzzGenerator
                 if (type.Length > 0) def.Append(' ').Append(type);
                 if (generated)
                 {
-                    def.Append(" AS (").Append(ColumnExpr(rel, 2)).Append(Chance(50) ? ") STORED" : ") VIRTUAL");
+                    _inGeneratedColumn = true;
+                    // FuzzFeatures.VirtualRealColumns: off, a column of REAL affinity is STORED.
+                    bool real = type is "REAL" or "DOUBLE";
+                    def.Append(" AS (").Append(ColumnExpr(rel, 2)).Append(Chance(50) || real && !_f.VirtualRealColumns ? ") STORED" : ") VIRTUAL");
+                    _inGeneratedColumn = false;
                 }
                 else
                 {
@@ -92,24 +105,29 @@ internal sealed class FuzzGenerator
                     {
                         def.Append(" UNIQUE");
                         rel.UniqueConstraints++;
+                        rel.UniqueKeyColumns.Add(name);
                     }
-                    if (_f.Defaults && Chance(25)) def.Append(" DEFAULT ").Append(Literal());
+                    if (_f.Defaults && Chance(25)) def.Append(" DEFAULT ").Append(StoredLiteral(type, Literal()));
                 }
                 if (coll != null) def.Append(" COLLATE ").Append(coll);
                 if (_f.Checks && Chance(10) && rel.Columns.Count > 0)
                     def.Append(" CHECK (").Append(ColumnPredicate(rel)).Append(')');
-                rel.Columns.Add(new FuzzColumn(name, type, coll, false, generated));
+                bool uniqueNocase = coll == "NOCASE" && def.ToString().Contains(" UNIQUE", StringComparison.Ordinal);
+                rel.Columns.Add(new FuzzColumn(name, type, coll, false, generated) { LikeRange = uniqueNocase });
                 cols.Add(def.ToString());
             }
             if (_f.UniqueColumns && Chance(15))
             {
                 cols.Add($"UNIQUE (c{n - 1}, c{n - 2})");
                 rel.UniqueConstraints++;
+                rel.UniqueKeyColumns.UnionWith([$"c{n - 1}", $"c{n - 2}"]);
+                if (rel.Columns[n - 1].Collation == "NOCASE") rel.Columns[n - 1].LikeRange = true;
             }
             if (ipk && cols[0].EndsWith("DESC", StringComparison.Ordinal)) rel.UniqueConstraints++; // INTEGER PRIMARY KEY DESC is no rowid alias
             Schema.Tables.Add(rel);
             sql.Add($"CREATE TABLE {rel.Name}({string.Join(", ", cols)})");
         }
+        _inTableDefinition = false;
         if (_f.Indexes)
         {
             int indexes = _rng.Next(4);
@@ -127,21 +145,44 @@ internal sealed class FuzzGenerator
                     keys.Add(key);
                 }
                 string where = _f.PartialIndexes && Chance(25) ? " WHERE " + ColumnPredicate(t) : "";
+                if (where.Length == 0 && keys[0].EndsWith(" DESC", StringComparison.Ordinal) && !keys[0].StartsWith('('))
+                    t.DescIndexLeads.Add(keys[0].Split(' ')[0]);
+                if (!keys[0].StartsWith('('))
+                {
+                    FuzzColumn lead = t.Columns.Single(c => c.Name == keys[0].Split(' ')[0]);
+                    bool nocase = keys[0].Contains("COLLATE NOCASE", StringComparison.Ordinal) || !keys[0].Contains("COLLATE", StringComparison.Ordinal) && lead.Collation == "NOCASE";
+                    if (nocase) lead.LikeRange = true;
+                }
                 string unique = Chance(20) ? "UNIQUE " : "";
-                if (unique.Length > 0) t.UniqueConstraints++;
+                if (unique.Length > 0)
+                {
+                    t.UniqueConstraints++;
+                    t.UniqueKeyColumns.UnionWith(t.Columns.Select(c => c.Name).Where(c => keys.Any(k => System.Text.RegularExpressions.Regex.IsMatch(k, $@"\b{c}\b"))));
+                }
                 sql.Add($"CREATE {unique}INDEX i{i} ON {t.Name}({string.Join(", ", keys)}){where}");
             }
         }
+        _inSchema = false;
         if (withTriggers && _f.Triggers && Chance(50))
         {
             sql.Add("CREATE TABLE tlog(k, v)");
             FuzzRelation t = Pick(Schema.Tables);
-            string col = Pick(t.Columns).Name;
+            FuzzColumn logged = Pick(t.Columns);
             string[] events = ["INSERT", "UPDATE", "DELETE"];
             string ev = Pick(events);
             string row = ev == "DELETE" ? "old" : "new";
-            string when = Chance(30) ? $" WHEN {row}.{col} IS NOT NULL" : "";
-            sql.Add($"CREATE TRIGGER tr0 {(Chance(50) ? "BEFORE" : "AFTER")} {ev} ON {t.Name}{when} BEGIN INSERT INTO tlog VALUES ('{ev}', {row}.{col}); END");
+            bool when = Chance(30);
+            string time = Chance(50) ? "BEFORE" : "AFTER";
+            // SQLite quirk: a BEFORE trigger reads new.<generated column> before the row's
+            // generated columns are computed for it: from the placeholder rowid -1 on INSERT
+            // (`c1 AS (c0)`, c0 the rowid alias, reads -1), as NULL on an UPDATE that does not
+            // change what the column depends on. Tern gives the column's value; such a trigger
+            // logs the first column instead.
+            if (time == "BEFORE" && row == "new" && logged.Generated) logged = t.Columns[0];
+            string col = logged.Name;
+            if (ev == "UPDATE") t.HasUpdateTrigger = true;
+            string whenClause = when ? $" WHEN {row}.{col} IS NOT NULL" : "";
+            sql.Add($"CREATE TRIGGER tr0 {time} {ev} ON {t.Name}{whenClause} BEGIN INSERT INTO tlog VALUES ('{ev}', {row}.{col}); END");
         }
         return sql;
     }
@@ -158,13 +199,16 @@ internal sealed class FuzzGenerator
             var rel = new FuzzRelation("v" + v, true);
             int n = 1 + _rng.Next(3);
             var items = new List<string>();
+            var scope = TableScope(t);
             for (int i = 0; i < n; i++)
             {
-                items.Add($"{ColumnExpr(t, 2)} AS c{i}");
-                rel.Columns.Add(new FuzzColumn("c" + i, "", null, false, false));
+                string item = ColumnExpr(t, 2);
+                items.Add($"{item} AS c{i}");
+                rel.Columns.Add(new FuzzColumn("c" + i, "", null, false, false) { LikeRange = ReadsLikeRange(scope, item) });
             }
             string distinct = _f.Distinct && Chance(20) ? "DISTINCT " : "";
-            string where = Chance(40) ? " WHERE " + ColumnPredicate(t) : "";
+            // A view may be joined on the right of a LEFT JOIN, where SQLite flattens its WHERE into the ON clause.
+            string where = Chance(40) ? " WHERE " + Guarded(() => ColumnPredicate(t)) : "";
             sql.Add($"CREATE VIEW {rel.Name} AS SELECT {distinct}{string.Join(", ", items)} FROM {t.Name}{where}");
             Schema.Views.Add(rel);
         }
@@ -198,7 +242,14 @@ internal sealed class FuzzGenerator
     private string RowValue(FuzzColumn c)
     {
         if (c.IsRowidAlias) return Chance(40) ? "NULL" : _rng.Next(-3, 12).ToString(CultureInfo.InvariantCulture);
-        return Chance(85) ? Literal() : "(" + LiteralExpr() + ")";
+        return StoredLiteral(c.Type, Chance(85) ? Literal() : "(" + LiteralExpr() + ")");
+    }
+
+    /// <summary>FuzzFeatures.NegativeInfinityText: off, -infinity meant for a TEXT column (stored as the text '-Inf') is +infinity instead.</summary>
+    private string StoredLiteral(string type, string value)
+    {
+        bool text = type.Contains("TEXT", StringComparison.Ordinal) || type.Contains("CHAR", StringComparison.Ordinal) && !type.Contains("INT", StringComparison.Ordinal);
+        return !_f.NegativeInfinityText && text && value == "(-1e308*10)" ? "(1e308*10)" : value;
     }
 
     private string LiteralExpr()
@@ -212,17 +263,59 @@ internal sealed class FuzzGenerator
     /// <summary>Names in scope for an expression: (qualifier, column) pairs.</summary>
     private sealed record Scope(List<(string Qualifier, FuzzColumn Column)> Columns, FuzzRelation? OuterTable, string? OuterAlias);
 
-    private string ColumnExpr(FuzzRelation t, int depth)
+    private static Scope TableScope(FuzzRelation t) => new(t.Columns.Where(c => !c.Generated).Select(c => ("", c)).ToList(), null, null);
+
+    private string ColumnExpr(FuzzRelation t, int depth) => Expr(TableScope(t), depth, allowSubqueries: false);
+
+    private string ColumnPredicate(FuzzRelation t) => Predicate(TableScope(t), 2, allowSubqueries: false);
+
+    // ---- SQLite 3.50.4 bug: LIKE as a range seek inside a LEFT JOIN's ON clause
+    // `t1 LEFT JOIN t2 ON t2.ipk LIKE 'e%'` returns no rows at all where the NULL-extended row is
+    // right: the LIKE optimization turns a constant pattern with a non-numeric prefix into a
+    // range on the rowid alias (or on a NOCASE index), and when that range holds no match the
+    // outer row is lost too. The WHERE of a view or FROM subquery on the right of a LEFT JOIN
+    // lands in the ON clause when SQLite flattens it. Where such a predicate is generated
+    // (Guarded), a LIKE whose left side is such a column (FuzzColumn.LikeRange) and whose
+    // pattern is such a literal reads it as `+x`: the same text, but no column to seek on.
+    private bool _likeGuard;
+
+    private string Guarded(Func<string> make)
     {
-        var scope = new Scope(t.Columns.Where(c => !c.Generated).Select(c => ("", c)).ToList(), null, null);
-        return Expr(scope, depth, allowSubqueries: false);
+        bool saved = _likeGuard;
+        _likeGuard = true;
+        try
+        {
+            return make();
+        }
+        finally
+        {
+            _likeGuard = saved;
+        }
     }
 
-    private string ColumnPredicate(FuzzRelation t)
+    /// <summary>The column an expression reads when it is a bare column reference, possibly parenthesised or under COLLATE.</summary>
+    internal static string? BareColumn(string expr)
     {
-        var scope = new Scope(t.Columns.Where(c => !c.Generated).Select(c => ("", c)).ToList(), null, null);
-        return Predicate(scope, 2, allowSubqueries: false);
+        string e = expr.Trim();
+        while (true)
+        {
+            int collate = e.IndexOf(" COLLATE ", StringComparison.Ordinal);
+            if (e.StartsWith('(') && e.EndsWith(')')) e = e[1..^1].Trim();
+            else if (collate > 0 && e.IndexOf(' ', collate + 9) < 0) e = e[..collate].Trim();
+            else break;
+        }
+        return e.Length > 0 && e.All(ch => char.IsLetterOrDigit(ch) || ch is '.' or '_') && char.IsLetter(e[0]) ? e : null;
     }
+
+    private static bool ReadsLikeRange(Scope s, string expr)
+    {
+        string? bare = BareColumn(expr);
+        return bare != null && s.Columns.Any(x => x.Column.LikeRange && (x.Qualifier.Length == 0 ? x.Column.Name : x.Qualifier + "." + x.Column.Name) == bare);
+    }
+
+    /// <summary>A pattern literal the LIKE optimization turns into a range: a non-wildcard, non-numeric first character, then a wildcard.</summary>
+    internal static bool RangePattern(string pattern) =>
+        pattern.Length >= 4 && pattern[0] == '\'' && pattern[^1] == '\'' && !"%_0123456789+-.'".Contains(pattern[1]) && pattern.AsSpan(2).IndexOfAny("%_") >= 0;
 
     private string ColumnRef(Scope s)
     {
@@ -249,7 +342,11 @@ internal sealed class FuzzGenerator
             case 4 when _f.Concat:
                 return $"({Expr(s, depth - 1, allowSubqueries)} || {Expr(s, depth - 1, allowSubqueries)})";
             case 5:
-                return $"({Pick(new[] { "-", "+" })}{Expr(s, depth - 1, allowSubqueries)})";
+                {
+                    string sign = Pick(new[] { "-", "+" });
+                    string operand = Expr(s, depth - 1, allowSubqueries);
+                    return sign == "-" && operand.StartsWith('-') ? $"(- {operand})" : $"({sign}{operand})"; // "--" would start a comment
+                }
             case 6 or 7:
                 return Predicate(s, depth, allowSubqueries);
             case 8 when _f.Case:
@@ -292,7 +389,7 @@ internal sealed class FuzzGenerator
                 ? $"substr({E()}, {Pick(new[] { "9223372036854775807", "-9223372036854775808", "4294967296" })}, {Pick(new[] { "9223372036854775807", "-9223372036854775808", "2" })})"
                 : $"substr({E()}, {_rng.Next(-4, 5)}{(Chance(70) ? ", " + _rng.Next(-3, 5) : "")})",
             6 => $"instr({E()}, {E()})",
-            7 => $"replace({E()}, {E()}, {E()})",
+            7 => $"replace({E()}, {ReplacePattern(E())}, {E()})",
             8 => $"{Pick(new[] { "trim", "ltrim", "rtrim" })}({E()}{(Chance(40) ? ", " + E() : "")})",
             9 => $"hex({E()})",
             10 => $"quote({E()})",
@@ -310,6 +407,9 @@ internal sealed class FuzzGenerator
             _ => sub ? $"concat({E()}, {E()})" : $"({E()} || {E()})",
         };
     }
+
+    /// <summary>FuzzFeatures.ReplaceNulPattern: off, a pattern whose first byte is NUL becomes NULL.</summary>
+    private string ReplacePattern(string pattern) => _f.ReplaceNulPattern ? pattern : $"iif(instr({pattern}, char(0)) = 1, NULL, {pattern})";
 
     private string MathFunction(Scope s, int d, bool sub)
     {
@@ -343,7 +443,10 @@ internal sealed class FuzzGenerator
         }
         return _rng.Next(7) switch
         {
-            0 => $"json_valid({E()})",
+            // json_valid(NULL) is NULL, but 0 in the sqlite3 shell (3.40) that checks Tern's files
+            // by recomputing index keys and CHECKs: schema expressions use json_quote instead.
+            0 when _inSchema => $"json_quote({E()})",
+            0 => _f.JsonTextWithNul ? $"json_valid({E()})" : $"json_valid({NoNul(E())})",
             1 => $"json_type({Pick(new[] { "'[1,2]'", "'{\"a\":1}'", "'1'", "'\"x\"'" })})",
             2 => $"json_extract({Pick(new[] { "'{\"a\":1,\"b\":[2,3]}'", "'[1,2]'" })}, {Pick(new[] { "'$.a'", "'$.b[1]'", "'$[0]'", "'$'" })})",
             3 => $"json_array({E()}, {E()})",
@@ -352,6 +455,9 @@ internal sealed class FuzzGenerator
             _ => $"json({Pick(new[] { "'[1, 2]'", "' {\"a\" : null} '", "'1e3'" })})",
         };
     }
+
+    /// <summary>FuzzFeatures.JsonTextWithNul: off, text holding a NUL becomes NULL.</summary>
+    private static string NoNul(string e) => $"iif(instr({e}, char(0)) > 0, NULL, {e})";
 
     private string Predicate(Scope s, int depth, bool allowSubqueries)
     {
@@ -368,7 +474,7 @@ internal sealed class FuzzGenerator
                 return $"(NOT {Predicate(s, depth - 1, allowSubqueries)})";
             case 6 when _f.IsDistinctFrom:
                 return $"({E()} IS {(Chance(50) ? "NOT " : "")}DISTINCT FROM {E()})";
-            case 7 when _f.IsTrueFalse:
+            case 7 when _f.IsTrueFalse && (_f.TrueFalseInGeneratedColumns || !_inGeneratedColumn):
                 return $"({E()} IS {(Chance(50) ? "NOT " : "")}{Pick(new[] { "TRUE", "FALSE" })})";
             case 8 when _f.Between:
                 return $"({E()} {(Chance(30) ? "NOT " : "")}BETWEEN {E()} AND {E()})";
@@ -382,11 +488,13 @@ internal sealed class FuzzGenerator
                 {
                     string esc = _f.LikeEscape && Chance(20) ? " ESCAPE '\\'" : "";
                     string pattern = Chance(60) ? Pick(new[] { "'a%'", "'%B%'", "'_'", "'A_C'", "'%'", "''", "'1%'", "'%\\%%'", "'%\\_'", "'é%'" }) : E();
-                    return $"({E()} {(Chance(25) ? "NOT " : "")}LIKE {pattern}{esc})";
+                    string subject = E();
+                    if (_likeGuard && RangePattern(pattern) && ReadsLikeRange(s, subject)) subject = $"(+{subject})"; // see Guarded
+                    return $"({subject} {(Chance(25) ? "NOT " : "")}LIKE {pattern}{esc})";
                 }
             case 13 when _f.Glob:
                 {
-                    string esc = _f.GlobEscape && Chance(20) ? " ESCAPE '\\'" : "";
+                    string esc = _f.GlobEscape && (_f.GlobEscapeInTableDefinitions || !_inTableDefinition) && Chance(20) ? " ESCAPE '\\'" : "";
                     string pattern = Chance(60) ? Pick(new[] { "'a*'", "'*B*'", "'?'", "'[a-c]*'", "'[^a]*'", "'*'", "'1*'" }) : E();
                     return $"({E()} {(Chance(25) ? "NOT " : "")}GLOB {pattern}{esc})";
                 }
@@ -413,6 +521,12 @@ internal sealed class FuzzGenerator
         // such as abs(-9223372036854775808), does not show); half the time it stays a plain column.
         string plain = $"{alias}.{Pick(t.Columns).Name}";
         if (exists && Chance(50)) col = plain;
+        // SQLite 3.50.4 quirk: `x [NOT] IN (SELECT c FROM t)` with no WHERE, c leading a DESC
+        // index (or an INTEGER PRIMARY KEY DESC), looks for a NULL in c at the index's first
+        // entry only; the NULLs sort last, so it answers 0/1 where NULL is right. Tern keeps the
+        // right answer; a WHERE (true) makes SQLite read the subquery as a plain one.
+        if (!exists && where.Length == 0 && !t.IsView && col.StartsWith(alias + ".", StringComparison.Ordinal) && t.DescIndexLeads.Contains(col[(alias.Length + 1)..]))
+            where = " WHERE 1";
         return $"SELECT {col} FROM {t.Name} AS {alias}{where}";
     }
 
@@ -444,6 +558,7 @@ internal sealed class FuzzGenerator
             string alias = "a" + i;
             FuzzRelation t;
             string source;
+            string left = i > 0 && _f.LeftJoins && Chance(40) ? "LEFT " : "";
             if (_f.FromSubqueries && Chance(10))
             {
                 FuzzRelation inner = Pick(Schema.Tables);
@@ -453,10 +568,11 @@ internal sealed class FuzzGenerator
                 int m = 1 + _rng.Next(2);
                 for (int k = 0; k < m; k++)
                 {
-                    items.Add($"{Expr(innerScope, 2, false)} AS c{k}");
-                    t.Columns.Add(new FuzzColumn("c" + k, "", null, false, false));
+                    string item = Expr(innerScope, 2, false);
+                    items.Add($"{item} AS c{k}");
+                    t.Columns.Add(new FuzzColumn("c" + k, "", null, false, false) { LikeRange = ReadsLikeRange(innerScope, item) });
                 }
-                string w = Chance(50) ? " WHERE " + Predicate(innerScope, 1, false) : "";
+                string w = !Chance(50) ? "" : " WHERE " + (left.Length > 0 ? Guarded(() => Predicate(innerScope, 1, false)) : Predicate(innerScope, 1, false));
                 source = $"(SELECT {string.Join(", ", items)} FROM {inner.Name}{w})";
             }
             else
@@ -473,7 +589,6 @@ internal sealed class FuzzGenerator
             {
                 var common = joined.SelectMany(j => j.Columns.Select(c => c.Name)).Intersect(t.Columns.Select(c => c.Name)).ToList();
                 int k = _rng.Next(10);
-                string left = _f.LeftJoins && Chance(40) ? "LEFT " : "";
                 if (k == 0)
                     sb.Append(" CROSS JOIN ").Append(source).Append(" AS ").Append(alias);
                 else if (k == 1 && _f.NaturalJoins && n == 2)
@@ -485,7 +600,7 @@ internal sealed class FuzzGenerator
                     var scope = new Scope(cols.Concat(own).ToList(), null, null);
                     string on = Chance(70)
                         ? $"({alias}.{Pick(t.Columns).Name} {Pick(new[] { "=", "=", "<", "IS" })} {ColumnRef(new Scope(cols, null, null))})"
-                        : Predicate(scope, 1, false);
+                        : left.Length > 0 ? Guarded(() => Predicate(scope, 1, false)) : Predicate(scope, 1, false);
                     sb.Append(' ').Append(left).Append("JOIN ").Append(source).Append(" AS ").Append(alias).Append(" ON ").Append(on);
                 }
             }
@@ -502,17 +617,22 @@ internal sealed class FuzzGenerator
         string filter = _f.AggregateFilter && Chance(15) ? $" FILTER (WHERE {Predicate(s, 1, false)})" : "";
         int k = _rng.Next(_f.AggregateOrderBy ? 9 : 8);
         string sumArg = _f.SumOfText ? arg : $"(CAST({arg} AS NUMERIC))";
+        // sum() fails with "integer overflow" when an integer addition overflows before any real
+        // arrives, so its answer depends on the order it reads the rows in: that order is fixed.
+        string sumOrder = _f.SumOfText && _f.AggregateOrderBy ? $" ORDER BY {sumArg}, typeof({sumArg})" : "";
         return k switch
         {
             0 => "count(*)" + filter,
             1 => $"count({distinct}{arg}){filter}",
-            2 => _f.SumOfText ? $"sum({distinct}{sumArg}){filter}" : $"total({distinct}{sumArg}){filter}",
+            2 => _f.SumOfText ? $"sum({distinct}{sumArg}{sumOrder}){filter}" : $"total({distinct}{sumArg}){filter}",
             3 => $"total({distinct}{sumArg}){filter}",
             4 => $"avg({distinct}{sumArg}){filter}",
             5 => $"min({arg}){filter}",
             6 => $"max({arg}){filter}",
-            7 => $"octet_length(group_concat({distinct}{arg})){filter}", // octet_length: the concatenation order is the scan's, and length() stops at a NUL
-            _ => $"{Pick(new[] { "group_concat", "string_agg" })}({arg}, ',' ORDER BY {arg}){filter}",
+            7 => $"octet_length(group_concat({distinct}{arg}){filter})", // octet_length: the concatenation order is the scan's, and length() stops at a NUL
+            // Rows that tie on the argument keep the order the plan gives them (1 and 1.0, 'a' and
+            // 'A' under NOCASE): typeof() and a binary comparison break every tie that shows.
+            _ => $"{Pick(new[] { "group_concat", "string_agg" })}({arg}, ',' ORDER BY {arg}, typeof({arg}), ({arg} COLLATE BINARY)){filter}",
         };
     }
 
@@ -609,6 +729,29 @@ internal sealed class FuzzGenerator
         return (list, from, Predicate(scope, 3, true), agg);
     }
 
+    /// <summary>
+    /// A grouped query and a HAVING predicate for ternary-logic partitioning (TLP-HAVING):
+    /// "SELECT key, aggregate FROM from [WHERE w] GROUP BY key" and p, where p compares
+    /// aggregates with constants and the key, or tests the key alone.
+    /// </summary>
+    public (string Grouped, string Having) TlpHavingParts()
+    {
+        (string from, Scope scope) = FromClause();
+        string key = ColumnRef(scope);
+        string where = Chance(40) ? " WHERE " + Predicate(scope, 2, false) : "";
+        var keyScope = new Scope(scope.Columns.Where(c => (c.Qualifier.Length == 0 ? c.Column.Name : c.Qualifier + "." + c.Column.Name) == key).ToList(), null, null);
+        string HavingTerm() => Chance(60)
+            ? $"({Aggregate(scope)} {Pick(new[] { "=", "<", ">", "<>", "IS", "IS NOT" })} {(Chance(70) ? Literal() : key)})"
+            : Predicate(keyScope, 2, false);
+        string p = _rng.Next(4) switch
+        {
+            0 => $"({HavingTerm()} {Pick(new[] { "AND", "OR" })} {HavingTerm()})",
+            1 => $"(NOT {HavingTerm()})",
+            _ => HavingTerm(),
+        };
+        return ($"SELECT {key}, {Aggregate(scope)} FROM {from}{where} GROUP BY {key}", p);
+    }
+
     /// <summary>A FROM clause and a predicate for NoREC.</summary>
     public (string From, string Predicate) NoRecParts()
     {
@@ -637,7 +780,7 @@ internal sealed class FuzzGenerator
                     string upsert = "";
                     // With several UNIQUE constraints the one a conflict is found on decides the DO UPDATE:
                     // that needs SQLite's index order (see FuzzFeatures.UniqueConstraintNames).
-                    bool upsertOk = _f.UniqueConstraintNames || t.UniqueConstraints <= 1;
+                    bool upsertOk = (_f.UniqueConstraintNames || t.UniqueConstraints <= 1) && (_f.UpdateTriggersOnUpsert || !t.HasUpdateTrigger);
                     if (_f.Upsert && upsertOk && head.StartsWith("INSERT", StringComparison.Ordinal) && conflict.Length == 0 && Chance(35))
                     {
                         FuzzColumn target = Pick(named);
@@ -649,8 +792,12 @@ internal sealed class FuzzGenerator
             case 2 or 3:
                 {
                     FuzzColumn c = Pick(cols);
-                    string value = Chance(50) ? Literal() : Expr(scope, 2, false);
+                    string value = Chance(50) ? StoredLiteral(c.Type, Literal()) : Expr(scope, 2, false);
                     string where = Chance(75) ? " WHERE " + Predicate(scope, 2, false) : "";
+                    // When several rows get one value of a unique key, the row that keeps it (OR
+                    // IGNORE, REPLACE) or the rows changed before the failure (OR FAIL) are the
+                    // first in the plan's order; such an UPDATE keeps the statement's default (ABORT).
+                    if (t.UniqueKeyColumns.Contains(c.Name) && conflict is "OR IGNORE " or "OR REPLACE " or "OR FAIL ") conflict = "";
                     return $"UPDATE {conflict}{t.Name} SET {c.Name} = {value}{where}";
                 }
             case 4:
@@ -664,7 +811,9 @@ internal sealed class FuzzGenerator
                     List<FuzzColumn> named = cols.Take(Math.Min(cols.Count, src.Columns.Count)).ToList();
                     var srcScope = new Scope(src.Columns.Select(c => ("", c)).ToList(), null, null);
                     string items = string.Join(", ", named.Select(_ => Expr(srcScope, 1, false)));
-                    return $"INSERT {conflict}INTO {t.Name}({string.Join(", ", named.Select(c => c.Name))}) SELECT {items} FROM {src.Name} WHERE {Predicate(srcScope, 1, false)}";
+                    // The rows go in (and get rowids, fire triggers, meet conflicts) in the order the
+                    // SELECT gives them, which without ORDER BY is the plan's.
+                    return $"INSERT {conflict}INTO {t.Name}({string.Join(", ", named.Select(c => c.Name))}) SELECT {items} FROM {src.Name} WHERE {Predicate(srcScope, 1, false)} ORDER BY rowid";
                 }
         }
     }

@@ -11,6 +11,7 @@
 //   /*DISTINCT*/SELECT ... /*P*/ WHERE p                    -- the same as sets, with DISTINCT
 //   /*AGG*/SELECT max(x) FROM ... /*P*/ WHERE p             -- max/min/count folded over the parts
 //   /*NOREC*/SELECT count(*) FROM ... /*P*/ WHERE p         -- count vs sum(CASE WHEN p THEN 1 ELSE 0 END)
+//   SELECT k, agg FROM ... GROUP BY k /*P*/ HAVING p        -- groups: Q == Q HAVING p ∪ ... NOT p ∪ ... p IS NULL
 // The marker splits the query from its predicate without parsing.
 using System.Globalization;
 
@@ -19,6 +20,12 @@ namespace Tern.Tests.Fuzz;
 internal static class FuzzOracles
 {
     public const string PredicateMarker = " /*P*/ WHERE ";
+
+    /// <summary>The marker of a TLP-HAVING query: the predicate partitions the groups.</summary>
+    public const string HavingMarker = " /*P*/ HAVING ";
+
+    /// <summary>The statement that checks changes() and total_changes() after a DML statement failed.</summary>
+    public const string ChangesFollowUp = "SELECT changes(), total_changes()";
 
     /// <summary>Whether a statement changes rows (its outcome then carries changes()).</summary>
     public static bool IsDml(string sql) =>
@@ -69,10 +76,13 @@ internal static class FuzzOracles
     public static string? Check(IFuzzEngine tern, string marked, out bool judged)
     {
         judged = false;
-        int at = marked.IndexOf(PredicateMarker, StringComparison.Ordinal);
+        bool having = marked.Contains(HavingMarker, StringComparison.Ordinal);
+        string marker = having ? HavingMarker : PredicateMarker;
+        string clause = having ? " HAVING " : " WHERE ";
+        int at = marked.IndexOf(marker, StringComparison.Ordinal);
         if (at < 0) return null;
         string head = marked[..at];
-        string p = marked[(at + PredicateMarker.Length)..];
+        string p = marked[(at + marker.Length)..];
         if (head.StartsWith("/*NOREC*/", StringComparison.Ordinal))
         {
             string from = head[(head.IndexOf(" FROM ", StringComparison.Ordinal) + 6)..];
@@ -87,7 +97,7 @@ internal static class FuzzOracles
         bool distinct = head.StartsWith("/*DISTINCT*/", StringComparison.Ordinal);
         bool agg = head.StartsWith("/*AGG*/", StringComparison.Ordinal);
         string q = head[(head.IndexOf("SELECT", StringComparison.Ordinal))..];
-        string[] parts = [$"{q} WHERE {p}", $"{q} WHERE NOT {p}", $"{q} WHERE ({p}) IS NULL"];
+        string[] parts = [$"{q}{clause}{p}", $"{q}{clause}NOT {p}", $"{q}{clause}({p}) IS NULL"];
         FuzzOutcome whole;
         List<FuzzOutcome> outs = [];
         if (agg)
@@ -118,8 +128,8 @@ internal static class FuzzOracles
             return x == y || FuzzCompare.Fold(x) == FuzzCompare.Fold(y) ? null : "tlp";
         }
         if (FuzzCompare.SameRows(whole.Rows, union, false, r => r)) return null;
-        // DISTINCT keeps one of several equal values (1 and 1.0, NOCASE): compare the folded sets.
-        if (distinct)
+        // DISTINCT and GROUP BY keep one of several equal values (1 and 1.0, NOCASE): compare the folded sets.
+        if (distinct || having)
         {
             var a = whole.Rows.Select(FuzzCompare.Fold).ToHashSet(StringComparer.Ordinal);
             var b = union.Select(FuzzCompare.Fold).ToHashSet(StringComparer.Ordinal);
@@ -148,11 +158,15 @@ internal static class FuzzOracles
         using var tern = new TernFuzzEngine();
         for (int i = 0; i < script.Count - 1; i++) tern.Run(script[i], false);
         string marked = script[^1];
-        int at = marked.IndexOf(PredicateMarker, StringComparison.Ordinal);
+        bool having = marked.Contains(HavingMarker, StringComparison.Ordinal);
+        string marker = having ? HavingMarker : PredicateMarker;
+        string clause = having ? " HAVING " : " WHERE ";
+        int at = marked.IndexOf(marker, StringComparison.Ordinal);
         string head = marked[..at];
         string q = head[head.IndexOf("SELECT", StringComparison.Ordinal)..];
-        string p = marked[(at + PredicateMarker.Length)..];
-        return string.Join("\n", new[] { q, $"{q} WHERE {p}", $"{q} WHERE NOT {p}", $"{q} WHERE ({p}) IS NULL", $"SELECT {p} FROM {q[(q.IndexOf(" FROM ", StringComparison.Ordinal) + 6)..]}" }
+        string p = marked[(at + marker.Length)..];
+        string value = having ? $"{q[..q.IndexOf(" FROM ", StringComparison.Ordinal)]}, {p}{q[q.IndexOf(" FROM ", StringComparison.Ordinal)..]}" : $"SELECT {p} FROM {q[(q.IndexOf(" FROM ", StringComparison.Ordinal) + 6)..]}";
+        return string.Join("\n", new[] { q, $"{q}{clause}{p}", $"{q}{clause}NOT {p}", $"{q}{clause}({p}) IS NULL", value }
             .Select(s => $"  {s}\n    -> {tern.Run(s, false)}"));
     }
 

@@ -4,7 +4,15 @@
 namespace Tern.Tests.Fuzz;
 
 /// <summary>A column as the generator declared it.</summary>
-internal sealed record FuzzColumn(string Name, string Type, string? Collation, bool IsRowidAlias, bool Generated);
+internal sealed record FuzzColumn(string Name, string Type, string? Collation, bool IsRowidAlias, bool Generated)
+{
+    /// <summary>
+    /// Whether SQLite can turn `column LIKE 'a%'` into a range seek: a rowid alias, the first
+    /// key of a NOCASE index, or a view's or FROM subquery's column that reads such a column
+    /// bare (flattening puts that column where this one is named).
+    /// </summary>
+    public bool LikeRange { get; set; }
+}
 
 /// <summary>A table or view as the generator declared it.</summary>
 internal sealed class FuzzRelation(string name, bool isView)
@@ -15,6 +23,15 @@ internal sealed class FuzzRelation(string name, bool isView)
 
     /// <summary>UNIQUE constraints and unique indexes on the table (a rowid alias not counted).</summary>
     public int UniqueConstraints { get; set; }
+
+    /// <summary>Columns in a UNIQUE constraint, a unique index's keys or the primary key.</summary>
+    public HashSet<string> UniqueKeyColumns { get; } = [];
+
+    /// <summary>Whether the table has an UPDATE trigger.</summary>
+    public bool HasUpdateTrigger { get; set; }
+
+    /// <summary>Columns that lead a DESC index that is not partial (an INTEGER PRIMARY KEY DESC included: its automatic index is DESC).</summary>
+    public HashSet<string> DescIndexLeads { get; } = [];
 
     /// <summary>Columns an INSERT may name (generated columns cannot be written).</summary>
     public IEnumerable<FuzzColumn> Writable => Columns.Where(c => !c.Generated);
