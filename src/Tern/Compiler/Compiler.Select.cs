@@ -439,6 +439,9 @@ internal sealed partial class CodeGenerator
         var windowCalls = new List<FunctionCall>();
         foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowCalls);
         foreach (Expr oe in orderExprs) CollectWindowCalls(oe, windowCalls);
+        // A query that sorts may have SQLite read a table through an index that saves the sort
+        // rather than a covering one; only unsorted queries take covering-index scans.
+        scope.SortsRows = core.GroupBy.Count > 0 || orderBy.Count > 0 || distinct || windowCalls.Count > 0;
         // WHERE (and HAVING below) may name a result column's alias, as SQLite allows;
         // result columns themselves may not, so the aliases go away when the row is built.
         _aliasScopes[scope] = results;
