@@ -715,12 +715,20 @@ internal sealed partial class CodeGenerator
             IifCode(f, scope, target);
             return;
         }
+        if (f.Over != null)
+        {
+            // Window calls are computed only as result columns and ORDER BY terms of a SELECT
+            // (they stand in an override there); anywhere else they are misplaced.
+            if (WindowOnlyFunctions.Contains(lower)) CheckWindowArguments(lower, f.Star ? 0 : f.Arguments.Count);
+            else if (RequireFunction(f) is not AggregateFunction)
+                throw new TernException(ResultCode.Error, $"{f.Name}() may not be used as a window function");
+            throw new TernException(ResultCode.Error, $"misuse of window function {f.Name}()");
+        }
         FunctionDef def = RequireFunction(f);
         if (def is AggregateFunction)
         {
             throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
         }
-        if (f.Over != null) throw new TernException(ResultCode.Error, "window functions are not supported yet");
         if (!f.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, $"ORDER BY may not be used with non-aggregate {f.Name}()");
         if (f.Filter != null) throw new TernException(ResultCode.Error, $"FILTER may not be used with non-aggregate {f.Name}()");
         if (lower is "likely" or "unlikely" or "likelihood")

@@ -220,7 +220,7 @@ internal sealed partial class CodeGenerator
         }
         Table t = RequireTable(nt.Name);
         string name = nt.Alias ?? t.Name;
-        scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name });
+        scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name, NotIndexed = nt.NotIndexed, IndexedBy = nt.IndexedBy });
     }
 
     /// <summary>

@@ -411,9 +411,11 @@ internal sealed partial class CodeGenerator
         int n = results.Count;
 
         var aggregates = new List<FunctionCall>();
-        foreach (ResultItem r in results) CollectAggregates(r.Expr, aggregates);
-        if (core.Having != null) CollectAggregates(core.Having, aggregates);
-        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates);
+        // In SQLite's order (result columns, ORDER BY, HAVING): with several min()/max(), the
+        // last one stepped decides which row the bare columns come from.
+        foreach (ResultItem r in results) CollectAggregates(r.Expr, aggregates, core);
+        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates, core);
+        if (core.Having != null) CollectAggregates(core.Having, aggregates, core);
         bool isAggregate = aggregates.Count > 0 || core.GroupBy.Count > 0;
         if (core.Having != null && !isAggregate) throw new TernException(ResultCode.Error, "HAVING clause on a non-aggregate query");
         foreach (Expr w in whereTerms)
@@ -437,6 +439,9 @@ internal sealed partial class CodeGenerator
         var windowCalls = new List<FunctionCall>();
         foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowCalls);
         foreach (Expr oe in orderExprs) CollectWindowCalls(oe, windowCalls);
+        // A query that sorts may have SQLite read a table through an index that saves the sort
+        // rather than a covering one; only unsorted queries take covering-index scans.
+        scope.SortsRows = core.GroupBy.Count > 0 || orderBy.Count > 0 || distinct || windowCalls.Count > 0;
         // WHERE (and HAVING below) may name a result column's alias, as SQLite allows;
         // result columns themselves may not, so the aliases go away when the row is built.
         _aliasScopes[scope] = results;
@@ -444,6 +449,7 @@ internal sealed partial class CodeGenerator
         if (windowCalls.Count > 0)
         {
             windows = BeginWindows(core, windowCalls, WindowCarriedLeaves(results, orderExprs, scope, isAggregate ? aggregates : null), scope);
+            if (isAggregate) OrderWindowedAggregates(aggregates, results, orderExprs, windows, core);
             if (!isAggregate)
             {
                 EmitLoops(scope, whereTerms, () =>
@@ -475,15 +481,19 @@ internal sealed partial class CodeGenerator
 
         // ---- aggregate query
         var bare = new List<ColumnRef>();
-        foreach (ResultItem r in results) CollectBareColumns(r.Expr, bare);
-        if (core.Having != null) CollectBareColumns(core.Having, bare);
-        foreach (Expr oe in orderExprs) CollectBareColumns(oe, bare);
+        foreach (ResultItem r in results) CollectBareColumns(r.Expr, bare, core);
+        if (core.Having != null) CollectBareColumns(core.Having, bare, core);
+        foreach (Expr oe in orderExprs) CollectBareColumns(oe, bare, core);
         // Columns named inside subqueries of the output (correlated ones) are carried too, so
         // the subquery reads the group's value rather than a cursor the loop has left.
         var inSubqueries = new List<ColumnRef>();
         foreach (ResultItem r in results) CollectSubqueryColumns(r.Expr, inSubqueries);
         if (core.Having != null) CollectSubqueryColumns(core.Having, inSubqueries);
         foreach (Expr oe in orderExprs) CollectSubqueryColumns(oe, inSubqueries);
+        foreach (FunctionCall wf in windowCalls)
+        {
+            foreach (Expr x in WindowCallInputs(wf, core)) CollectSubqueryColumns(x, inSubqueries);
+        }
         foreach (ColumnRef c in inSubqueries)
         {
             if (c.Table != null && !bare.Contains(c) && scope.Sources.Exists(x => string.Equals(x.Name, c.Table, StringComparison.OrdinalIgnoreCase))) bare.Add(c);
@@ -542,7 +552,14 @@ internal sealed partial class CodeGenerator
             foreach (FunctionCall f in aggregates) argExprs.AddRange(StepInputs(f));
             int width = g + argExprs.Count + bare.Count;
             int sorter = NewCursor();
-            var groupKeys = new KeyInfo(new bool[g], groupExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
+            // Groups only need to come together, so, as in SQLite, when the query's ORDER BY has
+            // as many terms as GROUP BY, the groups are sorted in its directions (which shows as
+            // the order of ORDER BY ties). A windowed query's ORDER BY here is the innermost
+            // pass's PARTITION BY and ORDER BY.
+            bool[] groupDesc = new bool[g];
+            bool[]? sortDesc = windows != null ? InnermostWindowSortDirections(windows, core) : orderBy.Select(o => o.Order == SortOrder.Desc).ToArray();
+            if (sortDesc != null && sortDesc.Length == g) groupDesc = sortDesc;
+            var groupKeys = new KeyInfo(groupDesc, groupExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
             Emit(Opcode.SorterOpen, sorter, width, 0, groupKeys);
             EmitLoops(scope, whereTerms, () =>
             {
@@ -787,7 +804,13 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.MakeRecord, block, k + 1 + n, rec);
             Emit(Opcode.IdxInsert, table.Cursor, rec, 0);
         }
-        else Emit(Opcode.AggStep, skipBare >= 0 && IsMinMax(f) ? skipBare + 1 : 0, args, accumulator, def, (ushort)n);
+        else if (skipBare >= 0 && IsMinMax(f))
+        {
+            // Each min()/max() step decides afresh, so with several the last one stepped rules.
+            Emit(Opcode.Integer, 0, skipBare, 0);
+            Emit(Opcode.AggStep, skipBare + 1, args, accumulator, def, (ushort)n);
+        }
+        else Emit(Opcode.AggStep, 0, args, accumulator, def, (ushort)n);
         Resolve(skip);
     }
 
@@ -940,20 +963,15 @@ internal sealed partial class CodeGenerator
         return SourceText(e);
     }
 
-    private static void CollectAggregates(Expr e, List<FunctionCall> into)
+    private static void CollectAggregates(Expr e, List<FunctionCall> into, SelectClause? core = null)
     {
         Walk(e, x =>
         {
             if (x is FunctionCall { Over: not null } wf)
             {
                 // The window call itself is not an aggregate of this query; aggregates in its
-                // arguments or its inline window are (they are computed per group first).
-                foreach (Expr a in wf.Arguments) CollectAggregates(a, into);
-                if (wf.Over.Window is { } spec)
-                {
-                    foreach (Expr p in spec.PartitionBy) CollectAggregates(p, into);
-                    foreach (OrderingTerm o in spec.OrderBy) CollectAggregates(o.Expr, into);
-                }
+                // arguments, FILTER or window are (they are computed per group first).
+                foreach (Expr a in WindowCallInputs(wf, core)) CollectAggregates(a, into, core);
                 return false;
             }
             if (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction)
@@ -965,10 +983,16 @@ internal sealed partial class CodeGenerator
         });
     }
 
-    private static void CollectBareColumns(Expr e, List<ColumnRef> into)
+    private static void CollectBareColumns(Expr e, List<ColumnRef> into, SelectClause core)
     {
         Walk(e, x =>
         {
+            if (x is FunctionCall { Over: not null } wf)
+            {
+                // A window call's inputs are computed per group, from the group's values.
+                foreach (Expr a in WindowCallInputs(wf, core)) CollectBareColumns(a, into, core);
+                return false;
+            }
             if (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction) return false;
             if (x is ColumnRef c && !into.Contains(c)) into.Add(c);
             return true;

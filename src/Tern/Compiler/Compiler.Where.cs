@@ -70,7 +70,7 @@ internal sealed partial class CodeGenerator
                 AddNullRowPass();
                 continue;
             }
-            Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
+            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
             (int term, int column, Expr other)? pick = null;
             Index? pickIndex = null;
             (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
@@ -147,6 +147,7 @@ internal sealed partial class CodeGenerator
             }
             else
             {
+                if (!write && !scope.SortsRows) NoteScanCandidate(s, openAddress);
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int top = CurrentAddress;
                 ends.Add(() =>

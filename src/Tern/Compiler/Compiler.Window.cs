@@ -12,7 +12,9 @@
 //       result columns -> output stage (DISTINCT, ORDER BY, LIMIT as usual)
 //     Next W top
 //   end:
+using System.Diagnostics;
 using Tern.Functions;
+using Tern.Sql;
 using Tern.Sql.Ast;
 using Tern.Storage.Record;
 using Tern.Vdbe;
@@ -39,6 +41,33 @@ internal sealed partial class CodeGenerator
         });
     }
 
+    /// <summary>
+    /// What a window call reads from its row: arguments, FILTER, then its window's PARTITION BY
+    /// and ORDER BY terms (a named window's when <paramref name="core"/> defines it).
+    /// </summary>
+    private static IEnumerable<Expr> WindowCallInputs(FunctionCall f, SelectClause? core)
+    {
+        foreach (Expr a in f.Arguments) yield return a;
+        if (f.Filter != null) yield return f.Filter;
+        WindowSpec? spec = f.Over!.Window;
+        string? name = f.Over.WindowName ?? spec?.BaseName;
+        WindowSpec? named = name == null || core == null ? null
+            : core.Windows.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase))?.Window;
+        if (named != null)
+        {
+            foreach (Expr p in named.PartitionBy) yield return p;
+            if (spec == null || spec.OrderBy.IsEmpty)
+            {
+                foreach (OrderingTerm o in named.OrderBy) yield return o.Expr;
+            }
+        }
+        if (spec != null)
+        {
+            foreach (Expr p in spec.PartitionBy) yield return p;
+            foreach (OrderingTerm o in spec.OrderBy) yield return o.Expr;
+        }
+    }
+
     /// <summary>The record layout of a window query and the computed plan.</summary>
     private sealed class WindowState
     {
@@ -57,6 +86,7 @@ internal sealed partial class CodeGenerator
     {
         var inputs = new List<Expr>(carriedLeaves);
         var planCalls = new List<WindowCall>();
+        var passKeys = new List<string>();
         foreach (FunctionCall f in calls)
         {
             WindowSpec spec = ResolveWindow(f.Over!, core);
@@ -83,7 +113,7 @@ internal sealed partial class CodeGenerator
                 inputs.Add(f.Filter);
             }
             FrameSpec? frame = spec.Frame;
-            planCalls.Add(new WindowCall
+            var call = new WindowCall
             {
                 Name = name, Aggregate = agg,
                 PartitionStart = partitionStart, PartitionCount = spec.PartitionBy.Count,
@@ -105,7 +135,29 @@ internal sealed partial class CodeGenerator
                     FrameExclude.Ties => WindowExclude.Ties,
                     _ => WindowExclude.None,
                 },
-            });
+            };
+            // Calls over alike windows share a pass; passes are numbered by first appearance.
+            // The ranking and offset functions count as having a fixed frame of their own.
+            string frameKey = name switch
+            {
+                "row_number" or "lag" => FrameKey(WindowUnit.Rows, WindowBound.UnboundedPreceding, WindowBound.CurrentRow),
+                "rank" or "dense_rank" => FrameKey(WindowUnit.Range, WindowBound.UnboundedPreceding, WindowBound.CurrentRow),
+                "percent_rank" => FrameKey(WindowUnit.Groups, WindowBound.CurrentRow, WindowBound.UnboundedFollowing),
+                "cume_dist" => FrameKey(WindowUnit.Groups, WindowBound.Following, WindowBound.UnboundedFollowing),
+                "ntile" => FrameKey(WindowUnit.Rows, WindowBound.CurrentRow, WindowBound.UnboundedFollowing),
+                "lead" => FrameKey(WindowUnit.Rows, WindowBound.UnboundedPreceding, WindowBound.UnboundedFollowing),
+                _ => FrameKey(call.Unit, call.Start, call.End, call.StartOffset, call.EndOffset, call.Exclude),
+            };
+            string key = string.Join(",", spec.PartitionBy.Select(SqlPrinter.Print)) + ";"
+                + string.Join(",", spec.OrderBy.Select(o => $"{SqlPrinter.Print(o.Expr)} {o.Order} {o.Nulls}")) + ";" + frameKey;
+            int pass = passKeys.IndexOf(key);
+            if (pass < 0)
+            {
+                pass = passKeys.Count;
+                passKeys.Add(key);
+            }
+            call.Pass = pass;
+            planCalls.Add(call);
         }
         int list = NewCursor();
         Emit(Opcode.SorterOpen, list, 0, 0, new KeyInfo(0));
@@ -133,7 +185,15 @@ internal sealed partial class CodeGenerator
         int callRegs = NewRegisters(Math.Max(w.Calls.Count, 1));
         for (int i = 0; i < w.Carried.Count; i++) overrides.TryAdd(w.Carried[i], carriedRegs + i);
         for (int i = 0; i < w.Calls.Count; i++) overrides.TryAdd(w.Calls[i], callRegs + i);
-        var outScope = new Scope { Outer = outer, Overrides = overrides };
+        // Correlated subqueries of the output read this query's columns from the carried values.
+        var columnRegisters = new Dictionary<(Source, int), int>();
+        for (int i = 0; i < w.Carried.Count; i++)
+        {
+            if (w.Carried[i] is not ColumnRef c) continue;
+            (Source? s, int col) = TryResolveLocal(c, scope);
+            if (s != null) columnRegisters.TryAdd((s, col), carriedRegs + i);
+        }
+        var outScope = new Scope { Outer = outer, Overrides = overrides, ColumnRegisters = columnRegisters };
         outScope.Sources.AddRange(scope.Sources);
         int end = NewLabel(), data = NewRegister(), pseudo = NewCursor();
         Emit(Opcode.OpenPseudo, pseudo, data, w.Carried.Count + w.Calls.Count);
@@ -148,6 +208,81 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Next, w.List, top, 0);
         Resolve(end);
         stageOut.Finish();
+    }
+
+    /// <summary>
+    /// Puts the aggregates of a windowed aggregate query in the order SQLite steps them. SQLite
+    /// computes the windows over a subquery per pass: pass 0's query reads a subquery whose
+    /// columns are, in order, the columns, aggregates and other passes' calls of its own
+    /// expressions (walked in order), then pass 0's PARTITION BY and ORDER BY terms, then its
+    /// calls' arguments and FILTERs (the last call's first); that subquery is built the same
+    /// way for pass 1, and so on. The innermost one is the aggregate query: its aggregates
+    /// are met in its column order, then in HAVING.
+    /// </summary>
+    private static void OrderWindowedAggregates(List<FunctionCall> aggregates, List<ResultItem> results, Expr[] orderExprs, WindowState w, SelectClause core)
+    {
+        var passOf = new Dictionary<FunctionCall, int>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < w.Calls.Count; i++) passOf.TryAdd(w.Calls[i], w.Plan[i].Pass);
+        var level = new List<Expr>(results.Select(r => r.Expr));
+        level.AddRange(orderExprs);
+        int passes = w.Plan.Count == 0 ? 0 : w.Plan.Max(c => c.Pass) + 1;
+        for (int pass = 0; pass < passes; pass++)
+        {
+            var next = new List<Expr>();
+            foreach (Expr e in level)
+            {
+                Walk(e, x =>
+                {
+                    if (x is FunctionCall { Over: not null } wf)
+                    {
+                        if (!passOf.TryGetValue(wf, out int p) || p != pass) next.Add(x);
+                        return false;
+                    }
+                    if (x is ColumnRef || (x is FunctionCall f && FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is AggregateFunction))
+                    {
+                        next.Add(x);
+                        return false;
+                    }
+                    return true;
+                });
+            }
+            var inPass = new List<FunctionCall>();
+            for (int i = 0; i < w.Calls.Count; i++)
+            {
+                if (w.Plan[i].Pass == pass) inPass.Add(w.Calls[i]);
+            }
+            WindowSpec spec = ResolveWindow(inPass[0].Over!, core);
+            next.AddRange(spec.PartitionBy);
+            next.AddRange(spec.OrderBy.Select(o => o.Expr));
+            for (int i = inPass.Count - 1; i >= 0; i--)
+            {
+                next.AddRange(inPass[i].Arguments);
+                if (inPass[i].Filter != null) next.Add(inPass[i].Filter!);
+            }
+            level = next;
+        }
+        var ordered = new List<FunctionCall>();
+        foreach (Expr e in level) CollectAggregates(e, ordered, core);
+        if (core.Having != null) CollectAggregates(core.Having, ordered, core);
+        foreach (FunctionCall f in aggregates)
+        {
+            if (!ordered.Contains(f)) ordered.Add(f);
+        }
+        ordered.RemoveAll(f => !aggregates.Contains(f));
+        Debug.Assert(ordered.Count == aggregates.Count);
+        aggregates.Clear();
+        aggregates.AddRange(ordered);
+    }
+
+    private static string FrameKey(WindowUnit unit, WindowBound start, WindowBound end, double startOffset = 0, double endOffset = 0, WindowExclude exclude = WindowExclude.None) =>
+        FormattableString.Invariant($"{unit} {start} {startOffset} {end} {endOffset} {exclude}");
+
+    /// <summary>The directions of the innermost pass's sort (PARTITION BY terms ascending, then the ORDER BY terms).</summary>
+    private static bool[] InnermostWindowSortDirections(WindowState w, SelectClause core)
+    {
+        int last = w.Plan.Max(c => c.Pass);
+        WindowSpec spec = ResolveWindow(w.Calls[w.Plan.FindIndex(c => c.Pass == last)].Over!, core);
+        return spec.PartitionBy.Select(_ => false).Concat(spec.OrderBy.Select(o => o.Order == SortOrder.Desc)).ToArray();
     }
 
     /// <summary>The leaves the output of a window query reads besides the calls: local columns and (grouped) aggregates.</summary>
@@ -172,6 +307,18 @@ internal sealed partial class CodeGenerator
         });
         foreach (ResultItem r in results) Collect(r.Expr);
         foreach (Expr oe in orderExprs) Collect(oe);
+        // Columns of this query named inside subqueries of the output (correlated ones).
+        var inSubqueries = new List<ColumnRef>();
+        foreach (ResultItem r in results) CollectSubqueryColumns(r.Expr, inSubqueries);
+        foreach (Expr oe in orderExprs) CollectSubqueryColumns(oe, inSubqueries);
+        foreach (ColumnRef c in inSubqueries)
+        {
+            if (c.Table != null && !leaves.Contains(c) && scope.Sources.Exists(x => string.Equals(x.Name, c.Table, StringComparison.OrdinalIgnoreCase))
+                && TryResolveLocal(c, scope).Source != null)
+            {
+                leaves.Add(c);
+            }
+        }
         return leaves;
     }
 

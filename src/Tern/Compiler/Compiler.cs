@@ -77,6 +77,7 @@ internal sealed partial class CodeGenerator
     private Program Build(Tern.Sql.Ast.Statement statement)
     {
         Emit(Opcode.Init, 0, 0, 0);
+        _coveringScans = statement is SelectStatement;
         switch (statement)
         {
             case SelectStatement s: CompileTopSelect(s); break;
@@ -125,6 +126,7 @@ internal sealed partial class CodeGenerator
                 throw new TernException(ResultCode.Error, statement.GetType().Name.Replace("Statement", "", StringComparison.Ordinal) + " is not supported yet");
         }
         Emit(Opcode.Halt, 0, 0, 0);
+        ApplyCoveringScans();
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement);
         int start = _code.Count;
         if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);

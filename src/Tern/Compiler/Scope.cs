@@ -18,6 +18,10 @@ internal sealed class Source
     public string[]? ColumnNames { get; init; }
     /// <summary>Columns joined with USING/NATURAL: left out of * and of unqualified names here.</summary>
     public HashSet<string> UsingColumns { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>NOT INDEXED: the table is read only through itself.</summary>
+    public bool NotIndexed { get; init; }
+    /// <summary>INDEXED BY: the only index the table may be read through, or null.</summary>
+    public string? IndexedBy { get; init; }
     /// <summary>Code to run before this (materialized) source's loop advances: a recursive CTE's step.</summary>
     public Action? BeforeNext { get; set; }
 }
@@ -35,6 +39,8 @@ internal sealed class Scope
     /// expression (those inside correlated subqueries).
     /// </summary>
     public Dictionary<(Source Source, int Column), int>? ColumnRegisters { get; set; }
+    /// <summary>Whether the query sorts its rows (GROUP BY, ORDER BY, DISTINCT, windows): its scans stay table scans.</summary>
+    public bool SortsRows { get; set; }
     /// <summary>Whether aggregate functions may appear (in result columns, HAVING, ORDER BY of an aggregate query).</summary>
     public bool AggregatesAllowed { get; set; }
     /// <summary>ON terms of LEFT JOINs, by reference, with the FROM level they belong to.</summary>

@@ -3,14 +3,20 @@
 //
 //   [ carried values (B) | per window call: partition keys, order keys, arguments, filter ]
 //
-// The Window opcode then, for each call, puts the rows in (partition, order) order
-// (stable, so ties keep their input order), walks each partition, and computes the call's
-// value for every row from its frame; finally every record is rewritten as
+// The Window opcode computes the calls in passes, as SQLite does: calls whose windows are
+// alike (same PARTITION BY, ORDER BY and frame) share a pass, numbered by first appearance
+// in the query, and the passes run from the last to the first, each over the rows in the
+// order the pass before it left them. A pass puts the rows in its (partition, order) order
+// (stable, so ties keep their order from the previous pass), walks each partition, and
+// computes each call's value for every row from its frame. Finally every record is
+// rewritten as
 //
 //   [ carried values (B) | the value of call 1, call 2, ... ]
 //
-// and the list is left in the first call's (partition, order) order, which is the order
-// the rows come out in when the query has no ORDER BY of its own.
+// and the list is left in pass 0's order, which is the order the rows come out in when the
+// query has no ORDER BY of its own:
+//
+//   loop order --pass k--> order k --pass k-1--> ... --pass 0--> output order
 //
 // Frames: ROWS, RANGE and GROUPS, bounds UNBOUNDED / n PRECEDING / CURRENT ROW /
 // n FOLLOWING / UNBOUNDED FOLLOWING (RANGE offsets need one numeric ORDER BY term), and
@@ -74,6 +80,8 @@ internal sealed class WindowCall
     public WindowBound End { get; init; } = WindowBound.CurrentRow;
     public double EndOffset { get; init; }
     public WindowExclude Exclude { get; init; }
+    /// <summary>The pass that computes this call (0 runs last and fixes the output order).</summary>
+    public int Pass { get; set; }
 }
 
 /// <summary>What the Window opcode computes.</summary>
@@ -92,24 +100,33 @@ internal static class WindowEngine
         var decoded = new Mem[n][];
         for (int i = 0; i < n; i++) decoded[i] = Decode(rows[i]);
         var results = new Mem[plan.Calls.Count][];
-        int[]? firstOrder = null;
-        for (int c = 0; c < plan.Calls.Count; c++)
+        int[] order = Enumerable.Range(0, n).ToArray();
+        int passes = plan.Calls.Count == 0 ? 0 : plan.Calls.Max(c => c.Pass) + 1;
+        for (int pass = passes - 1; pass >= 0; pass--)
         {
-            WindowCall call = plan.Calls[c];
-            int[] order = SortedOrder(decoded, call);
-            firstOrder ??= order;
-            results[c] = new Mem[n];
-            int p = 0;
-            while (p < n)
+            bool sorted = false;
+            for (int c = 0; c < plan.Calls.Count; c++)
             {
-                int q = p + 1;
-                while (q < n && SamePartition(decoded[order[p]], decoded[order[q]], call)) q++;
-                ComputePartition(decoded, order, p, q, call, results[c]);
-                p = q;
+                WindowCall call = plan.Calls[c];
+                if (call.Pass != pass) continue;
+                if (!sorted)
+                {
+                    order = SortedOrder(decoded, order, call);
+                    sorted = true;
+                }
+                results[c] = new Mem[n];
+                int p = 0;
+                while (p < n)
+                {
+                    int q = p + 1;
+                    while (q < n && SamePartition(decoded[order[p]], decoded[order[q]], call)) q++;
+                    ComputePartition(decoded, order, p, q, call, results[c]);
+                    p = q;
+                }
             }
         }
         var output = new List<byte[]>(n);
-        foreach (int i in firstOrder ?? Enumerable.Range(0, n).ToArray())
+        foreach (int i in order)
         {
             var values = new Value[plan.Carried + plan.Calls.Count];
             for (int k = 0; k < plan.Carried; k++) values[k] = decoded[i][k].ToValue();
@@ -138,20 +155,19 @@ internal static class WindowEngine
         return values;
     }
 
-    private static int[] SortedOrder(Mem[][] rows, WindowCall call)
+    /// <summary>The rows of <paramref name="input"/> in a call's (partition, order) order; ties keep their order in <paramref name="input"/>.</summary>
+    private static int[] SortedOrder(Mem[][] rows, int[] input, WindowCall call)
     {
-        var order = Enumerable.Range(0, rows.Length).ToArray();
-        if (call.PartitionCount == 0 && call.OrderCount == 0) return order;
-        // A stable sort: ties keep input order.
-        return order.OrderBy(i => i, Comparer<int>.Create((a, b) =>
+        if (call.PartitionCount == 0 && call.OrderCount == 0) return input;
+        // Enumerable.OrderBy is a stable sort.
+        return input.OrderBy(i => i, Comparer<int>.Create((a, b) =>
         {
             for (int k = 0; k < call.PartitionCount; k++)
             {
                 int r = MemCompare.Compare(rows[a][call.PartitionStart + k], rows[b][call.PartitionStart + k], call.PartitionCollations[k]);
                 if (r != 0) return r;
             }
-            int o = CompareOrder(rows[a], rows[b], call);
-            return o != 0 ? o : a.CompareTo(b);
+            return CompareOrder(rows[a], rows[b], call);
         })).ToArray();
     }
 
