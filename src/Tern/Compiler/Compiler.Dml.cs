@@ -63,7 +63,7 @@ internal sealed partial class CodeGenerator
             }
         }
         WriteTarget target = OpenForWrite(t);
-        ConflictResolution onError = ins.OrConflict;
+        ConflictResolution onError = EffectiveConflict(ins.OrConflict);
         ReturningState? returning = BeginReturning(ins.Returning, t, ins.Table.Alias);
         UpsertPlan? upsert = PlanUpsert(ins.Upserts, t);
         Action? endAutoIncrement = BeginAutoIncrement(t);
@@ -114,12 +114,13 @@ internal sealed partial class CodeGenerator
                 ComputeGeneratedColumns(t, cols);
                 int block = RowBlockFromRegisters(t, cols, newRowid);
                 if (t.RowidAlias >= 0) Emit(Opcode.SCopy, newRowid, block + t.RowidAlias, 0);
-                FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone);
+                FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone, orconf: onError);
             }
             WriteRow(target, rowid, cols, rowidFrom, onError, null, () =>
             {
-                FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone);
+                // RETURNING is SQLite's first AFTER trigger: a RAISE(IGNORE) in another one does not drop its row.
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, rowid));
+                FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone, orconf: onError);
             }, rowUpsert);
             if (rowUpsert != null) UpsertUpdates(rowUpsert, target, cols, ins.Table.Alias, returning, rowDone);
             Resolve(rowDone);
@@ -674,6 +675,7 @@ internal sealed partial class CodeGenerator
             assignments[k] = sc.Value;
         }
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
+        ConflictResolution onError = EffectiveConflict(u.OrConflict);
         ICollection<int>? savedAssigned = _assignedColumns;
         _assignedColumns = assignments.Keys;
         // With FROM, the new values are computed while the join runs (they may name the
@@ -716,7 +718,7 @@ internal sealed partial class CodeGenerator
             int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
             if (!HasTriggers(t, TriggerEvent.Update))
             {
-                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid, () =>
+                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid, () =>
                 {
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                     if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
@@ -728,14 +730,14 @@ internal sealed partial class CodeGenerator
             ComputeGeneratedColumns(t, cols);
             int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
             Emit(Opcode.Affinity, cols, t.Columns.Count, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
-            FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
+            FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys, onError);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
-            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
+            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid,
                 () =>
                 {
                     if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
-                    FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys);
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
+                    FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys, onError);
                 });
             Resolve(rowDone);
         }, u.OrderBy, u.Limit, u.From, carried);
