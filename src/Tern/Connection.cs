@@ -63,6 +63,18 @@ public sealed class Connection : IDisposable, IVdbeHost
     /// <summary>Rows changed by INSERT, UPDATE and DELETE since the connection opened (<c>sqlite3_total_changes64</c>).</summary>
     public long TotalChanges { get; internal set; }
 
+    long IVdbeHost.Changes
+    {
+        get => Changes;
+        set => Changes = value;
+    }
+
+    long IVdbeHost.TotalChanges
+    {
+        get => TotalChanges;
+        set => TotalChanges = value;
+    }
+
     /// <summary>The rowid of the most recent successful INSERT (<c>sqlite3_last_insert_rowid</c>).</summary>
     public long LastInsertRowId { get; internal set; }
 

@@ -93,7 +93,7 @@ public sealed class Statement : IDisposable
                 if (!row && _ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement)
                 {
                     _connection.Changes = _vm.Changes;
-                    _connection.TotalChanges += _vm.Changes + _vm.NestedChanges;
+                    _connection.TotalChanges += _vm.Changes;
                 }
                 return row;
             }
@@ -109,7 +109,7 @@ public sealed class Statement : IDisposable
                 {
                     // A failed statement reports what it kept: nothing, or with OR FAIL the rows done.
                     _connection.Changes = _vm.Changes;
-                    _connection.TotalChanges += _vm.Changes + _vm.NestedChanges;
+                    _connection.TotalChanges += _vm.Changes;
                 }
                 throw;
             }

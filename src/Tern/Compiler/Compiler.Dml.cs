@@ -63,7 +63,7 @@ internal sealed partial class CodeGenerator
             }
         }
         WriteTarget target = OpenForWrite(t);
-        ConflictResolution onError = ins.OrConflict;
+        ConflictResolution onError = EffectiveConflict(ins.OrConflict);
         ReturningState? returning = BeginReturning(ins.Returning, t, ins.Table.Alias);
         UpsertPlan? upsert = PlanUpsert(ins.Upserts, t);
         Action? endAutoIncrement = BeginAutoIncrement(t);
@@ -114,12 +114,13 @@ internal sealed partial class CodeGenerator
                 ComputeGeneratedColumns(t, cols);
                 int block = RowBlockFromRegisters(t, cols, newRowid);
                 if (t.RowidAlias >= 0) Emit(Opcode.SCopy, newRowid, block + t.RowidAlias, 0);
-                FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone);
+                FireTriggers(t, TriggerEvent.Insert, TriggerTime.Before, -1, block, rowDone, orconf: onError);
             }
             WriteRow(target, rowid, cols, rowidFrom, onError, null, () =>
             {
-                FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone);
+                // RETURNING is SQLite's first AFTER trigger: a RAISE(IGNORE) in another one does not drop its row.
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, rowid));
+                FireTriggers(t, TriggerEvent.Insert, TriggerTime.After, -1, RowBlockFromRegisters(t, cols, rowid), rowDone, orconf: onError);
             }, rowUpsert);
             if (rowUpsert != null) UpsertUpdates(rowUpsert, target, cols, ins.Table.Alias, returning, rowDone);
             Resolve(rowDone);
@@ -248,8 +249,26 @@ internal sealed partial class CodeGenerator
         if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
         ForeignKeyChildChecks(t, cols, isUpdate: oldRowid != null);
 
-        // Rowid conflict.
-        if (rowidFrom >= 0)
+        // Uniqueness, in SQLite's order: the rowid first; then the UNIQUE indexes newest first
+        // (SQLite prepends each index it links to the table), with those whose own ON CONFLICT
+        // is REPLACE after the others; an upsert's target indexes go before the rest, in clause
+        // order. A rowid that is REPLACE by its own clause while indexes exist is checked last;
+        // with an upsert whose first target is not the rowid, right after that target.
+        List<int> order = UniqueCheckOrder(t, upsert, unchanged);
+        bool upsertFirstOther = rowidFrom >= 0 && upsert != null && upsert.Clauses.Count > 0 && upsert.Clauses[0].Columns is { } firstTarget
+            && !(firstTarget.Length == 1 && firstTarget[0] == t.RowidAlias && t.RowidAlias >= 0);
+        bool rowidLast = rowidFrom >= 0 && !upsertFirstOther && onError == ConflictResolution.Default
+            && t.RowidConflict == ConflictResolution.Replace && t.Indexes.Count > 0
+            && (upsert == null || upsert.Matches(t.RowidAlias >= 0 ? [t.RowidAlias] : []) < 0);
+        if (rowidFrom >= 0 && !rowidLast && !upsertFirstOther) RowidCheck();
+        for (int n = 0; n < order.Count; n++)
+        {
+            IndexCheck(order[n]);
+            if (n == 0 && upsertFirstOther) RowidCheck();
+        }
+        if (rowidFrom >= 0 && (rowidLast || (upsertFirstOther && order.Count == 0))) RowidCheck();
+
+        void RowidCheck()
         {
             int ok = NewLabel();
             if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
@@ -260,11 +279,9 @@ internal sealed partial class CodeGenerator
             Resolve(ok);
         }
 
-        // UNIQUE indexes.
-        for (int i = 0; i < t.Indexes.Count; i++)
+        void IndexCheck(int i)
         {
             Index ix = t.Indexes[i];
-            if (!ix.Unique || unchanged?.Contains(ix) == true) continue;
             int notIndexed = NewLabel();
             PartialIndexFilter(ix, t, cols, rowid, notIndexed);
             int key = NewRegisters(ix.Columns.Length);
@@ -330,6 +347,39 @@ internal sealed partial class CodeGenerator
         if (AutoIncrementRegister(t, oldRowid) is int seen and > 0) Emit(Opcode.MemMax, seen, rowid, 0);
         afterWrite?.Invoke();
         Resolve(skip);
+    }
+
+    /// <summary>
+    /// The positions in <c>t.Indexes</c> of the UNIQUE indexes to check, in SQLite's order:
+    /// its table's index list has the newest index first, except that an index whose own ON
+    /// CONFLICT is REPLACE goes after all the others (sqlite3CreateIndex); an upsert's target
+    /// indexes come first, in the order of its clauses.
+    /// </summary>
+    private static List<int> UniqueCheckOrder(Table t, UpsertPlan? upsert, HashSet<Index>? unchanged)
+    {
+        var list = new List<int>();
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = t.Indexes.Count - 1; i >= 0; i--)
+            {
+                if ((t.Indexes[i].OnConflict == ConflictResolution.Replace) == (pass == 0)) continue;
+                list.Add(i);
+            }
+        }
+        if (upsert != null)
+        {
+            var front = new List<int>();
+            foreach ((_, int[]? columns, _) in upsert.Clauses)
+            {
+                if (columns == null) break;
+                int hit = list.FindIndex(i => t.Indexes[i].Unique && !front.Contains(i) && t.Indexes[i].Columns.Length == columns.Length
+                    && t.Indexes[i].Columns.Order().SequenceEqual(columns.Order()));
+                if (hit >= 0) front.Add(list[hit]);
+            }
+            list = [.. front, .. list.Where(i => !front.Contains(i))];
+        }
+        list.RemoveAll(i => !t.Indexes[i].Unique || unchanged?.Contains(t.Indexes[i]) == true);
+        return list;
     }
 
     /// <summary>The INSERT's AUTOINCREMENT register for this table (0 when none applies).</summary>
@@ -674,6 +724,7 @@ internal sealed partial class CodeGenerator
             assignments[k] = sc.Value;
         }
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
+        ConflictResolution onError = EffectiveConflict(u.OrConflict);
         ICollection<int>? savedAssigned = _assignedColumns;
         _assignedColumns = assignments.Keys;
         // With FROM, the new values are computed while the join runs (they may name the
@@ -716,7 +767,7 @@ internal sealed partial class CodeGenerator
             int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
             if (!HasTriggers(t, TriggerEvent.Update))
             {
-                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid, () =>
+                WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid, () =>
                 {
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                     if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
@@ -728,14 +779,14 @@ internal sealed partial class CodeGenerator
             ComputeGeneratedColumns(t, cols);
             int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
             Emit(Opcode.Affinity, cols, t.Columns.Count, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
-            FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys);
+            FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys, onError);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
-            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, u.OrConflict, rowid,
+            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid,
                 () =>
                 {
                     if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
-                    FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys);
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
+                    FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys, onError);
                 });
             Resolve(rowDone);
         }, u.OrderBy, u.Limit, u.From, carried);

@@ -164,7 +164,10 @@ internal sealed partial class CodeGenerator
                     Resolve(skip);
                     continue;
                 }
+                // The action is a counting frame of its own, as SQLite's action sub-program is.
                 WriteTarget target = OpenForWrite(child);
+                Emit(Opcode.FrameEnter, 0, 0, 0);
+                _frameDepth++;
                 int loop = CurrentAddress;
                 Emit(Opcode.RowSetRead, set, done, rowid);
                 Emit(Opcode.NotExists, target.Cursor, loop, rowid);
@@ -200,10 +203,12 @@ internal sealed partial class CodeGenerator
                 finally
                 {
                     _foreignKeyDepth--;
+                    _frameDepth--;
                     _assignedColumns = savedAssigned;
                 }
                 Emit(Opcode.Goto, 0, loop, 0);
                 Resolve(done);
+                Emit(Opcode.FrameLeave, 1, 0, 0);
                 Resolve(skip);
             }
         }

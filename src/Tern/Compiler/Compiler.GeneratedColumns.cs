@@ -210,7 +210,11 @@ internal sealed partial class CodeGenerator
                 {
                     case ColumnRef c:
                         if (c.Table != null) throw new TernException(ResultCode.Error, "the \".\" operator prohibited in generated columns");
-                        if (t.FindColumn(c.Column) < 0) throw new TernException(ResultCode.Error, "no such column: " + c.Column);
+                        // A bare TRUE or FALSE that names no column is the keyword.
+                        if (t.FindColumn(c.Column) < 0 && !(!c.IsDoubleQuoted && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase))))
+                            throw new TernException(ResultCode.Error, c.IsDoubleQuoted
+                                ? $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?"
+                                : "no such column: " + c.Column);
                         break;
                     case SubqueryExpr or ExistsExpr or InSelectExpr:
                         throw new TernException(ResultCode.Error, "subqueries prohibited in generated columns");

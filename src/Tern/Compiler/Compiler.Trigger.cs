@@ -11,7 +11,10 @@
 // newest first, as in SQLite. A trigger does not fire again from inside its own body
 // (recursive triggers are off, as by default in SQLite). WHEN is tested first; RAISE
 // (IGNORE) skips the rest of the row, RAISE(ABORT|FAIL|ROLLBACK, msg) fails the
-// statement with msg. Rows changed by a body do not count in changes().
+// statement with msg. Rows changed by a body do not count in changes(); each body is a
+// counting frame (FrameEnter, ResetCount after each write step, FrameLeave) whose steps'
+// changes reach total_changes() as they complete, even if the statement fails afterwards.
+using System.Diagnostics;
 using Tern.Schema;
 using Tern.Sql.Ast;
 using Tern.Vdbe;
@@ -25,8 +28,19 @@ internal sealed partial class CodeGenerator
     private readonly HashSet<string> _firingTriggers = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Where RAISE(IGNORE) jumps: past the rest of the row being changed.</summary>
     private int _raiseIgnoreLabel;
+    /// <summary>How many change-counting frames (trigger bodies, foreign-key actions) enclose the code being compiled.</summary>
+    private int _frameDepth;
+    /// <summary>The frame depth at <see cref="_raiseIgnoreLabel"/>: RAISE(IGNORE) leaves the frames above it.</summary>
+    private int _raiseIgnoreDepth;
 
     private bool InTrigger => _firingTriggers.Count > 0;
+
+    /// <summary>The OR algorithm of the statement that fired the trigger being compiled (Default: none).</summary>
+    private ConflictResolution _triggerConflict;
+
+    /// <summary>A statement's OR algorithm, or inside a trigger body the firing statement's when it has one.</summary>
+    private ConflictResolution EffectiveConflict(ConflictResolution own) =>
+        InTrigger && _triggerConflict != ConflictResolution.Default ? _triggerConflict : own;
 
     private void CompileCreateTrigger(CreateTriggerStatement ct)
     {
@@ -99,7 +113,13 @@ internal sealed partial class CodeGenerator
     /// Runs the matching triggers for one row. <paramref name="oldRow"/> and
     /// <paramref name="newRow"/> are blocks of (columns..., rowid) registers, or -1.
     /// </summary>
-    private void FireTriggers(Table t, TriggerEvent ev, TriggerTime time, int oldRow, int newRow, int ignoreLabel, IReadOnlyCollection<int>? updatedColumns = null)
+    /// <remarks>
+    /// <paramref name="orconf"/> is the firing statement's OR algorithm: when it is given, it
+    /// replaces the OR clause (and the constraints' own ON CONFLICT clauses) of every INSERT
+    /// and UPDATE in the bodies, as in SQLite.
+    /// </remarks>
+    private void FireTriggers(Table t, TriggerEvent ev, TriggerTime time, int oldRow, int newRow, int ignoreLabel,
+        IReadOnlyCollection<int>? updatedColumns = null, ConflictResolution orconf = ConflictResolution.Default)
     {
         List<Trigger> triggers = TriggersFor(t, ev, time, updatedColumns);
         if (triggers.Count == 0) return;
@@ -110,21 +130,32 @@ internal sealed partial class CodeGenerator
         {
             var savedSources = _triggerSources.ToList();
             byte[] savedSql = _sql;
-            int savedIgnore = _raiseIgnoreLabel;
+            int savedIgnore = _raiseIgnoreLabel, savedIgnoreDepth = _raiseIgnoreDepth, savedDepth = _frameDepth;
             CteEnv? savedCtes = _ctes;
+            ConflictResolution savedConflict = _triggerConflict;
+            _triggerConflict = orconf;
             _triggerSources.Clear();
             if (oldSource != null) _triggerSources.Add(oldSource);
             if (newSource != null) _triggerSources.Add(newSource);
             _firingTriggers.Add(tr.Name);
             _sql = tr.SqlUtf8;
             _raiseIgnoreLabel = ignoreLabel;
+            _raiseIgnoreDepth = _frameDepth;
             _ctes = null;
             try
             {
                 int end = NewLabel();
+                Emit(Opcode.FrameEnter, 0, 0, 0);
+                _frameDepth = savedDepth + 1;
                 if (tr.Definition.When != null) JumpIfFalse(tr.Definition.When, new Scope(), end);
-                foreach (Tern.Sql.Ast.Statement st in tr.Definition.Body) CompileTriggerStep(st);
+                foreach (Tern.Sql.Ast.Statement st in tr.Definition.Body)
+                {
+                    CompileTriggerStep(st);
+                    if (st is not SelectStatement) Emit(Opcode.ResetCount, 0, 0, 0);
+                }
                 Resolve(end);
+                _frameDepth = savedDepth;
+                Emit(Opcode.FrameLeave, 1, 0, 0);
             }
             finally
             {
@@ -133,6 +164,9 @@ internal sealed partial class CodeGenerator
                 _triggerSources.AddRange(savedSources);
                 _sql = savedSql;
                 _raiseIgnoreLabel = savedIgnore;
+                _raiseIgnoreDepth = savedIgnoreDepth;
+                _triggerConflict = savedConflict;
+                _frameDepth = savedDepth;
                 _ctes = savedCtes;
             }
         }
@@ -167,6 +201,9 @@ internal sealed partial class CodeGenerator
         if (!InTrigger) throw new TernException(ResultCode.Error, "RAISE() may only be used within a trigger-program");
         if (r.Action == RaiseAction.Ignore)
         {
+            // The trigger body ends here as if it had finished: what it changed so far is counted.
+            Debug.Assert(_frameDepth > _raiseIgnoreDepth, "RAISE(IGNORE) outside a trigger frame");
+            Emit(Opcode.FrameLeave, _frameDepth - _raiseIgnoreDepth, 0, 0);
             Emit(Opcode.Goto, 0, _raiseIgnoreLabel, 0);
             return;
         }

@@ -8,7 +8,8 @@
 //     Goto done
 //   U1: NotExists t r done               position on the existing row
 //       [WHERE false -> done]            (reading the row and excluded.*)
-//       new values := SET over the row and excluded.*; write it back (as an UPDATE)
+//       new values := SET over the row and excluded.*; write it back (as an UPDATE:
+//       BEFORE/AFTER UPDATE triggers fire, foreign keys pointing at the table act)
 //   done:
 using Tern.Schema;
 using Tern.Sql.Ast;
@@ -136,8 +137,26 @@ internal sealed partial class CodeGenerator
             }
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
-            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, ConflictResolution.Abort, rowid,
-                returning == null ? null : () => ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid)));
+            // As an UPDATE of the conflicting row: its UPDATE triggers fire and the
+            // foreign keys that point at the table act.
+            int[] assigned = newRegs.Select(n => n.Column).ToArray();
+            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
+            bool triggers = HasTriggers(t, TriggerEvent.Update);
+            int old = -1;
+            if (triggers)
+            {
+                old = RowBlockFromCursor(t, target.Cursor, rowid);
+                ComputeGeneratedColumns(t, cols);
+                Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
+                FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, setsRowid ? cols + t.RowidAlias : rowid), done, assigned, ConflictResolution.Abort);
+                Emit(Opcode.NotExists, target.Cursor, done, rowid);
+            }
+            WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, ConflictResolution.Abort, rowid, () =>
+            {
+                if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
+                if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
+                if (triggers) FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), done, assigned, ConflictResolution.Abort);
+            });
             Emit(Opcode.Goto, 0, done, 0);
         }
     }

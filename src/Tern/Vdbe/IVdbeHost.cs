@@ -15,10 +15,10 @@ internal interface IVdbeHost
     long LastInsertRowId { get; set; }
 
     /// <summary>Rows changed by the most recent finished INSERT, UPDATE or DELETE (changes()).</summary>
-    long Changes { get; }
+    long Changes { get; set; }
 
     /// <summary>Rows changed since the connection opened (total_changes()).</summary>
-    long TotalChanges { get; }
+    long TotalChanges { get; set; }
 
     /// <summary>The schema cookie the connection's schema was loaded at.</summary>
     uint SchemaCookie { get; }

@@ -8,6 +8,7 @@
 // Transactions: the Transaction opcode starts a read or write transaction when none is
 // open (checking the schema cookie); Halt commits it when the connection is in
 // autocommit mode, and an error rolls it back.
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Tern.Functions;
@@ -65,8 +66,19 @@ internal sealed partial class Vm
     /// <summary>Rows changed by this run (Insert/Delete with the NChange flag).</summary>
     public long Changes { get; private set; }
 
-    /// <summary>Rows changed by this run's trigger bodies and foreign-key actions (they count toward total_changes()).</summary>
-    public long NestedChanges { get; private set; }
+    // Change counting in trigger bodies and foreign-key actions, which SQLite runs as
+    // sub-programs: rows a body changes count in its frame, not in changes(). Each INSERT,
+    // UPDATE or DELETE step of a body that completes hands its count to total_changes() at
+    // once (and, until the body ends, to changes(): SQLite's ResetCount), so those rows stay
+    // counted even if the statement fails later; a frame that ends normally or by
+    // RAISE(IGNORE) hands over what is left. A step cut short by an error adds nothing.
+    //
+    //   FrameEnter:   push (_frameChanges, changes()); _frameChanges = 0
+    //   Insert/Delete with P5Flags.TotalChange: _frameChanges++
+    //   ResetCount:   total_changes += _frameChanges; changes() = _frameChanges; _frameChanges = 0
+    //   FrameLeave n: n times { total_changes += _frameChanges; (_frameChanges, changes()) = pop }
+    private long _frameChanges;
+    private readonly Stack<(long FrameChanges, long DbChanges)> _frames = new();
 
     /// <summary>Where the current result row starts and how wide it is.</summary>
     public int RowStart { get; private set; }
@@ -112,7 +124,8 @@ internal sealed partial class Vm
         _started = false;
         _done = false;
         Changes = 0;
-        NestedChanges = 0;
+        _frameChanges = 0;
+        _frames.Clear();
         _wrote = false;
         _writeStatement = false;
         Array.Clear(_once);
@@ -153,8 +166,8 @@ internal sealed partial class Vm
             return;
         }
         // Every other failure undoes the statement's changes, and so counts none (changes() is 0).
+        // Trigger frames that had ended stay counted in total_changes(), as in SQLite.
         Changes = 0;
-        NestedChanges = 0;
         _done = true;
         CloseCursors();
         if (mode == HaltRollback && !_host.AutoCommit)
@@ -325,6 +338,25 @@ internal sealed partial class Vm
                     else _host.TempViews.Remove((string)op.P4!);
                     break;
                 case Opcode.Noop:
+                    break;
+                case Opcode.FrameEnter:
+                    _frames.Push((_frameChanges, _host.Changes));
+                    _frameChanges = 0;
+                    break;
+                case Opcode.ResetCount:
+                    Debug.Assert(_frames.Count > 0, "ResetCount outside a frame");
+                    _host.TotalChanges += _frameChanges;
+                    _host.Changes = _frameChanges;
+                    _frameChanges = 0;
+                    break;
+                case Opcode.FrameLeave:
+                    for (int k = 0; k < op.P1; k++)
+                    {
+                        Debug.Assert(_frames.Count > 0, "FrameLeave without FrameEnter");
+                        _host.TotalChanges += _frameChanges;
+                        (_frameChanges, long dbChanges) = _frames.Pop();
+                        _host.Changes = dbChanges;
+                    }
                     break;
                 case Opcode.IfNullRow:
                     if (_cursors[op.P1]!.NullRow)
@@ -529,8 +561,7 @@ internal sealed partial class Vm
                         c.Valid = false;
                         _wrote = true;
                         if ((op.P5 & P5Flags.NChange) != 0) Changes++;
-                    else if ((op.P5 & P5Flags.TotalChange) != 0) NestedChanges++;
-                        else if ((op.P5 & P5Flags.TotalChange) != 0) NestedChanges++;
+                        else if ((op.P5 & P5Flags.TotalChange) != 0) _frameChanges++;
                         if ((op.P5 & P5Flags.LastRowid) != 0) _host.LastInsertRowId = rowid;
                         break;
                     }
@@ -538,7 +569,7 @@ internal sealed partial class Vm
                     _cursors[op.P1]!.BTree!.Delete();
                     _wrote = true;
                     if ((op.P5 & P5Flags.NChange) != 0) Changes++;
-                    else if ((op.P5 & P5Flags.TotalChange) != 0) NestedChanges++;
+                    else if ((op.P5 & P5Flags.TotalChange) != 0) _frameChanges++;
                     break;
                 case Opcode.SeekRowid:
                 case Opcode.NotExists:

@@ -8,6 +8,9 @@ namespace Tern.Tests.Engine;
 public class GeneratedColumnTests
 {
     public static TheoryData<string> Scripts() => new(
+        // TRUE and FALSE in a generated column are keywords unless a column has the name.
+        "CREATE TABLE t0(c0 TEXT NOT NULL UNIQUE, c1 AS ((c0 IS NOT TRUE)) STORED, c2 AS (NULL IS TRUE) VIRTUAL, c3 AS (c0 = false)); INSERT INTO t0(c0) VALUES ('a'), ('1'), ('0'); SELECT * FROM t0 ORDER BY c0; "
+        + "CREATE TABLE t1(\"true\", x AS (true + 1)); INSERT INTO t1 VALUES (5); SELECT * FROM t1; CREATE TABLE t2(a, b AS (\"false\"))",
         // The reported case, and reads of every shape.
         "CREATE TABLE g(a INT, b INT GENERATED ALWAYS AS (a*2) VIRTUAL, c INT AS (a+1) STORED); INSERT INTO g(a) VALUES(3); SELECT a, b, c FROM g; SELECT * FROM g",
         "CREATE TABLE g(a, b AS (a*2), c AS (b+1) STORED, d AS (c*10)); INSERT INTO g VALUES (1), (2), (NULL), ('x'); "

@@ -76,12 +76,8 @@ internal sealed record FuzzFeatures
     // ---- DML ----
     public bool Upsert { get; init; } = true;
     public bool ConflictClauses { get; init; } = true;
-    /// <summary>
-    /// Off: when a row breaks several UNIQUE constraints at once, SQLite names the one of the most
-    /// recently created index (it checks indexes newest first, REPLACE ones last); Tern checks in
-    /// creation order (reported). Off, UNIQUE messages are compared up to "UNIQUE constraint failed".
-    /// </summary>
-    public bool UniqueConstraintNames { get; init; }
+    /// <summary>UNIQUE failures are compared with the constraint named (Tern checks in SQLite's order: rowid, indexes newest first, REPLACE ones last).</summary>
+    public bool UniqueConstraintNames { get; init; } = true;
 
     /// <summary>After a DML statement that fails on both engines, changes() and total_changes() are compared too.</summary>
     public bool ChangesAfterError { get; init; } = true;
