@@ -20,6 +20,23 @@ internal sealed class Source
     public HashSet<string> UsingColumns { get; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Code to run before this (materialized) source's loop advances: a recursive CTE's step.</summary>
     public Action? BeforeNext { get; set; }
+    /// <summary>
+    /// A FROM item of a flattened subquery or view: no loop of its own, but reachable only
+    /// through qualified references that the flattening wrote (never by the outer query's names).
+    /// </summary>
+    public bool Hidden { get; init; }
+    /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
+    public string? PlanName { get; init; }
+    /// <summary>
+    /// For a flattened subquery or view: the expression each column stands for, written over
+    /// the hidden sources (the source itself has no cursor and no loop); else null.
+    /// </summary>
+    public Expr[]? Flattened { get; init; }
+    /// <summary>
+    /// For a flattened subquery on the right of a LEFT JOIN: its table, whose NULL row makes
+    /// every column NULL (SQLite's TK_IF_NULL_ROW), so every column depends on it; else null.
+    /// </summary>
+    public Source? NullRowSource { get; init; }
 }
 
 /// <summary>Expression scope.</summary>

@@ -121,4 +121,5 @@ internal enum Opcode : byte
     TempView,       // P1=1: add the View in P4 to the connection's temp views; P1=0: remove the one named P4
     AutoVacuumMode, // a file not created yet will be created with auto_vacuum P1 (0 none, 1 full, 2 incremental)
     IncrVacuum,     // move up to P1 free pages (all when P1 <= 0) to the end of an auto-vacuum file and cut them off
+    ClrSubtype,     // r[P1] loses its JSON mark (a value crossing a subquery boundary)
 }

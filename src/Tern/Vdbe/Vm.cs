@@ -318,6 +318,9 @@ internal sealed partial class Vm
                     break;
                 case Opcode.Noop:
                     break;
+                case Opcode.ClrSubtype:
+                    if (r[op.P1].Kind == MemKind.Text && ReferenceEquals(r[op.P1].Obj, r[op.P1].Bytes)) r[op.P1].Obj = null;
+                    break;
                 case Opcode.IfNullRow:
                     if (_cursors[op.P1]!.NullRow)
                     {
