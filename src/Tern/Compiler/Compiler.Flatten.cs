@@ -22,7 +22,8 @@
 //
 // Which subqueries are flattened (a subset of SQLite's restrictions, the rest stay
 // materialized): a single SELECT with a FROM clause and no DISTINCT, GROUP BY, HAVING,
-// aggregate, window, ORDER BY, LIMIT or WITH; only tables, views and subqueries in its FROM
+// aggregate, window, LIMIT or WITH, and no ORDER BY unless SQLite drops it (the outer query
+// has an ORDER BY or more than one FROM item); only tables, views and subqueries in its FROM
 // (no CTE names, table functions or RIGHT joins); no subqueries or RAISE in its
 // expressions; an outer query without window functions (25); on the right of a LEFT JOIN
 // a single table (3a) under an outer query that is not DISTINCT (3d). Only SELECT cores
@@ -41,7 +42,7 @@ internal sealed partial class CodeGenerator
     /// What the query whose FROM items are being added allows (null: no flattening here), and
     /// where the WHERE terms of the subqueries flattened into it go.
     /// </summary>
-    private sealed record FlattenContext(bool OuterDistinct, List<Expr> Where);
+    private sealed record FlattenContext(bool OuterDistinct, List<Expr> Where, bool DropsOrderBy = false);
 
     private FlattenContext? _flattenContext;
     private int _flattenNames;
@@ -60,7 +61,7 @@ internal sealed partial class CodeGenerator
             if (rc is ExprColumn ec) Look(ec.Expr);
         }
         foreach (OrderingTerm t in orderBy) Look(t.Expr);
-        return windows ? null : new FlattenContext(core.Distinct, where);
+        return windows ? null : new FlattenContext(core.Distinct, where, !orderBy.IsEmpty || core.From.Count > 1);
     }
 
     /// <summary>
@@ -81,7 +82,7 @@ internal sealed partial class CodeGenerator
         var inner = new Scope();
         var innerTerms = new List<Expr>();
         var innerFromTerms = new List<Expr>();
-        _flattenContext = left ? null : new FlattenContext(false, innerTerms);
+        _flattenContext = left ? null : new FlattenContext(false, innerTerms, sc.From.Count > 1);
         try
         {
             foreach (FromItem fi in sc.From) AddSource(fi, inner, innerFromTerms);
@@ -112,7 +113,7 @@ internal sealed partial class CodeGenerator
             Source r = s.Hidden ? s : new Source
             {
                 Table = s.Table, Cursor = s.Cursor, Name = $"\u0001{++_flattenNames}.{s.Name}", Materialized = s.Materialized,
-                ColumnNames = s.ColumnNames, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
+                ColumnNames = s.ColumnNames, Fill = s.Fill, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
                 NullRowSource = s.NullRowSource,
             };
             Debug.Assert(s.BeforeNext == null, "streamed sources are never flattened");
@@ -177,7 +178,10 @@ internal sealed partial class CodeGenerator
     /// <summary>The syntactic part of the flattening rules (see the file header).</summary>
     private bool IsFlattenable(SelectStatement select, SelectClause sc, bool left, FlattenContext context)
     {
-        if (select.With != null || !select.Compounds.IsEmpty || !select.OrderBy.IsEmpty || select.Limit != null) return false;
+        // A subquery's ORDER BY without LIMIT is dropped (and the subquery flattened) when the
+        // outer query sorts anyway or joins it with other items; otherwise it stays materialized.
+        if (select.With != null || !select.Compounds.IsEmpty || select.Limit != null) return false;
+        if (!select.OrderBy.IsEmpty && !context.DropsOrderBy) return false;
         if (sc.Distinct || !sc.GroupBy.IsEmpty || sc.Having != null || !sc.Windows.IsEmpty || sc.From.IsEmpty) return false;
         if (left && (context.OuterDistinct || sc.From.Count != 1 || sc.From[0].Source is NestedJoin)) return false;
         if (!FromFlattenable(sc.From)) return false;

@@ -235,7 +235,12 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private void AddMaterializedSource(SelectStatement select, string? alias, NodeList<string> columns, string? objectName, Scope scope, View? view)
     {
+        // The rows are written by a subroutine that the loop calls the first time it gets
+        // there, so a query whose outer loops produce nothing never runs it (as in SQLite).
         int cursor = NewCursor();
+        int after = NewLabel(), fill = NewLabel(), ret = NewRegister();
+        Emit(Opcode.Goto, 0, after, 0);
+        Resolve(fill);
         Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
@@ -249,13 +254,15 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
+        Emit(Opcode.Return, ret, 0, 0);
+        Resolve(after);
         _compoundNames = saved;
         List<Column> cols = SourceColumns(items!, columns, objectName, view != null);
         var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
         scope.Sources.Add(new Source
         {
             Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
-            ColumnNames = cols.Select(c => c.Name).ToArray(),
+            ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret),
         });
     }
 

@@ -69,6 +69,13 @@ internal sealed partial class CodeGenerator
             if (s.Materialized)
             {
                 LoopNote(s, null, rowid: false);
+                if (s.Fill is { } fill)
+                {
+                    int filled = NewLabel();
+                    Emit(Opcode.Once, 0, filled, 0);
+                    Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
+                    Resolve(filled);
+                }
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int mtop = CurrentAddress;
                 ends.Add(() =>

@@ -25,6 +25,11 @@ internal sealed class Source
     /// through qualified references that the flattening wrote (never by the outer query's names).
     /// </summary>
     public bool Hidden { get; init; }
+    /// <summary>
+    /// For a materialized subquery or view: the subroutine (label, return register) that fills
+    /// its list the first time the loop reaches it (null: filled where it was added).
+    /// </summary>
+    public (int Label, int Return)? Fill { get; init; }
     /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
     public string? PlanName { get; init; }
     /// <summary>
