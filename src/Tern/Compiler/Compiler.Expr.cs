@@ -1,6 +1,7 @@
 // Expression code: compute an expression's value into a register, or jump on its truth.
 // Comparisons carry SQLite's comparison affinity (datatype3 §4.2) and collation in P5/P4;
 // NULL propagates through operators as SQL's three-valued logic says.
+using System.Diagnostics;
 using System.Globalization;
 using Tern.Sql.Lexer;
 using System.Text;
@@ -536,8 +537,12 @@ internal sealed partial class CodeGenerator
         return ExprAffinity(ec.Expr, inner);
     }
 
-    /// <summary>Finds the source and column (-1 for the rowid) a column reference names; (null, 0) when none.</summary>
-    private static (Source? Source, int Column) TryResolve(ColumnRef c, Scope? scope)
+    /// <summary>
+    /// Finds the source and column (-1 for the rowid) a column reference names; (null, 0) when none.
+    /// A column of a flattened subquery that stands for a plain column is that column (unless
+    /// <paramref name="seeThrough"/> is false), so seeks and affinities see the real table.
+    /// </summary>
+    private static (Source? Source, int Column) TryResolve(ColumnRef c, Scope? scope, bool seeThrough = true)
     {
         for (Scope? s = scope; s != null; s = s.Outer)
         {
@@ -545,7 +550,8 @@ internal sealed partial class CodeGenerator
             int col = 0;
             foreach (Source src in s.Sources)
             {
-                if (c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
+                if (src.Hidden ? !string.Equals(c.Table, src.Name, StringComparison.Ordinal)
+                    : c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
                 if (c.Table == null && src.UsingColumns.Contains(c.Column)) continue;
                 int k = src.Table.FindColumn(c.Column);
                 if (k < 0 && src.ColumnNames == null && IsRowidName(c.Column)) k = src.Table.RowidAlias;
@@ -558,9 +564,27 @@ internal sealed partial class CodeGenerator
                 found = src;
                 col = k;
             }
-            if (found != null) return (found, col);
+            if (found != null) return seeThrough ? SeeThroughFlattened(found, col, s) : (found, col);
         }
         return (null, 0);
+    }
+
+    /// <summary>
+    /// Follows a flattened subquery's column to the column it stands for while that is a plain
+    /// column. On the right of a LEFT JOIN only a column of the subquery's own table qualifies
+    /// (its NULL row reads NULL there); anything else keeps the wrapper that yields NULL.
+    /// </summary>
+    private static (Source Source, int Column) SeeThroughFlattened(Source found, int col, Scope scope)
+    {
+        while (found.Flattened != null && col >= 0 && found.Flattened[col] is ColumnRef inner)
+        {
+            (Source? next, int nextCol) = TryResolve(inner, scope, seeThrough: false);
+            Debug.Assert(next != null, "a flattened column names a hidden source of the same scope");
+            if (next == null || (found.NullRowSource != null && next.Flattened != null)) break;
+            found = next;
+            col = nextCol;
+        }
+        return (found, col);
     }
 
     private static bool IsRowidName(string name) =>
@@ -626,6 +650,11 @@ internal sealed partial class CodeGenerator
                 return;
             }
             break;
+        }
+        if (s.Flattened != null)
+        {
+            FlattenedColumnCode(s, col, scope, target);
+            return;
         }
         EmitColumn(s, col, target);
     }

@@ -104,10 +104,12 @@ internal sealed partial class CodeGenerator
             fi = fi with { On = null };
             whereTerms.AddRange(on);
         }
+        bool left = (fi.Join & JoinType.Left) != 0;
         switch (fi.Source)
         {
             case SubquerySource sub:
-                AddMaterializedSource(sub.Select, sub.Alias, NodeList<string>.Empty, null, scope, null);
+                if (!TryFlatten(sub.Select, sub.Alias, NodeList<string>.Empty, null, null, scope, whereTerms, left))
+                    AddMaterializedSource(sub.Select, sub.Alias, NodeList<string>.Empty, null, scope, null);
                 break;
             case NestedJoin nj when nj.Alias == null && (fi.Join & JoinType.Left) == 0
                 && nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0):
@@ -115,7 +117,7 @@ internal sealed partial class CodeGenerator
                 foreach (FromItem inner in nj.Items) AddSource(inner, scope, whereTerms);
                 break;
             case NamedTable nt:
-                AddNamedSource(nt, scope, first && (fi.Join & JoinType.Left) == 0);
+                AddNamedSource(nt, scope, first && !left, whereTerms, left);
                 break;
             case TableFunction tf when tf.Name.Equals("generate_series", StringComparison.OrdinalIgnoreCase):
                 AddGenerateSeries(tf, scope, first && (fi.Join & JoinType.Left) == 0);
@@ -124,35 +126,38 @@ internal sealed partial class CodeGenerator
                 throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
         }
         SplitAnd(fi.On, whereTerms);
-        if (((fi.Join & JoinType.Natural) != 0 || !fi.Using.IsEmpty) && scope.Sources.Count == before + 1 && before > 0)
-            AddUsingTerms(fi, scope, whereTerms, before);
+        // One FROM item adds one visible source (a flattened subquery also adds its hidden tables first).
+        if (((fi.Join & JoinType.Natural) != 0 || !fi.Using.IsEmpty) && before > 0
+            && scope.Sources.Count > before && scope.Sources.Skip(before).Count(x => !x.Hidden) == 1 && !scope.Sources[^1].Hidden)
+            AddUsingTerms(fi, scope, whereTerms, scope.Sources.Count - 1, before);
     }
 
     /// <summary>
     /// USING (cols) / NATURAL: each named column equals the same column of the first table
     /// to its left that has it; the right table's copy is left out of * and of unqualified names.
     /// </summary>
-    private static void AddUsingTerms(FromItem fi, Scope scope, List<Expr> whereTerms, int rightIndex)
+    private static void AddUsingTerms(FromItem fi, Scope scope, List<Expr> whereTerms, int rightIndex, int level)
     {
         Source right = scope.Sources[rightIndex];
+        List<Source> lefts = scope.Sources.Take(level).Where(s => !s.Hidden).ToList();
         IEnumerable<string> names = fi.Using.IsEmpty
-            ? right.Table.Columns.Select(c => c.Name).Where(n => scope.Sources.Take(rightIndex).Any(s => s.Table.FindColumn(n) >= 0)).ToList()
+            ? right.Table.Columns.Select(c => c.Name).Where(n => lefts.Any(s => s.Table.FindColumn(n) >= 0)).ToList()
             : fi.Using;
         bool left = (fi.Join & JoinType.Left) != 0;
         foreach (string name in names)
         {
-            Source? l = scope.Sources.Take(rightIndex).FirstOrDefault(s => s.Table.FindColumn(name) >= 0 && !s.UsingColumns.Contains(name))
-                ?? scope.Sources.Take(rightIndex).FirstOrDefault(s => s.Table.FindColumn(name) >= 0);
+            Source? l = lefts.FirstOrDefault(s => s.Table.FindColumn(name) >= 0 && !s.UsingColumns.Contains(name))
+                ?? lefts.FirstOrDefault(s => s.Table.FindColumn(name) >= 0);
             if (l == null || right.Table.FindColumn(name) < 0)
                 throw new TernException(ResultCode.Error, $"cannot join using column {name} - column not present in both tables");
             var term = new BinaryExpr(BinaryOperator.Eq, new ColumnRef(null, l.Name, name), new ColumnRef(null, right.Name, name));
-            if (left) scope.LeftJoinOn[term] = rightIndex;
+            if (left) scope.LeftJoinOn[term] = level;
             whereTerms.Add(term);
             right.UsingColumns.Add(name);
         }
     }
 
-    private void AddNamedSource(NamedTable nt, Scope scope, bool outermost)
+    private void AddNamedSource(NamedTable nt, Scope scope, bool outermost, List<Expr>? whereTerms = null, bool left = false)
     {
         if (++_sourceDepth > 200)
         {
@@ -161,7 +166,7 @@ internal sealed partial class CodeGenerator
         }
         try
         {
-            AddNamedSourceCore(nt, scope, outermost);
+            AddNamedSourceCore(nt, scope, outermost, whereTerms, left);
         }
         finally
         {
@@ -169,7 +174,7 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private void AddNamedSourceCore(NamedTable nt, Scope scope, bool outermost)
+    private void AddNamedSourceCore(NamedTable nt, Scope scope, bool outermost, List<Expr>? whereTerms, bool left)
     {
         if (nt.Schema == null && _recursiveSources.TryGetValue(nt.Name, out Source? current))
         {
@@ -208,7 +213,8 @@ internal sealed partial class CodeGenerator
             _sql = view.SqlUtf8;
             try
             {
-                AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view);
+                if (whereTerms == null || !TryFlatten(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, view, scope, whereTerms, left))
+                    AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view);
             }
             finally
             {
@@ -229,7 +235,12 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private void AddMaterializedSource(SelectStatement select, string? alias, NodeList<string> columns, string? objectName, Scope scope, View? view)
     {
+        // The rows are written by a subroutine that the loop calls the first time it gets
+        // there, so a query whose outer loops produce nothing never runs it (as in SQLite).
         int cursor = NewCursor();
+        int after = NewLabel(), fill = NewLabel(), ret = NewRegister();
+        Emit(Opcode.Goto, 0, after, 0);
+        Resolve(fill);
         Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
@@ -243,13 +254,15 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
+        Emit(Opcode.Return, ret, 0, 0);
+        Resolve(after);
         _compoundNames = saved;
         List<Column> cols = SourceColumns(items!, columns, objectName, view != null);
         var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
         scope.Sources.Add(new Source
         {
             Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
-            ColumnNames = cols.Select(c => c.Name).ToArray(),
+            ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret),
         });
     }
 

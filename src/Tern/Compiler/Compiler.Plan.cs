@@ -76,9 +76,10 @@ internal sealed partial class CodeGenerator
     /// <summary>The note for one loop of a join.</summary>
     private void LoopNote(Source s, Index? index, bool rowid)
     {
-        if (rowid) Note($"SEARCH {s.Name} USING INTEGER PRIMARY KEY (rowid=?)");
-        else if (index != null) Note($"SEARCH {s.Name} USING INDEX {index.Name} ({s.Table.Columns[index.Columns[0]].Name}=?)");
-        else Note("SCAN " + s.Name);
+        string name = s.PlanName ?? s.Name;
+        if (rowid) Note($"SEARCH {name} USING INTEGER PRIMARY KEY (rowid=?)");
+        else if (index != null) Note($"SEARCH {name} USING INDEX {index.Name} ({s.Table.Columns[index.Columns[0]].Name}=?)");
+        else Note("SCAN " + name);
     }
 
     private static string CompoundNote(CompoundOperator op) => op switch

@@ -401,9 +401,24 @@ internal sealed partial class CodeGenerator
         _existsResultsUnused = false;
         var scope = new Scope { Outer = outer };
         var whereTerms = new List<Expr>();
-        foreach (FromItem fi in core.From) AddSource(fi, scope, whereTerms);
+        // Terms in SQLite's order: the WHERE clauses of flattened subqueries (the last
+        // flattened first), the query's own WHERE, then the ON and USING terms of its joins.
+        var fromTerms = new List<Expr>();
+        var flattenedWhere = new List<Expr>();
+        FlattenContext? savedFlatten = _flattenContext;
+        _flattenContext = FlattenContextFor(core, orderBy, flattenedWhere);
+        try
+        {
+            foreach (FromItem fi in core.From) AddSource(fi, scope, fromTerms);
+        }
+        finally
+        {
+            _flattenContext = savedFlatten;
+        }
         if (core.From.Count == 0) Note("SCAN CONSTANT ROW");
+        whereTerms.AddRange(flattenedWhere);
         SplitAnd(core.Where, whereTerms);
+        whereTerms.AddRange(fromTerms);
 
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
@@ -902,7 +917,10 @@ internal sealed partial class CodeGenerator
             {
                 case StarColumn:
                     if (scope.Sources.Count == 0) throw new TernException(ResultCode.Error, "no tables specified");
-                    foreach (Source s in scope.Sources) AddAll(s, skipUsing: true);
+                    foreach (Source s in scope.Sources)
+                    {
+                        if (!s.Hidden) AddAll(s, skipUsing: true);
+                    }
                     break;
                 case TableStarColumn ts:
                     {
@@ -919,7 +937,7 @@ internal sealed partial class CodeGenerator
                         (string, string)? origin = null;
                         if (ec.Expr is ColumnRef c)
                         {
-                            (Source? src, int col) = TryResolve(c, scope);
+                            (Source? src, int col) = TryResolve(c, scope, seeThrough: false);
                             if (src != null) type = col < 0 ? "INTEGER" : src.Table.Columns[col].DeclaredType;
                             if (src != null) origin = OriginOf(src, col);
                         }
@@ -956,7 +974,7 @@ internal sealed partial class CodeGenerator
     {
         if (e is ColumnRef c)
         {
-            (Source? s, int col) = TryResolve(c, scope);
+            (Source? s, int col) = TryResolve(c, scope, seeThrough: false);
             if (s != null && col >= 0) return s.Table.Columns[col].Name;
             return c.Column;
         }

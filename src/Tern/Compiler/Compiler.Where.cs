@@ -27,7 +27,7 @@ internal sealed partial class CodeGenerator
     private void EmitLoops(Scope scope, List<Expr> terms, Action body, bool write)
     {
         int nSrc = scope.Sources.Count;
-        if (nSrc > Limits.MaxJoinTables) throw new TernException(ResultCode.Error, "at most 64 tables in a join");
+        if (scope.Sources.Count(x => x.Flattened == null) > Limits.MaxJoinTables) throw new TernException(ResultCode.Error, "at most 64 tables in a join");
         PlanJoinOrder(scope, terms);
         var done = new bool[terms.Count];
         var masks = new UInt128[terms.Count];
@@ -54,9 +54,28 @@ internal sealed partial class CodeGenerator
             }
             int[] matchSetAddress = [-1];
             int endsBefore = ends.Count;
+            if (s.Flattened != null)
+            {
+                // A flattened subquery has no loop (its tables are levels of their own); a term
+                // tested here that fails goes on with the enclosing level.
+                ends.Add(() =>
+                {
+                    Resolve(cont);
+                    Resolve(brk);
+                });
+                EmitTermsAt(i);
+                continue;
+            }
             if (s.Materialized)
             {
                 LoopNote(s, null, rowid: false);
+                if (s.Fill is { } fill)
+                {
+                    int filled = NewLabel();
+                    Emit(Opcode.Once, 0, filled, 0);
+                    Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
+                    Resolve(filled);
+                }
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int mtop = CurrentAddress;
                 ends.Add(() =>
@@ -116,7 +135,7 @@ internal sealed partial class CodeGenerator
             // automatic index on that column once, then seek it for every outer row.
             bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger
                 && !(_settings != null && _settings.TryGetValue("automatic_index", out long automatic) && automatic == 0);
-            if (useAutoIndex) Note($"SEARCH {s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
+            if (useAutoIndex) Note($"SEARCH {s.PlanName ?? s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
             else if (range != null) Note(RangeNote(s, range));
             else LoopNote(s, pickIndex, rowid: pick is { column: < 0 });
             if (range != null)
@@ -126,7 +145,18 @@ internal sealed partial class CodeGenerator
             else if (useAutoIndex)
             {
                 (int _, int acol, Expr aother, Collation acoll) = autoCandidate!.Value;
-                ends.Add(IndexEqualityLoop(s, AutomaticIndexCode(s, acol, acoll), acol, aother, scope, brk, cont));
+                // As in SQLite, the terms on this table alone make the index partial: they are
+                // tested on every row while the index is built (on the right of a LEFT JOIN
+                // only its own ON terms, the WHERE applies to the NULL row too).
+                var partial = new List<Expr>();
+                bool leftLevel = scope.LeftLevels.Contains(i);
+                for (int j = 0; j < terms.Count; j++)
+                {
+                    bool isOn = scope.LeftJoinOn.TryGetValue(terms[j], out int onLevel);
+                    if (masks[j] == (UInt128.One << i) && (leftLevel ? isOn && onLevel == i : !isOn) && IsDeterministicTree(terms[j]))
+                        partial.Add(terms[j]);
+                }
+                ends.Add(IndexEqualityLoop(s, AutomaticIndexCode(s, acol, acoll, partial, scope), acol, aother, scope, brk, cont));
             }
             else if (pick is { } p && p.column < 0)
             {
@@ -253,7 +283,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < n; i++)
         {
             int r = Reach(i, (UInt128.One << i) - 1);
-            fromOrderIsSensible &= r > 0;
+            fromOrderIsSensible &= r > 0 || scope.Sources[i].Flattened != null;
             fromTotal += r;
         }
         List<int> order;
@@ -419,8 +449,8 @@ internal sealed partial class CodeGenerator
         if (r.Upper.Count > 0) parts.Add(name + "<?");
         string bounds = string.Join(" AND ", parts);
         return r.Index == null
-            ? $"SEARCH {s.Name} USING INTEGER PRIMARY KEY ({bounds})"
-            : $"SEARCH {s.Name} USING INDEX {r.Index.Name} ({bounds})";
+            ? $"SEARCH {s.PlanName ?? s.Name} USING INTEGER PRIMARY KEY ({bounds})"
+            : $"SEARCH {s.PlanName ?? s.Name} USING INDEX {r.Index.Name} ({bounds})";
     }
 
     /// <summary>
@@ -504,7 +534,7 @@ internal sealed partial class CodeGenerator
     /// affinity, then the rowid; text ordered by <paramref name="collation"/>), and returns
     /// its cursor. The table cursor is left unpositioned for the loop to seek.
     /// </summary>
-    private int AutomaticIndexCode(Source s, int column, Collation collation)
+    private int AutomaticIndexCode(Source s, int column, Collation collation, List<Expr> partial, Scope scope)
     {
         int ix = NewCursor();
         int built = NewLabel();
@@ -513,15 +543,30 @@ internal sealed partial class CodeGenerator
         int scanned = NewLabel();
         Emit(Opcode.Rewind, s.Cursor, scanned, 0);
         int top = CurrentAddress;
+        int skip = NewLabel();
+        foreach (Expr term in partial) JumpIfFalse(term, scope, skip);
         int regs = NewRegisters(2), rec = NewRegister();
         EmitColumnRaw(s, column, regs);
         Emit(Opcode.Rowid, s.Cursor, regs + 1, 0);
         Emit(Opcode.MakeRecord, regs, 2, rec);
         Emit(Opcode.IdxInsert, ix, rec, 0);
+        Resolve(skip);
         Emit(Opcode.Next, s.Cursor, top, 0);
         Resolve(scanned);
         Resolve(built);
         return ix;
+    }
+
+    /// <summary>Whether an expression calls no function whose result may change between calls (random() and the like).</summary>
+    private static bool IsDeterministicTree(Expr e)
+    {
+        bool ok = true;
+        Walk(e, x =>
+        {
+            if (x is FunctionCall f && NonDeterministicFunctions.Contains(f.Name)) ok = false;
+            return ok;
+        });
+        return ok;
     }
 
     /// <summary>OpenEphemeral's P5 for a transient index b-tree that Seek/IdxGT/IdxRowid can use.</summary>
@@ -545,8 +590,15 @@ internal sealed partial class CodeGenerator
             {
                 case ColumnRef c:
                     {
-                        (Source? s, _) = TryResolveLocal(c, scope);
-                        if (s != null)
+                        (Source? s, int col) = TryResolveLocal(c, scope);
+                        if (s?.Flattened != null)
+                        {
+                            // What a flattened column stands for reads the subquery's tables.
+                            if (col >= 0) mask |= SourceMask(s.Flattened[col], scope);
+                            int n = s.NullRowSource == null ? -1 : scope.Sources.IndexOf(s.NullRowSource);
+                            if (n >= 0) mask |= n >= 127 ? UInt128.MaxValue : UInt128.One << n;
+                        }
+                        else if (s != null)
                         {
                             int i = scope.Sources.IndexOf(s);
                             mask |= i >= 127 ? UInt128.MaxValue : UInt128.One << i;

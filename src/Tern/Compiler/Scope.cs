@@ -24,6 +24,28 @@ internal sealed class Source
     public string? IndexedBy { get; init; }
     /// <summary>Code to run before this (materialized) source's loop advances: a recursive CTE's step.</summary>
     public Action? BeforeNext { get; set; }
+    /// <summary>
+    /// A FROM item of a flattened subquery or view: no loop of its own, but reachable only
+    /// through qualified references that the flattening wrote (never by the outer query's names).
+    /// </summary>
+    public bool Hidden { get; init; }
+    /// <summary>
+    /// For a materialized subquery or view: the subroutine (label, return register) that fills
+    /// its list the first time the loop reaches it (null: filled where it was added).
+    /// </summary>
+    public (int Label, int Return)? Fill { get; init; }
+    /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
+    public string? PlanName { get; init; }
+    /// <summary>
+    /// For a flattened subquery or view: the expression each column stands for, written over
+    /// the hidden sources (the source itself has no cursor and no loop); else null.
+    /// </summary>
+    public Expr[]? Flattened { get; init; }
+    /// <summary>
+    /// For a flattened subquery on the right of a LEFT JOIN: its table, whose NULL row makes
+    /// every column NULL (SQLite's TK_IF_NULL_ROW), so every column depends on it; else null.
+    /// </summary>
+    public Source? NullRowSource { get; init; }
 }
 
 /// <summary>Expression scope.</summary>

@@ -124,4 +124,5 @@ internal enum Opcode : byte
     FrameEnter,     // a trigger body or foreign-key action starts: its changes are counted apart (SQLite's OP_Program)
     FrameLeave,     // P1 frames end (SQLite's Halt inside a sub-program): each adds its changes to total_changes()
     ResetCount,     // a trigger body's step ended: its changes go to total_changes() (and changes() until the frame ends)
+    ClrSubtype,     // r[P1] loses its JSON mark (a value crossing a subquery boundary)
 }

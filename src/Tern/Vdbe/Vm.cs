@@ -358,6 +358,9 @@ internal sealed partial class Vm
                         _host.Changes = dbChanges;
                     }
                     break;
+                case Opcode.ClrSubtype:
+                    if (r[op.P1].Kind == MemKind.Text && ReferenceEquals(r[op.P1].Obj, r[op.P1].Bytes)) r[op.P1].Obj = null;
+                    break;
                 case Opcode.IfNullRow:
                     if (_cursors[op.P1]!.NullRow)
                     {
