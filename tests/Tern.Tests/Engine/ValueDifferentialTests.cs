@@ -63,4 +63,46 @@ public class ValueDifferentialTests
         }
         Differential.AssertSame(sb.ToString());
     }
+    [Fact]
+    public void Replace_returns_the_text_when_the_pattern_starts_with_a_nul()
+    {
+        Differential.AssertSame("SELECT replace('[1,2]', x'00', NULL), replace(abs(x'00'), x'00', NULL), typeof(replace(abs(x'00'), x'00', NULL)), replace(1.5, '', NULL), "
+            + "replace(x'00', x'00', 'Z'), hex(replace('a' || x'00' || 'b', x'00', 'Z')), hex(replace('ab' || x'00' || 'b', 'b', 'Z')), hex(replace('ab', 'b' || x'00', 'Z')), "
+            + "replace(NULL, x'00', 'a'), replace('a', NULL, 'b'), replace('a', 'a', NULL), typeof(replace(x'6162', 'b', 'c')), hex(replace(x'61ff62', x'ff', 'c')), hex(replace('a' || x'ff' || 'b', 'b', x'ff'))");
+        Differential.AssertSame("CREATE TABLE t1(c0 INTEGER PRIMARY KEY, c1 DOUBLE, c2 VARCHAR(10) AS (json_object('k', iif(NULL, c0))) STORED); INSERT OR IGNORE INTO t1(c0) VALUES (NULL); "
+            + "SELECT a0.c2 FROM t1 AS a0 WHERE (replace('[1,2]', x'00', a0.c1) != a0.c0)");
+    }
+
+    /// <summary>Values holding NUL bytes and bytes that are not UTF-8, as text and as blobs.</summary>
+    private static readonly string[] NulValues =
+    [
+        "'ab' || x'00' || 'cd'", "x'00'", "x'0061'", "'a' || x'00'", "x'610062'", "'10' || x'00'", "'[1]' || x'00' || 'zz'", "''", "x''", "'b'",
+        "'a' || x'80' || 'b'", "x'c3a9' || 'b'", "x'80'", "'é' || x'00' || 'é'", "' a' || x'00' || ' '", "1.5", "10", "NULL", "'%'", "'_' || x'00'",
+    ];
+
+    private static readonly string[] NulForms =
+    [
+        "hex(replace({0}, {1}, 'Z'))", "instr({0}, {1})", "hex(substr({0}, 2))", "hex(substr({0}, -2))", "hex(substr({0}, 1, 2))", "hex(substr({0}, -1, 5))",
+        "length({0})", "octet_length({0})", "like({1}, {0})", "glob({1}, {0})", "{0} LIKE {1}", "hex(trim({0}, {1}))", "hex(ltrim({0}, {1}))", "hex(rtrim({0}))",
+        "hex(upper({0}))", "json_valid({0})", "json_valid(upper({0}))", "unicode({0})", "hex(quote({0}))", "{0} = {1}", "hex({0} || {1})", "typeof(trim({0}))",
+    ];
+
+    [Fact]
+    public void String_functions_match_sqlite_when_values_hold_nul_bytes()
+    {
+        var random = new Random(41);
+        var sb = new StringBuilder("CREATE TABLE t(x FLOATING POINT, t TEXT, b BLOB); ");
+        foreach (string v in NulValues) sb.Append($"INSERT INTO t VALUES ({v}, {v}, {v}); ");
+        sb.Append("SELECT typeof(x), json_valid(upper(x)), json_valid(x), hex(x), length(x), instr(x, t), hex(substr(b, 2)), length(b) FROM t ORDER BY rowid; ");
+        foreach (string form in NulForms)
+        {
+            foreach (string v in NulValues) sb.Append("SELECT ").Append(string.Format(form, v, NulValues[random.Next(NulValues.Length)])).Append("; ");
+        }
+        for (int round = 0; round < Rounds; round++)
+        {
+            string form = NulForms[random.Next(NulForms.Length)];
+            sb.Append("SELECT ").Append(string.Format(form, NulValues[random.Next(NulValues.Length)], NulValues[random.Next(NulValues.Length)])).Append("; ");
+        }
+        Differential.AssertSame(sb.ToString());
+    }
 }
