@@ -105,4 +105,65 @@ public class ValueDifferentialTests
         }
         Differential.AssertSame(sb.ToString());
     }
+    /// <summary>A random number, integer, large integer or numeric text for the sum tests.</summary>
+    private static string SumValue(Random random) => random.Next(12) switch
+    {
+        0 => "NULL",
+        1 => (random.Next(2000) - 1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        2 => ((random.NextDouble() - 0.5) * 2000).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        3 => (random.Next(2) == 0 ? "" : "-") + random.Next(100) + "." + random.Next(10),
+        4 => ((random.NextDouble() - 0.5) * Math.Pow(10, random.Next(30))).ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        5 => random.Next(3) switch { 0 => "9223372036854775807", 1 => "-9223372036854775808", _ => (random.NextInt64() >> random.Next(12)).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        6 => "'" + (random.Next(200) - 100) + "." + random.Next(100) + "'",
+        7 => "'" + random.NextInt64() + "'",
+        8 => "'" + random.Next(100) + "abc'",
+        9 => random.Next(2) == 0 ? "1e308" : "-1e308",
+        10 => "0.1",
+        _ => "-0.9",
+    };
+
+    [Fact]
+    public void Sum_total_and_avg_match_sqlite_when_reals_integers_and_text_mix()
+    {
+        var random = new Random(20261207);
+        var sb = new StringBuilder("CREATE TABLE s(g, v, w REAL); ");
+        for (int i = 0; i < 300; i++)
+        {
+            string v = SumValue(random);
+            sb.Append($"INSERT INTO s VALUES ({random.Next(Math.Max(1, Rounds / 4))}, {v}, {v}); ");
+        }
+        sb.Append("SELECT g, sum(v), total(v), avg(v), sum(w), total(w), avg(w), count(v) FROM s GROUP BY g ORDER BY g; ");
+        sb.Append("SELECT g, sum(v) FILTER (WHERE typeof(v) <> 'integer'), total(DISTINCT v), avg(DISTINCT w) FROM s GROUP BY g ORDER BY g; ");
+        sb.Append("SELECT sum(v), total(v), avg(v) FROM s WHERE typeof(v) <> 'integer' OR abs(v) < 1e15; ");
+        Differential.AssertSame(sb.ToString());
+    }
+
+    [Fact]
+    public void Window_sums_match_sqlite_when_frames_slide()
+    {
+        var random = new Random(77);
+        var sb = new StringBuilder("CREATE TABLE s(g, o, v); ");
+        for (int i = 0; i < 60; i++) sb.Append($"INSERT INTO s VALUES ({random.Next(3)}, {i}, {(random.Next(3) == 0 ? "0.1" : random.Next(2) == 0 ? "-0.9" : SumValue(random))}); ");
+        string[] frames =
+        [
+            "ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING", "ROWS BETWEEN 2 PRECEDING AND CURRENT ROW", "ROWS BETWEEN CURRENT ROW AND 3 FOLLOWING",
+            "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW", "ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING", "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING",
+            "ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING", "ROWS BETWEEN 2 PRECEDING AND 2 PRECEDING", "ROWS BETWEEN CURRENT ROW AND CURRENT ROW",
+            "ROWS BETWEEN 4 PRECEDING AND 2 FOLLOWING", "ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING",
+        ];
+        foreach (string f in frames)
+        {
+            sb.Append($"SELECT o, sum(v) OVER w, total(v) OVER w, avg(v) OVER w FROM s WHERE abs(v) < 1e15 OR typeof(v) = 'text' WINDOW w AS (ORDER BY o {f}) ORDER BY o; ");
+            sb.Append($"SELECT o, total(v) OVER w, avg(v) OVER w FROM s WINDOW w AS (PARTITION BY g ORDER BY o {f}) ORDER BY o; ");
+            sb.Append($"SELECT o, total(v) FILTER (WHERE o % 3 <> 1) OVER w, sum(v) FILTER (WHERE abs(v) < 1e18) OVER w FROM s WINDOW w AS (ORDER BY o {f}) ORDER BY o; ");
+        }
+        Differential.AssertSame(sb.ToString());
+    }
+    [Fact]
+    public void Window_sum_keeps_the_overflow_history_when_rows_leave_the_frame()
+    {
+        Differential.AssertSame("CREATE TABLE w(o, x); INSERT INTO w VALUES (1, 9223372036854775807), (2, 1), (3, -5), (4, 3), (5, 2.5), (6, 4), (7, -9223372036854775808), (8, -1), (9, 7); "
+            + "SELECT o, total(x) OVER f, avg(x) OVER f FROM w WINDOW f AS (ORDER BY o ROWS BETWEEN 1 PRECEDING AND CURRENT ROW); "
+            + "SELECT o, sum(x) OVER (ORDER BY o ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM w WHERE o > 1 AND o < 7");
+    }
 }
