@@ -239,7 +239,8 @@ internal sealed partial class CodeGenerator
             CompileSelect(select, null, (start, n) =>
             {
                 int rec = NewRegister();
-                Emit(Opcode.MakeRecord, start, n, rec);
+                // An integer marked real is stored as its integer and marked again when read (RestoresIntReal).
+                Emit(Opcode.MakeRecord, start, n, rec, null, P5Flags.IntRealAsInteger);
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
@@ -248,7 +249,7 @@ internal sealed partial class CodeGenerator
         var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
         scope.Sources.Add(new Source
         {
-            Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
+            Table = table, Cursor = cursor, Name = table.Name, Materialized = true, RestoresIntReal = true,
             ColumnNames = cols.Select(c => c.Name).ToArray(),
         });
     }

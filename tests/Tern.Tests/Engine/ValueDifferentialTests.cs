@@ -166,4 +166,26 @@ public class ValueDifferentialTests
             + "SELECT o, total(x) OVER f, avg(x) OVER f FROM w WINDOW f AS (ORDER BY o ROWS BETWEEN 1 PRECEDING AND CURRENT ROW); "
             + "SELECT o, sum(x) OVER (ORDER BY o ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) FROM w WHERE o > 1 AND o < 7");
     }
+    [Fact]
+    public void Virtual_real_column_holding_an_integer_comes_back_as_an_integer_from_a_sorter()
+    {
+        Differential.AssertSame("CREATE TABLE t1(c0 INTEGER PRIMARY KEY DESC, c2 INTEGER, c3 DOUBLE AS (0) VIRTUAL COLLATE NOCASE); INSERT INTO t1(c0, c2) VALUES (4, '1.0'); "
+            + "SELECT a0.c1 FROM (SELECT NULL AS c0, c3 AS c1 FROM t1) AS a0 WHERE 1 ORDER BY a0.c0 DESC; SELECT string_agg(c3, ',' ORDER BY NULL), typeof(c3), c3 FROM t1");
+        Differential.AssertSame("CREATE TABLE t0(c0 TEXT, c1 REAL, c2 DOUBLE AS (c1) VIRTUAL); INSERT INTO t0(c0, c1) VALUES (0, 0); SELECT coalesce(c2, c0) FROM t0 ORDER BY c2 DESC");
+    }
+
+    [Fact]
+    public void Integers_marked_real_match_sqlite_on_every_path()
+    {
+        Differential.AssertSame("CREATE TABLE g(a INT, b REAL AS (a) VIRTUAL, c REAL AS (a) STORED, d DOUBLE AS (0.0), e REAL AS (-0.0), f REAL AS ('5'), h REAL AS (2.5), k REAL AS (a * 140737488355328)); "
+            + "INSERT INTO g(a) VALUES (1), (-1), (2); CREATE TABLE log(a, b, c); "
+            + "SELECT b, typeof(b), c, typeof(c), d, e, f, h, k, b || '', b + 0, b = 1 FROM g; "
+            + "SELECT b, d, e, f, h, k FROM g ORDER BY a DESC; SELECT b, typeof(b) FROM (SELECT b, a FROM g LIMIT 5) ORDER BY a; "
+            + "SELECT b FROM g UNION SELECT 7; SELECT b FROM g EXCEPT SELECT 7 ORDER BY 1; SELECT DISTINCT b FROM g; SELECT (SELECT b FROM g WHERE a = 1); "
+            + "SELECT max(b), min(b), sum(b), group_concat(b), json_array(b), quote(b), printf('%s', b), CAST(b AS TEXT) FROM g WHERE a = 1; "
+            + "SELECT group_concat(b ORDER BY a), group_concat(DISTINCT b) FROM g; CREATE TABLE h AS SELECT b FROM g; SELECT b, typeof(b) FROM h; "
+            + "INSERT INTO log SELECT b, c, k FROM g; SELECT a, typeof(a), b, typeof(b), c, typeof(c) FROM log; "
+            + "SELECT b, typeof(b) FROM (SELECT b FROM g LIMIT 5); SELECT b FROM g WHERE b IN (SELECT b FROM g) ORDER BY a; SELECT (SELECT b FROM g ORDER BY a LIMIT 1); "
+            + "SELECT b, row_number() OVER (ORDER BY a) FROM g ORDER BY a; SELECT min(b ORDER BY a) FROM g; SELECT b FROM g ORDER BY a LIMIT 1; SELECT b, k FROM g ORDER BY rowid; SELECT b FROM g ORDER BY rowid DESC");
+    }
 }
