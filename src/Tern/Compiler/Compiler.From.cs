@@ -239,7 +239,12 @@ internal sealed partial class CodeGenerator
             CompileSelect(select, null, (start, n) =>
             {
                 int rec = NewRegister();
-                // An integer marked real is stored as its integer and marked again when read (RestoresIntReal).
+                // An integer marked real is stored as its integer and marked again when read
+                // (RestoresIntReal) in a REAL-affinity column; in any other it stays a REAL.
+                for (int i = 0; i < n; i++)
+                {
+                    if (items == null || i >= items.Count || items[i].Affinity != Affinity.Real) Emit(Opcode.Affinity, start + i, 1, 0, "E", 3);
+                }
                 Emit(Opcode.MakeRecord, start, n, rec, null, P5Flags.IntRealAsInteger);
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);

@@ -488,6 +488,15 @@ internal sealed partial class Vm
                 case Opcode.Affinity:
                     {
                         string aff = (string)op.P4!;
+                        if (op.P5 == 3)
+                        {
+                            // An integer marked real becomes a plain REAL (it is not read back with REAL affinity).
+                            for (int i = 0; i < op.P2; i++)
+                            {
+                                if (r[op.P1 + i].IntReal) r[op.P1 + i].SetReal(r[op.P1 + i].R);
+                            }
+                            break;
+                        }
                         if (op.P5 == 2)
                         {
                             // A materialized subquery's REAL-affinity column: the integer a record made of an IntReal holds is one again.

@@ -186,7 +186,7 @@ public class ValueDifferentialTests
             + "SELECT group_concat(b ORDER BY a), group_concat(DISTINCT b) FROM g; CREATE TABLE h AS SELECT b FROM g; SELECT b, typeof(b) FROM h; "
             + "INSERT INTO log SELECT b, c, k FROM g; SELECT a, typeof(a), b, typeof(b), c, typeof(c) FROM log; "
             + "SELECT b, typeof(b) FROM (SELECT b FROM g LIMIT 5); SELECT b FROM g WHERE b IN (SELECT b FROM g) ORDER BY a; SELECT (SELECT b FROM g ORDER BY a LIMIT 1); "
-            + "SELECT b, row_number() OVER (ORDER BY a) FROM g ORDER BY a; SELECT min(b ORDER BY a) FROM g; SELECT b FROM g ORDER BY a LIMIT 1; SELECT b, k FROM g ORDER BY rowid; SELECT b FROM g ORDER BY rowid DESC");
+            + "SELECT b, row_number() OVER (ORDER BY a) FROM g ORDER BY a; SELECT min(b ORDER BY a) FROM g; SELECT b FROM g ORDER BY a LIMIT 1; SELECT b, k FROM g ORDER BY rowid; SELECT b FROM g ORDER BY rowid DESC; SELECT typeof(x) FROM (SELECT coalesce(b, 1) AS x, a FROM g) ORDER BY a");
     }
     [Fact]
     public void Distinct_aggregates_keep_the_first_of_equal_values_under_the_collation()
