@@ -162,7 +162,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, seq, block, 0);
             for (int i = 0; i < n; i++) Emit(Opcode.SCopy, start + i, block + 1 + i, 0);
             int rec = NewRegister();
-            Emit(Opcode.MakeRecord, block, n + 1, rec);
+            Emit(Opcode.MakeRecord, block, n + 1, rec, null, P5Flags.IntRealAsInteger);
             Emit(Opcode.SorterInsert, sorter, rec, 0);
         });
         int done = NewLabel();

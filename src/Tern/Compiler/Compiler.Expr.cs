@@ -664,6 +664,7 @@ internal sealed partial class CodeGenerator
         if (s.Materialized)
         {
             Emit(Opcode.Column, s.Cursor, col, target);
+            if (s.RestoresIntReal && col >= 0 && s.Table.Columns[col].Affinity == Affinity.Real) Emit(Opcode.Affinity, target, 1, 0, "E", 2);
             return;
         }
         if (col < 0 || s.Table.Columns[col].IsRowidAlias)

@@ -250,7 +250,13 @@ internal sealed partial class CodeGenerator
             CompileSelect(select, null, (start, n) =>
             {
                 int rec = NewRegister();
-                Emit(Opcode.MakeRecord, start, n, rec);
+                // An integer marked real is stored as its integer and marked again when read
+                // (RestoresIntReal) in a REAL-affinity column; in any other it stays a REAL.
+                for (int i = 0; i < n; i++)
+                {
+                    if (items == null || i >= items.Count || items[i].Affinity != Affinity.Real) Emit(Opcode.Affinity, start + i, 1, 0, "E", 3);
+                }
+                Emit(Opcode.MakeRecord, start, n, rec, null, P5Flags.IntRealAsInteger);
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
@@ -261,7 +267,7 @@ internal sealed partial class CodeGenerator
         var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
         scope.Sources.Add(new Source
         {
-            Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
+            Table = table, Cursor = cursor, Name = table.Name, Materialized = true, RestoresIntReal = true,
             ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret),
         });
     }

@@ -61,7 +61,7 @@ internal sealed partial class CodeGenerator
             scope.Sources.Add(new Source { Table = t, Cursor = s.Cursor, Name = t.Name });
             int done = NewLabel();
             Emit(Opcode.IfNullRow, s.Cursor, done, target);
-            GeneratedExprCode(t, c, scope, target);
+            GeneratedExprCode(t, c, scope, target, intReal: true);
             Resolve(done);
         }
         finally
@@ -70,8 +70,14 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    /// <summary>A generated column's expression into a register, with the column's affinity.</summary>
-    private void GeneratedExprCode(Table t, Column c, Scope scope, int target)
+    /// <summary>
+    /// A generated column's expression into a register, with the column's affinity. When
+    /// <paramref name="intReal"/> (a VIRTUAL column read from a table row), REAL affinity is
+    /// SQLite's OP_Affinity: a whole number stays an integer marked real (Mem.IntReal), so a
+    /// sorter or ephemeral table gives it back as an INTEGER, as in SQLite. A row being written
+    /// gets plain REAL values (SQLite reads them back through REAL affinity there).
+    /// </summary>
+    private void GeneratedExprCode(Table t, Column c, Scope scope, int target, bool intReal = false)
     {
         byte[] savedSql = _sql;
         _generatedDepth++;
@@ -85,7 +91,7 @@ internal sealed partial class CodeGenerator
             _sql = savedSql;
             _generatedDepth--;
         }
-        if (c.Affinity != Affinity.Blob) Emit(Opcode.Affinity, target, 1, 0, ((char)c.Affinity).ToString());
+        if (c.Affinity != Affinity.Blob) Emit(Opcode.Affinity, target, 1, 0, ((char)c.Affinity).ToString(), (ushort)(intReal ? 1 : 0));
     }
 
     /// <summary>

@@ -142,7 +142,7 @@ internal sealed partial class CodeGenerator
             {
                 CheckWidth(n, op);
                 int rec = NewRegister();
-                Emit(Opcode.MakeRecord, st, n, rec);
+                Emit(Opcode.MakeRecord, st, n, rec, null, P5Flags.IntRealAsInteger);
                 switch (op)
                 {
                     case CompoundOperator.Except:
@@ -220,10 +220,26 @@ internal sealed partial class CodeGenerator
     /// LIMIT, then the row handler. Sort keys are computed by the caller when given as expressions
     /// over the FROM scope; otherwise they refer to result columns.
     /// </summary>
+    /// <summary>
+    /// Whether the query reads one table and orders by its rowid alone: SQLite then scans in
+    /// rowid order without a sorter, so its rows keep integers marked real (Mem.IntReal) as
+    /// REAL, and Tern's sorter must not store them as integers.
+    /// </summary>
+    private static bool OrdersByRowid(Expr[] orderExprs, Scope scope, bool isAggregate)
+    {
+        if (isAggregate || orderExprs.Length != 1 || scope.Sources.Count != 1 || scope.Sources[0].Materialized) return false;
+        if (orderExprs[0] is not ColumnRef c) return false;
+        (Source? src, int col) = TryResolve(c, scope);
+        return src == scope.Sources[0] && (col < 0 || col == src.Table.RowidAlias);
+    }
+
     private sealed class OutputStage(CodeGenerator g, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit)
     {
         private int _limitReg = -1, _offsetReg = -1, _sorter = -1, _distinct = -1;
         private int _end;
+
+        /// <summary>The sorter keeps integers marked real as REAL (where SQLite would not sort).</summary>
+        public bool KeepIntReal { get; init; }
 
         public bool Sorted => orderBy.Count > 0;
 
@@ -308,7 +324,7 @@ internal sealed partial class CodeGenerator
             }
             for (int i = 0; i < n; i++) g.Emit(Opcode.SCopy, start + i, block + k + i, 0);
             int rec = g.NewRegister();
-            g.Emit(Opcode.MakeRecord, block, k + n, rec);
+            g.Emit(Opcode.MakeRecord, block, k + n, rec, null, KeepIntReal ? (ushort)0 : P5Flags.IntRealAsInteger);
             g.Emit(Opcode.SorterInsert, _sorter, rec, 0);
         }
 
@@ -445,7 +461,7 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < orderBy.Count; i++) orderExprs[i] = ResolveOrderTerm(orderBy[i].Expr, results, i);
 
         collations?.Invoke(results.Select(r => ExprCollation(r.Expr, scope, strict: false)).ToArray());
-        var stageOut = new OutputStage(this, orderBy, limit, emit);
+        var stageOut = new OutputStage(this, orderBy, limit, emit) { KeepIntReal = OrdersByRowid(orderExprs, scope, isAggregate) };
         bool distinct = core.Distinct && !resultsUnused;
         stageOut.Prepare(distinct ? n : null,
             distinct ? results.Select(r => ExprCollation(r.Expr, scope) ?? Collation.Binary).ToArray() : null,
@@ -816,7 +832,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Add, one, table.Sequence, table.Sequence);
             Emit(Opcode.SCopy, table.Sequence, block + k, 0);
             for (int i = 0; i < n; i++) Emit(Opcode.SCopy, args + i, block + k + 1 + i, 0);
-            Emit(Opcode.MakeRecord, block, k + 1 + n, rec);
+            Emit(Opcode.MakeRecord, block, k + 1 + n, rec, null, P5Flags.IntRealAsInteger);
             Emit(Opcode.IdxInsert, table.Cursor, rec, 0);
         }
         else if (skipBare >= 0 && IsMinMax(f))

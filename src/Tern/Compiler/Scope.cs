@@ -14,6 +14,12 @@ internal sealed class Source
     public required string Name { get; init; }
     /// <summary>When the rows come from a pseudo/ephemeral cursor with columns laid out like the table.</summary>
     public bool Materialized { get; init; }
+    /// <summary>
+    /// A subquery, view or CTE whose REAL-affinity columns read a stored integer back as an
+    /// integer marked real (SQLite passes such values through a flattened or co-routine
+    /// subquery unchanged; Tern materializes it, and the record holds the integer).
+    /// </summary>
+    public bool RestoresIntReal { get; init; }
     /// <summary>Names of the columns when the source is a subquery, else null.</summary>
     public string[]? ColumnNames { get; init; }
     /// <summary>Columns joined with USING/NATURAL: left out of * and of unqualified names here.</summary>

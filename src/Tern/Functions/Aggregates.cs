@@ -2,6 +2,7 @@
 // (integer while every input is an integer, "integer overflow" on overflow, NULL for no
 // input); total() (always a REAL, 0.0 for no input); avg() (REAL); min()/max() (NULLs
 // skipped, SQLite's ordering); group_concat(x[, sep]) (default separator ",") and string_agg(x, sep).
+using System.Diagnostics;
 using System.Text;
 using Tern.Vdbe;
 
@@ -25,17 +26,24 @@ internal sealed class CountAggregate(int argCount) : AggregateFunction("count", 
 }
 
 /// <summary>
-/// sum(), total() and avg(). Integers add exactly while no other kind has been seen; the
-/// first REAL or text input, or an integer overflow, switches to a compensated double sum
-/// (Kahan-Babuska-Neumaier, with large integers split so no bits are lost):
+/// sum(), total() and avg(), with SQLite's arithmetic step for step. Each input is first
+/// given its numeric type (a text that is wholly a number counts as that number, so
+/// '9223372036854775807' is an INTEGER and can overflow). Integers add exactly while no
+/// other kind has been seen; the first non-integer, or an integer overflow, switches to a
+/// compensated double sum (Kahan-Babuska-Neumaier), started from the exact sum and fed
+/// integers of 2^52 or more in two parts (a multiple of 16384 and the rest) so no bits are
+/// lost; other values are added as their double (text by its numeric prefix):
 ///
 ///   exact --(non-integer input | overflow)--> approximate
 ///
 /// sum() of only integers that overflowed is the error "integer overflow"; total() and
-/// avg() always give a REAL.
+/// avg() always give a REAL. The result is the sum plus its error term (unless the error
+/// term is infinite or NaN).
 /// </summary>
 internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
 {
+    private const long Exact = 4503599627370496; // 2^52: beyond it a double cannot hold every integer
+
     private sealed class State
     {
         public long I;
@@ -45,32 +53,42 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
         public bool Overflow;
         public long Count;
 
+        /// <summary>One Kahan-Babuska-Neumaier step.</summary>
         public void Add(double r)
         {
-            double t = Sum + r;
-            if (Math.Abs(Sum) > Math.Abs(r)) Err += (Sum - t) + r;
-            else Err += (r - t) + Sum;
+            double s = Sum;
+            double t = s + r;
+            if (Math.Abs(s) > Math.Abs(r)) Err += (s - t) + r;
+            else Err += (r - t) + s;
             Sum = t;
         }
 
         public void Add(long v)
         {
-            const long Exact = 4503599627370496; // 2^52: beyond it a double cannot hold every integer
             if (v <= -Exact || v >= Exact)
             {
-                long big = v - (v % 16384);
-                Add((double)big);
-                Add((double)(v - big));
+                long small = v % 16384;
+                Add((double)(v - small));
+                Add((double)small);
             }
             else Add((double)v);
         }
 
+        /// <summary>Starts the compensated sum from the exact integer sum so far.</summary>
         public void StartApprox()
         {
             Approx = true;
-            Sum = 0;
-            Err = 0;
-            Add(I);
+            if (I <= -Exact || I >= Exact)
+            {
+                long small = I % 16384;
+                Sum = I - small;
+                Err = small;
+            }
+            else
+            {
+                Sum = I;
+                Err = 0;
+            }
         }
 
         public double Value => Approx ? (double.IsFinite(Err) ? Sum + Err : Sum) : I;
@@ -86,10 +104,13 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
         s.Count++;
         if (a.Kind == MemKind.Text && NumericText.TryParseWhole(a.Span, out long ti, out double tr, out bool tInt))
         {
-            // Text that is wholly a number counts as that number (sqlite3_value_numeric_type):
-            // '9223372036854775807' is an INTEGER and can overflow.
+            // sqlite3_value_numeric_type: text that is wholly a number becomes that number.
             if (tInt) a.SetInt(ti);
-            else a.SetReal(tr);
+            else
+            {
+                a.Kind = MemKind.Real;
+                a.R = tr;
+            }
         }
         if (a.Kind == MemKind.Int)
         {
@@ -111,14 +132,52 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
         }
         if (!s.Approx) s.StartApprox();
         // A non-integer after an overflow makes the sum an approximate REAL again.
-        s.Overflow = false;
-        if (a.Kind == MemKind.Real) s.Add(a.R);
-        else
+        else s.Overflow = false;
+        s.Add(a.Kind == MemKind.Real ? a.R : NumericText.ToDouble(a));
+    }
+
+    /// <summary>
+    /// Takes a value back out, as SQLite's inverse step does when a window frame's start
+    /// passes it: an exact sum subtracts it (an overflow makes the sum approximate from an
+    /// empty compensated sum, and sum() an overflow error); a compensated one adds its
+    /// negation (the smallest integer as the largest plus one).
+    /// </summary>
+    public void Inverse(object state, Mem a)
+    {
+        var s = (State)state;
+        if (a.IsNull) return;
+        Debug.Assert(s.Count > 0);
+        s.Count--;
+        if (a.Kind == MemKind.Text && NumericText.TryParseWhole(a.Span, out long ti, out double tr, out bool tInt))
         {
-            Mem m = a;
-            NumericText.ToNumeric(ref m);
-            s.Add(m.Kind == MemKind.Int ? m.I : m.Kind == MemKind.Real ? m.R : 0.0);
+            if (tInt) a.SetInt(ti);
+            else
+            {
+                a.Kind = MemKind.Real;
+                a.R = tr;
+            }
         }
+        if (!s.Approx)
+        {
+            long v = ArgValues.Int64(a);
+            long r = unchecked(s.I - v);
+            if (((s.I ^ v) & (s.I ^ r)) < 0)
+            {
+                s.Overflow = true;
+                s.Approx = true;
+            }
+            else s.I = r;
+        }
+        else if (a.Kind == MemKind.Int)
+        {
+            if (a.I != long.MinValue) s.Add(-a.I);
+            else
+            {
+                s.Add(long.MaxValue);
+                s.Add(1L);
+            }
+        }
+        else s.Add(-(a.Kind == MemKind.Real ? a.R : NumericText.ToDouble(a)));
     }
 
     public override void Final(object state, ref Mem result)

@@ -142,9 +142,7 @@ internal static class FunctionCatalog
                     ReadOnlySpan<byte> text = m.Span;
                     int nul = text.IndexOf((byte)0);
                     if (nul >= 0) text = text[..nul];
-                    long n = 0;
-                    foreach (byte b in text) if ((b & 0xC0) != 0x80) n++;
-                    r.SetInt(n);
+                    r.SetInt(CountChars(text));
                     return;
                 }
             default: r.SetInt(NumericText.ToUtf8(m).Length); return;
@@ -263,11 +261,25 @@ internal static class FunctionCatalog
         r.SetText(src.AsSpan(bs, be - bs).ToArray());
     }
 
+    /// <summary>
+    /// Characters as SQLite steps over them: a byte of 0xC0 or more takes the continuation
+    /// bytes that follow it; any other byte (a stray continuation byte included) is one character.
+    /// </summary>
     private static long CountChars(ReadOnlySpan<byte> s)
     {
         long n = 0;
-        foreach (byte b in s) if ((b & 0xC0) != 0x80) n++;
+        for (int i = 0; i < s.Length; n++) i = NextChar(s, i, s.Length);
         return n;
+    }
+
+    /// <summary>The byte offset of the character after the one at <paramref name="i"/> (at most <paramref name="end"/>).</summary>
+    private static int NextChar(ReadOnlySpan<byte> s, int i, int end)
+    {
+        if (s[i++] >= 0xC0)
+        {
+            while (i < end && (s[i] & 0xC0) == 0x80) i++;
+        }
+        return i;
     }
 
     /// <summary>The byte offset <paramref name="count"/> characters after <paramref name="from"/> (at most <paramref name="end"/>).</summary>
@@ -276,8 +288,7 @@ internal static class FunctionCatalog
         int i = from;
         while (i < end && count > 0)
         {
-            i++;
-            while (i < end && (s[i] & 0xC0) == 0x80) i++;
+            i = NextChar(s, i, end);
             count--;
         }
         return i;
@@ -317,6 +328,12 @@ internal static class FunctionCatalog
     private static void Hex(ReadOnlySpan<Mem> a, ref Mem r) =>
         MemText.Set(ref r, Convert.ToHexString(a[0].IsNull ? [] : NumericText.ToUtf8(a[0])));
 
+    /// <summary>
+    /// instr(X, Y): the 1-based position of Y's first occurrence in X. Two blobs are searched
+    /// byte by byte; otherwise both are read as text and the search steps a character at a
+    /// time (a byte of 0xC0 or more with its continuation bytes, as SQLite steps), counting
+    /// characters. An empty Y is found at 1.
+    /// </summary>
     private static void Instr(ReadOnlySpan<Mem> a, ref Mem r)
     {
         if (a[0].IsNull || a[1].IsNull)
@@ -325,35 +342,44 @@ internal static class FunctionCatalog
             return;
         }
         byte[] h = NumericText.ToUtf8(a[0]), n = NumericText.ToUtf8(a[1]);
-        int i = h.AsSpan().IndexOf(n);
-        if (i < 0)
+        if (n.Length == 0)
         {
-            r.SetInt(0);
+            r.SetInt(1);
             return;
         }
-        if (a[0].Kind == MemKind.Blob)
+        bool text = a[0].Kind != MemKind.Blob || a[1].Kind != MemKind.Blob;
+        long position = 1;
+        int p = 0;
+        while (n.Length <= h.Length - p && !h.AsSpan(p, n.Length).SequenceEqual(n))
         {
-            r.SetInt(i + 1);
-            return;
+            position++;
+            p++;
+            if (text)
+            {
+                while (p < h.Length && (h[p] & 0xC0) == 0x80) p++;
+            }
         }
-        long chars = 0;
-        for (int k = 0; k < i; k++) if ((h[k] & 0xC0) != 0x80) chars++;
-        r.SetInt(chars + 1);
+        r.SetInt(n.Length > h.Length - p ? 0 : position);
     }
 
+    /// <summary>
+    /// replace(X, Y, Z) on bytes, as SQLite does it: X and Y are read as text; a Y that is
+    /// empty or starts with a NUL byte gives X's text unchanged, before Z is looked at (so a
+    /// NULL Z does not matter then); otherwise every byte-for-byte occurrence of Y, scanning
+    /// from the left and resuming after each match, is replaced by Z's text.
+    /// </summary>
     private static void Replace(ReadOnlySpan<Mem> a, ref Mem r)
     {
-        // As SQLite: an empty pattern gives X as text, before REPLACE is looked at.
         if (a[0].IsNull || a[1].IsNull)
         {
             r.SetNull();
             return;
         }
-        string s = Encoding.UTF8.GetString(NumericText.ToUtf8(a[0]));
-        string f = Encoding.UTF8.GetString(NumericText.ToUtf8(a[1]));
-        if (f.Length == 0)
+        byte[] s = NumericText.ToUtf8(a[0]);
+        byte[] f = NumericText.ToUtf8(a[1]);
+        if (f.Length == 0 || f[0] == 0)
         {
-            r.SetText(NumericText.ToUtf8(a[0]).ToArray());
+            r.SetText(s);
             return;
         }
         if (a[2].IsNull)
@@ -361,7 +387,19 @@ internal static class FunctionCatalog
             r.SetNull();
             return;
         }
-        MemText.Set(ref r, s.Replace(f, Encoding.UTF8.GetString(NumericText.ToUtf8(a[2])), StringComparison.Ordinal));
+        byte[] z = NumericText.ToUtf8(a[2]);
+        var b = new ByteBuilder();
+        int i = 0;
+        while (i <= s.Length - f.Length)
+        {
+            int k = s.AsSpan(i, s.Length - i).IndexOf(f);
+            if (k < 0) break;
+            b.Append(s.AsSpan(i, k));
+            b.Append(z);
+            i += k + f.Length;
+        }
+        b.Append(s.AsSpan(i));
+        b.SetText(ref r);
     }
 
     private static void Trim(ReadOnlySpan<Mem> a, ref Mem r, bool left, bool right)

@@ -89,13 +89,14 @@ internal ref struct JsonParser
         NonStandard = false;
     }
 
-    /// <summary>Parses the whole text; throws <see cref="JsonSyntaxException"/>.</summary>
+    /// <summary>Parses the whole text (up to a NUL byte after the value); throws <see cref="JsonSyntaxException"/>.</summary>
     public JsonNode ParseDocument()
     {
         SkipSpace();
         JsonNode n = ParseValue();
         SkipSpace();
-        if (_p < _s.Length) Fail(_p);
+        // A NUL byte ends the text, as it ends SQLite's C string.
+        if (_p < _s.Length && _s[_p] != 0) Fail(_p);
         return n;
     }
 

@@ -42,4 +42,10 @@ internal static class P5Flags
     public const ushort LastRowid = 0x20;
     /// <summary>Insert/Delete inside a trigger body or a foreign-key action: counts toward total_changes() only.</summary>
     public const ushort TotalChange = 0x40;
+    /// <summary>
+    /// MakeRecord: an integer marked real (Mem.IntReal) is stored as its integer, as SQLite's
+    /// records store it; set where SQLite reads the record back without REAL affinity (ORDER BY
+    /// sorters, compound results, an aggregate's ORDER BY, INSERT ... SELECT).
+    /// </summary>
+    public const ushort IntRealAsInteger = 0x80;
 }

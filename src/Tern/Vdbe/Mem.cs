@@ -12,6 +12,12 @@
 //   Text     -            -          UTF-8 view               -
 //   Blob     -            -          byte view                -
 //   Agg      -            -          -                        aggregate context
+//
+// IntReal (SQLite's MEM_IntReal) marks a Real that REAL affinity made from an integer of at
+// most 47 bits (a VIRTUAL generated column of REAL affinity computing an integer): it is a
+// REAL to every reader (typeof 'real', text '0.0', real arithmetic; R holds the value), but
+// a record made from it stores the integer, so it comes back from a sorter or an ephemeral
+// table as an INTEGER. Every setter clears the mark.
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -32,6 +38,9 @@ internal enum MemKind : byte
 internal struct Mem
 {
     public MemKind Kind;
+
+    /// <summary>A Real that a record stores as the integer it holds (see the file's comment).</summary>
+    public bool IntReal;
     public long I;
     public double R;
     public byte[]? Bytes;
@@ -47,6 +56,7 @@ internal struct Mem
     public void SetNull()
     {
         Kind = MemKind.Null;
+        IntReal = false;
         Bytes = null;
         Obj = null;
     }
@@ -55,6 +65,7 @@ internal struct Mem
     public void SetInt(long v)
     {
         Kind = MemKind.Int;
+        IntReal = false;
         I = v;
     }
 
@@ -67,12 +78,25 @@ internal struct Mem
             return;
         }
         Kind = MemKind.Real;
+        IntReal = false;
         R = v;
+    }
+
+    /// <summary>
+    /// REAL affinity as SQLite's OP_Affinity gives it: an integer of at most 47 bits stays an
+    /// integer marked as real (<see cref="IntReal"/>), a larger one becomes a REAL.
+    /// </summary>
+    public void SetIntReal(long v)
+    {
+        Kind = MemKind.Real;
+        R = v;
+        IntReal = v is >= -140737488355328L and <= 140737488355327L;
     }
 
     public void SetBytes(MemKind kind, byte[] bytes, int offset, int length)
     {
         Kind = kind;
+        IntReal = false;
         Bytes = bytes;
         Offset = offset;
         Length = length;
@@ -94,6 +118,9 @@ internal struct Mem
             if (json) Obj = Bytes;
         }
     }
+
+    /// <summary>The value a record stores for this register: an <see cref="IntReal"/> as its integer.</summary>
+    public readonly Value ToRecordValue() => IntReal && Kind == MemKind.Real ? Value.FromInteger((long)R) : ToValue();
 
     public readonly Value ToValue() => Kind switch
     {

@@ -12,7 +12,8 @@ internal static class NumericText
 {
     /// <summary>
     /// Parses the longest numeric prefix of <paramref name="s"/> (after leading spaces).
-    /// Returns how many bytes formed the number (0 when none); <paramref name="isInt"/>
+    /// Returns how many bytes formed the number (0 when none: then <paramref name="r"/> is
+    /// 0.0, or -0.0 after a minus sign); <paramref name="isInt"/>
     /// says whether it is an integer that fits in 64 bits.
     /// </summary>
     public static int ParsePrefix(ReadOnlySpan<byte> s, out long i, out double r, out bool isInt)
@@ -40,7 +41,13 @@ internal static class NumericText
                 p = q;
             }
         }
-        if (intDigits + fracDigits == 0) return 0;
+        if (intDigits + fracDigits == 0)
+        {
+            // No digits: the value is zero, keeping a minus sign ('-', '-x', '-Inf' and '-.e5'
+            // are -0.0 as reals, as sqlite3AtoF leaves them).
+            if (p > start && s[start] == '-') r = -0.0;
+            return 0;
+        }
         if (p < s.Length && (s[p] == 'e' || s[p] == 'E'))
         {
             int q = p + 1;

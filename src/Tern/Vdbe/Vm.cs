@@ -531,6 +531,42 @@ internal sealed partial class Vm
                 case Opcode.Affinity:
                     {
                         string aff = (string)op.P4!;
+                        if (op.P5 == 3)
+                        {
+                            // An integer marked real becomes a plain REAL (it is not read back with REAL affinity).
+                            for (int i = 0; i < op.P2; i++)
+                            {
+                                if (r[op.P1 + i].IntReal) r[op.P1 + i].SetReal(r[op.P1 + i].R);
+                            }
+                            break;
+                        }
+                        if (op.P5 == 2)
+                        {
+                            // A materialized subquery's REAL-affinity column: the integer a record made of an IntReal holds is one again.
+                            for (int i = 0; i < op.P2; i++)
+                            {
+                                if (r[op.P1 + i].Kind == MemKind.Int) r[op.P1 + i].SetIntReal(r[op.P1 + i].I);
+                            }
+                            break;
+                        }
+                        if (op.P5 == 1)
+                        {
+                            // SQLite's OP_Affinity, where REAL affinity marks an integer as real (IntReal).
+                            for (int i = 0; i < op.P2; i++)
+                            {
+                                ref Mem m = ref r[op.P1 + i];
+                                if (aff[i] != (char)Affinity.Real)
+                                {
+                                    Affinities.Apply(ref m, (Affinity)aff[i]);
+                                    continue;
+                                }
+                                // A whole-number text or real becomes an integer first (so -0.0 is 0).
+                                if (m.Kind == MemKind.Text) Affinities.TextToNumeric(ref m);
+                                if (m.Kind == MemKind.Real && NumericText.IsExactInt(m.R, out long whole) && whole is > long.MinValue and < long.MaxValue) m.SetInt(whole);
+                                if (m.Kind == MemKind.Int) m.SetIntReal(m.I);
+                            }
+                            break;
+                        }
                         for (int i = 0; i < op.P2; i++) Affinities.Apply(ref r[op.P1 + i], (Affinity)aff[i]);
                         break;
                     }
@@ -647,7 +683,7 @@ internal sealed partial class Vm
                 case Opcode.IdxDelete:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
-                        byte[] rec = EncodeRecord(op.P2, op.P3, null);
+                        byte[] rec = EncodeRecord(op.P2, op.P3, false);
                         if (c.Kind == CursorKind.Ephemeral)
                         {
                             c.EphemeralDelete(rec);
@@ -1230,20 +1266,27 @@ internal sealed partial class Vm
         {
             for (int i = 0; i < op.P2 && i < aff.Length; i++) Affinities.Apply(ref _r[op.P1 + i], (Affinity)aff[i]);
         }
-        byte[] rec = EncodeRecord(op.P1, op.P2, null);
+        byte[] rec = EncodeRecord(op.P1, op.P2, (op.P5 & P5Flags.IntRealAsInteger) != 0);
         _r[op.P3].SetBytes(MemKind.Blob, rec, 0, rec.Length);
     }
 
-    private byte[] EncodeRecord(int start, int count, string? affinity)
+    private byte[] EncodeRecord(int start, int count, bool intRealAsInteger)
     {
-        ReadOnlySpan<Value> values = LoadKey(start, count);
+        ReadOnlySpan<Value> values = LoadKey(start, count, intRealAsInteger);
         return RecordEncoder.Encode(values);
     }
 
-    private ReadOnlySpan<Value> LoadKey(int start, int count)
+    private ReadOnlySpan<Value> LoadKey(int start, int count, bool intRealAsInteger = false)
     {
         if (_keyScratch.Length < count) _keyScratch = new Value[Math.Max(count, _keyScratch.Length * 2)];
-        for (int i = 0; i < count; i++) _keyScratch[i] = _r[start + i].ToValue();
+        if (intRealAsInteger)
+        {
+            for (int i = 0; i < count; i++) _keyScratch[i] = _r[start + i].ToRecordValue();
+        }
+        else
+        {
+            for (int i = 0; i < count; i++) _keyScratch[i] = _r[start + i].ToValue();
+        }
         return _keyScratch.AsSpan(0, count);
     }
 

@@ -22,7 +22,8 @@
 // n FOLLOWING / UNBOUNDED FOLLOWING (RANGE offsets need one numeric ORDER BY term), and
 // EXCLUDE CURRENT ROW / GROUP / TIES. The default frame is RANGE BETWEEN UNBOUNDED
 // PRECEDING AND CURRENT ROW (the whole partition when there is no ORDER BY). Aggregates
-// are recomputed for each row's frame.
+// are recomputed for each row's frame, except sum()/total()/avg() over sliding ROWS frames,
+// which keep one running sum stepped and inverse-stepped in SQLite's order.
 using Tern.Functions;
 using Tern.Storage.Record;
 
@@ -208,6 +209,22 @@ internal static class WindowEngine
         int GroupEnd(int g) => g + 1 < groupStart.Count ? groupStart[g + 1] : m;
         Mem Arg(int i, int k) => k < call.ArgCount ? Row(i)[call.ArgStart + k] : default;
 
+        // sum(), total() and avg() over ROWS frames that slide forward keep one running sum with
+        // inverse steps, in the order SQLite makes them (rounding depends on that history). A
+        // row leaves once the frame's start has passed it, but no sooner than SQLite's start
+        // cursor moves: with a PRECEDING or CURRENT ROW start, before the rows of the next
+        // frame's end come in; with a FOLLOWING start, only after the row (end - start) rows
+        // later has come in (after every row, when the end is UNBOUNDED FOLLOWING).
+        SumAggregate? slidingSum = call.Aggregate as SumAggregate;
+        long slideLag = call.Start != WindowBound.Following ? long.MinValue / 2
+            : call.End == WindowBound.Following ? (long)call.EndOffset - (long)call.StartOffset : long.MaxValue / 2;
+        if (call.Unit != WindowUnit.Rows || call.Exclude != WindowExclude.None || call.Distinct || slideLag < 0 && call.Start == WindowBound.Following
+            || call.Start is WindowBound.UnboundedPreceding or WindowBound.UnboundedFollowing || call.End == WindowBound.UnboundedPreceding)
+        {
+            slidingSum = null;
+        }
+        object? slideState = slidingSum?.NewState();
+        int slideAdded = 0, slideRemoved = 0;
         for (int i = 0; i < m; i++)
         {
             ref Mem res = ref result[order[from + i]];
@@ -274,6 +291,29 @@ internal static class WindowEngine
                     }
             }
             AggregateFunction agg = call.Aggregate ?? throw new TernException(ResultCode.Error, $"no such window function: {call.Name}");
+            if (slidingSum != null)
+            {
+                for (;;)
+                {
+                    for (; slideRemoved < lo && slideRemoved < slideAdded && slideRemoved + slideLag < slideAdded; slideRemoved++)
+                    {
+                        if (call.FilterColumn < 0 || Truth(Row(slideRemoved)[call.FilterColumn]) == 1) slidingSum.Inverse(slideState!, Row(slideRemoved)[call.ArgStart]);
+                    }
+                    if (slideAdded >= hi) break;
+                    if (slideAdded >= slideRemoved && (call.FilterColumn < 0 || Truth(Row(slideAdded)[call.FilterColumn]) == 1))
+                    {
+                        slidingSum.Step(slideState!, Row(slideAdded).AsSpan(call.ArgStart, 1));
+                    }
+                    slideAdded++;
+                }
+                for (; slideRemoved < lo && slideRemoved < slideAdded; slideRemoved++)
+                {
+                    if (call.FilterColumn < 0 || Truth(Row(slideRemoved)[call.FilterColumn]) == 1) slidingSum.Inverse(slideState!, Row(slideRemoved)[call.ArgStart]);
+                }
+                slideRemoved = Math.Max(slideRemoved, lo);
+                slidingSum.Final(slideState!, ref res);
+                continue;
+            }
             object state = agg.NewState();
             var seen = call.Distinct ? new List<Mem>() : null;
             var args = new Mem[call.ArgCount];
