@@ -65,7 +65,7 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private void CompileCompound(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
+    private void CompileCompoundBody(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
         bool allUnionAll = s.Compounds.AsSpan().ToArray().All(c => c.Operator == CompoundOperator.UnionAll);
         int width = -1;
@@ -372,8 +372,8 @@ internal sealed partial class CodeGenerator
     /// Compiles one SELECT or VALUES core. <paramref name="names"/> receives the result columns;
     /// <paramref name="collations"/> the collation each result column carries (null where none).
     /// </summary>
-    private void CompileCore(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit,
-        Action<List<ResultItem>>? names, Action<Collation?[]>? collations = null)
+    private void CompileCoreBody(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit,
+        Action<List<ResultItem>>? names, Action<Collation?[]>? collations)
     {
         if (coreNode is ValuesClause values)
         {
@@ -408,20 +408,25 @@ internal sealed partial class CodeGenerator
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
         _compoundNames ??= results;
+        NoteCoreResolution(core, scope, results, orderBy);
         int n = results.Count;
 
         var aggregates = new List<FunctionCall>();
         foreach (ResultItem r in results) CollectAggregates(r.Expr, aggregates);
-        if (core.Having != null) CollectAggregates(core.Having, aggregates);
-        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates);
+        // As in SQLite, only GROUP BY or an aggregate among the result columns makes a query an
+        // aggregate query; an aggregate in HAVING, WHERE or ORDER BY of any other is misused.
         bool isAggregate = aggregates.Count > 0 || core.GroupBy.Count > 0;
         if (core.Having != null && !isAggregate) throw new TernException(ResultCode.Error, "HAVING clause on a non-aggregate query");
         foreach (Expr w in whereTerms)
         {
             var tmp = new List<FunctionCall>();
             CollectAggregates(w, tmp);
-            if (tmp.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate function {tmp[0].Name}()");
+            if (tmp.Count > 0) throw new TernException(ResultCode.Error, isAggregate ? $"misuse of aggregate: {tmp[0].Name}()" : $"misuse of aggregate function {tmp[0].Name}()");
         }
+        if (core.Having != null) CollectAggregates(core.Having, aggregates);
+        int fromResultsAndHaving = aggregates.Count;
+        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates);
+        if (!isAggregate && aggregates.Count > fromResultsAndHaving) throw new TernException(ResultCode.Error, $"misuse of aggregate: {aggregates[fromResultsAndHaving].Name}()");
 
         // ORDER BY terms: a number or an alias of a result column means that column's expression.
         var orderExprs = new Expr[orderBy.Count];
@@ -537,7 +542,13 @@ internal sealed partial class CodeGenerator
         {
             int g = core.GroupBy.Count;
             var groupExprs = new Expr[g];
-            for (int i = 0; i < g; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
+            for (int i = 0; i < g; i++)
+            {
+                groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
+                var inGroup = new List<FunctionCall>();
+                CollectAggregates(groupExprs[i], inGroup);
+                if (inGroup.Count > 0) throw new TernException(ResultCode.Error, "aggregate functions are not allowed in the GROUP BY clause");
+            }
             var argExprs = new List<Expr>();
             foreach (FunctionCall f in aggregates) argExprs.AddRange(StepInputs(f));
             int width = g + argExprs.Count + bare.Count;

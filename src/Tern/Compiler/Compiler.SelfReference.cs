@@ -17,6 +17,7 @@
 // argument, whose error (say an unknown column) replaces the function's. A TRUE or FALSE
 // that names no column is the keyword. Unknown functions pass while a schema is loaded
 // (SQLite cannot know then which functions the application registers).
+using System.Diagnostics;
 using System.Text;
 using Tern.Functions;
 using Tern.Schema;
@@ -63,15 +64,43 @@ internal sealed partial class CodeGenerator
     /// <summary>Resolves one definition expression of <paramref name="t"/>; throws SQLite's error when it fails.</summary>
     internal static void ResolveSelfReference(Table t, Expr e, SelfReferenceKind kind, byte[]? sql, bool loading)
     {
-        var walk = new SelfReferenceWalk(t, kind, sql, loading);
+        var walk = new ResolveWalk(t, kind, null, sql, loading);
         walk.Visit(e);
         if (walk.Error != null) throw new TernException(ResultCode.Error, walk.Error);
     }
 
-    /// <summary>One resolution walk: the message SQLite would be left holding, if any.</summary>
-    private sealed class SelfReferenceWalk(Table table, SelfReferenceKind kind, byte[]? sql, bool loading)
+    /// <summary>What looking a name up in a SELECT found.</summary>
+    private enum NameLookup
     {
-        public string? Error { get; private set; }
+        /// <summary>The name resolves.</summary>
+        Found,
+
+        /// <summary>It names nothing (the walk records SQLite's message).</summary>
+        Missing,
+
+        /// <summary>The walk cannot tell what SQLite would do here and gives up.</summary>
+        Unknown,
+    }
+
+    /// <summary>
+    /// One resolution walk over expressions, after SQLite's resolveExprStep: the message SQLite
+    /// would be left holding, if any. In a table or index definition (<c>kind</c> set) names
+    /// are the table's columns; in a SELECT's clause a lookup function answers, and the walk
+    /// gives up (<see cref="Abandoned"/>) where it cannot follow SQLite: subqueries, window
+    /// functions, ordered aggregates.
+    /// </summary>
+    private sealed class ResolveWalk(Table? table, SelfReferenceKind? kind, Func<ColumnRef, (NameLookup, string?)>? lookup, byte[]? sql, bool loading)
+    {
+        public string? Error { get; set; }
+
+        /// <summary>The walk met something it does not follow; <see cref="Error"/> means nothing then.</summary>
+        public bool Abandoned { get; private set; }
+
+        /// <summary>Whether aggregate functions may stand here (SQLite's NC_AllowAgg).</summary>
+        public bool AllowAggregates { get; set; }
+
+        /// <summary>Whether an aggregate call was accepted since this was last cleared.</summary>
+        public bool FoundAggregate { get; set; }
 
         private string Where => kind switch
         {
@@ -89,26 +118,33 @@ internal sealed partial class CodeGenerator
         /// </summary>
         public bool Visit(Expr e)
         {
+            if (Abandoned) return false;
             switch (e)
             {
                 case ColumnRef c:
                     return Column(c);
                 case ParameterExpr:
+                    if (kind == null) return Error == null;
                     Error = $"parameters prohibited in {Where}";
                     return false;
                 case SubqueryExpr or ExistsExpr or InSelectExpr or InTableExpr:
+                    if (kind == null)
+                    {
+                        Abandoned = true;
+                        return false;
+                    }
                     Error = $"subqueries prohibited in {Where}";
                     return false;
                 case Literal { Kind: LiteralKind.CurrentTime or LiteralKind.CurrentDate or LiteralKind.CurrentTimestamp }:
                     // CURRENT_TIME and friends are function calls in SQLite.
-                    if (kind != SelfReferenceKind.Check) Error = $"non-deterministic functions prohibited in {Where}";
+                    if (kind is { } k && k != SelfReferenceKind.Check) Error = $"non-deterministic functions prohibited in {Where}";
                     return true;
                 case FunctionCall f:
                     Function(f);
-                    return true;
+                    return !Abandoned;
                 case LikeExpr like:
                     Like(like);
-                    return true;
+                    return !Abandoned;
             }
             if (Error != null) return false;
             foreach (Expr child in Operands(e))
@@ -151,6 +187,14 @@ internal sealed partial class CodeGenerator
         /// <summary>Looks a name up; false (with the message recorded) when it names nothing.</summary>
         private bool Column(ColumnRef c)
         {
+            if (lookup != null)
+            {
+                (NameLookup answer, string? message) = lookup(c);
+                if (answer == NameLookup.Unknown) Abandoned = true;
+                else if (answer == NameLookup.Missing) Error = message;
+                return answer == NameLookup.Found;
+            }
+            Debug.Assert(table != null);
             if (c.Table == null)
             {
                 if (table.FindColumn(c.Column) >= 0) return true;
@@ -179,13 +223,20 @@ internal sealed partial class CodeGenerator
 
         /// <summary>
         /// A function call: its own error (non-deterministic, window misuse, aggregate, unknown,
-        /// argument count, FILTER), then its first argument, which may replace it.
+        /// argument count, FILTER), then its arguments, the first of which may replace it; an
+        /// accepted aggregate's arguments may not hold aggregates, and its FILTER is walked last.
         /// </summary>
         private void Function(FunctionCall f)
         {
             string? own = null;
             int n = f.Star ? 0 : f.Arguments.Count;
             string lower = f.Name.ToLowerInvariant();
+            bool aggregate = false;
+            if (kind == null && (f.Over != null || !f.OrderBy.IsEmpty))
+            {
+                Abandoned = true;
+                return;
+            }
             if (IsInlineConditional(f))
             {
                 if (n < 2) own = $"wrong number of arguments to function {f.Name}()";
@@ -204,20 +255,38 @@ internal sealed partial class CodeGenerator
                     {
                         own = "second argument to likelihood() must be a constant between 0.0 and 1.0";
                     }
-                    if (NonDeterministicFunctions.Contains(lower) && kind != SelfReferenceKind.Check)
+                    if (NonDeterministicFunctions.Contains(lower) && kind is { } k && k != SelfReferenceKind.Check)
                         own = $"non-deterministic functions prohibited in {Where}";
                 }
-                bool aggregate = def is AggregateFunction;
+                aggregate = def is AggregateFunction;
                 if (def != null && !aggregate && f.Over != null) own = $"{f.Name}() may not be used as a window function";
-                else if (aggregate) own = $"misuse of {(f.Over != null ? "window" : "aggregate")} function {f.Name}()";
+                else if (aggregate && (kind != null || !AllowAggregates))
+                {
+                    own = $"misuse of {(f.Over != null ? "window" : "aggregate")} function {f.Name}()";
+                    aggregate = false;
+                }
                 else if (def == null && !wrongCount && !loading) own = "no such function: " + f.Name;
                 else if (wrongCount) own = $"wrong number of arguments to function {f.Name}()";
-                else if (def != null && f.Filter != null) own = $"FILTER may not be used with non-aggregate {f.Name}()";
+                else if (def != null && !aggregate && f.Filter != null) own = $"FILTER may not be used with non-aggregate {f.Name}()";
             }
             if (own != null) Error = own;
-            foreach (Expr arg in f.Arguments)
+            bool saved = AllowAggregates;
+            if (aggregate)
             {
-                if (!Visit(arg)) break;
+                FoundAggregate = true;
+                AllowAggregates = false;
+            }
+            try
+            {
+                foreach (Expr arg in f.Arguments)
+                {
+                    if (!Visit(arg)) break;
+                }
+                if (aggregate && f.Filter != null && !Abandoned) Visit(f.Filter);
+            }
+            finally
+            {
+                AllowAggregates = saved;
             }
         }
 
