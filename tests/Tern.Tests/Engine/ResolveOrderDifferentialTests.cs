@@ -54,6 +54,28 @@ public class ResolveOrderDifferentialTests
     [InlineData("CREATE TABLE t(a); SELECT 1 UNION SELECT zz UNION SELECT abs(); SELECT zz UNION ALL SELECT abs(); SELECT zz UNION SELECT 1 ORDER BY yy")]
     public void Select_error_order_matches_sqlite_for_found_cases(string script) => Differential.AssertSame(script);
 
+    [Theory]
+    [InlineData("INSERT INTO t VALUES (zz); INSERT INTO t VALUES (1, 2, zz); INSERT INTO t(a) VALUES (zz, 2); INSERT INTO t(a) SELECT 1, zz; INSERT INTO t SELECT 1 FROM nosuch")]
+    [InlineData("INSERT INTO t VALUES (1), (1, 2); INSERT INTO t VALUES (1, 2), (1); INSERT INTO t VALUES (1, 2), (zz); INSERT INTO t VALUES (1), (zz, 2)")]
+    [InlineData("INSERT INTO t VALUES (yy), (zz, 2); INSERT INTO t VALUES (yy, 1), (zz, 2); INSERT INTO t VALUES (1, 2), (1, yy), (1, 2, 3), (1, zz)")]
+    [InlineData("INSERT INTO t VALUES (CAST(1 AS INT)), (2, 3), (zz); INSERT INTO t VALUES (abs(1), 1), (abs(2), 3), (zz, 1), (1); INSERT INTO t VALUES (1, 2), (abs(1)), (zz)")]
+    [InlineData("INSERT INTO t VALUES (random()), (1, 2), (zz); INSERT INTO t VALUES (1), (abs(1,2), 3), (zz); INSERT INTO t VALUES (1, 2), (3, 4), (zz, 1), (5)")]
+    [InlineData("INSERT INTO t VALUES (1, 2) ON CONFLICT(zz) DO NOTHING; INSERT INTO t VALUES (1) ON CONFLICT(zz) DO NOTHING; INSERT INTO t VALUES (1, 2, 3) ON CONFLICT(zz) DO NOTHING")]
+    [InlineData("INSERT INTO t(a, b) VALUES (1); INSERT INTO t(a, b) VALUES (zz); INSERT INTO t VALUES (1) RETURNING zz; INSERT INTO t VALUES (1, 2), (3, 4); SELECT * FROM t")]
+    public void Insert_reports_arity_and_name_errors_in_sqlite_order(string statements) =>
+        Differential.AssertSame("CREATE TABLE t(a, b, c AS (a)); " + statements);
+
+    [Fact]
+    public void Missing_table_is_named_with_its_schema_as_sqlite_names_it() =>
+        Differential.AssertSame("""
+            CREATE VIEW v0 AS SELECT c0 FROM t1; SELECT * FROM v0;
+            CREATE TEMP VIEW v2 AS SELECT * FROM t9; SELECT * FROM v2;
+            SELECT * FROM main.t5;
+            CREATE VIEW v3 AS SELECT (SELECT 1 FROM t7) FROM (SELECT 1 FROM t8); SELECT * FROM v3;
+            CREATE TABLE t(a); CREATE VIEW v4 AS SELECT * FROM t WHERE a IN (SELECT 1 FROM t6); SELECT * FROM v4;
+            CREATE TEMP VIEW v5 AS SELECT * FROM v0; SELECT * FROM v5
+            """);
+
     private static string Pick(Random r, string[] from) => from[r.Next(from.Length)];
 
     /// <summary>An expression: usually a good one, sometimes a bad one.</summary>
