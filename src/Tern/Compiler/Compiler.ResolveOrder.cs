@@ -84,6 +84,7 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private void CompileCompound(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
+        List<(List<ResultItem> Results, Scope Scope)>? savedMembers = _compoundMembers;
         try
         {
             CompileCompoundBody(s, outer, emit, names);
@@ -123,6 +124,10 @@ internal sealed partial class CodeGenerator
                 _recheckingCompound--;
             }
             throw;
+        }
+        finally
+        {
+            _compoundMembers = savedMembers;
         }
     }
 

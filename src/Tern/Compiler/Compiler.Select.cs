@@ -86,6 +86,9 @@ internal sealed partial class CodeGenerator
         }
         var cores = new List<(SelectCore Core, CompoundOperator Op)> { (s.First, CompoundOperator.UnionAll) };
         foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
+        // Each core's result columns and scope, for the ORDER BY (SQLite matches its terms
+        // against the cores' results from the left-most on).
+        var members = new List<(List<ResultItem> Results, Scope Scope)>();
         // Every core's rows land in a collection; the final pass applies ORDER BY and LIMIT.
         var outStage = new OutputStage(this, s.OrderBy, s.Limit, emit);
         using PlanScope compoundNote = NoteScope("COMPOUND QUERY");
@@ -95,6 +98,7 @@ internal sealed partial class CodeGenerator
             for (int i = 0; i < cores.Count; i++)
             {
                 using PlanScope coreNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(cores[i].Op));
+                _memberSink = members;
                 CompileCore(cores[i].Core, outer, default, null, (st, n) =>
                 {
                     CheckWidth(n, cores[Math.Max(i, 1) - (i == 0 ? 1 : 0)].Op);
@@ -138,6 +142,7 @@ internal sealed partial class CodeGenerator
             }
             int cur = current, tgt = target;
             PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
+            _memberSink = members;
             CompileCore(cores[i].Core, outer, default, null, (st, n) =>
             {
                 CheckWidth(n, op);
@@ -200,6 +205,8 @@ internal sealed partial class CodeGenerator
             _code[open] = ins;
         }
         // Read the collection back.
+        _compoundMembers = members;
+        CheckCompoundOrderBy(s.OrderBy, width);
         outStage.Prepare(null, null, s.OrderBy.AsSpan().ToArray().Select(o => o.Expr is CollateExpr ce
             ? MemCompare.ParseCollation(ce.Collation) : collations[ResultColumnOf(o.Expr, width)]).ToArray());
         int done = NewLabel();
@@ -346,25 +353,82 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>The result column an ORDER BY term of a compound names (1-based number, alias, or same expression).</summary>
-    private int ResultColumnOf(Expr e, int width)
+    /// <summary>
+    /// The result column a compound's ORDER BY term names, as SQLite finds it: a number; else,
+    /// core by core from the left-most, a result column's name, or a result expression the
+    /// term equals (a column reference compared by the column it names in that core).
+    /// </summary>
+    private int ResultColumnOf(Expr e, int width) =>
+        CompoundOrderColumn(e, width, 0) ?? throw new TernException(ResultCode.Error, "1st ORDER BY term does not match any column in the result set");
+
+    /// <summary>A compound ORDER BY term's result column, or null when no core has it; numbers out of range fail.</summary>
+    private int? CompoundOrderColumn(Expr e, int width, int termIndex)
     {
         if (e is CollateExpr collate) e = collate.Operand;
         if (e is Literal { Kind: LiteralKind.Integer } l && int.TryParse(l.Value, out int k))
         {
-            if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"1st ORDER BY term out of range - should be between 1 and {width}");
+            if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"{Ordinal(termIndex + 1)} ORDER BY term out of range - should be between 1 and {width}");
             return k - 1;
         }
-        if (_compoundNames != null)
+        IEnumerable<(List<ResultItem> Results, Scope? Scope)> members = _compoundMembers != null
+            ? _compoundMembers.Select(m => (m.Results, (Scope?)m.Scope))
+            : _compoundNames != null ? [(_compoundNames, null)] : [];
+        foreach ((List<ResultItem> results, Scope? scope) in members)
         {
-            string? name = e is ColumnRef c ? c.Column : null;
-            for (int i = 0; i < _compoundNames.Count; i++)
+            string? name = e is ColumnRef { Table: null } c ? c.Column : null;
+            for (int i = 0; i < results.Count && i < width; i++)
             {
-                if (name != null && string.Equals(_compoundNames[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
-                if (_compoundNames[i].Expr.Equals(e)) return i;
+                if (name != null && string.Equals(results[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
+                if (results[i].Expr.Equals(e)) return i;
+            }
+            if (scope == null || e is not ColumnRef term) continue;
+            (Source? source, int column) = TryResolveQuietly(term, scope);
+            if (source == null) continue;
+            for (int i = 0; i < results.Count && i < width; i++)
+            {
+                if (results[i].Expr is ColumnRef rc && TryResolveQuietly(rc, scope) is (Source rs, int rcol) && rs == source && rcol == column) return i;
             }
         }
-        throw new TernException(ResultCode.Error, "1st ORDER BY term does not match any column in the result set");
+        return null;
     }
+
+    /// <summary>A column reference's source and column, or (null, 0) when it names none or more than one.</summary>
+    private static (Source? Source, int Column) TryResolveQuietly(ColumnRef c, Scope scope)
+    {
+        try
+        {
+            return TryResolve(c, scope);
+        }
+        catch (TernException)
+        {
+            return (null, 0);
+        }
+    }
+
+    /// <summary>
+    /// A compound's ORDER BY as SQLite checks it once every core is resolved: every number in
+    /// range first, then each term matched against the cores; the first term none matches is
+    /// named in the error.
+    /// </summary>
+    private void CheckCompoundOrderBy(NodeList<OrderingTerm> orderBy, int width)
+    {
+        for (int i = 0; i < orderBy.Count; i++)
+        {
+            Expr e = orderBy[i].Expr is CollateExpr ce ? ce.Operand : orderBy[i].Expr;
+            if (e is Literal { Kind: LiteralKind.Integer }) CompoundOrderColumn(e, width, i);
+        }
+        for (int i = 0; i < orderBy.Count; i++)
+        {
+            if (CompoundOrderColumn(orderBy[i].Expr, width, i) == null)
+                throw new TernException(ResultCode.Error, $"{Ordinal(i + 1)} ORDER BY term does not match any column in the result set");
+        }
+    }
+
+    /// <summary>The cores of the compound whose ORDER BY is being resolved (null outside one).</summary>
+    private List<(List<ResultItem> Results, Scope Scope)>? _compoundMembers;
+
+    /// <summary>Where the next core compiled records its results and scope (a compound's member list), taken by that core only.</summary>
+    private List<(List<ResultItem> Results, Scope Scope)>? _memberSink;
 
     private List<ResultItem>? _compoundNames;
 
@@ -375,6 +439,8 @@ internal sealed partial class CodeGenerator
     private void CompileCoreBody(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit,
         Action<List<ResultItem>>? names, Action<Collation?[]>? collations)
     {
+        List<(List<ResultItem> Results, Scope Scope)>? memberSink = _memberSink;
+        _memberSink = null;
         if (coreNode is ValuesClause values)
         {
             var stage = new OutputStage(this, orderBy, limit, emit);
@@ -383,6 +449,7 @@ internal sealed partial class CodeGenerator
             var items = new List<ResultItem>();
             for (int i = 0; i < width; i++) items.Add(new ResultItem(values.Rows[0][i], "column" + (i + 1), null));
             names?.Invoke(items);
+            memberSink?.Add((items, new Scope { Outer = outer }));
             collations?.Invoke(items.Select(r => ExprCollation(r.Expr, new Scope { Outer = outer }, strict: false)).ToArray());
             _compoundNames ??= items;
             foreach (NodeList<Expr> row in values.Rows)
@@ -409,6 +476,7 @@ internal sealed partial class CodeGenerator
         names?.Invoke(results);
         _compoundNames ??= results;
         NoteCoreResolution(core, scope, results, orderBy);
+        memberSink?.Add((results, scope));
         int n = results.Count;
 
         var aggregates = new List<FunctionCall>();

@@ -65,6 +65,16 @@ public class ResolveOrderDifferentialTests
     public void Insert_reports_arity_and_name_errors_in_sqlite_order(string statements) =>
         Differential.AssertSame("CREATE TABLE t(a, b, c AS (a)); " + statements);
 
+    [Theory]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t ORDER BY b; SELECT a FROM t UNION SELECT b AS x FROM t ORDER BY x; SELECT a AS x FROM t UNION SELECT b AS y FROM t ORDER BY y")]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t UNION SELECT c FROM t ORDER BY c; SELECT a, b FROM t UNION SELECT b, a FROM t ORDER BY b; SELECT a FROM t UNION SELECT b FROM t ORDER BY t.b")]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t ORDER BY zz; SELECT a FROM t UNION SELECT b FROM t ORDER BY a+1; SELECT a FROM t UNION SELECT b FROM t ORDER BY 2; SELECT a FROM t UNION SELECT b FROM t ORDER BY 1, zz")]
+    [InlineData("SELECT a AS b FROM t UNION SELECT b AS a FROM t ORDER BY a; SELECT a FROM t UNION ALL SELECT b FROM t ORDER BY b COLLATE nocase; SELECT a+1 FROM t UNION SELECT b FROM t ORDER BY b")]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t ORDER BY b DESC, a; SELECT a FROM t UNION SELECT b FROM t ORDER BY zz, 5; SELECT a FROM t AS x UNION SELECT b FROM t AS y ORDER BY y.b; SELECT a FROM t AS x UNION SELECT b FROM t AS y ORDER BY x.b")]
+    [InlineData("SELECT a FROM t UNION SELECT b+1 FROM t ORDER BY b+1; SELECT a FROM t EXCEPT SELECT c FROM t ORDER BY c DESC; SELECT a, b FROM t INTERSECT SELECT a, c FROM t ORDER BY c, b; VALUES (1) UNION SELECT a AS q FROM t ORDER BY q")]
+    public void Compound_order_by_names_resolve_against_every_select_as_in_sqlite(string statements) =>
+        Differential.AssertSame("CREATE TABLE t(a, b, c); INSERT INTO t VALUES (1, 2, 3), (4, 0, 1), (4, 5, 2); " + statements);
+
     [Fact]
     public void Missing_table_is_named_with_its_schema_as_sqlite_names_it() =>
         Differential.AssertSame("""
