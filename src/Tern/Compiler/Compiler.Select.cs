@@ -494,7 +494,13 @@ internal sealed partial class CodeGenerator
         if (core.Having != null) CollectAggregates(core.Having, aggregates);
         int fromResultsAndHaving = aggregates.Count;
         foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates);
-        if (!isAggregate && aggregates.Count > fromResultsAndHaving) throw new TernException(ResultCode.Error, $"misuse of aggregate: {aggregates[fromResultsAndHaving].Name}()");
+        if (!isAggregate && aggregates.Count > fromResultsAndHaving)
+        {
+            if (core.From.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate: {aggregates[fromResultsAndHaving].Name}()");
+            // Without FROM there is one row and SQLite drops the ORDER BY before it would fail;
+            // computing its aggregates over that row gives the same row.
+            isAggregate = true;
+        }
 
         // ORDER BY terms: a number or an alias of a result column means that column's expression.
         var orderExprs = new Expr[orderBy.Count];
