@@ -216,6 +216,12 @@ internal sealed partial class CodeGenerator
             {
                 AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view);
             }
+            catch (TernException e)
+            {
+                // A view that does not compile fails while SQLite expands FROM, before resolving names.
+                _expandErrors.Add(e);
+                throw;
+            }
             finally
             {
                 _ctes = saved;

@@ -13,7 +13,8 @@
 // where it cannot follow it (subqueries, window functions), leaving the original error.
 // Likewise a compound whose compilation fails (a name error, or SELECTs of different
 // widths, which SQLite finds only after resolving them) has its SELECTs compiled again from
-// the right-most, and the first error met is the one reported.
+// the right-most, and the first error met is the one reported; when a FROM clause failed
+// to expand (a missing table, a broken view), the right-most core whose FROM fails names it.
 using Tern.Sql.Ast;
 using Tern.Storage.Record;
 
@@ -26,6 +27,9 @@ internal sealed partial class CodeGenerator
 
     /// <summary>The cores being compiled, innermost last.</summary>
     private readonly List<CoreResolution> _coreResolutions = [];
+
+    /// <summary>Errors raised while a core's FROM items were expanded (SQLite's expansion pass comes before name resolution).</summary>
+    private readonly HashSet<TernException> _expandErrors = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>While positive, compound SELECTs are being compiled again to find the error SQLite reports first.</summary>
     private int _recheckingCompound;
@@ -88,6 +92,38 @@ internal sealed partial class CodeGenerator
         try
         {
             CompileCompoundBody(s, outer, emit, names);
+        }
+        catch (TernException e) when (e.Code == ResultCode.Error && _recheckingCompound == 0 && _expandErrors.Contains(e))
+        {
+            // SQLite expands the FROM items of every core, the right-most first, before it
+            // resolves a name: the right-most core whose FROM fails to expand names the error.
+            _recheckingCompound++;
+            try
+            {
+                var cores = new List<SelectCore> { s.First };
+                foreach (CompoundPart p in s.Compounds) cores.Add(p.Select);
+                for (int i = cores.Count - 1; i >= 0; i--)
+                {
+                    try
+                    {
+                        CompileCore(cores[i], outer, default, null, (_, _) => { }, null);
+                    }
+                    catch (TernException again) when (again.Code == ResultCode.Error && _expandErrors.Contains(again))
+                    {
+                        if (again.Message == e.Message) throw;
+                        throw new TernException(ResultCode.Error, again.Message);
+                    }
+                    catch (TernException again) when (again.Code == ResultCode.Error)
+                    {
+                        // A name error: resolution comes after every core's expansion.
+                    }
+                }
+            }
+            finally
+            {
+                _recheckingCompound--;
+            }
+            throw;
         }
         catch (TernException e) when (e.Code == ResultCode.Error && _recheckingCompound == 0
             && (IsResolveError(e.Message) || IsLateResolveError(e.Message) || e.Message.StartsWith("SELECTs to the left and right of ", StringComparison.Ordinal)))

@@ -468,7 +468,16 @@ internal sealed partial class CodeGenerator
         _existsResultsUnused = false;
         var scope = new Scope { Outer = outer };
         var whereTerms = new List<Expr>();
-        foreach (FromItem fi in core.From) AddSource(fi, scope, whereTerms);
+        try
+        {
+            foreach (FromItem fi in core.From) AddSource(fi, scope, whereTerms);
+        }
+        catch (TernException e) when (e.Message.StartsWith("no such table: ", StringComparison.Ordinal))
+        {
+            // A missing table: SQLite finds these while expanding FROM, before resolving any name.
+            _expandErrors.Add(e);
+            throw;
+        }
         if (core.From.Count == 0) Note("SCAN CONSTANT ROW");
         SplitAnd(core.Where, whereTerms);
 

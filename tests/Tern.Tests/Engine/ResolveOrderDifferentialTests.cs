@@ -76,6 +76,17 @@ public class ResolveOrderDifferentialTests
         Differential.AssertSame("CREATE TABLE t(a, b, c); INSERT INTO t VALUES (1, 2, 3), (4, 0, 1), (4, 5, 2); " + statements);
 
     [Fact]
+    public void Compound_reports_the_right_most_from_clause_that_fails_to_expand() =>
+        Differential.AssertSame("""
+            CREATE TABLE t0(c1); CREATE VIEW v0 AS SELECT NULL AS c2 FROM t0 WHERE (NULL GLOB '[a-c]*' ESCAPE '\');
+            SELECT NULL FROM t1 AS a0 WHERE NULL UNION SELECT NULL FROM v0 AS a0;
+            SELECT 1 FROM '' AS a0 INTERSECT SELECT 2 FROM v0 AS a0;
+            SELECT 1 FROM nosuch UNION SELECT zz FROM t0;
+            SELECT 1 FROM t0 UNION SELECT 1 FROM nosuch2 UNION SELECT 1 FROM nosuch3;
+            SELECT 1 FROM nosuch UNION SELECT abs() FROM t0
+            """);
+
+    [Fact]
     public void Missing_table_is_named_with_its_schema_as_sqlite_names_it() =>
         Differential.AssertSame("""
             CREATE VIEW v0 AS SELECT c0 FROM t1; SELECT * FROM v0;
