@@ -77,7 +77,7 @@ internal sealed partial class CodeGenerator
         {
             throw new TernException(ResultCode.Error, $"error in table {t.Name} after add column: {e.Message}");
         }
-        if (generated) CheckAddedGeneratedColumn(t, newSql);
+        CheckAddedColumn(t, newSql);
         int cursor = NewCursor();
         Emit(Opcode.OpenWrite, cursor, 1, 0, 5);
         UpdateSchemaRows(cursor, row => string.Equals(row.Name, t.Name, StringComparison.OrdinalIgnoreCase) && row.Type == "table"

@@ -41,7 +41,7 @@ internal sealed partial class CodeGenerator
             return;
         }
         Table built = DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
-        CheckGeneratedExpressions(built);
+        ResolveTableDefinition(built, _sql, loading: false);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
         int schemaCursor = NewCursor();
         Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
@@ -253,8 +253,8 @@ internal sealed partial class CodeGenerator
     };
 
     /// <summary>
-    /// What SQLite refuses in index key expressions and partial-index WHERE clauses: a string
-    /// that names no column, subqueries, parameters and non-deterministic functions.
+    /// Index key expressions and the partial-index WHERE clause resolve against the table
+    /// as SQLite resolves them (a string key that names no column is an error too).
     /// </summary>
     private void CheckIndexExpressions(CreateIndexStatement ci, Index ix)
     {
@@ -262,28 +262,9 @@ internal sealed partial class CodeGenerator
         {
             if (!ix.IsExpression(k)) continue;
             if (ci.Columns[k].Expr is Literal { Kind: LiteralKind.String } l) throw new TernException(ResultCode.Error, "no such column: " + l.Value);
-            Check(ix.Expressions![k]!, "index expressions");
+            ResolveSelfReference(ix.Table, ix.Expressions![k]!, SelfReferenceKind.IndexExpression, _sql, loading: false);
         }
-        if (ci.Where != null) Check(ci.Where, "partial index WHERE clauses");
-
-        void Check(Expr e, string where)
-        {
-            Walk(e, x =>
-            {
-                string? problem = x switch
-                {
-                    SubqueryExpr or ExistsExpr or InSelectExpr => "subqueries",
-                    ParameterExpr => "parameters",
-                    FunctionCall f when NonDeterministicFunctions.Contains(f.Name) => "non-deterministic functions",
-                    _ => null,
-                };
-                // Unknown functions and wrong argument counts fail here, as SQLite's name resolution does.
-                if (problem == null && x is FunctionCall call && !IsInlineConditional(call)) _ = RequireFunction(call);
-                if (problem == null && x is LikeExpr like) _ = LikeFunction(like);
-                if (problem != null) throw new TernException(ResultCode.Error, $"{problem} prohibited in {where}");
-                return true;
-            });
-        }
+        if (ci.Where != null) ResolveSelfReference(ix.Table, ci.Where, SelfReferenceKind.PartialIndex, _sql, loading: false);
     }
 
     private void CompileDrop(DropStatement d)

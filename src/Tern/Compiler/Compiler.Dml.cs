@@ -5,6 +5,7 @@
 // DELETE first collect the rowids that match (a RowSet) and then change those rows, so
 // the scan never sees its own changes.
 using System.Text;
+using Tern.Functions;
 using Tern.Schema;
 using Index = Tern.Schema.Index;
 using Tern.Sql.Ast;
@@ -61,6 +62,11 @@ internal sealed partial class CodeGenerator
                 RefuseGeneratedWrite(t, k, "INSERT into");
                 map[i] = k;
             }
+        }
+        if (ins.Source is { First: ValuesClause values, Compounds.IsEmpty: true, OrderBy.IsEmpty: true, Limit: null }
+            && !values.Rows.AsSpan().ToArray().All(r => r.Count == map.Length))
+        {
+            ValuesError(t, values, map.Length, ins.Columns.IsEmpty, ins.With != null);
         }
         WriteTarget target = OpenForWrite(t);
         ConflictResolution onError = EffectiveConflict(ins.OrConflict);
@@ -136,11 +142,20 @@ internal sealed partial class CodeGenerator
         }
         if (ins.Source.First is ValuesClause v && ins.Source.Compounds.IsEmpty && ins.Source.OrderBy.IsEmpty && ins.Source.Limit == null)
         {
-            foreach (NodeList<Expr> row in v.Rows)
+            try
             {
-                int regs = NewRegisters(Math.Max(row.Count, 1));
-                for (int i = 0; i < row.Count; i++) ExprCode(row[i], new Scope(), regs + i);
-                Row(regs, row.Count);
+                foreach (NodeList<Expr> row in v.Rows)
+                {
+                    int regs = NewRegisters(Math.Max(row.Count, 1));
+                    for (int i = 0; i < row.Count; i++) ExprCode(row[i], new Scope(), regs + i);
+                    Row(regs, row.Count);
+                }
+            }
+            catch (TernException e) when (e.Code == ResultCode.Error && v.Rows.Count > 1 && IsResolveError(e.Message))
+            {
+                // SQLite may meet another row's error first.
+                ValuesError(t, v, map.Length, ins.Columns.IsEmpty, ins.With != null);
+                throw;
             }
             endAutoIncrement?.Invoke();
             EndReturning(returning);
@@ -178,6 +193,109 @@ internal sealed partial class CodeGenerator
         Resolve(done);
         endAutoIncrement?.Invoke();
         EndReturning(returning);
+    }
+
+    /// <summary>
+    /// The error SQLite reports for an INSERT ... VALUES that fails: its rows differ in width,
+    /// do not fit the column count, or one does not compile. SQLite's parser gathers the rows
+    /// left to right: a row of constants (no names, functions or subqueries) after another
+    /// joins a co-routine, which starts with that row before it (compiled at once) and which
+    /// refuses a row of another width at once; any other row extends a UNION ALL chain (whose last two rows must then
+    /// agree in width) resolved the same way at the end. Only then are the values counted against the columns. The rows are compiled here
+    /// only to find their errors; the statement fails either way.
+    /// </summary>
+    private void ValuesError(Table t, ValuesClause values, int columns, bool allColumns, bool withClause)
+    {
+        NodeList<NodeList<Expr>> rows = values.Rows;
+        const string widthError = "all VALUES must have the same number of terms";
+        // The chain still to be resolved: row indexes, or -1 for a finished co-routine.
+        var chain = new List<int> { 0 };
+        int coWidth = -1;
+        bool coroutine = false;
+        void ResolveChain()
+        {
+            int right = -1;
+            for (int j = chain.Count - 1; j >= 0; j--)
+            {
+                int width = coWidth;
+                if (chain[j] >= 0)
+                {
+                    NodeList<Expr> row = rows[chain[j]];
+                    int regs = NewRegisters(Math.Max(row.Count, 1));
+                    for (int k = 0; k < row.Count; k++) ExprCode(row[k], new Scope(), regs + k);
+                    width = row.Count;
+                }
+                if (right >= 0 && width != right) throw new TernException(ResultCode.Error, widthError);
+                right = width;
+            }
+        }
+        for (int i = 1; i < rows.Count; i++)
+        {
+            bool constant = !withClause && rows[i].AsSpan().ToArray().All(IsParseTimeConstant);
+            if (constant && (coroutine || (rows[i - 1].AsSpan().ToArray().All(IsParseTimeConstant) && !rows[i - 1].AsSpan().ToArray().Any(e => e is CastExpr))))
+            {
+                if (!coroutine)
+                {
+                    // The co-routine starts with the chain's last row, compiled now.
+                    int first = NewRegisters(Math.Max(rows[i - 1].Count, 1));
+                    for (int k = 0; k < rows[i - 1].Count; k++) ExprCode(rows[i - 1][k], new Scope(), first + k);
+                    coWidth = rows[i - 1].Count;
+                    coroutine = true;
+                    chain[^1] = -1;
+                }
+                if (rows[i].Count != coWidth) throw new TernException(ResultCode.Error, widthError);
+                int regs = NewRegisters(Math.Max(rows[i].Count, 1));
+                for (int k = 0; k < rows[i].Count; k++) ExprCode(rows[i][k], new Scope(), regs + k);
+            }
+            else
+            {
+                coroutine = false;
+                chain.Add(i);
+            }
+        }
+        ResolveChain();
+        int n = rows[^1].Count;
+        if (n != columns)
+            throw new TernException(ResultCode.Error, allColumns ? $"table {t.Name} has {columns} columns but {n} values were supplied" : $"{n} values for {columns} columns");
+    }
+
+    /// <summary>
+    /// Whether SQLite's parser sees an expression as constant: no names but TRUE/FALSE, no
+    /// subqueries or RAISE, and function calls only of deterministic scalar functions known
+    /// with that many arguments (plain calls, no FILTER or OVER).
+    /// </summary>
+    private static bool IsParseTimeConstant(Expr e)
+    {
+        bool constant = true;
+        Walk(e, x =>
+        {
+            switch (x)
+            {
+                case ColumnRef c:
+                    if (!(c.Table == null && !c.IsDoubleQuoted
+                        && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase))))
+                    {
+                        constant = false;
+                    }
+                    break;
+                case RaiseExpr or SubqueryExpr or ExistsExpr or InSelectExpr or InTableExpr:
+                    constant = false;
+                    break;
+                case FunctionCall f:
+                    if (f.Over != null || f.Filter != null || f.Distinct || !f.OrderBy.IsEmpty) constant = false;
+                    else if (!IsInlineConditional(f)
+                        && (FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is not ScalarFunction || NonDeterministicFunctions.Contains(f.Name)))
+                    {
+                        constant = false;
+                    }
+                    break;
+                case LikeExpr like:
+                    if (like.Operator is not (LikeOperator.Like or LikeOperator.Glob) || (like.Operator == LikeOperator.Glob && like.Escape != null)) constant = false;
+                    break;
+            }
+            return constant;
+        });
+        return constant;
     }
 
     /// <summary>

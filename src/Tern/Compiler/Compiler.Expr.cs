@@ -192,19 +192,7 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>The LIKE/GLOB keyword as the statement spells it (SQLite's messages name it so).</summary>
-    private string OperatorText(LikeExpr like, string fallback)
-    {
-        int pos = like.Left.End, end = like.Pattern.Start;
-        if (pos < 0 || end > _sql.Length || pos >= end) return fallback.ToUpperInvariant();
-        while (pos < end)
-        {
-            Token tk = SqlLexer.Next(_sql, pos);
-            if (tk.Length <= 0) break;
-            if (tk.Kind is TokenKind.Like or TokenKind.Glob) return Encoding.UTF8.GetString(_sql, tk.Start, tk.Length);
-            pos = tk.End;
-        }
-        return fallback.ToUpperInvariant();
-    }
+    private string OperatorText(LikeExpr like, string fallback) => LikeOperatorText(_sql, like, fallback);
 
     private void LiteralCode(Literal l, int target)
     {

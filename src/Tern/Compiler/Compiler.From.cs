@@ -41,6 +41,9 @@ internal sealed partial class CodeGenerator
 
     private CteEnv? _ctes;
     private readonly HashSet<string> _expandingViews = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How many views of the main schema are being expanded, innermost not a TEMP view (0 otherwise).</summary>
+    private int _mainViewDepth;
     private int _sourceDepth;
 
     private void PushWith(WithClause with)
@@ -211,20 +214,33 @@ internal sealed partial class CodeGenerator
             _ctes = null;
             // Result names come from the view's own text, which the positions in its tree index.
             _sql = view.SqlUtf8;
+            bool mainView = !(_tempViews.TryGetValue(view.Name, out View? asTemp) && asTemp == view);
+            int savedDepth = _mainViewDepth;
+            _mainViewDepth = mainView ? _mainViewDepth + 1 : 0;
             try
             {
                 if (whereTerms == null || !TryFlatten(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, view, scope, whereTerms, left))
                     AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view);
             }
+            catch (TernException e)
+            {
+                // A view that does not compile fails while SQLite expands FROM, before resolving names.
+                _expandErrors.Add(e);
+                throw;
+            }
             finally
             {
                 _ctes = saved;
                 _sql = savedSql;
+                _mainViewDepth = savedDepth;
                 _expandingViews.Remove(view.Name);
             }
             return;
         }
-        Table t = RequireTable(nt.Name);
+        // SQLite names the schema of a missing table when the statement does, and "main" for
+        // one a view of the main schema reads (it binds the view's tables to its schema).
+        Table t = _schema.FindTable(nt.Name) ?? throw new TernException(ResultCode.Error,
+            "no such table: " + (nt.Schema != null ? nt.Schema + "." : _mainViewDepth > 0 ? "main." : "") + nt.Name);
         string name = nt.Alias ?? t.Name;
         scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name, NotIndexed = nt.NotIndexed, IndexedBy = nt.IndexedBy });
     }

@@ -201,61 +201,17 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>
-    /// What CREATE TABLE refuses in a generated column's expression, with SQLite's messages:
-    /// qualified names, names of no column (the rowid included), subqueries, parameters,
-    /// aggregate and window functions, non-deterministic functions, unknown functions.
+    /// ALTER TABLE ADD COLUMN: the new definition must resolve as CREATE TABLE would take it
+    /// (its CHECK constraints and generated columns); a STORED column can only join a table
+    /// without rows (its value would have to be computed for each row), checked when the
+    /// statement runs.
     /// </summary>
-    private static void CheckGeneratedExpressions(Table t)
-    {
-        foreach (Column column in t.Columns)
-        {
-            if (column.Generated is not { } g) continue;
-            Walk(g, x =>
-            {
-                switch (x)
-                {
-                    case ColumnRef c:
-                        if (c.Table != null) throw new TernException(ResultCode.Error, "the \".\" operator prohibited in generated columns");
-                        // A bare TRUE or FALSE that names no column is the keyword.
-                        if (t.FindColumn(c.Column) < 0 && !(!c.IsDoubleQuoted && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase))))
-                            throw new TernException(ResultCode.Error, c.IsDoubleQuoted
-                                ? $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?"
-                                : "no such column: " + c.Column);
-                        break;
-                    case SubqueryExpr or ExistsExpr or InSelectExpr:
-                        throw new TernException(ResultCode.Error, "subqueries prohibited in generated columns");
-                    case Literal { Kind: LiteralKind.CurrentTime or LiteralKind.CurrentDate or LiteralKind.CurrentTimestamp }:
-                        throw new TernException(ResultCode.Error, "non-deterministic functions prohibited in generated columns");
-                    case ParameterExpr:
-                        throw new TernException(ResultCode.Error, "parameters prohibited in generated columns");
-                    case FunctionCall f:
-                        {
-                            if (f.Over != null) throw new TernException(ResultCode.Error, $"misuse of window function {f.Name}()");
-                            if (IsInlineConditional(f)) break;
-                            FunctionDef def = RequireFunction(f);
-                            if (def is AggregateFunction) throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
-                            if (NonDeterministicFunctions.Contains(f.Name))
-                                throw new TernException(ResultCode.Error, "non-deterministic functions prohibited in generated columns");
-                            break;
-                        }
-                }
-                return true;
-            });
-        }
-        if (t.HasGenerated) GeneratedOrder(t);
-    }
-
-    /// <summary>
-    /// ALTER TABLE ADD COLUMN of a generated column: the new definition must hold as CREATE
-    /// TABLE would take it; a STORED one can only join a table without rows (its value
-    /// would have to be computed for each row), checked when the statement runs.
-    /// </summary>
-    private void CheckAddedGeneratedColumn(Table t, string newSql)
+    private void CheckAddedColumn(Table t, string newSql)
     {
         if (Tern.Sql.SqlParser.Parse(newSql) is not CreateTableStatement ct) return;
         try
         {
-            CheckGeneratedExpressions(DatabaseSchema.BuildTable(ct, 0, null, out _));
+            ResolveTableDefinition(DatabaseSchema.BuildTable(ct, 0, null, out _), Encoding.UTF8.GetBytes(newSql), loading: false);
         }
         catch (TernException e)
         {

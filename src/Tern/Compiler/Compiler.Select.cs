@@ -65,7 +65,7 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private void CompileCompound(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
+    private void CompileCompoundBody(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
         bool allUnionAll = s.Compounds.AsSpan().ToArray().All(c => c.Operator == CompoundOperator.UnionAll);
         int width = -1;
@@ -86,6 +86,9 @@ internal sealed partial class CodeGenerator
         }
         var cores = new List<(SelectCore Core, CompoundOperator Op)> { (s.First, CompoundOperator.UnionAll) };
         foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
+        // Each core's result columns and scope, for the ORDER BY (SQLite matches its terms
+        // against the cores' results from the left-most on).
+        var members = new List<(List<ResultItem> Results, Scope Scope)>();
         // Every core's rows land in a collection; the final pass applies ORDER BY and LIMIT.
         var outStage = new OutputStage(this, s.OrderBy, s.Limit, emit);
         using PlanScope compoundNote = NoteScope("COMPOUND QUERY");
@@ -95,6 +98,7 @@ internal sealed partial class CodeGenerator
             for (int i = 0; i < cores.Count; i++)
             {
                 using PlanScope coreNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(cores[i].Op));
+                _memberSink = members;
                 CompileCore(cores[i].Core, outer, default, null, (st, n) =>
                 {
                     CheckWidth(n, cores[Math.Max(i, 1) - (i == 0 ? 1 : 0)].Op);
@@ -138,6 +142,7 @@ internal sealed partial class CodeGenerator
             }
             int cur = current, tgt = target;
             PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
+            _memberSink = members;
             CompileCore(cores[i].Core, outer, default, null, (st, n) =>
             {
                 CheckWidth(n, op);
@@ -200,6 +205,8 @@ internal sealed partial class CodeGenerator
             _code[open] = ins;
         }
         // Read the collection back.
+        _compoundMembers = members;
+        CheckCompoundOrderBy(s.OrderBy, width);
         outStage.Prepare(null, null, s.OrderBy.AsSpan().ToArray().Select(o => o.Expr is CollateExpr ce
             ? MemCompare.ParseCollation(ce.Collation) : collations[ResultColumnOf(o.Expr, width)]).ToArray());
         int done = NewLabel();
@@ -362,25 +369,82 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>The result column an ORDER BY term of a compound names (1-based number, alias, or same expression).</summary>
-    private int ResultColumnOf(Expr e, int width)
+    /// <summary>
+    /// The result column a compound's ORDER BY term names, as SQLite finds it: a number; else,
+    /// core by core from the left-most, a result column's name, or a result expression the
+    /// term equals (a column reference compared by the column it names in that core).
+    /// </summary>
+    private int ResultColumnOf(Expr e, int width) =>
+        CompoundOrderColumn(e, width, 0) ?? throw new TernException(ResultCode.Error, "1st ORDER BY term does not match any column in the result set");
+
+    /// <summary>A compound ORDER BY term's result column, or null when no core has it; numbers out of range fail.</summary>
+    private int? CompoundOrderColumn(Expr e, int width, int termIndex)
     {
         if (e is CollateExpr collate) e = collate.Operand;
         if (e is Literal { Kind: LiteralKind.Integer } l && int.TryParse(l.Value, out int k))
         {
-            if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"1st ORDER BY term out of range - should be between 1 and {width}");
+            if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"{Ordinal(termIndex + 1)} ORDER BY term out of range - should be between 1 and {width}");
             return k - 1;
         }
-        if (_compoundNames != null)
+        IEnumerable<(List<ResultItem> Results, Scope? Scope)> members = _compoundMembers != null
+            ? _compoundMembers.Select(m => (m.Results, (Scope?)m.Scope))
+            : _compoundNames != null ? [(_compoundNames, null)] : [];
+        foreach ((List<ResultItem> results, Scope? scope) in members)
         {
-            string? name = e is ColumnRef c ? c.Column : null;
-            for (int i = 0; i < _compoundNames.Count; i++)
+            string? name = e is ColumnRef { Table: null } c ? c.Column : null;
+            for (int i = 0; i < results.Count && i < width; i++)
             {
-                if (name != null && string.Equals(_compoundNames[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
-                if (_compoundNames[i].Expr.Equals(e)) return i;
+                if (name != null && string.Equals(results[i].Name, name, StringComparison.OrdinalIgnoreCase)) return i;
+                if (results[i].Expr.Equals(e)) return i;
+            }
+            if (scope == null || e is not ColumnRef term) continue;
+            (Source? source, int column) = TryResolveQuietly(term, scope);
+            if (source == null) continue;
+            for (int i = 0; i < results.Count && i < width; i++)
+            {
+                if (results[i].Expr is ColumnRef rc && TryResolveQuietly(rc, scope) is (Source rs, int rcol) && rs == source && rcol == column) return i;
             }
         }
-        throw new TernException(ResultCode.Error, "1st ORDER BY term does not match any column in the result set");
+        return null;
     }
+
+    /// <summary>A column reference's source and column, or (null, 0) when it names none or more than one.</summary>
+    private static (Source? Source, int Column) TryResolveQuietly(ColumnRef c, Scope scope)
+    {
+        try
+        {
+            return TryResolve(c, scope);
+        }
+        catch (TernException)
+        {
+            return (null, 0);
+        }
+    }
+
+    /// <summary>
+    /// A compound's ORDER BY as SQLite checks it once every core is resolved: every number in
+    /// range first, then each term matched against the cores; the first term none matches is
+    /// named in the error.
+    /// </summary>
+    private void CheckCompoundOrderBy(NodeList<OrderingTerm> orderBy, int width)
+    {
+        for (int i = 0; i < orderBy.Count; i++)
+        {
+            Expr e = orderBy[i].Expr is CollateExpr ce ? ce.Operand : orderBy[i].Expr;
+            if (e is Literal { Kind: LiteralKind.Integer }) CompoundOrderColumn(e, width, i);
+        }
+        for (int i = 0; i < orderBy.Count; i++)
+        {
+            if (CompoundOrderColumn(orderBy[i].Expr, width, i) == null)
+                throw new TernException(ResultCode.Error, $"{Ordinal(i + 1)} ORDER BY term does not match any column in the result set");
+        }
+    }
+
+    /// <summary>The cores of the compound whose ORDER BY is being resolved (null outside one).</summary>
+    private List<(List<ResultItem> Results, Scope Scope)>? _compoundMembers;
+
+    /// <summary>Where the next core compiled records its results and scope (a compound's member list), taken by that core only.</summary>
+    private List<(List<ResultItem> Results, Scope Scope)>? _memberSink;
 
     private List<ResultItem>? _compoundNames;
 
@@ -388,9 +452,11 @@ internal sealed partial class CodeGenerator
     /// Compiles one SELECT or VALUES core. <paramref name="names"/> receives the result columns;
     /// <paramref name="collations"/> the collation each result column carries (null where none).
     /// </summary>
-    private void CompileCore(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit,
-        Action<List<ResultItem>>? names, Action<Collation?[]>? collations = null)
+    private void CompileCoreBody(SelectCore coreNode, Scope? outer, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit,
+        Action<List<ResultItem>>? names, Action<Collation?[]>? collations)
     {
+        List<(List<ResultItem> Results, Scope Scope)>? memberSink = _memberSink;
+        _memberSink = null;
         if (coreNode is ValuesClause values)
         {
             var stage = new OutputStage(this, orderBy, limit, emit);
@@ -399,6 +465,7 @@ internal sealed partial class CodeGenerator
             var items = new List<ResultItem>();
             for (int i = 0; i < width; i++) items.Add(new ResultItem(values.Rows[0][i], "column" + (i + 1), null));
             names?.Invoke(items);
+            memberSink?.Add((items, new Scope { Outer = outer }));
             collations?.Invoke(items.Select(r => ExprCollation(r.Expr, new Scope { Outer = outer }, strict: false)).ToArray());
             _compoundNames ??= items;
             foreach (NodeList<Expr> row in values.Rows)
@@ -427,6 +494,12 @@ internal sealed partial class CodeGenerator
         {
             foreach (FromItem fi in core.From) AddSource(fi, scope, fromTerms);
         }
+        catch (TernException e) when (e.Message.StartsWith("no such table: ", StringComparison.Ordinal))
+        {
+            // A missing table: SQLite finds these while expanding FROM, before resolving any name.
+            _expandErrors.Add(e);
+            throw;
+        }
         finally
         {
             _flattenContext = savedFlatten;
@@ -439,22 +512,37 @@ internal sealed partial class CodeGenerator
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
         _compoundNames ??= results;
+        NoteCoreResolution(core, scope, results, orderBy);
+        memberSink?.Add((results, scope));
         int n = results.Count;
 
         var aggregates = new List<FunctionCall>();
-        // In SQLite's order (result columns, ORDER BY, HAVING): with several min()/max(), the
-        // last one stepped decides which row the bare columns come from.
         foreach (ResultItem r in results) CollectAggregates(r.Expr, aggregates, core);
-        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, aggregates, core);
-        if (core.Having != null) CollectAggregates(core.Having, aggregates, core);
+        // As in SQLite, only GROUP BY or an aggregate among the result columns makes a query an
+        // aggregate query; an aggregate in HAVING, WHERE or ORDER BY of any other is misused.
         bool isAggregate = aggregates.Count > 0 || core.GroupBy.Count > 0;
         if (core.Having != null && !isAggregate) throw new TernException(ResultCode.Error, "HAVING clause on a non-aggregate query");
         foreach (Expr w in whereTerms)
         {
             var tmp = new List<FunctionCall>();
             CollectAggregates(w, tmp);
-            if (tmp.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate function {tmp[0].Name}()");
+            if (tmp.Count > 0) throw new TernException(ResultCode.Error, isAggregate ? $"misuse of aggregate: {tmp[0].Name}()" : $"misuse of aggregate function {tmp[0].Name}()");
         }
+        var havingAggregates = new List<FunctionCall>();
+        if (core.Having != null) CollectAggregates(core.Having, havingAggregates, core);
+        var orderAggregates = new List<FunctionCall>();
+        foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, orderAggregates, core);
+        if (!isAggregate && orderAggregates.Count > 0)
+        {
+            if (core.From.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate: {orderAggregates[0].Name}()");
+            // Without FROM there is one row and SQLite drops the ORDER BY before it would fail;
+            // computing its aggregates over that row gives the same row.
+            isAggregate = true;
+        }
+        // Stepped in SQLite's order (result columns, ORDER BY, HAVING): with several min()/max(),
+        // the last one stepped decides which row the bare columns come from.
+        aggregates.AddRange(orderAggregates);
+        aggregates.AddRange(havingAggregates);
 
         // ORDER BY terms: a number or an alias of a result column means that column's expression.
         var orderExprs = new Expr[orderBy.Count];
@@ -578,7 +666,13 @@ internal sealed partial class CodeGenerator
         {
             int g = core.GroupBy.Count;
             var groupExprs = new Expr[g];
-            for (int i = 0; i < g; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
+            for (int i = 0; i < g; i++)
+            {
+                groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
+                var inGroup = new List<FunctionCall>();
+                CollectAggregates(groupExprs[i], inGroup);
+                if (inGroup.Count > 0) throw new TernException(ResultCode.Error, "aggregate functions are not allowed in the GROUP BY clause");
+            }
             var argExprs = new List<Expr>();
             foreach (FunctionCall f in aggregates) argExprs.AddRange(StepInputs(f));
             int width = g + argExprs.Count + bare.Count;

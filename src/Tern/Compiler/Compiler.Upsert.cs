@@ -62,6 +62,7 @@ internal sealed partial class CodeGenerator
                     };
                     int col = name == null ? -2 : t.FindColumn(name);
                     if (col < 0 && name != null && IsRowidName(name)) col = t.RowidAlias;
+                    else if (col < 0 && name != null) throw new TernException(ResultCode.Error, "no such column: " + name);
                     cols[k] = col;
                 }
                 bool known = (cols.Length == 1 && cols[0] >= 0 && cols[0] == t.RowidAlias)

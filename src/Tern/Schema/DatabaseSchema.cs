@@ -178,6 +178,7 @@ internal sealed class DatabaseSchema
                     if (root == 1) throw new TernException(ResultCode.Error, "");
                     CheckNameFree(ct.Name, isIndex: false);
                     Table t = BuildTable(ct, root, sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
+                    Tern.Compiler.CodeGenerator.ResolveTableDefinition(t, Encoding.UTF8.GetBytes(sql), loading: true);
                     _tables[t.Name] = t;
                     foreach (var a in autos)
                     {
@@ -196,6 +197,14 @@ internal sealed class DatabaseSchema
                     if (!_tables.TryGetValue(ci.Table, out Table? t)) throw new TernException(ResultCode.Error, "no such table: main." + ci.Table);
                     CheckNameFree(ci.Name, isIndex: true);
                     Index idx = BuildIndex(ci, t, root, sql);
+                    byte[] text = Encoding.UTF8.GetBytes(sql);
+                    for (int k = 0; k < idx.Columns.Length; k++)
+                    {
+                        if (idx.IsExpression(k))
+                            Tern.Compiler.CodeGenerator.ResolveSelfReference(t, idx.Expressions![k]!, Tern.Compiler.SelfReferenceKind.IndexExpression, text, loading: true);
+                    }
+                    if (ci.Where != null)
+                        Tern.Compiler.CodeGenerator.ResolveSelfReference(t, ci.Where, Tern.Compiler.SelfReferenceKind.PartialIndex, text, loading: true);
                     if (t.Indexes.Exists(o => o.RootPage == root)) throw new TernException(ResultCode.Error, "invalid rootpage");
                     t.Indexes.Add(idx);
                     _indexes[idx.Name] = idx;
@@ -251,15 +260,17 @@ internal sealed class DatabaseSchema
             OrderingTerm term = ci.Columns[i];
             RejectNullsOrder(term);
             desc[i] = term.Order == SortOrder.Desc;
+            // A bare name (or string) that names a column is a plain key column; anything else,
+            // qualified names and names of no column included, is an expression key, which
+            // name resolution then checks.
             string? name = term.Expr switch
             {
-                ColumnRef c => c.Column,
+                ColumnRef { Table: null } c => c.Column,
                 Literal { Kind: LiteralKind.String } l => l.Value,
-                CollateExpr { Operand: ColumnRef c2 } => c2.Column,
+                CollateExpr { Operand: ColumnRef { Table: null } c2 } => c2.Column,
                 _ => null,
             };
             int k = name == null ? -1 : t.FindColumn(name);
-            if (k < 0 && term.Expr is ColumnRef or CollateExpr { Operand: ColumnRef }) throw new TernException(ResultCode.Error, "no such column: " + name);
             if (k >= 0)
             {
                 cols[i] = k;

@@ -1,0 +1,143 @@
+// The order in which name-resolution errors are reported, compared with SQLite 3.50.4. A
+// seeded generator builds SELECTs (simple and compound, with joins, FROM subqueries, GROUP
+// BY, HAVING and ORDER BY) and plants errors of several kinds - unknown columns and
+// functions, wrong argument counts (GLOB with ESCAPE), FILTER on a plain function,
+// aggregates where they may not stand, HAVING without aggregation - in several clauses at
+// once, so the transcript pins which one SQLite reports first. TERN_RESOLVE_ORDER_CASES
+// sets how many statements run (400 by default).
+using System.Text;
+
+namespace Tern.Tests.Engine;
+
+public class ResolveOrderDifferentialTests
+{
+    private const string Schema = "CREATE TABLE t0(c0, c1 REAL, c2 TEXT); CREATE TABLE t1(c1, c2); "
+        + "INSERT INTO t0 VALUES (1, 2.5, 'a'), (NULL, 0, 'B'); INSERT INTO t1 VALUES (1, 'x'); ";
+
+    /// <summary>Expressions that resolve; some hold aggregates (marked by the flag).</summary>
+    private static readonly (string Sql, bool Aggregate)[] Good =
+    [
+        ("a0.c0", false), ("1", false), ("NULL", false), ("c2 || 'x'", false), ("abs(-2)", false), ("'a' GLOB 'a*'", false),
+        ("count(*)", true), ("max(a0.c0)", true), ("group_concat(2.25)", true), ("TRUE", false), ("a0.c1 IS NOT FALSE", false),
+    ];
+
+    /// <summary>Expressions that fail to resolve wherever they stand.</summary>
+    private static readonly string[] Bad =
+    [
+        "a0.zz", "zz", "nosuch(1)", "abs(1, 2)", "('x' GLOB '?' ESCAPE '\\')", "octet_length(group_concat(1)) FILTER (WHERE NULL)",
+        "abs(1) FILTER (WHERE 1)", "coalesce(1)", "count(zz)", "abs(1,2) + yy", "\"qq\"", "x9.c0", "likelihood(1, 5)",
+    ];
+
+    [Fact]
+    public void Select_reports_the_error_sqlite_resolves_first()
+    {
+        int cases = int.TryParse(Environment.GetEnvironmentVariable("TERN_RESOLVE_ORDER_CASES"), out int n) ? n : 400;
+        var random = new Random(20261207);
+        var mismatches = new List<string>();
+        for (int i = 0; i < cases; i++)
+        {
+            string sql = Statement(random);
+            string expected = string.Join("\n", Differential.RunSqlite(Schema + sql));
+            string actual = string.Join("\n", Differential.RunTern(Schema + sql));
+            if (expected != actual) mismatches.Add($"{sql}\n  sqlite: {expected}\n  tern:   {actual}");
+        }
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {cases} differ:\n" + string.Join("\n", mismatches.Take(15)));
+    }
+
+    [Theory]
+    [InlineData("CREATE TABLE t2(c2); SELECT octet_length(group_concat(2.25)) FILTER (WHERE NULL) FROM t2 AS a0 WHERE a0.c0")]
+    [InlineData("CREATE TABLE t0(c0 BLOB, c1 REAL); SELECT octet_length(group_concat(1)) FILTER (WHERE NULL) FROM t0 WHERE max('{\"a\":1}')")]
+    [InlineData("CREATE TABLE t2(c0); SELECT octet_length(group_concat(a0.c0)) FILTER (WHERE NULL) FROM (SELECT c1 AS c0) AS a0 GROUP BY a0.c0 HAVING NULL INTERSECT SELECT NULL, ('x' GLOB '?' ESCAPE '\\') FROM t2 AS a0 WHERE NULL")]
+    [InlineData("CREATE TABLE t0(c1, c2); SELECT octet_length(group_concat(1)) FILTER (WHERE NULL), count(*) FILTER (WHERE (a1.c1 GLOB 'a*' ESCAPE '\\')) FROM t0 AS a0 LEFT JOIN t0 AS a1 USING (c1)")]
+    [InlineData("CREATE TABLE t(a); SELECT a FROM t HAVING count(*) > 0; SELECT a FROM t ORDER BY count(*); SELECT count(*) FROM t WHERE max(a); SELECT a FROM t WHERE max(a)")]
+    [InlineData("CREATE TABLE t(a); SELECT zz FROM t HAVING 1; SELECT 1 FROM t WHERE zz HAVING 1; SELECT a FROM t GROUP BY count(*); SELECT a FROM t GROUP BY zz ORDER BY yy")]
+    [InlineData("CREATE TABLE t(a); SELECT 1 UNION SELECT zz UNION SELECT abs(); SELECT zz UNION ALL SELECT abs(); SELECT zz UNION SELECT 1 ORDER BY yy")]
+    public void Select_error_order_matches_sqlite_for_found_cases(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [InlineData("INSERT INTO t VALUES (zz); INSERT INTO t VALUES (1, 2, zz); INSERT INTO t(a) VALUES (zz, 2); INSERT INTO t(a) SELECT 1, zz; INSERT INTO t SELECT 1 FROM nosuch")]
+    [InlineData("INSERT INTO t VALUES (1), (1, 2); INSERT INTO t VALUES (1, 2), (1); INSERT INTO t VALUES (1, 2), (zz); INSERT INTO t VALUES (1), (zz, 2)")]
+    [InlineData("INSERT INTO t VALUES (yy), (zz, 2); INSERT INTO t VALUES (yy, 1), (zz, 2); INSERT INTO t VALUES (1, 2), (1, yy), (1, 2, 3), (1, zz)")]
+    [InlineData("INSERT INTO t VALUES (CAST(1 AS INT)), (2, 3), (zz); INSERT INTO t VALUES (abs(1), 1), (abs(2), 3), (zz, 1), (1); INSERT INTO t VALUES (1, 2), (abs(1)), (zz)")]
+    [InlineData("INSERT INTO t VALUES (random()), (1, 2), (zz); INSERT INTO t VALUES (1), (abs(1,2), 3), (zz); INSERT INTO t VALUES (1, 2), (3, 4), (zz, 1), (5)")]
+    [InlineData("INSERT INTO t VALUES (1, 2) ON CONFLICT(zz) DO NOTHING; INSERT INTO t VALUES (1) ON CONFLICT(zz) DO NOTHING; INSERT INTO t VALUES (1, 2, 3) ON CONFLICT(zz) DO NOTHING")]
+    [InlineData("INSERT INTO t(a, b) VALUES (1); INSERT INTO t(a, b) VALUES (zz); INSERT INTO t VALUES (1) RETURNING zz; INSERT INTO t VALUES (1, 2), (3, 4); SELECT * FROM t")]
+    public void Insert_reports_arity_and_name_errors_in_sqlite_order(string statements) =>
+        Differential.AssertSame("CREATE TABLE t(a, b, c AS (a)); " + statements);
+
+    [Theory]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t ORDER BY b; SELECT a FROM t UNION SELECT b AS x FROM t ORDER BY x; SELECT a AS x FROM t UNION SELECT b AS y FROM t ORDER BY y")]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t UNION SELECT c FROM t ORDER BY c; SELECT a, b FROM t UNION SELECT b, a FROM t ORDER BY b; SELECT a FROM t UNION SELECT b FROM t ORDER BY t.b")]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t ORDER BY zz; SELECT a FROM t UNION SELECT b FROM t ORDER BY a+1; SELECT a FROM t UNION SELECT b FROM t ORDER BY 2; SELECT a FROM t UNION SELECT b FROM t ORDER BY 1, zz")]
+    [InlineData("SELECT a AS b FROM t UNION SELECT b AS a FROM t ORDER BY a; SELECT a FROM t UNION ALL SELECT b FROM t ORDER BY b COLLATE nocase; SELECT a+1 FROM t UNION SELECT b FROM t ORDER BY b")]
+    [InlineData("SELECT a FROM t UNION SELECT b FROM t ORDER BY b DESC, a; SELECT a FROM t UNION SELECT b FROM t ORDER BY zz, 5; SELECT a FROM t AS x UNION SELECT b FROM t AS y ORDER BY y.b; SELECT a FROM t AS x UNION SELECT b FROM t AS y ORDER BY x.b")]
+    [InlineData("SELECT a FROM t UNION SELECT b+1 FROM t ORDER BY b+1; SELECT a FROM t EXCEPT SELECT c FROM t ORDER BY c DESC; SELECT a, b FROM t INTERSECT SELECT a, c FROM t ORDER BY c, b; VALUES (1) UNION SELECT a AS q FROM t ORDER BY q")]
+    public void Compound_order_by_names_resolve_against_every_select_as_in_sqlite(string statements) =>
+        Differential.AssertSame("CREATE TABLE t(a, b, c); INSERT INTO t VALUES (1, 2, 3), (4, 0, 1), (4, 5, 2); " + statements);
+
+    [Fact]
+    public void Compound_reports_the_right_most_from_clause_that_fails_to_expand() =>
+        Differential.AssertSame("""
+            CREATE TABLE t0(c1); CREATE VIEW v0 AS SELECT NULL AS c2 FROM t0 WHERE (NULL GLOB '[a-c]*' ESCAPE '\');
+            SELECT NULL FROM t1 AS a0 WHERE NULL UNION SELECT NULL FROM v0 AS a0;
+            SELECT 1 FROM '' AS a0 INTERSECT SELECT 2 FROM v0 AS a0;
+            SELECT 1 FROM nosuch UNION SELECT zz FROM t0;
+            SELECT 1 FROM t0 UNION SELECT 1 FROM nosuch2 UNION SELECT 1 FROM nosuch3;
+            SELECT 1 FROM nosuch UNION SELECT abs() FROM t0
+            """);
+
+    [Fact]
+    public void Missing_table_is_named_with_its_schema_as_sqlite_names_it() =>
+        Differential.AssertSame("""
+            CREATE VIEW v0 AS SELECT c0 FROM t1; SELECT * FROM v0;
+            CREATE TEMP VIEW v2 AS SELECT * FROM t9; SELECT * FROM v2;
+            SELECT * FROM main.t5;
+            CREATE VIEW v3 AS SELECT (SELECT 1 FROM t7) FROM (SELECT 1 FROM t8); SELECT * FROM v3;
+            CREATE TABLE t(a); CREATE VIEW v4 AS SELECT * FROM t WHERE a IN (SELECT 1 FROM t6); SELECT * FROM v4;
+            CREATE TEMP VIEW v5 AS SELECT * FROM v0; SELECT * FROM v5
+            """);
+
+    private static string Pick(Random r, string[] from) => from[r.Next(from.Length)];
+
+    /// <summary>An expression: usually a good one, sometimes a bad one.</summary>
+    private static string Expr(Random r, bool aggregatesAllowed, int badPercent)
+    {
+        if (r.Next(100) < badPercent) return Pick(r, Bad);
+        while (true)
+        {
+            (string sql, bool aggregate) = Good[r.Next(Good.Length)];
+            if (!aggregate || aggregatesAllowed) return sql;
+        }
+    }
+
+    private static string Core(Random r, bool allowOrderBy)
+    {
+        var sb = new StringBuilder("SELECT ");
+        int columns = 1 + r.Next(2);
+        for (int i = 0; i < columns; i++) sb.Append(i > 0 ? ", " : "").Append(Expr(r, true, 20));
+        sb.Append(r.Next(4) switch
+        {
+            0 => " FROM t0 AS a0",
+            1 => $" FROM t0 AS a0 JOIN t1 AS a1 ON {Expr(r, false, 25)}",
+            2 => " FROM t0 AS a0 LEFT JOIN t0 AS a1 USING (c1)",
+            _ => $" FROM (SELECT {(r.Next(3) == 0 ? Pick(r, Bad) : "c0")} AS c0, c1, c2 FROM t0) AS a0",
+        });
+        if (r.Next(2) == 0) sb.Append(" WHERE ").Append(Expr(r, r.Next(4) == 0, 25));
+        bool grouped = r.Next(3) == 0;
+        if (grouped) sb.Append(" GROUP BY ").Append(Expr(r, r.Next(5) == 0, 20));
+        if (r.Next(4) == 0) sb.Append(" HAVING ").Append(Expr(r, true, 20));
+        if (allowOrderBy && r.Next(3) == 0) sb.Append(" ORDER BY ").Append(Expr(r, r.Next(3) == 0, 20));
+        return sb.ToString();
+    }
+
+    private static string Statement(Random r)
+    {
+        if (r.Next(4) > 0) return Core(r, allowOrderBy: true);
+        string[] ops = ["UNION", "UNION ALL", "INTERSECT", "EXCEPT"];
+        var sb = new StringBuilder(Core(r, allowOrderBy: false));
+        int more = 1 + r.Next(2);
+        for (int i = 0; i < more; i++) sb.Append(' ').Append(Pick(r, ops)).Append(' ').Append(Core(r, allowOrderBy: false));
+        if (r.Next(3) == 0) sb.Append(" ORDER BY ").Append(r.Next(2) == 0 ? "1" : Pick(r, Bad));
+        return sb.ToString();
+    }
+}
