@@ -96,13 +96,35 @@ internal sealed partial class CodeGenerator
         List<ResultItem> items = ExpandResults(sc, inner);
         List<Column> cols = SourceColumns(items, columns, objectName, view != null);
 
-        // Resolve (and report the errors of) the result columns now, as materializing would:
-        // code that never runs, the values are computed where the outer query uses them.
+        // Resolve (and report the errors of) the result columns and the WHERE/ON terms now,
+        // before anything of the outer query, as SQLite resolves a subquery before flattening
+        // it: code that never runs, the values are computed where the outer query uses them.
+        // A name error is the one SQLite's resolution order meets first in this core.
         int skip = NewLabel();
         Emit(Opcode.Goto, 0, skip, 0);
         int scratch = NewRegister();
-        foreach (ResultItem item in items) ExprCode(item.Expr, inner, scratch);
+        try
+        {
+            foreach (ResultItem item in items) ExprCode(item.Expr, inner, scratch);
+            foreach (Expr t in innerTerms) ExprCode(WithAliases(t, []), inner, scratch);
+        }
+        catch (TernException e) when (e.Code == ResultCode.Error && (IsResolveError(e.Message) || IsLateResolveError(e.Message)))
+        {
+            string? first = FirstResolveError(new CoreResolution(sc, inner, items, select.OrderBy));
+            if (first != null && first != e.Message) throw new TernException(ResultCode.Error, first);
+            throw;
+        }
         Resolve(skip);
+
+        // WHERE may name a result column by its alias (not itself, through other aliases).
+        Expr WithAliases(Expr e, HashSet<string> aliasesInUse) => MapColumns(e, c =>
+        {
+            if (c.Table != null || TryResolve(c, inner, seeThrough: false).Source != null || aliasesInUse.Contains(c.Column)
+                || items.Find(i => string.Equals(i.Name, c.Column, StringComparison.OrdinalIgnoreCase)) is not { } aliased)
+                return c;
+            var inUse = new HashSet<string>(aliasesInUse, StringComparer.OrdinalIgnoreCase) { c.Column };
+            return WithAliases(aliased.Expr, inUse);
+        });
 
         // The subquery's sources join the outer scope under names only the rewritten
         // expressions use.
