@@ -113,8 +113,11 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.Integer, -1, newRowid, 0);
                 if (rowidFrom >= 0)
                 {
+                    // A given rowid must be an integer before the triggers run (SQLite's
+                    // MustBeInt comes first: "datatype mismatch" leaves the triggers unrun).
                     Emit(Opcode.IsNull, rowidFrom, known, 0);
                     Emit(Opcode.SCopy, rowidFrom, newRowid, 0);
+                    Emit(Opcode.MustBeInt, newRowid, 0, 0);
                 }
                 Resolve(known);
                 ComputeGeneratedColumns(t, cols);
@@ -896,6 +899,8 @@ internal sealed partial class CodeGenerator
             int old = RowBlockFromCursor(t, target.Cursor, rowid);
             ComputeGeneratedColumns(t, cols);
             int newBlockRowid = setsRowid ? cols + t.RowidAlias : rowid;
+            // A new rowid must be an integer (NULL included) before the triggers run, as SQLite checks it first.
+            if (setsRowid) Emit(Opcode.MustBeInt, cols + t.RowidAlias, 0, 0);
             Emit(Opcode.Affinity, cols, t.Columns.Count, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
             FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys, onError);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);

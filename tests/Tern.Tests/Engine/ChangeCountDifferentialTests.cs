@@ -18,6 +18,12 @@ public class ChangeCountDifferentialTests
         string.Join("; ", Differential.Statements(script).SelectMany(s => new[] { s, Counters }));
 
     public static TheoryData<string> Scripts() => new(
+        // a rowid that is not an integer fails before BEFORE triggers run (INSERT and UPDATE)
+        "CREATE TABLE t0(c0 INTEGER PRIMARY KEY, c1); CREATE TABLE tlog(k); "
+        + "CREATE TRIGGER ti BEFORE INSERT ON t0 BEGIN INSERT INTO tlog VALUES(new.c1); END; "
+        + "CREATE TRIGGER tu BEFORE UPDATE ON t0 BEGIN INSERT INTO tlog VALUES(new.c1); END; "
+        + "INSERT INTO t0 VALUES('', 1); INSERT INTO t0 VALUES(1.5, 1); INSERT INTO t0 VALUES('7', 2); INSERT INTO t0 SELECT 'x', 3; "
+        + "UPDATE t0 SET c0 = NULL; UPDATE t0 SET c0 = 'x'; UPDATE t0 SET c0 = '8'; SELECT * FROM t0; SELECT count(*) FROM tlog",
         // AFTER triggers of rows written before the failing row stay counted
         "CREATE TABLE t(a UNIQUE); CREATE TABLE tlog(k); CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO tlog VALUES(new.a); END; "
         + "INSERT INTO t VALUES(7),(8),(7)",

@@ -37,6 +37,25 @@ public class FileInteropTests
     }
 
     [Fact]
+    public void Expression_index_keys_read_text_as_reals_the_way_sqlite_3_50_does()
+    {
+        // '1.23456789012e-297' read as a real: SQLite 3.50.4 and Tern give the nearest double,
+        // one unit above 123456789012 * 1e-308 (the product the text was printed from).
+        // SQLite 3.40's conversion lands on the product instead, so the 3.40 shell calls such
+        // a key "missing from index" in a file SQLite 3.50.4 or Tern wrote.
+        using var dir = new SqliteShell.TempDir();
+        string path = dir.File("x.db");
+        using (Database db = Database.Open(path))
+        using (Connection c = db.Connect())
+        {
+            c.Execute("CREATE TABLE t1(c1 TEXT); CREATE INDEX i0 ON t1((c1 * 1)); INSERT INTO t1 VALUES (123456789012 * 1e-308);");
+        }
+        using var s = SqliteOracle.Open(path);
+        Assert.Equal("ok", SqliteOracle.Scalar(s, "PRAGMA integrity_check"));
+        Assert.Equal(0L, SqliteOracle.Scalar(s, "SELECT CAST('1.23456789012e-297' AS REAL) = 123456789012 * 1e-308"));
+    }
+
+    [Fact]
     public void File_written_by_tern_passes_sqlite_integrity_check_and_reads_back()
     {
         using var dir = new SqliteShell.TempDir();
