@@ -147,6 +147,8 @@ internal sealed partial class CodeGenerator
             if (triggers)
             {
                 old = RowBlockFromCursor(t, target.Cursor, rowid);
+                // A new rowid must be an integer before the triggers run, as in UPDATE.
+                if (setsRowid) Emit(Opcode.MustBeInt, cols + t.RowidAlias, 0, 0);
                 ComputeGeneratedColumns(t, cols);
                 Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
                 FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, setsRowid ? cols + t.RowidAlias : rowid), done, assigned, ConflictResolution.Abort);

@@ -23,7 +23,9 @@ public class ChangeCountDifferentialTests
         + "CREATE TRIGGER ti BEFORE INSERT ON t0 BEGIN INSERT INTO tlog VALUES(new.c1); END; "
         + "CREATE TRIGGER tu BEFORE UPDATE ON t0 BEGIN INSERT INTO tlog VALUES(new.c1); END; "
         + "INSERT INTO t0 VALUES('', 1); INSERT INTO t0 VALUES(1.5, 1); INSERT INTO t0 VALUES('7', 2); INSERT INTO t0 SELECT 'x', 3; "
-        + "UPDATE t0 SET c0 = NULL; UPDATE t0 SET c0 = 'x'; UPDATE t0 SET c0 = '8'; SELECT * FROM t0; SELECT count(*) FROM tlog",
+        + "UPDATE t0 SET c0 = NULL; UPDATE t0 SET c0 = 'x'; UPDATE t0 SET c0 = '8'; SELECT * FROM t0; SELECT count(*) FROM tlog; "
+        + "INSERT INTO t0 VALUES(8, 4) ON CONFLICT DO UPDATE SET c0 = 'a'; INSERT INTO t0 VALUES(8, 5) ON CONFLICT DO UPDATE SET c0 = c0 || 'u'; "
+        + "INSERT INTO t0 VALUES(8, 6) ON CONFLICT DO UPDATE SET c0 = '9'; SELECT * FROM t0; SELECT count(*) FROM tlog",
         // AFTER triggers of rows written before the failing row stay counted
         "CREATE TABLE t(a UNIQUE); CREATE TABLE tlog(k); CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO tlog VALUES(new.a); END; "
         + "INSERT INTO t VALUES(7),(8),(7)",
