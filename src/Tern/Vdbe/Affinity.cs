@@ -57,7 +57,9 @@ internal static class Affinities
     {
         if (!NumericText.TryParseWhole(m.Span, out long i, out double r, out bool isInt)) return;
         if (isInt) m.SetInt(i);
-        else if (NumericText.IsExactInt(r, out long ri) && Math.Abs(r) < 9.2e18) m.SetInt(ri);
+        // A real that is a whole number becomes an integer unless it is the smallest or the
+        // largest one (SQLite's sqlite3VdbeIntegerAffinity): '9.223e+18' is 9223000000000000000.
+        else if (NumericText.IsExactInt(r, out long ri) && ri is > long.MinValue and < long.MaxValue) m.SetInt(ri);
         else m.SetReal(r);
         m.Bytes = null;
     }

@@ -44,6 +44,20 @@ public class ValueDifferentialTests
     }
 
     [Fact]
+    public void Whole_number_text_with_an_exponent_becomes_an_integer_under_numeric_affinity()
+    {
+        Differential.AssertSame(
+            "CREATE TABLE t(b BOOLEAN, i INTEGER, r REAL, x); "
+            + "INSERT INTO t VALUES('9.223e+18', '-9.223e+18', '9.223e+18', '9.223e+18'); "
+            + "INSERT INTO t VALUES('9.2233720368547758e18', '-9.2233720368547758e18', '1e18', '9.2e18'); "
+            + "INSERT INTO t VALUES('9.22337203685477e18', ' 1.5e3 ', '-0.0e5', '2.5'); "
+            + "SELECT typeof(b), b, typeof(i), i, typeof(r), r, typeof(x) FROM t ORDER BY rowid; "
+            + "CREATE TABLE p(a INTEGER PRIMARY KEY); INSERT INTO p VALUES('-9.223e+18'); INSERT INTO p VALUES(printf('%.3e', 9223372036854775807)); "
+            + "INSERT INTO p VALUES('9.2233720368547758e18'); SELECT a FROM p ORDER BY a; "
+            + "SELECT CAST('9.223e+18' AS NUMERIC), CAST('9.223e+18' AS INTEGER), '9.223e+18' + 0, '9.223e+18' = 9223000000000000000");
+    }
+
+    [Fact]
     public void Minus_infinity_text_times_zero_is_negative_zero_when_read_from_a_text_column()
     {
         Differential.AssertSame("CREATE TABLE t2(c1 VARCHAR(10)); INSERT INTO t2 VALUES(-1e308*10); SELECT log10(1) * c1, c1 * 0.0, typeof(c1) FROM t2");
