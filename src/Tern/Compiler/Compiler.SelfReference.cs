@@ -147,41 +147,13 @@ internal sealed partial class CodeGenerator
                     return !Abandoned;
             }
             if (Error != null) return false;
-            foreach (Expr child in Operands(e))
+            // Operands left to right, as SQLite's walker visits them (calls, LIKE and
+            // subqueries are handled above).
+            foreach (Expr child in ExprChildren(e))
             {
                 if (!Visit(child)) return false;
             }
             return true;
-        }
-
-        /// <summary>A node's operands in the order SQLite's walker visits them.</summary>
-        private static IEnumerable<Expr> Operands(Expr e)
-        {
-            switch (e)
-            {
-                case UnaryExpr u: yield return u.Operand; break;
-                case BinaryExpr b: yield return b.Left; yield return b.Right; break;
-                case BetweenExpr be: yield return be.Operand; yield return be.Low; yield return be.High; break;
-                case InListExpr il:
-                    yield return il.Operand;
-                    foreach (Expr x in il.Items) yield return x;
-                    break;
-                case NullTestExpr nt: yield return nt.Operand; break;
-                case CollateExpr ce: yield return ce.Operand; break;
-                case CastExpr ca: yield return ca.Operand; break;
-                case RowValueExpr rv:
-                    foreach (Expr x in rv.Items) yield return x;
-                    break;
-                case CaseExpr c:
-                    if (c.Operand != null) yield return c.Operand;
-                    foreach (CaseWhen w in c.Whens)
-                    {
-                        yield return w.Condition;
-                        yield return w.Result;
-                    }
-                    if (c.Else != null) yield return c.Else;
-                    break;
-            }
         }
 
         /// <summary>Looks a name up; false (with the message recorded) when it names nothing.</summary>

@@ -167,9 +167,21 @@ internal sealed class FuzzReducer(Func<List<string>, string?> signature, int bud
         return result;
     }
 
-    private static List<int> TopLevelCommas(string sql, int start, int end)
+    private static List<int> TopLevelCommas(string sql, int start, int end) =>
+        TopLevelPositions(sql, start, end).Where(i => sql[i] == ',').ToList();
+
+    private static int TopLevelIndex(string sql, string word, int start)
     {
-        var list = new List<int>();
+        foreach (int i in TopLevelPositions(sql, start, sql.Length))
+        {
+            if (string.CompareOrdinal(sql, i, word, 0, word.Length) == 0) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>Positions of the characters outside quotes and parentheses (parentheses themselves excluded).</summary>
+    private static IEnumerable<int> TopLevelPositions(string sql, int start, int end)
+    {
         int depth = 0;
         char quote = '\0';
         for (int i = start; i < end; i++)
@@ -183,29 +195,8 @@ internal sealed class FuzzReducer(Func<List<string>, string?> signature, int bud
             if (ch is '\'' or '"') quote = ch;
             else if (ch == '(') depth++;
             else if (ch == ')') depth--;
-            else if (ch == ',' && depth == 0) list.Add(i);
+            else if (depth == 0) yield return i;
         }
-        return list;
-    }
-
-    private static int TopLevelIndex(string sql, string word, int start)
-    {
-        int depth = 0;
-        char quote = '\0';
-        for (int i = start; i < sql.Length; i++)
-        {
-            char ch = sql[i];
-            if (quote != '\0')
-            {
-                if (ch == quote) quote = '\0';
-                continue;
-            }
-            if (ch is '\'' or '"') quote = ch;
-            else if (ch == '(') depth++;
-            else if (ch == ')') depth--;
-            else if (depth == 0 && string.CompareOrdinal(sql, i, word, 0, word.Length) == 0) return i;
-        }
-        return -1;
     }
 
     /// <summary>The top-level operands of an expression: parenthesised groups and words that are not keywords or operators.</summary>
