@@ -120,6 +120,7 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "hot journal playback on open", Setup = Indexed, Grows = false, Damage = LeaveHotJournal, Steps = ["SELECT count(*) FROM t", "INSERT INTO t(b, c) VALUES('after recovery', 1)"] },
         new() { Name = "auto-vacuum delete", Seed = AutoVacuumFile, Steps = ["DELETE FROM t WHERE a % 3 <> 0", "DELETE FROM u"] },
         new() { Name = "auto-vacuum drop table", Seed = AutoVacuumFile, Steps = ["DROP TABLE u", "INSERT INTO t(b) VALUES('after drop')"] },
+        new() { Name = "auto-vacuum mode switch", Seed = AutoVacuumFile, Steps = ["PRAGMA auto_vacuum = incremental", "DELETE FROM u", "PRAGMA incremental_vacuum(3)", "PRAGMA auto_vacuum = full", "DELETE FROM t WHERE a % 2 = 0"] },
         new() { Name = "overflow rows insert", Setup = Blobs, Steps = [Series(6) + "INSERT INTO big(payload, note) SELECT randomblob(5000 + i), 'new' FROM n"] },
         new() { Name = "overflow rows update", Setup = Blobs, Steps = ["UPDATE big SET payload = zeroblob(1200 + id * 900) WHERE id % 2 = 0", "UPDATE big SET note = hex(zeroblob(2000)) WHERE id = 3"] },
         new() { Name = "overflow rows delete", Setup = Blobs, Steps = ["DELETE FROM big WHERE id > 4"] },
