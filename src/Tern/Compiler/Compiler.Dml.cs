@@ -370,6 +370,12 @@ internal sealed partial class CodeGenerator
         if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
         ForeignKeyChildChecks(t, cols, isUpdate: oldRowid != null);
 
+        // With recursive triggers on, a row REPLACE removes fires the DELETE triggers, which may
+        // write rows of their own: every uniqueness check runs again (as ABORT) once any fired.
+        int savedReplaceTriggers = _replaceTriggersFired;
+        _replaceTriggersFired = RecursiveTriggersOn && HasTriggers(t, TriggerEvent.Delete) ? NewRegister() : 0;
+        if (_replaceTriggersFired > 0) Emit(Opcode.Integer, 0, _replaceTriggersFired, 0);
+
         // Uniqueness, in SQLite's order: the rowid first; then the UNIQUE indexes newest first
         // (SQLite prepends each index it links to the table), with those whose own ON CONFLICT
         // is REPLACE after the others; an upsert's target indexes go before the rest, in clause
@@ -388,6 +394,43 @@ internal sealed partial class CodeGenerator
             if (n == 0 && upsertFirstOther) RowidCheck();
         }
         if (rowidFrom >= 0 && (rowidLast || (upsertFirstOther && order.Count == 0))) RowidCheck();
+        if (_replaceTriggersFired > 0) RecheckAfterReplaceTriggers();
+        _replaceTriggersFired = savedReplaceTriggers;
+
+        void RecheckAfterReplaceTriggers()
+        {
+            int done = NewLabel();
+            Emit(Opcode.IfNot, _replaceTriggersFired, done, 0);
+            if (rowidFrom >= 0)
+            {
+                int ok = NewLabel();
+                if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
+                Emit(Opcode.NotExists, target.Cursor, ok, rowid);
+                string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
+                Emit(Opcode.Halt, (int)ResultCode.ConstraintPrimaryKey, HaltMode(ConflictResolution.Abort), 0, "UNIQUE constraint failed: " + name);
+                Resolve(ok);
+            }
+            foreach (int i in order)
+            {
+                Index ix = t.Indexes[i];
+                int ok = NewLabel();
+                PartialIndexFilter(ix, t, cols, rowid, ok);
+                int key = NewRegisters(ix.Columns.Length);
+                IndexKeyFromRegisters(ix, t, cols, key);
+                Emit(Opcode.NoConflict, target.IndexCursors[i], ok, key, ix.Columns.Length);
+                if (oldRowid != null)
+                {
+                    int other = NewRegister();
+                    Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
+                    Emit(Opcode.Eq, oldRowid.Value, ok, other, null, 0);
+                }
+                string names = ix.Expressions != null ? $"index '{ix.Name}'" : string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
+                bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
+                Emit(Opcode.Halt, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), HaltMode(ConflictResolution.Abort), 0, "UNIQUE constraint failed: " + names);
+                Resolve(ok);
+            }
+            Resolve(done);
+        }
 
         void RowidCheck()
         {
@@ -682,6 +725,23 @@ internal sealed partial class CodeGenerator
     private void ReplaceDeleteCode(WriteTarget target, int rowid)
     {
         Table t = target.Table;
+        if (_replaceTriggersFired > 0)
+        {
+            // Recursive triggers on: the row goes as in a DELETE, its triggers (with REPLACE as
+            // their OR algorithm) around it; RAISE(IGNORE) in them keeps the row.
+            int gone = NewLabel();
+            int old = RowBlockFromCursor(t, target.Cursor, rowid);
+            FireTriggers(t, TriggerEvent.Delete, TriggerTime.Before, old, -1, gone, orconf: ConflictResolution.Replace);
+            // A BEFORE trigger may have removed or moved the row.
+            Emit(Opcode.NotExists, target.Cursor, gone, rowid);
+            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
+            DeleteRowCode(target, rowid, count: false);
+            if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, -1, checkNoAction: false);
+            FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, gone, orconf: ConflictResolution.Replace);
+            Resolve(gone);
+            Emit(Opcode.Integer, 1, _replaceTriggersFired, 0);
+            return;
+        }
         if (!IsReferenced(t))
         {
             DeleteRowCode(target, rowid, count: false);

@@ -9,7 +9,9 @@
 // OLD and NEW are pseudo tables over a record built from the row's registers (the
 // columns, then the rowid), so a body reads them like any other source. Triggers fire
 // newest first, as in SQLite. A trigger does not fire again from inside its own body
-// (recursive triggers are off, as by default in SQLite). WHEN is tested first; RAISE
+// (recursive triggers are off, as by default in SQLite; with PRAGMA recursive_triggers on,
+// a statement whose triggers could fire themselves fails when prepared, and REPLACE fires
+// the DELETE triggers of the rows it removes, rechecking uniqueness afterwards). WHEN is tested first; RAISE
 // (IGNORE) skips the rest of the row, RAISE(ABORT|FAIL|ROLLBACK, msg) fails the
 // statement with msg. Rows changed by a body do not count in changes(); each body is a
 // counting frame (FrameEnter, ResetCount after each write step, FrameLeave) whose steps'
@@ -34,6 +36,12 @@ internal sealed partial class CodeGenerator
     private int _raiseIgnoreDepth;
 
     private bool InTrigger => _firingTriggers.Count > 0;
+
+    /// <summary>PRAGMA recursive_triggers: REPLACE fires DELETE triggers, and a trigger may fire itself.</summary>
+    private bool RecursiveTriggersOn => _settings != null && _settings.TryGetValue("recursive_triggers", out long v) && v != 0;
+
+    /// <summary>While a row is written: a register set to 1 once a REPLACE deletion has run DELETE triggers (0: no register, none can).</summary>
+    private int _replaceTriggersFired;
 
     /// <summary>The OR algorithm of the statement that fired the trigger being compiled (Default: none).</summary>
     private ConflictResolution _triggerConflict;
@@ -88,7 +96,7 @@ internal sealed partial class CodeGenerator
         var list = new List<Trigger>();
         foreach (Trigger tr in _schema.TriggersOn(t.Name))
         {
-            if (tr.Definition.Event != ev || tr.Time != time || _firingTriggers.Contains(tr.Name)) continue;
+            if (tr.Definition.Event != ev || tr.Time != time) continue;
             if (ev == TriggerEvent.Update && !tr.Definition.UpdateColumns.IsEmpty && updatedColumns != null)
             {
                 bool hit = false;
@@ -99,15 +107,24 @@ internal sealed partial class CodeGenerator
                 }
                 if (!hit) continue;
             }
+            if (_firingTriggers.Contains(tr.Name))
+            {
+                // Bodies are compiled inline, so a trigger cannot run inside itself: with recursive
+                // triggers on, a statement that could make it do so fails here rather than run
+                // with the recursion silently left out.
+                if (RecursiveTriggersOn)
+                    throw new TernException(ResultCode.Error, $"trigger {tr.Name} may fire itself, and recursive triggers are not supported yet");
+                continue;
+            }
             list.Add(tr);
         }
         list.Reverse();
         return list;
     }
 
-    /// <summary>Whether any trigger would fire for this table and event.</summary>
+    /// <summary>Whether any trigger would fire for this table and event (with recursive triggers on, one already firing counts).</summary>
     private bool HasTriggers(Table t, TriggerEvent ev) =>
-        _schema.TriggersOn(t.Name).Any(tr => tr.Definition.Event == ev && !_firingTriggers.Contains(tr.Name));
+        _schema.TriggersOn(t.Name).Any(tr => tr.Definition.Event == ev && (RecursiveTriggersOn || !_firingTriggers.Contains(tr.Name)));
 
     /// <summary>
     /// Runs the matching triggers for one row. <paramref name="oldRow"/> and
