@@ -149,6 +149,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"there is already another table or index with this name: {r.NewName}");
         if (r.NewName.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"object name reserved for internal use: {r.NewName}");
+        RenameTestSchema();
         int cursor = NewCursor();
         Emit(Opcode.OpenWrite, cursor, 1, 0, 5);
         UpdateSchemaRows(cursor, row =>
@@ -195,7 +196,9 @@ internal sealed partial class CodeGenerator
         Table t = RequireAlterTable(r.Table);
         int k = t.FindColumn(r.Column);
         if (k < 0) throw new TernException(ResultCode.Error, $"no such column: \"{r.Column}\"");
-        if (t.FindColumn(r.NewName) >= 0) throw new TernException(ResultCode.Error, "duplicate column name: " + r.NewName);
+        RenameTestSchema();
+        // SQLite finds the clash when it parses the renamed CREATE TABLE.
+        if (t.FindColumn(r.NewName) >= 0) throw new TernException(ResultCode.Error, $"error in table {t.Name} after rename: duplicate column name: {r.NewName}");
         // SQLite writes the new name bare where the old token was a bare word and the
         // statement wrote the new name bare; otherwise double-quoted.
         List<Token> own = Tokens(_sql.AsSpan(r.Start, r.End - r.Start).ToArray());
@@ -226,6 +229,50 @@ internal sealed partial class CodeGenerator
             return hits.Count == 0 ? null : row with { Sql = Splice(utf8, hits, tk => rename.Replacement(utf8, tk)) };
         });
         FinishSchemaChange();
+    }
+
+    /// <summary>
+    /// Before a rename SQLite resolves every view and trigger of the schema again, in
+    /// sqlite_schema order, and refuses the rename with "error in view|trigger NAME: MESSAGE"
+    /// for the first one that no longer resolves (a table or column it names is gone). As in
+    /// SQLite's rename mode, functions are not looked up; PRAGMA legacy_alter_table and
+    /// writable_schema turn the check off.
+    /// </summary>
+    private void RenameTestSchema()
+    {
+        if (Setting("legacy_alter_table") != 0 || Setting("writable_schema") != 0) return;
+        foreach (object o in _schema.ViewsAndTriggers)
+        {
+            (string kind, string name) = o is View v ? ("view", v.Name) : ("trigger", ((Trigger)o).Name);
+            try
+            {
+                var g = new CodeGenerator(_schema, _sql, _tempViews, _settings);
+                if (o is View view) g.ResolveViewForRename(view);
+                else g.ResolveTriggerForRename((Trigger)o);
+            }
+            catch (TernException e) when (e.Code == ResultCode.Error && !IgnoredInRenameMode(e.Message))
+            {
+                throw new TernException(ResultCode.Error, $"error in {kind} {name}: {e.Message}");
+            }
+            catch (TernException e) when (e.Code == ResultCode.Error)
+            {
+                // A function SQLite's rename check does not look up, or a feature not built yet.
+            }
+        }
+
+        static bool IgnoredInRenameMode(string message) =>
+            message.StartsWith("no such function", StringComparison.Ordinal) || message.StartsWith("wrong number of arguments", StringComparison.Ordinal)
+            || message.StartsWith("misuse of", StringComparison.Ordinal) || message.Contains("not supported yet", StringComparison.Ordinal);
+    }
+
+    private long Setting(string name) => _settings != null && _settings.TryGetValue(name, out long v) ? v : 0;
+
+    /// <summary>Compiles a view's query (the code is thrown away): its names must resolve.</summary>
+    private void ResolveViewForRename(View v)
+    {
+        byte[] text = Encoding.UTF8.GetBytes("SELECT * FROM \"" + v.Name.Replace("\"", "\"\"") + "\"");
+        _sql = text;
+        CompileTopSelect((SelectStatement)Tern.Sql.SqlParser.ParseNext(text)!.Statement);
     }
 
     /// <summary>What RENAME COLUMN renames, and how SQLite spells the new name at each place.</summary>

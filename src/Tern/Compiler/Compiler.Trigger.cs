@@ -138,6 +138,7 @@ internal sealed partial class CodeGenerator
     private void FireTriggers(Table t, TriggerEvent ev, TriggerTime time, int oldRow, int newRow, int ignoreLabel,
         IReadOnlyCollection<int>? updatedColumns = null, ConflictResolution orconf = ConflictResolution.Default)
     {
+        if (_triggersSilenced) return;
         List<Trigger> triggers = TriggersFor(t, ev, time, updatedColumns);
         if (triggers.Count == 0) return;
         Source? oldSource = oldRow < 0 ? null : RowSource(t, "old", oldRow, withRowid: true);
@@ -187,6 +188,31 @@ internal sealed partial class CodeGenerator
                 _ctes = savedCtes;
             }
         }
+    }
+
+    /// <summary>While set, trigger bodies are compiled without the triggers their statements would fire (a rename's check).</summary>
+    private bool _triggersSilenced;
+
+    /// <summary>
+    /// Compiles a trigger's WHEN and body alone (the code is thrown away), OLD and NEW over
+    /// scratch registers, without the triggers its statements would fire: its names must
+    /// resolve. Triggers on views are not checked.
+    /// </summary>
+    private void ResolveTriggerForRename(Trigger tr)
+    {
+        if (_schema.FindTable(tr.Table) is not { } t) return;
+        _triggersSilenced = true;
+        _sql = tr.SqlUtf8;
+        int block = NewRegisters(t.Columns.Count + 1);
+        if (tr.Definition.Event != TriggerEvent.Insert) _triggerSources.Add(RowSource(t, "old", block, withRowid: true));
+        if (tr.Definition.Event != TriggerEvent.Delete) _triggerSources.Add(RowSource(t, "new", block, withRowid: true));
+        _firingTriggers.Add(tr.Name);
+        _raiseIgnoreLabel = NewLabel();
+        _raiseIgnoreDepth = _frameDepth;
+        Emit(Opcode.FrameEnter, 0, 0, 0);
+        _frameDepth++;
+        if (tr.Definition.When != null) JumpIfFalse(tr.Definition.When, new Scope(), _raiseIgnoreLabel);
+        foreach (Tern.Sql.Ast.Statement st in tr.Definition.Body) CompileTriggerStep(st);
     }
 
     private void CompileTriggerStep(Tern.Sql.Ast.Statement st)

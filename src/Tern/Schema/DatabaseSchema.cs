@@ -19,6 +19,7 @@ internal sealed class DatabaseSchema
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, View> _views = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Trigger> _triggers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<object> _viewsAndTriggers = [];
 
     /// <summary>The schema cookie this schema was read at.</summary>
     public uint Cookie { get; private set; }
@@ -55,6 +56,9 @@ internal sealed class DatabaseSchema
     public View? FindView(string name) => _views.TryGetValue(name, out View? v) ? v : null;
 
     public IEnumerable<View> Views => _views.Values;
+
+    /// <summary>The views and triggers (<see cref="View"/> or <see cref="Trigger"/>) in the order of their sqlite_schema rows.</summary>
+    public IReadOnlyList<object> ViewsAndTriggers => _viewsAndTriggers;
 
     public Index? FindIndex(string name) => _indexes.TryGetValue(name, out Index? i) ? i : null;
 
@@ -216,11 +220,13 @@ internal sealed class DatabaseSchema
                         throw new TernException(ResultCode.Error, "no such table: main." + tr.Table);
                     if (_triggers.ContainsKey(tr.Name)) throw new TernException(ResultCode.Error, $"trigger {tr.Name} already exists");
                     _triggers[tr.Name] = new Trigger { Name = tr.Name, Table = tr.Table, Definition = tr, Sql = sql };
+                    _viewsAndTriggers.Add(_triggers[tr.Name]);
                     break;
                 }
             case CreateViewStatement cv:
                 CheckNameFree(cv.Name, isIndex: false);
                 _views[cv.Name] = new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = sql };
+                _viewsAndTriggers.Add(_views[cv.Name]);
                 break;
             default:
                 break; // a virtual table: not supported, its name is simply unknown

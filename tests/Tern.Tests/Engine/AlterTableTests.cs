@@ -83,6 +83,29 @@ public class AlterTableTests
     public void Rename_table_rewrites_every_reference_as_sqlite_does(string script) =>
         Differential.AssertSame(script + "; " + Schema);
 
+    // Before (and after) a rename SQLite re-resolves every view and trigger of the schema and
+    // refuses the change, naming the broken one, when any of them no longer resolves.
+    [Theory]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE VIEW v AS SELECT * FROM t; DROP TABLE t; ALTER TABLE u RENAME TO w")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE VIEW v AS SELECT * FROM t; DROP TABLE t; ALTER TABLE u RENAME COLUMN b TO c")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE TRIGGER tr AFTER INSERT ON u BEGIN INSERT INTO t VALUES (new.b); END; DROP TABLE t; ALTER TABLE u RENAME TO w")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE VIEW v AS SELECT nosuch FROM t; ALTER TABLE u RENAME TO w")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE VIEW v AS SELECT * FROM t; DROP TABLE t; PRAGMA legacy_alter_table = 1; ALTER TABLE u RENAME TO w")]
+    [InlineData("CREATE TABLE t(a); CREATE VIEW v AS SELECT a FROM t; CREATE VIEW v2 AS SELECT * FROM v; ALTER TABLE t RENAME COLUMN a TO b; SELECT * FROM v2")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE VIEW v AS SELECT * FROM t; DROP TABLE t; ALTER TABLE u ADD COLUMN z; SELECT * FROM u")]
+    [InlineData("CREATE TABLE t(a, b); CREATE VIEW v AS SELECT * FROM nosuch; ALTER TABLE t RENAME COLUMN a TO b")]
+    [InlineData("CREATE TABLE t(a, b); ALTER TABLE t RENAME COLUMN a TO b")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE TRIGGER tr AFTER INSERT ON u BEGIN INSERT INTO t VALUES (new.b); END; DROP TABLE t; INSERT INTO u VALUES (1)")]
+    [InlineData("CREATE TABLE t(a); CREATE TABLE u(b); CREATE TRIGGER tr AFTER INSERT ON u BEGIN UPDATE u SET b = (SELECT a FROM t); DELETE FROM t; END; DROP TABLE t; INSERT INTO u VALUES (1)")]
+    [InlineData("CREATE TABLE t(a, b); CREATE VIEW v AS SELECT * FROM nosuch; CREATE VIEW w AS SELECT zz FROM t; ALTER TABLE t RENAME TO u")]
+    [InlineData("CREATE TABLE t(a, b); CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT new.zz; END; ALTER TABLE t RENAME TO u")]
+    [InlineData("CREATE TABLE t(a, b); CREATE TRIGGER tr AFTER INSERT ON t WHEN nosuchfn(1) BEGIN SELECT 1; END; CREATE VIEW v AS SELECT nosuchfn(a), max(1, 2, 3) FROM t; ALTER TABLE t RENAME TO u")]
+    [InlineData("CREATE TABLE t(a, b); CREATE TABLE x(y); CREATE TRIGGER tr AFTER INSERT ON x BEGIN UPDATE t SET b = new.y WHERE a = old.y; END; ALTER TABLE t RENAME TO u")]
+    [InlineData("CREATE TABLE t(a, b); CREATE TABLE x(y); CREATE TRIGGER tr BEFORE DELETE ON x BEGIN DELETE FROM t WHERE a = old.y; INSERT INTO gone VALUES (1); END; CREATE VIEW v AS SELECT 1 FROM gone2; ALTER TABLE t RENAME TO u")]
+    [InlineData("CREATE TABLE t(a, b); CREATE TABLE x(y); CREATE VIEW v AS SELECT 1 FROM gone2; CREATE TRIGGER tr BEFORE DELETE ON x BEGIN INSERT INTO gone VALUES (1); END; ALTER TABLE x RENAME COLUMN y TO z")]
+    public void Rename_refuses_a_schema_whose_views_or_triggers_no_longer_resolve(string script) =>
+        Differential.AssertSame(script + "; " + Schema);
+
     [Fact]
     public void Random_alter_sequences_store_the_same_schema_text_as_sqlite()
     {
