@@ -23,6 +23,9 @@ internal sealed partial class CodeGenerator
     private ICollection<int>? _assignedColumns;
     private int _foreignKeyDepth;
 
+    /// <summary>How many foreign-key actions deep one statement's compiled code reaches.</summary>
+    private const int MaxInlineForeignKeyDepth = 20;
+
     private bool ForeignKeysOn => _settings != null && _settings.TryGetValue("foreign_keys", out long v) && v != 0;
 
     /// <summary>Whether, with foreign keys on, some table's foreign key points at <paramref name="t"/>.</summary>
@@ -112,7 +115,12 @@ internal sealed partial class CodeGenerator
 
     private void ForeignKeyParentPass(Table parent, int oldBlock, int newBlock, Func<ForeignKeyActionKind, bool> include)
     {
-        if (!ForeignKeysOn || _foreignKeyDepth > 20) return;
+        if (!ForeignKeysOn) return;
+        // Actions are compiled inline, each inside the one that caused it, so a chain of
+        // them (a self-referencing ON DELETE CASCADE tree) is compiled to a fixed depth;
+        // past it, a row that would need one more action fails the statement instead of
+        // being left behind (SQLite runs actions as sub-programs, up to 1,000 levels).
+        bool tooDeep = _foreignKeyDepth > MaxInlineForeignKeyDepth;
         foreach (Table child in _schema.Tables)
         {
             foreach (ForeignKey fk in child.ForeignKeys)
@@ -156,10 +164,13 @@ internal sealed partial class CodeGenerator
                 Resolve(scanDone);
 
                 int done = NewLabel(), rowid = NewRegister();
-                if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict)
+                if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict || tooDeep)
                 {
                     Emit(Opcode.RowSetRead, set, done, rowid);
-                    Emit(Opcode.Halt, (int)ResultCode.ConstraintForeignKey, 2, 0, "FOREIGN KEY constraint failed");
+                    if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict)
+                        Emit(Opcode.Halt, (int)ResultCode.ConstraintForeignKey, 2, 0, "FOREIGN KEY constraint failed");
+                    else
+                        Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, $"foreign key actions nested more than {MaxInlineForeignKeyDepth} levels deep are not supported yet");
                     Resolve(done);
                     Resolve(skip);
                     continue;

@@ -9,9 +9,11 @@
 // OLD and NEW are pseudo tables over a record built from the row's registers (the
 // columns, then the rowid), so a body reads them like any other source. Triggers fire
 // newest first, as in SQLite. A trigger does not fire again from inside its own body
-// (recursive triggers are off, as by default in SQLite; with PRAGMA recursive_triggers on,
-// a statement whose triggers could fire themselves fails when prepared, and REPLACE fires
-// the DELETE triggers of the rows it removes, rechecking uniqueness afterwards). WHEN is tested first; RAISE
+// (recursive triggers are off, as by default in SQLite). With PRAGMA recursive_triggers on,
+// a trigger's body is compiled again inside itself, up to MaxInlineTriggerDepth levels; a
+// row that would recurse deeper fails the statement there (SQLite's sub-programs go to
+// 1,000 levels). REPLACE then also fires the DELETE triggers of the rows it removes, and
+// checks uniqueness again afterwards. WHEN is tested first; RAISE
 // (IGNORE) skips the rest of the row, RAISE(ABORT|FAIL|ROLLBACK, msg) fails the
 // statement with msg. Rows changed by a body do not count in changes(); each body is a
 // counting frame (FrameEnter, ResetCount after each write step, FrameLeave) whose steps'
@@ -27,7 +29,19 @@ internal sealed partial class CodeGenerator
 {
     /// <summary>OLD and NEW while a trigger body is compiled; empty outside triggers.</summary>
     private readonly List<Source> _triggerSources = [];
-    private readonly HashSet<string> _firingTriggers = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The triggers whose bodies enclose the code being compiled, outermost first (with recursive triggers on, one may appear more than once).</summary>
+    private readonly List<string> _firingTriggers = [];
+
+    /// <summary>How many times a trigger's body already encloses the code being compiled.</summary>
+    private int FiringDepth(string trigger) => _firingTriggers.Count(n => string.Equals(n, trigger, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Recursive triggers are compiled inline to a bounded depth (and a bounded number of
+    /// re-entered bodies per statement, which a body firing itself twice would double at each
+    /// level); a row that would go deeper fails the statement when it gets there.
+    /// </summary>
+    private const int MaxInlineTriggerDepth = 16, MaxInlineTriggerReentries = 256;
+    private int _triggerReentries;
     /// <summary>Where RAISE(IGNORE) jumps: past the rest of the row being changed.</summary>
     private int _raiseIgnoreLabel;
     /// <summary>How many change-counting frames (trigger bodies, foreign-key actions) enclose the code being compiled.</summary>
@@ -107,15 +121,8 @@ internal sealed partial class CodeGenerator
                 }
                 if (!hit) continue;
             }
-            if (_firingTriggers.Contains(tr.Name))
-            {
-                // Bodies are compiled inline, so a trigger cannot run inside itself: with recursive
-                // triggers on, a statement that could make it do so fails here rather than run
-                // with the recursion silently left out.
-                if (RecursiveTriggersOn)
-                    throw new TernException(ResultCode.Error, $"trigger {tr.Name} may fire itself, and recursive triggers are not supported yet");
-                continue;
-            }
+            // A trigger does not fire inside its own body unless recursive triggers are on.
+            if (!RecursiveTriggersOn && FiringDepth(tr.Name) > 0) continue;
             list.Add(tr);
         }
         list.Reverse();
@@ -124,7 +131,7 @@ internal sealed partial class CodeGenerator
 
     /// <summary>Whether any trigger would fire for this table and event (with recursive triggers on, one already firing counts).</summary>
     private bool HasTriggers(Table t, TriggerEvent ev) =>
-        _schema.TriggersOn(t.Name).Any(tr => tr.Definition.Event == ev && (RecursiveTriggersOn || !_firingTriggers.Contains(tr.Name)));
+        _schema.TriggersOn(t.Name).Any(tr => tr.Definition.Event == ev && (RecursiveTriggersOn || FiringDepth(tr.Name) == 0));
 
     /// <summary>
     /// Runs the matching triggers for one row. <paramref name="oldRow"/> and
@@ -155,6 +162,9 @@ internal sealed partial class CodeGenerator
             _triggerSources.Clear();
             if (oldSource != null) _triggerSources.Add(oldSource);
             if (newSource != null) _triggerSources.Add(newSource);
+            int depth = FiringDepth(tr.Name);
+            bool tooDeep = depth > 0 && (depth >= MaxInlineTriggerDepth || _triggerReentries >= MaxInlineTriggerReentries);
+            if (depth > 0 && !tooDeep) _triggerReentries++;
             _firingTriggers.Add(tr.Name);
             _sql = tr.SqlUtf8;
             _raiseIgnoreLabel = ignoreLabel;
@@ -166,10 +176,18 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.FrameEnter, 0, 0, 0);
                 _frameDepth = savedDepth + 1;
                 if (tr.Definition.When != null) JumpIfFalse(tr.Definition.When, new Scope(), end);
-                foreach (Tern.Sql.Ast.Statement st in tr.Definition.Body)
+                if (tooDeep)
                 {
-                    CompileTriggerStep(st);
-                    if (st is not SelectStatement) Emit(Opcode.ResetCount, 0, 0, 0);
+                    Emit(Opcode.Halt, (int)ResultCode.Error, HaltMode(ConflictResolution.Abort), 0,
+                        $"trigger {tr.Name} fires itself more than {depth} levels deep, which is not supported yet");
+                }
+                else
+                {
+                    foreach (Tern.Sql.Ast.Statement st in tr.Definition.Body)
+                    {
+                        CompileTriggerStep(st);
+                        if (st is not SelectStatement) Emit(Opcode.ResetCount, 0, 0, 0);
+                    }
                 }
                 Resolve(end);
                 _frameDepth = savedDepth;
@@ -177,7 +195,7 @@ internal sealed partial class CodeGenerator
             }
             finally
             {
-                _firingTriggers.Remove(tr.Name);
+                _firingTriggers.RemoveAt(_firingTriggers.Count - 1);
                 _triggerSources.Clear();
                 _triggerSources.AddRange(savedSources);
                 _sql = savedSql;
