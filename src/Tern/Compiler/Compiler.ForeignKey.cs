@@ -110,10 +110,15 @@ internal sealed partial class CodeGenerator
         // child that an action removed or moved no longer counts (as at SQLite's statement end).
         ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.Restrict);
         ForeignKeyParentPass(parent, oldBlock, newBlock, a => a is ForeignKeyActionKind.Cascade or ForeignKeyActionKind.SetNull or ForeignKeyActionKind.SetDefault);
-        if (checkNoAction) ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.NoAction);
+        if (checkNoAction) ForeignKeyParentPass(parent, oldBlock, newBlock, a => a == ForeignKeyActionKind.NoAction, recheckActions: true);
     }
 
-    private void ForeignKeyParentPass(Table parent, int oldBlock, int newBlock, Func<ForeignKeyActionKind, bool> include)
+    /// <remarks>
+    /// <paramref name="recheckActions"/>: the last pass also checks the children of actions
+    /// whose triggers could have kept a row (RAISE(IGNORE)): one still holding the old key fails
+    /// the statement, as SQLite's violation counter does.
+    /// </remarks>
+    private void ForeignKeyParentPass(Table parent, int oldBlock, int newBlock, Func<ForeignKeyActionKind, bool> include, bool recheckActions = false)
     {
         if (!ForeignKeysOn) return;
         // Actions are compiled inline, each inside the one that caused it, so a chain of
@@ -127,7 +132,9 @@ internal sealed partial class CodeGenerator
             {
                 if (!string.Equals(fk.ParentTable, parent.Name, StringComparison.OrdinalIgnoreCase)) continue;
                 ForeignKeyActionKind action = newBlock < 0 ? fk.OnDelete : fk.OnUpdate;
-                if (!include(action)) continue;
+                bool recheck = recheckActions && action is ForeignKeyActionKind.Cascade or ForeignKeyActionKind.SetNull or ForeignKeyActionKind.SetDefault
+                    && HasTriggers(child, newBlock < 0 && action == ForeignKeyActionKind.Cascade ? TriggerEvent.Delete : TriggerEvent.Update);
+                if (!include(action) && !recheck) continue;
                 (_, int[] pcols, _) = ParentKey(child, fk);
                 int skip = NewLabel();
                 int ncol = parent.Columns.Count;
@@ -164,10 +171,10 @@ internal sealed partial class CodeGenerator
                 Resolve(scanDone);
 
                 int done = NewLabel(), rowid = NewRegister();
-                if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict || tooDeep)
+                if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict || recheck || tooDeep)
                 {
                     Emit(Opcode.RowSetRead, set, done, rowid);
-                    if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict)
+                    if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict || recheck)
                         Emit(Opcode.Halt, (int)ResultCode.ConstraintForeignKey, 2, 0, "FOREIGN KEY constraint failed");
                     else
                         Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, $"foreign key actions nested more than {MaxInlineForeignKeyDepth} levels deep are not supported yet");
@@ -186,12 +193,21 @@ internal sealed partial class CodeGenerator
                 ICollection<int>? savedAssigned = _assignedColumns;
                 try
                 {
+                    // The action changes the child rows as a DELETE or UPDATE statement would:
+                    // their triggers fire and their own children's actions run.
                     int oldChild = RowBlockFromCursor(child, target.Cursor, rowid);
                     if (action == ForeignKeyActionKind.Cascade && newBlock < 0)
                     {
-                        ForeignKeyParentActions(child, oldChild, -1);
+                        FireTriggers(child, TriggerEvent.Delete, TriggerTime.Before, oldChild, -1, loop);
                         Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+                        int fkOld = IsReferenced(child) ? RowBlockFromCursor(child, target.Cursor, rowid) : -1;
+                        if (fkOld >= 0)
+                        {
+                            ForeignKeyParentActions(child, fkOld, -1);
+                            Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+                        }
                         DeleteRowCode(target, rowid, count: true);
+                        FireTriggers(child, TriggerEvent.Delete, TriggerTime.After, oldChild, -1, loop);
                     }
                     else
                     {
@@ -208,7 +224,21 @@ internal sealed partial class CodeGenerator
                         _assignedColumns = fk.ChildColumns;
                         int newRowid = NewRegister();
                         bool rowidChanges = child.RowidAlias >= 0 && fk.ChildColumns.Contains(child.RowidAlias);
-                        WriteRow(target, newRowid, cols, rowidChanges ? cols + child.RowidAlias : -1, ConflictResolution.Abort, rowid);
+                        if (HasTriggers(child, TriggerEvent.Update))
+                        {
+                            ComputeGeneratedColumns(child, cols);
+                            if (rowidChanges) Emit(Opcode.MustBeInt, cols + child.RowidAlias, 0, 0);
+                            Emit(Opcode.Affinity, cols, ccount, 0, AffinityString(child));
+                            FireTriggers(child, TriggerEvent.Update, TriggerTime.Before, oldChild,
+                                RowBlockFromRegisters(child, cols, rowidChanges ? cols + child.RowidAlias : rowid), loop, fk.ChildColumns);
+                            Emit(Opcode.NotExists, target.Cursor, loop, rowid);
+                        }
+                        int fkOld = IsReferenced(child) ? RowBlockFromCursor(child, target.Cursor, rowid) : -1;
+                        WriteRow(target, newRowid, cols, rowidChanges ? cols + child.RowidAlias : -1, ConflictResolution.Abort, rowid, () =>
+                        {
+                            if (fkOld >= 0) ForeignKeyParentActions(child, fkOld, RowBlockFromRegisters(child, cols, newRowid));
+                            FireTriggers(child, TriggerEvent.Update, TriggerTime.After, oldChild, RowBlockFromRegisters(child, cols, newRowid), loop, fk.ChildColumns);
+                        });
                     }
                 }
                 finally

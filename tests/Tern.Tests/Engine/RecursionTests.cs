@@ -88,6 +88,28 @@ public class RecursionTests
         Assert.Equal(100L, count.GetInt64(1));
     }
 
+    public static TheoryData<string> ActionTriggerScripts() => new(
+        "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid REFERENCES p ON DELETE CASCADE, v); CREATE TABLE lg(k, v); "
+        + "CREATE TRIGGER bd BEFORE DELETE ON c BEGIN INSERT INTO lg VALUES ('bd', old.v); END; CREATE TRIGGER ad AFTER DELETE ON c BEGIN INSERT INTO lg VALUES ('ad', old.v); END; "
+        + "INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 'a'), (2, 'b'), (1, 'c'); DELETE FROM p WHERE id = 1; SELECT * FROM c; SELECT * FROM lg; SELECT changes(), total_changes()",
+        "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid REFERENCES p ON DELETE SET NULL ON UPDATE CASCADE, v, w); CREATE TABLE lg(k, v); "
+        + "CREATE TRIGGER bu BEFORE UPDATE ON c BEGIN INSERT INTO lg VALUES ('bu', old.pid || '>' || quote(new.pid)); END; "
+        + "CREATE TRIGGER au AFTER UPDATE OF pid ON c BEGIN INSERT INTO lg VALUES ('au', new.v); END; CREATE TRIGGER aw AFTER UPDATE OF w ON c BEGIN INSERT INTO lg VALUES ('aw', new.v); END; "
+        + "INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 'a', 0), (2, 'b', 0); UPDATE p SET id = 5 WHERE id = 2; DELETE FROM p WHERE id = 1; SELECT * FROM c; SELECT * FROM lg",
+        // cascades through three tables, on update and on delete
+        "CREATE TABLE a(id INTEGER PRIMARY KEY); CREATE TABLE b(id INTEGER PRIMARY KEY, aid UNIQUE REFERENCES a ON UPDATE CASCADE ON DELETE CASCADE); "
+        + "CREATE TABLE c(bid REFERENCES b(aid) ON UPDATE CASCADE ON DELETE CASCADE, v); INSERT INTO a VALUES (1), (2); INSERT INTO b VALUES (10, 1), (20, 2); "
+        + "INSERT INTO c VALUES (1, 'x'), (2, 'y'); UPDATE a SET id = 7 WHERE id = 1; SELECT * FROM b; SELECT * FROM c; DELETE FROM a WHERE id = 2; SELECT * FROM b; SELECT * FROM c; PRAGMA foreign_key_check",
+        // RAISE(IGNORE) in the child's trigger keeps the child, which then fails the check
+        "CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(pid REFERENCES p ON DELETE CASCADE, v); "
+        + "CREATE TRIGGER bd BEFORE DELETE ON c WHEN old.v = 'keep' BEGIN SELECT RAISE(IGNORE); END; "
+        + "INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 'keep'), (2, 'go'); DELETE FROM p WHERE id = 1; DELETE FROM p WHERE id = 2; SELECT * FROM p; SELECT * FROM c");
+
+    [Theory]
+    [MemberData(nameof(ActionTriggerScripts))]
+    public void Foreign_key_actions_fire_the_child_tables_triggers(string script) =>
+        Differential.AssertSame("PRAGMA foreign_keys = 1; " + script);
+
     private static string Chain(int rows, string action) => $"""
         PRAGMA foreign_keys = 1;
         CREATE TABLE n(id INTEGER PRIMARY KEY, p REFERENCES n(id) ON DELETE {action}, q);
