@@ -401,49 +401,24 @@ internal sealed partial class CodeGenerator
         {
             int done = NewLabel();
             Emit(Opcode.IfNot, _replaceTriggersFired, done, 0);
-            if (rowidFrom >= 0)
-            {
-                int ok = NewLabel();
-                if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
-                Emit(Opcode.NotExists, target.Cursor, ok, rowid);
-                string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
-                Emit(Opcode.Halt, (int)ResultCode.ConstraintPrimaryKey, HaltMode(ConflictResolution.Abort), 0, "UNIQUE constraint failed: " + name);
-                Resolve(ok);
-            }
-            foreach (int i in order)
-            {
-                Index ix = t.Indexes[i];
-                int ok = NewLabel();
-                PartialIndexFilter(ix, t, cols, rowid, ok);
-                int key = NewRegisters(ix.Columns.Length);
-                IndexKeyFromRegisters(ix, t, cols, key);
-                Emit(Opcode.NoConflict, target.IndexCursors[i], ok, key, ix.Columns.Length);
-                if (oldRowid != null)
-                {
-                    int other = NewRegister();
-                    Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
-                    Emit(Opcode.Eq, oldRowid.Value, ok, other, null, 0);
-                }
-                string names = ix.Expressions != null ? $"index '{ix.Name}'" : string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
-                bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
-                Emit(Opcode.Halt, (int)(pk ? ResultCode.ConstraintPrimaryKey : ResultCode.ConstraintUnique), HaltMode(ConflictResolution.Abort), 0, "UNIQUE constraint failed: " + names);
-                Resolve(ok);
-            }
+            if (rowidFrom >= 0) RowidCheck(recheck: true);
+            foreach (int i in order) IndexCheck(i, recheck: true);
             Resolve(done);
         }
 
-        void RowidCheck()
+        // recheck: after REPLACE's DELETE triggers ran, every conflict is an ABORT.
+        void RowidCheck(bool recheck = false)
         {
             int ok = NewLabel();
             if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
             Emit(Opcode.NotExists, target.Cursor, ok, rowid);
             string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
-            if (!UpsertAction(upsert, t.RowidAlias >= 0 ? [t.RowidAlias] : [], rowid, skip))
-                ConflictAction(target, EffectiveConflict(onError, t.RowidConflict), (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
+            if (recheck || !UpsertAction(upsert, t.RowidAlias >= 0 ? [t.RowidAlias] : [], rowid, skip))
+                ConflictAction(target, recheck ? ConflictResolution.Abort : EffectiveConflict(onError, t.RowidConflict), (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
             Resolve(ok);
         }
 
-        void IndexCheck(int i)
+        void IndexCheck(int i, bool recheck = false)
         {
             Index ix = t.Indexes[i];
             int notIndexed = NewLabel();
@@ -460,8 +435,8 @@ internal sealed partial class CodeGenerator
             }
             string cols2 = ix.Expressions != null ? $"index '{ix.Name}'" : string.Join(", ", ix.Columns.Select(c => t.Name + "." + t.Columns[c].Name));
             bool pk = ix.IsAuto && IsPrimaryKeyIndex(t, ix);
-            ConflictResolution onConflict = EffectiveConflict(onError, ix.OnConflict);
-            if (upsert != null && upsert.Matches(ix.Columns) >= 0)
+            ConflictResolution onConflict = recheck ? ConflictResolution.Abort : EffectiveConflict(onError, ix.OnConflict);
+            if (!recheck && upsert != null && upsert.Matches(ix.Columns) >= 0)
             {
                 int other = NewRegister();
                 Emit(Opcode.IdxRowid, target.IndexCursors[i], other, 0);
