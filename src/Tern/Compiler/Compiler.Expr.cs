@@ -846,6 +846,9 @@ internal sealed partial class CodeGenerator
         int probe = NewRegister(), key = NewRegister();
         Emit(Opcode.IsNull, x, isNull, 0);
         Emit(Opcode.SCopy, x, probe, 0);
+        // REAL comparison affinity turns an integer beyond 2^47 into the nearest real before
+        // the lookup (SQLite's OP_Affinity), so 9223372036854775807 finds 9.223372036854776e18.
+        if (inAff == Affinity.Real) Emit(Opcode.Affinity, probe, 1, 0, "E", 1);
         Emit(Opcode.MakeRecord, probe, 1, key, affinityString.Length == 0 ? null : affinityString);
         Emit(Opcode.Integer, ins.Not ? 0 : 1, target, 0);
         Emit(Opcode.Found, cursor, done, key);

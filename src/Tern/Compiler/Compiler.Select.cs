@@ -143,6 +143,7 @@ internal sealed partial class CodeGenerator
             int cur = current, tgt = target;
             PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
             _memberSink = members;
+            _windowCallsAsColumns = s.OrderBy.Count == 0;
             CompileCore(cores[i].Core, outer, default, null, (st, n) =>
             {
                 CheckWidth(n, op);
@@ -446,6 +447,13 @@ internal sealed partial class CodeGenerator
     /// <summary>Where the next core compiled records its results and scope (a compound's member list), taken by that core only.</summary>
     private List<(List<ResultItem> Results, Scope Scope)>? _memberSink;
 
+    /// <summary>
+    /// Set by a compound without ORDER BY for the core compiled next: SQLite picks that
+    /// compound's collations after rewriting window queries, so a window call over another
+    /// window than the first call's counts as a column (see ResultCollations).
+    /// </summary>
+    private bool _windowCallsAsColumns;
+
     private List<ResultItem>? _compoundNames;
 
     /// <summary>
@@ -457,6 +465,8 @@ internal sealed partial class CodeGenerator
     {
         List<(List<ResultItem> Results, Scope Scope)>? memberSink = _memberSink;
         _memberSink = null;
+        bool windowCallsAsColumns = _windowCallsAsColumns;
+        _windowCallsAsColumns = false;
         if (coreNode is ValuesClause values)
         {
             var stage = new OutputStage(this, orderBy, limit, emit);
@@ -548,7 +558,7 @@ internal sealed partial class CodeGenerator
         var orderExprs = new Expr[orderBy.Count];
         for (int i = 0; i < orderBy.Count; i++) orderExprs[i] = ResolveOrderTerm(orderBy[i].Expr, results, i);
 
-        collations?.Invoke(results.Select(r => ExprCollation(r.Expr, scope, strict: false)).ToArray());
+        collations?.Invoke(ResultCollations(core, results, scope, windowCallsAsColumns));
         var stageOut = new OutputStage(this, orderBy, limit, emit) { KeepIntReal = OrdersByRowid(orderExprs, scope, isAggregate) };
         bool distinct = core.Distinct && !resultsUnused;
         stageOut.Prepare(distinct ? n : null,

@@ -393,25 +393,27 @@ internal sealed partial class CodeGenerator
         RangePlan? best = null;
         foreach (Expr term in terms)
         {
-            var bounds = new List<(Expr Column, Expr Other, bool Lower, bool Strict, Expr Term)>();
+            // Each bound keeps the comparison's own operands: its collation comes from them in
+            // their written order (the left operand's first), whichever side the column is on.
+            var bounds = new List<(Expr Column, Expr Other, bool Lower, bool Strict, Expr Term, Expr CompareLeft, Expr CompareRight)>();
             switch (term)
             {
                 case BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge } b:
                     {
                         bool strict = b.Operator is BinaryOperator.Lt or BinaryOperator.Gt;
                         bool leftIsLower = b.Operator is BinaryOperator.Gt or BinaryOperator.Ge; // col > x: x is a lower bound
-                        bounds.Add((b.Left, b.Right, leftIsLower, strict, term));
-                        bounds.Add((b.Right, b.Left, !leftIsLower, strict, term));
+                        bounds.Add((b.Left, b.Right, leftIsLower, strict, term, b.Left, b.Right));
+                        bounds.Add((b.Right, b.Left, !leftIsLower, strict, term, b.Left, b.Right));
                         break;
                     }
                 case BetweenExpr { Not: false } be:
                     // As an upper bound only its upper half may end the loop: a row below
                     // Low fails the BETWEEN but later keys may still pass it.
-                    bounds.Add((be.Operand, be.Low, true, false, term));
-                    bounds.Add((be.Operand, be.High, false, false, new BinaryExpr(BinaryOperator.Le, be.Operand, be.High)));
+                    bounds.Add((be.Operand, be.Low, true, false, term, be.Operand, be.Low));
+                    bounds.Add((be.Operand, be.High, false, false, new BinaryExpr(BinaryOperator.Le, be.Operand, be.High), be.Operand, be.High));
                     break;
             }
-            foreach ((Expr side, Expr other, bool lower, bool strict, Expr t) in bounds)
+            foreach ((Expr side, Expr other, bool lower, bool strict, Expr t, Expr compareLeft, Expr compareRight) in bounds)
             {
                 if (side is not ColumnRef c) continue;
                 (Source? src, int col) = TryResolveLocal(c, scope);
@@ -423,7 +425,7 @@ internal sealed partial class CodeGenerator
                     Column column = s.Table.Columns[col];
                     Affinity oa = ExprAffinity(other, scope);
                     if (!(oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity)))) continue;
-                    Collation coll = ComparisonFlags(side, other, scope).Collation;
+                    Collation coll = ComparisonFlags(compareLeft, compareRight, scope).Collation;
                     index = s.Table.Indexes.Find(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
                     if (index == null) continue;
                 }
@@ -473,7 +475,7 @@ internal sealed partial class CodeGenerator
             ExprCode(r.Lower, scope, key);
             if (r.Index != null)
             {
-                Affinity ca = s.Table.Columns[r.Column].Affinity;
+                Affinity ca = IndexKeyAffinity(s.Table.Columns[r.Column].Affinity);
                 if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
             }
             Emit(Opcode.IsNull, key, brk, 0);
@@ -511,7 +513,7 @@ internal sealed partial class CodeGenerator
     {
         int key = NewRegister();
         ExprCode(other, scope, key);
-        Affinity ca = s.Table.Columns[column].Affinity;
+        Affinity ca = IndexKeyAffinity(s.Table.Columns[column].Affinity);
         if (ca != Affinity.Blob) Emit(Opcode.Affinity, key, 1, 0, ((char)ca).ToString());
         Emit(Opcode.IsNull, key, brk, 0);
         Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
@@ -568,6 +570,15 @@ internal sealed partial class CodeGenerator
         });
         return ok;
     }
+
+    /// <summary>
+    /// The affinity a seek key gets for an index column of affinity <paramref name="column"/>:
+    /// INTEGER and REAL count as NUMERIC, as in SQLite's index affinity strings, so an integer
+    /// key stays an integer (REAL would round 9223372036854775807 up to 2^63) and is compared
+    /// with the index's reals exactly.
+    /// </summary>
+    private static Affinity IndexKeyAffinity(Affinity column) =>
+        column is Affinity.Integer or Affinity.Real ? Affinity.Numeric : column;
 
     /// <summary>OpenEphemeral's P5 for a transient index b-tree that Seek/IdxGT/IdxRowid can use.</summary>
     private const ushort P5AutoIndex = 1;

@@ -97,6 +97,8 @@ internal sealed partial class CodeGenerator
             {
                 FunctionDef def = RequireFunction(f);
                 agg = def as AggregateFunction ?? throw new TernException(ResultCode.Error, $"{f.Name}() may not be used as a window function");
+                // min() and max() compare text with their argument's collation, as aggregates do.
+                if (agg is MinMaxAggregate mm && argc == 1 && ExprCollation(f.Arguments[0], scope) is { } coll) agg = mm.WithCollation(coll);
                 if (!f.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, $"ORDER BY may not be used with non-aggregate {f.Name}()");
             }
             else CheckWindowArguments(name, argc);
@@ -138,16 +140,7 @@ internal sealed partial class CodeGenerator
             };
             // Calls over alike windows share a pass; passes are numbered by first appearance.
             // The ranking and offset functions count as having a fixed frame of their own.
-            string frameKey = name switch
-            {
-                "row_number" or "lag" => FrameKey(WindowUnit.Rows, WindowBound.UnboundedPreceding, WindowBound.CurrentRow),
-                "rank" or "dense_rank" => FrameKey(WindowUnit.Range, WindowBound.UnboundedPreceding, WindowBound.CurrentRow),
-                "percent_rank" => FrameKey(WindowUnit.Groups, WindowBound.CurrentRow, WindowBound.UnboundedFollowing),
-                "cume_dist" => FrameKey(WindowUnit.Groups, WindowBound.Following, WindowBound.UnboundedFollowing),
-                "ntile" => FrameKey(WindowUnit.Rows, WindowBound.CurrentRow, WindowBound.UnboundedFollowing),
-                "lead" => FrameKey(WindowUnit.Rows, WindowBound.UnboundedPreceding, WindowBound.UnboundedFollowing),
-                _ => FrameKey(call.Unit, call.Start, call.End, call.StartOffset, call.EndOffset, call.Exclude),
-            };
+            string frameKey = FixedFrameKey(name) ?? FrameKey(call.Unit, call.Start, call.End, call.StartOffset, call.EndOffset, call.Exclude);
             string key = string.Join(",", spec.PartitionBy.Select(SqlPrinter.Print)) + ";"
                 + string.Join(",", spec.OrderBy.Select(o => $"{SqlPrinter.Print(o.Expr)} {o.Order} {o.Nulls}")) + ";" + frameKey;
             int pass = passKeys.IndexOf(key);
@@ -274,6 +267,18 @@ internal sealed partial class CodeGenerator
         aggregates.AddRange(ordered);
     }
 
+    /// <summary>The frame key of a ranking or offset function, which has a fixed frame of its own; null for others.</summary>
+    private static string? FixedFrameKey(string name) => name switch
+    {
+        "row_number" or "lag" => FrameKey(WindowUnit.Rows, WindowBound.UnboundedPreceding, WindowBound.CurrentRow),
+        "rank" or "dense_rank" => FrameKey(WindowUnit.Range, WindowBound.UnboundedPreceding, WindowBound.CurrentRow),
+        "percent_rank" => FrameKey(WindowUnit.Groups, WindowBound.CurrentRow, WindowBound.UnboundedFollowing),
+        "cume_dist" => FrameKey(WindowUnit.Groups, WindowBound.Following, WindowBound.UnboundedFollowing),
+        "ntile" => FrameKey(WindowUnit.Rows, WindowBound.CurrentRow, WindowBound.UnboundedFollowing),
+        "lead" => FrameKey(WindowUnit.Rows, WindowBound.UnboundedPreceding, WindowBound.UnboundedFollowing),
+        _ => null,
+    };
+
     private static string FrameKey(WindowUnit unit, WindowBound start, WindowBound end, double startOffset = 0, double endOffset = 0, WindowExclude exclude = WindowExclude.None) =>
         FormattableString.Invariant($"{unit} {start} {startOffset} {end} {endOffset} {exclude}");
 
@@ -362,7 +367,11 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>The window a call uses: a named one, or its own spec on top of a named base.</summary>
-    private static WindowSpec ResolveWindow(OverClause over, SelectClause core)
+    private static WindowSpec ResolveWindow(OverClause over, SelectClause core) =>
+        TryResolveWindow(over, core, out string? missing) ?? throw new TernException(ResultCode.Error, "no such window: " + missing);
+
+    /// <summary>The window an OVER clause names or defines; null (and the missing name) when it names an undefined one.</summary>
+    private static WindowSpec? TryResolveWindow(OverClause over, SelectClause core, out string? missing)
     {
         WindowSpec? Named(string name)
         {
@@ -370,12 +379,67 @@ internal sealed partial class CodeGenerator
             {
                 if (string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase)) return w.Window;
             }
-            throw new TernException(ResultCode.Error, "no such window: " + name);
+            return null;
         }
-        if (over.WindowName != null) return Named(over.WindowName)!;
+        missing = over.WindowName ?? over.Window!.BaseName;
+        if (over.WindowName != null) return Named(over.WindowName);
         WindowSpec spec = over.Window!;
         if (spec.BaseName == null) return spec;
-        WindowSpec b = Named(spec.BaseName)!;
+        WindowSpec? b = Named(spec.BaseName);
+        if (b == null) return null;
+        missing = null;
         return new WindowSpec(null, b.PartitionBy, spec.OrderBy.IsEmpty ? b.OrderBy : spec.OrderBy, spec.Frame ?? b.Frame);
+    }
+
+    /// <summary>
+    /// The collation each result column of a core carries into a compound (null where none).
+    /// SQLite computes a window query as a query over a subquery: the calls whose window equals
+    /// that of the first call in the result list stay function calls (no collation of their
+    /// own), but a call over any other window becomes a column of the subquery, which compares
+    /// with BINARY unless the call itself carries a collation. A compound with ORDER BY picks
+    /// its collations before that rewrite (<paramref name="windowCallsAsColumns"/> false).
+    /// </summary>
+    private Collation?[] ResultCollations(SelectClause core, List<ResultItem> results, Scope scope, bool windowCallsAsColumns)
+    {
+        var collations = results.Select(r => ExprCollation(r.Expr, scope, strict: false)).ToArray();
+        if (!windowCallsAsColumns) return collations;
+        var calls = new List<FunctionCall>();
+        foreach (ResultItem r in results) CollectWindowCalls(r.Expr, calls);
+        if (calls.Count < 2) return collations;
+        string? main = WindowIdentity(calls[0], core);
+        for (int i = 0; i < results.Count; i++)
+        {
+            Expr e = results[i].Expr;
+            while (e is CastExpr or UnaryExpr { Operator: UnaryOperator.Plus }) e = e is CastExpr c ? c.Operand : ((UnaryExpr)e).Operand;
+            if (e is FunctionCall { Over: not null } f && collations[i] == null && main != null && WindowIdentity(f, core) is { } id && id != main)
+                collations[i] = Collation.Binary;
+        }
+        return collations;
+    }
+
+    /// <summary>
+    /// A key equal for two calls exactly when SQLite takes their windows to be the same: the
+    /// PARTITION BY and ORDER BY terms and the frame (the ranking and offset functions have a
+    /// fixed frame of their own); null when the call names an undefined window.
+    /// </summary>
+    private static string? WindowIdentity(FunctionCall f, SelectClause core)
+    {
+        WindowSpec? spec = TryResolveWindow(f.Over!, core, out _);
+        if (spec == null) return null;
+        string frame = FixedFrameKey(f.Name.ToLowerInvariant()) ?? (spec.Frame is not { } fr
+            ? FrameKey(WindowUnit.Range, WindowBound.UnboundedPreceding, WindowBound.CurrentRow)
+            : string.Join(" ",
+                fr.Unit switch { FrameUnit.Rows => WindowUnit.Rows, FrameUnit.Groups => WindowUnit.Groups, _ => WindowUnit.Range },
+                Bound(fr.StartBound.Kind), fr.StartBound.Offset is { } so ? SqlPrinter.Print(so) : "0",
+                fr.EndBound == null ? WindowBound.CurrentRow : Bound(fr.EndBound.Kind), fr.EndBound?.Offset is { } eo ? SqlPrinter.Print(eo) : "0",
+                fr.Exclude switch
+                {
+                    FrameExclude.CurrentRow => WindowExclude.CurrentRow,
+                    FrameExclude.Group => WindowExclude.Group,
+                    FrameExclude.Ties => WindowExclude.Ties,
+                    _ => WindowExclude.None,
+                }));
+        return string.Join(",", spec.PartitionBy.Select(SqlPrinter.Print)) + ";"
+            + string.Join(",", spec.OrderBy.Select(o => $"{SqlPrinter.Print(o.Expr)} {o.Order} {o.Nulls}")) + ";" + frame;
     }
 }

@@ -23,7 +23,8 @@
 // EXCLUDE CURRENT ROW / GROUP / TIES. The default frame is RANGE BETWEEN UNBOUNDED
 // PRECEDING AND CURRENT ROW (the whole partition when there is no ORDER BY). Aggregates
 // are recomputed for each row's frame, except sum()/total()/avg() over sliding ROWS frames,
-// which keep one running sum stepped and inverse-stepped in SQLite's order.
+// which keep one running sum stepped and inverse-stepped in SQLite's order. min()/max() compare
+// with their argument's collation (the compiler hands over an aggregate made for it).
 using Tern.Functions;
 using Tern.Storage.Record;
 
@@ -317,7 +318,15 @@ internal static class WindowEngine
             object state = agg.NewState();
             var seen = call.Distinct ? new List<Mem>() : null;
             var args = new Mem[call.ArgCount];
-            foreach (int j in FrameRows(i, lo, hi, call, group))
+            // min() and max() over a sliding frame (one that does not start at UNBOUNDED
+            // PRECEDING and has no EXCLUDE, which SQLite computes by rescanning) keep their values
+            // in an index ordered by (value, arrival), as SQLite does, and answer with its extreme
+            // entry: of the values that tie (1 and 1.0, or 'b' and 'B' under NOCASE) the one that
+            // came last. Stepping the frame backwards makes the aggregate, which keeps the first
+            // of equal values, see that one first.
+            IEnumerable<int> frameRows = FrameRows(i, lo, hi, call, group);
+            if (agg is MinMaxAggregate && call.Start != WindowBound.UnboundedPreceding && call.Exclude == WindowExclude.None) frameRows = frameRows.Reverse();
+            foreach (int j in frameRows)
             {
                 if (call.FilterColumn >= 0 && Truth(Row(j)[call.FilterColumn]) != 1) continue;
                 for (int k = 0; k < call.ArgCount; k++) args[k] = Row(j)[call.ArgStart + k];

@@ -48,6 +48,36 @@ public class CollationDifferentialTests
         "CREATE TABLE q(name, city); INSERT INTO q VALUES ('alice', 'Paris'), ('Bob', 'berlin'), ('ALICE', 'paris'), ('bob', 'Berlin'), ('Carol', 'ROME'); "
         + "SELECT city, count(*) FROM q GROUP BY city COLLATE NOCASE ORDER BY 1 COLLATE NOCASE; SELECT city, name FROM q GROUP BY city COLLATE NOCASE ORDER BY 1 COLLATE NOCASE; "
         + "SELECT upper(city), name, max(name) FROM q GROUP BY lower(city) ORDER BY 1; SELECT city, name FROM q GROUP BY upper(city) || '' ORDER BY 1",
+        // NOCASE compares C strings: a NUL in the first text ends the byte comparison, then the lengths decide
+        "SELECT ('a' || char(0) || 'x') = ('A' || char(0) || 'y') COLLATE NOCASE, (char(0) || 'x') < ('' || char(0) || 'y') COLLATE NOCASE, ('a' || char(0)) < 'a1' COLLATE NOCASE, "
+        + "('a1' COLLATE NOCASE) > ('a' || char(0)), ('a' || char(0) || 'b') = 'a' COLLATE NOCASE, (char(255) || char(0)) = (char(255) || 'x') COLLATE NOCASE, hex(CAST(x'ff00' AS TEXT) COLLATE NOCASE); "
+        + "CREATE TABLE t0(c0 BLOB, c1); CREATE TABLE t1(c0); INSERT INTO t0 VALUES (x'00', ''), (x'31', NULL); INSERT INTO t1 VALUES (x'ff'), (char(0)); "
+        + "SELECT hex(x) FROM (SELECT ((a1.c0 COLLATE NOCASE) || a0.c0) AS x FROM t0 AS a0 JOIN t1 AS a1 ON 1 EXCEPT SELECT 1); "
+        + "SELECT hex(x) FROM (SELECT ((a1.c0 COLLATE NOCASE) || a0.c0) AS x FROM t0 AS a0 JOIN t1 AS a1 ON 1 ORDER BY 1); "
+        + "SELECT count(DISTINCT x), count(*) FROM (SELECT ((a1.c0 COLLATE NOCASE) || a0.c0) AS x FROM t0 AS a0 JOIN t1 AS a1 ON 1); "
+        + "CREATE TABLE n(x TEXT COLLATE NOCASE UNIQUE); INSERT INTO n VALUES ('a' || char(0) || 'b'); INSERT OR IGNORE INTO n VALUES ('A' || char(0) || 'c'); SELECT count(*) FROM n; PRAGMA integrity_check",
+        // a compound without ORDER BY takes its collations after SQLite rewrites a window query: a call
+        // over another window than the first call's is a column of the rewritten query (BINARY)
+        "CREATE TABLE t0(c0 FLOATING POINT NOT NULL COLLATE RTRIM, c1 CHARINT); CREATE TABLE t1(c2); INSERT INTO t0 VALUES (' ', NULL), ('', 1.0); "
+        + "CREATE VIEW v0 AS SELECT NULL AS c0, NULL AS c1 FROM t1 WHERE NULL; "
+        + "SELECT count(*) OVER (PARTITION BY a0.c1), cume_dist() OVER (PARTITION BY a0.c1 ORDER BY a0.c0) FROM v0 AS a0 LEFT JOIN v0 AS a1 ON NULL WHERE NULL UNION SELECT NULL, a0.c0 FROM t0 AS a0; "
+        + "SELECT 1, cume_dist() OVER (ORDER BY c2) FROM t1 UNION SELECT NULL, c0 FROM t0; SELECT count(*) OVER (), cume_dist() OVER () FROM t1 UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT cume_dist() OVER (ORDER BY c2), count(*) OVER () FROM t1 UNION SELECT c0, NULL FROM t0; SELECT max(c2) OVER (), min(c2) OVER (ORDER BY c2) FROM t1 UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT max(c2) OVER (ORDER BY c2 RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), min(c2) OVER (ORDER BY c2) FROM t1 UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT max(c2) OVER (), +min(c2) OVER (ORDER BY c2) FROM t1 UNION SELECT NULL, c0 FROM t0; SELECT max(c2) OVER (), min(c2 COLLATE RTRIM) OVER (ORDER BY c2) FROM t1 UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT max(c2) OVER (), min(c2) OVER (ORDER BY c2) FROM t1 EXCEPT SELECT NULL, c0 FROM t0; SELECT NULL, '' FROM t0 UNION SELECT max(c2) OVER (), min(c2) OVER (ORDER BY c2) FROM t1 UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT max(c2) OVER (ROWS 1 PRECEDING), min(c2) OVER (ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t1 UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT max(c2) OVER w, min(c2) OVER (w ROWS 2 PRECEDING) FROM t1 WINDOW w AS (ORDER BY c2) UNION SELECT NULL, c0 FROM t0; "
+        + "SELECT count(*) OVER w, row_number() OVER w FROM t1 WINDOW w AS (ORDER BY c2) UNION SELECT NULL, c0 FROM t0",
+        // an index serves a comparison only when it orders by the comparison's collation (the left operand's first)
+        "CREATE TABLE t0(c0 TEXT UNIQUE COLLATE RTRIM, c1 VARCHAR(10) COLLATE NOCASE, c2 NUMERIC); "
+        + "INSERT INTO t0 VALUES ('a', -1e308, '9223372036854775808'), ('ABC', ('a' || char(0) || 'b'), '0x10'); "
+        + "SELECT a0.c1 FROM t0 AS a0 JOIN t0 AS a1 ON (a1.c1 > a0.c0) WHERE (0 IS NOT ceiling(a1.c1)); "
+        + "CREATE TABLE r(k INTEGER PRIMARY KEY, v TEXT COLLATE RTRIM, n TEXT COLLATE NOCASE); CREATE INDEX rv ON r(v); CREATE INDEX rn ON r(n); "
+        + "INSERT INTO r(v, n) VALUES ('a ', 'a'), ('B', 'B'), ('b  ', 'b'), ('C', 'c'); CREATE TABLE q(x TEXT, y TEXT COLLATE NOCASE, z TEXT COLLATE RTRIM); INSERT INTO q VALUES ('b', 'b', 'b '), ('A', 'A', 'a'); "
+        + "SELECT q.rowid, r.k FROM q JOIN r ON q.y < r.v ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON r.v > q.y ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON q.z >= r.n ORDER BY 1, 2; "
+        + "SELECT q.rowid, r.k FROM q JOIN r ON r.n <= q.z ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON q.y BETWEEN r.v AND 'z' ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON r.v BETWEEN q.y AND 'c' ORDER BY 1, 2; "
+        + "SELECT q.rowid, r.k FROM q JOIN r ON q.x > r.n ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON r.n > q.x ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON q.y = r.v ORDER BY 1, 2; SELECT q.rowid, r.k FROM q JOIN r ON r.v = q.y ORDER BY 1, 2",
         // errors
         "SELECT 'a' COLLATE nosuch; CREATE TABLE t(a COLLATE nosuch); CREATE TABLE t(a); CREATE INDEX i ON t(a COLLATE nosuch); SELECT 1 ORDER BY 1 COLLATE nocase");
 

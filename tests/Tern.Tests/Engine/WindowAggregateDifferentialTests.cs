@@ -39,7 +39,27 @@ public class WindowAggregateDifferentialTests
         + "SELECT c0, max(c1), sum(max(c1)) OVER () FROM t; SELECT c1 + 1, total(min(c0)) OVER (ORDER BY count(*)), min(c2) FROM t",
         // Groups take the ORDER BY's directions when it has as many terms as GROUP BY, which shows in the order of ties.
         "CREATE TABLE t(x, y); INSERT INTO t VALUES (1, 0), (2, 0), (3, 0), (4, 0), (NULL, 1); SELECT x FROM t GROUP BY x ORDER BY count(*) DESC; SELECT x, y FROM t GROUP BY x, y ORDER BY count(*), y DESC; "
-        + "SELECT x FROM t GROUP BY x ORDER BY count(*) DESC LIMIT 2; SELECT x, row_number() OVER (ORDER BY count(*) DESC) FROM t GROUP BY x; SELECT x, count(*) OVER (ORDER BY count(*) ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t GROUP BY x");
+        + "SELECT x FROM t GROUP BY x ORDER BY count(*) DESC LIMIT 2; SELECT x, row_number() OVER (ORDER BY count(*) DESC) FROM t GROUP BY x; SELECT x, count(*) OVER (ORDER BY count(*) ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t GROUP BY x",
+        // min() and max() over a window compare text with their argument's collation, on every kind of frame.
+        "CREATE TABLE t2(c0 BOOLEAN COLLATE NOCASE, c1 AS (c0) STORED); INSERT INTO t2(c0) VALUES ('a'), ('ABC'); SELECT DISTINCT max(c0) OVER (ORDER BY c1) FROM t2; "
+        + "CREATE TABLE w(k INTEGER PRIMARY KEY, n TEXT COLLATE NOCASE, r TEXT COLLATE RTRIM, b TEXT); INSERT INTO w(n, r, b) VALUES ('b', 'x ', 'b'), ('ABC', 'x', 'ABC'), ('_', 'x  ', '_'), ('B', 'a', 'B'), ('a', 'a ', 'a'); "
+        + "SELECT k, min(n) OVER (ORDER BY k), max(n) OVER (ORDER BY k), min(b) OVER (ORDER BY k), max(b COLLATE NOCASE) OVER (ORDER BY k) FROM w ORDER BY k; "
+        + "SELECT k, min(n) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING), max(n) OVER (ORDER BY k ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM w ORDER BY k; "
+        + "SELECT k, min(n) OVER (ORDER BY k RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING), max(n) OVER (ORDER BY k GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) FROM w ORDER BY k; "
+        + "SELECT k, min(n) OVER (), max(n) OVER (PARTITION BY r), min(r) OVER (PARTITION BY r ORDER BY k), max(n) FILTER (WHERE k > 1) OVER (ORDER BY k ROWS 2 PRECEDING) FROM w ORDER BY k; "
+        + "SELECT k, group_concat(n, '') OVER (ORDER BY n, k), first_value(n) OVER (ORDER BY n DESC, k) FROM w ORDER BY k; "
+        + "CREATE TABLE t0(c0 CHARINT NOT NULL, c1 CHARINT DEFAULT 'abc' COLLATE NOCASE, c2 DATE); INSERT INTO t0 VALUES (-0.0, 'B', 4.9e-324); INSERT INTO t0(c0, c2) VALUES (-1, -1e308); "
+        + "SELECT percent_rank() OVER (PARTITION BY c2), min(c1) OVER (ORDER BY c0), cume_dist() OVER (PARTITION BY c2 ORDER BY c0 DESC) FROM t0 ORDER BY 1, 2, 3 LIMIT 4",
+        // Of tying values, min()/max() over a sliding frame give the one that came last (SQLite keeps them in an index by (value, arrival)); from UNBOUNDED PRECEDING or with EXCLUDE the first.
+        "CREATE TABLE w(k INTEGER PRIMARY KEY, n TEXT COLLATE NOCASE, v); "
+        + "INSERT INTO w(n, v) VALUES ('b', 1), ('ABC', 1.0), ('_', 2), ('B', 2.0), ('a', 1), ('A', 2), ('b', 1.0); "
+        + "SELECT k, max(n) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 2 FOLLOWING), min(n) OVER (ORDER BY k ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), max(v) OVER (ORDER BY k ROWS 2 PRECEDING), min(v) OVER (ORDER BY k ROWS BETWEEN CURRENT ROW AND 3 FOLLOWING) FROM w; "
+        + "SELECT k, max(n) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND 2 FOLLOWING), max(v) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), min(v) OVER () FROM w; "
+        + "SELECT k, max(n) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW), max(v) OVER (ORDER BY k ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING EXCLUDE GROUP), min(v) OVER (ORDER BY v GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE TIES) FROM w; "
+        + "SELECT k, max(v) OVER (ORDER BY v RANGE BETWEEN 0.5 PRECEDING AND 0.5 FOLLOWING), min(v) OVER (PARTITION BY n ORDER BY k ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) FROM w ORDER BY k; "
+        + "SELECT k, max(n) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW), max(v) FILTER (WHERE k <> 4) OVER (ORDER BY k ROWS BETWEEN 1 PRECEDING AND 3 FOLLOWING) FROM w; "
+        + "SELECT k, max(v) OVER (ORDER BY k ROWS BETWEEN 2 FOLLOWING AND 4 FOLLOWING), min(v) OVER (ORDER BY v, k RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), max(n) OVER (ORDER BY n GROUPS BETWEEN CURRENT ROW AND 1 FOLLOWING), min(n) OVER (ORDER BY n DESC GROUPS 1 PRECEDING) FROM w ORDER BY k; "
+        + "SELECT k, max(v) OVER (ORDER BY k RANGE BETWEEN 2 PRECEDING AND 1 PRECEDING), min(n) OVER (PARTITION BY v ORDER BY k ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM w ORDER BY k");
 
     [Theory]
     [MemberData(nameof(Scripts))]

@@ -30,9 +30,17 @@ internal static class Collations
         }
         else if (coll == Collation.NoCase)
         {
+            // SQLite folds ASCII letters byte by byte over the shorter length, then orders by
+            // length; a NUL in the first text ends the byte comparison there (sqlite3StrNICmp
+            // is a C-string compare), so 'a' || char(0) || 'x' and 'A' || char(0) || 'y' tie.
             int n = Math.Min(x.Length, y.Length);
             for (int i = 0; i < n; i++)
             {
+                if (x[i] == 0)
+                {
+                    if (y[i] != 0) return -1;
+                    break;
+                }
                 int cx = Fold(x[i]), cy = Fold(y[i]);
                 if (cx != cy) return cx < cy ? -1 : 1;
             }
