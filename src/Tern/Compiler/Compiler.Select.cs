@@ -52,6 +52,11 @@ internal sealed partial class CodeGenerator
 
     private void CompileSelect(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
+        if (_expanded == 0)
+        {
+            CompileExpandedSelect(s, outer, emit, names);
+            return;
+        }
         CteEnv? savedCtes = _ctes;
         if (s.With != null) PushWith(s.With);
         try
