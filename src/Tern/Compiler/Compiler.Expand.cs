@@ -55,6 +55,9 @@ internal sealed partial class CodeGenerator
         /// <summary>Views and CTEs whose bodies are being walked (guards against a cycle).</summary>
         public HashSet<object> Open { get; } = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>Recursive CTEs whose recursive SELECTs are being walked (they read the CTE itself).</summary>
+        public HashSet<CommonTableExpression> Recursing { get; } = new(ReferenceEqualityComparer.Instance);
+
         /// <summary>The walk stopped where it could not follow SQLite (it has no verdict past that point).</summary>
         public bool Unknown { get; set; }
 
@@ -331,9 +334,14 @@ internal sealed partial class CodeGenerator
         if (schema == null && _recursiveSources.ContainsKey(name)) return;
         if (schema == null && FindCte(name) is { } cte)
         {
-            if (!walk.Open.Add(cte.Cte)) return;
+            if (walk.Recursing.Contains(cte.Cte)) return;
+            if (!walk.Open.Add(cte.Cte))
+            {
+                walk.Error = "circular reference: " + cte.Cte.Name;
+                throw new ExpansionStop();
+            }
             CteEnv? saved = _ctes;
-            _ctes = cte.Recursive ? cte : cte.Parent;
+            _ctes = cte.Frame.Top;
             try
             {
                 WalkCteForExpansion(cte, walk);
@@ -413,11 +421,13 @@ internal sealed partial class CodeGenerator
             if (s.With != null) PushWith(s.With);
             for (int i = firstRecursive - 1; i >= 0; i--) WalkCoreForExpansion(members[i].Core, null, walk);
             CheckCteWidth(cte.Cte, walk);
+            walk.Recursing.Add(cte.Cte);
             for (int i = members.Count - 1; i >= firstRecursive; i--) WalkCoreForExpansion(members[i].Core, i == members.Count - 1 ? s : null, walk);
         }
         finally
         {
             _ctes = saved;
+            walk.Recursing.Remove(cte.Cte);
         }
     }
 

@@ -517,7 +517,7 @@ internal sealed partial class CodeGenerator
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
         _compoundNames ??= results;
-        NoteCoreResolution(core, scope, results, orderBy);
+        NoteCoreResolution(core, scope, results, orderBy, limit);
         memberSink?.Add((results, scope));
         int n = results.Count;
 

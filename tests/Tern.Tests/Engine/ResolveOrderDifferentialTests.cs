@@ -164,6 +164,29 @@ public class ResolveOrderDifferentialTests
             INSERT INTO t VALUES (1, 2)
             """);
 
+    [Fact]
+    public void Cte_body_sees_every_name_of_its_with_clause_as_in_sqlite() =>
+        Differential.AssertSame("""
+            CREATE TABLE t0(c0); INSERT INTO t0 VALUES (7);
+            WITH a(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM a WHERE x < 3) SELECT * FROM a;
+            WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a;
+            WITH a AS (SELECT * FROM b), b AS (SELECT * FROM a) SELECT * FROM a;
+            WITH t0 AS (SELECT * FROM t0) SELECT * FROM t0;
+            WITH RECURSIVE t0 AS (SELECT 5 FROM t0) SELECT * FROM t0;
+            WITH RECURSIVE a(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM a WHERE x < 3 UNION ALL SELECT 5) SELECT * FROM a;
+            WITH a AS (SELECT 1) SELECT (WITH a AS (SELECT * FROM a) SELECT * FROM a);
+            WITH a AS (SELECT 1 AS q) SELECT (WITH b AS (SELECT * FROM a), a AS (SELECT 2) SELECT * FROM b);
+            WITH a AS (SELECT c0 FROM t0), b AS (SELECT * FROM a) SELECT * FROM b, a
+            """);
+
+    [Theory]
+    [InlineData("SELECT abs(1, 2) + yy FROM (SELECT c0 FROM t0) AS a9 GROUP BY x9.c0 HAVING abs(1, 2) LIMIT c2 || 'x'")]
+    [InlineData("SELECT coalesce(1) FROM t0 AS a9 GROUP BY a0.c0 LIMIT octet_length(group_concat(1)) FILTER (WHERE NULL)")]
+    [InlineData("SELECT 1 FROM t0 LIMIT count(zz); SELECT zz FROM t0 LIMIT 1 OFFSET yy; SELECT zz FROM t0 LIMIT (SELECT ww)")]
+    [InlineData("SELECT (SELECT a0.c0 FROM t0 AS a9 GROUP BY TRUE) FROM t1 AS a9 WHERE a0.c1 IS NOT FALSE")]
+    [InlineData("SELECT (SELECT abs(1) FILTER (WHERE 1) FROM t0) FROM t0 HAVING count(zz); SELECT zz IN (SELECT yy FROM t0) FROM t0; SELECT 1 FROM t0 WHERE EXISTS (SELECT ww) AND vv")]
+    public void Limit_and_subqueries_resolve_in_sqlite_order(string statements) => Differential.AssertSame(Schema + statements);
+
     /// <summary>Subqueries and FROM items for the expansion generator; "n" names are missing tables.</summary>
     private static readonly string[] ExpansionSources =
     [
