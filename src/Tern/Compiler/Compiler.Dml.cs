@@ -154,7 +154,8 @@ internal sealed partial class CodeGenerator
                     Row(regs, row.Count);
                 }
             }
-            catch (TernException e) when (e.Code == ResultCode.Error && v.Rows.Count > 1 && IsResolveError(e.Message))
+            catch (TernException e) when (e.Code == ResultCode.Error && v.Rows.Count > 1
+                && (IsResolveError(e.Message) || e.Message.StartsWith("no such table: ", StringComparison.Ordinal)))
             {
                 // SQLite may meet another row's error first.
                 ValuesError(t, v, map.Length, ins.Columns.IsEmpty, ins.With != null);
@@ -217,6 +218,18 @@ internal sealed partial class CodeGenerator
         bool coroutine = false;
         void ResolveChain()
         {
+            // The chain is one compound SELECT: its rows are expanded, the last first, before any is resolved.
+            if (chain.Count > 1 && FirstExpansionError(walk =>
+                {
+                    for (int j = chain.Count - 1; j >= 0; j--)
+                    {
+                        if (chain[j] < 0) continue;
+                        foreach (Expr e in rows[chain[j]]) WalkExprForExpansion(e, walk);
+                    }
+                }) is { } missing)
+            {
+                throw new TernException(ResultCode.Error, missing);
+            }
             int right = -1;
             for (int j = chain.Count - 1; j >= 0; j--)
             {
@@ -864,6 +877,50 @@ internal sealed partial class CodeGenerator
         if (!u.OrderBy.IsEmpty && u.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on UPDATE");
         if (u.With != null) PushWith(u.With);
         Table t = RequireTable(u.Table.Name);
+        try
+        {
+            CompileUpdateBody(u, t);
+        }
+        catch (TernException e) when (e.Code == ResultCode.Error && u.From.IsEmpty && !IsParseTimeError(e.Message))
+        {
+            string? first = FirstUpdateError(u, t);
+            if (first != null && first != e.Message) throw new TernException(ResultCode.Error, first);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The first error SQLite meets in an UPDATE without FROM: each SET value (a subquery
+    /// prepared when met), then that SET's column name, then WHERE. The pieces are compiled
+    /// again, alone, into the program being thrown away; null when none fails.
+    /// </summary>
+    private string? FirstUpdateError(UpdateStatement u, Table t)
+    {
+        var scope = new Scope();
+        scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = u.Table.Alias ?? t.Name });
+        string? Fails(Expr e)
+        {
+            try
+            {
+                ExprCode(e, scope, NewRegister());
+                return null;
+            }
+            catch (TernException x) when (x.Code == ResultCode.Error)
+            {
+                return x.Message;
+            }
+        }
+        foreach (SetClause sc in u.Set)
+        {
+            if (sc.IsRow || sc.Columns.Count != 1) return null;
+            if (Fails(sc.Value) is { } error) return error;
+            if (t.FindColumn(sc.Columns[0]) < 0 && !IsRowidName(sc.Columns[0])) return "no such column: " + sc.Columns[0];
+        }
+        return u.Where != null ? Fails(u.Where) : null;
+    }
+
+    private void CompileUpdateBody(UpdateStatement u, Table t)
+    {
         var assignments = new Dictionary<int, Expr>();
         bool setsRowid = false;
         foreach (SetClause sc in u.Set)

@@ -110,7 +110,7 @@ internal sealed partial class CodeGenerator
         }
         catch (TernException e) when (e.Code == ResultCode.Error && (IsResolveError(e.Message) || IsLateResolveError(e.Message)))
         {
-            string? first = FirstResolveError(new CoreResolution(sc, inner, items, select.OrderBy));
+            string? first = FirstResolveError(new CoreResolution(sc, inner, items, select.OrderBy, select.Limit));
             if (first != null && first != e.Message) throw new TernException(ResultCode.Error, first);
             throw;
         }

@@ -21,6 +21,7 @@
 // When the CTE is the first FROM item of a query, the walk over Q is the query's own
 // outer loop (the recursive step runs just before its Next), so a consumer's LIMIT ends
 // an otherwise endless recursion, as in SQLite.
+using System.Diagnostics;
 using Tern.Schema;
 using Tern.Sql.Ast;
 using Tern.Storage.Record;
@@ -30,16 +31,33 @@ namespace Tern.Compiler;
 
 internal sealed partial class CodeGenerator
 {
-    /// <summary>One WITH name, visible to everything compiled after it (a linked environment).</summary>
+    /// <summary>
+    /// One WITH name, visible to everything compiled after it (a linked environment). As in
+    /// SQLite, a CTE's body sees every name of its WITH clause, later ones and itself
+    /// included: reading itself makes it recursive when its right-most SELECT does so (UNION
+    /// or UNION ALL), and is a circular reference anywhere else; the RECURSIVE keyword
+    /// changes nothing.
+    /// </summary>
     private sealed class CteEnv
     {
         public required CommonTableExpression Cte { get; init; }
         public required bool Recursive { get; init; }
-        /// <summary>The names visible inside this CTE's own body (earlier names; itself when recursive).</summary>
+        /// <summary>The names pushed before this one.</summary>
         public required CteEnv? Parent { get; init; }
+        /// <summary>The WITH clause this name belongs to: its body sees <see cref="WithFrame.Top"/>.</summary>
+        public required WithFrame Frame { get; init; }
+    }
+
+    /// <summary>The environment once every name of one WITH clause is pushed.</summary>
+    private sealed class WithFrame
+    {
+        public CteEnv? Top { get; set; }
     }
 
     private CteEnv? _ctes;
+
+    /// <summary>CTEs whose bodies are being compiled: reading one again is a circular reference.</summary>
+    private readonly HashSet<CommonTableExpression> _openCtes = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _expandingViews = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How many views of the main schema are being expanded, innermost not a TEMP view (0 otherwise).</summary>
@@ -54,11 +72,21 @@ internal sealed partial class CodeGenerator
             // Checked even for tables nothing references (SQLite does so while parsing).
             if (!names.Add(cte.Name)) throw new TernException(ResultCode.Error, "duplicate WITH table name: " + cte.Name);
         }
+        var frame = new WithFrame();
         foreach (CommonTableExpression cte in with.Tables)
         {
-            bool recursive = with.Recursive && ReferencesName(cte.Select, cte.Name);
-            _ctes = new CteEnv { Cte = cte, Recursive = recursive, Parent = _ctes };
+            _ctes = new CteEnv { Cte = cte, Recursive = IsRecursiveCte(cte), Parent = _ctes, Frame = frame };
         }
+        frame.Top = _ctes;
+    }
+
+    /// <summary>SQLite's test: a compound whose right-most SELECT, joined by UNION or UNION ALL, reads the CTE in its FROM clause.</summary>
+    private static bool IsRecursiveCte(CommonTableExpression cte)
+    {
+        SelectStatement s = cte.Select;
+        if (s.Compounds.IsEmpty) return false;
+        CompoundPart last = s.Compounds[s.Compounds.Count - 1];
+        return last.Operator is CompoundOperator.Union or CompoundOperator.UnionAll && CoreReferences(last.Select, cte.Name);
     }
 
     private CteEnv? FindCte(string name)
@@ -68,17 +96,6 @@ internal sealed partial class CodeGenerator
             if (string.Equals(e.Cte.Name, name, StringComparison.OrdinalIgnoreCase)) return e;
         }
         return null;
-    }
-
-    /// <summary>Whether any core of <paramref name="s"/> reads <paramref name="name"/> in its FROM clause.</summary>
-    private static bool ReferencesName(SelectStatement s, string name)
-    {
-        if (CoreReferences(s.First, name)) return true;
-        foreach (CompoundPart p in s.Compounds)
-        {
-            if (CoreReferences(p.Select, name)) return true;
-        }
-        return false;
     }
 
     private static bool CoreReferences(SelectCore core, string name) =>
@@ -190,8 +207,9 @@ internal sealed partial class CodeGenerator
         }
         if (nt.Schema == null && FindCte(nt.Name) is { } cte)
         {
+            if (!_openCtes.Add(cte.Cte)) throw new TernException(ResultCode.Error, "circular reference: " + cte.Cte.Name);
             CteEnv? saved = _ctes;
-            _ctes = cte.Recursive ? cte : cte.Parent;
+            _ctes = cte.Frame.Top;
             try
             {
                 if (cte.Recursive) AddRecursiveCte(cte, nt.Alias ?? cte.Cte.Name, scope, outermost);
@@ -200,6 +218,7 @@ internal sealed partial class CodeGenerator
             finally
             {
                 _ctes = saved;
+                _openCtes.Remove(cte.Cte);
             }
             return;
         }
@@ -241,6 +260,7 @@ internal sealed partial class CodeGenerator
         // one a view of the main schema reads (it binds the view's tables to its schema).
         Table t = _schema.FindTable(nt.Name) ?? throw new TernException(ResultCode.Error,
             "no such table: " + (nt.Schema != null ? nt.Schema + "." : _mainViewDepth > 0 || InTrigger ? "main." : "") + nt.Name);
+        if (nt.IndexedBy != null && IndexedByError(t, nt.IndexedBy) is { } noIndex) throw new TernException(ResultCode.Error, noIndex);
         string name = nt.Alias ?? t.Name;
         scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name, NotIndexed = nt.NotIndexed, IndexedBy = nt.IndexedBy });
     }
@@ -319,11 +339,13 @@ internal sealed partial class CodeGenerator
         SelectStatement s = cte.Select;
         var cores = new List<(SelectCore Core, CompoundOperator Op)> { (s.First, CompoundOperator.UnionAll) };
         foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
-        int firstRecursive = cores.FindIndex(c => CoreReferences(c.Core, cte.Name));
-        if (firstRecursive <= 0) throw new TernException(ResultCode.Error, $"recursive reference in a subquery: {cte.Name}");
-        CompoundOperator op = cores[firstRecursive].Op;
-        if (op is not (CompoundOperator.Union or CompoundOperator.UnionAll) || cores.Skip(firstRecursive).Any(c => c.Op != op))
-            throw new TernException(ResultCode.Error, $"circular reference: {cte.Name}");
+        // The recursive SELECTs: those reading the CTE, from the right-most one leftward, joined
+        // by the right-most one's operator; the ones to their left run first (reading the CTE
+        // there is a circular reference).
+        CompoundOperator op = cores[^1].Op;
+        int firstRecursive = cores.Count;
+        while (firstRecursive > 1 && cores[firstRecursive - 1].Op == op && CoreReferences(cores[firstRecursive - 1].Core, cte.Name)) firstRecursive--;
+        Debug.Assert(firstRecursive < cores.Count && op is CompoundOperator.Union or CompoundOperator.UnionAll);
         if (!s.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, "ORDER BY in a recursive common table expression is not supported yet");
 
         int queue = NewCursor();

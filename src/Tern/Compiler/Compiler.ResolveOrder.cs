@@ -4,13 +4,14 @@
 //
 //   whole statement: every FROM item of every SELECT expanded ("no such table" ...)
 //   a compound: its SELECTs from the right-most to the left-most, then its ORDER BY
-//   one SELECT:  FROM subqueries -> result columns -> HAVING (or "HAVING clause on a
-//                non-aggregate query") -> WHERE -> ON terms -> ORDER BY -> GROUP BY
+//   one SELECT:  LIMIT/OFFSET -> FROM subqueries -> result columns -> HAVING (or "HAVING
+//                clause on a non-aggregate query") -> WHERE -> ON terms -> ORDER BY -> GROUP BY
 //
 // Valid statements pay nothing for this: only when compiling a SELECT core fails with a
 // name-resolution error does the walk below look, in SQLite's order, for an error SQLite
-// would have met first; it follows SQLite's expression walk (ResolveWalk) and gives up
-// where it cannot follow it (subqueries, window functions), leaving the original error.
+// would have met first; it follows SQLite's expression walk (ResolveWalk), resolving a
+// subquery whole where it meets one (compiled alone), and gives up where it cannot follow it
+// (window functions), leaving the original error.
 // Likewise a compound whose compilation fails (a name error, or SELECTs of different
 // widths, which SQLite finds only after resolving them) has its SELECTs compiled again from
 // the right-most, and the first error met is the one reported; when a FROM clause failed
@@ -23,7 +24,7 @@ namespace Tern.Compiler;
 internal sealed partial class CodeGenerator
 {
     /// <summary>A SELECT core being compiled, kept so that a failure can be resolved again in SQLite's order.</summary>
-    private sealed record CoreResolution(SelectClause Core, Scope Scope, List<ResultItem> Results, NodeList<OrderingTerm> OrderBy);
+    private sealed record CoreResolution(SelectClause Core, Scope Scope, List<ResultItem> Results, NodeList<OrderingTerm> OrderBy, LimitClause? Limit);
 
     /// <summary>The cores being compiled, innermost last.</summary>
     private readonly List<CoreResolution> _coreResolutions = [];
@@ -75,8 +76,8 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>Notes a core whose FROM items and result columns are known (called by the core's compilation).</summary>
-    private void NoteCoreResolution(SelectClause core, Scope scope, List<ResultItem> results, NodeList<OrderingTerm> orderBy) =>
-        _coreResolutions.Add(new CoreResolution(core, scope, results, orderBy));
+    private void NoteCoreResolution(SelectClause core, Scope scope, List<ResultItem> results, NodeList<OrderingTerm> orderBy, LimitClause? limit) =>
+        _coreResolutions.Add(new CoreResolution(core, scope, results, orderBy, limit));
 
     /// <summary>
     /// Compiles a compound SELECT; when that fails with a name-resolution error (or SELECTs of
@@ -191,7 +192,11 @@ internal sealed partial class CodeGenerator
     private string? FirstResolveError(CoreResolution r)
     {
         bool aliases = false;
-        var walk = new ResolveWalk(null, null, c => LookupForResolve(c, r, aliases), _sql, loading: false) { AllowAggregates = true };
+        var walk = new ResolveWalk(null, null, c => LookupForResolve(c, r, aliases), _sql, loading: false)
+        {
+            AllowAggregates = true,
+            Subquery = select => SubqueryError(select, r.Scope),
+        };
         bool Stopped(Expr? e)
         {
             if (e == null) return false;
@@ -200,6 +205,17 @@ internal sealed partial class CodeGenerator
         }
         string? Verdict() => walk.Abandoned ? null : walk.Error;
 
+        // LIMIT and OFFSET come first, resolved where no name is visible.
+        if (r.Limit != null)
+        {
+            var nothing = new CoreResolution(r.Core, new Scope(), [], default, null);
+            var limitWalk = new ResolveWalk(null, null, c => LookupForResolve(c, nothing, false), _sql, loading: false)
+            {
+                Subquery = select => SubqueryError(select, new Scope()),
+            };
+            if (!limitWalk.Visit(r.Limit.Limit) || (r.Limit.Offset != null && !limitWalk.Visit(r.Limit.Offset)) || limitWalk.Error != null)
+                return limitWalk.Abandoned ? null : limitWalk.Error;
+        }
         foreach (ResultItem item in r.Results)
         {
             if (Stopped(item.Expr)) return Verdict();
@@ -263,6 +279,23 @@ internal sealed partial class CodeGenerator
         }
         if (walk.FoundAggregate) return "aggregate functions are not allowed in the GROUP BY clause";
         return null;
+    }
+
+    /// <summary>
+    /// The error a subquery of a failing core raises compiled alone (into the program being
+    /// thrown away) in the core's scope, or null.
+    /// </summary>
+    private string? SubqueryError(SelectStatement select, Scope scope)
+    {
+        try
+        {
+            CompileSelect(select, scope, (_, _) => { });
+            return null;
+        }
+        catch (TernException e) when (e.Code == ResultCode.Error)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>The ON expressions of a FROM clause, nested joins included, in order.</summary>

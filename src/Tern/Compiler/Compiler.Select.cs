@@ -52,6 +52,11 @@ internal sealed partial class CodeGenerator
 
     private void CompileSelect(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
+        if (_expanded == 0)
+        {
+            CompileExpandedSelect(s, outer, emit, names);
+            return;
+        }
         CteEnv? savedCtes = _ctes;
         if (s.With != null) PushWith(s.With);
         try
@@ -522,7 +527,7 @@ internal sealed partial class CodeGenerator
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
         _compoundNames ??= results;
-        NoteCoreResolution(core, scope, results, orderBy);
+        NoteCoreResolution(core, scope, results, orderBy, limit);
         memberSink?.Add((results, scope));
         int n = results.Count;
 

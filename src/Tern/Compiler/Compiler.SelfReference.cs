@@ -102,6 +102,12 @@ internal sealed partial class CodeGenerator
         /// <summary>Whether an aggregate call was accepted since this was last cleared.</summary>
         public bool FoundAggregate { get; set; }
 
+        /// <summary>
+        /// In a SELECT's clause, resolves a subquery as SQLite does when its walk meets one (the
+        /// subquery whole, at once): its error, or null; without it the walk gives up there.
+        /// </summary>
+        public Func<SelectStatement, string?>? Subquery { get; init; }
+
         private string Where => kind switch
         {
             SelfReferenceKind.Check => "CHECK constraints",
@@ -130,8 +136,12 @@ internal sealed partial class CodeGenerator
                 case SubqueryExpr or ExistsExpr or InSelectExpr or InTableExpr:
                     if (kind == null)
                     {
-                        Abandoned = true;
-                        return false;
+                        if (Subquery == null)
+                        {
+                            Abandoned = true;
+                            return false;
+                        }
+                        return SubqueryStep(e);
                     }
                     Error = $"subqueries prohibited in {Where}";
                     return false;
@@ -154,6 +164,26 @@ internal sealed partial class CodeGenerator
                 if (!Visit(child)) return false;
             }
             return true;
+        }
+
+        /// <summary>
+        /// A subquery. SQLite resolves an IN's subquery when it meets the IN, before the left
+        /// operand (which it skips when the subquery fails); a table after IN was looked up
+        /// while expanding.
+        /// </summary>
+        private bool SubqueryStep(Expr e)
+        {
+            if (Error != null) return false;
+            switch (e)
+            {
+                case InTableExpr it:
+                    return Visit(it.Operand);
+                case InSelectExpr ins:
+                    Error = Subquery!(ins.Select);
+                    return Error == null && Visit(ins.Operand);
+            }
+            Error = Subquery!(e is SubqueryExpr sq ? sq.Select : ((ExistsExpr)e).Select);
+            return Error == null;
         }
 
         /// <summary>Looks a name up; false (with the message recorded) when it names nothing.</summary>

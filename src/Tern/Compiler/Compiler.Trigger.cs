@@ -157,6 +157,7 @@ internal sealed partial class CodeGenerator
             byte[] savedSql = _sql;
             int savedIgnore = _raiseIgnoreLabel, savedIgnoreDepth = _raiseIgnoreDepth, savedDepth = _frameDepth;
             CteEnv? savedCtes = _ctes;
+            int savedExpanded = _expanded, savedViewDepth = _mainViewDepth;
             ConflictResolution savedConflict = _triggerConflict;
             _triggerConflict = orconf;
             _triggerSources.Clear();
@@ -170,6 +171,10 @@ internal sealed partial class CodeGenerator
             _raiseIgnoreLabel = ignoreLabel;
             _raiseIgnoreDepth = _frameDepth;
             _ctes = null;
+            // Each body statement is prepared on its own; its tables belong to the main schema
+            // (a missing one is "main.x", as in a view).
+            _expanded = 0;
+            _mainViewDepth = 1;
             try
             {
                 int end = NewLabel();
@@ -204,6 +209,8 @@ internal sealed partial class CodeGenerator
                 _triggerConflict = savedConflict;
                 _frameDepth = savedDepth;
                 _ctes = savedCtes;
+                _expanded = savedExpanded;
+                _mainViewDepth = savedViewDepth;
             }
         }
     }

@@ -223,7 +223,7 @@ internal sealed partial class CodeGenerator
     {
         Table? t = _schema.FindTable(name);
         if (t == null && _schema.FindView(name) is { } v) throw new TernException(ResultCode.Error, $"cannot modify {v.Name} because it is a view");
-        if (t == null) throw new TernException(ResultCode.Error, "no such table: " + (InTrigger ? "main." : "") + name);
+        if (t == null) throw new TernException(ResultCode.Error, "no such table: " + (_mainViewDepth > 0 || InTrigger ? "main." : "") + name);
         return t;
     }
 

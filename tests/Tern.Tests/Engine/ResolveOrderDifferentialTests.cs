@@ -3,8 +3,11 @@
 // BY, HAVING and ORDER BY) and plants errors of several kinds - unknown columns and
 // functions, wrong argument counts (GLOB with ESCAPE), FILTER on a plain function,
 // aggregates where they may not stand, HAVING without aggregation - in several clauses at
-// once, so the transcript pins which one SQLite reports first. TERN_RESOLVE_ORDER_CASES
-// sets how many statements run (400 by default).
+// once, so the transcript pins which one SQLite reports first. A second generator nests
+// subqueries in every clause, reads views (one of them broken), CTEs and FROM subqueries,
+// and plants missing tables among them, pinning SQLite's expansion order: every FROM item
+// of the whole statement is expanded before any name is resolved. TERN_RESOLVE_ORDER_CASES
+// sets how many statements each generator runs (400 by default).
 using System.Text;
 
 namespace Tern.Tests.Engine;
@@ -96,6 +99,151 @@ public class ResolveOrderDifferentialTests
             CREATE TABLE t(a); CREATE VIEW v4 AS SELECT * FROM t WHERE a IN (SELECT 1 FROM t6); SELECT * FROM v4;
             CREATE TEMP VIEW v5 AS SELECT * FROM v0; SELECT * FROM v5
             """);
+
+    [Theory]
+    [InlineData("CREATE TABLE t0(c0); SELECT log2((SELECT max(s16.c0) FROM v0 AS s16)) FROM t0 AS a0 WHERE (SELECT s15.c2 FROM t1 AS s15 WHERE NULL) ORDER BY 1 COLLATE BINARY LIMIT 1 OFFSET 0")]
+    [InlineData("CREATE TABLE t0(c1); SELECT (ifnull((SELECT s3.c2 FROM t1 AS s3 WHERE NULL))) FROM t0 AS a0 WHERE (SELECT 'abc ' FROM v0 AS s2 WHERE NULL)")]
+    [InlineData("CREATE TABLE t1(c1); CREATE VIEW v0 AS SELECT NULL AS c2 FROM t1 WHERE (NULL GLOB '[a-c]*' ESCAPE '\\'); SELECT (SELECT s11.c0 FROM v1 AS s11 WHERE NULL) FROM (SELECT json_valid(iif(NULL, NULL)) AS c0 FROM t1 WHERE NULL) AS a0 WHERE (SELECT s10.c1 FROM v0 AS s10 WHERE NULL)")]
+    [InlineData("CREATE TABLE t2(c0 INTEGER PRIMARY KEY, c1 DOUBLE); SELECT '1e3' FROM (SELECT (c0 GLOB c1 ESCAPE '\\') AS c0, NULL AS c1 FROM t2 WHERE NULL) AS a0 JOIN v0 AS a1 ON NULL WHERE NULL")]
+    [InlineData("CREATE TABLE t1(c2); WITH w(x) AS (SELECT (SELECT count(upper(s0.c0)) FROM t2 AS s0 WHERE NULL) FROM t1 AS a0 LEFT JOIN t1 AS a1 ON NULL WHERE (a1.c1 GLOB a0.c1 ESCAPE '\\')) SELECT x, count(*) FROM w GROUP BY x")]
+    public void Missing_table_is_reported_where_sqlite_expansion_meets_it_for_found_cases(string script) => Differential.AssertSame(script);
+
+    [Fact]
+    public void Expansion_walks_clauses_views_and_ctes_in_sqlite_order() =>
+        Differential.AssertSame("""
+            CREATE TABLE t1(c1); CREATE VIEW vb AS SELECT NULL AS c2 FROM t1 WHERE (NULL GLOB '[a-c]*' ESCAPE '\');
+            SELECT (SELECT 1 FROM vb), (SELECT 1 FROM n1);
+            SELECT (SELECT 1 FROM n1) FROM (SELECT 1 FROM vb);
+            SELECT 1 FROM t1 HAVING (SELECT 1 FROM n2) ORDER BY (SELECT 1 FROM n3);
+            SELECT 1 FROM t1 ORDER BY (SELECT 1 FROM n3) LIMIT (SELECT 1 FROM n4) OFFSET (SELECT 1 FROM n5);
+            SELECT 1 FROM t1 a JOIN t1 b ON (SELECT 1 FROM n1) JOIN t1 c ON (SELECT 1 FROM n3) WHERE (SELECT 1 FROM n2);
+            SELECT 1 FROM t1 a JOIN (t1 b JOIN t1 c ON (SELECT 1 FROM n18)) ON (SELECT 1 FROM n19) WHERE (SELECT 1 FROM n20);
+            SELECT x.*, (SELECT 1 FROM n6) FROM t1;
+            SELECT x.*, y.* FROM t1 WHERE (SELECT 1 FROM t1 JOIN t1 b USING (zz));
+            SELECT x.* FROM t1 UNION SELECT y.* FROM t1;
+            SELECT 1 FROM t1 JOIN t1 b USING (zz) WHERE (SELECT 1 FROM n7);
+            SELECT count(*) OVER w FROM t1 WINDOW w AS (ORDER BY (SELECT 1 FROM n8)) ORDER BY (SELECT 1 FROM n9);
+            SELECT count(*) FILTER (WHERE (SELECT 1 FROM n12)) OVER (PARTITION BY (SELECT 1 FROM n10) ORDER BY (SELECT 1 FROM n13)) FROM t1;
+            SELECT group_concat((SELECT 1 FROM n1) ORDER BY (SELECT 1 FROM n2));
+            SELECT (SELECT 1 FROM n1) GLOB (SELECT 1 FROM n2) ESCAPE (SELECT 1 FROM n3);
+            SELECT (SELECT 1 FROM n0) IN n1;
+            SELECT (SELECT 1 FROM n1) UNION SELECT (SELECT 1 FROM n4) FROM t1 ORDER BY (SELECT 1 FROM n3);
+            SELECT (SELECT 1 FROM n2) FROM t1 INDEXED BY nosuchidx;
+            SELECT 1 FROM t1 INDEXED BY nosuchidx;
+            WITH a AS (SELECT * FROM n9) SELECT 1;
+            WITH a(x, y) AS (SELECT 1) SELECT (SELECT 1 FROM n1), * FROM a;
+            WITH a AS (SELECT 1) SELECT (SELECT 1 FROM n1) FROM a, (SELECT 1 FROM n2);
+            WITH RECURSIVE a(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM a, n1 WHERE x < 3 UNION ALL SELECT 1 FROM n2) SELECT * FROM a;
+            WITH RECURSIVE a(x) AS (SELECT 1 FROM n4 UNION ALL SELECT 1 FROM n5 UNION ALL SELECT x + 1 FROM a WHERE (SELECT 1 FROM n6)) SELECT * FROM a;
+            VALUES ((SELECT 1 FROM n1)), ((SELECT 1 FROM n2))
+            """);
+
+    [Fact]
+    public void Statements_prepare_their_subqueries_in_sqlite_order() =>
+        Differential.AssertSame("""
+            CREATE TABLE t(a, b); CREATE TABLE t1(c1); CREATE VIEW vb AS SELECT NULL AS c2 FROM t1 WHERE (NULL GLOB '[a-c]*' ESCAPE '\');
+            UPDATE t SET a = (SELECT 1 FROM n1) WHERE (SELECT 1 FROM n2);
+            UPDATE t SET a = zz WHERE (SELECT 1 FROM n2);
+            UPDATE t SET a = (SELECT 1 FROM vb) WHERE (SELECT 1 FROM n2);
+            UPDATE t SET a = (SELECT 1 FROM n1), zz = 1;
+            DELETE FROM t WHERE (SELECT (SELECT 1 FROM n4) FROM t WHERE (SELECT 1 FROM n5));
+            INSERT INTO t SELECT (SELECT 1 FROM n1), 2 FROM t WHERE (SELECT 1 FROM n2);
+            INSERT INTO t SELECT (SELECT 1 FROM vb), 2 FROM t WHERE (SELECT 1 FROM n2);
+            INSERT INTO t VALUES ((SELECT 1 FROM n1), 1), ((SELECT 1 FROM n2), 2);
+            INSERT INTO t VALUES ((SELECT 1 FROM n1), 1), (zz, 2);
+            CREATE TRIGGER tr AFTER INSERT ON t WHEN (SELECT 1 FROM n3) BEGIN SELECT (SELECT 1 FROM n1) FROM t WHERE (SELECT 1 FROM n2); END;
+            INSERT INTO t VALUES (1, 2);
+            DROP TRIGGER tr;
+            CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET a = (SELECT 1 FROM n1) WHERE (SELECT 1 FROM n2); END;
+            INSERT INTO t VALUES (1, 2);
+            DROP TRIGGER tr;
+            CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO nosuch VALUES (1); END;
+            INSERT INTO t VALUES (1, 2);
+            DROP TRIGGER tr;
+            CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM nosuch; END;
+            INSERT INTO t VALUES (1, 2)
+            """);
+
+    [Fact]
+    public void Cte_body_sees_every_name_of_its_with_clause_as_in_sqlite() =>
+        Differential.AssertSame("""
+            CREATE TABLE t0(c0); INSERT INTO t0 VALUES (7);
+            WITH a(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM a WHERE x < 3) SELECT * FROM a;
+            WITH a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a;
+            WITH a AS (SELECT * FROM b), b AS (SELECT * FROM a) SELECT * FROM a;
+            WITH t0 AS (SELECT * FROM t0) SELECT * FROM t0;
+            WITH RECURSIVE t0 AS (SELECT 5 FROM t0) SELECT * FROM t0;
+            WITH RECURSIVE a(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM a WHERE x < 3 UNION ALL SELECT 5) SELECT * FROM a;
+            WITH a AS (SELECT 1) SELECT (WITH a AS (SELECT * FROM a) SELECT * FROM a);
+            WITH a AS (SELECT 1 AS q) SELECT (WITH b AS (SELECT * FROM a), a AS (SELECT 2) SELECT * FROM b);
+            WITH a AS (SELECT c0 FROM t0), b AS (SELECT * FROM a) SELECT * FROM b, a
+            """);
+
+    [Theory]
+    [InlineData("SELECT abs(1, 2) + yy FROM (SELECT c0 FROM t0) AS a9 GROUP BY x9.c0 HAVING abs(1, 2) LIMIT c2 || 'x'")]
+    [InlineData("SELECT coalesce(1) FROM t0 AS a9 GROUP BY a0.c0 LIMIT octet_length(group_concat(1)) FILTER (WHERE NULL)")]
+    [InlineData("SELECT 1 FROM t0 LIMIT count(zz); SELECT zz FROM t0 LIMIT 1 OFFSET yy; SELECT zz FROM t0 LIMIT (SELECT ww)")]
+    [InlineData("SELECT (SELECT a0.c0 FROM t0 AS a9 GROUP BY TRUE) FROM t1 AS a9 WHERE a0.c1 IS NOT FALSE")]
+    [InlineData("SELECT (SELECT abs(1) FILTER (WHERE 1) FROM t0) FROM t0 HAVING count(zz); SELECT zz IN (SELECT yy FROM t0) FROM t0; SELECT 1 FROM t0 WHERE EXISTS (SELECT ww) AND vv")]
+    public void Limit_and_subqueries_resolve_in_sqlite_order(string statements) => Differential.AssertSame(Schema + statements);
+
+    /// <summary>Subqueries and FROM items for the expansion generator; "n" names are missing tables.</summary>
+    private static readonly string[] ExpansionSources =
+    [
+        "t0 AS a9", "t1 AS a9", "n1 AS a9", "n2 AS a9", "vg AS a9", "vb AS a9", "vn AS a9", "(SELECT c0 FROM t0) AS a9",
+        "(SELECT c0 FROM n3) AS a9", "(SELECT 1 AS c0 FROM vb) AS a9", "w0 AS a9", "w1 AS a9", "t0 AS a9 JOIN n4 AS a8 ON 1",
+    ];
+
+    [Fact]
+    public void Select_meets_missing_tables_and_broken_views_in_sqlite_expansion_order()
+    {
+        int cases = int.TryParse(Environment.GetEnvironmentVariable("TERN_RESOLVE_ORDER_CASES"), out int n) ? n : 400;
+        const string schema = Schema
+            + "CREATE VIEW vg AS SELECT c0, c1 FROM t0; CREATE VIEW vb AS SELECT NULL AS c2 FROM t1 WHERE (NULL GLOB '[a-c]*' ESCAPE '\\'); "
+            + "CREATE VIEW vn AS SELECT c0 FROM t0 WHERE (SELECT 1 FROM n5); ";
+        var random = new Random(20261208);
+        var mismatches = new List<string>();
+        for (int i = 0; i < cases; i++)
+        {
+            string sql = ExpansionStatement(random, 0);
+            if (random.Next(4) == 0) sql = "WITH w0 AS (" + ExpansionCore(random, 1) + "), w1(c0) AS (SELECT c0 FROM n6) " + sql;
+            string expected = string.Join("\n", Differential.RunSqlite(schema + sql));
+            string actual = string.Join("\n", Differential.RunTern(schema + sql));
+            if (expected != actual) mismatches.Add($"{sql}\n  sqlite: {expected}\n  tern:   {actual}");
+        }
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {cases} differ:\n" + string.Join("\n", mismatches.Take(15)));
+    }
+
+    /// <summary>A scalar for the expansion generator: plain, a name error, or a subquery.</summary>
+    private static string ExpansionExpr(Random r, int depth)
+    {
+        int k = r.Next(10);
+        if (k < 4 || depth > 2) return r.Next(5) == 0 ? Pick(r, Bad) : Expr(r, false, 0);
+        if (k < 8) return "(" + ExpansionCore(r, depth + 1) + ")";
+        return k == 8 ? $"(SELECT 1 FROM {Pick(r, ExpansionSources)}) IN (SELECT 1 FROM {Pick(r, ExpansionSources)})" : "EXISTS (" + ExpansionCore(r, depth + 1) + ")";
+    }
+
+    private static string ExpansionCore(Random r, int depth)
+    {
+        var sb = new StringBuilder("SELECT ");
+        sb.Append(ExpansionExpr(r, depth));
+        if (r.Next(3) == 0) sb.Append(", ").Append(ExpansionExpr(r, depth));
+        sb.Append(" FROM ").Append(Pick(r, ExpansionSources));
+        if (r.Next(3) == 0) sb.Append(" JOIN ").Append(Pick(r, ExpansionSources).Replace("a9", "a7").Replace("a8", "a6")).Append(" ON ").Append(ExpansionExpr(r, depth));
+        if (r.Next(2) == 0) sb.Append(" WHERE ").Append(ExpansionExpr(r, depth));
+        if (r.Next(5) == 0) sb.Append(" GROUP BY ").Append(ExpansionExpr(r, depth));
+        if (r.Next(5) == 0) sb.Append(" HAVING ").Append(ExpansionExpr(r, depth));
+        return sb.ToString();
+    }
+
+    private static string ExpansionStatement(Random r, int depth)
+    {
+        var sb = new StringBuilder(ExpansionCore(r, depth));
+        if (r.Next(4) == 0) sb.Append(r.Next(2) == 0 ? " UNION " : " EXCEPT ").Append(ExpansionCore(r, depth));
+        if (r.Next(3) == 0) sb.Append(" ORDER BY ").Append(ExpansionExpr(r, depth));
+        if (r.Next(4) == 0) sb.Append(" LIMIT ").Append(ExpansionExpr(r, depth));
+        return sb.ToString();
+    }
 
     private static string Pick(Random r, string[] from) => from[r.Next(from.Length)];
 
