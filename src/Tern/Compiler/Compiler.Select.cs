@@ -482,6 +482,8 @@ internal sealed partial class CodeGenerator
         // Set for the core of an EXISTS subquery only (not for what it contains).
         bool resultsUnused = _existsResultsUnused;
         _existsResultsUnused = false;
+        SubqueryUse? subqueryUse = _subqueryUse;
+        _subqueryUse = null;
         var scope = new Scope { Outer = outer };
         var whereTerms = new List<Expr>();
         // Terms in SQLite's order: the WHERE clauses of flattened subqueries (the last
@@ -489,7 +491,9 @@ internal sealed partial class CodeGenerator
         var fromTerms = new List<Expr>();
         var flattenedWhere = new List<Expr>();
         FlattenContext? savedFlatten = _flattenContext;
+        FromContext? savedFrom = _fromContext;
         _flattenContext = FlattenContextFor(core, orderBy, flattenedWhere);
+        _fromContext = new FromContext(core, orderBy, PushDown: true);
         try
         {
             foreach (FromItem fi in core.From) AddSource(fi, scope, fromTerms);
@@ -503,6 +507,7 @@ internal sealed partial class CodeGenerator
         finally
         {
             _flattenContext = savedFlatten;
+            _fromContext = savedFrom;
         }
         if (core.From.Count == 0) Note("SCAN CONSTANT ROW");
         whereTerms.AddRange(flattenedWhere);
@@ -543,6 +548,9 @@ internal sealed partial class CodeGenerator
         // the last one stepped decides which row the bare columns come from.
         aggregates.AddRange(orderAggregates);
         aggregates.AddRange(havingAggregates);
+        // A materialized FROM subquery: terms pushed down from the query around it, and the
+        // result columns that query never reads.
+        bool[]? nullColumns = subqueryUse == null ? null : ApplySubqueryUse(subqueryUse, core, orderBy, results, scope, whereTerms, isAggregate);
 
         // ORDER BY terms: a number or an alias of a result column means that column's expression.
         var orderExprs = new Expr[orderBy.Count];
@@ -590,7 +598,11 @@ internal sealed partial class CodeGenerator
                 // resolved (their errors are reported) but never evaluated.
                 int skip = resultsUnused ? NewLabel() : -1;
                 if (resultsUnused) Emit(Opcode.Goto, 0, skip, 0);
-                for (int i = 0; i < n; i++) ExprCode(results[i].Expr, scope, regs + i);
+                for (int i = 0; i < n; i++)
+                {
+                    if (nullColumns != null && nullColumns[i]) UnusedColumnCode(results[i].Expr, scope, regs + i);
+                    else ExprCode(results[i].Expr, scope, regs + i);
+                }
                 if (resultsUnused) Resolve(skip);
                 stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
             });
