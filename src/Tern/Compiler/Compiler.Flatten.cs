@@ -84,7 +84,7 @@ internal sealed partial class CodeGenerator
         var innerFromTerms = new List<Expr>();
         _flattenContext = left ? null : new FlattenContext(false, innerTerms, sc.From.Count > 1);
         FromContext? savedFrom = _fromContext;
-        _fromContext = new FromContext(sc, select.OrderBy, PushDown: false);
+        _fromContext = new FromContext(sc, select.OrderBy, PushDown: false, sc.From);
         try
         {
             foreach (FromItem fi in sc.From) AddSource(fi, inner, innerFromTerms);

@@ -493,10 +493,13 @@ internal sealed partial class CodeGenerator
         FlattenContext? savedFlatten = _flattenContext;
         FromContext? savedFrom = _fromContext;
         _flattenContext = FlattenContextFor(core, orderBy, flattenedWhere);
-        _fromContext = new FromContext(core, orderBy, PushDown: true);
+        // A LEFT JOIN whose right table the WHERE needs non-NULL is an inner join (SQLite's
+        // join simplification, before anything else looks at the FROM clause).
+        NodeList<FromItem> from = SimplifyLeftJoins(core);
+        _fromContext = new FromContext(core, orderBy, PushDown: true, from);
         try
         {
-            foreach (FromItem fi in core.From) AddSource(fi, scope, fromTerms);
+            foreach (FromItem fi in from) AddSource(fi, scope, fromTerms);
         }
         catch (TernException e) when (e.Message.StartsWith("no such table: ", StringComparison.Ordinal))
         {

@@ -31,7 +31,7 @@ namespace Tern.Compiler;
 internal sealed partial class CodeGenerator
 {
     /// <summary>The SELECT core whose FROM items are being added (null where no outer query applies).</summary>
-    private sealed record FromContext(SelectClause Core, NodeList<OrderingTerm> OrderBy, bool PushDown);
+    private sealed record FromContext(SelectClause Core, NodeList<OrderingTerm> OrderBy, bool PushDown, NodeList<FromItem> From);
 
     /// <summary>
     /// What the outer query asks of one materialized subquery: the terms it may push down
@@ -62,7 +62,7 @@ internal sealed partial class CodeGenerator
             else
             {
                 SplitAnd(core.Where, candidates);
-                foreach (FromItem item in core.From)
+                foreach (FromItem item in ctx.From)
                 {
                     if ((item.Join & JoinType.Left) == 0) SplitAnd(item.On, candidates);
                 }
