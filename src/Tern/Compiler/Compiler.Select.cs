@@ -593,6 +593,7 @@ internal sealed partial class CodeGenerator
         }
         if (!isAggregate)
         {
+            if (distinct) OmitNoopLeftJoins(scope, whereTerms, results.Select(r => r.Expr).Concat(orderExprs));
             EmitLoops(scope, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);

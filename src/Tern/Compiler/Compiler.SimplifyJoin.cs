@@ -113,3 +113,81 @@ internal sealed partial class CodeGenerator
         return false;
     }
 }
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>
+    /// SQLite's omit-noop-join (where.c): in a SELECT DISTINCT that is not an aggregate, a
+    /// LEFT JOIN's right table that nothing but its own ON clause reads (not the result
+    /// columns, the ORDER BY, the WHERE or another join's terms) cannot change the distinct
+    /// rows, so its loop is left out and its ON terms never run. Tried from the last table
+    /// back. References through subqueries, or names this scope cannot resolve, count as
+    /// reading every table.
+    /// </summary>
+    private static void OmitNoopLeftJoins(Scope scope, List<Expr> terms, IEnumerable<Expr> used)
+    {
+        if (scope.LeftLevels.Count == 0) return;
+        // Terms of a table left out still count as reading the tables before it (as in SQLite,
+        // whose terms stay in the WHERE clause marked coded), by reference to the source.
+        var readers = terms.Select(t => (Term: t, Own: scope.LeftJoinOn.TryGetValue(t, out int l) ? scope.Sources[l] : null,
+            Reads: SourcesRead(t, scope))).ToList();
+        UInt128 usedMask = 0;
+        foreach (Expr e in used) usedMask |= UsageMask(e, scope);
+        for (int i = scope.Sources.Count - 1; i >= 1; i--)
+        {
+            if (!scope.LeftLevels.Contains(i) || scope.Sources[i].Flattened != null || i >= 127) continue;
+            UInt128 self = UInt128.One << i;
+            if ((usedMask & self) != 0) continue;
+            Source candidate = scope.Sources[i];
+            if (readers.Exists(r => (r.Reads == null || r.Reads.Contains(candidate)) && r.Own != candidate)) continue;
+            // Leave the level out: its own ON terms, the flattened columns whose NULL row it
+            // decides, and the level numbers after it move down.
+            Source gone = scope.Sources[i];
+            terms.RemoveAll(t => scope.LeftJoinOn.TryGetValue(t, out int level) && level == i);
+            var removed = new List<int> { i };
+            for (int k = 0; k < scope.Sources.Count; k++)
+            {
+                if (scope.Sources[k].Flattened != null && scope.Sources[k].NullRowSource == gone) removed.Add(k);
+            }
+            removed.Sort();
+            int Renumber(int level) => level - removed.Count(r => r < level);
+            var lefts = scope.LeftLevels.Where(l => !removed.Contains(l)).Select(Renumber).ToList();
+            scope.LeftLevels.Clear();
+            foreach (int l in lefts) scope.LeftLevels.Add(l);
+            foreach (Expr key in scope.LeftJoinOn.Keys.ToList())
+            {
+                int level = scope.LeftJoinOn[key];
+                if (removed.Contains(level)) scope.LeftJoinOn.Remove(key);
+                else scope.LeftJoinOn[key] = Renumber(level);
+            }
+            for (int r = removed.Count - 1; r >= 0; r--) scope.Sources.RemoveAt(removed[r]);
+            usedMask = 0;
+            foreach (Expr e in used) usedMask |= UsageMask(e, scope);
+        }
+    }
+
+    /// <summary>The sources of the scope an expression reads (null: possibly any).</summary>
+    private static HashSet<Source>? SourcesRead(Expr e, Scope scope)
+    {
+        UInt128 mask = UsageMask(e, scope);
+        if (mask == UInt128.MaxValue) return null;
+        var set = new HashSet<Source>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < scope.Sources.Count && i < 127; i++)
+        {
+            if ((mask & (UInt128.One << i)) != 0) set.Add(scope.Sources[i]);
+        }
+        return set;
+    }
+
+    /// <summary>The sources an expression reads, every one when it holds a subquery or a name the scope does not resolve.</summary>
+    private static UInt128 UsageMask(Expr e, Scope scope)
+    {
+        bool unknown = false;
+        Walk(e, x =>
+        {
+            if (x is ColumnRef c && TryResolveLocal(c, scope).Source == null) unknown = true;
+            return !unknown;
+        });
+        return unknown ? UInt128.MaxValue : SourceMask(e, scope);
+    }
+}

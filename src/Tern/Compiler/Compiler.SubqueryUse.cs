@@ -94,6 +94,8 @@ internal sealed partial class CodeGenerator
     {
         public HashSet<string> Names { get; } = new(StringComparer.OrdinalIgnoreCase);
         public bool All { get; private set; }
+        /// <summary>Every column reference met, wherever it stands.</summary>
+        public List<ColumnRef> Refs { get; } = [];
 
         public void Select(SelectStatement s)
         {
@@ -183,6 +185,7 @@ internal sealed partial class CodeGenerator
                 case null:
                     return;
                 case ColumnRef c:
+                    Refs.Add(c);
                     if (c.Table == null || string.Equals(c.Table, alias, StringComparison.OrdinalIgnoreCase)) Names.Add(c.Column);
                     return;
                 case ExistsExpr x: Select(x.Select); return;
@@ -288,5 +291,43 @@ internal sealed partial class CodeGenerator
         ExprCode(e, scope, target);
         Resolve(skip);
         Emit(Opcode.Null, 0, target, 0);
+    }
+
+    /// <summary>
+    /// Which of the scope's sources a subquery reads (SQLite's exprSelectUsage): those its
+    /// column references may name from outside itself. A qualified name counts for the source
+    /// of that name, a bare one for every source having such a column (a name the subquery
+    /// resolves itself may so count too: a term waits for more tables than it needs, never fewer).
+    /// </summary>
+    private static UInt128 SubqueryMask(Expr subquery, Scope scope)
+    {
+        var walk = new NameWalk(null);
+        walk.Select(subquery switch
+        {
+            ExistsExpr x => x.Select,
+            SubqueryExpr x => x.Select,
+            _ => ((InSelectExpr)subquery).Select,
+        });
+        UInt128 mask = 0;
+        foreach (ColumnRef c in walk.Refs)
+        {
+            if (c.Schema != null) continue;
+            foreach (Source s in scope.Sources)
+            {
+                if (s.Hidden ? !string.Equals(c.Table, s.Name, StringComparison.Ordinal)
+                    : c.Table != null && !string.Equals(c.Table, s.Name, StringComparison.OrdinalIgnoreCase)) continue;
+                int k = s.Table.FindColumn(c.Column);
+                if (k < 0 && !(s.ColumnNames == null && IsRowidName(c.Column))) continue;
+                int i = scope.Sources.IndexOf(s);
+                if (s.Flattened != null)
+                {
+                    if (k >= 0) mask |= SourceMask(s.Flattened[k], scope, subqueries: true);
+                    int n = s.NullRowSource == null ? -1 : scope.Sources.IndexOf(s.NullRowSource);
+                    if (n >= 0) mask |= n >= 127 ? UInt128.MaxValue : UInt128.One << n;
+                }
+                else mask |= i >= 127 ? UInt128.MaxValue : UInt128.One << i;
+            }
+        }
+        return mask;
     }
 }

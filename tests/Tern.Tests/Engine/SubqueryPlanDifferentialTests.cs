@@ -1,9 +1,10 @@
 // When SQLite computes a FROM subquery or view that it does not flatten, and what of it,
 // compared with SQLite 3.50.4: outer WHERE terms pushed down into it (so DISTINCT keeps the
 // row that passes them, and a term on its columns runs inside it), result columns the outer
-// query never reads computed as NULL (their errors never raised), and LEFT JOINs that the
-// WHERE clause makes inner joins. Each script is one reduced query fuzzer report or a
-// boundary of the rule it shows.
+// query never reads computed as NULL (their errors never raised), LEFT JOINs that the
+// WHERE clause makes inner joins, LEFT JOIN tables a SELECT DISTINCT leaves out, and the loop
+// at which a term holding a correlated subquery runs. Each script is one reduced query
+// fuzzer report or a boundary of the rule it shows.
 namespace Tern.Tests.Engine;
 
 public class SubqueryPlanDifferentialTests
@@ -71,7 +72,35 @@ public class SubqueryPlanDifferentialTests
         + "SELECT * FROM a LEFT JOIN b ON a.x = b.x LEFT JOIN b AS b2 ON b2.x = b.x WHERE b2.y > 0; "
         + "SELECT * FROM a LEFT JOIN b ON a.x = b.x WHERE (b.y > 5) IS NOT TRUE; SELECT * FROM a LEFT JOIN b ON a.x = b.x WHERE b.y LIKE '1%'; "
         + "SELECT * FROM a LEFT JOIN (SELECT x, y FROM b, a AS a2 WHERE a2.x = 1) AS s ON a.x = s.x WHERE s.y > 0; "
-        + "SELECT * FROM a LEFT JOIN b ON a.x = b.x WHERE likely(b.y > 5); SELECT * FROM a LEFT JOIN b USING (x) WHERE b.y > 5");
+        + "SELECT * FROM a LEFT JOIN b ON a.x = b.x WHERE likely(b.y > 5); SELECT * FROM a LEFT JOIN b USING (x) WHERE b.y > 5",
+        // SELECT DISTINCT leaves out a LEFT JOIN's table that only its own ON clause reads (seed 46849)
+        Overflow + "CREATE TABLE a(x, y); INSERT INTO a VALUES (1, 1), (2, NULL), (3, 3), (3, 3); CREATE TABLE b(x, y); INSERT INTO b VALUES (1, 10), (3, NULL), (3, 5); "
+        + "CREATE VIEW v0 AS SELECT abs(c0) AS c0 FROM t0; "
+        + "SELECT DISTINCT NULL FROM v0 AS a0 LEFT JOIN b AS a1 ON (a0.c0); "
+        + "SELECT DISTINCT a.x FROM a LEFT JOIN b ON abs(-9223372036854775808); "
+        + "SELECT DISTINCT a.x FROM a LEFT JOIN b ON abs(-9223372036854775808) ORDER BY b.x; "
+        + "SELECT DISTINCT a.x, b.y FROM a LEFT JOIN b ON abs(-9223372036854775808); "
+        + "SELECT DISTINCT a.x FROM a LEFT JOIN b ON a.x = b.x LEFT JOIN t0 ON abs(t0.c0) = b.y; "
+        + "SELECT DISTINCT a.x FROM a LEFT JOIN b ON a.x = b.x LEFT JOIN (SELECT abs(c0) AS c FROM t0) AS s ON s.c = 1; "
+        + "SELECT DISTINCT a.x FROM a LEFT JOIN (SELECT abs(c0) AS c FROM t0) AS s ON s.c = 1 LEFT JOIN b ON b.x = s.c; "
+        + "SELECT a.x FROM a LEFT JOIN b ON abs(-9223372036854775808); "
+        + "SELECT DISTINCT a.x FROM a LEFT JOIN b ON abs(-9223372036854775808) WHERE b.x IS NULL; "
+        + "SELECT DISTINCT (SELECT b.x) FROM a LEFT JOIN b ON abs(-9223372036854775808); "
+        + "SELECT DISTINCT count(*) FROM a LEFT JOIN b ON abs(-9223372036854775808)",
+        // a WHERE term with a correlated subquery is tested at the loop of the tables it names (seed 40497)
+        Overflow + "CREATE TABLE t1(c1); CREATE TABLE a(x INTEGER PRIMARY KEY, y); INSERT INTO a VALUES (1, 1), (2, NULL), (3, 3); "
+        + "CREATE TABLE b(x, y UNIQUE); INSERT INTO b VALUES (1, 10), (3, NULL), (3, 5); "
+        + "CREATE VIEW v1 AS SELECT abs(c0) AS c1, c0 AS c2 FROM t0; "
+        + "SELECT min(NULL) FROM v1 AS a0 CROSS JOIN v1 AS a1 JOIN t1 AS a2 ON 1 WHERE (SELECT s4.c0 FROM t0 AS s4 WHERE a0.c1) GROUP BY a1.c2 HAVING 0; "
+        + "SELECT * FROM a, t1 WHERE (SELECT abs(c0) FROM t0 WHERE a.x); "
+        + "SELECT * FROM a WHERE a.x = (SELECT max(x) FROM b); SELECT * FROM a, b WHERE a.x = (SELECT b.x) ORDER BY 1, 2, 3, 4; "
+        + "SELECT * FROM a, b WHERE b.y = (SELECT a.y + 9); SELECT * FROM a, b WHERE b.y IN (SELECT a.y + 9); "
+        + "SELECT * FROM a JOIN b ON EXISTS (SELECT 1 FROM t0 WHERE a.y = 1) ORDER BY 1, 2, 3, 4; "
+        + "SELECT * FROM a LEFT JOIN b ON b.x = a.x WHERE (SELECT a.y) = 1 ORDER BY 1, 2, 3, 4; "
+        + "SELECT * FROM a LEFT JOIN b ON b.x = (SELECT a.x) ORDER BY 1, 2, 3, 4; "
+        + "SELECT count(*) FROM a, a AS a2, b WHERE a2.x = (SELECT b.x) AND a.x = (SELECT a2.y); "
+        + "SELECT * FROM a, (SELECT x AS z FROM b) s WHERE a.x = (SELECT s.z) ORDER BY 1, 2, 3; "
+        + "SELECT * FROM a WHERE x = (SELECT x FROM b WHERE b.y = a.y)");
 
     [Theory]
     [MemberData(nameof(Scripts))]
