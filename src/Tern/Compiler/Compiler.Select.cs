@@ -516,6 +516,7 @@ internal sealed partial class CodeGenerator
         whereTerms.AddRange(flattenedWhere);
         SplitAnd(core.Where, whereTerms);
         whereTerms.AddRange(fromTerms);
+        core = MoveHavingToWhere(core, scope, whereTerms);
 
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);

@@ -191,3 +191,73 @@ internal sealed partial class CodeGenerator
         return unknown ? UInt128.MaxValue : SourceMask(e, scope);
     }
 }
+
+internal sealed partial class CodeGenerator
+{
+    /// <summary>
+    /// SQLite's havingToWhere: each AND-ed HAVING term that reads nothing but GROUP BY columns
+    /// (and constants; no aggregate, subquery or non-deterministic function, and not the
+    /// constant 0) is tested in the WHERE clause instead, after its other terms, so it filters
+    /// rows before they are grouped (which row of equal keys, 0 or 0.0, stands for a group can
+    /// change). Returns the core with those HAVING terms replaced by 1. GROUP BY terms count
+    /// when they are plain column names.
+    /// </summary>
+    private static SelectClause MoveHavingToWhere(SelectClause core, Scope scope, List<Expr> whereTerms)
+    {
+        if (core.Having == null || core.GroupBy.IsEmpty) return core;
+        var keys = new List<(Source Source, int Column)>();
+        foreach (Expr g in core.GroupBy)
+        {
+            if (g is ColumnRef c && TryResolveLocalOrNull(c, scope) is { } k) keys.Add(k);
+        }
+        var moved = new List<Expr>();
+        Expr Visit(Expr e)
+        {
+            if (e is BinaryExpr { Operator: BinaryOperator.And } and)
+            {
+                Expr l = Visit(and.Left), r = Visit(and.Right);
+                return ReferenceEquals(l, and.Left) && ReferenceEquals(r, and.Right) ? e : and with { Left = l, Right = r };
+            }
+            if (e is Literal { Kind: LiteralKind.Integer } lit && long.TryParse(lit.Value, out long v) && v == 0) return e;
+            bool ok = true;
+            Walk(e, x =>
+            {
+                switch (x)
+                {
+                    case ColumnRef c:
+                        if (TryResolveLocalOrNull(c, scope) is not { } k || !keys.Contains(k)) ok = false;
+                        break;
+                    case ExistsExpr or SubqueryExpr or InSelectExpr or InTableExpr or RaiseExpr:
+                        ok = false;
+                        break;
+                    case FunctionCall f:
+                        if (f.Over != null || NonDeterministicFunctions.Contains(f.Name)
+                            || Functions.FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is not Functions.ScalarFunction)
+                            ok = false;
+                        break;
+                }
+                return ok;
+            });
+            if (!ok) return e;
+            moved.Add(e);
+            return new Literal(LiteralKind.Integer, "1");
+        }
+        Expr having = Visit(core.Having);
+        if (moved.Count == 0) return core;
+        whereTerms.AddRange(moved);
+        return core with { Having = having };
+    }
+
+    private static (Source Source, int Column)? TryResolveLocalOrNull(ColumnRef c, Scope scope)
+    {
+        try
+        {
+            (Source? s, int col) = TryResolveLocal(c, scope);
+            return s == null ? null : (s, col);
+        }
+        catch (TernException)
+        {
+            return null;
+        }
+    }
+}
