@@ -231,7 +231,7 @@ internal sealed partial class CodeGenerator
                         ok = false;
                         break;
                     case FunctionCall f:
-                        if (f.Over != null || NonDeterministicFunctions.Contains(f.Name)
+                        if (f.Over != null || f.Filter != null || !f.OrderBy.IsEmpty || f.Distinct || f.Star || NonDeterministicFunctions.Contains(f.Name)
                             || Functions.FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) is not Functions.ScalarFunction)
                             ok = false;
                         break;

@@ -100,7 +100,16 @@ public class SubqueryPlanDifferentialTests
         + "SELECT * FROM a LEFT JOIN b ON b.x = (SELECT a.x) ORDER BY 1, 2, 3, 4; "
         + "SELECT count(*) FROM a, a AS a2, b WHERE a2.x = (SELECT b.x) AND a.x = (SELECT a2.y); "
         + "SELECT * FROM a, (SELECT x AS z FROM b) s WHERE a.x = (SELECT s.z) ORDER BY 1, 2, 3; "
-        + "SELECT * FROM a WHERE x = (SELECT x FROM b WHERE b.y = a.y)");
+        + "SELECT * FROM a WHERE x = (SELECT x FROM b WHERE b.y = a.y)",
+        // HAVING terms on GROUP BY columns alone filter rows before grouping (so 0.0 stands for the group)
+        "CREATE TABLE t(x, y); INSERT INTO t VALUES (0, 1), (0.0, 2); "
+        + "SELECT x FROM t GROUP BY x HAVING x NOT GLOB '0'; SELECT x, sum(y) FROM t GROUP BY x HAVING x NOT GLOB '0'; "
+        + "SELECT x, sum(y) FROM t GROUP BY x HAVING x NOT GLOB '0' AND sum(y) > 0; SELECT x, sum(y) FROM t GROUP BY x HAVING x NOT GLOB '0' OR sum(y) > 0; "
+        + "SELECT x, sum(y) FROM t GROUP BY x + 0 HAVING x NOT GLOB '0'; SELECT x, sum(y) FROM t GROUP BY x HAVING 1; "
+        + "SELECT x, sum(y) FROM t GROUP BY x HAVING 0; SELECT x, sum(y) FROM t GROUP BY x HAVING NULL; "
+        + "SELECT x, sum(y) FROM t GROUP BY x HAVING abs(-9223372036854775808); "
+        + "SELECT x, sum(y) FROM t GROUP BY x HAVING x IN (SELECT 0.0); SELECT x, sum(y) FROM t GROUP BY t.x HAVING x NOT GLOB '0'; "
+        + "SELECT * FROM (SELECT x FROM t GROUP BY x HAVING x NOT GLOB '0') AS s");
 
     [Theory]
     [MemberData(nameof(Scripts))]
