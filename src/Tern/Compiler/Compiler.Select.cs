@@ -594,10 +594,12 @@ internal sealed partial class CodeGenerator
         }
         if (!isAggregate)
         {
-            if (distinct) OmitNoopLeftJoins(scope, whereTerms, results.Select(r => r.Expr).Concat(orderExprs));
-            EmitLoops(scope, whereTerms, () =>
+            Scope loops = distinct ? OmitNoopLeftJoins(scope, whereTerms, results.Select(r => r.Expr).Concat(orderExprs)) : scope;
+            if (loops != scope) _aliasScopes[loops] = results;
+            EmitLoops(loops, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);
+                _aliasScopes.Remove(loops);
                 int regs = NewRegisters(Math.Max(n, 1));
                 // EXISTS looks only at whether a row comes: as in SQLite, the result columns are
                 // resolved (their errors are reported) but never evaluated.

@@ -15,6 +15,7 @@
 // JOINs simplified before, in FROM order); a LEFT JOIN's own ON terms do not. Columns count
 // when qualified with the table's name or alias.
 using Tern.Sql.Ast;
+using Tern.Vdbe;
 
 namespace Tern.Compiler;
 
@@ -124,9 +125,20 @@ internal sealed partial class CodeGenerator
     /// back. References through subqueries, or names this scope cannot resolve, count as
     /// reading every table.
     /// </summary>
-    private static void OmitNoopLeftJoins(Scope scope, List<Expr> terms, IEnumerable<Expr> used)
+    private Scope OmitNoopLeftJoins(Scope original, List<Expr> terms, IEnumerable<Expr> used)
     {
-        if (scope.LeftLevels.Count == 0) return;
+        if (original.LeftLevels.Count == 0) return original;
+        // The loops run over a copy of the scope; the query's own scope keeps every source (the
+        // result columns and the resolution-order walk see them all).
+        var scope = new Scope
+        {
+            Outer = original.Outer, Overrides = original.Overrides, ColumnRegisters = original.ColumnRegisters,
+            SortsRows = original.SortsRows, AggregatesAllowed = original.AggregatesAllowed,
+        };
+        scope.Sources.AddRange(original.Sources);
+        foreach (KeyValuePair<Expr, int> kv in original.LeftJoinOn) scope.LeftJoinOn[kv.Key] = kv.Value;
+        foreach (int l in original.LeftLevels) scope.LeftLevels.Add(l);
+        bool any = false;
         // Terms of a table left out still count as reading the tables before it (as in SQLite,
         // whose terms stay in the WHERE clause marked coded), by reference to the source.
         var readers = terms.Select(t => (Term: t, Own: scope.LeftJoinOn.TryGetValue(t, out int l) ? scope.Sources[l] : null,
@@ -143,6 +155,13 @@ internal sealed partial class CodeGenerator
             // Leave the level out: its own ON terms, the flattened columns whose NULL row it
             // decides, and the level numbers after it move down.
             Source gone = scope.Sources[i];
+            // Its ON terms never run, but are compiled (out of the way) for the errors they hold.
+            int skip = NewLabel();
+            Emit(Opcode.Goto, 0, skip, 0);
+            int scratch = NewRegister();
+            foreach (Expr t in terms.Where(t => scope.LeftJoinOn.TryGetValue(t, out int level) && level == i)) ExprCode(t, original, scratch);
+            Resolve(skip);
+            any = true;
             terms.RemoveAll(t => scope.LeftJoinOn.TryGetValue(t, out int level) && level == i);
             var removed = new List<int> { i };
             for (int k = 0; k < scope.Sources.Count; k++)
@@ -164,6 +183,7 @@ internal sealed partial class CodeGenerator
             usedMask = 0;
             foreach (Expr e in used) usedMask |= UsageMask(e, scope);
         }
+        return any ? scope : original;
     }
 
     /// <summary>The sources of the scope an expression reads (null: possibly any).</summary>

@@ -69,11 +69,28 @@ internal sealed partial class CodeGenerator
             }
             for (int i = candidates.Count - 1; i >= 0; i--)
             {
-                if (ExprFlattenable(candidates[i])) terms.Add(candidates[i]);
+                if (ExprFlattenable(candidates[i]) && CompilesCleanly(candidates[i])) terms.Add(candidates[i]);
             }
         }
         return new SubqueryUse(alias, core.From.Count == 1 && core.From[0].Source is not NestedJoin, terms,
             UsedNames(ctx, alias), viewColumns, select.Limit != null);
+    }
+
+    /// <summary>
+    /// Whether a term has no call that fails to compile (an unknown function, a wrong argument
+    /// count, GLOB with ESCAPE): such a term reports its error from the outer query, not from
+    /// inside the subquery (whose text the message would quote).
+    /// </summary>
+    private static bool CompilesCleanly(Expr term)
+    {
+        bool ok = true;
+        Walk(term, x =>
+        {
+            if (x is FunctionCall f && Functions.FunctionCatalog.Find(f.Name, f.Star ? 0 : f.Arguments.Count, out _) == null) ok = false;
+            if (x is LikeExpr l && (l.Operator != LikeOperator.Like && (l.Operator != LikeOperator.Glob || l.Escape != null))) ok = false;
+            return ok;
+        });
+        return ok;
     }
 
     /// <summary>The column names the outer core may read from the source <paramref name="alias"/> (null: all of them).</summary>

@@ -87,6 +87,15 @@ public class SubqueryPlanDifferentialTests
         + "SELECT DISTINCT a.x FROM a LEFT JOIN b ON abs(-9223372036854775808) WHERE b.x IS NULL; "
         + "SELECT DISTINCT (SELECT b.x) FROM a LEFT JOIN b ON abs(-9223372036854775808); "
         + "SELECT DISTINCT count(*) FROM a LEFT JOIN b ON abs(-9223372036854775808)",
+        // ... whose ON terms still report their errors, as do the terms of the joins around it (seeds 116993, 96385)
+        "CREATE TABLE t0(c3); CREATE TABLE t1(c0); CREATE TABLE t2(c0); CREATE VIEW v0 AS SELECT DISTINCT NULL AS c0 FROM t2 WHERE NULL; "
+        + "SELECT DISTINCT a0.c0 FROM t2 AS a0 LEFT JOIN t1 AS a1 ON ('' GLOB '[a-c]*' ESCAPE '\\'); "
+        + "SELECT DISTINCT NULL FROM t0 AS a0 LEFT JOIN (SELECT NULL AS c0, NULL AS c1 FROM t1 WHERE NULL) AS a1 ON a1.c1 JOIN v0 AS a2 ON (a0.c3 GLOB '*B*' ESCAPE '\\') WHERE NULL; "
+        + "SELECT DISTINCT a0.c0 FROM t2 AS a0 LEFT JOIN t1 AS a1 ON nosuch(1); SELECT DISTINCT a0.c0 FROM t2 AS a0 LEFT JOIN t1 AS a1 ON a1.nocol",
+        // a term that fails to compile is not pushed into a view: its error names the outer text (seed 133953)
+        "CREATE TABLE t0(c0); CREATE VIEW v0 AS SELECT DISTINCT ln((c0 | x'')) AS c0 FROM t0 WHERE (c0 LIKE iif(c0, 0.1)); CREATE VIEW v1 AS SELECT NULL AS c1 FROM t0; "
+        + "SELECT a0.c1 FROM v1 AS a0 JOIN v0 AS a1 ON (a1.c0 = a0.c0) WHERE (a1.c0 GLOB '[^a]*' ESCAPE '\\') ORDER BY 1 COLLATE BINARY LIMIT 3; "
+        + "SELECT a1.c0 FROM v0 AS a1 WHERE substr(a1.c0) IS NULL; SELECT a1.c0 FROM v0 AS a1 WHERE nosuch(a1.c0)",
         // a WHERE term with a correlated subquery is tested at the loop of the tables it names (seed 40497)
         Overflow + "CREATE TABLE t1(c1); CREATE TABLE a(x INTEGER PRIMARY KEY, y); INSERT INTO a VALUES (1, 1), (2, NULL), (3, 3); "
         + "CREATE TABLE b(x, y UNIQUE); INSERT INTO b VALUES (1, 10), (3, NULL), (3, 5); "
