@@ -83,6 +83,8 @@ internal sealed partial class CodeGenerator
         var innerTerms = new List<Expr>();
         var innerFromTerms = new List<Expr>();
         _flattenContext = left ? null : new FlattenContext(false, innerTerms, sc.From.Count > 1);
+        FromContext? savedFrom = _fromContext;
+        _fromContext = new FromContext(sc, select.OrderBy, PushDown: false, sc.From);
         try
         {
             foreach (FromItem fi in sc.From) AddSource(fi, inner, innerFromTerms);
@@ -90,6 +92,7 @@ internal sealed partial class CodeGenerator
         finally
         {
             _flattenContext = context;
+            _fromContext = savedFrom;
         }
         SplitAnd(sc.Where, innerTerms);
         innerTerms.AddRange(innerFromTerms);

@@ -114,6 +114,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, "RIGHT and FULL joins are not supported yet");
         bool first = scope.Sources.Count == 0;
         int before = scope.Sources.Count;
+        FromItem original = fi;
         if ((fi.Join & JoinType.Left) != 0)
         {
             int level = scope.Sources.Count;
@@ -129,7 +130,8 @@ internal sealed partial class CodeGenerator
         {
             case SubquerySource sub:
                 if (!TryFlatten(sub.Select, sub.Alias, NodeList<string>.Empty, null, null, scope, whereTerms, left))
-                    AddMaterializedSource(sub.Select, sub.Alias, NodeList<string>.Empty, null, scope, null);
+                    AddMaterializedSource(sub.Select, sub.Alias, NodeList<string>.Empty, null, scope, null,
+                        PlanSubqueryUse(original, sub.Select, sub.Alias, NodeList<string>.Empty));
                 break;
             case NestedJoin nj when nj.Alias == null && (fi.Join & JoinType.Left) == 0
                 && nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0):
@@ -137,7 +139,7 @@ internal sealed partial class CodeGenerator
                 foreach (FromItem inner in nj.Items) AddSource(inner, scope, whereTerms);
                 break;
             case NamedTable nt:
-                AddNamedSource(nt, scope, first && !left, whereTerms, left);
+                AddNamedSource(nt, scope, first && !left, whereTerms, left, original);
                 break;
             case TableFunction tf when tf.Name.Equals("generate_series", StringComparison.OrdinalIgnoreCase):
                 AddGenerateSeries(tf, scope, first && (fi.Join & JoinType.Left) == 0);
@@ -177,7 +179,7 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private void AddNamedSource(NamedTable nt, Scope scope, bool outermost, List<Expr>? whereTerms = null, bool left = false)
+    private void AddNamedSource(NamedTable nt, Scope scope, bool outermost, List<Expr>? whereTerms = null, bool left = false, FromItem? item = null)
     {
         if (++_sourceDepth > 200)
         {
@@ -186,7 +188,7 @@ internal sealed partial class CodeGenerator
         }
         try
         {
-            AddNamedSourceCore(nt, scope, outermost, whereTerms, left);
+            AddNamedSourceCore(nt, scope, outermost, whereTerms, left, item);
         }
         finally
         {
@@ -194,7 +196,7 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private void AddNamedSourceCore(NamedTable nt, Scope scope, bool outermost, List<Expr>? whereTerms, bool left)
+    private void AddNamedSourceCore(NamedTable nt, Scope scope, bool outermost, List<Expr>? whereTerms, bool left, FromItem? item)
     {
         if (nt.Schema == null && _recursiveSources.TryGetValue(nt.Name, out Source? current))
         {
@@ -239,7 +241,8 @@ internal sealed partial class CodeGenerator
             try
             {
                 if (whereTerms == null || !TryFlatten(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, view, scope, whereTerms, left))
-                    AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view);
+                    AddMaterializedSource(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, scope, view,
+                        item == null ? null : PlanSubqueryUse(item, view.Select, nt.Alias ?? view.Name, view.Columns));
             }
             catch (TernException e)
             {
@@ -269,7 +272,8 @@ internal sealed partial class CodeGenerator
     /// Writes a query's rows into a list cursor and adds it as a source named
     /// <paramref name="alias"/>, with <paramref name="columns"/> as column names when given.
     /// </summary>
-    private void AddMaterializedSource(SelectStatement select, string? alias, NodeList<string> columns, string? objectName, Scope scope, View? view)
+    private void AddMaterializedSource(SelectStatement select, string? alias, NodeList<string> columns, string? objectName, Scope scope, View? view,
+        SubqueryUse? use = null)
     {
         // The rows are written by a subroutine that the loop calls the first time it gets
         // there, so a query whose outer loops produce nothing never runs it (as in SQLite).
@@ -281,6 +285,9 @@ internal sealed partial class CodeGenerator
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
         _compoundNames = null;
+        FromContext? savedFrom = _fromContext;
+        _fromContext = null;
+        _subqueryUse = use;
         using (NoteScope("MATERIALIZE " + (alias ?? $"(subquery-{cursor})")))
         {
             CompileSelect(select, null, (start, n) =>
@@ -296,6 +303,8 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
+        _subqueryUse = null;
+        _fromContext = savedFrom;
         Emit(Opcode.Return, ret, 0, 0);
         Resolve(after);
         _compoundNames = saved;

@@ -497,6 +497,8 @@ internal sealed partial class CodeGenerator
         // Set for the core of an EXISTS subquery only (not for what it contains).
         bool resultsUnused = _existsResultsUnused;
         _existsResultsUnused = false;
+        SubqueryUse? subqueryUse = _subqueryUse;
+        _subqueryUse = null;
         var scope = new Scope { Outer = outer };
         var whereTerms = new List<Expr>();
         // Terms in SQLite's order: the WHERE clauses of flattened subqueries (the last
@@ -504,10 +506,15 @@ internal sealed partial class CodeGenerator
         var fromTerms = new List<Expr>();
         var flattenedWhere = new List<Expr>();
         FlattenContext? savedFlatten = _flattenContext;
+        FromContext? savedFrom = _fromContext;
         _flattenContext = FlattenContextFor(core, orderBy, flattenedWhere);
+        // A LEFT JOIN whose right table the WHERE needs non-NULL is an inner join (SQLite's
+        // join simplification, before anything else looks at the FROM clause).
+        NodeList<FromItem> from = SimplifyLeftJoins(core);
+        _fromContext = new FromContext(core, orderBy, PushDown: true, from);
         try
         {
-            foreach (FromItem fi in core.From) AddSource(fi, scope, fromTerms);
+            foreach (FromItem fi in from) AddSource(fi, scope, fromTerms);
         }
         catch (TernException e) when (e.Message.StartsWith("no such table: ", StringComparison.Ordinal))
         {
@@ -518,11 +525,13 @@ internal sealed partial class CodeGenerator
         finally
         {
             _flattenContext = savedFlatten;
+            _fromContext = savedFrom;
         }
         if (core.From.Count == 0) Note("SCAN CONSTANT ROW");
         whereTerms.AddRange(flattenedWhere);
         SplitAnd(core.Where, whereTerms);
         whereTerms.AddRange(fromTerms);
+        core = MoveHavingToWhere(core, scope, whereTerms);
 
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
@@ -558,6 +567,9 @@ internal sealed partial class CodeGenerator
         // the last one stepped decides which row the bare columns come from.
         aggregates.AddRange(orderAggregates);
         aggregates.AddRange(havingAggregates);
+        // A materialized FROM subquery: terms pushed down from the query around it, and the
+        // result columns that query never reads.
+        bool[]? nullColumns = subqueryUse == null ? null : ApplySubqueryUse(subqueryUse, core, orderBy, results, scope, whereTerms, isAggregate);
 
         // ORDER BY terms: a number or an alias of a result column means that column's expression.
         var orderExprs = new Expr[orderBy.Count];
@@ -597,15 +609,22 @@ internal sealed partial class CodeGenerator
         }
         if (!isAggregate)
         {
-            EmitLoops(scope, whereTerms, () =>
+            Scope loops = distinct ? OmitNoopLeftJoins(scope, whereTerms, results.Select(r => r.Expr).Concat(orderExprs)) : scope;
+            if (loops != scope) _aliasScopes[loops] = results;
+            EmitLoops(loops, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);
+                _aliasScopes.Remove(loops);
                 int regs = NewRegisters(Math.Max(n, 1));
                 // EXISTS looks only at whether a row comes: as in SQLite, the result columns are
                 // resolved (their errors are reported) but never evaluated.
                 int skip = resultsUnused ? NewLabel() : -1;
                 if (resultsUnused) Emit(Opcode.Goto, 0, skip, 0);
-                for (int i = 0; i < n; i++) ExprCode(results[i].Expr, scope, regs + i);
+                for (int i = 0; i < n; i++)
+                {
+                    if (nullColumns != null && nullColumns[i]) UnusedColumnCode(results[i].Expr, scope, regs + i);
+                    else ExprCode(results[i].Expr, scope, regs + i);
+                }
                 if (resultsUnused) Resolve(skip);
                 stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
             });

@@ -31,7 +31,7 @@ internal sealed partial class CodeGenerator
         PlanJoinOrder(scope, terms);
         var done = new bool[terms.Count];
         var masks = new UInt128[terms.Count];
-        for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
+        for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope, subqueries: true);
         var ends = new List<Action>();
         int skipAll = NewLabel();
         if (nSrc == 0)
@@ -591,8 +591,11 @@ internal sealed partial class CodeGenerator
         return TryResolve(c, local);
     }
 
-    /// <summary>Which of the scope's sources an expression reads (bit i = source i); subqueries count as all.</summary>
-    private static UInt128 SourceMask(Expr e, Scope scope)
+    /// <summary>
+    /// Which of the scope's sources an expression reads (bit i = source i); subqueries count as
+    /// all, or with <paramref name="subqueries"/> as the sources they name (where a term is tested).
+    /// </summary>
+    private static UInt128 SourceMask(Expr e, Scope scope, bool subqueries = false)
     {
         UInt128 mask = 0;
         Walk(e, x =>
@@ -605,7 +608,7 @@ internal sealed partial class CodeGenerator
                         if (s?.Flattened != null)
                         {
                             // What a flattened column stands for reads the subquery's tables.
-                            if (col >= 0) mask |= SourceMask(s.Flattened[col], scope);
+                            if (col >= 0) mask |= SourceMask(s.Flattened[col], scope, subqueries);
                             int n = s.NullRowSource == null ? -1 : scope.Sources.IndexOf(s.NullRowSource);
                             if (n >= 0) mask |= n >= 127 ? UInt128.MaxValue : UInt128.One << n;
                         }
@@ -616,6 +619,9 @@ internal sealed partial class CodeGenerator
                         }
                         break;
                     }
+                case ExistsExpr or SubqueryExpr or InSelectExpr when subqueries:
+                    mask |= SubqueryMask(x, scope);
+                    break;
                 case ExistsExpr or SubqueryExpr or InSelectExpr:
                     mask = UInt128.MaxValue;
                     break;
