@@ -4,6 +4,7 @@
 // conflicting row), then write the table record and one entry per index. UPDATE and
 // DELETE first collect the rowids that match (a RowSet) and then change those rows, so
 // the scan never sees its own changes.
+using System.Diagnostics;
 using System.Text;
 using Tern.Functions;
 using Tern.Schema;
@@ -342,27 +343,7 @@ internal sealed partial class CodeGenerator
 
         // Affinities, then NOT NULL.
         Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
-        for (int k = 0; k < ncol; k++)
-        {
-            Column column = t.Columns[k];
-            if (!column.NotNull || k == t.RowidAlias) continue;
-            ConflictResolution e = EffectiveConflict(onError, column.NotNullConflict);
-            if (e == ConflictResolution.Ignore)
-            {
-                Emit(Opcode.IsNull, cols + k, skip, 0);
-                continue;
-            }
-            if (e == ConflictResolution.Replace && column.Default != null)
-            {
-                // REPLACE puts the column's default in place of the NULL.
-                int present = NewLabel();
-                Emit(Opcode.NotNull, cols + k, present, 0);
-                ExprCode(column.Default, new Scope(), cols + k);
-                Emit(Opcode.Affinity, cols + k, 1, 0, ((char)column.Affinity).ToString());
-                Resolve(present);
-            }
-            Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, HaltMode(e), cols + k, $"NOT NULL constraint failed: {t.Name}.{column.Name}");
-        }
+        NotNullChecks(t, cols, onError, skip);
 
         if (t.Strict) Emit(Opcode.TypeCheck, cols, ncol, 0, t);
 
@@ -696,6 +677,55 @@ internal sealed partial class CodeGenerator
     /// How a constraint's violation is resolved: the statement's OR clause, else the
     /// constraint's ON CONFLICT clause, else ABORT.
     /// </summary>
+    /// <summary>
+    /// The NOT NULL constraints of a row in r[cols..], in SQLite's two passes. The first checks
+    /// the ordinary columns, REPLACE putting a column's default in place of its NULL (ABORT when
+    /// it has none). A second pass runs when the table has NOT NULL generated columns or a
+    /// REPLACE default was coded: the generated columns are computed again from the defaults
+    /// (when one was), then the generated columns are checked and the replaced columns checked
+    /// again, REPLACE counting as ABORT (a default that is NULL fails).
+    /// </summary>
+    private void NotNullChecks(Table t, int cols, ConflictResolution onError, int skip)
+    {
+        int ncol = t.Columns.Count;
+        int generated = 0, replaced = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int k = 0; k < ncol; k++)
+            {
+                Column column = t.Columns[k];
+                if (!column.NotNull || k == t.RowidAlias) continue;
+                if (column.IsGenerated && pass == 0)
+                {
+                    generated++;
+                    continue;
+                }
+                ConflictResolution e = EffectiveConflict(onError, column.NotNullConflict);
+                if (e == ConflictResolution.Replace && (pass == 1 || column.Default == null)) e = ConflictResolution.Abort;
+                else if (pass == 1 && !column.IsGenerated) continue;
+                if (e == ConflictResolution.Ignore)
+                {
+                    Emit(Opcode.IsNull, cols + k, skip, 0);
+                    continue;
+                }
+                if (e == ConflictResolution.Replace)
+                {
+                    Debug.Assert(pass == 0 && !column.IsGenerated && column.Default != null);
+                    replaced++;
+                    int present = NewLabel();
+                    Emit(Opcode.NotNull, cols + k, present, 0);
+                    ExprCode(column.Default!, new Scope(), cols + k);
+                    Emit(Opcode.Affinity, cols + k, 1, 0, ((char)column.Affinity).ToString());
+                    Resolve(present);
+                    continue;
+                }
+                Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, HaltMode(e), cols + k, $"NOT NULL constraint failed: {t.Name}.{column.Name}");
+            }
+            if (pass == 1 || (generated == 0 && replaced == 0)) return;
+            if (replaced > 0) ComputeGeneratedColumns(t, cols);
+        }
+    }
+
     private static ConflictResolution EffectiveConflict(ConflictResolution statement, ConflictResolution constraint) =>
         statement != ConflictResolution.Default ? statement
         : constraint != ConflictResolution.Default ? constraint
