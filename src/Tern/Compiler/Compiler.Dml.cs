@@ -166,13 +166,16 @@ internal sealed partial class CodeGenerator
             return;
         }
         // INSERT ... SELECT: rows go through a sorter keyed by a sequence number first, so a
-        // SELECT over the target table does not see the rows being inserted.
+        // SELECT over the target table does not see the rows being inserted. SQLite takes a
+        // temporary table only when the SELECT reads the target or the target has INSERT
+        // triggers; otherwise its rows go straight in, and an integer marked real stays REAL.
         int sorter = NewCursor(), seq = NewRegister();
         int width = -1;
         Emit(Opcode.SorterOpen, sorter, 0, 0, new KeyInfo(1));
         Emit(Opcode.Integer, 0, seq, 0);
         int one = NewRegister();
         Emit(Opcode.Integer, 1, one, 0);
+        int selectStart = CurrentAddress, makeRecord = -1;
         CompileSelect(ins.Source, null, (start, n) =>
         {
             width = n;
@@ -181,17 +184,25 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, seq, block, 0);
             for (int i = 0; i < n; i++) Emit(Opcode.SCopy, start + i, block + 1 + i, 0);
             int rec = NewRegister();
-            Emit(Opcode.MakeRecord, block, n + 1, rec, null, P5Flags.IntRealAsInteger);
+            makeRecord = Emit(Opcode.MakeRecord, block, n + 1, rec, null, P5Flags.KeepIntReal);
             Emit(Opcode.SorterInsert, sorter, rec, 0);
         });
+        bool keepIntReal = makeRecord >= 0 && !HasTriggers(t, TriggerEvent.Insert) && !ReadsTable(selectStart, t);
+        if (makeRecord >= 0 && !keepIntReal)
+        {
+            Instruction mk = _code[makeRecord];
+            mk.P5 = P5Flags.IntRealAsInteger;
+            _code[makeRecord] = mk;
+        }
         int done = NewLabel();
         int pseudo = NewCursor(), data = NewRegister();
-        Emit(Opcode.OpenPseudo, pseudo, data, width + 1);
+        Emit(Opcode.OpenPseudo, pseudo, data, width + 1 + (keepIntReal ? 1 : 0));
         Emit(Opcode.SorterSort, sorter, done, 0);
         int loop = CurrentAddress;
         Emit(Opcode.SorterData, sorter, data, 0);
         int vals = NewRegisters(Math.Max(width, 1));
         for (int i = 0; i < width; i++) Emit(Opcode.Column, pseudo, i + 1, vals + i);
+        if (keepIntReal) RestoreIntReal(pseudo, 1, width, vals);
         Row(vals, width);
         Emit(Opcode.SorterNext, sorter, loop, 0);
         Resolve(done);
@@ -677,6 +688,21 @@ internal sealed partial class CodeGenerator
     /// How a constraint's violation is resolved: the statement's OR clause, else the
     /// constraint's ON CONFLICT clause, else ABORT.
     /// </summary>
+    /// <summary>
+    /// Whether the code from <paramref name="start"/> on opens <paramref name="t"/> or one of its
+    /// indexes for reading (SQLite's readsTable, which decides on a temporary table).
+    /// </summary>
+    private bool ReadsTable(int start, Table t)
+    {
+        for (int a = start; a < _code.Count; a++)
+        {
+            Instruction i = _code[a];
+            if (i.Op != Opcode.OpenRead || (i.P5 & 0x10) != 0) continue;
+            if (i.P2 == (int)t.RootPage || t.Indexes.Any(ix => i.P2 == (int)ix.RootPage)) return true;
+        }
+        return false;
+    }
+
     /// <summary>
     /// The NOT NULL constraints of a row in r[cols..], in SQLite's two passes. The first checks
     /// the ordinary columns, REPLACE putting a column's default in place of its NULL (ABORT when
