@@ -243,6 +243,7 @@ internal sealed partial class CodeGenerator
     private bool LoopsGiveOrder(Expr[] terms, bool[]? descending, Scope scope, List<Expr> whereTerms, NodeList<FromItem> from)
     {
         if (terms.Length == 0 || scope.LeftLevels.Count > 0) return false;
+        if (scope.Sources.Count == 1 && OneRow(scope.Sources[0], scope, whereTerms)) return true;
         Source? table = null;
         var columns = new int[terms.Length];
         var collations = new Collation[terms.Length];
@@ -274,25 +275,120 @@ internal sealed partial class CodeGenerator
             Walk(w, x =>
             {
                 if (x is ExistsExpr or SubqueryExpr or InSelectExpr) ok = false;
-                if (x is ColumnRef rc)
-                {
-                    (Source? rs, int rcol) = TryResolveQuietly(rc, scope);
-                    if (rs == null) ok = false;
-                    else if (scope.Sources.Contains(rs))
-                    {
-                        if (rs != table) ok = false;
-                        else
-                        {
-                            int k = rcol == t.RowidAlias ? -1 : rcol;
-                            if (k != leading && (k < 0 || t.Indexes.Any(ix => ix.Columns[0] == k))) ok = false;
-                        }
-                    }
-                }
                 return ok;
             });
-            if (!ok) return false;
+            if (!ok || !TermLeavesOrder(w, table, leading, scope, whereTerms)) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Whether a WHERE term fixes the table's rowid or a single-column UNIQUE index's key (an
+    /// equality, or IN with one value, against no column of the table): SQLite's loop then
+    /// reads at most one row, which is in any order.
+    /// </summary>
+    private bool OneRow(Source s, Scope scope, List<Expr> whereTerms)
+    {
+        if (s.Materialized || s.Flattened != null) return false;
+        Table t = s.Table;
+        foreach (Expr w in whereTerms)
+        {
+            (Expr? l, Expr? r) = w switch
+            {
+                BinaryExpr { Operator: BinaryOperator.Eq or BinaryOperator.Is } b => (b.Left, b.Right),
+                InListExpr { Not: false, Items.Count: 1 } il => (il.Operand, il.Items[0]),
+                _ => (null, null),
+            };
+            if (l == null || r == null) continue;
+            if (KeyColumn(l, r) || KeyColumn(r, l)) return true;
+        }
+        return false;
+
+        bool KeyColumn(Expr column, Expr value)
+        {
+            if (column is not ColumnRef c || TryResolveQuietly(c, scope) is not (Source cs, int col) || cs != s) return false;
+            bool usesTable = false;
+            Walk(value, x =>
+            {
+                if (x is ExistsExpr or SubqueryExpr or InSelectExpr) usesTable = true;
+                if (x is ColumnRef vc && TryResolveQuietly(vc, scope) is (Source vs, _) && vs == s) usesTable = true;
+                return !usesTable;
+            });
+            if (usesTable) return false;
+            if (col < 0 || col == t.RowidAlias) return true;
+            Collation coll = ExprCollation(column, scope) ?? Collation.Binary;
+            return !s.NotIndexed && s.IndexedBy == null && t.Indexes.Any(ix => ix.Unique && ix.Where == null && ix.Columns.Length == 1 && ix.Columns[0] == col && ix.Collations[0] == coll);
+        }
+    }
+
+    /// <summary>
+    /// Whether a WHERE term (split at AND and OR) cannot offer SQLite another access path than
+    /// the ordering one: every comparison, BETWEEN, IN or NULL test whose operand is a column
+    /// compares it with no column of another table, and names, on the ordered table, its
+    /// leading ordering column or a column that neither the rowid nor an index starts with; on
+    /// another table, such a column, or one bounded by a single range term (x > 1, x IS NOT
+    /// NULL). Columns used as values (truth values, function arguments) offer no path.
+    /// </summary>
+    private static bool TermLeavesOrder(Expr w, Source ordered, int leading, Scope scope, List<Expr> whereTerms)
+    {
+        while (w is CollateExpr c) w = c.Operand;
+        switch (w)
+        {
+            case BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b:
+                return TermLeavesOrder(b.Left, ordered, leading, scope, whereTerms) && TermLeavesOrder(b.Right, ordered, leading, scope, whereTerms);
+            case BinaryExpr { Operator: BinaryOperator.Eq or BinaryOperator.Is } b:
+                return OperandLeavesOrder(b.Left, b.Right, false) && OperandLeavesOrder(b.Right, b.Left, false);
+            case BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge } b:
+                return OperandLeavesOrder(b.Left, b.Right, true) && OperandLeavesOrder(b.Right, b.Left, true);
+            case BetweenExpr { Not: false } be:
+                return OperandLeavesOrder(be.Operand, be.Low, false) && OperandLeavesOrder(be.Operand, be.High, false);
+            case InListExpr { Not: false } il:
+                return il.Items.All(item => OperandLeavesOrder(il.Operand, item, false));
+            case NullTestExpr nt:
+                return OperandLeavesOrder(nt.Operand, null, nt.NotNull);
+            default:
+                return true;
+        }
+
+        // A single bound (one range term on the column) does not outweigh the saved sort.
+        bool SingleBound(Source rs, int k)
+        {
+            int bounds = 0;
+            foreach (Expr t in whereTerms)
+            {
+                if (t is not BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge } rb) continue;
+                foreach (Expr side in new[] { rb.Left, rb.Right })
+                {
+                    Expr e = side;
+                    while (e is CollateExpr c) e = c.Operand;
+                    if (e is ColumnRef bc && TryResolveQuietly(bc, scope) is (Source bs, int bcol) && bs == rs && (bcol == rs.Table.RowidAlias ? -1 : bcol) == k) bounds++;
+                }
+            }
+            return bounds <= 1;
+        }
+
+        bool OperandLeavesOrder(Expr operand, Expr? other, bool range)
+        {
+            while (operand is CollateExpr c) operand = c.Operand;
+            if (operand is not ColumnRef rc) return true;
+            (Source? rs, int rcol) = TryResolveQuietly(rc, scope);
+            if (rs == null || !scope.Sources.Contains(rs)) return true;
+            Table t = rs.Table;
+            int k = rcol == t.RowidAlias ? -1 : rcol;
+            bool joins = false;
+            if (other != null)
+            {
+                Walk(other, x =>
+                {
+                    if (x is ColumnRef oc && TryResolveQuietly(oc, scope) is (Source os, _) && os != null && os != rs && scope.Sources.Contains(os)) joins = true;
+                    return !joins;
+                });
+            }
+            if (joins) return false;
+            bool pathStart = k < 0 || t.Indexes.Any(ix => ix.Columns[0] == k);
+            if (rs == ordered && k == leading) return true;
+            return !pathStart || (range && SingleBound(rs, k));
+        }
     }
 
     /// <summary>

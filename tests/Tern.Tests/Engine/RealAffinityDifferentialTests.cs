@@ -26,6 +26,18 @@ public class RealAffinityDifferentialTests
     }
 
     [Fact]
+    public void Where_terms_that_offer_no_other_access_path_leave_the_order_to_the_loops()
+    {
+        // A column used as a truth value offers no seek; a fixed rowid or UNIQUE key reads one row.
+        Differential.AssertSame(Table
+            + "SELECT b FROM t WHERE a ORDER BY b; SELECT b FROM t WHERE b ORDER BY a DESC; SELECT x.b FROM one JOIN t x ON x.b ORDER BY x.a DESC; "
+            + "SELECT x.b FROM t x CROSS JOIN one WHERE x.c ORDER BY x.a; SELECT b FROM t WHERE a = 2 ORDER BY c; SELECT b FROM t WHERE 2 = a ORDER BY d; "
+            + "SELECT b FROM t WHERE a IN (3) ORDER BY e; CREATE UNIQUE INDEX tu ON t(e); SELECT b FROM t WHERE e = 'x' ORDER BY c; "
+            + "SELECT b FROM t WHERE a > 1 ORDER BY c; SELECT b FROM t WHERE d IS NOT NULL ORDER BY c; SELECT b FROM t WHERE a > 1 AND a < 9 ORDER BY c; "
+            + "SELECT b FROM t WHERE d = 2 OR d = 3 ORDER BY c; SELECT b FROM t WHERE d BETWEEN 1 AND 3 ORDER BY c");
+    }
+
+    [Fact]
     public void Order_by_that_sqlite_sorts_gives_integers_marked_real_back_as_integers()
     {
         Differential.AssertSame(Table
