@@ -125,7 +125,7 @@ internal sealed partial class CodeGenerator
         CompileSelect(ct.AsSelect!, null, (start, n) =>
         {
             int rec = NewRegister(), rowid = NewRegister();
-            Emit(Opcode.MakeRecord, start, n, rec);
+            Emit(Opcode.MakeRecord, start, n, rec, null, P5Flags.IntRealAsInteger);
             Emit(Opcode.NewRowid, cursor, rowid, 0);
             Emit(Opcode.Insert, cursor, rec, rowid, ct.Name, 0);
         }, r => items ??= r);

@@ -4,6 +4,7 @@
 // conflicting row), then write the table record and one entry per index. UPDATE and
 // DELETE first collect the rowids that match (a RowSet) and then change those rows, so
 // the scan never sees its own changes.
+using System.Diagnostics;
 using System.Text;
 using Tern.Functions;
 using Tern.Schema;
@@ -166,13 +167,16 @@ internal sealed partial class CodeGenerator
             return;
         }
         // INSERT ... SELECT: rows go through a sorter keyed by a sequence number first, so a
-        // SELECT over the target table does not see the rows being inserted.
+        // SELECT over the target table does not see the rows being inserted. SQLite takes a
+        // temporary table only when the SELECT reads the target or the target has INSERT
+        // triggers; otherwise its rows go straight in, and an integer marked real stays REAL.
         int sorter = NewCursor(), seq = NewRegister();
         int width = -1;
         Emit(Opcode.SorterOpen, sorter, 0, 0, new KeyInfo(1));
         Emit(Opcode.Integer, 0, seq, 0);
         int one = NewRegister();
         Emit(Opcode.Integer, 1, one, 0);
+        int selectStart = CurrentAddress, makeRecord = -1;
         CompileSelect(ins.Source, null, (start, n) =>
         {
             width = n;
@@ -181,17 +185,25 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, seq, block, 0);
             for (int i = 0; i < n; i++) Emit(Opcode.SCopy, start + i, block + 1 + i, 0);
             int rec = NewRegister();
-            Emit(Opcode.MakeRecord, block, n + 1, rec, null, P5Flags.IntRealAsInteger);
+            makeRecord = Emit(Opcode.MakeRecord, block, n + 1, rec, null, P5Flags.KeepIntReal);
             Emit(Opcode.SorterInsert, sorter, rec, 0);
         });
+        bool keepIntReal = makeRecord >= 0 && !HasTriggers(t, TriggerEvent.Insert) && !ReadsTable(selectStart, t);
+        if (makeRecord >= 0 && !keepIntReal)
+        {
+            Instruction mk = _code[makeRecord];
+            mk.P5 = P5Flags.IntRealAsInteger;
+            _code[makeRecord] = mk;
+        }
         int done = NewLabel();
         int pseudo = NewCursor(), data = NewRegister();
-        Emit(Opcode.OpenPseudo, pseudo, data, width + 1);
+        Emit(Opcode.OpenPseudo, pseudo, data, width + 1 + (keepIntReal ? 1 : 0));
         Emit(Opcode.SorterSort, sorter, done, 0);
         int loop = CurrentAddress;
         Emit(Opcode.SorterData, sorter, data, 0);
         int vals = NewRegisters(Math.Max(width, 1));
         for (int i = 0; i < width; i++) Emit(Opcode.Column, pseudo, i + 1, vals + i);
+        if (keepIntReal) RestoreIntReal(pseudo, 1, width, vals);
         Row(vals, width);
         Emit(Opcode.SorterNext, sorter, loop, 0);
         Resolve(done);
@@ -355,27 +367,7 @@ internal sealed partial class CodeGenerator
 
         // Affinities, then NOT NULL.
         Emit(Opcode.Affinity, cols, ncol, 0, AffinityString(t));
-        for (int k = 0; k < ncol; k++)
-        {
-            Column column = t.Columns[k];
-            if (!column.NotNull || k == t.RowidAlias) continue;
-            ConflictResolution e = EffectiveConflict(onError, column.NotNullConflict);
-            if (e == ConflictResolution.Ignore)
-            {
-                Emit(Opcode.IsNull, cols + k, skip, 0);
-                continue;
-            }
-            if (e == ConflictResolution.Replace && column.Default != null)
-            {
-                // REPLACE puts the column's default in place of the NULL.
-                int present = NewLabel();
-                Emit(Opcode.NotNull, cols + k, present, 0);
-                ExprCode(column.Default, new Scope(), cols + k);
-                Emit(Opcode.Affinity, cols + k, 1, 0, ((char)column.Affinity).ToString());
-                Resolve(present);
-            }
-            Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, HaltMode(e), cols + k, $"NOT NULL constraint failed: {t.Name}.{column.Name}");
-        }
+        NotNullChecks(t, cols, onError, skip);
 
         if (t.Strict) Emit(Opcode.TypeCheck, cols, ncol, 0, t);
 
@@ -744,6 +736,70 @@ internal sealed partial class CodeGenerator
     /// How a constraint's violation is resolved: the statement's OR clause, else the
     /// constraint's ON CONFLICT clause, else ABORT.
     /// </summary>
+    /// <summary>
+    /// Whether the code from <paramref name="start"/> on opens <paramref name="t"/> or one of its
+    /// indexes for reading (SQLite's readsTable, which decides on a temporary table).
+    /// </summary>
+    private bool ReadsTable(int start, Table t)
+    {
+        for (int a = start; a < _code.Count; a++)
+        {
+            Instruction i = _code[a];
+            if (i.Op != Opcode.OpenRead || (i.P5 & 0x10) != 0) continue;
+            if (i.P2 == (int)t.RootPage || t.Indexes.Any(ix => i.P2 == (int)ix.RootPage)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The NOT NULL constraints of a row in r[cols..], in SQLite's two passes. The first checks
+    /// the ordinary columns, REPLACE putting a column's default in place of its NULL (ABORT when
+    /// it has none). A second pass runs when the table has NOT NULL generated columns or a
+    /// REPLACE default was coded: the generated columns are computed again from the defaults
+    /// (when one was), then the generated columns are checked and the replaced columns checked
+    /// again, REPLACE counting as ABORT (a default that is NULL fails).
+    /// </summary>
+    private void NotNullChecks(Table t, int cols, ConflictResolution onError, int skip)
+    {
+        int ncol = t.Columns.Count;
+        int generated = 0, replaced = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int k = 0; k < ncol; k++)
+            {
+                Column column = t.Columns[k];
+                if (!column.NotNull || k == t.RowidAlias) continue;
+                if (column.IsGenerated && pass == 0)
+                {
+                    generated++;
+                    continue;
+                }
+                ConflictResolution e = EffectiveConflict(onError, column.NotNullConflict);
+                if (e == ConflictResolution.Replace && (pass == 1 || column.Default == null)) e = ConflictResolution.Abort;
+                else if (pass == 1 && !column.IsGenerated) continue;
+                if (e == ConflictResolution.Ignore)
+                {
+                    Emit(Opcode.IsNull, cols + k, skip, 0);
+                    continue;
+                }
+                if (e == ConflictResolution.Replace)
+                {
+                    Debug.Assert(pass == 0 && !column.IsGenerated && column.Default != null);
+                    replaced++;
+                    int present = NewLabel();
+                    Emit(Opcode.NotNull, cols + k, present, 0);
+                    ExprCode(column.Default!, new Scope(), cols + k);
+                    Emit(Opcode.Affinity, cols + k, 1, 0, ((char)column.Affinity).ToString());
+                    Resolve(present);
+                    continue;
+                }
+                Emit(Opcode.HaltIfNull, (int)ResultCode.ConstraintNotNull, HaltMode(e), cols + k, $"NOT NULL constraint failed: {t.Name}.{column.Name}");
+            }
+            if (pass == 1 || (generated == 0 && replaced == 0)) return;
+            if (replaced > 0) ComputeGeneratedColumns(t, cols);
+        }
+    }
+
     private static ConflictResolution EffectiveConflict(ConflictResolution statement, ConflictResolution constraint) =>
         statement != ConflictResolution.Default ? statement
         : constraint != ConflictResolution.Default ? constraint

@@ -170,7 +170,7 @@ internal sealed partial class CodeGenerator
     {
         if (!t.HasVirtual)
         {
-            Emit(Opcode.MakeRecord, cols, t.Columns.Count, rec);
+            Emit(Opcode.MakeRecord, cols, t.Columns.Count, rec, null, P5Flags.IntRealAsInteger);
             return;
         }
         int block = NewRegisters(Math.Max(t.StoredCount, 1));
@@ -179,7 +179,7 @@ internal sealed partial class CodeGenerator
             int field = t.Columns[k].StorageIndex;
             if (field >= 0) Emit(Opcode.SCopy, cols + k, block + field, 0);
         }
-        Emit(Opcode.MakeRecord, block, t.StoredCount, rec);
+        Emit(Opcode.MakeRecord, block, t.StoredCount, rec, null, P5Flags.IntRealAsInteger);
     }
 
     /// <summary>"cannot INSERT into generated column" / "cannot UPDATE generated column" for a write to one.</summary>

@@ -9,6 +9,7 @@
 //       keys changed? -> Gosub output (finals, HAVING, emit); reset accumulators
 //       AggStep each aggregate from the sorter's columns
 //   after the last row: Gosub output
+using System.Diagnostics;
 using Tern.Functions;
 using Tern.Schema;
 using Index = Tern.Schema.Index;
@@ -234,16 +235,255 @@ internal sealed partial class CodeGenerator
     /// over the FROM scope; otherwise they refer to result columns.
     /// </summary>
     /// <summary>
-    /// Whether the query reads one table and orders by its rowid alone: SQLite then scans in
-    /// rowid order without a sorter, so its rows keep integers marked real (Mem.IntReal) as
-    /// REAL, and Tern's sorter must not store them as integers.
+    /// Whether SQLite would take these ORDER BY (<paramref name="descending"/> given) or GROUP
+    /// BY (null) terms from its loops instead of sorting, so that an integer marked real
+    /// (Mem.IntReal) stays one, where Tern's own sorter must keep it. The shapes are those
+    /// SQLite's planner takes without statistics: every term names a column of one table, whose
+    /// rowid comes first, or whose columns are a prefix of a full index's (same collations; for
+    /// ORDER BY in order and all in the index's directions or all against them, for GROUP BY in
+    /// any order), and no WHERE term might pick another access path: terms without columns, on
+    /// the ordering column, or on columns no index (nor the rowid) starts with. Other tables of
+    /// a join must be tied by constant terms only (no LEFT or CROSS JOIN), so SQLite makes the
+    /// ordered table the outer loop.
     /// </summary>
-    private static bool OrdersByRowid(Expr[] orderExprs, Scope scope, bool isAggregate)
+    private bool LoopsGiveOrder(Expr[] terms, bool[]? descending, Scope scope, List<Expr> whereTerms, NodeList<FromItem> from)
     {
-        if (isAggregate || orderExprs.Length != 1 || scope.Sources.Count != 1 || scope.Sources[0].Materialized) return false;
-        if (orderExprs[0] is not ColumnRef c) return false;
-        (Source? src, int col) = TryResolve(c, scope);
-        return src == scope.Sources[0] && (col < 0 || col == src.Table.RowidAlias);
+        if (terms.Length == 0 || scope.LeftLevels.Count > 0) return false;
+        if (scope.Sources.Count == 1 && OneRow(scope.Sources[0], scope, whereTerms)) return true;
+        Source? table = null;
+        var columns = new int[terms.Length];
+        var collations = new Collation[terms.Length];
+        for (int i = 0; i < terms.Length; i++)
+        {
+            Expr e = terms[i];
+            while (e is CollateExpr ce) e = ce.Operand;
+            if (e is not ColumnRef c) return false;
+            (Source? src, int col) = TryResolveQuietly(c, scope);
+            if (src == null || !scope.Sources.Contains(src) || src.Materialized || src.Flattened != null || (table != null && src != table)) return false;
+            table = src;
+            columns[i] = col == src.Table.RowidAlias ? -1 : col;
+            collations[i] = ExprCollation(terms[i], scope) ?? Collation.Binary;
+        }
+        Debug.Assert(table != null);
+        Table t = table!.Table;
+        foreach (Source other in scope.Sources)
+        {
+            if (other != table && (other.Materialized || other.BeforeNext != null)) return false;
+        }
+        if (scope.Sources.Count > 1 && table != scope.Sources[0] && from.Any(fi => (fi.Join & JoinType.Cross) != 0)) return false;
+        int leading;
+        if (columns[0] < 0 && (descending == null ? columns.Length == 1 : true)) leading = -1;
+        else if (OrderingIndex(t, table, columns, collations, descending) is Index ix) leading = ix.Columns[0];
+        else return false;
+        foreach (Expr w in whereTerms)
+        {
+            bool ok = true;
+            Walk(w, x =>
+            {
+                if (x is ExistsExpr or SubqueryExpr or InSelectExpr) ok = false;
+                return ok;
+            });
+            if (!ok || !TermLeavesOrder(w, table, leading, scope, whereTerms)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether a WHERE term fixes the table's rowid or a single-column UNIQUE index's key (an
+    /// equality, or IN with one value, against no column of the table): SQLite's loop then
+    /// reads at most one row, which is in any order.
+    /// </summary>
+    private bool OneRow(Source s, Scope scope, List<Expr> whereTerms)
+    {
+        if (s.Materialized || s.Flattened != null) return false;
+        Table t = s.Table;
+        foreach (Expr w in whereTerms)
+        {
+            (Expr? l, Expr? r) = w switch
+            {
+                BinaryExpr { Operator: BinaryOperator.Eq or BinaryOperator.Is } b => (b.Left, b.Right),
+                InListExpr { Not: false, Items.Count: 1 } il => (il.Operand, il.Items[0]),
+                _ => (null, null),
+            };
+            if (l == null || r == null) continue;
+            if (KeyColumn(l, r) || KeyColumn(r, l)) return true;
+        }
+        return false;
+
+        bool KeyColumn(Expr column, Expr value)
+        {
+            if (column is not ColumnRef c || TryResolveQuietly(c, scope) is not (Source cs, int col) || cs != s) return false;
+            bool usesTable = false;
+            Walk(value, x =>
+            {
+                if (x is ExistsExpr or SubqueryExpr or InSelectExpr) usesTable = true;
+                if (x is ColumnRef vc && TryResolveQuietly(vc, scope) is (Source vs, _) && vs == s) usesTable = true;
+                return !usesTable;
+            });
+            if (usesTable) return false;
+            if (col < 0 || col == t.RowidAlias) return true;
+            Collation coll = ExprCollation(column, scope) ?? Collation.Binary;
+            return !s.NotIndexed && s.IndexedBy == null && t.Indexes.Any(ix => ix.Unique && ix.Where == null && ix.Columns.Length == 1 && ix.Columns[0] == col && ix.Collations[0] == coll);
+        }
+    }
+
+    /// <summary>
+    /// Whether a WHERE term (split at AND and OR) cannot offer SQLite another access path than
+    /// the ordering one: every comparison, BETWEEN, IN or NULL test whose operand is a column
+    /// compares it with no column of another table, and names, on the ordered table, its
+    /// leading ordering column or a column that neither the rowid nor an index starts with; on
+    /// another table, such a column, or one bounded by a single range term (x > 1, x IS NOT
+    /// NULL). Columns used as values (truth values, function arguments) offer no path.
+    /// </summary>
+    private static bool TermLeavesOrder(Expr w, Source ordered, int leading, Scope scope, List<Expr> whereTerms)
+    {
+        while (w is CollateExpr c) w = c.Operand;
+        switch (w)
+        {
+            case BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b:
+                return TermLeavesOrder(b.Left, ordered, leading, scope, whereTerms) && TermLeavesOrder(b.Right, ordered, leading, scope, whereTerms);
+            case BinaryExpr { Operator: BinaryOperator.Eq or BinaryOperator.Is } b:
+                return OperandLeavesOrder(b.Left, b.Right, false) && OperandLeavesOrder(b.Right, b.Left, false);
+            case BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge } b:
+                return OperandLeavesOrder(b.Left, b.Right, true) && OperandLeavesOrder(b.Right, b.Left, true);
+            case BetweenExpr { Not: false } be:
+                return OperandLeavesOrder(be.Operand, be.Low, false) && OperandLeavesOrder(be.Operand, be.High, false);
+            case InListExpr { Not: false } il:
+                return il.Items.All(item => OperandLeavesOrder(il.Operand, item, false));
+            case NullTestExpr nt:
+                return OperandLeavesOrder(nt.Operand, null, nt.NotNull);
+            default:
+                return true;
+        }
+
+        // A single bound (one range term on the column) does not outweigh the saved sort.
+        bool SingleBound(Source rs, int k)
+        {
+            int bounds = 0;
+            foreach (Expr t in whereTerms)
+            {
+                if (t is not BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge } rb) continue;
+                foreach (Expr side in new[] { rb.Left, rb.Right })
+                {
+                    Expr e = side;
+                    while (e is CollateExpr c) e = c.Operand;
+                    if (e is ColumnRef bc && TryResolveQuietly(bc, scope) is (Source bs, int bcol) && bs == rs && (bcol == rs.Table.RowidAlias ? -1 : bcol) == k) bounds++;
+                }
+            }
+            return bounds <= 1;
+        }
+
+        bool OperandLeavesOrder(Expr operand, Expr? other, bool range)
+        {
+            while (operand is CollateExpr c) operand = c.Operand;
+            if (operand is not ColumnRef rc) return true;
+            (Source? rs, int rcol) = TryResolveQuietly(rc, scope);
+            if (rs == null || !scope.Sources.Contains(rs)) return true;
+            Table t = rs.Table;
+            int k = rcol == t.RowidAlias ? -1 : rcol;
+            bool joins = false;
+            if (other != null)
+            {
+                Walk(other, x =>
+                {
+                    if (x is ColumnRef oc && TryResolveQuietly(oc, scope) is (Source os, _) && os != null && os != rs && scope.Sources.Contains(os)) joins = true;
+                    return !joins;
+                });
+            }
+            if (joins) return false;
+            bool pathStart = k < 0 || t.Indexes.Any(ix => ix.Columns[0] == k);
+            if (rs == ordered && k == leading) return true;
+            return !pathStart || (range && SingleBound(rs, k));
+        }
+    }
+
+    /// <summary>
+    /// Whether every ORDER BY term names a column that a GROUP BY term names, and the GROUP BY
+    /// terms come from the loops too (so SQLite reads the groups in the ORDER BY's order).
+    /// </summary>
+    private bool OrderNamesGroupTerms(Expr[] orderExprs, SelectClause core, List<ResultItem> results, Scope scope)
+    {
+        var groupExprs = new Expr[core.GroupBy.Count];
+        try
+        {
+            for (int i = 0; i < groupExprs.Length; i++) groupExprs[i] = ResolveGroupTerm(core.GroupBy[i], results, scope);
+        }
+        catch (TernException)
+        {
+            return false;
+        }
+        if (groupExprs.Length != orderExprs.Length) return false;
+        var named = new HashSet<(Source, int)>();
+        foreach (Expr g in groupExprs)
+        {
+            Expr e = g;
+            while (e is CollateExpr ce) e = ce.Operand;
+            if (e is not ColumnRef c || TryResolveQuietly(c, scope) is not (Source s, int col) || s == null) return false;
+            named.Add((s, col));
+        }
+        foreach (Expr o in orderExprs)
+        {
+            Expr e = o;
+            while (e is CollateExpr ce) e = ce.Operand;
+            if (e is not ColumnRef c || TryResolveQuietly(c, scope) is not (Source s, int col) || s == null || !named.Contains((s, col))) return false;
+        }
+        return true;
+    }
+
+    /// <summary>A full index of <paramref name="t"/> whose leading columns give the terms' order (see <see cref="LoopsGiveOrder"/>).</summary>
+    private static Index? OrderingIndex(Table t, Source s, int[] columns, Collation[] collations, bool[]? descending)
+    {
+        if (s.NotIndexed) return null;
+        foreach (Index ix in t.Indexes)
+        {
+            if (ix.Where != null || (s.IndexedBy != null && !string.Equals(ix.Name, s.IndexedBy, StringComparison.OrdinalIgnoreCase))) continue;
+            if (descending == null)
+            {
+                // GROUP BY: the terms name the index's first columns in any order (the rowid may follow them).
+                int n = columns.Count(c => c >= 0);
+                if (n == 0 || n > ix.Columns.Length || columns.Length - n > 1) continue;
+                bool all = true;
+                for (int j = 0; j < n && all; j++)
+                {
+                    int k = Array.IndexOf(columns, ix.Columns[j]);
+                    all = k >= 0 && collations[k] == ix.Collations[j];
+                }
+                if (all) return ix;
+                continue;
+            }
+            bool match = true;
+            bool? reversed = null;
+            for (int j = 0; j < columns.Length && match; j++)
+            {
+                if (j == ix.Columns.Length)
+                {
+                    // Past the index's columns comes the rowid, which ends the order.
+                    match = columns[j] < 0 && (reversed ?? descending[j]) == descending[j];
+                    break;
+                }
+                if (columns[j] < 0 || ix.Columns[j] != columns[j] || collations[j] != ix.Collations[j]) match = false;
+                else
+                {
+                    bool rev = descending[j] != ix.Descending[j];
+                    if (reversed != null && reversed != rev) match = false;
+                    reversed = rev;
+                }
+            }
+            if (match) return ix;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// After reading fields first..first+n-1 of a record made with <see cref="P5Flags.KeepIntReal"/>
+    /// into r[regs..]: marks again the integers that were marked real. The mask is the record's
+    /// last field, <paramref name="width"/> (by default the field after those read).
+    /// </summary>
+    private void RestoreIntReal(int cursor, int first, int n, int regs, int width = -1)
+    {
+        int mask = NewRegister();
+        Emit(Opcode.Column, cursor, width >= 0 ? width : first + n, mask);
+        Emit(Opcode.Affinity, regs, n, mask, first, 4);
     }
 
     private sealed class OutputStage(CodeGenerator g, NodeList<OrderingTerm> orderBy, LimitClause? limit, RowHandler emit)
@@ -337,7 +577,7 @@ internal sealed partial class CodeGenerator
             }
             for (int i = 0; i < n; i++) g.Emit(Opcode.SCopy, start + i, block + k + i, 0);
             int rec = g.NewRegister();
-            g.Emit(Opcode.MakeRecord, block, k + n, rec, null, KeepIntReal ? (ushort)0 : P5Flags.IntRealAsInteger);
+            g.Emit(Opcode.MakeRecord, block, k + n, rec, null, KeepIntReal ? P5Flags.KeepIntReal : P5Flags.IntRealAsInteger);
             g.Emit(Opcode.SorterInsert, _sorter, rec, 0);
         }
 
@@ -360,12 +600,13 @@ internal sealed partial class CodeGenerator
                 int pseudo = g.NewCursor();
                 int data = g.NewRegister();
                 int k = orderBy.Count;
-                g.Emit(Opcode.OpenPseudo, pseudo, data, k + _width);
+                g.Emit(Opcode.OpenPseudo, pseudo, data, k + _width + (KeepIntReal ? 1 : 0));
                 g.Emit(Opcode.SorterSort, _sorter, done, 0);
                 int loop = g.CurrentAddress;
                 g.Emit(Opcode.SorterData, _sorter, data, 0);
                 int regs = g.NewRegisters(Math.Max(_width, 1));
                 for (int i = 0; i < _width; i++) g.Emit(Opcode.Column, pseudo, k + i, regs + i);
+                if (KeepIntReal) g.RestoreIntReal(pseudo, k, _width, regs);
                 Final(regs, _width);
                 g.Emit(Opcode.SorterNext, _sorter, loop, 0);
                 g.Resolve(done);
@@ -576,7 +817,14 @@ internal sealed partial class CodeGenerator
         for (int i = 0; i < orderBy.Count; i++) orderExprs[i] = ResolveOrderTerm(orderBy[i].Expr, results, i);
 
         collations?.Invoke(ResultCollations(core, results, scope, windowCallsAsColumns));
-        var stageOut = new OutputStage(this, orderBy, limit, emit) { KeepIntReal = OrdersByRowid(orderExprs, scope, isAggregate) };
+        var windowed = new List<FunctionCall>();
+        foreach (ResultItem r in results) CollectWindowCalls(r.Expr, windowed);
+        foreach (Expr oe in orderExprs) CollectWindowCalls(oe, windowed);
+        // An aggregate query's ORDER BY comes from the loops when it names GROUP BY terms that do.
+        bool[] orderDesc = orderBy.Select(o => o.Order == SortOrder.Desc).ToArray();
+        bool loopsOrder = windowed.Count == 0 && LoopsGiveOrder(orderExprs, orderDesc, scope, whereTerms, core.From)
+            && (!isAggregate || (core.GroupBy.Count > 0 && OrderNamesGroupTerms(orderExprs, core, results, scope)));
+        var stageOut = new OutputStage(this, orderBy, limit, emit) { KeepIntReal = loopsOrder };
         bool distinct = core.Distinct && !resultsUnused;
         stageOut.Prepare(distinct ? n : null,
             distinct ? results.Select(r => ExprCollation(r.Expr, scope) ?? Collation.Binary).ToArray() : null,
@@ -720,6 +968,9 @@ internal sealed partial class CodeGenerator
             if (sortDesc != null && sortDesc.Length == g) groupDesc = sortDesc;
             var groupKeys = new KeyInfo(groupDesc, groupExprs.Select(e => ExprCollation(e, scope) ?? Collation.Binary).ToArray());
             Emit(Opcode.SorterOpen, sorter, width, 0, groupKeys);
+            // Where SQLite's loops give the groups in order, an integer marked real stays one
+            // (KeepIntReal); where it sorts, it reads REAL columns back as REAL (a plain REAL here).
+            bool loopsGroup = windows == null && LoopsGiveOrder(groupExprs, null, scope, whereTerms, core.From);
             EmitLoops(scope, whereTerms, () =>
             {
                 _aliasScopes.Remove(scope);
@@ -728,7 +979,7 @@ internal sealed partial class CodeGenerator
                 for (int i = 0; i < argExprs.Count; i++) ExprCode(argExprs[i], scope, block + g + i);
                 for (int i = 0; i < bare.Count; i++) ExprCode(bare[i], scope, block + g + argExprs.Count + i);
                 int rec = NewRegister();
-                Emit(Opcode.MakeRecord, block, width, rec);
+                Emit(Opcode.MakeRecord, block, width, rec, null, loopsGroup ? P5Flags.KeepIntReal : (ushort)0);
                 Emit(Opcode.SorterInsert, sorter, rec, 0);
             });
             Note("USE TEMP B-TREE FOR GROUP BY");
@@ -739,12 +990,13 @@ internal sealed partial class CodeGenerator
             // (which differs from the last one's when the term's collation folds case).
             for (int i = 0; i < g; i++) overrides[groupExprs[i]] = prev + i;
             Emit(Opcode.Integer, 0, any, 0);
-            Emit(Opcode.OpenPseudo, pseudo, data, width);
+            Emit(Opcode.OpenPseudo, pseudo, data, width + (loopsGroup ? 1 : 0));
             int sortedDone = NewLabel();
             Emit(Opcode.SorterSort, sorter, sortedDone, 0);
             int loop = CurrentAddress;
             Emit(Opcode.SorterData, sorter, data, 0);
             for (int i = 0; i < g; i++) Emit(Opcode.Column, pseudo, i, keys + i);
+            if (loopsGroup) RestoreIntReal(pseudo, 0, g, keys, width);
             int same = NewLabel(), changed = NewLabel();
             int first = NewLabel();
             Emit(Opcode.IfNot, any, first, 0);
@@ -767,12 +1019,14 @@ internal sealed partial class CodeGenerator
                 int na = StepInputs(aggregates[i]).Count;
                 int args = NewRegisters(Math.Max(na, 1));
                 for (int k = 0; k < na; k++) Emit(Opcode.Column, pseudo, argCol + k, args + k);
+                if (loopsGroup && na > 0) RestoreIntReal(pseudo, argCol, na, args, width);
                 argCol += na;
                 AggStepCode(aggregates[i], scope, accumulators + i, args, distinctSets, bareFlag);
             }
             LoadBareColumns(minMax, bareFlag, () =>
             {
                 for (int i = 0; i < bare.Count; i++) Emit(Opcode.Column, pseudo, g + argExprs.Count + i, bareRegs + i);
+                if (loopsGroup && bare.Count > 0) RestoreIntReal(pseudo, g + argExprs.Count, bare.Count, bareRegs, width);
             });
             Emit(Opcode.SorterNext, sorter, loop, 0);
             Emit(Opcode.IfNot, any, sortedDone, 0);

@@ -44,8 +44,17 @@ internal static class P5Flags
     public const ushort TotalChange = 0x40;
     /// <summary>
     /// MakeRecord: an integer marked real (Mem.IntReal) is stored as its integer, as SQLite's
-    /// records store it; set where SQLite reads the record back without REAL affinity (ORDER BY
-    /// sorters, compound results, an aggregate's ORDER BY, INSERT ... SELECT).
+    /// records store it; set where SQLite reads the record back without REAL affinity (table
+    /// rows, ORDER BY sorters, compound results, an aggregate's ORDER BY, temporary tables).
+    /// Without it (or <see cref="KeepIntReal"/>) the value is stored as a plain REAL: records
+    /// SQLite reads back through REAL affinity, or values it computes after its sort (GROUP BY).
     /// </summary>
     public const ushort IntRealAsInteger = 0x80;
+    /// <summary>
+    /// MakeRecord: stored as with <see cref="IntRealAsInteger"/>, and the record gets one more
+    /// field, an integer whose bit i says field i (i &lt; 63) was marked, so that Affinity with
+    /// P5 4 can mark it again: set on Tern's own sorters where SQLite has none (an ORDER BY or
+    /// GROUP BY its loops already give, INSERT ... SELECT without a temporary table).
+    /// </summary>
+    public const ushort KeepIntReal = 0x100;
 }

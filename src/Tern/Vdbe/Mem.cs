@@ -16,8 +16,10 @@
 // IntReal (SQLite's MEM_IntReal) marks a Real that REAL affinity made from an integer of at
 // most 47 bits (a VIRTUAL generated column of REAL affinity computing an integer): it is a
 // REAL to every reader (typeof 'real', text '0.0', real arithmetic; R holds the value), but
-// a record made from it stores the integer, so it comes back from a sorter or an ephemeral
-// table as an INTEGER. Every setter clears the mark.
+// a record made with P5Flags.IntRealAsInteger (table rows, SQLite's sorters and temporary
+// tables) stores the integer, so it comes back from a sorter or an ephemeral table as an
+// INTEGER; one made with P5Flags.KeepIntReal (Tern's sorters where SQLite has none) keeps
+// the mark in an extra field. Every setter clears the mark.
 using System.Runtime.CompilerServices;
 using System.Text;
 

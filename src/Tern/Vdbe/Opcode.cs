@@ -32,7 +32,7 @@ internal enum Opcode : byte
     IdxRowid,       // r[P2] = rowid (last field) of index cursor P1
     ResultRow,      // output r[P1..P1+P2-1]
     MakeRecord,     // r[P3] = record of r[P1..P1+P2-1], P4 affinities
-    Affinity,       // apply affinity string P4 to r[P1..P1+P2-1]; P5 1: SQLite's OP_Affinity (REAL keeps small integers as IntReal); P5 2: integers become IntReal, nothing else changes; P5 3: IntReal becomes a plain REAL; else REAL makes a REAL
+    Affinity,       // apply affinity string P4 to r[P1..P1+P2-1]; P5 1: SQLite's OP_Affinity (REAL keeps small integers as IntReal); P5 2: integers become IntReal, nothing else changes; P5 3: IntReal becomes a plain REAL; P5 4: r[P1..] are fields P4.. of a record made with KeepIntReal, whose IntReal mask is in r[P3], and the marked integers become IntReal again; else REAL makes a REAL
     NewRowid,       // r[P2] = a new rowid for table cursor P1
     Insert,         // cursor P1: insert record r[P2] with rowid r[P3]; P4 table, P5 flags
     Delete,         // delete the current row of cursor P1; P5 flags

@@ -530,6 +530,18 @@ internal sealed partial class Vm
                     break;
                 case Opcode.Affinity:
                     {
+                        if (op.P5 == 4)
+                        {
+                            // Fields P4.. of a record made with KeepIntReal: the integers its mask r[P3] marks are marked real again.
+                            long mask = r[op.P3].Kind == MemKind.Int ? r[op.P3].I : 0;
+                            int first = (int)op.P4!;
+                            for (int i = 0; i < op.P2; i++)
+                            {
+                                int field = first + i;
+                                if (field < 63 && (mask & (1L << field)) != 0 && r[op.P1 + i].Kind == MemKind.Int) r[op.P1 + i].SetIntReal(r[op.P1 + i].I);
+                            }
+                            break;
+                        }
                         string aff = (string)op.P4!;
                         if (op.P5 == 3)
                         {
@@ -1266,13 +1278,32 @@ internal sealed partial class Vm
         {
             for (int i = 0; i < op.P2 && i < aff.Length; i++) Affinities.Apply(ref _r[op.P1 + i], (Affinity)aff[i]);
         }
-        byte[] rec = EncodeRecord(op.P1, op.P2, (op.P5 & P5Flags.IntRealAsInteger) != 0);
+        byte[] rec = (op.P5 & P5Flags.KeepIntReal) != 0 ? EncodeRecordWithIntRealMask(op.P1, op.P2)
+            : EncodeRecord(op.P1, op.P2, (op.P5 & P5Flags.IntRealAsInteger) != 0);
         _r[op.P3].SetBytes(MemKind.Blob, rec, 0, rec.Length);
     }
 
     private byte[] EncodeRecord(int start, int count, bool intRealAsInteger)
     {
         ReadOnlySpan<Value> values = LoadKey(start, count, intRealAsInteger);
+        return RecordEncoder.Encode(values);
+    }
+
+    /// <summary>
+    /// A record of r[start..start+count-1] (integers marked real stored as integers) and one
+    /// more field: the mask of the fields that were marked (bit i for field i, i &lt; 63).
+    /// </summary>
+    private byte[] EncodeRecordWithIntRealMask(int start, int count)
+    {
+        var values = new Value[count + 1];
+        long mask = 0;
+        for (int i = 0; i < count; i++)
+        {
+            ref Mem m = ref _r[start + i];
+            values[i] = m.ToRecordValue();
+            if (m.IntReal && m.Kind == MemKind.Real && i < 63) mask |= 1L << i;
+        }
+        values[count] = Value.FromInteger(mask);
         return RecordEncoder.Encode(values);
     }
 

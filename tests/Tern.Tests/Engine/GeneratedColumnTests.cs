@@ -117,4 +117,19 @@ public class GeneratedColumnTests
     [Theory]
     [MemberData(nameof(Scripts))]
     public void Script_gives_the_same_transcript_as_sqlite(string script) => Differential.AssertSame(script);
+
+    [Fact]
+    public void Not_null_replace_default_is_seen_by_generated_columns_when_it_replaces_a_null() => Differential.AssertSame(
+        // The default a NOT NULL ON CONFLICT REPLACE column takes recomputes the generated columns
+        // (STORED and VIRTUAL), which UNIQUE and CHECK then see; generated NOT NULL columns are
+        // checked after the ordinary ones, and a replaced column again (a NULL default fails).
+        "CREATE TABLE t0(c0 CHARINT NOT NULL DEFAULT 0.5, c1 VARCHAR(10) AS (c0) STORED); INSERT INTO t0(c0) VALUES ('x'), (3); UPDATE OR REPLACE t0 SET c0 = NULL; SELECT * FROM t0; "
+        + "CREATE TABLE t1(c0 INTEGER NOT NULL ON CONFLICT REPLACE DEFAULT 1e308, c1 AS (replace(c0, c0, 'k')) VIRTUAL, UNIQUE (c1)); INSERT INTO t1(c0) VALUES (10); INSERT INTO t1(c0) VALUES (NULL); SELECT * FROM t1; "
+        + "CREATE TABLE t2(c0, c1 NOT NULL ON CONFLICT REPLACE UNIQUE DEFAULT '-0', c2 AS (radians(+c1)) STORED, UNIQUE (c2)); INSERT INTO t2(c0, c1) VALUES (3, 12); INSERT INTO t2(c0) VALUES (1); "
+        + "UPDATE t2 SET c1 = NULL; SELECT * FROM t2; "
+        + "CREATE TABLE t3(a NOT NULL ON CONFLICT REPLACE DEFAULT NULL, g AS (a) NOT NULL, b NOT NULL); INSERT INTO t3(a, b) VALUES (NULL, 1); INSERT INTO t3(a, b) VALUES (1, NULL); "
+        + "CREATE TABLE t4(g AS (b + 1) NOT NULL, a NOT NULL DEFAULT 5, b NOT NULL ON CONFLICT REPLACE DEFAULT 3); INSERT INTO t4(a, b) VALUES (NULL, NULL); INSERT INTO t4(a, b) VALUES (1, NULL); "
+        + "INSERT OR IGNORE INTO t4(a, b) VALUES (NULL, NULL); INSERT OR REPLACE INTO t4(a, b) VALUES (NULL, NULL); SELECT * FROM t4; "
+        + "CREATE TABLE t5(a NOT NULL ON CONFLICT REPLACE DEFAULT 2, g AS (a * 2) STORED UNIQUE, h AS (a * 3) VIRTUAL CHECK (h < 7)); INSERT INTO t5(a) VALUES (NULL); INSERT INTO t5(a) VALUES (NULL); "
+        + "INSERT INTO t5(a) VALUES (3); SELECT * FROM t5; PRAGMA integrity_check");
 }
