@@ -114,6 +114,12 @@ internal sealed partial class CodeGenerator
         // patched then).
         var setOpens = new List<int>();
         var columnCollations = new List<Collation?[]>();
+        // With ORDER BY SQLite merges co-routines (multiSelectOrderBy): LIMIT and OFFSET are
+        // computed before either side runs (LIMIT 0 runs neither), the left side is pulled first,
+        // and for INTERSECT and EXCEPT an empty left side ends the query before the right one
+        // runs. Without ORDER BY (multiSelect) every side runs and LIMIT is computed after them.
+        bool merged = s.OrderBy.Count > 0;
+        if (merged) outStage.ComputeLimit();
         int current = NewCursor();
         bool currentIsList = cores.Count > 1 && cores[1].Op == CompoundOperator.UnionAll;
         int firstOpen = Emit(currentIsList ? Opcode.SorterOpen : Opcode.OpenEphemeral, current, 0, 0, new KeyInfo(0));
@@ -141,6 +147,13 @@ internal sealed partial class CodeGenerator
                 setOpens.Add(Emit(Opcode.OpenEphemeral, target, 0, 0, new KeyInfo(0)));
             }
             int cur = current, tgt = target;
+            int leftEmpty = 0;
+            bool skipWhenEmpty = merged && op is CompoundOperator.Intersect or CompoundOperator.Except;
+            if (skipWhenEmpty)
+            {
+                leftEmpty = NewLabel();
+                Emit(Opcode.Rewind, current, leftEmpty, 0);
+            }
             PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
             _memberSink = members;
             CompileCore(cores[i].Core, outer, default, null, (st, n) =>
@@ -165,6 +178,7 @@ internal sealed partial class CodeGenerator
                 }
             }, i == 0 ? names : null, columnCollations.Add);
             partNote.Dispose();
+            if (skipWhenEmpty) Resolve(leftEmpty);
             if (op == CompoundOperator.Intersect)
             {
                 int kept = NewCursor();
@@ -244,6 +258,7 @@ internal sealed partial class CodeGenerator
     {
         private int _limitReg = -1, _offsetReg = -1, _sorter = -1, _distinct = -1;
         private int _end;
+        private bool _limitComputed;
 
         /// <summary>The sorter keeps integers marked real as REAL (where SQLite would not sort).</summary>
         public bool KeepIntReal { get; init; }
@@ -257,20 +272,7 @@ internal sealed partial class CodeGenerator
         /// </summary>
         public void Prepare(int? distinctWidth, Collation[]? distinctCollations = null, Collation[]? orderCollations = null)
         {
-            _end = g.NewLabel();
-            if (limit != null)
-            {
-                _limitReg = g.NewRegister();
-                g.ExprCode(limit.Limit, new Scope(), _limitReg);
-                g.Emit(Opcode.MustBeInt, _limitReg, 0, 0);
-                g.Emit(Opcode.IfNot, _limitReg, _end, 0);
-                if (limit.Offset != null)
-                {
-                    _offsetReg = g.NewRegister();
-                    g.ExprCode(limit.Offset, new Scope(), _offsetReg);
-                    g.Emit(Opcode.MustBeInt, _offsetReg, 0, 0);
-                }
-            }
+            ComputeLimit();
             if (distinctWidth != null)
             {
                 _distinct = g.NewCursor();
@@ -281,6 +283,28 @@ internal sealed partial class CodeGenerator
             {
                 _sorter = g.NewCursor();
                 g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, OrderKeyInfo(orderBy, orderCollations));
+            }
+        }
+
+        /// <summary>
+        /// Evaluates LIMIT (a zero one jumps to the end at once, before OFFSET is looked at) and
+        /// OFFSET, as SQLite's computeLimitRegisters; called by <see cref="Prepare"/> unless done earlier.
+        /// </summary>
+        public void ComputeLimit()
+        {
+            if (_limitComputed) return;
+            _limitComputed = true;
+            _end = g.NewLabel();
+            if (limit == null) return;
+            _limitReg = g.NewRegister();
+            g.ExprCode(limit.Limit, new Scope(), _limitReg);
+            g.Emit(Opcode.MustBeInt, _limitReg, 0, 0);
+            g.Emit(Opcode.IfNot, _limitReg, _end, 0);
+            if (limit.Offset != null)
+            {
+                _offsetReg = g.NewRegister();
+                g.ExprCode(limit.Offset, new Scope(), _offsetReg);
+                g.Emit(Opcode.MustBeInt, _offsetReg, 0, 0);
             }
         }
 
