@@ -532,6 +532,7 @@ internal sealed partial class CodeGenerator
         whereTerms.AddRange(flattenedWhere);
         SplitAnd(core.Where, whereTerms);
         whereTerms.AddRange(fromTerms);
+        SimplifyLeftJoins(scope, whereTerms);
 
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);

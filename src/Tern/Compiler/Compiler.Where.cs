@@ -48,7 +48,7 @@ internal sealed partial class CodeGenerator
         // Inner-join ON terms count; a LEFT JOIN's ON terms stay at their level.
         for (int j = 0; j < terms.Count; j++)
         {
-            if (masks[j] != 0 || scope.LeftJoinOn.ContainsKey(terms[j]) || !IsConstantTerm(terms[j], scope, 0)) continue;
+            if (masks[j] != 0 || scope.LeftJoinOn.ContainsKey(terms[j]) || !IsConstantTermQuietly(terms[j], scope)) continue;
             done[j] = true;
             JumpIfFalse(terms[j], scope, skipAll);
         }
@@ -586,6 +586,19 @@ internal sealed partial class CodeGenerator
         "random", "randomblob", "changes", "total_changes", "last_insert_rowid",
     };
 
+    /// <summary>As <see cref="IsConstantTerm"/>; a name that fails to resolve leaves the term in the loops, where its error is raised.</summary>
+    private bool IsConstantTermQuietly(Expr term, Scope scope)
+    {
+        try
+        {
+            return IsConstantTerm(term, scope, 0);
+        }
+        catch (TernException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Whether a WHERE term whose own source mask is empty is constant as SQLite's
     /// exprIsDeterministic sees it: no subquery (nor IN table), no volatile function, and a
@@ -593,9 +606,11 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private bool IsConstantTerm(Expr term, Scope scope, int depth)
     {
-        bool ok = depth < 32;
+        if (depth > 8) return false;
+        bool ok = true;
         Walk(term, x =>
         {
+            if (!ok) return false;
             switch (x)
             {
                 case ExistsExpr or SubqueryExpr or InSelectExpr or InTableExpr:
