@@ -99,6 +99,7 @@ internal sealed partial class CodeGenerator
             {
                 using PlanScope coreNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(cores[i].Op));
                 _memberSink = members;
+                _streamedInto = outStage;
                 CompileCore(cores[i].Core, outer, default, null, (st, n) =>
                 {
                     CheckWidth(n, cores[Math.Max(i, 1) - (i == 0 ? 1 : 0)].Op);
@@ -124,7 +125,17 @@ internal sealed partial class CodeGenerator
         bool currentIsList = cores.Count > 1 && cores[1].Op == CompoundOperator.UnionAll;
         int firstOpen = Emit(currentIsList ? Opcode.SorterOpen : Opcode.OpenEphemeral, current, 0, 0, new KeyInfo(0));
         if (!currentIsList) setOpens.Add(firstOpen);
-        for (int i = 0; i < cores.Count; i++)
+        // Without ORDER BY a trailing run of UNION ALL streams (multiSelect hands its LIMIT to
+        // the SELECT on its left): the rows before it are collected and sent out first, LIMIT
+        // computed after them, then each UNION ALL core's rows follow; a LIMIT reached on the
+        // way ends the query before the cores after it run.
+        int streamFrom = cores.Count;
+        if (!merged)
+        {
+            while (streamFrom > 1 && cores[streamFrom - 1].Op == CompoundOperator.UnionAll) streamFrom--;
+            if (streamFrom == 1) streamFrom = cores.Count;
+        }
+        for (int i = 0; i < streamFrom; i++)
         {
             CompoundOperator op = i == 0 ? (currentIsList ? CompoundOperator.UnionAll : CompoundOperator.Union) : cores[i].Op;
             bool wantList = op == CompoundOperator.UnionAll;
@@ -233,6 +244,29 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Next, current, loop, 0);
         Resolve(done);
         _ = top;
+        for (int i = streamFrom; i < cores.Count; i++)
+        {
+            using PlanScope coreNote = NoteScope(CompoundNote(CompoundOperator.UnionAll));
+            _memberSink = members;
+            _streamedInto = outStage;
+            CompileCore(cores[i].Core, outer, default, null, (st, n) =>
+            {
+                CheckWidth(n, CompoundOperator.UnionAll);
+                outStage.Row(st, n, null);
+            }, null, columnCollations.Add);
+        }
+        if (streamFrom < cores.Count)
+        {
+            // The sets before the streamed cores compare with collations the later cores may supply.
+            for (int k = 0; k < collations.Length; k++)
+                collations[k] = columnCollations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
+            foreach (int open in setOpens)
+            {
+                Instruction ins = _code[open];
+                ins.P4 = new KeyInfo(new bool[collations.Length], collations);
+                _code[open] = ins;
+            }
+        }
         outStage.Finish();
     }
 
@@ -359,10 +393,27 @@ internal sealed partial class CodeGenerator
             g.Emit(Opcode.SorterInsert, _sorter, rec, 0);
         }
 
+        private bool _offsetTested;
+
+        /// <summary>
+        /// Tests OFFSET before the caller computes the row, as SQLite's selectInnerLoop does when
+        /// no sorter or DISTINCT comes first (a skipped row's result columns are never evaluated).
+        /// Returns the label to resolve after the row, or null when the test stays in the tail.
+        /// </summary>
+        public int? OffsetBeforeRow()
+        {
+            if (_offsetReg < 0 || Sorted || _distinct >= 0) return null;
+            _offsetTested = true;
+            int skip = g.NewLabel();
+            g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            return skip;
+        }
+
         private void Final(int start, int n)
         {
             int skip = g.NewLabel();
-            if (_offsetReg >= 0) g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            if (_offsetReg >= 0 && !_offsetTested) g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            _offsetTested = false;
             emit(start, n);
             if (_limitReg >= 0) g.Emit(Opcode.DecrJumpZero, _limitReg, _end, 0);
             g.Resolve(skip);
@@ -473,6 +524,12 @@ internal sealed partial class CodeGenerator
     private List<ResultItem>? _compoundNames;
 
     /// <summary>
+    /// The compound's output stage that the next core compiled streams its rows into (UNION ALL),
+    /// taken by that core only: its OFFSET is tested before the core computes a row.
+    /// </summary>
+    private OutputStage? _streamedInto;
+
+    /// <summary>
     /// Compiles one SELECT or VALUES core. <paramref name="names"/> receives the result columns;
     /// <paramref name="collations"/> the collation each result column carries (null where none).
     /// </summary>
@@ -481,6 +538,8 @@ internal sealed partial class CodeGenerator
     {
         List<(List<ResultItem> Results, Scope Scope)>? memberSink = _memberSink;
         _memberSink = null;
+        OutputStage? streamedInto = _streamedInto;
+        _streamedInto = null;
         if (coreNode is ValuesClause values)
         {
             var stage = new OutputStage(this, orderBy, limit, emit);
@@ -611,6 +670,7 @@ internal sealed partial class CodeGenerator
             {
                 _aliasScopes.Remove(scope);
                 int regs = NewRegisters(Math.Max(n, 1));
+                int? offsetSkip = stageOut.OffsetBeforeRow() ?? (distinct ? null : streamedInto?.OffsetBeforeRow());
                 // EXISTS looks only at whether a row comes: as in SQLite, the result columns are
                 // resolved (their errors are reported) but never evaluated.
                 int skip = resultsUnused ? NewLabel() : -1;
@@ -618,6 +678,7 @@ internal sealed partial class CodeGenerator
                 for (int i = 0; i < n; i++) ExprCode(results[i].Expr, scope, regs + i);
                 if (resultsUnused) Resolve(skip);
                 stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
+                if (offsetSkip is { } os) Resolve(os);
             });
             stageOut.Finish();
             return;

@@ -226,7 +226,7 @@ internal sealed partial class CodeGenerator
                 {
                     if (done[j] || !scope.LeftJoinOn.TryGetValue(terms[j], out int onLevel) || onLevel != level) continue;
                     done[j] = true;
-                    JumpIfFalse(terms[j], scope, cont);
+                    JumpIfFalse(terms[j], scope, cont, outerOn: true);
                 }
                 if (matchFlag >= 0)
                 {
