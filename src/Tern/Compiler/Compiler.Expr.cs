@@ -714,7 +714,15 @@ internal sealed partial class CodeGenerator
                 (ushort p5, Collation coll) = ComparisonFlags(ce.Operand!, w.Condition, scope);
                 Emit(Opcode.Eq, v, cond, baseReg, coll, (ushort)(p5 | P5Flags.StoreP2));
             }
-            else ExprCode(w.Condition, scope, cond);
+            else
+            {
+                // A searched CASE tests each WHEN as a jump, as WHERE terms are.
+                JumpIfFalse(w.Condition, scope, next);
+                ExprCode(w.Result, scope, target);
+                Emit(Opcode.Goto, 0, end, 0);
+                Resolve(next);
+                continue;
+            }
             Emit(Opcode.IfNot, cond, next, 1);
             ExprCode(w.Result, scope, target);
             Emit(Opcode.Goto, 0, end, 0);
@@ -790,9 +798,7 @@ internal sealed partial class CodeGenerator
         for (; i + 1 < args.Count; i += 2)
         {
             int next = NewLabel();
-            int cond = NewRegister();
-            ExprCode(args[i], scope, cond);
-            Emit(Opcode.IfNot, cond, next, 1);
+            JumpIfFalse(args[i], scope, next);
             ExprCode(args[i + 1], scope, target);
             Emit(Opcode.Goto, 0, end, 0);
             Resolve(next);
@@ -932,11 +938,112 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>Jumps to <paramref name="label"/> when the expression is false or NULL.</summary>
-    private void JumpIfFalse(Expr e, Scope scope, int label)
+    private void JumpIfFalse(Expr e, Scope scope, int label, bool outerOn = false) => JumpIf(e, scope, label, whenTrue: false, jumpIfNull: true, outerOn);
+
+    /// <summary>
+    /// Jumps to <paramref name="label"/> when the expression is true (<paramref name="whenTrue"/>)
+    /// or false, and also when it is NULL if <paramref name="jumpIfNull"/>. As SQLite's
+    /// sqlite3ExprIfTrue/IfFalse, AND, OR, NOT and BETWEEN are coded as jumps, so an operand
+    /// after one that decides the outcome is never evaluated:
+    ///
+    ///   if-false (a AND b):  if-false a -> label; if-false b -> label
+    ///   if-false (a OR b):   if-true a -> pass (NULL goes on); if-false b -> label; pass:
+    ///   if-false (NOT a):    if-true a -> label
+    ///   x BETWEEN y AND z:   x once, then as (x GE y AND x LE z)
+    ///
+    /// An AND or OR with an operand that is always true or always false (an integer literal,
+    /// TRUE, FALSE) first shrinks to the operand that decides, as sqlite3ExprSimplifiedAndOr does
+    /// (not in a LEFT JOIN's ON terms, <paramref name="outerOn"/>).
+    /// </summary>
+    private void JumpIf(Expr e, Scope scope, int label, bool whenTrue, bool jumpIfNull, bool outerOn = false)
     {
+        if (scope.Overrides == null || !scope.Overrides.ContainsKey(e))
+        {
+            switch (e)
+            {
+                case BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b when !outerOn && SimplifiedAndOr(b, scope) is var alt && alt != e:
+                    JumpIf(alt, scope, label, whenTrue, jumpIfNull, outerOn);
+                    return;
+                case BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b:
+                    {
+                        // Both operands jump to the label when the operator is AND and the jump is
+                        // on false (or OR on true); otherwise the left operand can decide alone.
+                        bool both = (b.Operator == BinaryOperator.And) != whenTrue;
+                        if (both)
+                        {
+                            JumpIf(b.Left, scope, label, whenTrue, jumpIfNull, outerOn);
+                            JumpIf(b.Right, scope, label, whenTrue, jumpIfNull, outerOn);
+                            return;
+                        }
+                        int decided = NewLabel();
+                        JumpIf(b.Left, scope, decided, !whenTrue, !jumpIfNull, outerOn);
+                        JumpIf(b.Right, scope, label, whenTrue, jumpIfNull, outerOn);
+                        Resolve(decided);
+                        return;
+                    }
+                case UnaryExpr { Operator: UnaryOperator.Not } n:
+                    JumpIf(n.Operand, scope, label, !whenTrue, jumpIfNull, outerOn);
+                    return;
+                case BetweenExpr be:
+                    BetweenJump(be, scope, label, be.Not ? !whenTrue : whenTrue, jumpIfNull);
+                    return;
+            }
+        }
         int r = NewRegister();
         ExprCode(e, scope, r);
-        Emit(Opcode.IfNot, r, label, 1);
+        Emit(whenTrue ? Opcode.If : Opcode.IfNot, r, label, jumpIfNull ? 1 : 0);
+    }
+
+    /// <summary>An AND/OR reduced by its always-true or always-false operands (nested ones first); the expression itself when none is.</summary>
+    private static Expr SimplifiedAndOr(Expr e, Scope scope)
+    {
+        if (e is not BinaryExpr { Operator: BinaryOperator.And or BinaryOperator.Or } b) return e;
+        Expr right = SimplifiedAndOr(b.Right, scope), left = SimplifiedAndOr(b.Left, scope);
+        bool and = b.Operator == BinaryOperator.And;
+        if (AlwaysTruth(left, scope) == true || AlwaysTruth(right, scope) == false) return and ? right : left;
+        if (AlwaysTruth(right, scope) == true || AlwaysTruth(left, scope) == false) return and ? left : right;
+        return e;
+    }
+
+    /// <summary>True or false for an integer literal that fits 32 bits and for TRUE/FALSE naming no column; else null.</summary>
+    private static bool? AlwaysTruth(Expr e, Scope scope)
+    {
+        switch (e)
+        {
+            case Literal { Kind: LiteralKind.Integer } lit when int.TryParse(lit.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int v):
+                return v != 0;
+            case ColumnRef { Table: null } c when c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase):
+                try
+                {
+                    if (TryResolve(c, scope).Source != null) return null;
+                }
+                catch (TernException)
+                {
+                    return null;
+                }
+                return c.Column.Equals("true", StringComparison.OrdinalIgnoreCase);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>x BETWEEN y AND z as a jump: x is computed once, then (x &gt;= y AND x &lt;= z) jumps as AND does.</summary>
+    private void BetweenJump(BetweenExpr be, Scope scope, int label, bool whenTrue, bool jumpIfNull)
+    {
+        int x = NewRegister(), lo = NewRegister(), hi = NewRegister();
+        int r1 = NewRegister(), r2 = NewRegister();
+        ExprCode(be.Operand, scope, x);
+        ExprCode(be.Low, scope, lo);
+        (ushort p5a, Collation ca) = ComparisonFlags(be.Operand, be.Low, scope);
+        Emit(Opcode.Ge, lo, r1, x, ca, (ushort)(p5a | P5Flags.StoreP2));
+        int decided = NewLabel();
+        if (whenTrue) Emit(Opcode.IfNot, r1, decided, jumpIfNull ? 0 : 1);
+        else Emit(Opcode.IfNot, r1, label, jumpIfNull ? 1 : 0);
+        ExprCode(be.High, scope, hi);
+        (ushort p5b, Collation cb) = ComparisonFlags(be.Operand, be.High, scope);
+        Emit(Opcode.Le, hi, r2, x, cb, (ushort)(p5b | P5Flags.StoreP2));
+        Emit(whenTrue ? Opcode.If : Opcode.IfNot, r2, label, jumpIfNull ? 1 : 0);
+        Resolve(decided);
     }
 
     private static void SplitAnd(Expr? e, List<Expr> terms)

@@ -105,6 +105,7 @@ internal sealed partial class CodeGenerator
             {
                 using PlanScope coreNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(cores[i].Op));
                 _memberSink = members;
+                _streamedInto = outStage;
                 CompileCore(cores[i].Core, outer, default, null, (st, n) =>
                 {
                     CheckWidth(n, cores[Math.Max(i, 1) - (i == 0 ? 1 : 0)].Op);
@@ -120,11 +121,27 @@ internal sealed partial class CodeGenerator
         // patched then).
         var setOpens = new List<int>();
         var columnCollations = new List<Collation?[]>();
+        // With ORDER BY SQLite merges co-routines (multiSelectOrderBy): LIMIT and OFFSET are
+        // computed before either side runs (LIMIT 0 runs neither), the left side is pulled first,
+        // and for INTERSECT and EXCEPT an empty left side ends the query before the right one
+        // runs. Without ORDER BY (multiSelect) every side runs and LIMIT is computed after them.
+        bool merged = s.OrderBy.Count > 0;
+        if (merged) outStage.ComputeLimit();
         int current = NewCursor();
         bool currentIsList = cores.Count > 1 && cores[1].Op == CompoundOperator.UnionAll;
         int firstOpen = Emit(currentIsList ? Opcode.SorterOpen : Opcode.OpenEphemeral, current, 0, 0, new KeyInfo(0));
         if (!currentIsList) setOpens.Add(firstOpen);
-        for (int i = 0; i < cores.Count; i++)
+        // Without ORDER BY a trailing run of UNION ALL streams (multiSelect hands its LIMIT to
+        // the SELECT on its left): the rows before it are collected and sent out first, LIMIT
+        // computed after them, then each UNION ALL core's rows follow; a LIMIT reached on the
+        // way ends the query before the cores after it run.
+        int streamFrom = cores.Count;
+        if (!merged)
+        {
+            while (streamFrom > 1 && cores[streamFrom - 1].Op == CompoundOperator.UnionAll) streamFrom--;
+            if (streamFrom == 1) streamFrom = cores.Count;
+        }
+        for (int i = 0; i < streamFrom; i++)
         {
             CompoundOperator op = i == 0 ? (currentIsList ? CompoundOperator.UnionAll : CompoundOperator.Union) : cores[i].Op;
             bool wantList = op == CompoundOperator.UnionAll;
@@ -147,6 +164,13 @@ internal sealed partial class CodeGenerator
                 setOpens.Add(Emit(Opcode.OpenEphemeral, target, 0, 0, new KeyInfo(0)));
             }
             int cur = current, tgt = target;
+            int leftEmpty = 0;
+            bool skipWhenEmpty = merged && op is CompoundOperator.Intersect or CompoundOperator.Except;
+            if (skipWhenEmpty)
+            {
+                leftEmpty = NewLabel();
+                Emit(Opcode.Rewind, current, leftEmpty, 0);
+            }
             PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
             _memberSink = members;
             _windowCallsAsColumns = s.OrderBy.Count == 0;
@@ -172,6 +196,7 @@ internal sealed partial class CodeGenerator
                 }
             }, i == 0 ? names : null, columnCollations.Add);
             partNote.Dispose();
+            if (skipWhenEmpty) Resolve(leftEmpty);
             if (op == CompoundOperator.Intersect)
             {
                 int kept = NewCursor();
@@ -226,6 +251,29 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Next, current, loop, 0);
         Resolve(done);
         _ = top;
+        for (int i = streamFrom; i < cores.Count; i++)
+        {
+            using PlanScope coreNote = NoteScope(CompoundNote(CompoundOperator.UnionAll));
+            _memberSink = members;
+            _streamedInto = outStage;
+            CompileCore(cores[i].Core, outer, default, null, (st, n) =>
+            {
+                CheckWidth(n, CompoundOperator.UnionAll);
+                outStage.Row(st, n, null);
+            }, null, columnCollations.Add);
+        }
+        if (streamFrom < cores.Count)
+        {
+            // The sets before the streamed cores compare with collations the later cores may supply.
+            for (int k = 0; k < collations.Length; k++)
+                collations[k] = columnCollations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
+            foreach (int open in setOpens)
+            {
+                Instruction ins = _code[open];
+                ins.P4 = new KeyInfo(new bool[collations.Length], collations);
+                _code[open] = ins;
+            }
+        }
         outStage.Finish();
     }
 
@@ -490,6 +538,7 @@ internal sealed partial class CodeGenerator
     {
         private int _limitReg = -1, _offsetReg = -1, _sorter = -1, _distinct = -1;
         private int _end;
+        private bool _limitComputed;
 
         /// <summary>The sorter keeps integers marked real as REAL (where SQLite would not sort).</summary>
         public bool KeepIntReal { get; init; }
@@ -503,20 +552,7 @@ internal sealed partial class CodeGenerator
         /// </summary>
         public void Prepare(int? distinctWidth, Collation[]? distinctCollations = null, Collation[]? orderCollations = null)
         {
-            _end = g.NewLabel();
-            if (limit != null)
-            {
-                _limitReg = g.NewRegister();
-                g.ExprCode(limit.Limit, new Scope(), _limitReg);
-                g.Emit(Opcode.MustBeInt, _limitReg, 0, 0);
-                g.Emit(Opcode.IfNot, _limitReg, _end, 0);
-                if (limit.Offset != null)
-                {
-                    _offsetReg = g.NewRegister();
-                    g.ExprCode(limit.Offset, new Scope(), _offsetReg);
-                    g.Emit(Opcode.MustBeInt, _offsetReg, 0, 0);
-                }
-            }
+            ComputeLimit();
             if (distinctWidth != null)
             {
                 _distinct = g.NewCursor();
@@ -527,6 +563,28 @@ internal sealed partial class CodeGenerator
             {
                 _sorter = g.NewCursor();
                 g.Emit(Opcode.SorterOpen, _sorter, orderBy.Count, 0, OrderKeyInfo(orderBy, orderCollations));
+            }
+        }
+
+        /// <summary>
+        /// Evaluates LIMIT (a zero one jumps to the end at once, before OFFSET is looked at) and
+        /// OFFSET, as SQLite's computeLimitRegisters; called by <see cref="Prepare"/> unless done earlier.
+        /// </summary>
+        public void ComputeLimit()
+        {
+            if (_limitComputed) return;
+            _limitComputed = true;
+            _end = g.NewLabel();
+            if (limit == null) return;
+            _limitReg = g.NewRegister();
+            g.ExprCode(limit.Limit, new Scope(), _limitReg);
+            g.Emit(Opcode.MustBeInt, _limitReg, 0, 0);
+            g.Emit(Opcode.IfNot, _limitReg, _end, 0);
+            if (limit.Offset != null)
+            {
+                _offsetReg = g.NewRegister();
+                g.ExprCode(limit.Offset, new Scope(), _offsetReg);
+                g.Emit(Opcode.MustBeInt, _offsetReg, 0, 0);
             }
         }
 
@@ -581,10 +639,27 @@ internal sealed partial class CodeGenerator
             g.Emit(Opcode.SorterInsert, _sorter, rec, 0);
         }
 
+        private bool _offsetTested;
+
+        /// <summary>
+        /// Tests OFFSET before the caller computes the row, as SQLite's selectInnerLoop does when
+        /// no sorter or DISTINCT comes first (a skipped row's result columns are never evaluated).
+        /// Returns the label to resolve after the row, or null when the test stays in the tail.
+        /// </summary>
+        public int? OffsetBeforeRow()
+        {
+            if (_offsetReg < 0 || Sorted || _distinct >= 0) return null;
+            _offsetTested = true;
+            int skip = g.NewLabel();
+            g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            return skip;
+        }
+
         private void Final(int start, int n)
         {
             int skip = g.NewLabel();
-            if (_offsetReg >= 0) g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            if (_offsetReg >= 0 && !_offsetTested) g.Emit(Opcode.IfPos, _offsetReg, skip, 1);
+            _offsetTested = false;
             emit(start, n);
             if (_limitReg >= 0) g.Emit(Opcode.DecrJumpZero, _limitReg, _end, 0);
             g.Resolve(skip);
@@ -703,6 +778,12 @@ internal sealed partial class CodeGenerator
     private List<ResultItem>? _compoundNames;
 
     /// <summary>
+    /// The compound's output stage that the next core compiled streams its rows into (UNION ALL),
+    /// taken by that core only: its OFFSET is tested before the core computes a row.
+    /// </summary>
+    private OutputStage? _streamedInto;
+
+    /// <summary>
     /// Compiles one SELECT or VALUES core. <paramref name="names"/> receives the result columns;
     /// <paramref name="collations"/> the collation each result column carries (null where none).
     /// </summary>
@@ -713,6 +794,8 @@ internal sealed partial class CodeGenerator
         _memberSink = null;
         bool windowCallsAsColumns = _windowCallsAsColumns;
         _windowCallsAsColumns = false;
+        OutputStage? streamedInto = _streamedInto;
+        _streamedInto = null;
         if (coreNode is ValuesClause values)
         {
             var stage = new OutputStage(this, orderBy, limit, emit);
@@ -864,6 +947,7 @@ internal sealed partial class CodeGenerator
                 _aliasScopes.Remove(scope);
                 _aliasScopes.Remove(loops);
                 int regs = NewRegisters(Math.Max(n, 1));
+                int? offsetSkip = stageOut.OffsetBeforeRow() ?? (distinct ? null : streamedInto?.OffsetBeforeRow());
                 // EXISTS looks only at whether a row comes: as in SQLite, the result columns are
                 // resolved (their errors are reported) but never evaluated.
                 int skip = resultsUnused ? NewLabel() : -1;
@@ -875,6 +959,7 @@ internal sealed partial class CodeGenerator
                 }
                 if (resultsUnused) Resolve(skip);
                 stageOut.Row(regs, n, orderBy.Count == 0 ? null : () => SortKeys(orderExprs, scope));
+                if (offsetSkip is { } os) Resolve(os);
             });
             stageOut.Finish();
             return;

@@ -41,6 +41,17 @@ internal sealed partial class CodeGenerator
             Resolve(skipAll);
             return;
         }
+        // As in SQLite's sqlite3WhereBegin, a term that reads none of this query's tables, holds
+        // no subquery and calls no volatile function is tested once, in the terms' order, before
+        // the first loop opens: a false one ends the query before any row (or materialized
+        // subquery) is read, and one that fails raises its error even when no row would come.
+        // Inner-join ON terms count; a LEFT JOIN's ON terms stay at their level.
+        for (int j = 0; j < terms.Count; j++)
+        {
+            if (masks[j] != 0 || scope.LeftJoinOn.ContainsKey(terms[j]) || !IsConstantTermQuietly(terms[j], scope)) continue;
+            done[j] = true;
+            JumpIfFalse(terms[j], scope, skipAll);
+        }
         for (int i = 0; i < nSrc; i++)
         {
             Source s = scope.Sources[i];
@@ -215,7 +226,7 @@ internal sealed partial class CodeGenerator
                 {
                     if (done[j] || !scope.LeftJoinOn.TryGetValue(terms[j], out int onLevel) || onLevel != level) continue;
                     done[j] = true;
-                    JumpIfFalse(terms[j], scope, cont);
+                    JumpIfFalse(terms[j], scope, cont, outerOn: true);
                 }
                 if (matchFlag >= 0)
                 {
@@ -579,6 +590,64 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private static Affinity IndexKeyAffinity(Affinity column) =>
         column is Affinity.Integer or Affinity.Real ? Affinity.Numeric : column;
+
+    /// <summary>Functions SQLite marks neither constant nor slow-changing: a term calling one is evaluated per row.</summary>
+    private static readonly HashSet<string> VolatileFunctions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "random", "randomblob", "changes", "total_changes", "last_insert_rowid",
+    };
+
+    /// <summary>As <see cref="IsConstantTerm"/>; a name that fails to resolve leaves the term in the loops, where its error is raised.</summary>
+    private bool IsConstantTermQuietly(Expr term, Scope scope)
+    {
+        try
+        {
+            return IsConstantTerm(term, scope, 0);
+        }
+        catch (TernException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether a WHERE term whose own source mask is empty is constant as SQLite's
+    /// exprIsDeterministic sees it: no subquery (nor IN table), no volatile function, and a
+    /// result-column alias it names (WHERE may name one) stands for such an expression too.
+    /// </summary>
+    private bool IsConstantTerm(Expr term, Scope scope, int depth)
+    {
+        if (depth > 8) return false;
+        bool ok = true;
+        Walk(term, x =>
+        {
+            if (!ok) return false;
+            switch (x)
+            {
+                case ExistsExpr or SubqueryExpr or InSelectExpr or InTableExpr:
+                    ok = false;
+                    break;
+                case FunctionCall f when VolatileFunctions.Contains(f.Name):
+                    ok = false;
+                    break;
+                case ColumnRef c when TryResolveLocal(c, scope) is { Source.Flattened: { } flat, Column: >= 0 and var col }:
+                    // A flattened subquery's column stands for its expression.
+                    if (!IsConstantTerm(flat[col], scope, depth + 1)) ok = false;
+                    break;
+                case ColumnRef c when c.Table == null && TryResolve(c, scope).Source == null
+                    && _aliasScopes.TryGetValue(scope, out List<ResultItem>? items):
+                    foreach (ResultItem item in items)
+                    {
+                        if (!string.Equals(item.Name, c.Column, StringComparison.OrdinalIgnoreCase)) continue;
+                        if (SourceMask(item.Expr, scope) != 0 || !IsConstantTerm(item.Expr, scope, depth + 1)) ok = false;
+                        break;
+                    }
+                    break;
+            }
+            return ok;
+        });
+        return ok;
+    }
 
     /// <summary>OpenEphemeral's P5 for a transient index b-tree that Seek/IdxGT/IdxRowid can use.</summary>
     private const ushort P5AutoIndex = 1;
