@@ -151,7 +151,7 @@ internal sealed partial class CodeGenerator
                 int next = NewCursor();
                 int open = Emit(wantList ? Opcode.SorterOpen : Opcode.OpenEphemeral, next, 0, 0, new KeyInfo(0));
                 if (!wantList) setOpens.Add(open);
-                CopyRows(current, next, wantList, -1);
+                CopyRows(current, next, wantList, -1, keepFirst: merged);
                 current = next;
                 currentIsList = wantList;
             }
@@ -171,6 +171,17 @@ internal sealed partial class CodeGenerator
                 leftEmpty = NewLabel();
                 Emit(Opcode.Rewind, current, leftEmpty, 0);
             }
+            // Which of equal rows (NOCASE 'a' and 'A', 1 and 1.0) a set keeps: without ORDER BY the
+            // last inserted, as SQLite's ephemeral index does; with ORDER BY, as SQLite's merge of
+            // stably sorted sides, a side's first, and for UNION the right side's over the left's
+            // (the right side's rows gather in a set of their own, then replace the left's).
+            int unionSide = -1;
+            if (merged && op == CompoundOperator.Union && i > 0)
+            {
+                unionSide = NewCursor();
+                setOpens.Add(Emit(Opcode.OpenEphemeral, unionSide, 0, 0, new KeyInfo(0)));
+            }
+            int side = unionSide;
             PlanScope partNote = NoteScope(i == 0 ? "LEFT-MOST SUBQUERY" : CompoundNote(op));
             _memberSink = members;
             _windowCallsAsColumns = s.OrderBy.Count == 0;
@@ -191,11 +202,17 @@ internal sealed partial class CodeGenerator
                         Emit(Opcode.SorterInsert, cur, rec, 0);
                         break;
                     default:
-                        Emit(Opcode.IdxInsert, cur, rec, 0);
-                        break;
+                        {
+                            int into = side >= 0 ? side : cur, present = NewLabel();
+                            if (merged) Emit(Opcode.Found, into, present, rec);
+                            Emit(Opcode.IdxInsert, into, rec, 0);
+                            Resolve(present);
+                            break;
+                        }
                 }
             }, i == 0 ? names : null, columnCollations.Add);
             partNote.Dispose();
+            if (unionSide >= 0) CopyRows(unionSide, current, false, -1, keepFirst: false);
             if (skipWhenEmpty) Resolve(leftEmpty);
             if (op == CompoundOperator.Intersect)
             {
@@ -209,7 +226,8 @@ internal sealed partial class CodeGenerator
 
         // Copies every row of `from` into `to` (a list, or a set), keeping only the rows
         // found in the set `onlyIfIn` when that is not -1.
-        void CopyRows(int from, int to, bool toList, int onlyIfIn)
+        // keepFirst: into a set, a row equal to one already there is left out (else it replaces it).
+        void CopyRows(int from, int to, bool toList, int onlyIfIn, bool keepFirst = false)
         {
             int copied = NewLabel(), skip = NewLabel();
             Emit(Opcode.Rewind, from, copied, 0);
@@ -219,6 +237,7 @@ internal sealed partial class CodeGenerator
             int rec = NewRegister();
             Emit(Opcode.MakeRecord, regs, width, rec);
             if (onlyIfIn >= 0) Emit(Opcode.NotFound, onlyIfIn, skip, rec);
+            if (keepFirst && !toList) Emit(Opcode.Found, to, skip, rec);
             Emit(toList ? Opcode.SorterInsert : Opcode.IdxInsert, to, rec, 0);
             Resolve(skip);
             Emit(Opcode.Next, from, top, 0);

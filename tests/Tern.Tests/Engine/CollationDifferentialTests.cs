@@ -84,4 +84,16 @@ public class CollationDifferentialTests
     [Theory]
     [MemberData(nameof(Scripts))]
     public void Script_gives_the_same_transcript_as_sqlite(string script) => Differential.AssertSame(script);
+
+    // Which of rows equal under the compound's collation a compound keeps: with ORDER BY,
+    // SQLite merges stably sorted sides (a side's first; for UNION the right side's); without,
+    // its ephemeral index keeps the last inserted.
+    [Theory]
+    [InlineData("SELECT 1.0 UNION SELECT 1 ORDER BY 1; SELECT 1 UNION SELECT 1.0 ORDER BY 1; SELECT 1 UNION SELECT 1.0")]
+    [InlineData("SELECT 'a' COLLATE NOCASE UNION SELECT 'A' ORDER BY 1; SELECT 'A' COLLATE NOCASE UNION SELECT 'a' UNION SELECT 'b' ORDER BY 1")]
+    [InlineData("CREATE TABLE t(x COLLATE NOCASE); INSERT INTO t VALUES ('a'), ('A'), ('B'), ('b'); SELECT x FROM t UNION SELECT 'A' ORDER BY 1; SELECT 'A' UNION SELECT x FROM t ORDER BY 1; "
+        + "SELECT x FROM t UNION SELECT x FROM t ORDER BY 1 DESC; SELECT x FROM t INTERSECT SELECT upper(x) FROM t ORDER BY 1; SELECT x FROM t EXCEPT SELECT 'b' ORDER BY 1; "
+        + "SELECT x FROM t UNION SELECT upper(x) FROM t; SELECT x FROM t UNION ALL SELECT 'a' UNION SELECT 'c' ORDER BY 1; SELECT 'A' UNION SELECT 'b' UNION SELECT x FROM t ORDER BY 1 LIMIT 1 OFFSET 1")]
+    [InlineData("CREATE TABLE t0(c0 TEXT COLLATE NOCASE); INSERT INTO t0 VALUES ('b'), ('B'); SELECT c0 FROM t0 UNION SELECT 'x' ORDER BY 1; SELECT c0 FROM t0 UNION SELECT 'x'")]
+    public void Compounds_keep_the_row_sqlite_keeps_among_equal_ones(string script) => Differential.AssertSame(script);
 }
