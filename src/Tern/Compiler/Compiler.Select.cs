@@ -244,17 +244,21 @@ internal sealed partial class CodeGenerator
             Resolve(copied);
         }
 
+        // Each set compares with the compound's collation for each column (the first core's that
+        // has one); the opens are patched once the cores are compiled.
         var collations = new Collation[Math.Max(width, 0)];
-        for (int k = 0; k < collations.Length; k++)
+        void PatchSetCollations()
         {
-            collations[k] = columnCollations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
+            for (int k = 0; k < collations.Length; k++)
+                collations[k] = columnCollations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
+            foreach (int open in setOpens)
+            {
+                Instruction ins = _code[open];
+                ins.P4 = new KeyInfo(new bool[collations.Length], collations);
+                _code[open] = ins;
+            }
         }
-        foreach (int open in setOpens)
-        {
-            Instruction ins = _code[open];
-            ins.P4 = new KeyInfo(new bool[collations.Length], collations);
-            _code[open] = ins;
-        }
+        PatchSetCollations();
         // Read the collection back.
         _compoundMembers = members;
         CheckCompoundOrderBy(s.OrderBy, width);
@@ -281,18 +285,8 @@ internal sealed partial class CodeGenerator
                 outStage.Row(st, n, null);
             }, null, columnCollations.Add);
         }
-        if (streamFrom < cores.Count)
-        {
-            // The sets before the streamed cores compare with collations the later cores may supply.
-            for (int k = 0; k < collations.Length; k++)
-                collations[k] = columnCollations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
-            foreach (int open in setOpens)
-            {
-                Instruction ins = _code[open];
-                ins.P4 = new KeyInfo(new bool[collations.Length], collations);
-                _code[open] = ins;
-            }
-        }
+        // The sets before the streamed cores compare with collations the later cores may supply.
+        if (streamFrom < cores.Count) PatchSetCollations();
         outStage.Finish();
     }
 

@@ -11,6 +11,54 @@ namespace Tern.Tests.Engine;
 
 internal static class Differential
 {
+    /// <summary>
+    /// Runs generated queries in batches of 40 per seed (each batch one script: the seed's setup,
+    /// then each query after a marker row) on both engines and asserts that every query gives
+    /// the same rows as a multiset, or the same error; reports up to three differences.
+    /// </summary>
+    public static void AssertGeneratedQueriesSame(int count, Func<int, (string Setup, Func<string> Query)> generator)
+    {
+        var failures = new List<string>();
+        const int perScript = 40;
+        for (int seed = 0; seed * perScript < count && failures.Count < 3; seed++)
+        {
+            (string setup, Func<string> next) = generator(seed);
+            var queries = new List<string>();
+            for (int q = 0; q < perScript; q++) queries.Add(next());
+            var script = new StringBuilder(setup);
+            for (int q = 0; q < queries.Count; q++) script.Append($"; SELECT 'q{q}'; ").Append(queries[q]);
+            List<List<string>> expected = Blocks(RunSqlite(script.ToString()));
+            List<List<string>> actual = Blocks(RunTern(script.ToString()));
+            for (int q = 0; q < Math.Min(expected.Count, actual.Count) && failures.Count < 3; q++)
+            {
+                if (!expected[q].SequenceEqual(actual[q]))
+                    failures.Add($"seed {seed}:\n{setup};\n{queries[q]};\n  sqlite: {string.Join(" / ", expected[q])}\n  tern:   {string.Join(" / ", actual[q])}");
+            }
+            if (expected.Count != actual.Count) failures.Add($"seed {seed}: {expected.Count} blocks from sqlite, {actual.Count} from tern");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+
+        // The transcript cut at the marker rows, each query's lines sorted (rows compare as a multiset).
+        static List<List<string>> Blocks(List<string> lines)
+        {
+            var blocks = new List<List<string>>();
+            List<string>? current = null;
+            foreach (string line in lines)
+            {
+                if (line.StartsWith("t:q", StringComparison.Ordinal) && int.TryParse(line.AsSpan(3), out _))
+                {
+                    current = [];
+                    blocks.Add(current);
+                    continue;
+                }
+                if (line.StartsWith("cols: 'q", StringComparison.Ordinal)) continue;
+                current?.Add(line);
+            }
+            foreach (List<string> b in blocks) b.Sort(StringComparer.Ordinal);
+            return blocks;
+        }
+    }
+
     /// <summary>Asserts that Tern and SQLite give the same transcript for the script.</summary>
     public static void AssertSame(string script)
     {

@@ -114,46 +114,11 @@ public class PlanOrderDifferentialTests
     public void Generated_queries_raise_errors_where_sqlite_does()
     {
         int count = int.TryParse(Environment.GetEnvironmentVariable("TERN_PLANORDER_QUERIES"), out int n) && n > 0 ? n : 400;
-        var failures = new List<string>();
-        const int perScript = 40;
-        for (int seed = 0; seed * perScript < count && failures.Count < 3; seed++)
+        Differential.AssertGeneratedQueriesSame(count, seed =>
         {
             var g = new PlanOrderGenerator(seed);
-            string setup = g.Setup();
-            var queries = new List<string>();
-            for (int q = 0; q < perScript; q++) queries.Add(g.Query());
-            var script = new StringBuilder(setup);
-            for (int q = 0; q < queries.Count; q++) script.Append($"; SELECT 'q{q}'; ").Append(queries[q]);
-            List<List<string>> expected = Blocks(Differential.RunSqlite(script.ToString()));
-            List<List<string>> actual = Blocks(Differential.RunTern(script.ToString()));
-            for (int q = 0; q < Math.Min(expected.Count, actual.Count) && failures.Count < 3; q++)
-            {
-                if (!expected[q].SequenceEqual(actual[q]))
-                    failures.Add($"seed {seed}:\n{setup};\n{queries[q]};\n  sqlite: {string.Join(" / ", expected[q])}\n  tern:   {string.Join(" / ", actual[q])}");
-            }
-            if (expected.Count != actual.Count) failures.Add($"seed {seed}: {expected.Count} blocks from sqlite, {actual.Count} from tern");
-        }
-        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
-    }
-
-    /// <summary>The transcript cut at the marker rows, each query's lines sorted (rows compare as a multiset).</summary>
-    private static List<List<string>> Blocks(List<string> lines)
-    {
-        var blocks = new List<List<string>>();
-        List<string>? current = null;
-        foreach (string line in lines)
-        {
-            if (line.StartsWith("t:q", StringComparison.Ordinal) && int.TryParse(line.AsSpan(3), out _))
-            {
-                current = [];
-                blocks.Add(current);
-                continue;
-            }
-            if (line.StartsWith("cols: 'q", StringComparison.Ordinal)) continue;
-            current?.Add(line);
-        }
-        foreach (List<string> b in blocks) b.Sort(StringComparer.Ordinal);
-        return blocks;
+            return (g.Setup(), g.Query);
+        });
     }
 
     /// <summary>
