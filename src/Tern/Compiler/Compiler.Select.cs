@@ -32,6 +32,9 @@ internal sealed partial class CodeGenerator
         /// <summary>The collation such a column has.</summary>
         public Collation Collation { get; init; }
 
+        /// <summary>Whether the name was given by AS.</summary>
+        public bool Aliased { get; init; }
+
         /// <summary>The table column the item reads directly (a table in the FROM clause), if any.</summary>
         public (string Table, string Column)? Origin { get; init; }
     }
@@ -1372,11 +1375,19 @@ internal sealed partial class CodeGenerator
         {
             foreach (ResultItem r in results)
             {
-                if (r.Expr is not ColumnRef && string.Equals(r.Name, c.Column, StringComparison.OrdinalIgnoreCase)) return r.Expr;
+                if (IsAliasOf(r, c.Column)) return r.Expr;
             }
         }
         return e;
     }
+
+    /// <summary>
+    /// Whether an ORDER BY / GROUP BY name means this result column: a name given by AS
+    /// (`t.x AS qq ... ORDER BY qq`, `a.x AS x`), or the name of an expression; a bare column's
+    /// own name is no alias (`SELECT a.x FROM a, b ORDER BY x` is an ambiguous x in SQLite).
+    /// </summary>
+    private static bool IsAliasOf(ResultItem r, string name) =>
+        string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase) && (r.Aliased || r.Expr is not ColumnRef);
 
     private static Expr ResolveGroupTerm(Expr e, List<ResultItem> results, Scope scope)
     {
@@ -1390,7 +1401,7 @@ internal sealed partial class CodeGenerator
         {
             foreach (ResultItem r in results)
             {
-                if (r.Expr is not ColumnRef && string.Equals(r.Name, c.Column, StringComparison.OrdinalIgnoreCase)) return r.Expr;
+                if (IsAliasOf(r, c.Column)) return r.Expr;
             }
         }
         return e;
@@ -1440,6 +1451,7 @@ internal sealed partial class CodeGenerator
                         list.Add(new ResultItem(ec.Expr, name, type)
                         {
                             Affinity = ExprAffinity(ec.Expr, scope), Collation = ExprCollation(ec.Expr, scope, strict: false) ?? Collation.Binary, Origin = origin,
+                            Aliased = ec.Alias != null,
                         });
                         break;
                     }

@@ -1,7 +1,8 @@
 // Differential tests for answers that once differed from SQLite 3.50.4: NULLS FIRST/LAST,
 // aggregate FILTER and ORDER BY, string_agg, IS [NOT] TRUE/FALSE, the affinity and collation
 // of IN, INTEGER PRIMARY KEY type checks, changes() after a failed statement, the %
-// operator's conversions, sum() over integer text, lazy coalesce/ifnull and unused CTEs.
+// operator's conversions, sum() over integer text, lazy coalesce/ifnull, unused CTEs and
+// ORDER BY / GROUP BY result aliases.
 // Each script runs on Tern and on SQLite and the transcripts must match line for line.
 namespace Tern.Tests.Engine;
 
@@ -172,4 +173,13 @@ public class WrongResultDifferentialTests
     [Theory]
     [MemberData(nameof(LazyScripts))]
     public void Coalesce_and_unused_ctes_evaluate_only_what_sqlite_does_when_run(string script) => Differential.AssertSame(script);
+
+    // ORDER BY / GROUP BY naming a result column: an AS alias (also of a plain column) wins;
+    // a bare column's own name resolves against the FROM clause.
+    [Theory]
+    [InlineData("CREATE TABLE t(x, y); INSERT INTO t VALUES (2, 'b'), (1, 'a'), (2, 'c'); SELECT t.x AS qq FROM t ORDER BY qq; SELECT x AS qq, y FROM t ORDER BY qq DESC, y; "
+        + "SELECT t.x AS qq, count(*) FROM t GROUP BY qq ORDER BY qq; SELECT y AS x FROM t ORDER BY x; SELECT x AS y FROM t ORDER BY y")]
+    [InlineData("CREATE TABLE a(x); CREATE TABLE b(x); INSERT INTO a VALUES (1); INSERT INTO b VALUES (2); SELECT a.x FROM a, b ORDER BY x; "
+        + "SELECT a.x AS x FROM a, b ORDER BY x; SELECT a.x AS z FROM a, b ORDER BY z; SELECT a.x AS z FROM a, b GROUP BY z")]
+    public void Order_and_group_by_name_result_aliases_as_in_sqlite(string script) => Differential.AssertSame(script);
 }
