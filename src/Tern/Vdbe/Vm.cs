@@ -1295,16 +1295,16 @@ internal sealed partial class Vm
     /// </summary>
     private byte[] EncodeRecordWithIntRealMask(int start, int count)
     {
-        var values = new Value[count + 1];
+        if (_keyScratch.Length < count + 1) _keyScratch = new Value[Math.Max(count + 1, _keyScratch.Length * 2)];
         long mask = 0;
         for (int i = 0; i < count; i++)
         {
             ref Mem m = ref _r[start + i];
-            values[i] = m.ToRecordValue();
+            _keyScratch[i] = m.ToRecordValue();
             if (m.IntReal && m.Kind == MemKind.Real && i < 63) mask |= 1L << i;
         }
-        values[count] = Value.FromInteger(mask);
-        return RecordEncoder.Encode(values);
+        _keyScratch[count] = Value.FromInteger(mask);
+        return RecordEncoder.Encode(_keyScratch.AsSpan(0, count + 1));
     }
 
     private ReadOnlySpan<Value> LoadKey(int start, int count, bool intRealAsInteger = false)
