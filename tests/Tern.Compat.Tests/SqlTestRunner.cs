@@ -8,7 +8,8 @@
 //
 // Every case runs on its own thread with a large stack, under a time limit: after 10
 // seconds the shell is interrupted (Connection.Interrupt), and a case still running after
-// 30 seconds is abandoned and fails as "hung". Any exception fails only its case. (Cases
+// 30 seconds is abandoned and fails as "hung" (and the run stops if the heap then passes
+// 4 GB). Any exception fails only its case. (Cases
 // that take well under a second alone need the margin when CI runs the other test
 // assemblies beside this one on two cores.)
 using System.Text;
@@ -71,9 +72,22 @@ public static class SqlTestRunner
                     continue;
                 }
                 results.Add(RunCase(id, file, c, db, timeLimitMs));
+                CheckMemory(id, results[^1]);
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// A case abandoned as hung keeps running on its thread; if it (or any case) makes the heap
+    /// grow without bound the run stops here, naming the case, instead of the test host being
+    /// killed for want of memory with nothing said.
+    /// </summary>
+    private static void CheckMemory(string id, SqlTestResult result)
+    {
+        const long Ceiling = 4L << 30;
+        if (GC.GetTotalMemory(false) < Ceiling || GC.GetTotalMemory(true) < Ceiling) return;
+        throw new InvalidOperationException($"the heap holds {GC.GetTotalMemory(false) >> 20} MB after case {id} ({result.Outcome} {result.Detail}): a case keeps allocating");
     }
 
     private static string? SkipReason(SqlTestFile file, SqlTestCase c)

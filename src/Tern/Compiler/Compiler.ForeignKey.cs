@@ -125,7 +125,8 @@ internal sealed partial class CodeGenerator
         // them (a self-referencing ON DELETE CASCADE tree) is compiled to a fixed depth;
         // past it, a row that would need one more action fails the statement instead of
         // being left behind (SQLite runs actions as sub-programs, up to 1,000 levels).
-        bool tooDeep = _foreignKeyDepth > MaxInlineForeignKeyDepth;
+        int maxDepth = Math.Min(MaxInlineForeignKeyDepth, _inlineDepthCap);
+        bool tooDeep = _foreignKeyDepth > maxDepth;
         foreach (Table child in _schema.Tables)
         {
             foreach (ForeignKey fk in child.ForeignKeys)
@@ -177,7 +178,7 @@ internal sealed partial class CodeGenerator
                     if (action is ForeignKeyActionKind.NoAction or ForeignKeyActionKind.Restrict || recheck)
                         Emit(Opcode.Halt, (int)ResultCode.ConstraintForeignKey, 2, 0, "FOREIGN KEY constraint failed");
                     else
-                        Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, $"foreign key actions nested more than {MaxInlineForeignKeyDepth} levels deep are not supported yet");
+                        Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, $"foreign key actions nested more than {maxDepth} levels deep are not supported yet");
                     Resolve(done);
                     Resolve(skip);
                     continue;
@@ -190,6 +191,7 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.RowSetRead, set, done, rowid);
                 Emit(Opcode.NotExists, target.Cursor, loop, rowid);
                 _foreignKeyDepth++;
+                CheckInlinedSize();
                 ICollection<int>? savedAssigned = _assignedColumns;
                 try
                 {

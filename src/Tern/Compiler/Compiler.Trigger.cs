@@ -164,7 +164,8 @@ internal sealed partial class CodeGenerator
             if (oldSource != null) _triggerSources.Add(oldSource);
             if (newSource != null) _triggerSources.Add(newSource);
             int depth = FiringDepth(tr.Name);
-            bool tooDeep = depth > 0 && (depth >= MaxInlineTriggerDepth || _triggerReentries >= MaxInlineTriggerReentries);
+            bool tooDeep = depth > 0 && (depth >= Math.Min(MaxInlineTriggerDepth, _inlineDepthCap) || _triggerReentries >= MaxInlineTriggerReentries);
+            CheckInlinedSize();
             if (depth > 0 && !tooDeep) _triggerReentries++;
             _firingTriggers.Add(tr.Name);
             _sql = tr.SqlUtf8;

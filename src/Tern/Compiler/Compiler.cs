@@ -70,8 +70,39 @@ internal sealed partial class CodeGenerator
                 Explained = inner,
             };
         }
-        var g = new CodeGenerator(schema, sql, tempViews, settings);
-        return g.Build(statement);
+        // Trigger bodies and foreign-key actions are compiled inline, one copy per level they
+        // nest to; when the copies multiply (two self-referencing cascades double at each
+        // level) the program is compiled again with fewer levels, so that compiling never
+        // runs away. A row that needs a level past the cut fails the statement there.
+        for (int cap = int.MaxValue; ; cap = cap == int.MaxValue ? 8 : cap / 2)
+        {
+            var g = new CodeGenerator(schema, sql, tempViews, settings) { _inlineDepthCap = cap };
+            try
+            {
+                return g.Build(statement);
+            }
+            catch (InlineCodeTooLarge) when (cap > 1)
+            {
+            }
+        }
+    }
+
+    /// <summary>How many levels trigger bodies and foreign-key actions are inlined to, at most (set when a first compile grew too large).</summary>
+    private int _inlineDepthCap = int.MaxValue;
+
+    /// <summary>
+    /// The instruction count past which nested inline code makes the compile start again with
+    /// fewer levels (a statement with no triggers or actions is never cut).
+    /// </summary>
+    private const int MaxInlinedProgramSize = 100_000;
+
+    /// <summary>Thrown while compiling when inlined bodies make the program too large.</summary>
+    private sealed class InlineCodeTooLarge : Exception;
+
+    /// <summary>Called as an inlined body starts: gives up on this compile when the program is already too large.</summary>
+    private void CheckInlinedSize()
+    {
+        if (_inlineDepthCap > 1 && _code.Count > MaxInlinedProgramSize) throw new InlineCodeTooLarge();
     }
 
     private Program Build(Tern.Sql.Ast.Statement statement)
