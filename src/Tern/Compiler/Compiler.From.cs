@@ -108,6 +108,53 @@ internal sealed partial class CodeGenerator
         _ => false,
     };
 
+    /// <summary>
+    /// The column affinities of a recursive CTE as its readers outside see them: the compound
+    /// rule over the initial SELECTs and the recursive ones. The recursive SELECTs are not
+    /// compiled yet, so their result expressions are judged over their FROM tables (the CTE
+    /// itself with the initial SELECTs' affinities); one with a table this cannot see leaves
+    /// the affinities as the initial SELECTs give them.
+    /// </summary>
+    private void SettleRecursiveCteAffinities(List<(List<ResultItem> Results, Scope Scope)> anchors, List<SelectCore> steps, CommonTableExpression cte)
+    {
+        if (anchors.Count == 0 || anchors.Any(a => a.Results.Count != anchors[0].Results.Count)) return;
+        List<ResultItem> first = anchors[0].Results;
+        var self = new Table
+        {
+            Name = cte.Name,
+            RootPage = 0,
+            Columns = first.Select((r, i) => new Column { Name = cte.Columns.IsEmpty ? r.Name : i < cte.Columns.Count ? cte.Columns[i] : r.Name, Affinity = r.Affinity }).ToList(),
+        };
+        var stepExprs = new List<(Expr[] Exprs, Scope Scope)>();
+        foreach (SelectCore core in steps)
+        {
+            if (core is not SelectClause sc || sc.Columns.Count != first.Count || sc.Columns.AsSpan().ToArray().Any(c => c is not ExprColumn)) return;
+            var scope = new Scope();
+            foreach (FromItem fi in sc.From)
+            {
+                if (fi.Source is not NamedTable nt || nt.Schema != null) return;
+                Table? t = string.Equals(nt.Name, cte.Name, StringComparison.OrdinalIgnoreCase) ? self : FindCte(nt.Name) == null ? _schema.FindTable(nt.Name) : null;
+                if (t == null) return;
+                scope.Sources.Add(new Source { Table = t, Cursor = -1, Name = nt.Alias ?? t.Name });
+            }
+            stepExprs.Add((sc.Columns.AsSpan().ToArray().Select(c => ((ExprColumn)c).Expr).ToArray(), scope));
+        }
+        int n = anchors.Count;
+        SettleCompoundAffinities(first, n + stepExprs.Count,
+            (j, k) => j < n ? anchors[j].Results[k].Affinity : ExprAffinity(stepExprs[j - n].Exprs[k], stepExprs[j - n].Scope),
+            (j, k) => j < n ? MayProduce(anchors[j].Results[k].Expr, anchors[j].Scope) : MayProduce(stepExprs[j - n].Exprs[k], stepExprs[j - n].Scope));
+    }
+
+    private static int FromReferenceCount(TableSource src, string name) => src switch
+    {
+        NamedTable nt => nt.Schema == null && string.Equals(nt.Name, name, StringComparison.OrdinalIgnoreCase) ? 1 : 0,
+        NestedJoin nj => nj.Items.AsSpan().ToArray().Sum(fi => FromReferenceCount(fi.Source, name)),
+        _ => 0,
+    };
+
+    /// <summary>The recursive SELECT of a recursive CTE while it is compiled (null otherwise).</summary>
+    private SelectCore? _recursiveStepCore;
+
     private void AddSource(FromItem fi, Scope scope, List<Expr> whereTerms)
     {
         if ((fi.Join & JoinType.Right) != 0)
@@ -200,6 +247,9 @@ internal sealed partial class CodeGenerator
     {
         if (nt.Schema == null && _recursiveSources.TryGetValue(nt.Name, out Source? current))
         {
+            // Only the recursive SELECT's own FROM clause may read the current row.
+            if (_fromContext != null && !ReferenceEquals(_fromContext.Core, _recursiveStepCore))
+                throw new TernException(ResultCode.Error, "multiple recursive references: " + current.Name);
             scope.Sources.Add(new Source
             {
                 Table = current.Table, Cursor = current.Cursor, Name = nt.Alias ?? current.Name, Materialized = true,
@@ -288,6 +338,7 @@ internal sealed partial class CodeGenerator
         FromContext? savedFrom = _fromContext;
         _fromContext = null;
         _subqueryUse = use;
+        var toReal = new List<(int At, int Column)>();
         using (NoteScope("MATERIALIZE " + (alias ?? $"(subquery-{cursor})")))
         {
             CompileSelect(select, null, (start, n) =>
@@ -295,13 +346,16 @@ internal sealed partial class CodeGenerator
                 int rec = NewRegister();
                 // An integer marked real is stored as its integer and marked again when read
                 // (RestoresIntReal) in a REAL-affinity column; in any other it stays a REAL.
-                for (int i = 0; i < n; i++)
-                {
-                    if (items == null || i >= items.Count || items[i].Affinity != Affinity.Real) Emit(Opcode.Affinity, start + i, 1, 0, "E", 3);
-                }
+                // (A compound's column affinity is known once every core is compiled: the
+                // conversions are made no-ops then where the column is REAL.)
+                for (int i = 0; i < n; i++) toReal.Add((Emit(Opcode.Affinity, start + i, 1, 0, "E", 3), i));
                 Emit(Opcode.MakeRecord, start, n, rec, null, P5Flags.IntRealAsInteger);
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
+        }
+        foreach ((int at, int column) in toReal)
+        {
+            if (items != null && column < items.Count && items[column].Affinity == Affinity.Real) _code[at] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
         }
         _subqueryUse = null;
         _fromContext = savedFrom;
@@ -355,6 +409,11 @@ internal sealed partial class CodeGenerator
         int firstRecursive = cores.Count;
         while (firstRecursive > 1 && cores[firstRecursive - 1].Op == op && CoreReferences(cores[firstRecursive - 1].Core, cte.Name)) firstRecursive--;
         Debug.Assert(firstRecursive < cores.Count && op is CompoundOperator.Union or CompoundOperator.UnionAll);
+        for (int i = firstRecursive; i < cores.Count; i++)
+        {
+            if (cores[i].Core is SelectClause sc && sc.From.AsSpan().ToArray().Sum(fi => FromReferenceCount(fi.Source, cte.Name)) > 1)
+                throw new TernException(ResultCode.Error, "multiple references to recursive table: " + cte.Name);
+        }
         if (!s.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, "ORDER BY in a recursive common table expression is not supported yet");
 
         int queue = NewCursor();
@@ -405,10 +464,15 @@ internal sealed partial class CodeGenerator
             Resolve(skip);
         }
 
+        var anchors = new List<(List<ResultItem> Results, Scope Scope)>();
         for (int i = 0; i < firstRecursive; i++)
+        {
+            _memberSink = anchors;
             CompileCore(cores[i].Core, null, NodeList<OrderingTerm>.Empty, null, Append, i == 0 ? r => items ??= r : (Action<List<ResultItem>>?)null);
+        }
         CteEnv? envAtDefinition = _ctes;
         _compoundNames = saved;
+        SettleRecursiveCteAffinities(anchors, cores.Skip(firstRecursive).Select(c => c.Core).ToList(), cte);
         List<Column> cols = SourceColumns(items!, cte.Columns, cte.Name, false);
         var table = new Table { Name = alias, RootPage = 0, Columns = cols };
         string[] names = cols.Select(c => c.Name).ToArray();
@@ -421,21 +485,33 @@ internal sealed partial class CodeGenerator
             int row = NewRegister();
             Emit(Opcode.SorterData, queue, row, 0);
             Emit(Opcode.SorterInsert, current, row, 0);
-            var currentTable = new Table { Name = cte.Name, RootPage = 0, Columns = cols };
+            // The step reads the queue row with no column affinity (only the CTE's readers
+            // outside apply the affinity its first SELECT gives).
+            var currentTable = new Table
+            {
+                Name = cte.Name,
+                RootPage = 0,
+                Columns = cols.Select(c => new Column { Name = c.Name, DeclaredType = null, Affinity = Affinity.Blob, Collation = c.Collation, Origin = c.Origin }).ToList(),
+            };
             var recursiveSource = new Source { Table = currentTable, Cursor = current, Name = cte.Name, Materialized = true, ColumnNames = names };
             List<ResultItem>? savedNames = _compoundNames;
             CteEnv? savedEnv = _ctes;
+            SelectCore? savedStepCore = _recursiveStepCore;
             _compoundNames = null;
             _ctes = envAtDefinition;
             _recursiveSources.Add(cte.Name, recursiveSource);
             try
             {
                 for (int i = firstRecursive; i < cores.Count; i++)
+                {
+                    _recursiveStepCore = cores[i].Core;
                     CompileCore(cores[i].Core, null, NodeList<OrderingTerm>.Empty, null, Append, null);
+                }
             }
             finally
             {
                 _recursiveSources.Remove(cte.Name);
+                _recursiveStepCore = savedStepCore;
                 _compoundNames = savedNames;
                 _ctes = savedEnv;
             }

@@ -116,6 +116,7 @@ internal sealed partial class CodeGenerator
                 }, i == 0 ? names : null);
             }
             outStage.Finish();
+            if (names != null) SettleCompoundAffinities(members);
             return;
         }
         // The running result is either a list (duplicates kept, after UNION ALL) or a set.
@@ -291,6 +292,75 @@ internal sealed partial class CodeGenerator
         // The sets before the streamed cores compare with collations the later cores may supply.
         if (streamFrom < cores.Count) PatchSetCollations();
         outStage.Finish();
+        if (names != null) SettleCompoundAffinities(members);
+    }
+
+    /// <summary>
+    /// The affinity of a compound's columns as a subquery, view, CTE or CREATE TABLE AS sees
+    /// them (SQLite's rule, on the first core's result items, which the caller holds): the
+    /// left-most core's expression affinity, else the first later core's that has one; a TEXT
+    /// column that a later core may fill with a number, or a numeric one that a later core may
+    /// fill with text, has no affinity (BLOB).
+    /// </summary>
+    private void SettleCompoundAffinities(List<(List<ResultItem> Results, Scope Scope)> members)
+    {
+        if (members.Count < 2 || members.Any(m => m.Results.Count != members[0].Results.Count)) return;
+        SettleCompoundAffinities(members[0].Results, members.Count,
+            (j, k) => members[j].Results[k].Affinity, (j, k) => MayProduce(members[j].Results[k].Expr, members[j].Scope));
+    }
+
+    /// <summary>
+    /// The rule of <see cref="SettleCompoundAffinities(List{ValueTuple{List{ResultItem}, Scope}})"/> over
+    /// <paramref name="count"/> cores, given each core's (index, column) affinity and the kinds of
+    /// value it may give.
+    /// </summary>
+    private static void SettleCompoundAffinities(List<ResultItem> first, int count, Func<int, int, Affinity> affinity, Func<int, int, int> mayProduce)
+    {
+        for (int k = 0; k < first.Count; k++)
+        {
+            int j = 0, may = 0;
+            Affinity aff = affinity(0, k);
+            while (aff == Affinity.None && j + 1 < count)
+            {
+                may |= mayProduce(j, k);
+                j++;
+                aff = affinity(j, k);
+            }
+            if (aff == Affinity.None) continue;
+            for (int i = j + 1; i < count; i++) may |= mayProduce(i, k);
+            if ((aff == Affinity.Text && (may & MayBeNumber) != 0) || (aff >= Affinity.Numeric && (may & MayBeText) != 0)) aff = Affinity.Blob;
+            if (aff != first[k].Affinity) first[k] = first[k] with { Affinity = aff };
+        }
+    }
+
+    private const int MayBeNumber = 1, MayBeText = 2, MayBeBlob = 4;
+
+    /// <summary>Which kinds of value (besides NULL) an expression may give, as SQLite judges it for a compound's column affinity.</summary>
+    private int MayProduce(Expr e, Scope scope)
+    {
+        switch (e)
+        {
+            case CollateExpr c: return MayProduce(c.Operand, scope);
+            case UnaryExpr { Operator: UnaryOperator.Plus } u: return MayProduce(u.Operand, scope);
+            case Literal { Kind: LiteralKind.Null }: return 0;
+            case Literal { Kind: LiteralKind.String }: return MayBeText;
+            case Literal { Kind: LiteralKind.Blob }: return MayBeBlob;
+            case BinaryExpr { Operator: BinaryOperator.Concat }: return MayBeText | MayBeBlob;
+            case ParameterExpr or FunctionCall: return MayBeNumber | MayBeText | MayBeBlob;
+            case ColumnRef or SubqueryExpr or CastExpr or RowValueExpr:
+                {
+                    Affinity aff = ExprAffinity(e, scope);
+                    return aff >= Affinity.Numeric ? MayBeNumber | MayBeBlob : aff == Affinity.Text ? MayBeText | MayBeBlob : MayBeNumber | MayBeText | MayBeBlob;
+                }
+            case CaseExpr c:
+                {
+                    int may = 0;
+                    foreach (CaseWhen w in c.Whens) may |= MayProduce(w.Result, scope);
+                    if (c.Else != null) may |= MayProduce(c.Else, scope);
+                    return may;
+                }
+            default: return MayBeNumber;
+        }
     }
 
     /// <summary>
@@ -886,6 +956,14 @@ internal sealed partial class CodeGenerator
         // aggregate query; an aggregate in HAVING, WHERE or ORDER BY of any other is misused.
         bool isAggregate = aggregates.Count > 0 || core.GroupBy.Count > 0;
         if (core.Having != null && !isAggregate) throw new TernException(ResultCode.Error, "HAVING clause on a non-aggregate query");
+        if (ReferenceEquals(coreNode, _recursiveStepCore))
+        {
+            // A recursive step reads one queue row at a time: nothing in it may look at all of them.
+            var stepWindows = new List<FunctionCall>();
+            foreach (ResultItem r in results) CollectWindowCalls(r.Expr, stepWindows);
+            if (stepWindows.Count > 0) throw new TernException(ResultCode.Error, "cannot use window functions in recursive queries");
+            if (isAggregate) throw new TernException(ResultCode.Error, "recursive aggregate queries not supported");
+        }
         foreach (Expr w in whereTerms)
         {
             var tmp = new List<FunctionCall>();
