@@ -86,6 +86,8 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     BTree IVdbeHost.BTree => _db.BTree;
 
+    Storage.ITransactionStore IVdbeHost.Store => _db.BTree;
+
     uint IVdbeHost.SchemaCookie => _db.Schema.Cookie;
 
     void IVdbeHost.ReloadSchema() => _db.InvalidateSchema();

@@ -10,6 +10,9 @@ internal interface IVdbeHost
 {
     BTree BTree { get; }
 
+    /// <summary>Where the VM begins, ends and nests transactions.</summary>
+    Storage.ITransactionStore Store { get; }
+
     bool AutoCommit { get; set; }
 
     long LastInsertRowId { get; set; }

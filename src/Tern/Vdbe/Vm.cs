@@ -12,6 +12,7 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Tern.Functions;
+using Tern.Storage;
 using Tern.Storage.BTree;
 using Tern.Storage.Pager;
 using Tern.Storage.Record;
@@ -174,12 +175,7 @@ internal sealed partial class Vm
         {
             // ROLLBACK: the whole transaction goes, and with it every savepoint.
             _statementSavepoint = -1;
-            Pager rollbackPager = _host.BTree.Pager;
-            if (rollbackPager.State != PagerState.Open)
-            {
-                if (_host.BTree.InWriteTransaction) _host.BTree.Rollback();
-                else _host.BTree.EndRead();
-            }
+            _host.Store.End(commit: false);
             _host.Savepoints.Clear();
             _host.AutoCommit = true;
             _startedTransaction = false;
@@ -188,23 +184,19 @@ internal sealed partial class Vm
         }
         if (_statementSavepoint >= 0)
         {
-            Pager pager = _host.BTree.Pager;
+            ITransactionStore store = _host.Store;
             int sp = _statementSavepoint;
             _statementSavepoint = -1;
-            if (pager.State == PagerState.Writer && sp < pager.SavepointCount)
+            if (store.TransactionState == TransactionState.Write && sp < store.SavepointCount)
             {
-                pager.RollbackToSavepoint(sp);
-                pager.ReleaseSavepoint(sp);
+                store.RollbackToSavepoint(sp);
+                store.ReleaseSavepoint(sp);
                 _host.ReloadSchema();
             }
         }
         if (_startedTransaction || (_wrote && _host.AutoCommit))
         {
-            if (_host.BTree.Pager.State != PagerState.Open)
-            {
-                if (_host.BTree.InWriteTransaction) _host.BTree.Rollback();
-                else _host.BTree.EndRead();
-            }
+            _host.Store.End(commit: false);
             _host.AutoCommit = true;
             _startedTransaction = false;
             _host.ReloadSchema();
@@ -221,11 +213,9 @@ internal sealed partial class Vm
     {
         _statementSavepoint = -1;
         _startedTransaction = false;
-        BTree bt = _host.BTree;
         try
         {
-            if (bt.InWriteTransaction) bt.Rollback();
-            else if (bt.Pager.State != PagerState.Open) bt.EndRead();
+            _host.Store.End(commit: false);
         }
         catch (TernException)
         {
@@ -243,17 +233,10 @@ internal sealed partial class Vm
         CloseCursors();
         if (_statementSavepoint >= 0)
         {
-            _host.BTree.Pager.ReleaseSavepoint(_statementSavepoint);
+            _host.Store.ReleaseSavepoint(_statementSavepoint);
             _statementSavepoint = -1;
         }
-        if (_host.AutoCommit && _host.BTree.Pager.State != PagerState.Open)
-        {
-            if (_host.BTree.InWriteTransaction)
-            {
-                if (commit) _host.BTree.Commit(); else _host.BTree.Rollback();
-            }
-            else _host.BTree.EndRead();
-        }
+        if (_host.AutoCommit) _host.Store.End(commit);
         _startedTransaction = false;
     }
 
@@ -1043,9 +1026,9 @@ internal sealed partial class Vm
                         // An auto-vacuum file switches between FULL and INCREMENTAL in its header;
                         // NONE <-> FULL/INCREMENTAL would need a VACUUM, and is ignored as in SQLite.
                         if (_host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
-                        if (_host.BTree.Pager.State != PagerState.Writer)
+                        if (_host.Store.TransactionState != TransactionState.Write)
                         {
-                            _host.BTree.BeginWrite();
+                            _host.Store.BeginWrite();
                             _startedTransaction |= _host.AutoCommit;
                         }
                         _wrote = true;
@@ -1088,26 +1071,26 @@ internal sealed partial class Vm
 
     private void BeginTransaction(bool write, uint cookie)
     {
-        BTree bt = _host.BTree;
-        PagerState state = bt.Pager.State;
+        ITransactionStore store = _host.Store;
+        TransactionState state = store.TransactionState;
         if (write && _host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
         _writeStatement |= write;
-        if (write && state != PagerState.Writer)
+        if (write && state != TransactionState.Write)
         {
-            bt.BeginWrite();
+            store.BeginWrite();
             _startedTransaction = _host.AutoCommit;
         }
         if (write && !_host.AutoCommit && _statementSavepoint < 0)
         {
             // Inside BEGIN ... COMMIT a failing statement undoes only its own changes.
-            _statementSavepoint = bt.Pager.OpenSavepoint();
+            _statementSavepoint = store.OpenSavepoint();
         }
-        else if (state == PagerState.Open)
+        else if (state == TransactionState.None)
         {
-            bt.BeginRead();
+            store.BeginRead();
             _startedTransaction = _host.AutoCommit;
         }
-        if (bt.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
+        if (_host.BTree.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
         {
             _host.ReloadSchema();
             throw new TernException(ResultCode.Schema, "database schema has changed");
@@ -1137,7 +1120,7 @@ internal sealed partial class Vm
     /// </summary>
     private void DoSavepoint(int action, string name)
     {
-        BTree bt = _host.BTree;
+        ITransactionStore store = _host.Store;
         List<(string Name, int PagerIndex)> sps = _host.Savepoints;
         if (action == 0)
         {
@@ -1146,33 +1129,32 @@ internal sealed partial class Vm
                 _host.AutoCommit = false;
                 _host.SavepointStartedTransaction = true;
             }
-            if (bt.Pager.State != PagerState.Writer) bt.BeginWrite();
-            sps.Add((name, bt.Pager.OpenSavepoint()));
+            if (store.TransactionState != TransactionState.Write) store.BeginWrite();
+            sps.Add((name, store.OpenSavepoint()));
             return;
         }
         int k = sps.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         if (k < 0) TernException.Throw(ResultCode.Error, "no such savepoint: " + name);
         if (action == 1)
         {
-            bt.Pager.ReleaseSavepoint(sps[k].PagerIndex);
+            store.ReleaseSavepoint(sps[k].PagerIndex);
             sps.RemoveRange(k, sps.Count - k);
             if (sps.Count == 0 && _host.SavepointStartedTransaction)
             {
                 _host.SavepointStartedTransaction = false;
                 _host.AutoCommit = true;
-                if (bt.InWriteTransaction) bt.Commit();
-                else if (bt.Pager.State != PagerState.Open) bt.EndRead();
+                store.End(commit: true);
             }
             return;
         }
-        bt.Pager.RollbackToSavepoint(sps[k].PagerIndex);
+        store.RollbackToSavepoint(sps[k].PagerIndex);
         sps.RemoveRange(k + 1, sps.Count - k - 1);
         _host.ReloadSchema();
     }
 
     private void DoAutoCommit(bool toAutoCommit, bool rollback)
     {
-        BTree bt = _host.BTree;
+        ITransactionStore store = _host.Store;
         if (!toAutoCommit)
         {
             if (!_host.AutoCommit) TernException.Throw(ResultCode.Error, "cannot start a transaction within a transaction");
@@ -1188,17 +1170,12 @@ internal sealed partial class Vm
         _host.AutoCommit = true;
         _host.Savepoints.Clear();
         _host.SavepointStartedTransaction = false;
-        if (bt.Pager.State == PagerState.Open) return;
-        if (bt.InWriteTransaction)
+        if (store.TransactionState == TransactionState.Write && rollback)
         {
-            if (rollback)
-            {
-                bt.Rollback();
-                _host.ReloadSchema();
-            }
-            else bt.Commit();
+            store.Rollback();
+            _host.ReloadSchema();
         }
-        else bt.EndRead();
+        else store.End(commit: true);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ using Tern.Storage.Record;
 namespace Tern.Storage.BTree;
 
 /// <summary>The b-trees of one database file.</summary>
-internal sealed partial class BTree : IDisposable
+internal sealed partial class BTree : IDisposable, ITransactionStore
 {
     private readonly List<BTreeCursor> _cursors = new();
     private byte[] _scratch = Array.Empty<byte>();
@@ -196,6 +196,26 @@ internal sealed partial class BTree : IDisposable
 
     /// <summary>Whether a write transaction is open.</summary>
     public bool InWriteTransaction => Pager.State == PagerState.Writer;
+
+    /// <inheritdoc/>
+    public TransactionState TransactionState => Pager.State switch
+    {
+        PagerState.Writer => TransactionState.Write,
+        PagerState.Reader => TransactionState.Read,
+        _ => TransactionState.None,
+    };
+
+    /// <inheritdoc/>
+    public int OpenSavepoint() => Pager.OpenSavepoint();
+
+    /// <inheritdoc/>
+    public void ReleaseSavepoint(int index) => Pager.ReleaseSavepoint(index);
+
+    /// <inheritdoc/>
+    public void RollbackToSavepoint(int index) => Pager.RollbackToSavepoint(index);
+
+    /// <inheritdoc/>
+    public int SavepointCount => Pager.SavepointCount;
 
     /// <summary>Reads a 32-bit field of the database header ("meta" value), e.g. the schema cookie.</summary>
     public uint GetMeta(int headerOffset)
