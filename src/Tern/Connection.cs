@@ -4,7 +4,9 @@
 // changed since opening, and the last inserted rowid.
 using System.Text;
 using Tern.Sql;
+using Tern.Schema;
 using Tern.Storage.BTree;
+using Tern.Storage.Pager;
 using Tern.Vdbe;
 
 namespace Tern;
@@ -13,11 +15,99 @@ namespace Tern;
 public sealed class Connection : IDisposable, IVdbeHost
 {
     private readonly Database _db;
+    private readonly BTree _btree;
+    private DatabaseSchema? _schema;
     private bool _disposed;
 
-    internal Connection(Database db)
+    internal Connection(Database db, BTree btree)
     {
         _db = db;
+        _btree = btree;
+        _btree.Pager.BusyHandler = WaitWhileBusy;
+    }
+
+    /// <summary>The schema as this connection last read it from sqlite_schema (read when first needed or after a change).</summary>
+    internal DatabaseSchema Schema
+    {
+        get
+        {
+            if (_schema != null) return _schema;
+            bool started = _btree.TransactionState == Storage.TransactionState.None;
+            if (started) _btree.BeginRead();
+            try
+            {
+                _schema = DatabaseSchema.Load(_btree, _btree.GetMeta(DatabaseHeader.SchemaCookieOffset));
+            }
+            finally
+            {
+                if (started) _btree.EndRead();
+            }
+            return _schema;
+        }
+    }
+
+    /// <summary>
+    /// Whether another connection changed the schema since this one read it (a short read of
+    /// the header; false when the file cannot be read now).
+    /// </summary>
+    internal bool SchemaIsStale()
+    {
+        if (_schema == null) return false;
+        bool started = _btree.TransactionState == Storage.TransactionState.None;
+        try
+        {
+            if (started) _btree.BeginRead();
+            return _btree.GetMeta(DatabaseHeader.SchemaCookieOffset) != _schema.Cookie;
+        }
+        catch (TernException)
+        {
+            return false;
+        }
+        finally
+        {
+            if (started) _btree.EndRead();
+        }
+    }
+
+    /// <summary>Forgets the schema so the next use reads it again.</summary>
+    internal void InvalidateSchema() => _schema = null;
+
+    /// <summary>
+    /// How long a statement waits for a lock another connection holds before it fails with
+    /// SQLITE_BUSY ("database is locked"): sqlite3_busy_timeout, PRAGMA busy_timeout.
+    /// Zero (the default) fails at once.
+    /// </summary>
+    public TimeSpan BusyTimeout
+    {
+        get => TimeSpan.FromMilliseconds(Settings.GetValueOrDefault("busy_timeout"));
+        set => Settings["busy_timeout"] = (long)Math.Clamp(value.TotalMilliseconds, 0, int.MaxValue);
+    }
+
+    /// <summary>This connection's storage (the B-tree file under its own pager).</summary>
+    internal BTree Tree => _btree;
+
+    /// <summary>
+    /// Called when a lock is busy, with how many times it was called for that lock; true to
+    /// try again (sqlite3_busy_handler). Null (the default) waits as <see cref="BusyTimeout"/> says.
+    /// </summary>
+    public Func<int, bool>? BusyHandler { get; set; }
+
+    // SQLite's default busy handler: sleeps of 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50 and
+    // then 100 ms until the timeout is used up.
+    private static readonly int[] BusyDelays = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+
+    private bool WaitWhileBusy(int count)
+    {
+        if (BusyHandler != null) return BusyHandler(count);
+        long timeout = (long)BusyTimeout.TotalMilliseconds;
+        if (timeout <= 0) return false;
+        long waited = 0;
+        for (int i = 0; i < count; i++) waited += BusyDelays[Math.Min(i, BusyDelays.Length - 1)];
+        int delay = BusyDelays[Math.Min(count, BusyDelays.Length - 1)];
+        if (waited + delay > timeout) delay = (int)(timeout - waited);
+        if (delay <= 0) return false;
+        Thread.Sleep(delay);
+        return true;
     }
 
     /// <summary>The connection's TEMP views (the temp schema lives as long as the connection).</summary>
@@ -84,13 +174,13 @@ public sealed class Connection : IDisposable, IVdbeHost
         set => LastInsertRowId = value;
     }
 
-    BTree IVdbeHost.BTree => _db.BTree;
+    BTree IVdbeHost.BTree => _btree;
 
-    Storage.ITransactionStore IVdbeHost.Store => _db.BTree;
+    Storage.ITransactionStore IVdbeHost.Store => _btree;
 
-    uint IVdbeHost.SchemaCookie => _db.Schema.Cookie;
+    uint IVdbeHost.SchemaCookie => Schema.Cookie;
 
-    void IVdbeHost.ReloadSchema() => _db.InvalidateSchema();
+    void IVdbeHost.ReloadSchema() => InvalidateSchema();
 
     private volatile bool _interrupted;
 
@@ -190,15 +280,10 @@ public sealed class Connection : IDisposable, IVdbeHost
     {
         if (_disposed) return;
         _disposed = true;
-        lock (_db.Gate)
+        lock (this)
         {
-            if (_db.TransactionOwner == this)
-            {
-                if (_db.BTree.InWriteTransaction) _db.BTree.Rollback();
-                else _db.BTree.EndRead();
-                _db.TransactionOwner = null;
-                _db.InvalidateSchema();
-            }
+            // Closing the pager rolls back an open transaction and gives up the file's locks.
+            _btree.Dispose();
         }
     }
 }

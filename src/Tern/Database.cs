@@ -1,18 +1,16 @@
-// A database: one file (or an in-memory image) with its b-trees and the schema read from
-// sqlite_schema. Within a process, every Database.Open of the same file (by full path, on
-// the operating system's file system) is a handle onto one shared open file: one pager,
-// one page cache, one schema. Connections made from any handle therefore see each other's
-// committed writes at once, and one connection at a time holds a transaction; another
-// that wants one while it is held gets SQLITE_BUSY ("database is locked"). The last
-// handle disposed closes the file.
+// A database: one file (or an in-memory image) that connections open. Every connection
+// has storage of its own over the file — its own pager, page cache, lock level, read
+// snapshot and transaction, and its own copy of the schema — and connections coordinate
+// through the file's locks, as SQLite's connections do: any number read at once, one
+// writes at a time (the RESERVED lock), and a commit waits for the readers to finish (the
+// EXCLUSIVE lock), within this process and across processes alike. A connection that finds
+// the file changed by another since it last read drops its cached pages (the header's
+// change counter) and reloads its schema when the schema cookie moved.
 //
-//   Database.Open("a.db") ──┐
-//   Database.Open("a.db") ──┼──> SharedFile (BTree, schema, transaction owner, gate, handle count)
-//   Database.Open("b.db") ──────> SharedFile ...
+//   Database.Open("a.db") ── Connect() ──> Connection ── BTree ── Pager ── IFile (locks)
+//                         └─ Connect() ──> Connection ── BTree ── Pager ── IFile (locks)
 //
-// The shared file's gate is a lock that statements hold while they step, so connections
-// used from different threads take turns on the pager. ":memory:" and databases on a
-// caller-supplied file system are never shared.
+// ":memory:" is a private in-memory file that the connections of one Database share.
 using Tern.Schema;
 using Tern.Storage.BTree;
 using Tern.Storage.Io;
@@ -23,24 +21,34 @@ namespace Tern;
 /// <summary>An open database file. Create connections with <see cref="Connect"/>.</summary>
 public sealed class Database : IDisposable
 {
-    private static readonly Dictionary<string, SharedFile> Registry = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-
-    private readonly SharedFile _shared;
+    private readonly IFileSystem _fs;
+    private readonly string _filePath;
+    private readonly PagerOptions _pagerOptions;
     private bool _disposed;
+    /// <summary>The storage Open checked the file with, until the first connection takes it.</summary>
+    private BTree? _unclaimed;
 
-    private Database(SharedFile shared, string path, DatabaseOptions options)
+    private Database(IFileSystem fs, string filePath, string path, DatabaseOptions options)
     {
-        _shared = shared;
+        _fs = fs;
+        _filePath = filePath;
         Path = path;
         ReadOnly = options.ReadOnly;
         SortMemoryLimit = options.SortMemoryLimit;
+        _pagerOptions = new PagerOptions
+        {
+            PageSize = options.PageSize,
+            CacheSize = options.CacheSize,
+            ReadOnly = options.ReadOnly,
+            Synchronous = path == ":memory:" ? SynchronousMode.Off : options.Synchronous,
+        };
+        TempFiles = new TempFiles(fs, filePath);
     }
 
     /// <summary>
     /// Opens (creating if needed) a database file, or a private in-memory database when
-    /// <paramref name="path"/> is <c>":memory:"</c>. Opening a file that is already open in
-    /// this process gives another handle onto the same open file (its page size and cache
-    /// size stay as first opened).
+    /// <paramref name="path"/> is <c>":memory:"</c>. The file is checked to be a database
+    /// now; connections open it again each (see <see cref="Connect"/>).
     /// </summary>
     /// <param name="path">The file path, or <c>":memory:"</c>.</param>
     /// <param name="options">Open options; null for the defaults.</param>
@@ -49,33 +57,19 @@ public sealed class Database : IDisposable
     {
         ArgumentNullException.ThrowIfNull(path);
         options ??= new DatabaseOptions();
-        if (path == ":memory:" || options.FileSystem != null) return new Database(new SharedFile(OpenBTree(path, options), null), path, options);
-        string key = System.IO.Path.GetFullPath(path);
-        lock (Registry)
-        {
-            // A file first opened read-only cannot take writers: a read-write open then gets a file of its own.
-            if (Registry.TryGetValue(key, out SharedFile? shared) && (!shared.BTree.Pager.IsReadOnly || options.ReadOnly))
-            {
-                shared.Handles++;
-                return new Database(shared, path, options);
-            }
-            shared = new SharedFile(OpenBTree(path, options), key);
-            Registry.TryAdd(key, shared);
-            return new Database(shared, path, options);
-        }
+        IFileSystem fs = path == ":memory:" ? new MemoryFileSystem() : options.FileSystem ?? OsFileSystem.Instance;
+        var db = new Database(fs, path, path, options);
+        // Opening checks the header (SQLITE_NOTADB) and plays back a hot journal; the storage
+        // opened for that serves the first connection.
+        db._unclaimed = db.OpenStorage();
+        return db;
     }
 
-    private static BTree OpenBTree(string path, DatabaseOptions options)
+    /// <summary>Opens the storage one connection works on: its own pager and cache over the file.</summary>
+    internal BTree OpenStorage()
     {
-        IFileSystem fs = path == ":memory:" ? new MemoryFileSystem() : options.FileSystem ?? OsFileSystem.Instance;
-        var pagerOptions = new PagerOptions
-        {
-            PageSize = options.PageSize,
-            CacheSize = options.CacheSize,
-            ReadOnly = options.ReadOnly,
-            Synchronous = path == ":memory:" ? SynchronousMode.Off : options.Synchronous,
-        };
-        return BTree.Open(fs, path, pagerOptions);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return BTree.Open(_fs, _filePath, _pagerOptions);
     }
 
     /// <summary>The path the database was opened with.</summary>
@@ -87,82 +81,24 @@ public sealed class Database : IDisposable
     internal long SortMemoryLimit { get; }
 
     /// <summary>Where statements put their temporary files: the database's own file system.</summary>
-    internal TempFiles TempFiles => _shared.TempFiles;
-
-    internal BTree BTree => _shared.BTree;
-
-    /// <summary>The lock a statement holds while it steps (shared by every handle on the file).</summary>
-    internal object Gate => _shared;
-
-    /// <summary>The connection holding the current transaction, if any.</summary>
-    internal Connection? TransactionOwner
-    {
-        get => _shared.TransactionOwner;
-        set => _shared.TransactionOwner = value;
-    }
+    internal TempFiles TempFiles { get; }
 
     /// <summary>Opens a connection to this database.</summary>
+    /// <exception cref="TernException">The file cannot be opened.</exception>
     public Connection Connect()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return new Connection(this);
+        BTree? storage = Interlocked.Exchange(ref _unclaimed, null);
+        return new Connection(this, storage ?? OpenStorage());
     }
 
-    /// <summary>The schema, read from sqlite_schema when first needed or after a change.</summary>
-    internal DatabaseSchema Schema
-    {
-        get
-        {
-            lock (_shared)
-            {
-                if (_shared.Schema != null) return _shared.Schema;
-                BTree bt = _shared.BTree;
-                bool started = bt.Pager.State == PagerState.Open;
-                if (started) bt.BeginRead();
-                try
-                {
-                    uint cookie = bt.GetMeta(DatabaseHeader.SchemaCookieOffset);
-                    _shared.Schema = DatabaseSchema.Load(bt, cookie);
-                }
-                finally
-                {
-                    if (started) bt.EndRead();
-                }
-                return _shared.Schema;
-            }
-        }
-    }
-
-    /// <summary>Forgets the schema so the next use reads it again.</summary>
-    internal void InvalidateSchema() => _shared.Schema = null;
-
-    /// <summary>Releases this handle; the file closes with the last handle. Open connections must not be used afterwards.</summary>
+    /// <summary>
+    /// Releases this handle. Connections made from it keep working until they are disposed;
+    /// an in-memory database lives as long as any of them.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) return;
         _disposed = true;
-        if (_shared.Key == null)
-        {
-            _shared.BTree.Dispose();
-            return;
-        }
-        lock (Registry)
-        {
-            if (--_shared.Handles > 0) return;
-            if (Registry.TryGetValue(_shared.Key, out SharedFile? registered) && registered == _shared) Registry.Remove(_shared.Key);
-        }
-        lock (_shared) _shared.BTree.Dispose();
-    }
-
-    /// <summary>What the handles on one open file share.</summary>
-    private sealed class SharedFile(BTree bt, string? key)
-    {
-        public BTree BTree { get; } = bt;
-        /// <summary>The registry key (full path), or null for a file no other handle can share.</summary>
-        public string? Key { get; } = key;
-        public int Handles { get; set; } = 1;
-        public DatabaseSchema? Schema { get; set; }
-        public Connection? TransactionOwner { get; set; }
-        public TempFiles TempFiles { get; } = new(bt.Pager.FileSystem, bt.Pager.Path);
+        Interlocked.Exchange(ref _unclaimed, null)?.Dispose();
     }
 }

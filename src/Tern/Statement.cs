@@ -47,7 +47,22 @@ public sealed class Statement : IDisposable
     {
         try
         {
-            return CodeGenerator.Compile(_ast, _connection.Database.Schema, _sql, _connection.TempViews, _connection.Settings);
+            return CompileAgainstSchema();
+        }
+        catch (TernException) when (_connection.SchemaIsStale())
+        {
+            // Another connection changed the schema since this one read it (a table it made
+            // is "no such table" here): read it again and retry, as sqlite3_prepare does.
+            _connection.InvalidateSchema();
+            return CompileAgainstSchema();
+        }
+    }
+
+    private Vdbe.Program CompileAgainstSchema()
+    {
+        try
+        {
+            return CodeGenerator.Compile(_ast, _connection.Schema, _sql, _connection.TempViews, _connection.Settings);
         }
         catch (Sql.SqlParseException e)
         {
@@ -75,13 +90,11 @@ public sealed class Statement : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_program.Explained != null) return StepExplain();
-        Database db = _connection.Database;
-        lock (db.Gate) return StepLocked(db);
+        lock (_connection) return StepLocked();
     }
 
-    private bool StepLocked(Database db)
+    private bool StepLocked()
     {
-        if (db.TransactionOwner != null && db.TransactionOwner != _connection) throw new TernException(ResultCode.Busy, "database is locked");
         if (!_vm.Started) _connection.ClearInterrupt();
         int attempts = 0;
         while (true)
@@ -113,10 +126,6 @@ public sealed class Statement : IDisposable
                 }
                 throw;
             }
-            finally
-            {
-                db.TransactionOwner = db.BTree.Pager.State == PagerState.Open ? null : _connection;
-            }
         }
     }
 
@@ -125,13 +134,7 @@ public sealed class Statement : IDisposable
     {
         _hasRow = false;
         _explainPc = -1;
-        Database db = _connection.Database;
-        lock (db.Gate)
-        {
-            _vm.Reset();
-            if (db.TransactionOwner == null || db.TransactionOwner == _connection)
-                db.TransactionOwner = db.BTree.Pager.State == PagerState.Open ? null : _connection;
-        }
+        lock (_connection) _vm.Reset();
     }
 
     /// <summary>Resets the statement and releases what it holds.</summary>

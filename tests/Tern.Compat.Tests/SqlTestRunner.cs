@@ -265,16 +265,16 @@ public static class SqlTestRunner
             tern = e.Message;
         }
         if (tern != "ok") return tern;
-        string sqlite = Sqlite3IntegrityCheck(db);
+        string sqlite = Sqlite3IntegrityCheck(conn);
         return sqlite == "ok" ? "ok" : "sqlite3: " + sqlite;
     }
 
-    private static string Sqlite3IntegrityCheck(Database db)
+    private static string Sqlite3IntegrityCheck(Connection conn)
     {
         string path = Path.Combine(Path.GetTempPath(), "tern-sqltest-check-" + Guid.NewGuid().ToString("N") + ".db");
         try
         {
-            File.WriteAllBytes(path, Image(db));
+            File.WriteAllBytes(path, Image(conn));
             var psi = new System.Diagnostics.ProcessStartInfo("sqlite3")
             {
                 RedirectStandardOutput = true,
@@ -298,9 +298,9 @@ public static class SqlTestRunner
     }
 
     // The database's pages as the current transaction sees them, as one file image.
-    private static byte[] Image(Database db)
+    private static byte[] Image(Connection conn)
     {
-        BTree bt = db.BTree;
+        BTree bt = conn.Tree;
         Pager pager = bt.Pager;
         bool began = pager.State == PagerState.Open;
         if (began) bt.BeginRead();

@@ -1167,15 +1167,18 @@ internal sealed partial class Vm
                 ? "cannot rollback - no transaction is active"
                 : "cannot commit - no transaction is active");
         }
+        // A COMMIT that cannot take the EXCLUSIVE lock (readers are still at work) fails with
+        // SQLITE_BUSY and leaves the transaction as it was, to be committed again later.
+        if (!rollback) store.End(commit: true);
         _host.AutoCommit = true;
         _host.Savepoints.Clear();
         _host.SavepointStartedTransaction = false;
-        if (store.TransactionState == TransactionState.Write && rollback)
+        if (rollback && store.TransactionState == TransactionState.Write)
         {
             store.Rollback();
             _host.ReloadSchema();
         }
-        else store.End(commit: true);
+        else if (rollback) store.End(commit: false);
     }
 
     /// <summary>

@@ -76,10 +76,14 @@ internal sealed partial class Pager
     public void Commit()
     {
         if (State != PagerState.Writer) return;
+        bool writes = _dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize;
+        // Writing the database file needs the EXCLUSIVE lock: readers must finish first. When
+        // they do not, the commit fails with SQLITE_BUSY and the transaction stays open.
+        if (writes) WaitForLock(FileLock.Exclusive);
         ClearSavepoints();
         try
         {
-            if (_dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize)
+            if (writes)
             {
                 if (_dbSize > 0) UpdateChangeCounter();
                 SyncJournal();
@@ -96,6 +100,7 @@ internal sealed partial class Pager
             }
             _journaled.Clear();
             State = PagerState.Open;
+            UnlockAll();
         }
         catch (TernException)
         {
@@ -134,6 +139,7 @@ internal sealed partial class Pager
             _journaled.Clear();
             _cacheValid = false;
             State = PagerState.Open;
+            UnlockAll();
         }
         catch (TernException)
         {
@@ -172,6 +178,8 @@ internal sealed partial class Pager
         CloseJournal();
         _errorState = true;
         State = PagerState.Open;
+        // The journal left on disk is hot now: whichever connection reads next plays it back.
+        UnlockAll();
     }
 
     private void RecoverFromError()
@@ -320,6 +328,9 @@ internal sealed partial class Pager
     /// <summary>Writes the unpinned dirty pages to the database early, so the cache can shrink.</summary>
     private void Spill()
     {
+        // Writing to the database file needs the EXCLUSIVE lock; while readers hold SHARED
+        // locks the cache grows instead.
+        if (!_db.TryLock(FileLock.Exclusive)) return;
         SyncJournal();
         _dirty.Sort(static (a, b) => a.Number.CompareTo(b.Number));
         // From here on the database file may hold pages of this transaction: a rollback
@@ -360,16 +371,27 @@ internal sealed partial class Pager
     }
 
     /// <summary>
-    /// A journal is hot when it exists, is not empty, and the database file is not empty
-    /// (single process: no other connection can be writing it).
+    /// A journal is hot when it exists, no connection (in any process) holds the RESERVED
+    /// lock (else it is that writer's journal), and both it and the database file hold
+    /// something. An empty leftover is deleted by whoever can take RESERVED for a moment.
     /// </summary>
     private bool HasHotJournal()
     {
         long size = _fs.GetSize(JournalPath);
-        if (size < 0) return false;
+        if (size < 0 || _db.CheckReservedLock()) return false;
         if (size == 0 || _db.Length == 0)
         {
-            if (!_options.ReadOnly) _fs.Delete(JournalPath);
+            if (!_options.ReadOnly && _db.TryLock(FileLock.Reserved))
+            {
+                try
+                {
+                    _fs.Delete(JournalPath);
+                }
+                finally
+                {
+                    _db.Unlock(FileLock.Shared);
+                }
+            }
             return false;
         }
         return true;

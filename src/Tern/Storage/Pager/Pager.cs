@@ -76,6 +76,10 @@ internal sealed partial class Pager : IDisposable
             pager.BeginRead();
             pager.EndRead();
         }
+        catch (TernException e) when (e.Code == ResultCode.Busy)
+        {
+            // Another connection holds the file exclusively: the header is checked at the first read.
+        }
         catch
         {
             pager.Dispose();
@@ -134,32 +138,93 @@ internal sealed partial class Pager : IDisposable
     internal int CachedPageCount => _cache.Count;
 
     /// <summary>
-    /// Starts a read transaction: plays back a hot journal if there is one, reads the
-    /// header and drops the cache when another writer changed the file.
+    /// SQLite's busy handler: called with how many times it was already called for the lock
+    /// being waited for; returns true to try again, false to give up with SQLITE_BUSY.
+    /// </summary>
+    public Func<int, bool>? BusyHandler { get; set; }
+
+    /// <summary>Takes <paramref name="level"/> on the database file, asking the busy handler while another connection is in the way.</summary>
+    private void WaitForLock(FileLock level, bool useBusyHandler = true)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            if (_db.TryLock(level)) return;
+            if (!useBusyHandler || BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy, "database is locked");
+        }
+    }
+
+    /// <summary>Gives up every lock on the database file (best effort: a failure leaves it to closing the file).</summary>
+    private void UnlockAll()
+    {
+        try
+        {
+            _db.Unlock(FileLock.None);
+        }
+        catch (TernException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Starts a read transaction: takes a SHARED lock, plays back a hot journal if there is
+    /// one (a journal no writer holds a RESERVED lock for, left by a crash), reads the header
+    /// and drops the cache when another connection changed the file since it was filled.
     /// </summary>
     public void BeginRead()
     {
         ThrowIfDisposed();
         if (State != PagerState.Open) return;
         if (_errorState) RecoverFromError();
-        if (HasHotJournal()) PlaybackHotJournal();
-        ReadHeaderAndValidateCache();
+        WaitForLock(FileLock.Shared);
+        try
+        {
+            if (HasHotJournal())
+            {
+                // Playing the journal back writes the file: nobody else may be reading it.
+                if (!_db.TryLock(FileLock.Exclusive)) TernException.Throw(ResultCode.Busy, "database is locked");
+                PlaybackHotJournal();
+                _db.Unlock(FileLock.Shared);
+            }
+            ReadHeaderAndValidateCache();
+        }
+        catch
+        {
+            UnlockAll();
+            throw;
+        }
         State = PagerState.Reader;
     }
 
-    /// <summary>Ends a read transaction.</summary>
+    /// <summary>Ends a read transaction, giving up its SHARED lock.</summary>
     public void EndRead()
     {
-        if (State == PagerState.Reader) State = PagerState.Open;
+        if (State != PagerState.Reader) return;
+        State = PagerState.Open;
+        UnlockAll();
     }
 
-    /// <summary>Starts a write transaction (starting a read transaction first when needed).</summary>
+    /// <summary>
+    /// Starts a write transaction (starting a read transaction first when needed): takes the
+    /// RESERVED lock, which one connection at a time holds. The busy handler is asked only
+    /// when no transaction was open before, as in SQLite (a reader that waited for a writer
+    /// could wait for ever on a writer waiting for it).
+    /// </summary>
     public void BeginWrite()
     {
         ThrowIfDisposed();
         if (State == PagerState.Writer) return;
         if (_options.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
+        bool hadTransaction = State != PagerState.Open;
         BeginRead();
+        try
+        {
+            WaitForLock(FileLock.Reserved, useBusyHandler: !hadTransaction);
+        }
+        catch (TernException) when (!hadTransaction)
+        {
+            EndRead();
+            throw;
+        }
         State = PagerState.Writer;
         _dbOrigSize = _dbSize;
         _spilled = false;
@@ -363,6 +428,7 @@ internal sealed partial class Pager : IDisposable
         try
         {
             if (State == PagerState.Writer) Rollback();
+            else EndRead();
         }
         catch (Exception)
         {
