@@ -20,7 +20,8 @@
 //   delete                              IOException, UnauthorizedAccess     IOERR_DELETE
 //   size query                          IOException, UnauthorizedAccess     IOERR_FSTAT
 //
-// No other exception type leaves this file for a failure of the file system.
+// No other exception type leaves this file for a failure of the file system. Locks and
+// shared memory are in OsFileSystem.Locks.cs.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -57,7 +58,7 @@ public sealed partial class OsFileSystem : IFileSystem
         {
             throw OsFile.Error(ResultCode.CantOpen, e);
         }
-        return OsFile.Wrap(handle, access);
+        return OsFile.Wrap(handle, access, path);
     }
 
     /// <inheritdoc/>
@@ -177,30 +178,44 @@ public sealed partial class OsFileSystem : IFileSystem
         e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
 
     /// <summary>An open operating-system file.</summary>
-    private sealed class OsFile : IFile
+    private sealed partial class OsFile : IFile
     {
 
         private readonly SafeFileHandle _handle;
         // Held only to reach FileStream.Flush(true), which is fsync; null for read-only files.
         private readonly FileStream? _syncStream;
+        // The full path, for the -shm file's name and the in-process lock table.
+        private readonly string _path;
 
-        private OsFile(SafeFileHandle handle, FileStream? syncStream)
+        private OsFile(SafeFileHandle handle, FileStream? syncStream, string path)
         {
             _handle = handle;
             _syncStream = syncStream;
+            _path = path;
+            _locks = CreateLocks(handle, path);
         }
 
         /// <summary>Wraps a freshly opened handle, taking ownership of it.</summary>
-        public static OsFile Wrap(SafeFileHandle handle, FileAccess access)
+        public static OsFile Wrap(SafeFileHandle handle, FileAccess access, string path)
         {
+            string fullPath;
+            try
+            {
+                fullPath = Path.GetFullPath(path);
+            }
+            catch (Exception e) when (IsOpenFailure(e))
+            {
+                handle.Dispose();
+                throw Error(ResultCode.CantOpen, e);
+            }
             if (access == FileAccess.Read)
             {
-                return new OsFile(handle, null);
+                return new OsFile(handle, null, fullPath);
             }
             try
             {
                 // bufferSize 0: no buffering, so the stream never writes anything itself.
-                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0));
+                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0), fullPath);
             }
             catch (Exception e) when (IsOpenFailure(e))
             {
@@ -289,6 +304,11 @@ public sealed partial class OsFileSystem : IFileSystem
 
         public void Dispose()
         {
+            if (_handle.IsClosed)
+            {
+                return;
+            }
+            ReleaseLocks();
             _syncStream?.Dispose();
             _handle.Dispose();
         }

@@ -1,0 +1,789 @@
+// Database locks and shared memory on the operating system's files, as SQLite's VFSes take
+// them, so that a Tern process and a sqlite3 process on one database exclude each other.
+//
+//   platform          database locks                             shared memory (-shm)
+//   Linux (64-bit)    open-file-description locks (F_OFD_SETLK)  MemoryMappedFile regions,
+//                     on the bytes of LockProtocol.cs, run by    OFD locks on bytes 120..128
+//                     SQLite's unix protocol (LockProtocol)
+//   Windows           LockFileEx/UnlockFileEx on the same bytes,  MemoryMappedFile regions,
+//                     with os_win.c's steps (below)              LockFileEx on bytes 120..128
+//   other Unix        an in-process table per path only: handles  none (OpenSharedMemory
+//                     in this process exclude each other, other   returns null, so WAL mode
+//                     processes are not seen                      is refused)
+//
+// OFD locks belong to the open file description, that is to one IFile here: two handles in
+// one process exclude each other as two processes do, closing one handle never drops the
+// locks of another (the trap of classic POSIX locks, which SQLite's unixInodeInfo works
+// around), and they conflict with the classic POSIX locks that the sqlite3 shell takes.
+// The lock calls never wait: EAGAIN, EACCES and EINTR mean busy, any other errno is an
+// I/O error (IOERR_LOCK, IOERR_UNLOCK, IOERR_CHECKRESERVEDLOCK, IOERR_SHMLOCK).
+//
+// Windows (os_win.c's winLock), locks being neither shared with nor convertible on a handle:
+//   Shared       exclusive PENDING, shared SHARED range, release PENDING
+//   Reserved     exclusive RESERVED
+//   Exclusive    exclusive PENDING (unless held); release the shared SHARED range; exclusive
+//                SHARED range, or on failure the shared SHARED range again and stay at Pending
+//
+// The -shm file (SQLite's unixOpenSharedMemory / unixShmMap / unixShmLock):
+//   open     "<database>-shm", read-write (created) or else read-only; the DMS byte (128):
+//            when no one holds it, write-lock it and cut the file to 3 bytes (0 on Windows)
+//            since its content is stale; then hold it read-locked until closed. A read-only
+//            first opener fails with READONLY_CANTINIT; a DMS byte write-locked by another
+//            opener that is initializing it is BUSY.
+//   map      region i = bytes [i*32768, (i+1)*32768); growing writes one zero byte at the end
+//            of each new 4 KiB page (so a full disk fails here, not on a later memory access)
+//   lock     slot i = byte 120+i, read-locked (shared) or write-locked (exclusive)
+//   close    with delete: when the DMS byte can be write-locked, no one else uses the file,
+//            which is then deleted
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Tern.Storage.Io;
+
+public sealed partial class OsFileSystem
+{
+    /// <summary>How the operating system's files are locked on this platform.</summary>
+    private enum LockKind
+    {
+        /// <summary>Linux open-file-description locks.</summary>
+        OpenFileDescription,
+        /// <summary>Windows LockFileEx.</summary>
+        Windows,
+        /// <summary>An in-process table only.</summary>
+        InProcess,
+    }
+
+    private static readonly LockKind s_lockKind =
+        OperatingSystem.IsWindows() ? LockKind.Windows
+        : OperatingSystem.IsLinux() && Environment.Is64BitProcess ? LockKind.OpenFileDescription
+        : LockKind.InProcess;
+
+    // ---- Linux fcntl ----
+
+    private const int FOfdGetLk = 36;
+    private const int FOfdSetLk = 37;
+    private const short FRdLck = 0;
+    private const short FWrLck = 1;
+    private const short FUnLck = 2;
+    private const int EIntr = 4;
+    private const int EAgain = 11;
+    private const int EAcces = 13;
+
+    /// <summary>Linux's struct flock on 64-bit targets (l_pid must be 0 for OFD locks).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct LinuxFlock
+    {
+        public short Type;
+        public short Whence;
+        public long Start;
+        public long Length;
+        public int Pid;
+    }
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static unsafe partial int FcntlLock(int fd, int command, LinuxFlock* flock);
+
+    /// <summary>
+    /// One F_OFD_SETLK (type F_RDLCK, F_WRLCK or F_UNLCK) on <paramref name="handle"/>: true when
+    /// done, false when another lock is in the way; other failures throw with <paramref name="error"/>.
+    /// </summary>
+    private static unsafe bool OfdSet(SafeFileHandle handle, short type, long start, long length, ResultCode error)
+    {
+        Debug.Assert(s_lockKind == LockKind.OpenFileDescription);
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            var flock = new LinuxFlock { Type = type, Whence = 0 /* SEEK_SET */, Start = start, Length = length };
+            if (FcntlLock((int)handle.DangerousGetHandle(), FOfdSetLk, &flock) == 0)
+            {
+                return true;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is EAgain or EAcces or EIntr)
+            {
+                return false;
+            }
+            throw new TernException(error, TernException.DefaultMessage(error));
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>F_OFD_GETLK: the type of a lock of another handle that would block a lock of <paramref name="type"/>, or F_UNLCK.</summary>
+    private static unsafe short OfdGet(SafeFileHandle handle, short type, long start, long length, ResultCode error)
+    {
+        Debug.Assert(s_lockKind == LockKind.OpenFileDescription);
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            var flock = new LinuxFlock { Type = type, Whence = 0, Start = start, Length = length };
+            if (FcntlLock((int)handle.DangerousGetHandle(), FOfdGetLk, &flock) != 0)
+            {
+                throw new TernException(error, TernException.DefaultMessage(error));
+            }
+            return flock.Type;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>The database-lock primitives of one handle as Linux OFD locks.</summary>
+    private sealed class OfdRangeLocks(SafeFileHandle handle) : IRangeLocks
+    {
+        public bool TrySet(LockRange range, bool write, ResultCode error)
+        {
+            (long start, long length) = LockProtocol.Bytes(range);
+            return OfdSet(handle, write ? FWrLck : FRdLck, start, length, error);
+        }
+
+        public void Clear(LockRange range, ResultCode error)
+        {
+            (long start, long length) = LockProtocol.Bytes(range);
+            if (!OfdSet(handle, FUnLck, start, length, error))
+            {
+                TernException.Throw(error); // an unlock is never blocked; EINTR and the like are failures here
+            }
+        }
+
+        public bool IsWriteBlocked(LockRange range)
+        {
+            (long start, long length) = LockProtocol.Bytes(range);
+            return OfdGet(handle, FWrLck, start, length, ResultCode.IoErrCheckReservedLock) != FUnLck;
+        }
+    }
+
+    // ---- Windows LockFileEx ----
+
+    private const uint LockfileFailImmediately = 1;
+    private const uint LockfileExclusiveLock = 2;
+    private const int ErrorLockViolation = 33;
+    private const int ErrorIoPending = 997;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Overlapped
+    {
+        public nuint Internal;
+        public nuint InternalHigh;
+        public uint Offset;
+        public uint OffsetHigh;
+        public nint EventHandle;
+    }
+
+    [LibraryImport("kernel32.dll", EntryPoint = "LockFileEx", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool WinLockFileEx(SafeFileHandle file, uint flags, uint reserved, uint bytesLow, uint bytesHigh, ref Overlapped overlapped);
+
+    [LibraryImport("kernel32.dll", EntryPoint = "UnlockFileEx", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool WinUnlockFileEx(SafeFileHandle file, uint reserved, uint bytesLow, uint bytesHigh, ref Overlapped overlapped);
+
+    /// <summary>LockFileEx without waiting: true when taken, false when another lock is in the way.</summary>
+    private static bool WinLock(SafeFileHandle handle, long start, long length, bool exclusive, ResultCode error)
+    {
+        Debug.Assert(OperatingSystem.IsWindows());
+        var overlapped = new Overlapped { Offset = (uint)start, OffsetHigh = (uint)(start >> 32) };
+        uint flags = LockfileFailImmediately | (exclusive ? LockfileExclusiveLock : 0);
+        if (WinLockFileEx(handle, flags, 0, (uint)length, (uint)(length >> 32), ref overlapped))
+        {
+            return true;
+        }
+        int code = Marshal.GetLastPInvokeError();
+        if (code is ErrorLockViolation or ErrorIoPending)
+        {
+            return false;
+        }
+        throw new TernException(error, TernException.DefaultMessage(error));
+    }
+
+    /// <summary>UnlockFileEx of exactly a range locked before; false when nothing was locked there.</summary>
+    private static bool WinUnlock(SafeFileHandle handle, long start, long length)
+    {
+        Debug.Assert(OperatingSystem.IsWindows());
+        var overlapped = new Overlapped { Offset = (uint)start, OffsetHigh = (uint)(start >> 32) };
+        return WinUnlockFileEx(handle, 0, (uint)length, (uint)(length >> 32), ref overlapped);
+    }
+
+    // ---- The in-process table (platforms without per-handle locks) ----
+
+    private static readonly Dictionary<string, LockSlots> s_processLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a handle on <paramref name="path"/> in the in-process table.</summary>
+    private static SlotRangeLocks JoinProcessLocks(string path)
+    {
+        lock (s_processLocks)
+        {
+            if (!s_processLocks.TryGetValue(path, out LockSlots? table))
+            {
+                table = new LockSlots(SlotRangeLocks.SlotCount);
+                s_processLocks.Add(path, table);
+            }
+            return new SlotRangeLocks(table.Join());
+        }
+    }
+
+    private sealed partial class OsFile
+    {
+        // The handle's lock primitives: OFD locks or the in-process table; null on Windows.
+        private readonly IRangeLocks? _locks;
+        private FileLock _level;
+
+        private static IRangeLocks? CreateLocks(SafeFileHandle handle, string path) => s_lockKind switch
+        {
+            LockKind.OpenFileDescription => new OfdRangeLocks(handle),
+            LockKind.InProcess => JoinProcessLocks(path),
+            _ => null,
+        };
+
+        public FileLock LockLevel => _level;
+
+        // What serializes lock calls: the in-process table is shared by every handle in the process.
+        private object Gate => _locks is SlotRangeLocks ? s_processLocks : _gate;
+
+        private readonly object _gate = new();
+
+        public bool TryLock(FileLock level)
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (_locks is null)
+            {
+                return WindowsTryLock(level);
+            }
+            lock (Gate)
+            {
+                return LockProtocol.TryLock(_locks, ref _level, level);
+            }
+        }
+
+        public void Unlock(FileLock level)
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (_locks is null)
+            {
+                WindowsUnlock(level);
+                return;
+            }
+            lock (Gate)
+            {
+                LockProtocol.Unlock(_locks, ref _level, level);
+            }
+        }
+
+        public bool CheckReservedLock()
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            if (_locks is null)
+            {
+                if (_level >= FileLock.Reserved)
+                {
+                    return true;
+                }
+                // os_win.c: a shared lock on the reserved byte fails when someone holds Reserved.
+                if (!WinLock(_handle, LockProtocol.ReservedByte, 1, exclusive: false, ResultCode.IoErrCheckReservedLock))
+                {
+                    return true;
+                }
+                WinUnlock(_handle, LockProtocol.ReservedByte, 1);
+                return false;
+            }
+            lock (Gate)
+            {
+                return LockProtocol.CheckReservedLock(_locks, _level);
+            }
+        }
+
+        public ISharedMemory? OpenSharedMemory()
+        {
+            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            return s_lockKind == LockKind.InProcess ? null : OsSharedMemory.Open(_path + "-shm", _syncStream is null);
+        }
+
+        /// <summary>Drops every lock before the handle closes (closing alone would do on Linux, not at once on Windows).</summary>
+        private void ReleaseLocks()
+        {
+            try
+            {
+                if (_locks is SlotRangeLocks slots)
+                {
+                    lock (s_processLocks)
+                    {
+                        slots.Owner.Table.Leave(slots.Owner);
+                        if (slots.Owner.Table.IsEmpty)
+                        {
+                            s_processLocks.Remove(_path);
+                        }
+                    }
+                    _level = FileLock.None;
+                }
+                else if (_locks is null && _level != FileLock.None)
+                {
+                    WindowsUnlock(FileLock.None);
+                }
+                // OFD locks go with the file description when the handle closes.
+            }
+            catch (TernException)
+            {
+                // As SQLite's close: a failed unlock does not keep the file open.
+            }
+        }
+
+        /// <summary>os_win.c's winLock (see the file comment).</summary>
+        private bool WindowsTryLock(FileLock level)
+        {
+            LockProtocol.Validate(_level, level);
+            if (level <= _level)
+            {
+                return true;
+            }
+            bool ok = true;
+            bool gotPending = false;
+            FileLock next = _level;
+            if ((level == FileLock.Shared && _level == FileLock.None) || (level == FileLock.Exclusive && _level <= FileLock.Reserved))
+            {
+                ok = gotPending = WinLock(_handle, LockProtocol.PendingByte, 1, exclusive: true, ResultCode.IoErrLock);
+            }
+            try
+            {
+                if (level == FileLock.Shared && ok)
+                {
+                    ok = WinLock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize, exclusive: false, ResultCode.IoErrLock);
+                    if (ok) next = FileLock.Shared;
+                }
+                if (level == FileLock.Reserved && ok)
+                {
+                    ok = WinLock(_handle, LockProtocol.ReservedByte, 1, exclusive: true, ResultCode.IoErrLock);
+                    if (ok) next = FileLock.Reserved;
+                }
+                if (level == FileLock.Exclusive && ok)
+                {
+                    next = FileLock.Pending;
+                    gotPending = false; // kept: a waiting writer holds it
+                    WinUnlock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize);
+                    ok = WinLock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize, exclusive: true, ResultCode.IoErrLock);
+                    if (ok)
+                    {
+                        next = FileLock.Exclusive;
+                    }
+                    else
+                    {
+                        WinLock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize, exclusive: false, ResultCode.IoErrLock);
+                    }
+                }
+            }
+            finally
+            {
+                if (gotPending && level == FileLock.Shared)
+                {
+                    WinUnlock(_handle, LockProtocol.PendingByte, 1);
+                }
+                _level = next;
+            }
+            return ok;
+        }
+
+        /// <summary>os_win.c's winUnlock.</summary>
+        private void WindowsUnlock(FileLock level)
+        {
+            if (level is not (FileLock.None or FileLock.Shared))
+            {
+                throw new ArgumentOutOfRangeException(nameof(level), level, "a handle unlocks to None or Shared");
+            }
+            FileLock was = _level;
+            if (was <= level)
+            {
+                return;
+            }
+            bool failed = false;
+            if (was >= FileLock.Exclusive)
+            {
+                WinUnlock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize);
+                if (level == FileLock.Shared && !WinLock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize, exclusive: false, ResultCode.IoErrUnlock))
+                {
+                    failed = true;
+                }
+            }
+            if (was >= FileLock.Reserved)
+            {
+                WinUnlock(_handle, LockProtocol.ReservedByte, 1);
+            }
+            if (level == FileLock.None && was >= FileLock.Shared)
+            {
+                WinUnlock(_handle, LockProtocol.SharedFirst, LockProtocol.SharedSize);
+            }
+            if (was >= FileLock.Pending)
+            {
+                WinUnlock(_handle, LockProtocol.PendingByte, 1);
+            }
+            _level = level;
+            if (failed)
+            {
+                TernException.Throw(ResultCode.IoErrUnlock);
+            }
+        }
+    }
+
+    /// <summary>A file's shared memory on the operating system: the -shm file (see the file comment).</summary>
+    private sealed class OsSharedMemory : ISharedMemory
+    {
+        private const long LockBase = 120;   // byte of lock slot 0
+        private const long DmsByte = 128;    // the "dead man switch"
+        private const int OsPageSize = 4096;
+
+        private readonly object _gate = new();
+        private readonly SafeFileHandle _handle;
+        private readonly string _path;
+        private readonly bool _readOnly;
+        private readonly byte[] _held = new byte[ISharedMemory.LockCount]; // 0 free, 1 shared, 2 exclusive
+        private readonly List<MappedRegion?> _regions = [];
+        private bool _closed;
+
+        private OsSharedMemory(SafeFileHandle handle, string path, bool readOnly)
+        {
+            _handle = handle;
+            _path = path;
+            _readOnly = readOnly;
+        }
+
+        /// <summary>Opens (creating it when it can) the -shm file at <paramref name="path"/> and takes the DMS lock.</summary>
+        public static OsSharedMemory Open(string path, bool databaseReadOnly)
+        {
+            SafeFileHandle handle;
+            bool readOnly = false;
+            try
+            {
+                handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (Exception e) when (IsOpenFailure(e))
+            {
+                try
+                {
+                    handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                    readOnly = true;
+                }
+                catch (Exception e2) when (IsOpenFailure(e2))
+                {
+                    throw new TernException(ResultCode.CantOpen, TernException.DefaultMessage(ResultCode.CantOpen), databaseReadOnly ? e2 : e);
+                }
+            }
+            var shm = new OsSharedMemory(handle, path, readOnly);
+            try
+            {
+                shm.TakeDeadManSwitch();
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+            return shm;
+        }
+
+        /// <summary>Takes the DMS byte shared, first cutting stale content when no one else uses the file.</summary>
+        private void TakeDeadManSwitch()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                if (!_readOnly && WinLock(_handle, DmsByte, 1, exclusive: true, ResultCode.IoErrShmLock))
+                {
+                    SetLength(0);
+                    WinUnlock(_handle, DmsByte, 1);
+                }
+                if (!WinLock(_handle, DmsByte, 1, exclusive: false, ResultCode.IoErrShmLock))
+                {
+                    TernException.Throw(ResultCode.Busy);
+                }
+                return;
+            }
+            short other = OfdGet(_handle, FWrLck, DmsByte, 1, ResultCode.IoErrLock);
+            if (other == FUnLck)
+            {
+                if (_readOnly)
+                {
+                    TernException.Throw(ResultCode.ReadOnlyCantInit);
+                }
+                if (!OfdSet(_handle, FWrLck, DmsByte, 1, ResultCode.IoErrShmLock))
+                {
+                    TernException.Throw(ResultCode.Busy);
+                }
+                // As SQLite: 3 bytes rather than 0, less than a header, so a legitimate cut can be told
+                // from a stray one when debugging.
+                SetLength(3);
+            }
+            else if (other == FWrLck)
+            {
+                TernException.Throw(ResultCode.Busy); // another user is initializing it
+            }
+            if (!OfdSet(_handle, FRdLck, DmsByte, 1, ResultCode.IoErrShmLock))
+            {
+                TernException.Throw(ResultCode.Busy);
+            }
+        }
+
+        private void SetLength(long length)
+        {
+            try
+            {
+                RandomAccess.SetLength(_handle, length);
+            }
+            catch (Exception e) when (IsFileSystemFailure(e))
+            {
+                throw new TernException(ResultCode.IoErrShmOpen, TernException.DefaultMessage(ResultCode.IoErrShmOpen), e);
+            }
+        }
+
+        public Memory<byte> Map(int index, bool extend)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                if (index < _regions.Count && _regions[index] is { } mapped)
+                {
+                    return mapped.Memory;
+                }
+                long end = (index + 1L) * ISharedMemory.RegionSize;
+                long size;
+                try
+                {
+                    size = RandomAccess.GetLength(_handle);
+                }
+                catch (Exception e) when (IsFileSystemFailure(e))
+                {
+                    throw new TernException(ResultCode.IoErrShmSize, TernException.DefaultMessage(ResultCode.IoErrShmSize), e);
+                }
+                if (size < end)
+                {
+                    if (!extend)
+                    {
+                        return Memory<byte>.Empty;
+                    }
+                    if (_readOnly)
+                    {
+                        TernException.Throw(ResultCode.IoErrShmSize);
+                    }
+                    Grow(size, end);
+                }
+                MappedRegion region;
+                try
+                {
+                    region = new MappedRegion(_handle, index * (long)ISharedMemory.RegionSize, _readOnly);
+                }
+                catch (Exception e) when (IsFileSystemFailure(e) || e is ArgumentException)
+                {
+                    throw new TernException(ResultCode.IoErrShmMap, TernException.DefaultMessage(ResultCode.IoErrShmMap), e);
+                }
+                while (_regions.Count <= index)
+                {
+                    _regions.Add(null);
+                }
+                _regions[index] = region;
+                return region.Memory;
+            }
+        }
+
+        /// <summary>Extends the file to <paramref name="end"/> by writing the last byte of every new OS page.</summary>
+        private void Grow(long size, long end)
+        {
+            byte[] zero = [0];
+            try
+            {
+                for (long page = size / OsPageSize; page < end / OsPageSize; page++)
+                {
+                    RandomAccess.Write(_handle, zero, page * OsPageSize + OsPageSize - 1);
+                }
+            }
+            catch (Exception e) when (IsFileSystemFailure(e))
+            {
+                throw new TernException(ResultCode.IoErrShmSize, TernException.DefaultMessage(ResultCode.IoErrShmSize), e);
+            }
+        }
+
+        public bool TryLock(int slot, int count, bool exclusive)
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                SharedMemorySlots.Validate(_held, slot, count, exclusive);
+                bool got = OperatingSystem.IsWindows()
+                    ? WindowsTryLock(slot, count, exclusive)
+                    : OfdSet(_handle, exclusive ? FWrLck : FRdLck, LockBase + slot, count, ResultCode.IoErrShmLock);
+                if (got)
+                {
+                    _held.AsSpan(slot, count).Fill(exclusive ? (byte)2 : (byte)1);
+                }
+                return got;
+            }
+        }
+
+        /// <summary>Windows: slot by slot (each range unlocked as it was locked), undoing on failure.</summary>
+        private bool WindowsTryLock(int slot, int count, bool exclusive)
+        {
+            for (int i = slot; i < slot + count; i++)
+            {
+                bool upgrade = _held[i] == 1;
+                if (upgrade)
+                {
+                    WinUnlock(_handle, LockBase + i, 1);
+                }
+                if (!WinLock(_handle, LockBase + i, 1, exclusive, ResultCode.IoErrShmLock))
+                {
+                    if (upgrade)
+                    {
+                        WinLock(_handle, LockBase + i, 1, exclusive: false, ResultCode.IoErrShmLock);
+                    }
+                    for (int j = slot; j < i; j++)
+                    {
+                        WinUnlock(_handle, LockBase + j, 1);
+                        if (_held[j] == 1)
+                        {
+                            WinLock(_handle, LockBase + j, 1, exclusive: false, ResultCode.IoErrShmLock);
+                        }
+                    }
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public void Unlock(int slot, int count)
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_closed, this);
+                SharedMemorySlots.Validate(_held, slot, count, exclusive: null);
+                if (OperatingSystem.IsWindows())
+                {
+                    for (int i = slot; i < slot + count; i++)
+                    {
+                        if (_held[i] != 0)
+                        {
+                            WinUnlock(_handle, LockBase + i, 1);
+                        }
+                    }
+                }
+                else if (!OfdSet(_handle, FUnLck, LockBase + slot, count, ResultCode.IoErrShmLock))
+                {
+                    TernException.Throw(ResultCode.IoErrShmLock);
+                }
+                _held.AsSpan(slot, count).Clear();
+            }
+        }
+
+        public void Barrier() => Interlocked.MemoryBarrier();
+
+        public void Close(bool delete)
+        {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+                _closed = true;
+                foreach (MappedRegion? region in _regions)
+                {
+                    ((IDisposable?)region)?.Dispose();
+                }
+                _regions.Clear();
+                try
+                {
+                    if (delete && IsLastUser())
+                    {
+                        File.Delete(_path);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or TernException)
+                {
+                    // As SQLite: a -shm file that cannot be deleted is left for the next opener to reset.
+                }
+                finally
+                {
+                    _handle.Dispose(); // drops this handle's slot and DMS locks
+                }
+            }
+        }
+
+        /// <summary>Whether the DMS byte can be write-locked: no other user has the file open.</summary>
+        private bool IsLastUser()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                WinUnlock(_handle, DmsByte, 1);
+                return WinLock(_handle, DmsByte, 1, exclusive: true, ResultCode.IoErrShmLock);
+            }
+            return OfdSet(_handle, FWrLck, DmsByte, 1, ResultCode.IoErrShmLock);
+        }
+
+        public void Dispose() => Close(false);
+    }
+
+    /// <summary>One region of the -shm file mapped shared into memory, handed out as <see cref="Memory{T}"/>.</summary>
+    private sealed unsafe class MappedRegion : MemoryManager<byte>
+    {
+        private readonly MemoryMappedFile _file;
+        private readonly MemoryMappedViewAccessor _view;
+        private byte* _pointer;
+
+        public MappedRegion(SafeFileHandle handle, long offset, bool readOnly)
+        {
+            MemoryMappedFileAccess access = readOnly ? MemoryMappedFileAccess.Read : MemoryMappedFileAccess.ReadWrite;
+            _file = MemoryMappedFile.CreateFromFile(handle, null, 0, access, HandleInheritability.None, leaveOpen: true);
+            try
+            {
+                _view = _file.CreateViewAccessor(offset, ISharedMemory.RegionSize, access);
+                byte* pointer = null;
+                _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+                _pointer = pointer + _view.PointerOffset;
+            }
+            catch
+            {
+                _view?.Dispose();
+                _file.Dispose();
+                throw;
+            }
+        }
+
+        public override Span<byte> GetSpan()
+        {
+            ObjectDisposedException.ThrowIf(_pointer == null, this);
+            return new Span<byte>(_pointer, ISharedMemory.RegionSize);
+        }
+
+        public override MemoryHandle Pin(int elementIndex = 0)
+        {
+            ObjectDisposedException.ThrowIf(_pointer == null, this);
+            ArgumentOutOfRangeException.ThrowIfNegative(elementIndex);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(elementIndex, ISharedMemory.RegionSize);
+            return new MemoryHandle(_pointer + elementIndex);
+        }
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (_pointer != null)
+            {
+                _pointer = null;
+                _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            }
+            _view.Dispose();
+            _file.Dispose();
+        }
+    }
+}
