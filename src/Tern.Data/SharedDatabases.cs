@@ -1,12 +1,8 @@
 // A process-wide registry of the provider's open databases: one engine handle per file,
 // and one per named shared in-memory database (which the engine itself never shares), so
-// the provider's connections to it see each other's committed writes and take turns at
-// transactions through its pager. (The engine's Database.Open shares one open file per
-// path between all its handles anyway; this registry adds the provider's gate.)
-//
-// Each database has a gate: the provider runs engine calls that touch the shared pager
-// (prepare, step, reset, close) under it, so connections on different threads take
-// turns, as SQLite's serialized mode makes them.
+// the provider's connections to it open their storage on the same file and coordinate
+// through its locks. The gate here only guards opening and closing the handles; engine
+// calls run under each connection's own gate (TernConnectionInternal.Gate).
 namespace Tern.Data;
 
 /// <summary>Reference-counted engine databases keyed by full path (or in-memory name).</summary>

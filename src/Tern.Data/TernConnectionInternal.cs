@@ -21,8 +21,12 @@ internal sealed class TernConnectionInternal : IDisposable
     /// <summary>The engine database.</summary>
     public Database Database => _lease.Database;
 
-    /// <summary>The lock engine calls on this database are made under (see <see cref="SharedDatabases"/>).</summary>
-    public object Gate => _lease.Gate;
+    /// <summary>
+    /// The lock this connection's engine calls are made under: the engine connection itself
+    /// (connections have storage of their own and coordinate through the file's locks, so
+    /// only calls on one connection from several threads need to take turns).
+    /// </summary>
+    public object Gate => Connection;
 
     /// <summary>Whether this connection may only read (Mode=ReadOnly).</summary>
     public bool ReadOnly { get; }

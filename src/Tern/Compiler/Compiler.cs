@@ -139,7 +139,9 @@ internal sealed partial class CodeGenerator
             case BeginStatement begin:
                 // BEGIN IMMEDIATE and EXCLUSIVE take the write lock now (SQLITE_BUSY if another
                 // connection holds it); a deferred BEGIN takes locks when first needed.
-                if (begin.Kind is TransactionKind.Immediate or TransactionKind.Exclusive) Emit(Opcode.Transaction, 0, 1, (int)_schema.Cookie);
+                // (P2 = 2: EXCLUSIVE also takes the EXCLUSIVE lock, which keeps readers out.)
+                if (begin.Kind is TransactionKind.Immediate or TransactionKind.Exclusive)
+                    Emit(Opcode.Transaction, 0, begin.Kind == TransactionKind.Exclusive ? 2 : 1, (int)_schema.Cookie);
                 Emit(Opcode.AutoCommit, 0, 0, 0);
                 break;
             case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;

@@ -33,8 +33,11 @@ internal interface ITransactionStore
     /// <summary>Starts a read transaction (nothing when one is open).</summary>
     void BeginRead();
 
-    /// <summary>Starts a write transaction (nothing when one is open), beginning to read first when needed.</summary>
-    void BeginWrite();
+    /// <summary>
+    /// Starts a write transaction (nothing when one is open), beginning to read first when
+    /// needed; <paramref name="exclusive"/> also keeps every reader out until it ends (BEGIN EXCLUSIVE).
+    /// </summary>
+    void BeginWrite(bool exclusive = false);
 
     /// <summary>Commits the write transaction.</summary>
     void Commit();

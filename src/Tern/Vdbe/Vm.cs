@@ -370,7 +370,7 @@ internal sealed partial class Vm
                     if (r[op.P3].IsNull) ThrowHalt(op);
                     break;
                 case Opcode.Transaction:
-                    BeginTransaction(op.P2 != 0, (uint)op.P3);
+                    BeginTransaction(op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2);
                     break;
                 case Opcode.AutoCommit:
                     DoAutoCommit(op.P1 != 0, op.P2 != 0);
@@ -1069,15 +1069,15 @@ internal sealed partial class Vm
         throw new TernException(code, op.P4 as string ?? TernException.DefaultMessage(code));
     }
 
-    private void BeginTransaction(bool write, uint cookie)
+    private void BeginTransaction(bool write, uint cookie, bool exclusive = false)
     {
         ITransactionStore store = _host.Store;
         TransactionState state = store.TransactionState;
         if (write && _host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
         _writeStatement |= write;
-        if (write && state != TransactionState.Write)
+        if (write && (state != TransactionState.Write || exclusive))
         {
-            store.BeginWrite();
+            store.BeginWrite(exclusive);
             _startedTransaction = _host.AutoCommit;
         }
         if (write && !_host.AutoCommit && _statementSavepoint < 0)

@@ -1,7 +1,8 @@
-// One open file per path in a process: every Database.Open of the same file is a handle
-// onto one shared pager and schema, so connections from different handles see each
-// other's commits at once, take turns on transactions (SQLITE_BUSY while another holds
-// one), may be used from different threads, and the file closes with the last handle.
+// Connections to one file, from one Database or several: each has its own storage and
+// they coordinate through the file's locks as SQLite's connections do — they see each
+// other's commits and schema changes, read beside a writer, wait for each other's locks
+// (SQLITE_BUSY, the busy timeout and handler), may be used from different threads, and
+// the file is free again once the last connection is closed.
 namespace Tern.Tests.Engine;
 
 public sealed class SharedDatabaseTests : IDisposable
@@ -34,19 +35,29 @@ public sealed class SharedDatabaseTests : IDisposable
     }
 
     [Fact]
-    public void A_transaction_on_one_handle_makes_the_other_busy_until_it_ends()
+    public void Readers_see_the_last_commit_beside_a_writer_whose_commit_waits_for_them()
     {
         using Database a = Database.Open(FilePath());
         using Database b = Database.Open(FilePath());
         using Connection ca = a.Connect();
         using Connection cb = b.Connect();
-        ca.Execute("CREATE TABLE t(x)");
+        ca.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (0)");
         ca.Execute("BEGIN; INSERT INTO t VALUES (1)");
-        var e = Assert.Throws<TernException>(() => cb.Execute("SELECT count(*) FROM t"));
-        Assert.Equal(ResultCode.Busy, e.Code);
-        Assert.Equal("database is locked", e.Message);
-        ca.Execute("COMMIT");
+        // The writer holds RESERVED: a reader still reads, and sees what was committed.
         Assert.Equal(1, Count(cb, "SELECT count(*) FROM t"));
+        using (Statement reading = cb.Prepare("SELECT x FROM t"))
+        {
+            Assert.True(reading.Step());
+            // The reader holds SHARED while its statement runs: COMMIT cannot take EXCLUSIVE,
+            // fails with SQLITE_BUSY and leaves the transaction open.
+            var e = Assert.Throws<TernException>(() => ca.Execute("COMMIT"));
+            Assert.Equal(ResultCode.Busy, e.Code);
+            Assert.Equal("database is locked", e.Message);
+            Assert.False(ca.AutoCommit);
+        }
+        ca.Execute("COMMIT");
+        Assert.True(ca.AutoCommit);
+        Assert.Equal(2, Count(cb, "SELECT count(*) FROM t"));
     }
 
     [Fact]
@@ -60,14 +71,67 @@ public sealed class SharedDatabaseTests : IDisposable
         ca.Execute("BEGIN IMMEDIATE");
         var e = Assert.Throws<TernException>(() => cb.Execute("BEGIN IMMEDIATE"));
         Assert.Equal(ResultCode.Busy, e.Code);
+        Assert.True(cb.AutoCommit);
         using (Statement s = cb.Prepare("INSERT INTO t VALUES (9)"))
         {
             s.Reset();
         }
         Assert.Throws<TernException>(() => cb.Execute("INSERT INTO t VALUES (2)"));
+        Assert.Equal(0, Count(cb, "SELECT count(*) FROM t"));
         ca.Execute("INSERT INTO t VALUES (1); COMMIT");
-        cb.Execute("BEGIN EXCLUSIVE; INSERT INTO t VALUES (2); COMMIT");
+        cb.Execute("BEGIN EXCLUSIVE; INSERT INTO t VALUES (2)");
+        // EXCLUSIVE keeps readers out until it ends.
+        var r = Assert.Throws<TernException>(() => Count(ca, "SELECT count(*) FROM t"));
+        Assert.Equal(ResultCode.Busy, r.Code);
+        cb.Execute("COMMIT");
         Assert.Equal(3, Count(ca, "SELECT sum(x) FROM t"));
+    }
+
+    [Fact]
+    public void A_reader_that_wants_to_write_beside_a_writer_is_busy_at_once_and_keeps_reading()
+    {
+        using Database db = Database.Open(FilePath());
+        using Connection ca = db.Connect();
+        using Connection cb = db.Connect();
+        ca.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+        cb.BusyTimeout = TimeSpan.FromMinutes(5);
+        ca.Execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (2)");
+        cb.Execute("BEGIN");
+        Assert.Equal(1, Count(cb, "SELECT count(*) FROM t"));
+        // Waiting could never end (the writer's commit waits for this reader): SQLite gives up
+        // at once, without asking the busy handler.
+        var e = Assert.Throws<TernException>(() => cb.Execute("INSERT INTO t VALUES (3)"));
+        Assert.Equal(ResultCode.Busy, e.Code);
+        Assert.Equal(1, Count(cb, "SELECT count(*) FROM t"));
+        cb.Execute("ROLLBACK");
+        ca.Execute("COMMIT");
+        Assert.Equal(2, Count(cb, "SELECT count(*) FROM t"));
+    }
+
+    [Fact]
+    public async Task A_busy_timeout_waits_for_the_lock_to_be_released()
+    {
+        using Database db = Database.Open(FilePath());
+        using Connection writer = db.Connect();
+        using Connection other = db.Connect();
+        writer.Execute("CREATE TABLE t(x)");
+        writer.Execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)");
+        other.BusyTimeout = TimeSpan.FromMinutes(5);
+        writer.BusyTimeout = TimeSpan.FromMinutes(5);
+        int calls = 0;
+        Task insert = Task.Run(() => other.Execute("INSERT INTO t VALUES (2)"));
+        using (Connection probe = db.Connect())
+        {
+            probe.BusyHandler = n => { calls = n + 1; return false; };
+            Assert.Throws<TernException>(() => probe.Execute("INSERT INTO t VALUES (3)"));
+        }
+        Assert.Equal(1, calls);
+        writer.Execute("COMMIT");
+        await insert;
+        Assert.Equal(3, Count(writer, "SELECT sum(x) FROM t"));
+        using Statement timeout = other.Prepare("PRAGMA busy_timeout");
+        Assert.True(timeout.Step());
+        Assert.Equal(300000, timeout.GetInt64(0));
     }
 
     [Fact]
@@ -141,7 +205,7 @@ public sealed class SharedDatabaseTests : IDisposable
                     }
                     catch (TernException e) when (e.Code == ResultCode.Busy)
                     {
-                        Thread.Yield();
+                        Thread.Sleep(1);
                     }
                 }
             }

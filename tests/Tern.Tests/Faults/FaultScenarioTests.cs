@@ -121,7 +121,7 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "auto-vacuum delete", Seed = AutoVacuumFile, Steps = ["DELETE FROM t WHERE a % 3 <> 0", "DELETE FROM u"] },
         new() { Name = "auto-vacuum drop table", Seed = AutoVacuumFile, Steps = ["DROP TABLE u", "INSERT INTO t(b) VALUES('after drop')"] },
         new() { Name = "auto-vacuum mode switch", Seed = AutoVacuumFile, Steps = ["PRAGMA auto_vacuum = incremental", "DELETE FROM u", "PRAGMA incremental_vacuum(3)", "PRAGMA auto_vacuum = full", "DELETE FROM t WHERE a % 2 = 0"] },
-        new() { Name = "overflow rows insert", Setup = Blobs, Steps = [Series(6) + "INSERT INTO big(payload, note) SELECT randomblob(5000 + i), 'new' FROM n"] },
+        new() { Name = "overflow rows insert", Setup = Blobs, Steps = [Series(6) + "INSERT INTO big(payload, note) SELECT CAST(hex(zeroblob(2500 + i)) || i AS BLOB), 'new' FROM n"] },
         new() { Name = "overflow rows update", Setup = Blobs, Steps = ["UPDATE big SET payload = zeroblob(1200 + id * 900) WHERE id % 2 = 0", "UPDATE big SET note = hex(zeroblob(2000)) WHERE id = 3"] },
         new() { Name = "overflow rows delete", Setup = Blobs, Steps = ["DELETE FROM big WHERE id > 4"] },
         new() { Name = "reads only", Grows = false, Setup = Indexed + Blobs, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },

@@ -115,10 +115,10 @@ internal sealed partial class BTree : IDisposable, ITransactionStore
     }
 
     /// <summary>Starts a write transaction; the first write to an empty file creates page 1.</summary>
-    public void BeginWrite()
+    public void BeginWrite(bool exclusive = false)
     {
         bool was = Pager.State != PagerState.Open;
-        Pager.BeginWrite();
+        Pager.BeginWrite(exclusive);
         if (!was) AfterBegin();
         if (Pager.PageCount == 0) CreatePage1();
     }

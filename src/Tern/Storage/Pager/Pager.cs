@@ -175,6 +175,9 @@ internal sealed partial class Pager : IDisposable
         ThrowIfDisposed();
         if (State != PagerState.Open) return;
         if (_errorState) RecoverFromError();
+        // A lock left above SHARED by a release that failed (an I/O error) is given up first:
+        // holding RESERVED would hide this connection's own hot journal from itself.
+        if (_db.LockLevel > FileLock.Shared) _db.Unlock(FileLock.None);
         WaitForLock(FileLock.Shared);
         try
         {
@@ -205,25 +208,49 @@ internal sealed partial class Pager : IDisposable
 
     /// <summary>
     /// Starts a write transaction (starting a read transaction first when needed): takes the
-    /// RESERVED lock, which one connection at a time holds. The busy handler is asked only
+    /// RESERVED lock, which one connection at a time holds, and with <paramref name="exclusive"/>
+    /// the EXCLUSIVE lock too (BEGIN EXCLUSIVE: no reader until the transaction ends). The busy handler is asked only
     /// when no transaction was open before, as in SQLite (a reader that waited for a writer
     /// could wait for ever on a writer waiting for it).
     /// </summary>
-    public void BeginWrite()
+    public void BeginWrite(bool exclusive = false)
     {
         ThrowIfDisposed();
-        if (State == PagerState.Writer) return;
+        if (State == PagerState.Writer)
+        {
+            if (exclusive) WaitForLock(FileLock.Exclusive);
+            return;
+        }
         if (_options.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
         bool hadTransaction = State != PagerState.Open;
-        BeginRead();
-        try
+        if (hadTransaction)
         {
-            WaitForLock(FileLock.Reserved, useBusyHandler: !hadTransaction);
+            WaitForLock(FileLock.Reserved, useBusyHandler: false);
         }
-        catch (TernException) when (!hadTransaction)
+        else
         {
-            EndRead();
-            throw;
+            // Between attempts the SHARED lock is given up too, so that a writer this one
+            // waits for can take EXCLUSIVE and commit (SQLite's begin-transaction loop).
+            for (int attempt = 0; ; attempt++)
+            {
+                BeginRead();
+                if (_db.TryLock(FileLock.Reserved)) break;
+                EndRead();
+                if (BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy, "database is locked");
+            }
+        }
+        if (exclusive)
+        {
+            try
+            {
+                WaitForLock(FileLock.Exclusive);
+            }
+            catch (TernException)
+            {
+                _db.Unlock(FileLock.Shared);
+                if (!hadTransaction) EndRead();
+                throw;
+            }
         }
         State = PagerState.Writer;
         _dbOrigSize = _dbSize;

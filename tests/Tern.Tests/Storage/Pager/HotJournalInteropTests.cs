@@ -566,7 +566,7 @@ public class HotJournalInteropTests(ITestOutputHelper output)
             var fs = new MemoryFileSystem();
             fs.SetContent("t.db", baseDb);
             using var bt = TernBTree.Open(fs, "t.db", options);
-            fs.FailWhen = (op, _) => { if (op is not (IoOperation.Read or IoOperation.Open or IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync)) total++; return false; };
+            fs.FailWhen = (op, _) => { if (op is not (IoOperation.Read or IoOperation.Open or IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync or IoOperation.Lock or IoOperation.Unlock or IoOperation.CheckReservedLock)) total++; return false; };
             rowsAfter = ModelRows(TernTransaction(bt, root, model, 7));
             fs.FailWhen = null;
         }
@@ -578,7 +578,7 @@ public class HotJournalInteropTests(ITestOutputHelper output)
             fs.SetContent("t.db", baseDb);
             var bt = TernBTree.Open(fs, "t.db", options);
             int done = 0;
-            fs.FailWhen = (op, _) => op is not (IoOperation.Read or IoOperation.Open or IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync) && ++done > k || done > k;
+            fs.FailWhen = (op, _) => op is not (IoOperation.Read or IoOperation.Open or IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync or IoOperation.Lock or IoOperation.Unlock or IoOperation.CheckReservedLock) && ++done > k || done > k;
             Assert.ThrowsAny<TernException>(() => TernTransaction(bt, root, model, 7));
             bt.Dispose();
             fs.FailWhen = null;

@@ -619,7 +619,7 @@ public class PagerTests
         var ops = new List<string>();
         fs.FailWhen = (op, path) =>
         {
-            if (op is not (IoOperation.Read or IoOperation.Open or IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync)) ops.Add($"{op} {path}");
+            if (op is not (IoOperation.Read or IoOperation.Open or IoOperation.Access or IoOperation.Size or IoOperation.DirectorySync or IoOperation.Lock or IoOperation.Unlock or IoOperation.CheckReservedLock)) ops.Add($"{op} {path}");
             return false;
         };
         pager.Commit();
