@@ -115,6 +115,14 @@ public sealed class Statement : IDisposable
                 _program = Compile();
                 _vm = new Vm(_program, _connection, _parameters);
             }
+            catch (TernException e) when (e.Code is ResultCode.Busy or ResultCode.Locked)
+            {
+                // A lock another connection holds: the statement changed nothing and starts over
+                // at its next step, so a caller may simply try again (as after SQLITE_BUSY).
+                _hasRow = false;
+                _vm.Reset();
+                throw;
+            }
             catch
             {
                 _hasRow = false;

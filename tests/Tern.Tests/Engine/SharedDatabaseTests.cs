@@ -109,6 +109,24 @@ public sealed class SharedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_statement_that_was_busy_runs_again_from_its_start_at_the_next_step()
+    {
+        using Database db = Database.Open(FilePath());
+        using Connection a = db.Connect();
+        using Connection b = db.Connect();
+        a.Execute("CREATE TABLE t(x)");
+        a.Execute("BEGIN IMMEDIATE");
+        using Statement insert = b.Prepare("INSERT INTO t VALUES (1), (2)");
+        var e = Assert.Throws<TernException>(() => insert.Step());
+        Assert.Equal(ResultCode.Busy, e.Code);
+        Assert.Equal(0, b.Changes);
+        a.Execute("COMMIT");
+        Assert.False(insert.Step());
+        Assert.Equal(2, b.Changes);
+        Assert.Equal(2, Count(a, "SELECT count(*) FROM t"));
+    }
+
+    [Fact]
     public async Task A_busy_timeout_waits_for_the_lock_to_be_released()
     {
         using Database db = Database.Open(FilePath());
