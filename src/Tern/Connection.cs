@@ -69,6 +69,9 @@ public sealed class Connection : IDisposable, IVdbeHost
         }
     }
 
+    /// <summary>The schema if it has been read (and not forgotten since).</summary>
+    internal DatabaseSchema? LoadedSchema => _schema;
+
     /// <summary>Forgets the schema so the next use reads it again.</summary>
     internal void InvalidateSchema() => _schema = null;
 

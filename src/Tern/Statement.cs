@@ -12,6 +12,7 @@ using System.Globalization;
 using System.Text;
 using Tern.Compiler;
 using Tern.Functions;
+using Tern.Schema;
 using Tern.Storage.Pager;
 using Tern.Storage.Record;
 using Tern.Vdbe;
@@ -62,13 +63,24 @@ public sealed class Statement : IDisposable
     {
         try
         {
-            return CodeGenerator.Compile(_ast, _connection.Schema, _sql, _connection.TempViews, _connection.Settings);
+            // Transaction control and setting pragmas never read the schema (so PRAGMA
+            // busy_timeout works while another connection holds the file, as in SQLite).
+            DatabaseSchema schema = NeedsNoSchema(_ast) ? _connection.LoadedSchema ?? DatabaseSchema.Empty() : _connection.Schema;
+            return CodeGenerator.Compile(_ast, schema, _sql, _connection.TempViews, _connection.Settings);
         }
         catch (Sql.SqlParseException e)
         {
             throw new TernException(ResultCode.Error, e.Message, e);
         }
     }
+
+    private static bool NeedsNoSchema(Ast.Statement ast) => ast switch
+    {
+        Ast.BeginStatement or Ast.CommitStatement or Ast.SavepointStatement or Ast.ReleaseStatement => true,
+        Ast.RollbackStatement rb => rb.Savepoint == null,
+        Ast.PragmaStatement p => CodeGenerator.IsSettingPragma(p),
+        _ => false,
+    };
 
     /// <summary>The SQL text of this statement.</summary>
     public string Sql => Encoding.UTF8.GetString(_sql, _ast.Start, _ast.End - _ast.Start);

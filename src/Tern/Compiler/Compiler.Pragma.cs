@@ -45,6 +45,13 @@ internal sealed partial class CodeGenerator
         ["trusted_schema"] = 1,
     };
 
+    /// <summary>
+    /// A PRAGMA that only reads or sets a connection setting: it needs neither the schema nor a
+    /// transaction (PRAGMA busy_timeout works while another connection holds the file).
+    /// </summary>
+    internal static bool IsSettingPragma(PragmaStatement p) =>
+        p.Schema == null && !p.Name.Equals("cache_size", StringComparison.OrdinalIgnoreCase) && SettingDefaults.ContainsKey(p.Name);
+
     private void CompilePragma(PragmaStatement p)
     {
         string name = p.Name.ToLowerInvariant();

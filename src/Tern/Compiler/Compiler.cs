@@ -140,8 +140,9 @@ internal sealed partial class CodeGenerator
                 // BEGIN IMMEDIATE and EXCLUSIVE take the write lock now (SQLITE_BUSY if another
                 // connection holds it); a deferred BEGIN takes locks when first needed.
                 // (P2 = 2: EXCLUSIVE also takes the EXCLUSIVE lock, which keeps readers out.)
+                // (P5 = 1: BEGIN does not check the schema cookie, as SQLite's does not.)
                 if (begin.Kind is TransactionKind.Immediate or TransactionKind.Exclusive)
-                    Emit(Opcode.Transaction, 0, begin.Kind == TransactionKind.Exclusive ? 2 : 1, (int)_schema.Cookie);
+                    Emit(Opcode.Transaction, 0, begin.Kind == TransactionKind.Exclusive ? 2 : 1, 0, null, 1);
                 Emit(Opcode.AutoCommit, 0, 0, 0);
                 break;
             case CommitStatement: Emit(Opcode.AutoCommit, 1, 0, 0); break;
@@ -160,7 +161,8 @@ internal sealed partial class CodeGenerator
         }
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
-        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement);
+        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement)
+            && !(statement is PragmaStatement pragma && IsSettingPragma(pragma));
         int start = _code.Count;
         if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
         Emit(Opcode.Goto, 0, 1, 0);

@@ -81,6 +81,9 @@ internal sealed class DatabaseSchema
     ///   sql NULL or empty (an automatic index): no such index -> "orphan index";
     ///     rootpage not in 2..last page or shared with another index of its table -> "invalid rootpage"
     /// </summary>
+    /// <summary>A schema with nothing in it, for statements that never look at one (transaction control, setting pragmas).</summary>
+    public static DatabaseSchema Empty() => new() { Cookie = 0 };
+
     public static DatabaseSchema Load(BTree bt, uint cookie)
     {
         var s = new DatabaseSchema { Cookie = cookie };

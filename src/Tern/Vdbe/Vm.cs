@@ -370,7 +370,7 @@ internal sealed partial class Vm
                     if (r[op.P3].IsNull) ThrowHalt(op);
                     break;
                 case Opcode.Transaction:
-                    BeginTransaction(op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2);
+                    BeginTransaction(op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2, checkCookie: op.P5 == 0);
                     break;
                 case Opcode.AutoCommit:
                     DoAutoCommit(op.P1 != 0, op.P2 != 0);
@@ -1069,7 +1069,7 @@ internal sealed partial class Vm
         throw new TernException(code, op.P4 as string ?? TernException.DefaultMessage(code));
     }
 
-    private void BeginTransaction(bool write, uint cookie, bool exclusive = false)
+    private void BeginTransaction(bool write, uint cookie, bool exclusive = false, bool checkCookie = true)
     {
         ITransactionStore store = _host.Store;
         TransactionState state = store.TransactionState;
@@ -1090,7 +1090,7 @@ internal sealed partial class Vm
             store.BeginRead();
             _startedTransaction = _host.AutoCommit;
         }
-        if (_host.BTree.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
+        if (checkCookie && _host.BTree.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
         {
             _host.ReloadSchema();
             throw new TernException(ResultCode.Schema, "database schema has changed");
