@@ -108,8 +108,8 @@ public sealed class WalRecoveryResult
 /// <summary>Reads a write-ahead log from its start and finds its valid prefix.</summary>
 public static class WalRecovery
 {
-    /// <summary>Frames read per call to the file.</summary>
-    private const int FramesPerRead = 32;
+    /// <summary>Bytes read per call to the file (at least one frame).</summary>
+    private const int ReadSize = 256 * 1024;
 
     /// <summary>
     /// Scans the log in <paramref name="wal"/>. An invalid header gives an empty result; a
@@ -149,7 +149,8 @@ public static class WalRecovery
         WalChecksum running = header.Checksum;
         WalChecksum atCommit = default;
         uint maxFrame = 0, databaseSize = 0;
-        byte[] buffer = new byte[frameSize * (int)Math.Min(FramesPerRead, Math.Max(1, wholeFrames))];
+        int framesPerRead = (int)Math.Clamp(Math.Min(ReadSize / frameSize, wholeFrames), 1, int.MaxValue);
+        byte[] buffer = new byte[frameSize * framesPerRead];
         long frame = 1;
         bool stopped = false;
         while (frame <= wholeFrames && !stopped)
