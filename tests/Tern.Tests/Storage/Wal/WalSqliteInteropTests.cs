@@ -129,6 +129,51 @@ public class WalSqliteInteropTests
         Assert.Equal(rh, back);
     }
 
+    [Fact]
+    public void Rebuild_leaves_the_index_sqlites_recovery_leaves()
+    {
+        // SQLite opens copies without a -shm, so it recovers the index from the log; its -shm
+        // (copied while it is open) must equal Tern's rebuild from the same log, header area
+        // included: iChange 0, nBackfill 0, nBackfillAttempted and read mark 1 at mxFrame.
+        using var src = new SqliteWalSource(1024).TypicalHistory();
+        WalSnapshot snap = src.Snapshot();
+        WalRecoveryResult full = WalSqlite.Scan(snap.Wal);
+        byte[] junk = new byte[1024];
+        new Random(5).NextBytes(junk);
+        WalWriter w = WalWriter.Continue(full);
+        byte[] open = new byte[w.FramesSize(2)];
+        w.AppendFrames([(3u, junk), (1u, junk)], 0, open);
+        byte[] badChecksum = (byte[])snap.Wal.Clone();
+        badChecksum[31] ^= 1;
+        var cases = new (string Name, byte[] Wal)[]
+        {
+            ("whole", snap.Wal),
+            ("uncommitted-tail", [.. snap.Wal, .. open]),
+            ("no-commit", snap.Wal[..(int)WalFormat.FrameOffset(full.CommitFrames[0], 1024)]), // frames, none committed
+            ("bad-header-checksum", badChecksum), // SQLite keeps this header's salts
+            ("header-only", snap.Wal[..WalFormat.HeaderSize]),
+        };
+        using var dir = new SqliteShell.TempDir();
+        foreach ((string name, byte[] wal) in cases)
+        {
+            string path = WalSqlite.Place(dir, name, snap.Database, wal);
+            byte[] shm;
+            using (var c = SqliteOracle.Open(path))
+            {
+                _ = SqliteOracle.Scalar(c, "SELECT count(*) FROM t");
+                shm = File.ReadAllBytes(path + "-shm");
+            }
+            WalRecoveryResult log = WalSqlite.Scan(wal);
+            var memory = new HeapWalIndexMemory();
+            new WalIndex(memory).Rebuild(log);
+            byte[] mine = memory.ToArray();
+            Assert.True(shm.Length >= mine.Length, name);
+            Assert.True(shm.AsSpan(0, WalIndex.LockOffset).SequenceEqual(mine.AsSpan(0, WalIndex.LockOffset)), $"{name}: header area");
+            Assert.True(shm.AsSpan(WalIndex.LockOffset + 8, mine.Length - WalIndex.LockOffset - 8)
+                .SequenceEqual(mine.AsSpan(WalIndex.LockOffset + 8)), $"{name}: hash regions");
+        }
+    }
+
     /// <summary>Three states of one database, each checkpointed into the file by SQLite.</summary>
     private static (byte[] A, byte[] B, byte[] C, string RowsC) ThreeStates(SqliteWalSource src)
     {
