@@ -5,6 +5,7 @@
 // in a real log, where the valid prefix must end exactly before the damaged frame.
 using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
+using Tern.Storage.Io;
 using Tern.Storage.Wal;
 using Tern.Tests.Support;
 
@@ -245,6 +246,35 @@ public class WalRecoveryTests
                 AssertPrefixOf(log, r);
                 if (i % 25 == 0) AssertSqliteReads(src, snap, bad, expected, $"case{i}");
             }
+        }
+    }
+
+    [Fact]
+    public void Scan_reads_a_live_log_through_the_os_file_system_and_reports_io_errors_as_the_file_does()
+    {
+        (SqliteWalSource src, WalSnapshot snap, WalRecoveryResult log) = SqliteLog();
+        using (src)
+        {
+            // SQLite still has the log open.
+            using (IFile live = OsFileSystem.Instance.Open(src.Path + "-wal", FileOpenMode.ReadOnly))
+            {
+                WalRecoveryResult r = WalRecovery.Scan(live);
+                Assert.Equal(log.CommitFrames, r.CommitFrames);
+                Assert.True(log.PageNumbers.SequenceEqual(r.PageNumbers));
+                Assert.Equal(log.FrameChecksum, r.FrameChecksum);
+                byte[] page = new byte[PageSize];
+                r.ReadPage(live, r.MaxFrame, page);
+                Assert.Equal(WalSqlite.FramePage(snap.Wal, r.MaxFrame, PageSize).ToArray(), page);
+            }
+
+            // A read that fails part way through the frames.
+            var fs = new MemoryFileSystem();
+            fs.SetContent("x-wal", snap.Wal);
+            using IFile f = fs.Open("x-wal", FileOpenMode.ReadOnly);
+            int reads = 0;
+            fs.FailWhen = (op, _) => op == IoOperation.Read && ++reads == 2; // the header, then the frames
+            var e = Assert.Throws<TernException>(() => WalRecovery.Scan(f));
+            Assert.Equal(ResultCode.IoErrRead, e.ExtendedCode);
         }
     }
 
