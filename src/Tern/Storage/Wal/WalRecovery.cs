@@ -15,6 +15,12 @@
 // reader ignores them (mxFrame stops before them), while SQLite's wal-index still lists
 // them in its hash tables, so WalIndex.Rebuild does too. For each page, the frame that
 // holds its content is the latest one at or before mxFrame.
+//
+// Frames of a transaction still open need not be valid on disk: when SQLite spills a page
+// it already spilled in the same transaction, it overwrites that frame in place and writes
+// later frames with zero salts and checksums, recomputing the chain only at commit. A crash
+// then leaves a log whose valid prefix ends inside the open transaction, which is harmless
+// since those frames lie past mxFrame anyway.
 using System.Diagnostics;
 using Tern.Storage.Io;
 

@@ -88,7 +88,50 @@ public class WalSqliteInteropTests
         AssertShmMatches(snap, log, 512, commits: src.Commits.Count);
     }
 
-    private static void AssertShmMatches(WalSnapshot snap, WalRecoveryResult log, int pageSize, int commits)
+    [Fact]
+    public void Scan_and_WalIndex_ignore_frames_sqlite_spilled_for_an_open_transaction()
+    {
+        // With a five-page cache SQLite spills an open transaction's pages into the log (frames
+        // without a commit) and indexes them in its -shm. A copy taken then is what a crash
+        // leaves. Once the transaction rewrites a page it already spilled, SQLite writes that
+        // frame in place and every later frame with zero salts and checksums, fixing them only
+        // at commit: so recovery stops inside the spilled frames, and SQLite's own index holds
+        // entries past mxFrame that lookups must ignore.
+        using var src = new SqliteWalSource(1024).TypicalHistory();
+        src.Execute("PRAGMA cache_size=5; BEGIN;").Insert(2000, 100);
+        WalSnapshot mid = src.Snapshot();
+        WalRecoveryResult logMid = WalSqlite.Scan(mid.Wal);
+        uint written = (uint)WalFormat.WholeFrames(mid.Wal.Length, 1024);
+        Assert.Equal(src.Commits[^1].Frames, logMid.MaxFrame);
+        Assert.True(written > logMid.MaxFrame + 50, $"{written - logMid.MaxFrame} spilled frames");
+        Assert.True(logMid.ValidFrames < written, "frames of the open transaction fail validation");
+        AssertShmMatches(mid, logMid, 1024, src.Commits.Count, compareRebuild: false);
+        var shm = new WalIndex(HeapWalIndexMemory.FromBytes(mid.Shm));
+        for (uint f = logMid.MaxFrame + 1; f <= written; f++) Assert.NotEqual(0u, shm.PageOfFrame(f));
+        using (var dir = new SqliteShell.TempDir())
+        {
+            (long rows, string integrity) = WalSqlite.Open(WalSqlite.Place(dir, "crash", mid.Database, mid.Wal));
+            Assert.Equal((src.Commits[^1].Rows, "ok"), (rows, integrity));
+        }
+
+        // Rolled back (SQLite drops the spilled frames from its index), then a small commit
+        // written over the first spilled frames: the log keeps its length, and the chain
+        // breaks at the first leftover frame.
+        src.Execute("ROLLBACK; PRAGMA cache_size=2000; BEGIN;").Insert(3, 10).Execute("COMMIT;");
+        WalSnapshot after = src.Snapshot();
+        Assert.Equal(mid.Wal.Length, after.Wal.Length);
+        WalRecoveryResult logAfter = WalSqlite.Scan(after.Wal);
+        Assert.InRange(logAfter.MaxFrame, logMid.MaxFrame + 1, logMid.MaxFrame + 10);
+        Assert.Equal(logAfter.MaxFrame, logAfter.ValidFrames);
+        AssertShmMatches(after, logAfter, 1024, src.Commits.Count + 1);
+        using (var dir = new SqliteShell.TempDir())
+        {
+            (long rows, string integrity) = WalSqlite.Open(WalSqlite.Place(dir, "after", after.Database, after.Wal));
+            Assert.Equal((src.Count(), "ok"), (rows, integrity));
+        }
+    }
+
+    private static void AssertShmMatches(WalSnapshot snap, WalRecoveryResult log, int pageSize, int commits, bool compareRebuild = true)
     {
         var shm = new WalIndex(HeapWalIndexMemory.FromBytes(snap.Shm));
         Assert.True(shm.TryReadHeader(out WalIndexHeader hdr));
@@ -115,6 +158,7 @@ public class WalSqliteInteropTests
         for (uint f = 1; f <= log.ValidFrames; f++)
             Assert.Equal(log.PageNumbers[(int)f - 1], shm.PageOfFrame(f));
 
+        if (!compareRebuild) return;
         // Rebuilding from the scan gives SQLite's page-number arrays and hash tables byte for byte.
         var rebuiltMemory = new HeapWalIndexMemory();
         var rebuilt = new WalIndex(rebuiltMemory);
