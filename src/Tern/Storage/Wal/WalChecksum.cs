@@ -11,7 +11,6 @@
 // (0x377f0683 big-endian, 0x377f0682 little-endian); the wal-index uses native order.
 // Input is always a whole number of 8-byte pairs.
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Tern.Storage.Wal;
@@ -30,7 +29,7 @@ public readonly record struct WalChecksum(uint S1, uint S2)
     /// </summary>
     public WalChecksum Add(ReadOnlySpan<byte> data, bool bigEndian)
     {
-        Debug.Assert((data.Length & 7) == 0, "checksummed data is a whole number of word pairs");
+        if ((data.Length & 7) != 0) TernException.Throw(ResultCode.Misuse);
         uint s1 = S1, s2 = S2;
         ReadOnlySpan<uint> words = MemoryMarshal.Cast<byte, uint>(data);
         bool native = bigEndian != BitConverter.IsLittleEndian;

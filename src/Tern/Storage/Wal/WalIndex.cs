@@ -218,10 +218,10 @@ public sealed class WalIndex
         return true;
     }
 
-    /// <summary>Reads the checkpoint info.</summary>
+    /// <summary>Reads the checkpoint info (all zero in a fresh index).</summary>
     public WalCheckpointInfo ReadCheckpointInfo()
     {
-        Span<byte> r = _memory.GetRegion(0);
+        Span<byte> r = _memory.GetOrAddRegion(0);
         uint[] marks = new uint[ReaderCount];
         for (int i = 0; i < ReaderCount; i++) marks[i] = ReadNative(r, CheckpointInfoOffset + 4 + 4 * i);
         return new WalCheckpointInfo(ReadNative(r, CheckpointInfoOffset), marks, ReadNative(r, 128));
@@ -242,6 +242,7 @@ public sealed class WalIndex
     /// <summary>The page number the index records for frame <paramref name="frame"/> (0 when none).</summary>
     public uint PageOfFrame(uint frame)
     {
+        if (frame == 0) return 0;
         int region = RegionOfFrame(frame);
         if (region >= _memory.RegionCount) return 0;
         int i = (int)(frame - FrameBase(region)) - 1;

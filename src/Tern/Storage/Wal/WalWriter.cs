@@ -8,7 +8,6 @@
 //   state: salts, checksum byte order, page size, next frame number, running checksum
 //   AppendTransaction(pages, dbSize):  frame per page, the last one a commit frame
 //   AppendFrames(pages, 0):            frames of a transaction still open (cache spill)
-using System.Diagnostics;
 using System.Security.Cryptography;
 
 namespace Tern.Storage.Wal;
@@ -25,7 +24,7 @@ public sealed class WalWriter
     /// </summary>
     public WalWriter(WalHeader header, uint lastFrame, WalChecksum running)
     {
-        Debug.Assert(WalFormat.IsValidPageSize(header.PageSize));
+        if (!WalFormat.IsValidPageSize(header.PageSize)) TernException.Throw(ResultCode.Misuse);
         _header = header;
         LastFrame = lastFrame;
         Running = running;
