@@ -7,9 +7,12 @@
 //                     SQLite's unix protocol (LockProtocol)
 //   Windows           LockFileEx/UnlockFileEx on the same bytes,  MemoryMappedFile regions,
 //                     with os_win.c's steps (below)              LockFileEx on bytes 120..128
-//   other Unix        an in-process table per path only: handles  none (OpenSharedMemory
-//                     in this process exclude each other, other   returns null, so WAL mode
-//                     processes are not seen                      is refused)
+//   macOS, FreeBSD    classic POSIX locks (F_SETLK) with SQLite's  none (OpenSharedMemory
+//                     in-process bookkeeping (PosixLocks.cs)       returns null, so WAL mode
+//                                                                  is refused)
+//   other platforms   an in-process table per path only: handles   none
+//                     in this process exclude each other, other
+//                     processes are not seen
 //
 // OFD locks belong to the open file description, that is to one IFile here: two handles in
 // one process exclude each other as two processes do, closing one handle never drops the
@@ -43,23 +46,41 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Tern.Storage.Io;
 
+/// <summary>How <see cref="OsFileSystem"/> locks files.</summary>
+internal enum OsLockKind
+{
+    /// <summary>Linux open-file-description locks (the default on 64-bit Linux).</summary>
+    OpenFileDescription,
+    /// <summary>Windows LockFileEx (the default on Windows).</summary>
+    Windows,
+    /// <summary>Classic POSIX locks with SQLite's per-file bookkeeping (the default on macOS and FreeBSD).</summary>
+    ClassicPosix,
+    /// <summary>An in-process table only (the default elsewhere).</summary>
+    InProcess,
+}
+
 public sealed partial class OsFileSystem
 {
-    /// <summary>How the operating system's files are locked on this platform.</summary>
-    private enum LockKind
+    /// <summary>This platform's way of locking files.</summary>
+    internal static readonly OsLockKind DefaultLockKind =
+        OperatingSystem.IsWindows() ? OsLockKind.Windows
+        : OperatingSystem.IsLinux() && Environment.Is64BitProcess ? OsLockKind.OpenFileDescription
+        : (OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsFreeBSD()) && Environment.Is64BitProcess ? OsLockKind.ClassicPosix
+        : OsLockKind.InProcess;
+
+    private readonly OsLockKind _lockKind;
+
+    /// <summary>
+    /// A file system whose files are locked the given way. Tests use it to run the classic POSIX
+    /// and in-process kinds on Linux; everything else uses <see cref="Instance"/>.
+    /// </summary>
+    internal OsFileSystem(OsLockKind lockKind)
     {
-        /// <summary>Linux open-file-description locks.</summary>
-        OpenFileDescription,
-        /// <summary>Windows LockFileEx.</summary>
-        Windows,
-        /// <summary>An in-process table only.</summary>
-        InProcess,
+        _lockKind = lockKind;
     }
 
-    private static readonly LockKind s_lockKind =
-        OperatingSystem.IsWindows() ? LockKind.Windows
-        : OperatingSystem.IsLinux() && Environment.Is64BitProcess ? LockKind.OpenFileDescription
-        : LockKind.InProcess;
+    /// <summary>How this file system locks files.</summary>
+    internal OsLockKind LockKind => _lockKind;
 
     // ---- Linux fcntl ----
 
@@ -92,7 +113,7 @@ public sealed partial class OsFileSystem
     /// </summary>
     private static unsafe bool OfdSet(SafeFileHandle handle, short type, long start, long length, ResultCode error)
     {
-        Debug.Assert(s_lockKind == LockKind.OpenFileDescription);
+        Debug.Assert(OperatingSystem.IsLinux());
         bool added = false;
         handle.DangerousAddRef(ref added);
         try
@@ -121,7 +142,7 @@ public sealed partial class OsFileSystem
     /// <summary>F_OFD_GETLK: the type of a lock of another handle that would block a lock of <paramref name="type"/>, or F_UNLCK.</summary>
     private static unsafe short OfdGet(SafeFileHandle handle, short type, long start, long length, ResultCode error)
     {
-        Debug.Assert(s_lockKind == LockKind.OpenFileDescription);
+        Debug.Assert(OperatingSystem.IsLinux());
         bool added = false;
         handle.DangerousAddRef(ref added);
         try
@@ -238,14 +259,16 @@ public sealed partial class OsFileSystem
 
     private sealed partial class OsFile
     {
-        // The handle's lock primitives: OFD locks or the in-process table; null on Windows.
+        // The handle's lock primitives: OFD locks or the in-process table; null on Windows and
+        // with classic POSIX locks, which have their own steps.
         private readonly IRangeLocks? _locks;
         private FileLock _level;
+        private volatile bool _disposed;
 
-        private static IRangeLocks? CreateLocks(SafeFileHandle handle, string path) => s_lockKind switch
+        private static IRangeLocks? CreateLocks(SafeFileHandle handle, string path, OsLockKind kind) => kind switch
         {
-            LockKind.OpenFileDescription => new OfdRangeLocks(handle),
-            LockKind.InProcess => JoinProcessLocks(path),
+            OsLockKind.OpenFileDescription => new OfdRangeLocks(handle),
+            OsLockKind.InProcess => JoinProcessLocks(path),
             _ => null,
         };
 
@@ -258,7 +281,11 @@ public sealed partial class OsFileSystem
 
         public bool TryLock(FileLock level)
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inode is not null)
+            {
+                return PosixTryLock(level);
+            }
             if (_locks is null)
             {
                 return WindowsTryLock(level);
@@ -271,7 +298,12 @@ public sealed partial class OsFileSystem
 
         public void Unlock(FileLock level)
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inode is not null)
+            {
+                PosixUnlock(level);
+                return;
+            }
             if (_locks is null)
             {
                 WindowsUnlock(level);
@@ -285,7 +317,11 @@ public sealed partial class OsFileSystem
 
         public bool CheckReservedLock()
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inode is not null)
+            {
+                return PosixCheckReservedLock();
+            }
             if (_locks is null)
             {
                 if (_level >= FileLock.Reserved)
@@ -308,13 +344,23 @@ public sealed partial class OsFileSystem
 
         public ISharedMemory? OpenSharedMemory()
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return s_lockKind == LockKind.InProcess ? null : OsSharedMemory.Open(_path + "-shm", _syncStream is null);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _kind is OsLockKind.OpenFileDescription or OsLockKind.Windows
+                ? OsSharedMemory.Open(_path + "-shm", _syncStream is null)
+                : null;
         }
 
-        /// <summary>Drops every lock before the handle closes (closing alone would do on Linux, not at once on Windows).</summary>
-        private void ReleaseLocks()
+        /// <summary>
+        /// Drops every lock before the handle closes (closing alone would do on Linux, not at once
+        /// on Windows). False when the handle must stay open (classic POSIX locks: closing any
+        /// descriptor of the file would drop the locks other handles hold through it).
+        /// </summary>
+        private bool ReleaseLocks()
         {
+            if (_inode is not null)
+            {
+                return PosixRelease();
+            }
             try
             {
                 if (_locks is SlotRangeLocks slots)
@@ -339,6 +385,7 @@ public sealed partial class OsFileSystem
             {
                 // As SQLite's close: a failed unlock does not keep the file open.
             }
+            return true;
         }
 
         /// <summary>os_win.c's winLock (see the file comment).</summary>

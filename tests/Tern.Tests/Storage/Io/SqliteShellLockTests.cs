@@ -32,6 +32,15 @@ public sealed class SqliteShellFactAttribute : FactAttribute
             .Any(dir => File.Exists(Path.Combine(dir, "sqlite3")));
 }
 
+/// <summary>A theory that runs only on Linux with the sqlite3 shell on the PATH.</summary>
+public sealed class SqliteShellTheoryAttribute : TheoryAttribute
+{
+    public SqliteShellTheoryAttribute()
+    {
+        Skip = new SqliteShellFactAttribute().Skip;
+    }
+}
+
 public sealed class SqliteShellLockTests : IDisposable
 {
     private readonly string _directory;
@@ -64,12 +73,20 @@ public sealed class SqliteShellLockTests : IDisposable
 
     private const string Locked = "database is locked";
 
-    [SqliteShellFact]
-    public void Shell_holding_reserved_keeps_Tern_from_reserved_but_not_from_shared()
+    /// <summary>The operating system's ways of locking that exclude other processes: OFD locks and classic POSIX locks.</summary>
+    public static TheoryData<string> Kinds => new() { "ofd", "posix" };
+
+    private static OsFileSystem FileSystem(string kind) =>
+        kind == "ofd" ? OsFileSystem.Instance : new OsFileSystem(OsLockKind.ClassicPosix);
+
+    [SqliteShellTheory]
+    [MemberData(nameof(Kinds))]
+    public void Shell_holding_reserved_keeps_Tern_from_reserved_but_not_from_shared(string kind)
     {
+        OsFileSystem fs = FileSystem(kind);
         ShellSession shell = Shell();
         Assert.Equal("", shell.Run("CREATE TABLE t(x); BEGIN IMMEDIATE; INSERT INTO t VALUES(1);"));
-        using IFile file = OsFileSystem.Instance.Open(_db, FileOpenMode.ReadWrite);
+        using IFile file = fs.Open(_db, FileOpenMode.ReadWrite);
 
         Assert.True(file.CheckReservedLock());
         Assert.True(file.TryLock(FileLock.Shared));
@@ -88,12 +105,14 @@ public sealed class SqliteShellLockTests : IDisposable
         Assert.Equal("1\n", shell.Run("SELECT count(*) FROM t;"));
     }
 
-    [SqliteShellFact]
-    public void Tern_holding_reserved_or_exclusive_makes_the_shell_busy()
+    [SqliteShellTheory]
+    [MemberData(nameof(Kinds))]
+    public void Tern_holding_reserved_or_exclusive_makes_the_shell_busy(string kind)
     {
+        OsFileSystem fs = FileSystem(kind);
         ShellSession shell = Shell();
         Assert.Equal("", shell.Run("CREATE TABLE t(x);"));
-        using IFile file = OsFileSystem.Instance.Open(_db, FileOpenMode.ReadWrite);
+        using IFile file = fs.Open(_db, FileOpenMode.ReadWrite);
         Assert.True(file.TryLock(FileLock.Shared));
         Assert.True(file.TryLock(FileLock.Reserved));
 
@@ -110,14 +129,16 @@ public sealed class SqliteShellLockTests : IDisposable
         Assert.Equal("1\n", shell.Run("INSERT INTO t VALUES(3); SELECT count(*) FROM t;"));
     }
 
-    [SqliteShellFact]
-    public void Tern_pending_lock_keeps_a_new_shell_reader_out_while_an_old_one_stays()
+    [SqliteShellTheory]
+    [MemberData(nameof(Kinds))]
+    public void Tern_pending_lock_keeps_a_new_shell_reader_out_while_an_old_one_stays(string kind)
     {
+        OsFileSystem fs = FileSystem(kind);
         ShellSession setup = Shell();
         Assert.Equal("", setup.Run("CREATE TABLE t(x); INSERT INTO t VALUES(1);"));
         ShellSession reader = Shell();
         Assert.Equal("1\n", reader.Run("BEGIN; SELECT count(*) FROM t;")); // holds SHARED
-        using IFile file = OsFileSystem.Instance.Open(_db, FileOpenMode.ReadWrite);
+        using IFile file = fs.Open(_db, FileOpenMode.ReadWrite);
 
         Assert.True(file.TryLock(FileLock.Shared));
         Assert.True(file.TryLock(FileLock.Reserved));
@@ -131,20 +152,22 @@ public sealed class SqliteShellLockTests : IDisposable
         Assert.Equal("1\n", setup.Run("SELECT count(*) FROM t;"));
     }
 
-    [SqliteShellFact]
-    public void Closing_another_handle_on_the_file_keeps_the_first_handles_lock()
+    [SqliteShellTheory]
+    [MemberData(nameof(Kinds))]
+    public void Closing_another_handle_on_the_file_keeps_the_first_handles_lock(string kind)
     {
+        OsFileSystem fs = FileSystem(kind);
         ShellSession shell = Shell();
         Assert.Equal("", shell.Run("CREATE TABLE t(x);"));
-        using IFile keeper = OsFileSystem.Instance.Open(_db, FileOpenMode.ReadWrite);
+        using IFile keeper = fs.Open(_db, FileOpenMode.ReadWrite);
         Assert.True(keeper.TryLock(FileLock.Shared));
 
-        using (IFile other = OsFileSystem.Instance.Open(_db, FileOpenMode.ReadWrite))
+        using (IFile other = fs.Open(_db, FileOpenMode.ReadWrite))
         {
             Assert.True(other.TryLock(FileLock.Shared));
             other.Unlock(FileLock.None);
         }
-        OsFileSystem.Instance.Open(_db, FileOpenMode.ReadOnly).Dispose();
+        fs.Open(_db, FileOpenMode.ReadOnly).Dispose();
 
         Assert.Contains(Locked, shell.Run("INSERT INTO t VALUES(1);"));
         keeper.Unlock(FileLock.None);
