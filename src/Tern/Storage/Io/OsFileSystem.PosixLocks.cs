@@ -27,7 +27,9 @@
 //   EAGAIN            11                        35                        35
 //
 // fcntl is variadic; on Apple's arm64 ABI a variadic argument goes on the stack, so there the
-// pointer is passed as the ninth argument, after six unused register arguments.
+// pointer is passed as the ninth argument, after six unused register arguments. The -shm file
+// with these locks (PosixShmNode: one descriptor per process, per-slot counts) is in
+// OsFileSystem.Locks.cs beside the other kinds.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;

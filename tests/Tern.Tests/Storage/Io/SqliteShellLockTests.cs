@@ -174,12 +174,14 @@ public sealed class SqliteShellLockTests : IDisposable
         Assert.Equal("1\n", shell.Run("INSERT INTO t VALUES(1); SELECT count(*) FROM t;"));
     }
 
-    [SqliteShellFact]
-    public void Shell_WAL_writer_holds_the_write_lock_slot_of_Terns_shared_memory()
+    [SqliteShellTheory]
+    [MemberData(nameof(Kinds))]
+    public void Shell_WAL_writer_holds_the_write_lock_slot_of_Terns_shared_memory(string kind)
     {
+        OsFileSystem fs = FileSystem(kind);
         ShellSession shell = Shell();
         Assert.Equal("wal\n", shell.Run("PRAGMA journal_mode=WAL; CREATE TABLE t(x); BEGIN IMMEDIATE; INSERT INTO t VALUES(1);"));
-        using IFile file = OsFileSystem.Instance.Open(_db, FileOpenMode.ReadWrite);
+        using IFile file = fs.Open(_db, FileOpenMode.ReadWrite);
         Assert.True(file.TryLock(FileLock.Shared)); // WAL readers hold a shared lock on the database
         using ISharedMemory shm = file.OpenSharedMemory()!;
 
