@@ -82,10 +82,28 @@ public enum ResultCode
     IoErrTruncate = IoErr | (6 << 8),
     /// <summary>I/O error while querying a file's size.</summary>
     IoErrFstat = IoErr | (7 << 8),
+    /// <summary>I/O error while releasing a file lock.</summary>
+    IoErrUnlock = IoErr | (8 << 8),
+    /// <summary>I/O error while lowering a file lock to a read lock.</summary>
+    IoErrRdLock = IoErr | (9 << 8),
     /// <summary>I/O error while deleting a file.</summary>
     IoErrDelete = IoErr | (10 << 8),
     /// <summary>I/O error while checking whether a file exists.</summary>
     IoErrAccess = IoErr | (13 << 8),
+    /// <summary>I/O error while checking whether another handle holds a reserved lock.</summary>
+    IoErrCheckReservedLock = IoErr | (14 << 8),
+    /// <summary>I/O error while taking a file lock.</summary>
+    IoErrLock = IoErr | (15 << 8),
+    /// <summary>I/O error while opening the shared memory (the -shm file).</summary>
+    IoErrShmOpen = IoErr | (18 << 8),
+    /// <summary>I/O error while growing the shared memory.</summary>
+    IoErrShmSize = IoErr | (19 << 8),
+    /// <summary>I/O error while taking or releasing a shared-memory lock.</summary>
+    IoErrShmLock = IoErr | (20 << 8),
+    /// <summary>I/O error while mapping the shared memory.</summary>
+    IoErrShmMap = IoErr | (21 << 8),
+    /// <summary>The shared memory needs initializing but could be opened only for reading.</summary>
+    ReadOnlyCantInit = ReadOnly | (5 << 8),
     /// <summary>The database file is corrupt in a way found by the pager or B-tree layer.</summary>
     CorruptIndex = Corrupt | (3 << 8),
     /// <summary>A database was opened read-only and a write was attempted.</summary>

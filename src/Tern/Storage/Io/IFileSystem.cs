@@ -1,7 +1,10 @@
 // The file-system abstraction under the pager. The pager knows files only through these
-// two interfaces, so the same engine runs on real files (OsFileSystem), in memory
+// interfaces, so the same engine runs on real files (OsFileSystem), in memory
 // (MemoryFileSystem, which can also simulate power cuts and I/O errors), and later on
-// other backends (batched or io_uring I/O, encryption at rest).
+// other backends (batched or io_uring I/O, encryption at rest). Besides bytes, a file
+// offers SQLite's database locks (FileLock) and its shared memory (ISharedMemory, the
+// wal-index), with the same byte-range locks as SQLite's VFSes so that Tern and SQLite
+// processes exclude each other on one file.
 namespace Tern.Storage.Io;
 
 /// <summary>How a file is opened.</summary>
@@ -61,4 +64,40 @@ public interface IFile : IDisposable
 
     /// <summary>Makes every write so far durable (fsync).</summary>
     void Sync();
+
+    /// <summary>The lock this handle holds now.</summary>
+    FileLock LockLevel { get; }
+
+    /// <summary>
+    /// Raises this handle's lock to <paramref name="level"/> with SQLite's rules: Shared only from
+    /// None; Reserved only from Shared; Exclusive from Shared or Reserved (taking Pending on the
+    /// way). Returns false when a lock held through another handle (in this process or another
+    /// process) is in the way; then nothing changed, except that a failed Exclusive keeps
+    /// Pending, as SQLite's unix VFS does (new readers are kept out while the writer waits).
+    /// Asking for a level at or below the current one returns true and changes nothing.
+    /// I/O failures are <see cref="TernException"/> with SQLITE_IOERR_LOCK.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The level is Pending, or not a level.</exception>
+    /// <exception cref="InvalidOperationException">The step is not one of those above (None to Reserved, say).</exception>
+    bool TryLock(FileLock level);
+
+    /// <summary>
+    /// Lowers this handle's lock to <paramref name="level"/>, which is None or Shared
+    /// (SQLITE_IOERR_UNLOCK on failure). A level at or above the current one changes nothing.
+    /// </summary>
+    void Unlock(FileLock level);
+
+    /// <summary>
+    /// Whether any handle other than this one, in this process or another, holds Reserved or
+    /// higher on the file (sqlite3's xCheckReservedLock; this handle's own lock also counts
+    /// when it is Reserved or higher). Failures are SQLITE_IOERR_CHECKRESERVEDLOCK.
+    /// </summary>
+    bool CheckReservedLock();
+
+    /// <summary>
+    /// Opens the file's shared memory (the wal-index; on the operating system the file
+    /// "&lt;path&gt;-shm"), or returns null where the file system cannot provide it (the caller then
+    /// refuses WAL mode, as SQLite does without shared memory). See <see cref="ISharedMemory"/>.
+    /// </summary>
+    ISharedMemory? OpenSharedMemory();
 }

@@ -23,4 +23,16 @@ public enum IoOperation
     Size,
     /// <summary>A sync of the directory that holds a file; fails with SQLITE_IOERR_DIR_FSYNC.</summary>
     DirectorySync,
+    /// <summary>A raise of a database lock (<see cref="IFile.TryLock"/>); fails with SQLITE_IOERR_LOCK.</summary>
+    Lock,
+    /// <summary>A release of a database lock (<see cref="IFile.Unlock"/>); fails with SQLITE_IOERR_UNLOCK.</summary>
+    Unlock,
+    /// <summary>A question whether a reserved lock is held (<see cref="IFile.CheckReservedLock"/>); fails with SQLITE_IOERR_CHECKRESERVEDLOCK.</summary>
+    CheckReservedLock,
+    /// <summary>The opening of a file's shared memory; fails with SQLITE_IOERR_SHMOPEN.</summary>
+    SharedMemoryOpen,
+    /// <summary>The mapping of a shared-memory region; fails with SQLITE_IOERR_SHMMAP.</summary>
+    SharedMemoryMap,
+    /// <summary>The taking or release of shared-memory lock slots; fails with SQLITE_IOERR_SHMLOCK.</summary>
+    SharedMemoryLock,
 }

@@ -30,7 +30,18 @@
 //
 // A failed call changes nothing else (besides what a short write lands) and throws the
 // TernException of its kind: CANTOPEN, IOERR_READ, IOERR_WRITE, IOERR_TRUNCATE, IOERR_FSYNC,
-// IOERR_DELETE, IOERR_ACCESS, IOERR_FSTAT, IOERR_DIR_FSYNC, or FULL.
+// IOERR_DELETE, IOERR_ACCESS, IOERR_FSTAT, IOERR_DIR_FSYNC, IOERR_LOCK, IOERR_UNLOCK,
+// IOERR_CHECKRESERVEDLOCK, IOERR_SHMOPEN, IOERR_SHMMAP, IOERR_SHMLOCK, or FULL.
+//
+// Locks and shared memory. Every file has a table of database locks (LockSlots: the pending
+// byte, the reserved byte, the shared range) in which each handle is an owner, and runs
+// SQLite's unix protocol over it (LockProtocol), so handles exclude each other exactly as
+// handles on real files do. BusyWhen(Lock or SharedMemoryLock, path) makes a lock report
+// busy as if another process held it. A file's shared memory is a list of zeroed regions
+// and a table of lock slots, created when the first user opens it and dropped when the last
+// one closes it (the -shm file's DMS rule: stale content never survives). A power cut
+// releases every lock and drops every shared memory; handles of the dead process fail.
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Tern.Storage.Io;
@@ -151,7 +162,7 @@ public sealed class MemoryFileSystem : IFileSystem
         }
     }
 
-    /// <summary>Removes the fault schedule, the capacity limit and <see cref="FailWhen"/>.</summary>
+    /// <summary>Removes the fault schedule, the capacity limit, <see cref="FailWhen"/> and <see cref="BusyWhen"/>.</summary>
     public void ClearFaults()
     {
         lock (_lock)
@@ -159,6 +170,7 @@ public sealed class MemoryFileSystem : IFileSystem
             _fault = null;
             Capacity = null;
             FailWhen = null;
+            BusyWhen = null;
         }
     }
 
@@ -173,6 +185,14 @@ public sealed class MemoryFileSystem : IFileSystem
 
     /// <summary>Whether an injected write failure first lands the first half of the data (a short write).</summary>
     public bool ShortWrites { get; set; }
+
+    /// <summary>
+    /// When set and returning true for <see cref="IoOperation.Lock"/> (or
+    /// <see cref="IoOperation.SharedMemoryLock"/>) and a path, a raise of a database lock (or the
+    /// taking of shared-memory lock slots) on that file reports busy, as if another process held
+    /// a conflicting lock: it returns false and changes nothing.
+    /// </summary>
+    public Func<IoOperation, string, bool>? BusyWhen { get; set; }
 
     /// <summary>The paths of the files that exist, in no particular order.</summary>
     public IEnumerable<string> Files
@@ -206,7 +226,7 @@ public sealed class MemoryFileSystem : IFileSystem
                 node = new Node(path);
                 _files.Add(path, node);
             }
-            return new MemoryFile(this, node, _epoch, readOnly: mode == FileOpenMode.ReadOnly);
+            return new MemoryFile(this, node, _epoch, readOnly: mode == FileOpenMode.ReadOnly, node.Locks.Join());
         }
     }
 
@@ -414,6 +434,68 @@ public sealed class MemoryFileSystem : IFileSystem
         }
     }
 
+    private bool TryLock(MemoryFile file, FileLock level)
+    {
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            LockProtocol.Validate(file.Level, level);
+            ThrowIfFaulted(IoOperation.Lock, file.Node.Path);
+            if (level > file.Level && BusyWhen is { } busy && busy(IoOperation.Lock, file.Node.Path))
+            {
+                return false;
+            }
+            FileLock current = file.Level;
+            bool got = LockProtocol.TryLock(file.Locks, ref current, level);
+            file.Level = current;
+            return got;
+        }
+    }
+
+    private void Unlock(MemoryFile file, FileLock level)
+    {
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.Unlock, file.Node.Path);
+            FileLock current = file.Level;
+            LockProtocol.Unlock(file.Locks, ref current, level);
+            file.Level = current;
+        }
+    }
+
+    private bool CheckReservedLock(MemoryFile file)
+    {
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.CheckReservedLock, file.Node.Path);
+            return LockProtocol.CheckReservedLock(file.Locks, file.Level);
+        }
+    }
+
+    private MemorySharedMemory OpenSharedMemory(MemoryFile file)
+    {
+        lock (_lock)
+        {
+            file.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.SharedMemoryOpen, file.Node.Path);
+            SharedState state = file.Node.Shared ??= new SharedState();
+            state.Users++;
+            return new MemorySharedMemory(this, file.Node.Path, state, _epoch, state.Slots.Join());
+        }
+    }
+
+    /// <summary>Releases a handle's locks when it is disposed (no fault applies).</summary>
+    private void Close(MemoryFile file)
+    {
+        lock (_lock)
+        {
+            file.Locks.Owner.Table.Leave(file.Locks.Owner);
+            file.Level = FileLock.None;
+        }
+    }
+
     // ---- Crash machinery (called under the lock) ----
 
     /// <summary>
@@ -490,6 +572,12 @@ public sealed class MemoryFileSystem : IFileSystem
                 IoOperation.Access => ResultCode.IoErrAccess,
                 IoOperation.Size => ResultCode.IoErrFstat,
                 IoOperation.DirectorySync => ResultCode.IoErrDirFsync,
+                IoOperation.Lock => ResultCode.IoErrLock,
+                IoOperation.Unlock => ResultCode.IoErrUnlock,
+                IoOperation.CheckReservedLock => ResultCode.IoErrCheckReservedLock,
+                IoOperation.SharedMemoryOpen => ResultCode.IoErrShmOpen,
+                IoOperation.SharedMemoryMap => ResultCode.IoErrShmMap,
+                IoOperation.SharedMemoryLock => ResultCode.IoErrShmLock,
                 _ => ResultCode.CantOpen,
             });
         }
@@ -525,6 +613,8 @@ public sealed class MemoryFileSystem : IFileSystem
         foreach (Node node in _files.Values)
         {
             node.RevertToDurable();
+            node.Locks = new LockSlots(SlotRangeLocks.SlotCount); // the dead process's locks are gone
+            node.Shared = null; // and so is its shared memory
         }
         if (tear && _lastWriteNode is { } torn && _files.TryGetValue(torn.Path, out Node? live) && live == torn)
         {
@@ -599,6 +689,12 @@ public sealed class MemoryFileSystem : IFileSystem
         /// <summary>The durable content; never mutated in place, only replaced.</summary>
         public byte[] Durable { get; set; } = [];
 
+        /// <summary>The database locks of the handles open on the file.</summary>
+        public LockSlots Locks { get; set; } = new(SlotRangeLocks.SlotCount);
+
+        /// <summary>The file's shared memory while any handle has it open, else null.</summary>
+        public SharedState? Shared { get; set; }
+
         public int ReadAt(long offset, Span<byte> destination)
         {
             if (offset >= Length)
@@ -656,11 +752,27 @@ public sealed class MemoryFileSystem : IFileSystem
     }
 
     /// <summary>A handle on a memory file, belonging to the process (epoch) that opened it.</summary>
-    private sealed class MemoryFile(MemoryFileSystem fileSystem, Node node, Epoch epoch, bool readOnly) : IFile
+    private sealed class MemoryFile(MemoryFileSystem fileSystem, Node node, Epoch epoch, bool readOnly, LockSlots.Owner owner) : IFile
     {
         private volatile bool _disposed;
 
         public Node Node { get; } = node;
+
+        /// <summary>This handle's database locks (in the table of the file when the handle was opened).</summary>
+        public SlotRangeLocks Locks { get; } = new(owner);
+
+        /// <summary>The lock level this handle holds.</summary>
+        public FileLock Level { get; set; }
+
+        public FileLock LockLevel => Level;
+
+        public bool TryLock(FileLock level) => fileSystem.TryLock(this, level);
+
+        public void Unlock(FileLock level) => fileSystem.Unlock(this, level);
+
+        public bool CheckReservedLock() => fileSystem.CheckReservedLock(this);
+
+        public ISharedMemory? OpenSharedMemory() => fileSystem.OpenSharedMemory(this);
 
         public long Length => fileSystem.FileLength(this);
 
@@ -672,7 +784,14 @@ public sealed class MemoryFileSystem : IFileSystem
 
         public void Sync() => fileSystem.Sync(this);
 
-        public void Dispose() => _disposed = true;
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                fileSystem.Close(this);
+            }
+        }
 
         public void ThrowIfUnusable()
         {
@@ -688,6 +807,118 @@ public sealed class MemoryFileSystem : IFileSystem
             {
                 TernException.Throw(code);
             }
+        }
+    }
+
+    /// <summary>A file's shared memory: zeroed regions and lock slots, shared by every user.</summary>
+    private sealed class SharedState
+    {
+        public List<byte[]> Regions { get; } = [];
+
+        public LockSlots Slots { get; } = new(ISharedMemory.LockCount);
+
+        /// <summary>The handles that have it open; at 0 it is dropped.</summary>
+        public int Users { get; set; }
+    }
+
+    private Memory<byte> Map(MemorySharedMemory shm, int index, bool extend)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        lock (_lock)
+        {
+            shm.ThrowIfUnusable();
+            ThrowIfFaulted(IoOperation.SharedMemoryMap, shm.Path);
+            List<byte[]> regions = shm.State.Regions;
+            if (index >= regions.Count)
+            {
+                if (!extend)
+                {
+                    return Memory<byte>.Empty;
+                }
+                while (regions.Count <= index)
+                {
+                    regions.Add(new byte[ISharedMemory.RegionSize]);
+                }
+            }
+            return regions[index];
+        }
+    }
+
+    private bool TryLock(MemorySharedMemory shm, int slot, int count, bool exclusive)
+    {
+        lock (_lock)
+        {
+            shm.ThrowIfUnusable();
+            SharedMemorySlots.Validate(shm.Owner.Modes, slot, count, exclusive);
+            ThrowIfFaulted(IoOperation.SharedMemoryLock, shm.Path);
+            if (BusyWhen is { } busy && busy(IoOperation.SharedMemoryLock, shm.Path))
+            {
+                return false;
+            }
+            return shm.State.Slots.TrySet(shm.Owner, slot, count, exclusive);
+        }
+    }
+
+    private void Unlock(MemorySharedMemory shm, int slot, int count)
+    {
+        lock (_lock)
+        {
+            shm.ThrowIfUnusable();
+            SharedMemorySlots.Validate(shm.Owner.Modes, slot, count, exclusive: null);
+            ThrowIfFaulted(IoOperation.SharedMemoryLock, shm.Path);
+            shm.State.Slots.Clear(shm.Owner, slot, count);
+        }
+    }
+
+    private void Close(MemorySharedMemory shm)
+    {
+        lock (_lock)
+        {
+            shm.State.Slots.Leave(shm.Owner);
+            shm.State.Users--;
+            Debug.Assert(shm.State.Users >= 0);
+            if (shm.State.Users == 0 && _files.TryGetValue(shm.Path, out Node? node) && node.Shared == shm.State)
+            {
+                node.Shared = null; // the last user is gone: the content goes with it
+            }
+        }
+    }
+
+    /// <summary>One user's view of a file's shared memory, belonging to the process (epoch) that opened it.</summary>
+    private sealed class MemorySharedMemory(MemoryFileSystem fileSystem, string path, SharedState state, Epoch epoch, LockSlots.Owner owner) : ISharedMemory
+    {
+        private bool _closed;
+
+        public string Path { get; } = path;
+
+        public SharedState State { get; } = state;
+
+        public LockSlots.Owner Owner { get; } = owner;
+
+        public Memory<byte> Map(int index, bool extend) => fileSystem.Map(this, index, extend);
+
+        public bool TryLock(int slot, int count, bool exclusive) => fileSystem.TryLock(this, slot, count, exclusive);
+
+        public void Unlock(int slot, int count) => fileSystem.Unlock(this, slot, count);
+
+        public void Barrier() => Interlocked.MemoryBarrier();
+
+        public void Close(bool delete)
+        {
+            // There is no -shm file to delete: the regions go when the last user closes.
+            if (!_closed)
+            {
+                _closed = true;
+                fileSystem.Close(this);
+            }
+        }
+
+        public void Dispose() => Close(false);
+
+        public void ThrowIfUnusable()
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            epoch.ThrowIfDead();
         }
     }
 }

@@ -20,7 +20,8 @@
 //   delete                              IOException, UnauthorizedAccess     IOERR_DELETE
 //   size query                          IOException, UnauthorizedAccess     IOERR_FSTAT
 //
-// No other exception type leaves this file for a failure of the file system.
+// No other exception type leaves this file for a failure of the file system. Locks and
+// shared memory are in OsFileSystem.Locks.cs.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -30,12 +31,8 @@ namespace Tern.Storage.Io;
 /// <summary>An <see cref="IFileSystem"/> backed by the operating system's files.</summary>
 public sealed partial class OsFileSystem : IFileSystem
 {
-    /// <summary>The one instance; the type holds no state.</summary>
-    public static readonly OsFileSystem Instance = new();
-
-    private OsFileSystem()
-    {
-    }
+    /// <summary>The operating system's files, locked as this platform allows (see OsFileSystem.Locks.cs).</summary>
+    public static readonly OsFileSystem Instance = new(DefaultLockKind);
 
     /// <inheritdoc/>
     public IFile Open(string path, FileOpenMode mode)
@@ -57,7 +54,7 @@ public sealed partial class OsFileSystem : IFileSystem
         {
             throw OsFile.Error(ResultCode.CantOpen, e);
         }
-        return OsFile.Wrap(handle, access);
+        return OsFile.Wrap(handle, access, path, _lockKind);
     }
 
     /// <inheritdoc/>
@@ -177,30 +174,49 @@ public sealed partial class OsFileSystem : IFileSystem
         e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException;
 
     /// <summary>An open operating-system file.</summary>
-    private sealed class OsFile : IFile
+    private sealed partial class OsFile : IFile
     {
 
         private readonly SafeFileHandle _handle;
         // Held only to reach FileStream.Flush(true), which is fsync; null for read-only files.
         private readonly FileStream? _syncStream;
+        // The full path, for the -shm file's name and the in-process lock table.
+        private readonly string _path;
 
-        private OsFile(SafeFileHandle handle, FileStream? syncStream)
+        // How the handle's locks are taken.
+        private readonly OsLockKind _kind;
+
+        private OsFile(SafeFileHandle handle, FileStream? syncStream, string path, OsLockKind kind)
         {
             _handle = handle;
             _syncStream = syncStream;
+            _path = path;
+            _kind = kind;
+            _locks = CreateLocks(handle, path, kind);
+            _inode = kind == OsLockKind.ClassicPosix ? JoinInode(path) : null;
         }
 
         /// <summary>Wraps a freshly opened handle, taking ownership of it.</summary>
-        public static OsFile Wrap(SafeFileHandle handle, FileAccess access)
+        public static OsFile Wrap(SafeFileHandle handle, FileAccess access, string path, OsLockKind kind)
         {
+            string fullPath;
+            try
+            {
+                fullPath = Path.GetFullPath(path);
+            }
+            catch (Exception e) when (IsOpenFailure(e))
+            {
+                handle.Dispose();
+                throw Error(ResultCode.CantOpen, e);
+            }
             if (access == FileAccess.Read)
             {
-                return new OsFile(handle, null);
+                return new OsFile(handle, null, fullPath, kind);
             }
             try
             {
                 // bufferSize 0: no buffering, so the stream never writes anything itself.
-                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0));
+                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0), fullPath, kind);
             }
             catch (Exception e) when (IsOpenFailure(e))
             {
@@ -289,8 +305,16 @@ public sealed partial class OsFileSystem : IFileSystem
 
         public void Dispose()
         {
-            _syncStream?.Dispose();
-            _handle.Dispose();
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            if (ReleaseLocks())
+            {
+                _syncStream?.Dispose();
+                _handle.Dispose();
+            }
         }
 
         /// <summary>A TernException for a failed operation, with SQLite's message for the code.</summary>
