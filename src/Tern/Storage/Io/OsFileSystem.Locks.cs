@@ -7,9 +7,13 @@
 //                     SQLite's unix protocol (LockProtocol)
 //   Windows           LockFileEx/UnlockFileEx on the same bytes,  MemoryMappedFile regions,
 //                     with os_win.c's steps (below)              LockFileEx on bytes 120..128
-//   other Unix        an in-process table per path only: handles  none (OpenSharedMemory
-//                     in this process exclude each other, other   returns null, so WAL mode
-//                     processes are not seen                      is refused)
+//   macOS, FreeBSD    classic POSIX locks (F_SETLK) with SQLite's  as on Linux, with one
+//                     in-process bookkeeping (PosixLocks.cs)       descriptor per process and
+//                                                                  per-slot counts deciding
+//                                                                  between its handles
+//   other platforms   an in-process table per path only: handles   none (OpenSharedMemory
+//                     in this process exclude each other, other    returns null, so WAL mode
+//                     processes are not seen                       is refused)
 //
 // OFD locks belong to the open file description, that is to one IFile here: two handles in
 // one process exclude each other as two processes do, closing one handle never drops the
@@ -43,23 +47,41 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Tern.Storage.Io;
 
+/// <summary>How <see cref="OsFileSystem"/> locks files.</summary>
+internal enum OsLockKind
+{
+    /// <summary>Linux open-file-description locks (the default on 64-bit Linux).</summary>
+    OpenFileDescription,
+    /// <summary>Windows LockFileEx (the default on Windows).</summary>
+    Windows,
+    /// <summary>Classic POSIX locks with SQLite's per-file bookkeeping (the default on macOS and FreeBSD).</summary>
+    ClassicPosix,
+    /// <summary>An in-process table only (the default elsewhere).</summary>
+    InProcess,
+}
+
 public sealed partial class OsFileSystem
 {
-    /// <summary>How the operating system's files are locked on this platform.</summary>
-    private enum LockKind
+    /// <summary>This platform's way of locking files.</summary>
+    internal static readonly OsLockKind DefaultLockKind =
+        OperatingSystem.IsWindows() ? OsLockKind.Windows
+        : OperatingSystem.IsLinux() && Environment.Is64BitProcess ? OsLockKind.OpenFileDescription
+        : (OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsFreeBSD()) && Environment.Is64BitProcess ? OsLockKind.ClassicPosix
+        : OsLockKind.InProcess;
+
+    private readonly OsLockKind _lockKind;
+
+    /// <summary>
+    /// A file system whose files are locked the given way. Tests use it to run the classic POSIX
+    /// and in-process kinds on Linux; everything else uses <see cref="Instance"/>.
+    /// </summary>
+    internal OsFileSystem(OsLockKind lockKind)
     {
-        /// <summary>Linux open-file-description locks.</summary>
-        OpenFileDescription,
-        /// <summary>Windows LockFileEx.</summary>
-        Windows,
-        /// <summary>An in-process table only.</summary>
-        InProcess,
+        _lockKind = lockKind;
     }
 
-    private static readonly LockKind s_lockKind =
-        OperatingSystem.IsWindows() ? LockKind.Windows
-        : OperatingSystem.IsLinux() && Environment.Is64BitProcess ? LockKind.OpenFileDescription
-        : LockKind.InProcess;
+    /// <summary>How this file system locks files.</summary>
+    internal OsLockKind LockKind => _lockKind;
 
     // ---- Linux fcntl ----
 
@@ -92,7 +114,7 @@ public sealed partial class OsFileSystem
     /// </summary>
     private static unsafe bool OfdSet(SafeFileHandle handle, short type, long start, long length, ResultCode error)
     {
-        Debug.Assert(s_lockKind == LockKind.OpenFileDescription);
+        Debug.Assert(OperatingSystem.IsLinux());
         bool added = false;
         handle.DangerousAddRef(ref added);
         try
@@ -121,7 +143,7 @@ public sealed partial class OsFileSystem
     /// <summary>F_OFD_GETLK: the type of a lock of another handle that would block a lock of <paramref name="type"/>, or F_UNLCK.</summary>
     private static unsafe short OfdGet(SafeFileHandle handle, short type, long start, long length, ResultCode error)
     {
-        Debug.Assert(s_lockKind == LockKind.OpenFileDescription);
+        Debug.Assert(OperatingSystem.IsLinux());
         bool added = false;
         handle.DangerousAddRef(ref added);
         try
@@ -238,14 +260,16 @@ public sealed partial class OsFileSystem
 
     private sealed partial class OsFile
     {
-        // The handle's lock primitives: OFD locks or the in-process table; null on Windows.
+        // The handle's lock primitives: OFD locks or the in-process table; null on Windows and
+        // with classic POSIX locks, which have their own steps.
         private readonly IRangeLocks? _locks;
         private FileLock _level;
+        private volatile bool _disposed;
 
-        private static IRangeLocks? CreateLocks(SafeFileHandle handle, string path) => s_lockKind switch
+        private static IRangeLocks? CreateLocks(SafeFileHandle handle, string path, OsLockKind kind) => kind switch
         {
-            LockKind.OpenFileDescription => new OfdRangeLocks(handle),
-            LockKind.InProcess => JoinProcessLocks(path),
+            OsLockKind.OpenFileDescription => new OfdRangeLocks(handle),
+            OsLockKind.InProcess => JoinProcessLocks(path),
             _ => null,
         };
 
@@ -258,7 +282,11 @@ public sealed partial class OsFileSystem
 
         public bool TryLock(FileLock level)
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inode is not null)
+            {
+                return PosixTryLock(level);
+            }
             if (_locks is null)
             {
                 return WindowsTryLock(level);
@@ -271,7 +299,12 @@ public sealed partial class OsFileSystem
 
         public void Unlock(FileLock level)
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inode is not null)
+            {
+                PosixUnlock(level);
+                return;
+            }
             if (_locks is null)
             {
                 WindowsUnlock(level);
@@ -285,7 +318,11 @@ public sealed partial class OsFileSystem
 
         public bool CheckReservedLock()
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_inode is not null)
+            {
+                return PosixCheckReservedLock();
+            }
             if (_locks is null)
             {
                 if (_level >= FileLock.Reserved)
@@ -308,13 +345,21 @@ public sealed partial class OsFileSystem
 
         public ISharedMemory? OpenSharedMemory()
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            return s_lockKind == LockKind.InProcess ? null : OsSharedMemory.Open(_path + "-shm", _syncStream is null);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _kind == OsLockKind.InProcess ? null : OsSharedMemory.Open(_path + "-shm", _syncStream is null, _kind);
         }
 
-        /// <summary>Drops every lock before the handle closes (closing alone would do on Linux, not at once on Windows).</summary>
-        private void ReleaseLocks()
+        /// <summary>
+        /// Drops every lock before the handle closes (closing alone would do on Linux, not at once
+        /// on Windows). False when the handle must stay open (classic POSIX locks: closing any
+        /// descriptor of the file would drop the locks other handles hold through it).
+        /// </summary>
+        private bool ReleaseLocks()
         {
+            if (_inode is not null)
+            {
+                return PosixRelease();
+            }
             try
             {
                 if (_locks is SlotRangeLocks slots)
@@ -339,6 +384,7 @@ public sealed partial class OsFileSystem
             {
                 // As SQLite's close: a failed unlock does not keep the file open.
             }
+            return true;
         }
 
         /// <summary>os_win.c's winLock (see the file comment).</summary>
@@ -449,20 +495,72 @@ public sealed partial class OsFileSystem
         private readonly bool _readOnly;
         private readonly byte[] _held = new byte[ISharedMemory.LockCount]; // 0 free, 1 shared, 2 exclusive
         private readonly List<MappedRegion?> _regions = [];
+        // With classic POSIX locks: the process's one descriptor and lock counts; else null.
+        private readonly PosixShmNode? _node;
         private bool _closed;
 
-        private OsSharedMemory(SafeFileHandle handle, string path, bool readOnly)
+        private OsSharedMemory(SafeFileHandle handle, string path, bool readOnly, PosixShmNode? node)
         {
             _handle = handle;
             _path = path;
             _readOnly = readOnly;
+            _node = node;
         }
 
         /// <summary>Opens (creating it when it can) the -shm file at <paramref name="path"/> and takes the DMS lock.</summary>
-        public static OsSharedMemory Open(string path, bool databaseReadOnly)
+        public static OsSharedMemory Open(string path, bool databaseReadOnly, OsLockKind kind)
+        {
+            if (kind == OsLockKind.ClassicPosix)
+            {
+                return OpenPosix(path, databaseReadOnly);
+            }
+            SafeFileHandle handle = OpenHandle(path, databaseReadOnly, out bool readOnly);
+            var shm = new OsSharedMemory(handle, path, readOnly, null);
+            try
+            {
+                shm.TakeDeadManSwitch();
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+            return shm;
+        }
+
+        /// <summary>
+        /// With classic POSIX locks, one descriptor per process (SQLite's unixShmNode): the first
+        /// user in the process opens it and takes the DMS lock, later ones share it.
+        /// </summary>
+        private static OsSharedMemory OpenPosix(string path, bool databaseReadOnly)
+        {
+            lock (s_shmNodes)
+            {
+                if (!s_shmNodes.TryGetValue(path, out PosixShmNode? node))
+                {
+                    SafeFileHandle handle = OpenHandle(path, databaseReadOnly, out bool readOnly);
+                    node = new PosixShmNode(handle, readOnly);
+                    try
+                    {
+                        new OsSharedMemory(handle, path, readOnly, node).TakeDeadManSwitch();
+                    }
+                    catch
+                    {
+                        handle.Dispose();
+                        throw;
+                    }
+                    s_shmNodes.Add(path, node);
+                }
+                node.Users++;
+                return new OsSharedMemory(node.Handle, path, node.ReadOnly, node);
+            }
+        }
+
+        /// <summary>Opens the -shm file read-write (creating it), or else read-only; CANTOPEN when neither works.</summary>
+        private static SafeFileHandle OpenHandle(string path, bool databaseReadOnly, out bool readOnly)
         {
             SafeFileHandle handle;
-            bool readOnly = false;
+            readOnly = false;
             try
             {
                 handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
@@ -479,17 +577,7 @@ public sealed partial class OsFileSystem
                     throw new TernException(ResultCode.CantOpen, TernException.DefaultMessage(ResultCode.CantOpen), databaseReadOnly ? e2 : e);
                 }
             }
-            var shm = new OsSharedMemory(handle, path, readOnly);
-            try
-            {
-                shm.TakeDeadManSwitch();
-            }
-            catch
-            {
-                handle.Dispose();
-                throw;
-            }
-            return shm;
+            return handle;
         }
 
         /// <summary>Takes the DMS byte shared, first cutting stale content when no one else uses the file.</summary>
@@ -508,14 +596,18 @@ public sealed partial class OsFileSystem
                 }
                 return;
             }
-            short other = OfdGet(_handle, FWrLck, DmsByte, 1, ResultCode.IoErrLock);
-            if (other == FUnLck)
+            bool posix = _node is not null;
+            PosixAbi abi = PosixAbi.Current;
+            short other = posix
+                ? PosixFcntl(_handle, abi.GetLk, abi.WrLck, DmsByte, 1, ResultCode.IoErrLock).Type
+                : OfdGet(_handle, FWrLck, DmsByte, 1, ResultCode.IoErrLock);
+            if (other == (posix ? abi.UnLck : FUnLck))
             {
                 if (_readOnly)
                 {
                     TernException.Throw(ResultCode.ReadOnlyCantInit);
                 }
-                if (!OfdSet(_handle, FWrLck, DmsByte, 1, ResultCode.IoErrShmLock))
+                if (!SetDms(write: true))
                 {
                     TernException.Throw(ResultCode.Busy);
                 }
@@ -523,15 +615,20 @@ public sealed partial class OsFileSystem
                 // from a stray one when debugging.
                 SetLength(3);
             }
-            else if (other == FWrLck)
+            else if (other == (posix ? abi.WrLck : FWrLck))
             {
                 TernException.Throw(ResultCode.Busy); // another user is initializing it
             }
-            if (!OfdSet(_handle, FRdLck, DmsByte, 1, ResultCode.IoErrShmLock))
+            if (!SetDms(write: false))
             {
                 TernException.Throw(ResultCode.Busy);
             }
         }
+
+        /// <summary>Read- or write-locks the DMS byte (OFD or classic POSIX); false when another user is in the way.</summary>
+        private bool SetDms(bool write) => _node is null
+            ? OfdSet(_handle, write ? FWrLck : FRdLck, DmsByte, 1, ResultCode.IoErrShmLock)
+            : PosixFcntl(_handle, PosixAbi.Current.SetLk, write ? PosixAbi.Current.WrLck : PosixAbi.Current.RdLck, DmsByte, 1, ResultCode.IoErrShmLock).Done;
 
         private void SetLength(long length)
         {
@@ -618,7 +715,8 @@ public sealed partial class OsFileSystem
             {
                 ObjectDisposedException.ThrowIf(_closed, this);
                 SharedMemorySlots.Validate(_held, slot, count, exclusive);
-                bool got = OperatingSystem.IsWindows()
+                bool got = _node is not null ? PosixTryLock(slot, count, exclusive)
+                    : OperatingSystem.IsWindows()
                     ? WindowsTryLock(slot, count, exclusive)
                     : OfdSet(_handle, exclusive ? FWrLck : FRdLck, LockBase + slot, count, ResultCode.IoErrShmLock);
                 if (got)
@@ -665,7 +763,11 @@ public sealed partial class OsFileSystem
             {
                 ObjectDisposedException.ThrowIf(_closed, this);
                 SharedMemorySlots.Validate(_held, slot, count, exclusive: null);
-                if (OperatingSystem.IsWindows())
+                if (_node is not null)
+                {
+                    PosixUnlock(slot, count);
+                }
+                else if (OperatingSystem.IsWindows())
                 {
                     for (int i = slot; i < slot + count; i++)
                     {
@@ -699,6 +801,11 @@ public sealed partial class OsFileSystem
                     ((IDisposable?)region)?.Dispose();
                 }
                 _regions.Clear();
+                if (_node is not null)
+                {
+                    PosixClose(delete);
+                    return;
+                }
                 try
                 {
                     if (delete && IsLastUser())
@@ -729,7 +836,129 @@ public sealed partial class OsFileSystem
         }
 
         public void Dispose() => Close(false);
+
+        /// <summary>
+        /// unixShmLock with classic POSIX locks: other handles of this process are judged by the
+        /// node's counts, other processes by the OS lock, which the process takes once per slot.
+        /// </summary>
+        private bool PosixTryLock(int slot, int count, bool exclusive)
+        {
+            PosixShmNode node = _node!;
+            PosixAbi abi = PosixAbi.Current;
+            lock (s_shmNodes)
+            {
+                for (int i = slot; i < slot + count; i++)
+                {
+                    int othersShared = node.Shared[i] - (_held[i] == 1 ? 1 : 0);
+                    if (node.Exclusive[i] || (exclusive && othersShared > 0))
+                    {
+                        return false;
+                    }
+                }
+                if (!PosixFcntl(_handle, abi.SetLk, exclusive ? abi.WrLck : abi.RdLck, LockBase + slot, count, ResultCode.IoErrShmLock).Done)
+                {
+                    return false;
+                }
+                for (int i = slot; i < slot + count; i++)
+                {
+                    if (exclusive)
+                    {
+                        node.Shared[i] -= _held[i] == 1 ? 1 : 0;
+                        node.Exclusive[i] = true;
+                    }
+                    else
+                    {
+                        node.Shared[i]++;
+                    }
+                }
+                return true;
+            }
+        }
+
+        private void PosixUnlock(int slot, int count)
+        {
+            PosixShmNode node = _node!;
+            PosixAbi abi = PosixAbi.Current;
+            lock (s_shmNodes)
+            {
+                for (int i = slot; i < slot + count; i++)
+                {
+                    bool release = false;
+                    if (_held[i] == 2)
+                    {
+                        node.Exclusive[i] = false;
+                        release = true;
+                    }
+                    else if (_held[i] == 1)
+                    {
+                        release = --node.Shared[i] == 0;
+                    }
+                    if (release && !PosixFcntl(_handle, abi.SetLk, abi.UnLck, LockBase + i, 1, ResultCode.IoErrShmLock).Done)
+                    {
+                        TernException.Throw(ResultCode.IoErrShmLock);
+                    }
+                    Debug.Assert(node.Shared[i] >= 0);
+                }
+            }
+        }
+
+        /// <summary>Releases this user's slots; the last user in the process closes (and may delete) the file.</summary>
+        private void PosixClose(bool delete)
+        {
+            PosixShmNode node = _node!;
+            lock (s_shmNodes)
+            {
+                try
+                {
+                    PosixUnlock(0, ISharedMemory.LockCount);
+                }
+                catch (TernException)
+                {
+                    // The descriptor's close below drops the OS locks anyway once no one is left.
+                }
+                Array.Clear(_held);
+                if (--node.Users > 0)
+                {
+                    return;
+                }
+                s_shmNodes.Remove(_path);
+                try
+                {
+                    if (delete && SetDms(write: true))
+                    {
+                        File.Delete(_path);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or TernException)
+                {
+                    // As SQLite: a -shm file that cannot be deleted is left for the next opener to reset.
+                }
+                finally
+                {
+                    node.Handle.Dispose();
+                }
+            }
+        }
     }
+
+    /// <summary>A -shm file's state in this process with classic POSIX locks (SQLite's unixShmNode).</summary>
+    private sealed class PosixShmNode(SafeFileHandle handle, bool readOnly)
+    {
+        public SafeFileHandle Handle { get; } = handle;
+
+        public bool ReadOnly { get; } = readOnly;
+
+        /// <summary>Open ISharedMemory objects of this process on the file.</summary>
+        public int Users { get; set; }
+
+        /// <summary>Per slot: handles of this process holding it shared.</summary>
+        public int[] Shared { get; } = new int[ISharedMemory.LockCount];
+
+        /// <summary>Per slot: whether a handle of this process holds it exclusively.</summary>
+        public bool[] Exclusive { get; } = new bool[ISharedMemory.LockCount];
+    }
+
+    private static readonly Dictionary<string, PosixShmNode> s_shmNodes = new(StringComparer.Ordinal);
 
     /// <summary>One region of the -shm file mapped shared into memory, handed out as <see cref="Memory{T}"/>.</summary>
     private sealed unsafe class MappedRegion : MemoryManager<byte>

@@ -31,12 +31,8 @@ namespace Tern.Storage.Io;
 /// <summary>An <see cref="IFileSystem"/> backed by the operating system's files.</summary>
 public sealed partial class OsFileSystem : IFileSystem
 {
-    /// <summary>The one instance; the type holds no state.</summary>
-    public static readonly OsFileSystem Instance = new();
-
-    private OsFileSystem()
-    {
-    }
+    /// <summary>The operating system's files, locked as this platform allows (see OsFileSystem.Locks.cs).</summary>
+    public static readonly OsFileSystem Instance = new(DefaultLockKind);
 
     /// <inheritdoc/>
     public IFile Open(string path, FileOpenMode mode)
@@ -58,7 +54,7 @@ public sealed partial class OsFileSystem : IFileSystem
         {
             throw OsFile.Error(ResultCode.CantOpen, e);
         }
-        return OsFile.Wrap(handle, access, path);
+        return OsFile.Wrap(handle, access, path, _lockKind);
     }
 
     /// <inheritdoc/>
@@ -187,16 +183,21 @@ public sealed partial class OsFileSystem : IFileSystem
         // The full path, for the -shm file's name and the in-process lock table.
         private readonly string _path;
 
-        private OsFile(SafeFileHandle handle, FileStream? syncStream, string path)
+        // How the handle's locks are taken.
+        private readonly OsLockKind _kind;
+
+        private OsFile(SafeFileHandle handle, FileStream? syncStream, string path, OsLockKind kind)
         {
             _handle = handle;
             _syncStream = syncStream;
             _path = path;
-            _locks = CreateLocks(handle, path);
+            _kind = kind;
+            _locks = CreateLocks(handle, path, kind);
+            _inode = kind == OsLockKind.ClassicPosix ? JoinInode(path) : null;
         }
 
         /// <summary>Wraps a freshly opened handle, taking ownership of it.</summary>
-        public static OsFile Wrap(SafeFileHandle handle, FileAccess access, string path)
+        public static OsFile Wrap(SafeFileHandle handle, FileAccess access, string path, OsLockKind kind)
         {
             string fullPath;
             try
@@ -210,12 +211,12 @@ public sealed partial class OsFileSystem : IFileSystem
             }
             if (access == FileAccess.Read)
             {
-                return new OsFile(handle, null, fullPath);
+                return new OsFile(handle, null, fullPath, kind);
             }
             try
             {
                 // bufferSize 0: no buffering, so the stream never writes anything itself.
-                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0), fullPath);
+                return new OsFile(handle, new FileStream(handle, access, bufferSize: 0), fullPath, kind);
             }
             catch (Exception e) when (IsOpenFailure(e))
             {
@@ -304,13 +305,16 @@ public sealed partial class OsFileSystem : IFileSystem
 
         public void Dispose()
         {
-            if (_handle.IsClosed)
+            if (_disposed)
             {
                 return;
             }
-            ReleaseLocks();
-            _syncStream?.Dispose();
-            _handle.Dispose();
+            _disposed = true;
+            if (ReleaseLocks())
+            {
+                _syncStream?.Dispose();
+                _handle.Dispose();
+            }
         }
 
         /// <summary>A TernException for a failed operation, with SQLite's message for the code.</summary>

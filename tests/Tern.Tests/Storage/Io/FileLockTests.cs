@@ -1,7 +1,9 @@
 // Tests of the database locks (IFile.TryLock/Unlock/CheckReservedLock) and the shared memory
 // (ISharedMemory) that both file systems offer, run on each: the operating system's files in
 // a fresh temporary directory, and MemoryFileSystem. Two handles on one file stand for two
-// connections (or processes); the rules checked are SQLite's.
+// connections (or processes); the rules checked are SQLite's. The locks also run on the
+// operating system's files with the classic POSIX locks of macOS and FreeBSD (on Linux, which
+// has them too) and with the in-process table of other platforms.
 using Tern.Storage.Io;
 
 namespace Tern.Tests.Storage.Io;
@@ -18,13 +20,54 @@ public sealed class FileLockTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    public static TheoryData<string> FileSystems => new() { "os", "memory" };
+    /// <summary>Whether classic POSIX locks can run here (Linux has them beside its OFD locks).</summary>
+    private static bool PosixRuns =>
+        (OperatingSystem.IsLinux() && Environment.Is64BitProcess) || OsFileSystem.DefaultLockKind == OsLockKind.ClassicPosix;
+
+    /// <summary>The file systems with shared memory.</summary>
+    public static TheoryData<string> FileSystems
+    {
+        get
+        {
+            var kinds = new TheoryData<string> { "os", "memory" };
+            if (PosixRuns) kinds.Add("posix");
+            return kinds;
+        }
+    }
+
+    /// <summary>The operating system's file systems with a -shm file.</summary>
+    public static TheoryData<string> OsFileSystems
+    {
+        get
+        {
+            var kinds = new TheoryData<string> { "os" };
+            if (PosixRuns) kinds.Add("posix");
+            return kinds;
+        }
+    }
+
+    /// <summary>Every way of locking files that can run here.</summary>
+    public static TheoryData<string> LockingFileSystems
+    {
+        get
+        {
+            var kinds = new TheoryData<string> { "os", "memory", "inprocess" };
+            if (PosixRuns) kinds.Add("posix");
+            return kinds;
+        }
+    }
 
     /// <summary>A file system of the named kind and the path of a fresh, empty database file on it.</summary>
     private (IFileSystem Fs, string Path) Setup(string kind)
     {
-        IFileSystem fs = kind == "os" ? OsFileSystem.Instance : new MemoryFileSystem();
-        string path = kind == "os" ? Path.Combine(_directory, "a.db") : "a.db";
+        IFileSystem fs = kind switch
+        {
+            "os" => OsFileSystem.Instance,
+            "posix" => new OsFileSystem(OsLockKind.ClassicPosix),
+            "inprocess" => new OsFileSystem(OsLockKind.InProcess),
+            _ => new MemoryFileSystem(),
+        };
+        string path = kind == "memory" ? "a.db" : Path.Combine(_directory, "a.db");
         using (fs.Open(path, FileOpenMode.ReadWriteCreate))
         {
         }
@@ -34,7 +77,7 @@ public sealed class FileLockTests : IDisposable
     // ---- Database locks ----
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void TryLock_grants_shared_to_two_handles_at_once(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -49,7 +92,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void TryLock_refuses_reserved_while_another_handle_holds_reserved_but_grants_shared(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -71,7 +114,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void TryLock_exclusive_fails_on_readers_and_keeps_pending_which_blocks_new_readers(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -97,7 +140,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void TryLock_exclusive_goes_straight_from_shared_when_no_one_else_reads(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -114,7 +157,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void Unlock_to_shared_lets_readers_in_and_to_none_lets_writers_in(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -143,7 +186,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void CheckReservedLock_is_true_while_any_handle_holds_reserved_or_more(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -170,7 +213,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void Dispose_releases_the_handles_locks_and_no_others(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -197,7 +240,7 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(FileSystems))]
+    [MemberData(nameof(LockingFileSystems))]
     public void TryLock_rejects_steps_that_SQLite_never_takes(string kind)
     {
         (IFileSystem fs, string path) = Setup(kind);
@@ -228,7 +271,7 @@ public sealed class FileLockTests : IDisposable
         Memory<byte> first = shm.Map(0, extend: false); // made on the way to region 1
         Assert.Equal(ISharedMemory.RegionSize, first.Length);
         Assert.True(shm.Map(2, extend: false).IsEmpty);
-        if (kind == "os")
+        if (kind != "memory")
         {
             Assert.Equal(2L * ISharedMemory.RegionSize, new FileInfo(path + "-shm").Length);
         }
@@ -324,6 +367,16 @@ public sealed class FileLockTests : IDisposable
     }
 
     [Fact]
+    public void OpenSharedMemory_returns_null_where_the_OS_locks_cannot_reach_other_processes()
+    {
+        string path = Path.Combine(_directory, "d.db");
+        File.WriteAllBytes(path, []);
+        using IFile file = new OsFileSystem(OsLockKind.InProcess).Open(path, FileOpenMode.ReadWrite);
+        Assert.Null(file.OpenSharedMemory());
+        Assert.False(File.Exists(path + "-shm"));
+    }
+
+    [Fact]
     public void OpenSharedMemory_on_the_OS_cuts_a_stale_shm_file_to_three_bytes()
     {
         string path = Path.Combine(_directory, "b.db");
@@ -336,13 +389,13 @@ public sealed class FileLockTests : IDisposable
         Assert.True(shm.Map(0, extend: false).IsEmpty);
     }
 
-    [Fact]
-    public void Close_with_delete_removes_the_shm_file_only_when_no_one_else_uses_it()
+    [Theory]
+    [MemberData(nameof(OsFileSystems))]
+    public void Close_with_delete_removes_the_shm_file_only_when_no_one_else_uses_it(string kind)
     {
-        string path = Path.Combine(_directory, "c.db");
-        File.WriteAllBytes(path, []);
-        using IFile a = OsFileSystem.Instance.Open(path, FileOpenMode.ReadWrite);
-        using IFile b = OsFileSystem.Instance.Open(path, FileOpenMode.ReadWrite);
+        (IFileSystem fs, string path) = Setup(kind);
+        using IFile a = fs.Open(path, FileOpenMode.ReadWrite);
+        using IFile b = fs.Open(path, FileOpenMode.ReadWrite);
         ISharedMemory x = a.OpenSharedMemory()!;
         ISharedMemory y = b.OpenSharedMemory()!;
         x.Map(0, extend: true);
