@@ -194,7 +194,8 @@ internal sealed partial class CodeGenerator
             if (p.Value != null)
             {
                 Emit(Opcode.SetSetting, 0, 0, 0, (name, SettingValue(name, p.Value)));
-                return;
+                // Setting busy_timeout reports the timeout now in force; the others return no row.
+                if (name != "busy_timeout") return;
             }
             int r = NewRegister();
             Emit(Opcode.Setting, 0, r, 0, name);
@@ -215,6 +216,8 @@ internal sealed partial class CodeGenerator
         if (t is "on" or "yes" or "true") return 1;
         if (t is "off" or "no" or "false" or "none") return 0;
         if (name == "temp_store") return t switch { "default" => 0, "file" => 1, "memory" => 2, _ => PragmaInteger(v) };
+        // sqlite3_busy_timeout: a timeout of zero or less removes the handler (the timeout reads 0).
+        if (name == "busy_timeout") return Math.Clamp(PragmaInteger(v), 0, int.MaxValue);
         return PragmaInteger(v);
     }
 
