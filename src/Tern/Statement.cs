@@ -131,8 +131,10 @@ public sealed class Statement : IDisposable
             {
                 // A lock another connection holds: the statement changed nothing and starts over
                 // at its next step, so a caller may simply try again (as after SQLITE_BUSY).
+                // As in SQLite, an INSERT, UPDATE or DELETE that ends this way reports no changes.
                 _hasRow = false;
                 _vm.Reset();
+                if (_ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement) _connection.Changes = 0;
                 throw;
             }
             catch

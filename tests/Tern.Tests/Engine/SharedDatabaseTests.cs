@@ -127,6 +127,30 @@ public sealed class SharedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_change_that_was_busy_reports_no_changes_and_keeps_the_total()
+    {
+        using Database db = Database.Open(FilePath());
+        using Connection a = db.Connect();
+        using Connection b = db.Connect();
+        a.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)");
+        Assert.Equal((1, 2), (a.Changes, a.TotalChanges));
+        using (Statement reading = b.Prepare("SELECT x FROM t"))
+        {
+            Assert.True(reading.Step());
+            // The row went in, but the commit could not take EXCLUSIVE beside the reader.
+            Assert.Equal(ResultCode.Busy, Assert.Throws<TernException>(() => a.Execute("INSERT INTO t VALUES (3)")).Code);
+            Assert.Equal((0, 2), (a.Changes, a.TotalChanges));
+        }
+        a.Execute("INSERT INTO t VALUES (4)");
+        Assert.Equal((1, 3), (a.Changes, a.TotalChanges));
+        b.Execute("BEGIN IMMEDIATE");
+        // Busy before changing anything (RESERVED is taken): sqlite3_changes is 0 all the same.
+        Assert.Equal(ResultCode.Busy, Assert.Throws<TernException>(() => a.Execute("UPDATE t SET x = x")).Code);
+        Assert.Equal((0, 3), (a.Changes, a.TotalChanges));
+        b.Execute("ROLLBACK");
+    }
+
+    [Fact]
     public async Task A_busy_timeout_waits_for_the_lock_to_be_released()
     {
         using Database db = Database.Open(FilePath());
