@@ -16,7 +16,7 @@ public abstract class ScenarioBase
             string[] a = actual.Split('\n');
             int i = 0;
             while (i < e.Length && i < a.Length && e[i] == a[i]) i++;
-            Assert.Fail($"transcripts differ at line {i + 1}:\n  sqlite: {(i < e.Length ? e[i] : "<end>")}\n  tern:   {(i < a.Length ? a[i] : "<end>")}");
+            Assert.Fail($"transcripts differ at line {i + 1}:\n  sqlite: {(i < e.Length ? e[i] : "<end>")}\n  tern:   {(i < a.Length ? a[i] : "<end>")}\n--- sqlite:\n{expected}--- tern:\n{actual}");
         }
     }
 
