@@ -209,6 +209,27 @@ internal sealed partial class CodeGenerator
     private static long PragmaInteger(PragmaValue v) =>
         long.TryParse(v.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long x) ? x : 0;
 
+    /// <summary>
+    /// SQLite's sqlite3Atoi: an optional sign and the digits that follow it ("1.9" is 1); text
+    /// without digits, or a number that does not fit in 32 bits, is 0.
+    /// </summary>
+    private static long LeadingInt32(string text)
+    {
+        int i = 0;
+        bool negative = false;
+        if (i < text.Length && text[i] is '-' or '+') negative = text[i++] == '-';
+        while (i < text.Length && text[i] == '0') i++;
+        long value = 0;
+        int digits = 0;
+        for (; i < text.Length && char.IsAsciiDigit(text[i]); i++, digits++)
+        {
+            if (digits == 10) return 0;
+            value = value * 10 + (text[i] - '0');
+        }
+        if (value - (negative ? 1 : 0) > int.MaxValue) return 0;
+        return negative ? -value : value;
+    }
+
     /// <summary>Booleans accept on/off/yes/no/true/false as well as numbers.</summary>
     private static long SettingValue(string name, PragmaValue v)
     {
@@ -217,7 +238,7 @@ internal sealed partial class CodeGenerator
         if (t is "off" or "no" or "false" or "none") return 0;
         if (name == "temp_store") return t switch { "default" => 0, "file" => 1, "memory" => 2, _ => PragmaInteger(v) };
         // sqlite3_busy_timeout: a timeout of zero or less removes the handler (the timeout reads 0).
-        if (name == "busy_timeout") return Math.Clamp(PragmaInteger(v), 0, int.MaxValue);
+        if (name == "busy_timeout") return Math.Max(LeadingInt32(v.Text), 0);
         return PragmaInteger(v);
     }
 
