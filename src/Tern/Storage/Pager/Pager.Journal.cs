@@ -108,14 +108,21 @@ internal sealed partial class Pager
         {
             try
             {
-                // The commit point. When it fails half-way (a PERSIST header zeroed in part),
-                // only the journal on disk can say whether the transaction happened: the state
-                // is dropped and the next read decides, as after a crash.
+                // The commit point. When zeroing or cutting the journal fails half-way (or its
+                // sync fails after it), only the journal on disk can say whether the transaction
+                // happened: the state is dropped and the next read decides, as after a crash and
+                // as SQLite's pager does (its COMMIT then reports the error either way).
                 DeleteJournal();
+            }
+            catch (TernException) when (JournalMode is JournalMode.Persist or JournalMode.Truncate)
+            {
+                FailTransaction();
+                throw;
             }
             catch (TernException)
             {
-                FailTransaction();
+                // Deleting is all or nothing: the journal is still whole and undoes the commit now.
+                RollbackAfterFailure();
                 throw;
             }
         }
