@@ -41,6 +41,7 @@ public sealed class Database : IDisposable
             CacheSize = options.CacheSize,
             ReadOnly = options.ReadOnly,
             Synchronous = path == ":memory:" ? SynchronousMode.Off : options.Synchronous,
+            JournalMode = path == ":memory:" ? JournalMode.Memory : JournalMode.Delete,
         };
         TempFiles = new TempFiles(fs, filePath);
     }

@@ -135,8 +135,24 @@ internal sealed partial class CodeGenerator
                 }
             case "journal_mode":
                 {
+                    // P3: 0 asks; 1 + the mode sets it; -1 (a name SQLite does not know, or WAL,
+                    // which is not there yet) leaves it and answers the mode in force, as SQLite
+                    // answers when it cannot switch.
                     int r = NewRegister();
-                    Emit(Opcode.PagerInfo, 2, r, 0);
+                    int set = 0;
+                    if (p.Value != null)
+                    {
+                        set = p.Value.Text.ToLowerInvariant() switch
+                        {
+                            "delete" => 1 + (int)Storage.Pager.JournalMode.Delete,
+                            "persist" => 1 + (int)Storage.Pager.JournalMode.Persist,
+                            "off" => 1 + (int)Storage.Pager.JournalMode.Off,
+                            "truncate" => 1 + (int)Storage.Pager.JournalMode.Truncate,
+                            "memory" => 1 + (int)Storage.Pager.JournalMode.Memory,
+                            _ => -1,
+                        };
+                    }
+                    Emit(Opcode.PagerInfo, 2, r, set);
                     Result([name], r, 1);
                     return;
                 }

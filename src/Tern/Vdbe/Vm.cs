@@ -277,7 +277,12 @@ internal sealed partial class Vm
                         {
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
                             case 1: r[op.P2].SetInt(pager.PageSize); break;
-                            case 2: r[op.P2].SetText(_host.IsMemory ? "memory" : "delete"); break;
+                            case 2:
+                                {
+                                    JournalMode mode = op.P3 > 0 ? pager.SetJournalMode((JournalMode)(op.P3 - 1)) : pager.JournalMode;
+                                    r[op.P2].SetText(mode.ToString().ToLowerInvariant());
+                                    break;
+                                }
                             case 5:
                                 if (op.P3 > 0) pager.MaxPageCount = Math.Max((uint)op.P3, pager.PageCount);
                                 r[op.P2].SetInt(pager.MaxPageCount);

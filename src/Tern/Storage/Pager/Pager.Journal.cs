@@ -46,6 +46,7 @@
 //   Writer --I/O error--> (VM) Rollback --ok--> Open
 //                                  \--fails--> Open + error state --BeginRead--> hot journal playback
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Tern.Storage.Io;
 
 namespace Tern.Storage.Pager;
@@ -96,17 +97,38 @@ internal sealed partial class Pager
                 }
                 _dbFileSize = _dbSize;
                 if (Synchronous != SynchronousMode.Off) _db.Sync();
-                DeleteJournal();
             }
-            _journaled.Clear();
-            State = PagerState.Open;
-            UnlockAll();
         }
         catch (TernException)
         {
             RollbackAfterFailure();
             throw;
         }
+        if (writes)
+        {
+            try
+            {
+                // The commit point. When zeroing or cutting the journal fails half-way (or its
+                // sync fails after it), only the journal on disk can say whether the transaction
+                // happened: the state is dropped and the next read decides, as after a crash and
+                // as SQLite's pager does (its COMMIT then reports the error either way).
+                DeleteJournal();
+            }
+            catch (TernException) when (JournalMode is JournalMode.Persist or JournalMode.Truncate)
+            {
+                FailTransaction();
+                throw;
+            }
+            catch (TernException)
+            {
+                // Deleting is all or nothing: the journal is still whole and undoes the commit now.
+                RollbackAfterFailure();
+                throw;
+            }
+        }
+        _journaled.Clear();
+        State = PagerState.Open;
+        UnlockAll();
     }
 
     /// <summary>
@@ -127,8 +149,11 @@ internal sealed partial class Pager
             {
                 // Pages reached the database file: put the originals back from the journal.
                 // (A commit that failed after closing the journal reopens it by name.)
-                _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
-                PlaybackJournal(_journal, isHot: false, recordLimit: _journalRecords);
+                if (JournalMode != JournalMode.Off)
+                {
+                    _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
+                    PlaybackJournal(_journal, isHot: false, recordLimit: _journalRecords);
+                }
                 if (Synchronous != SynchronousMode.Off) _db.Sync();
             }
             // Otherwise nothing reached the file: forgetting the cached pages undoes everything.
@@ -262,7 +287,11 @@ internal sealed partial class Pager
 
     private void OpenJournal()
     {
-        _journal = _fs.Open(JournalPath, FileOpenMode.ReadWriteCreate);
+        Debug.Assert(JournalMode != JournalMode.Off);
+        // MEMORY keeps the journal in a private in-memory file: ROLLBACK works, a crash leaves nothing to play back.
+        _journal = JournalMode == JournalMode.Memory
+            ? new MemoryFileSystem().Open("journal", FileOpenMode.ReadWriteCreate)
+            : _fs.Open(JournalPath, FileOpenMode.ReadWriteCreate);
         if (_journal.Length > 0) _journal.Truncate(0);
         _nonce = (uint)Random.Shared.Next();
         int sector = _options.SectorSize;
@@ -284,6 +313,7 @@ internal sealed partial class Pager
     /// <summary>Makes the journal durable before any page of the database file is overwritten.</summary>
     private void SyncJournal()
     {
+        if (JournalMode == JournalMode.Off) return;
         if (_journal == null)
         {
             // A transaction that changed only new pages still needs a journal holding the
@@ -298,7 +328,7 @@ internal sealed partial class Pager
             BinaryPrimitives.WriteUInt32BigEndian(n, _journalRecords);
             _journal!.Write(8, n);
             _journal.Sync();
-            if (_journalDirectoryUnsynced)
+            if (_journalDirectoryUnsynced && JournalMode != JournalMode.Memory)
             {
                 // The journal must survive a power cut as a directory entry too, as SQLite ensures.
                 _fs.SyncDirectory(JournalPath);
@@ -328,6 +358,8 @@ internal sealed partial class Pager
     /// <summary>Writes the unpinned dirty pages to the database early, so the cache can shrink.</summary>
     private void Spill()
     {
+        // Without a journal a spilled page could not be taken back: the cache grows instead.
+        if (JournalMode == JournalMode.Off) return;
         // Writing to the database file needs the EXCLUSIVE lock; while readers hold SHARED
         // locks the cache grows instead.
         if (!_db.TryLock(FileLock.Exclusive)) return;
@@ -360,10 +392,46 @@ internal sealed partial class Pager
         _journal = null;
     }
 
+    /// <summary>
+    /// Ends the transaction's journal as the journal mode says: DELETE deletes the file (the
+    /// commit point), TRUNCATE cuts it to nothing, PERSIST zeroes its header (a journal whose
+    /// first byte is zero is not hot), MEMORY drops it, OFF has none.
+    /// </summary>
     private void DeleteJournal()
     {
-        CloseJournal();
-        _fs.Delete(JournalPath);
+        switch (JournalMode)
+        {
+            case JournalMode.Truncate when _journal != null || _fs.Exists(JournalPath):
+                _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
+                _journal.Truncate(0);
+                if (Synchronous == SynchronousMode.Full) _journal.Sync();
+                CloseJournal();
+                break;
+            case JournalMode.Persist when _journal != null || _fs.Exists(JournalPath):
+                _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
+                if (_journal.Length > 0)
+                {
+                    _journal.Write(0, new byte[Math.Min(JournalHeaderFieldsSize, _journal.Length)]);
+                    if (Synchronous == SynchronousMode.Full) _journal.Sync();
+                }
+                CloseJournal();
+                break;
+            case JournalMode.Delete:
+                CloseJournal();
+                _fs.Delete(JournalPath);
+                break;
+            default:
+                CloseJournal();
+                break;
+        }
+        ResetJournalState();
+    }
+
+    /// <summary>The journal header's fields (magic, record count, nonce, size, sector and page size): what PERSIST zeroes.</summary>
+    private const int JournalHeaderFieldsSize = 28;
+
+    private void ResetJournalState()
+    {
         _journalOffset = 0;
         _journalRecords = 0;
         _journalSyncedRecords = 0;
@@ -372,14 +440,16 @@ internal sealed partial class Pager
 
     /// <summary>
     /// A journal is hot when it exists, no connection (in any process) holds the RESERVED
-    /// lock (else it is that writer's journal), and both it and the database file hold
-    /// something. An empty leftover is deleted by whoever can take RESERVED for a moment.
+    /// lock (else it is that writer's journal), the database file is not empty, and the
+    /// journal's first byte is not zero (TRUNCATE and PERSIST leave an empty or zeroed journal
+    /// behind after every transaction). A journal beside an empty database is deleted by
+    /// whoever can take RESERVED for a moment, as SQLite does.
     /// </summary>
     private bool HasHotJournal()
     {
         long size = _fs.GetSize(JournalPath);
         if (size < 0 || _db.CheckReservedLock()) return false;
-        if (size == 0 || _db.Length == 0)
+        if (_db.Length == 0)
         {
             if (!_options.ReadOnly && _db.TryLock(FileLock.Reserved))
             {
@@ -394,7 +464,10 @@ internal sealed partial class Pager
             }
             return false;
         }
-        return true;
+        if (size == 0) return false;
+        using IFile journal = _fs.Open(JournalPath, FileOpenMode.ReadOnly);
+        Span<byte> first = stackalloc byte[1];
+        return journal.Read(0, first) == 1 && first[0] != 0;
     }
 
     private void PlaybackHotJournal()

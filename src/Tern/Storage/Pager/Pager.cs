@@ -56,6 +56,7 @@ internal sealed partial class Pager : IDisposable
         PageSize = options.PageSize;
         Synchronous = options.Synchronous;
         _cache = new PageCache(PageSize, options.CacheSize);
+        JournalMode = options.JournalMode;
     }
 
     /// <summary>Opens (creating when allowed and missing) a database file.</summary>
@@ -117,6 +118,42 @@ internal sealed partial class Pager : IDisposable
 
     /// <summary>Whether the database was opened read-only.</summary>
     public bool IsReadOnly => _options.ReadOnly;
+
+    /// <summary>The journal mode in force (<see cref="SetJournalMode"/> changes it).</summary>
+    public JournalMode JournalMode { get; private set; }
+
+    /// <summary>Whether the database lives in memory (its journal can only be in memory or off).</summary>
+    private bool InMemoryDatabase => _options.JournalMode == JournalMode.Memory;
+
+    /// <summary>
+    /// PRAGMA journal_mode = mode, as SQLite takes it: an in-memory database only switches
+    /// between MEMORY and OFF, and nothing changes while a write transaction is open. Leaving
+    /// PERSIST or TRUNCATE for a mode without a journal file deletes the file left behind,
+    /// unless a writer (RESERVED) is using it. Returns the mode in force afterwards.
+    /// </summary>
+    public JournalMode SetJournalMode(JournalMode mode)
+    {
+        ThrowIfDisposed();
+        if (InMemoryDatabase && mode is not (JournalMode.Memory or JournalMode.Off)) return JournalMode;
+        if (State == PagerState.Writer || mode == JournalMode) return JournalMode;
+        JournalMode old = JournalMode;
+        JournalMode = mode;
+        if (old is JournalMode.Persist or JournalMode.Truncate && mode is JournalMode.Delete or JournalMode.Off or JournalMode.Memory
+            && !_options.ReadOnly)
+        {
+            bool locked = State == PagerState.Open;
+            if (locked && !_db.TryLock(FileLock.Shared)) return JournalMode;
+            try
+            {
+                if (!_db.CheckReservedLock() && _fs.Exists(JournalPath)) _fs.Delete(JournalPath);
+            }
+            finally
+            {
+                if (locked) _db.Unlock(FileLock.None);
+            }
+        }
+        return JournalMode;
+    }
 
     /// <summary>The synchronous level in force.</summary>
     public SynchronousMode Synchronous { get; set; }
@@ -386,7 +423,7 @@ internal sealed partial class Pager : IDisposable
         if (_savepoints.Count > 0) SaveForSavepoints(page);
         if (page.IsDirty) return;
         RequireWriter();
-        if (page.Number <= _dbOrigSize && !_journaled.Contains(page.Number)) JournalPage(page.Number, page.Data);
+        if (page.Number <= _dbOrigSize && JournalMode != JournalMode.Off && !_journaled.Contains(page.Number)) JournalPage(page.Number, page.Data);
         MarkDirty(page);
     }
 
@@ -408,7 +445,7 @@ internal sealed partial class Pager : IDisposable
         RequireWriter();
         if (pageCount >= _dbSize) return;
         if (_savepoints.Count > 0) SaveTruncatedPages(pageCount);
-        JournalOriginalPages(pageCount + 1, Math.Min(_dbSize, _dbOrigSize));
+        if (JournalMode != JournalMode.Off) JournalOriginalPages(pageCount + 1, Math.Min(_dbSize, _dbOrigSize));
         for (int i = _dirty.Count - 1; i >= 0; i--)
         {
             if (_dirty[i].Number > pageCount)

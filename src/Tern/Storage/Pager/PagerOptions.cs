@@ -1,5 +1,5 @@
 // Settings a pager is opened with: page size and reserved bytes for a new database,
-// cache size, synchronous level and read-only mode.
+// cache size, synchronous level, journal mode and read-only mode.
 namespace Tern.Storage.Pager;
 
 /// <summary>How often the pager calls fsync, as SQLite's <c>PRAGMA synchronous</c>.</summary>
@@ -11,6 +11,25 @@ public enum SynchronousMode
     Normal = 1,
     /// <summary>Sync the journal's records, then its header, then the database (SQLite's default).</summary>
     Full = 2,
+}
+
+/// <summary>
+/// What happens to the rollback journal, as SQLite's <c>PRAGMA journal_mode</c> (the
+/// rollback-journal modes; WAL comes later). The journal is kept the same way in all but
+/// OFF; they differ in how a transaction ends and where the journal lives.
+/// </summary>
+public enum JournalMode
+{
+    /// <summary>The journal is deleted at the end of each transaction (SQLite's default).</summary>
+    Delete,
+    /// <summary>The journal stays; its header is zeroed at the end of each transaction.</summary>
+    Persist,
+    /// <summary>No journal: no atomic rollback after a crash (and the cache grows instead of spilling).</summary>
+    Off,
+    /// <summary>The journal stays; it is cut to nothing at the end of each transaction.</summary>
+    Truncate,
+    /// <summary>The journal is kept in memory: ROLLBACK works, a crash may corrupt the file.</summary>
+    Memory,
 }
 
 /// <summary>Options for opening a <see cref="Pager"/>.</summary>
@@ -30,6 +49,9 @@ public sealed class PagerOptions
 
     /// <summary>Open the database read-only.</summary>
     public bool ReadOnly { get; init; }
+
+    /// <summary>The journal mode a pager starts in (an in-memory database's is <see cref="JournalMode.Memory"/>).</summary>
+    public JournalMode JournalMode { get; init; } = JournalMode.Delete;
 
     /// <summary>Sector size assumed for the journal header (SQLite's default is 512).</summary>
     public int SectorSize { get; init; } = 512;
