@@ -151,6 +151,35 @@ public sealed class SharedDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_that_vanishes_while_a_reader_checks_it_is_not_hot_and_not_an_error()
+    {
+        // The reader sees the writer's journal, then the writer rolls back (deleting the
+        // journal and releasing RESERVED) just before the reader asks who holds RESERVED.
+        var fs = new Tern.Storage.Io.MemoryFileSystem();
+        using Database db = Database.Open("race.db", new DatabaseOptions { FileSystem = fs });
+        using Connection writer = db.Connect();
+        using Connection reader = db.Connect();
+        writer.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+        Assert.Equal(1, Count(reader, "SELECT count(*) FROM t"));
+        writer.Execute("BEGIN; INSERT INTO t VALUES (2)");
+        Assert.True(fs.Exists("race.db-journal"));
+        bool rolledBack = false;
+        fs.FailWhen = (op, _) =>
+        {
+            if (op == Tern.Storage.Io.IoOperation.CheckReservedLock && !rolledBack)
+            {
+                rolledBack = true;
+                writer.Execute("ROLLBACK");
+            }
+            return false;
+        };
+        Assert.Equal(1, Count(reader, "SELECT count(*) FROM t"));
+        fs.FailWhen = null;
+        Assert.True(rolledBack);
+        Assert.False(fs.Exists("race.db-journal"));
+    }
+
+    [Fact]
     public async Task A_busy_timeout_waits_for_the_lock_to_be_released()
     {
         using Database db = Database.Open(FilePath());

@@ -465,9 +465,22 @@ internal sealed partial class Pager
             return false;
         }
         if (size == 0) return false;
-        using IFile journal = _fs.Open(JournalPath, FileOpenMode.ReadOnly);
-        Span<byte> first = stackalloc byte[1];
-        return journal.Read(0, first) == 1 && first[0] != 0;
+        IFile journal;
+        try
+        {
+            journal = _fs.Open(JournalPath, FileOpenMode.ReadOnly);
+        }
+        catch (TernException e) when (e.Code == ResultCode.CantOpen)
+        {
+            // Gone since it was seen: a writer that rolled back deleted it (then released
+            // RESERVED). A journal that cannot be opened is not hot, as in SQLite.
+            return false;
+        }
+        using (journal)
+        {
+            Span<byte> first = stackalloc byte[1];
+            return journal.Read(0, first) == 1 && first[0] != 0;
+        }
     }
 
     private void PlaybackHotJournal()
@@ -475,6 +488,9 @@ internal sealed partial class Pager
         if (_options.ReadOnly) TernException.Throw((ResultCode)((int)ResultCode.ReadOnly | (3 << 8)), "attempt to write a readonly database");
         _cache.Clear();
         _cacheValid = false;
+        // Another connection that saw the same hot journal may have played it back and
+        // deleted it before this one got the EXCLUSIVE lock: then there is nothing to do.
+        if (_fs.GetSize(JournalPath) <= 0) return;
         IFile journal = _fs.Open(JournalPath, FileOpenMode.ReadWrite);
         string? superJournal;
         try
