@@ -121,6 +121,14 @@ public sealed partial class Shell
             return 0;
         }
         if (Is(w, "tables", 2)) return TablesCommand(a);
+        if (Is(w, "timeout", 5))
+        {
+            // sqlite3_busy_timeout: how long a statement waits for another connection's lock.
+            if (!EnsureOpen()) return 1;
+            long ms = n >= 2 ? IntegerValue(a[1]) : 0;
+            _conn!.BusyTimeout = TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, int.MaxValue));
+            return 0;
+        }
         if (Is(w, "width", 1))
         {
             Settings.ColumnWidths.Clear();
@@ -214,6 +222,7 @@ public sealed partial class Shell
         ".schema ?PATTERN?        Show the CREATE statements matching PATTERN\n" +
         ".separator COL ?ROW?     Change the column and row separators\n" +
         ".tables ?TABLE?          List names of tables matching LIKE pattern TABLE\n" +
+        ".timeout MS              Try opening locked tables for MS milliseconds\n" +
         ".width NUM1 NUM2 ...     Set minimum column widths for columnar output\n";
 
     /// <summary>A dot-command boolean: a number (non-zero is true), on/yes, off/no; anything else is false, with a warning.</summary>

@@ -1,6 +1,8 @@
 // Unit tests of the dot commands and of the input scanners: command words and their
 // abbreviations, argument quoting, the errors and usage messages, .tables and .schema
 // layouts, and when buffered input counts as a complete statement.
+using System.Text;
+
 namespace Tern.Cli.Tests;
 
 public class DotCommandTests
@@ -47,6 +49,16 @@ public class DotCommandTests
     {
         var (_, e) = Shell(".headers\n.bail\n.echo\n.nullvalue\n.separator\n");
         Assert.Equal("Usage: .headers on|off\nUsage: .bail on|off\nUsage: .echo on|off\nUsage: .nullvalue STRING\nUsage: .separator COL ?ROW?\n", e);
+    }
+
+    [Fact]
+    public void Timeout_sets_the_busy_timeout_as_sqlite3_does()
+    {
+        var (o, e) = Shell("PRAGMA busy_timeout;\n.timeout 2500\nPRAGMA busy_timeout;\n.timeo\nPRAGMA busy_timeout;\n.timeout -5\nPRAGMA busy_timeout;\n");
+        Assert.Equal("", e);
+        Assert.Equal("0\n2500\n0\n0\n", o);
+        RunResult sqlite = ProcessRunner.Sqlite3([":memory:"], Encoding.UTF8.GetBytes("PRAGMA busy_timeout;\n.timeout 2500\nPRAGMA busy_timeout;\n.timeo\nPRAGMA busy_timeout;\n.timeout -5\nPRAGMA busy_timeout;\n"));
+        Assert.Equal(sqlite.StdoutText, o);
     }
 
     [Fact]
