@@ -27,22 +27,21 @@ public sealed class Connection : IDisposable, IVdbeHost
     }
 
     /// <summary>The schema as this connection last read it from sqlite_schema (read when first needed or after a change).</summary>
-    internal DatabaseSchema Schema
+    internal DatabaseSchema Schema =>
+        _schema ??= Reading(() => DatabaseSchema.Load(_btree, _btree.GetMeta(DatabaseHeader.SchemaCookieOffset)));
+
+    /// <summary>Runs <paramref name="read"/> inside a read transaction, a short one of its own when none is open.</summary>
+    private T Reading<T>(Func<T> read)
     {
-        get
+        bool started = _btree.TransactionState == Storage.TransactionState.None;
+        if (started) _btree.BeginRead();
+        try
         {
-            if (_schema != null) return _schema;
-            bool started = _btree.TransactionState == Storage.TransactionState.None;
-            if (started) _btree.BeginRead();
-            try
-            {
-                _schema = DatabaseSchema.Load(_btree, _btree.GetMeta(DatabaseHeader.SchemaCookieOffset));
-            }
-            finally
-            {
-                if (started) _btree.EndRead();
-            }
-            return _schema;
+            return read();
+        }
+        finally
+        {
+            if (started) _btree.EndRead();
         }
     }
 
@@ -52,20 +51,14 @@ public sealed class Connection : IDisposable, IVdbeHost
     /// </summary>
     internal bool SchemaIsStale()
     {
-        if (_schema == null) return false;
-        bool started = _btree.TransactionState == Storage.TransactionState.None;
+        if (_schema is not { } schema) return false;
         try
         {
-            if (started) _btree.BeginRead();
-            return _btree.GetMeta(DatabaseHeader.SchemaCookieOffset) != _schema.Cookie;
+            return Reading(() => _btree.GetMeta(DatabaseHeader.SchemaCookieOffset) != schema.Cookie);
         }
         catch (TernException)
         {
             return false;
-        }
-        finally
-        {
-            if (started) _btree.EndRead();
         }
     }
 
@@ -129,8 +122,6 @@ public sealed class Connection : IDisposable, IVdbeHost
     internal Dictionary<string, long> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     Dictionary<string, long> IVdbeHost.Settings => Settings;
-
-    bool IVdbeHost.IsMemory => _db.Path == ":memory:";
 
     bool IVdbeHost.ReadOnly => _db.ReadOnly;
 

@@ -11,7 +11,6 @@
 //                         └─ Connect() ──> Connection ── BTree ── Pager ── IFile (locks)
 //
 // ":memory:" is a private in-memory file that the connections of one Database share.
-using Tern.Schema;
 using Tern.Storage.BTree;
 using Tern.Storage.Io;
 using Tern.Storage.Pager;
@@ -22,16 +21,14 @@ namespace Tern;
 public sealed class Database : IDisposable
 {
     private readonly IFileSystem _fs;
-    private readonly string _filePath;
     private readonly PagerOptions _pagerOptions;
     private bool _disposed;
     /// <summary>The storage Open checked the file with, until the first connection takes it.</summary>
     private BTree? _unclaimed;
 
-    private Database(IFileSystem fs, string filePath, string path, DatabaseOptions options)
+    private Database(IFileSystem fs, string path, DatabaseOptions options)
     {
         _fs = fs;
-        _filePath = filePath;
         Path = path;
         ReadOnly = options.ReadOnly;
         SortMemoryLimit = options.SortMemoryLimit;
@@ -43,7 +40,7 @@ public sealed class Database : IDisposable
             Synchronous = path == ":memory:" ? SynchronousMode.Off : options.Synchronous,
             JournalMode = path == ":memory:" ? JournalMode.Memory : JournalMode.Delete,
         };
-        TempFiles = new TempFiles(fs, filePath);
+        TempFiles = new TempFiles(fs, path);
     }
 
     /// <summary>
@@ -59,7 +56,7 @@ public sealed class Database : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         options ??= new DatabaseOptions();
         IFileSystem fs = path == ":memory:" ? new MemoryFileSystem() : options.FileSystem ?? OsFileSystem.Instance;
-        var db = new Database(fs, path, path, options);
+        var db = new Database(fs, path, options);
         // Opening checks the header (SQLITE_NOTADB) and plays back a hot journal; the storage
         // opened for that serves the first connection.
         db._unclaimed = db.OpenStorage();
@@ -70,7 +67,7 @@ public sealed class Database : IDisposable
     internal BTree OpenStorage()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return BTree.Open(_fs, _filePath, _pagerOptions);
+        return BTree.Open(_fs, Path, _pagerOptions);
     }
 
     /// <summary>The path the database was opened with.</summary>

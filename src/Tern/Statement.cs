@@ -13,7 +13,6 @@ using System.Text;
 using Tern.Compiler;
 using Tern.Functions;
 using Tern.Schema;
-using Tern.Storage.Pager;
 using Tern.Storage.Record;
 using Tern.Vdbe;
 using Ast = Tern.Sql.Ast;

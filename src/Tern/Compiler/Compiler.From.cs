@@ -101,12 +101,7 @@ internal sealed partial class CodeGenerator
     private static bool CoreReferences(SelectCore core, string name) =>
         core is SelectClause sc && sc.From.AsSpan().ToArray().Any(fi => FromReferences(fi.Source, name));
 
-    private static bool FromReferences(TableSource src, string name) => src switch
-    {
-        NamedTable nt => nt.Schema == null && string.Equals(nt.Name, name, StringComparison.OrdinalIgnoreCase),
-        NestedJoin nj => nj.Items.AsSpan().ToArray().Any(fi => FromReferences(fi.Source, name)),
-        _ => false,
-    };
+    private static bool FromReferences(TableSource src, string name) => FromReferenceCount(src, name) > 0;
 
     /// <summary>
     /// The column affinities of a recursive CTE as its readers outside see them: the compound

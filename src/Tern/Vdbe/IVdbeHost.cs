@@ -37,9 +37,6 @@ internal interface IVdbeHost
     /// <summary>Connection settings changed by PRAGMA (name to value); absent means the default.</summary>
     Dictionary<string, long> Settings { get; }
 
-    /// <summary>Whether the database is in memory (its journal mode is "memory").</summary>
-    bool IsMemory { get; }
-
     /// <summary>Whether the connection may only read (its database handle was opened read-only).</summary>
     bool ReadOnly { get; }
 

@@ -401,21 +401,16 @@ internal sealed partial class Pager
     {
         switch (JournalMode)
         {
-            case JournalMode.Truncate when _journal != null || _fs.Exists(JournalPath):
-                _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
-                _journal.Truncate(0);
-                if (Synchronous == SynchronousMode.Full) _journal.Sync();
-                CloseJournal();
-                break;
-            case JournalMode.Persist when _journal != null || _fs.Exists(JournalPath):
-                _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
-                if (_journal.Length > 0)
+            case JournalMode.Truncate or JournalMode.Persist when _journal != null || _fs.Exists(JournalPath):
                 {
-                    _journal.Write(0, new byte[Math.Min(JournalHeaderFieldsSize, _journal.Length)]);
-                    if (Synchronous == SynchronousMode.Full) _journal.Sync();
+                    _journal ??= _fs.Open(JournalPath, FileOpenMode.ReadWrite);
+                    bool changed = JournalMode == JournalMode.Truncate || _journal.Length > 0;
+                    if (JournalMode == JournalMode.Truncate) _journal.Truncate(0);
+                    else if (changed) _journal.Write(0, new byte[Math.Min(JournalHeaderFieldsSize, _journal.Length)]);
+                    if (changed && Synchronous == SynchronousMode.Full) _journal.Sync();
+                    CloseJournal();
+                    break;
                 }
-                CloseJournal();
-                break;
             case JournalMode.Delete:
                 CloseJournal();
                 _fs.Delete(JournalPath);

@@ -186,7 +186,7 @@ internal sealed partial class Pager : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             if (_db.TryLock(level)) return;
-            if (!useBusyHandler || BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy, "database is locked");
+            if (!useBusyHandler || BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy);
         }
     }
 
@@ -221,7 +221,7 @@ internal sealed partial class Pager : IDisposable
             if (HasHotJournal())
             {
                 // Playing the journal back writes the file: nobody else may be reading it.
-                if (!_db.TryLock(FileLock.Exclusive)) TernException.Throw(ResultCode.Busy, "database is locked");
+                if (!_db.TryLock(FileLock.Exclusive)) TernException.Throw(ResultCode.Busy);
                 PlaybackHotJournal();
                 _db.Unlock(FileLock.Shared);
             }
@@ -273,7 +273,7 @@ internal sealed partial class Pager : IDisposable
                 BeginRead();
                 if (_db.TryLock(FileLock.Reserved)) break;
                 EndRead();
-                if (BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy, "database is locked");
+                if (BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy);
             }
         }
         if (exclusive)
