@@ -4,8 +4,9 @@
 // ALTER TABLE ADD COLUMN and RENAME TO), autocommit statements and BEGIN ... COMMIT/ROLLBACK
 // transactions with SAVEPOINT/RELEASE/ROLLBACK TO inside, on small page caches (so dirty
 // pages spill to the file mid-transaction) and, by seed, in auto_vacuum FULL or INCREMENTAL
-// files. Power is cut at a random mutating file operation of most transactions (tearing the
-// last unsynced write on some seeds, and sometimes cutting again during recovery); the
+// files and with journal_mode PERSIST or TRUNCATE. Power is cut at a random mutating file
+// operation of most transactions (tearing the last unsynced write on some seeds, and
+// sometimes cutting again during recovery); the
 // database is then reopened and must hold exactly the committed transactions:
 //
 //   state after the cut = model of the committed transactions
@@ -53,7 +54,7 @@ public class SqlCrashTests(ITestOutputHelper output)
         run.Run();
         output.WriteLine($"seed {seed}: {run.Crashes} power cuts ({run.CutsInCommit} in a commit, {run.CommitsSurvived} of those kept), "
             + $"{run.Commits} commits, {run.Rollbacks} rollbacks, {run.OracleChecks} SQLite integrity checks, "
-            + $"{run.Model.Tables.Count} tables, {run.Model.Tables.Values.Sum(t => t.Rows.Count)} rows, mode {run.Mode}");
+            + $"{run.Model.Tables.Count} tables, {run.Model.Tables.Values.Sum(t => t.Rows.Count)} rows, mode {run.Mode}, journal {run.JournalMode}");
         Assert.Equal(CutsPerSeed, run.Crashes);
     }
 
@@ -137,12 +138,23 @@ public class SqlCrashTests(ITestOutputHelper output)
             int cache = (seed % 4) switch { 0 => 10, 1 => 16, 2 => 40, _ => 2000 };
             _options = new DatabaseOptions { FileSystem = _fs, PageSize = pageSize, CacheSize = cache };
             Mode = (seed % 5) switch { 1 => "full", 3 => "incremental", _ => "none" };
+            // Some seeds end their transactions by zeroing or cutting the journal instead of deleting it.
+            JournalMode = (seed % 7) switch { 2 => "persist", 5 => "truncate", _ => "delete" };
             _db = Database.Open(DbPath, _options);
-            _conn = _db.Connect();
+            _conn = Connect(_db);
+        }
+
+        /// <summary>A connection in the scenario's journal mode (the mode belongs to the connection, as in SQLite).</summary>
+        private Connection Connect(Database db)
+        {
+            Connection c = db.Connect();
+            c.Execute("PRAGMA journal_mode = " + JournalMode);
+            return c;
         }
 
         public Model Model { get; private set; } = new();
         public string Mode { get; }
+        public string JournalMode { get; }
         public int Crashes, CutsInCommit, CommitsSurvived, Commits, Rollbacks, OracleChecks;
 
         public void Run()
@@ -304,7 +316,7 @@ public class SqlCrashTests(ITestOutputHelper output)
                 _fs.CrashAfterOperations = null;
             }
             _db = Database.Open(DbPath, _options);
-            _conn = _db.Connect();
+            _conn = Connect(_db);
         }
 
         private void Close()
