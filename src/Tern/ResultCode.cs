@@ -102,6 +102,10 @@ public enum ResultCode
     IoErrShmLock = IoErr | (20 << 8),
     /// <summary>I/O error while mapping the shared memory.</summary>
     IoErrShmMap = IoErr | (21 << 8),
+    /// <summary>Another connection is rebuilding the wal-index (SQLITE_BUSY_RECOVERY).</summary>
+    BusyRecovery = Busy | (1 << 8),
+    /// <summary>A read transaction's snapshot is older than the log: it cannot become a write transaction (SQLITE_BUSY_SNAPSHOT).</summary>
+    BusySnapshot = Busy | (2 << 8),
     /// <summary>The shared memory needs initializing but could be opened only for reading.</summary>
     ReadOnlyCantInit = ReadOnly | (5 << 8),
     /// <summary>The database file is corrupt in a way found by the pager or B-tree layer.</summary>

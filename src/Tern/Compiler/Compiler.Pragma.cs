@@ -46,11 +46,18 @@ internal sealed partial class CodeGenerator
     };
 
     /// <summary>
-    /// A PRAGMA that only reads or sets a connection setting: it needs neither the schema nor a
-    /// transaction (PRAGMA busy_timeout works while another connection holds the file).
+    /// A PRAGMA that needs neither the schema nor a transaction: one that only reads or sets a
+    /// connection setting (PRAGMA busy_timeout works while another connection holds the
+    /// file), and wal_checkpoint, which must run outside any read transaction of its own.
     /// </summary>
     internal static bool IsSettingPragma(PragmaStatement p) =>
-        p.Schema == null && !p.Name.Equals("cache_size", StringComparison.OrdinalIgnoreCase) && SettingDefaults.ContainsKey(p.Name);
+        p.Schema == null && (NoTransactionPragmas.Contains(p.Name)
+            || (!p.Name.Equals("cache_size", StringComparison.OrdinalIgnoreCase) && SettingDefaults.ContainsKey(p.Name)));
+
+    private static readonly HashSet<string> NoTransactionPragmas = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "wal_checkpoint", "wal_autocheckpoint", "journal_size_limit", "synchronous",
+    };
 
     private void CompilePragma(PragmaStatement p)
     {
@@ -135,9 +142,8 @@ internal sealed partial class CodeGenerator
                 }
             case "journal_mode":
                 {
-                    // P3: 0 asks; 1 + the mode sets it; -1 (a name SQLite does not know, or WAL,
-                    // which is not there yet) leaves it and answers the mode in force, as SQLite
-                    // answers when it cannot switch.
+                    // P3: 0 asks; 1 + the mode sets it; -1 (a name SQLite does not know) leaves
+                    // it and answers the mode in force, as SQLite answers when it cannot switch.
                     int r = NewRegister();
                     int set = 0;
                     if (p.Value != null)
@@ -149,6 +155,7 @@ internal sealed partial class CodeGenerator
                             "off" => 1 + (int)Storage.Pager.JournalMode.Off,
                             "truncate" => 1 + (int)Storage.Pager.JournalMode.Truncate,
                             "memory" => 1 + (int)Storage.Pager.JournalMode.Memory,
+                            "wal" => 1 + (int)Storage.Pager.JournalMode.Wal,
                             _ => -1,
                         };
                     }
@@ -182,9 +189,54 @@ internal sealed partial class CodeGenerator
                 }
             case "synchronous":
                 {
+                    // P3: 0 asks; 1 + the level sets it (no row), as SQLite's getSafetyLevel reads
+                    // it: OFF/NO/FALSE 0, NORMAL/ON/YES/TRUE 1, FULL 2, EXTRA 3, or a number.
                     int r = NewRegister();
+                    if (p.Value != null)
+                    {
+                        string t = p.Value.Text.ToLowerInvariant();
+                        long level = t switch
+                        {
+                            "off" or "no" or "false" => 0,
+                            "normal" or "on" or "yes" or "true" => 1,
+                            "full" => 2,
+                            "extra" => 3,
+                            _ => LeadingInt32(t),
+                        };
+                        Emit(Opcode.PagerInfo, 4, r, 1 + (int)(level is >= 0 and <= 3 ? level : 0));
+                        return;
+                    }
                     Emit(Opcode.PagerInfo, 4, r, 0);
                     Result([name], r, 1);
+                    return;
+                }
+            case "wal_autocheckpoint":
+            case "journal_size_limit":
+                {
+                    // Both answer the value in force, after setting it when given one (a
+                    // journal_size_limit below -1 is -1).
+                    int r = NewRegister();
+                    long? value = p.Value != null ? PragmaInteger(p.Value) : null;
+                    Emit(Opcode.PagerInfo, name == "wal_autocheckpoint" ? 6 : 7, r, 0, value);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "wal_checkpoint":
+                {
+                    // Three columns: busy, frames in the log, frames checkpointed; a mode
+                    // SQLite does not know is PASSIVE.
+                    int mode = (p.Value?.Text.ToLowerInvariant()) switch
+                    {
+                        "full" => (int)Storage.Wal.CheckpointMode.Full,
+                        "restart" => (int)Storage.Wal.CheckpointMode.Restart,
+                        "truncate" => (int)Storage.Wal.CheckpointMode.Truncate,
+                        _ => (int)Storage.Wal.CheckpointMode.Passive,
+                    };
+                    int r = NewRegister();
+                    NewRegister();
+                    NewRegister();
+                    Emit(Opcode.Checkpoint, mode, r, 0);
+                    Result(["busy", "log", "checkpointed"], r, 3);
                     return;
                 }
             case "max_page_count":

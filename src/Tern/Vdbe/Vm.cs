@@ -16,6 +16,7 @@ using Tern.Storage;
 using Tern.Storage.BTree;
 using Tern.Storage.Pager;
 using Tern.Storage.Record;
+using Tern.Storage.Wal;
 
 namespace Tern.Vdbe;
 
@@ -278,18 +279,43 @@ internal sealed partial class Vm
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
                             case 1: r[op.P2].SetInt(pager.PageSize); break;
                             case 2:
-                                {
-                                    JournalMode mode = op.P3 > 0 ? pager.SetJournalMode((JournalMode)(op.P3 - 1)) : pager.JournalMode;
-                                    r[op.P2].SetText(mode.ToString().ToLowerInvariant());
-                                    break;
-                                }
+                                r[op.P2].SetText(SetJournalMode(op.P3 > 0 ? (JournalMode)(op.P3 - 1) : null).ToString().ToLowerInvariant());
+                                break;
+                            case 4:
+                                if (op.P3 > 0) pager.Synchronous = (SynchronousMode)Math.Min(op.P3 - 1, (int)SynchronousMode.Full);
+                                else r[op.P2].SetInt((int)pager.Synchronous);
+                                break;
+                            case 6:
+                                if (op.P4 is long every) pager.WalAutoCheckpoint = (int)Math.Clamp(every, int.MinValue, int.MaxValue);
+                                r[op.P2].SetInt(pager.WalAutoCheckpoint);
+                                break;
+                            case 7:
+                                if (op.P4 is long limit) pager.JournalSizeLimit = Math.Max(limit, -1);
+                                r[op.P2].SetInt(pager.JournalSizeLimit);
+                                break;
                             case 5:
                                 if (op.P3 > 0) pager.MaxPageCount = Math.Max((uint)op.P3, pager.PageCount);
                                 r[op.P2].SetInt(pager.MaxPageCount);
                                 break;
                             case 3: r[op.P2].SetInt(_host.BTree.AutoVacuum ? (_host.BTree.IncrementalVacuum ? 2 : 1) : 0); break;
-                            default: r[op.P2].SetInt((int)pager.Synchronous); break;
                         }
+                        break;
+                    }
+                case Opcode.Checkpoint:
+                    {
+                        if (_host.Store.TransactionState != TransactionState.None) TernException.Throw(ResultCode.Locked);
+                        CheckpointResult c;
+                        try
+                        {
+                            c = _host.BTree.Pager.Checkpoint((CheckpointMode)op.P1);
+                        }
+                        catch (TernException e) when (e.Code == ResultCode.Busy)
+                        {
+                            c = new CheckpointResult(true, -1, -1);
+                        }
+                        r[op.P2].SetInt(c.Busy ? 1 : 0);
+                        r[op.P2 + 1].SetInt(c.LogFrames);
+                        r[op.P2 + 2].SetInt(c.Checkpointed);
                         break;
                     }
                 case Opcode.Setting:
@@ -1048,6 +1074,28 @@ internal sealed partial class Vm
             }
             _pc++;
         }
+    }
+
+    /// <summary>
+    /// PRAGMA journal_mode: answers the mode, after switching to <paramref name="mode"/> when
+    /// given one. Into or out of WAL only outside a transaction (SQLite's error otherwise); the
+    /// read transaction this statement opened is given up for the switch.
+    /// </summary>
+    private JournalMode SetJournalMode(JournalMode? mode)
+    {
+        BTree tree = _host.BTree;
+        JournalMode old = tree.Pager.JournalMode;
+        if (mode is not { } want || want == old) return old;
+        if (want == JournalMode.Wal || old == JournalMode.Wal)
+        {
+            if (!_host.AutoCommit || tree.TransactionState == TransactionState.Write || (!_startedTransaction && tree.TransactionState != TransactionState.None))
+                TernException.Throw(ResultCode.Error, $"cannot change {(want == JournalMode.Wal ? "into" : "out of")} wal mode from within a transaction");
+            _startedTransaction = false;
+            JournalMode now = tree.SetJournalMode(want);
+            _host.ReloadSchema();
+            return now;
+        }
+        return tree.SetJournalMode(want);
     }
 
     private static long Shift(long a, long b)

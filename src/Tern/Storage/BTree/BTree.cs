@@ -67,6 +67,68 @@ internal sealed partial class BTree : IDisposable, ITransactionStore
         IncrementalVacuum = incremental;
     }
 
+    /// <summary>
+    /// PRAGMA journal_mode = <paramref name="mode"/> with no transaction open (the caller checks).
+    /// Into or out of WAL mode the header's read and write versions change (2 for WAL, 1
+    /// otherwise) in a transaction of the rollback mode, as SQLite's OP_JournalMode does;
+    /// leaving WAL mode checkpoints and deletes the log first (SQLITE_BUSY while another
+    /// connection uses the database). Returns the mode in force afterwards.
+    /// </summary>
+    public JournalMode SetJournalMode(JournalMode mode)
+    {
+        JournalMode old = Pager.JournalMode;
+        if (mode == old) return old;
+        if (mode != JournalMode.Wal && old != JournalMode.Wal) return Pager.SetJournalMode(mode);
+        if (!Pager.CanUseWal || Pager.IsReadOnly) return old;
+        Debug.Assert(Pager.State != PagerState.Writer);
+        EndRead();
+        if (old == JournalMode.Wal)
+        {
+            Pager.CloseWal(mode);
+            SetVersion(1);
+            return Pager.JournalMode;
+        }
+        // SQLite goes from MEMORY to WAL by way of OFF.
+        if (old == JournalMode.Memory) Pager.SetJournalMode(JournalMode.Off);
+        SetVersion(2);
+        return Pager.SetJournalMode(JournalMode.Wal);
+    }
+
+    /// <summary>Writes the header's read and write versions (1 rollback journal, 2 WAL) in a transaction of its own.</summary>
+    private void SetVersion(byte version)
+    {
+        Pager.SuppressWal = version == 1;
+        try
+        {
+            BeginWrite();
+            Page p1 = Pager.Get(1);
+            try
+            {
+                if (p1.Data[DatabaseHeader.ReadVersionOffset] != version || p1.Data[DatabaseHeader.WriteVersionOffset] != version)
+                {
+                    Pager.MakeWritable(p1);
+                    p1.Data[DatabaseHeader.ReadVersionOffset] = version;
+                    p1.Data[DatabaseHeader.WriteVersionOffset] = version;
+                }
+            }
+            finally
+            {
+                Pager.Release(p1);
+            }
+            Commit();
+        }
+        catch
+        {
+            if (InWriteTransaction) Rollback();
+            else EndRead();
+            throw;
+        }
+        finally
+        {
+            Pager.SuppressWal = false;
+        }
+    }
+
     /// <summary>Opens the b-trees of a database file; <paramref name="autoVacuum"/> applies only when the file is new.</summary>
     public static BTree Open(IFileSystem fs, string path, PagerOptions? options = null, bool autoVacuum = false, bool incrementalVacuum = false)
     {

@@ -77,6 +77,11 @@ internal sealed partial class Pager
     public void Commit()
     {
         if (State != PagerState.Writer) return;
+        if (_wal != null)
+        {
+            CommitToWal();
+            return;
+        }
         bool writes = _dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize;
         // Writing the database file needs the EXCLUSIVE lock: readers must finish first. When
         // they do not, the commit fails with SQLITE_BUSY and the transaction stays open.
@@ -140,6 +145,11 @@ internal sealed partial class Pager
     {
         if (State != PagerState.Writer) return;
         ClearSavepoints();
+        if (_wal != null)
+        {
+            RollbackWal();
+            return;
+        }
         try
         {
             foreach (Page p in _dirty) p.IsDirty = false;
@@ -358,6 +368,11 @@ internal sealed partial class Pager
     /// <summary>Writes the unpinned dirty pages to the database early, so the cache can shrink.</summary>
     private void Spill()
     {
+        if (_wal != null)
+        {
+            SpillToWal();
+            return;
+        }
         // Without a journal a spilled page could not be taken back: the cache grows instead.
         if (JournalMode == JournalMode.Off) return;
         // Writing to the database file needs the EXCLUSIVE lock; while readers hold SHARED

@@ -4,7 +4,9 @@
 // in a transaction its original content is appended to "<db>-journal"; at commit the
 // journal is synced, the changed pages are written to the database file and synced, and
 // deleting the journal is the commit point. A journal left behind by a crash is "hot"
-// and is played back the next time the database is read.
+// and is played back the next time the database is read. In WAL mode (Pager.Wal.cs)
+// changed pages are appended to the write-ahead log instead and the database file is only
+// written by checkpoints.
 //
 // Transaction states:
 //
@@ -122,6 +124,9 @@ internal sealed partial class Pager : IDisposable
     /// <summary>The journal mode in force (<see cref="SetJournalMode"/> changes it).</summary>
     public JournalMode JournalMode { get; private set; }
 
+    /// <summary>Whether changes go to a rollback journal (not OFF, not WAL).</summary>
+    private bool UsesRollbackJournal => JournalMode is not (JournalMode.Off or JournalMode.Wal);
+
     /// <summary>Whether the database lives in memory (its journal can only be in memory or off).</summary>
     private bool InMemoryDatabase => _options.JournalMode == JournalMode.Memory;
 
@@ -136,6 +141,14 @@ internal sealed partial class Pager : IDisposable
         ThrowIfDisposed();
         if (InMemoryDatabase && mode is not (JournalMode.Memory or JournalMode.Off)) return JournalMode;
         if (State == PagerState.Writer || mode == JournalMode) return JournalMode;
+        if (mode == JournalMode.Wal || JournalMode == JournalMode.Wal)
+        {
+            // Into WAL once the header says so (the b-tree writes it first); out of it only
+            // through CloseWal. Either way with no transaction open.
+            if (mode == JournalMode.Wal && _wal == null && State == PagerState.Open) JournalMode = JournalMode.Wal;
+            else if (mode != JournalMode.Wal && _wal == null && State == PagerState.Open) JournalMode = mode;
+            return JournalMode;
+        }
         JournalMode old = JournalMode;
         JournalMode = mode;
         if (old is JournalMode.Persist or JournalMode.Truncate && mode is JournalMode.Delete or JournalMode.Off or JournalMode.Memory
@@ -212,6 +225,12 @@ internal sealed partial class Pager : IDisposable
         ThrowIfDisposed();
         if (State != PagerState.Open) return;
         if (_errorState) RecoverFromError();
+        if (_wal != null)
+        {
+            BeginWalRead();
+            State = PagerState.Reader;
+            return;
+        }
         // A lock left above SHARED by a release that failed (an I/O error) is given up first:
         // holding RESERVED would hide this connection's own hot journal from itself.
         if (_db.LockLevel > FileLock.Shared) _db.Unlock(FileLock.None);
@@ -225,11 +244,16 @@ internal sealed partial class Pager : IDisposable
                 PlaybackHotJournal();
                 _db.Unlock(FileLock.Shared);
             }
-            ReadHeaderAndValidateCache();
+            // A log beside the database, or a header that says WAL, switches this
+            // connection to WAL mode; from then on it keeps its SHARED lock until it closes.
+            if (OpenWalIfPresent() || (ReadHeaderAndValidateCache() && OpenWal()))
+            {
+                BeginWalRead();
+            }
         }
         catch
         {
-            UnlockAll();
+            if (_wal == null) UnlockAll();
             throw;
         }
         State = PagerState.Reader;
@@ -240,7 +264,8 @@ internal sealed partial class Pager : IDisposable
     {
         if (State != PagerState.Reader) return;
         State = PagerState.Open;
-        UnlockAll();
+        if (_wal != null) _wal.EndRead();
+        else UnlockAll();
     }
 
     /// <summary>
@@ -255,27 +280,32 @@ internal sealed partial class Pager : IDisposable
         ThrowIfDisposed();
         if (State == PagerState.Writer)
         {
-            if (exclusive) WaitForLock(FileLock.Exclusive);
+            if (exclusive && _wal == null) WaitForLock(FileLock.Exclusive);
             return;
         }
         if (_options.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
         bool hadTransaction = State != PagerState.Open;
         if (hadTransaction)
         {
-            WaitForLock(FileLock.Reserved, useBusyHandler: false);
+            if (_wal != null) _wal.BeginWrite();
+            else WaitForLock(FileLock.Reserved, useBusyHandler: false);
         }
         else
         {
-            // Between attempts the SHARED lock is given up too, so that a writer this one
-            // waits for can take EXCLUSIVE and commit (SQLite's begin-transaction loop).
+            // Between attempts the SHARED lock (or the WAL snapshot) is given up too, so that
+            // a writer this one waits for can take EXCLUSIVE and commit, and the next attempt
+            // reads its commit (SQLite's begin-transaction loop).
             for (int attempt = 0; ; attempt++)
             {
                 BeginRead();
-                if (_db.TryLock(FileLock.Reserved)) break;
+                TernException? busy = TryTakeWriteLock();
+                if (busy == null) break;
                 EndRead();
-                if (BusyHandler == null || !BusyHandler(attempt)) TernException.Throw(ResultCode.Busy);
+                if (BusyHandler == null || !BusyHandler(attempt)) throw busy;
             }
         }
+        // In WAL mode readers never stand in a writer's way: EXCLUSIVE is IMMEDIATE there.
+        if (_wal != null) exclusive = false;
         if (exclusive)
         {
             try
@@ -292,15 +322,37 @@ internal sealed partial class Pager : IDisposable
         State = PagerState.Writer;
         _dbOrigSize = _dbSize;
         _spilled = false;
+        _walSpilled = false;
         ClearSavepoints();
         _journaled.Clear();
     }
 
-    /// <summary>Reads the first bytes of the file, checks they form a database header, and adopts its page size.</summary>
-    private void ReadHeaderAndValidateCache()
+    /// <summary>The write lock of a writer: RESERVED, or the log's write lock; the BUSY error when another connection has it.</summary>
+    private TernException? TryTakeWriteLock()
+    {
+        if (_wal == null) return _db.TryLock(FileLock.Reserved) ? null : new TernException(ResultCode.Busy, TernException.DefaultMessage(ResultCode.Busy));
+        try
+        {
+            _wal.BeginWrite();
+            return null;
+        }
+        catch (TernException e) when (e.Code == ResultCode.Busy)
+        {
+            return e;
+        }
+    }
+
+    /// <summary>
+    /// Reads the first bytes of the file (in WAL mode: of page 1 as this snapshot sees it),
+    /// checks they form a database header, and adopts its page size. Returns true when the
+    /// header says the database is in WAL mode and this pager is not yet (nothing else is
+    /// set up then: the caller opens the log and reads again).
+    /// </summary>
+    private bool ReadHeaderAndValidateCache(bool walChanged = false)
     {
         long fileBytes = _db.Length;
-        if (fileBytes == 0)
+        uint walFrame = _wal?.FindFrame(1) ?? 0;
+        if (fileBytes == 0 && walFrame == 0)
         {
             // An empty file is an empty database; page 1 is created by the first write.
             PageSize = _options.PageSize;
@@ -309,11 +361,20 @@ internal sealed partial class Pager : IDisposable
             _cache.Clear();
             _dbSize = _dbFileSize = 0;
             _cacheValid = false;
-            return;
+            return false;
         }
         Span<byte> header = stackalloc byte[DatabaseHeader.Size];
         header.Clear();
-        int read = _db.Read(0, header);
+        int read;
+        if (walFrame != 0)
+        {
+            _wal!.ReadFrame(walFrame, _wal.PageSize, header);
+            read = header.Length;
+        }
+        else
+        {
+            read = _db.Read(0, header);
+        }
         if (read < DatabaseHeader.Size || !header[..16].SequenceEqual(DatabaseHeader.Magic))
             TernException.Throw(ResultCode.NotADb);
         int pageSize = DatabaseHeader.ReadPageSize(header);
@@ -322,8 +383,9 @@ internal sealed partial class Pager : IDisposable
             TernException.Throw(ResultCode.NotADb);
         if (header[DatabaseHeader.ReadVersionOffset] > 2)
             TernException.Throw(ResultCode.NotADb);
-        if (header[DatabaseHeader.ReadVersionOffset] == 2 || header[DatabaseHeader.WriteVersionOffset] == 2)
-            TernException.Throw(ResultCode.CantOpen, "unable to open database file: WAL mode is not supported yet");
+        bool walHeader = header[DatabaseHeader.ReadVersionOffset] == 2 || header[DatabaseHeader.WriteVersionOffset] == 2;
+        if (walHeader && _wal == null && !SuppressWal && !InMemoryDatabase) return true;
+        if (_wal != null && walFrame != 0 && _wal.PageSize != pageSize) TernException.ThrowCorrupt();
         PageSize = pageSize;
         ReservedBytes = reserved;
         ResetCacheIfPageSizeChanged();
@@ -332,16 +394,21 @@ internal sealed partial class Pager : IDisposable
         uint changeCounter = DatabaseHeader.ReadUInt32(header, DatabaseHeader.ChangeCounterOffset);
         uint headerSize = DatabaseHeader.ReadUInt32(header, DatabaseHeader.DatabaseSizeOffset);
         uint validFor = DatabaseHeader.ReadUInt32(header, DatabaseHeader.VersionValidForOffset);
-        uint size = headerSize != 0 && validFor == changeCounter ? headerSize : _dbFileSize;
-        if (size > _dbFileSize) TernException.ThrowCorrupt();
+        uint pagerCount = _wal != null && _wal.DatabaseSize != 0 ? _wal.DatabaseSize : _dbFileSize;
+        uint size = headerSize != 0 && validFor == changeCounter ? headerSize : pagerCount;
+        if (size > pagerCount) TernException.ThrowCorrupt();
         _dbSize = size;
 
-        if (!_cacheValid || changeCounter != _cachedChangeCounter)
+        // In WAL mode the log says whether anything changed; in rollback mode the change
+        // counter, which every commit increments.
+        bool stale = _wal != null ? walChanged : changeCounter != _cachedChangeCounter;
+        if (!_cacheValid || stale)
         {
             _cache.Clear();
             _cachedChangeCounter = changeCounter;
             _cacheValid = true;
         }
+        return false;
     }
 
     private void ResetCacheIfPageSizeChanged()
@@ -372,7 +439,12 @@ internal sealed partial class Pager : IDisposable
         MakeRoom();
         Page page = _cache.RentPage(pageNumber);
         byte[] buffer = page.Data;
-        if (pageNumber <= _dbFileSize)
+        uint frame = _wal?.FindFrame(pageNumber) ?? 0;
+        if (frame != 0)
+        {
+            _wal!.ReadFrame(frame, PageSize, buffer);
+        }
+        else if (pageNumber <= _dbFileSize)
         {
             long offset = (long)(pageNumber - 1) * PageSize;
             int n = _db.Read(offset, buffer);
@@ -423,7 +495,7 @@ internal sealed partial class Pager : IDisposable
         if (_savepoints.Count > 0) SaveForSavepoints(page);
         if (page.IsDirty) return;
         RequireWriter();
-        if (page.Number <= _dbOrigSize && JournalMode != JournalMode.Off && !_journaled.Contains(page.Number)) JournalPage(page.Number, page.Data);
+        if (page.Number <= _dbOrigSize && UsesRollbackJournal && !_journaled.Contains(page.Number)) JournalPage(page.Number, page.Data);
         MarkDirty(page);
     }
 
@@ -445,7 +517,7 @@ internal sealed partial class Pager : IDisposable
         RequireWriter();
         if (pageCount >= _dbSize) return;
         if (_savepoints.Count > 0) SaveTruncatedPages(pageCount);
-        if (JournalMode != JournalMode.Off) JournalOriginalPages(pageCount + 1, Math.Min(_dbSize, _dbOrigSize));
+        if (UsesRollbackJournal) JournalOriginalPages(pageCount + 1, Math.Min(_dbSize, _dbOrigSize));
         for (int i = _dirty.Count - 1; i >= 0; i--)
         {
             if (_dirty[i].Number > pageCount)
@@ -501,6 +573,7 @@ internal sealed partial class Pager : IDisposable
         finally
         {
             _disposed = true;
+            CloseWalOnDispose();
             CloseJournal();
             try { _db.Dispose(); } catch (Exception) { /* the handle is gone with the process */ }
         }

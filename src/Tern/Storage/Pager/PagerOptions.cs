@@ -14,9 +14,9 @@ public enum SynchronousMode
 }
 
 /// <summary>
-/// What happens to the rollback journal, as SQLite's <c>PRAGMA journal_mode</c> (the
-/// rollback-journal modes; WAL comes later). The journal is kept the same way in all but
-/// OFF; they differ in how a transaction ends and where the journal lives.
+/// How transactions are made atomic, as SQLite's <c>PRAGMA journal_mode</c>: a rollback
+/// journal (kept the same way in all of DELETE, PERSIST, TRUNCATE and MEMORY, which differ in
+/// how a transaction ends and where the journal lives; none with OFF), or a write-ahead log.
 /// </summary>
 public enum JournalMode
 {
@@ -30,6 +30,8 @@ public enum JournalMode
     Truncate,
     /// <summary>The journal is kept in memory: ROLLBACK works, a crash may corrupt the file.</summary>
     Memory,
+    /// <summary>Changes are appended to a write-ahead log ("-wal") that readers share through the wal-index ("-shm").</summary>
+    Wal,
 }
 
 /// <summary>Options for opening a <see cref="Pager"/>.</summary>

@@ -203,8 +203,8 @@ public sealed class WalIndex
     public bool TryReadHeader(out WalIndexHeader header)
     {
         header = default;
-        if (_memory.RegionCount == 0) return false;
-        Span<byte> region0 = _memory.GetRegion(0);
+        Span<byte> region0 = _memory.TryGetRegion(0);
+        if (region0.IsEmpty) return false;
         Span<byte> first = stackalloc byte[HeaderCopySize];
         Span<byte> second = stackalloc byte[HeaderCopySize];
         region0[..HeaderCopySize].CopyTo(first);
@@ -244,9 +244,10 @@ public sealed class WalIndex
     {
         if (frame == 0) return 0;
         int region = RegionOfFrame(frame);
-        if (region >= _memory.RegionCount) return 0;
+        Span<byte> r = _memory.TryGetRegion(region);
+        if (r.IsEmpty) return 0;
         int i = (int)(frame - FrameBase(region)) - 1;
-        return ReadNative(_memory.GetRegion(region), PageArrayOffset(region) + 4 * i);
+        return ReadNative(r, PageArrayOffset(region) + 4 * i);
     }
 
     /// <summary>
@@ -286,8 +287,8 @@ public sealed class WalIndex
     {
         if (maxFrame == 0) return;
         int region = RegionOfFrame(maxFrame);
-        if (region >= _memory.RegionCount) return;
-        Span<byte> r = _memory.GetRegion(region);
+        Span<byte> r = _memory.TryGetRegion(region);
+        if (r.IsEmpty) return;
         int limit = (int)(maxFrame - FrameBase(region));
         Debug.Assert(limit >= 1 && limit <= RegionCapacity(region));
         for (int slot = 0; slot < HashSlots; slot++)
@@ -312,8 +313,8 @@ public sealed class WalIndex
         int lowest = RegionOfFrame(minFrame);
         for (int region = RegionOfFrame(maxFrame); region >= lowest; region--)
         {
-            if (region >= _memory.RegionCount) TernException.ThrowCorrupt();
-            Span<byte> r = _memory.GetRegion(region);
+            Span<byte> r = _memory.TryGetRegion(region);
+            if (r.IsEmpty) TernException.ThrowCorrupt();
             uint zero = FrameBase(region);
             int capacity = RegionCapacity(region);
             int pgnoOffset = PageArrayOffset(region);
@@ -370,4 +371,33 @@ public sealed class WalIndex
         WriteCheckpointInfo(new WalCheckpointInfo(0, marks, log.MaxFrame));
         return header;
     }
+}
+
+/// <summary>
+/// Single fields of region 0 read and written in place, each as one aligned 32-bit access
+/// (other connections change them concurrently): nBackfill, the read marks,
+/// nBackfillAttempted, and the first header copy's mxFrame.
+/// </summary>
+internal static class WalIndexFields
+{
+    private static ref uint At(Span<byte> region0, int offset) => ref Unsafe.As<byte, uint>(ref region0[offset]);
+
+    /// <summary>nBackfill: frames already copied into the database.</summary>
+    public static uint Backfill(Span<byte> region0) => Volatile.Read(ref At(region0, WalIndex.CheckpointInfoOffset));
+
+    /// <summary>Sets nBackfill.</summary>
+    public static void SetBackfill(Span<byte> region0, uint value) => Volatile.Write(ref At(region0, WalIndex.CheckpointInfoOffset), value);
+
+    /// <summary>aReadMark[<paramref name="i"/>].</summary>
+    public static uint ReadMark(Span<byte> region0, int i) => Volatile.Read(ref At(region0, WalIndex.CheckpointInfoOffset + 4 + 4 * i));
+
+    /// <summary>Sets aReadMark[<paramref name="i"/>].</summary>
+    public static void SetReadMark(Span<byte> region0, int i, uint value) =>
+        Volatile.Write(ref At(region0, WalIndex.CheckpointInfoOffset + 4 + 4 * i), value);
+
+    /// <summary>Sets nBackfillAttempted.</summary>
+    public static void SetBackfillAttempted(Span<byte> region0, uint value) => Volatile.Write(ref At(region0, 128), value);
+
+    /// <summary>mxFrame as the first header copy holds it now.</summary>
+    public static uint SharedMaxFrame(Span<byte> region0) => Volatile.Read(ref At(region0, 16));
 }

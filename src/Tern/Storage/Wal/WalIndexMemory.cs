@@ -16,6 +16,9 @@ public interface IWalIndexMemory
 
     /// <summary>Region <paramref name="index"/>, adding zero-filled regions up to it when they do not exist yet.</summary>
     Span<byte> GetOrAddRegion(int index);
+
+    /// <summary>Region <paramref name="index"/> when it exists, else an empty span.</summary>
+    Span<byte> TryGetRegion(int index);
 }
 
 /// <summary>A wal-index in private heap memory.</summary>
@@ -28,6 +31,9 @@ public sealed class HeapWalIndexMemory : IWalIndexMemory
 
     /// <inheritdoc/>
     public Span<byte> GetRegion(int index) => _regions[index];
+
+    /// <inheritdoc/>
+    public Span<byte> TryGetRegion(int index) => index < _regions.Count ? _regions[index] : Span<byte>.Empty;
 
     /// <inheritdoc/>
     public Span<byte> GetOrAddRegion(int index)
