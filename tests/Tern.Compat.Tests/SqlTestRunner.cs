@@ -236,7 +236,7 @@ public static class SqlTestRunner
 
     private static void TryDelete(string path)
     {
-        foreach (string p in new[] { path, path + "-journal" })
+        foreach (string p in new[] { path, path + "-journal", path + "-wal", path + "-shm" })
         {
             try
             {

@@ -51,8 +51,8 @@ internal sealed partial class CodeGenerator
     /// file), and wal_checkpoint, which must run outside any read transaction of its own.
     /// </summary>
     internal static bool IsSettingPragma(PragmaStatement p) =>
-        p.Schema == null && (NoTransactionPragmas.Contains(p.Name)
-            || (!p.Name.Equals("cache_size", StringComparison.OrdinalIgnoreCase) && SettingDefaults.ContainsKey(p.Name)));
+        NoTransactionPragmas.Contains(p.Name)
+        || (p.Schema == null && !p.Name.Equals("cache_size", StringComparison.OrdinalIgnoreCase) && SettingDefaults.ContainsKey(p.Name));
 
     private static readonly HashSet<string> NoTransactionPragmas = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -232,6 +232,12 @@ internal sealed partial class CodeGenerator
                         "truncate" => (int)Storage.Wal.CheckpointMode.Truncate,
                         _ => (int)Storage.Wal.CheckpointMode.Passive,
                     };
+                    if (p.Schema != null && p.Schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // The temp database is never in WAL mode.
+                        Rows(["busy", "log", "checkpointed"], [[0L, -1L, -1L]]);
+                        return;
+                    }
                     int r = NewRegister();
                     NewRegister();
                     NewRegister();

@@ -222,8 +222,14 @@ internal sealed partial class Pager
     public CheckpointResult Checkpoint(CheckpointMode mode)
     {
         ThrowIfDisposed();
-        if (_wal == null) return new CheckpointResult(false, -1, -1);
         if (State != PagerState.Open) TernException.Throw(ResultCode.Locked);
+        if (_wal == null && !InMemoryDatabase)
+        {
+            // A connection that has not read yet does not know the database is in WAL mode.
+            BeginRead();
+            EndRead();
+        }
+        if (_wal == null) return new CheckpointResult(false, -1, -1);
         if (_options.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
         return _wal.Checkpoint(mode, _db, PageSize, BusyHandler, Synchronous);
     }

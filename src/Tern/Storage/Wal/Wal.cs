@@ -101,7 +101,16 @@ internal sealed class Wal : IDisposable
         IFile log;
         try
         {
-            log = fs.Open(path, readOnly ? FileOpenMode.ReadOnly : FileOpenMode.ReadWriteCreate);
+            // As SQLite: read-write (created when missing) even for a read-only connection,
+            // so that a log can exist for it to read; read-only when that is refused.
+            try
+            {
+                log = fs.Open(path, FileOpenMode.ReadWriteCreate);
+            }
+            catch (TernException) when (readOnly)
+            {
+                log = fs.Open(path, FileOpenMode.ReadOnly);
+            }
         }
         catch
         {
