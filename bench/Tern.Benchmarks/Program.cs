@@ -10,8 +10,11 @@
 // engines and matched (over the micro-benchmarks when only those ran).
 //
 //   dotnet run -c Release --project bench/Tern.Benchmarks -- [--size N] [--rows N] [--cache PAGES]
-//       [--speedtest-only | --micro-only] [--verbose] [--plans N]
+//       [--speedtest-only | --micro-only | --concurrency-only] [--wal] [--seconds S] [--verbose] [--plans N]
 // --plans N prints both engines' EXPLAIN QUERY PLAN for the N tests where Tern is furthest behind.
+// --wal runs speedtest1 with journal_mode=WAL and synchronous=NORMAL on both engines.
+// --concurrency-only runs the WAL readers-beside-a-writer benchmark (Micro/ConcurrencyBenchmarks.cs)
+// for S seconds per configuration (default 2).
 using System.Diagnostics;
 using System.Globalization;
 using Tern.Benchmarks.Micro;
@@ -20,8 +23,9 @@ using Tern.Benchmarks.Speedtest;
 int size = 100;
 int rows = 1_000_000;
 int cacheSize = 2000;
-bool speedtest = true, micro = true, verbose = false;
+bool speedtest = true, micro = true, verbose = false, wal = false, concurrency = false;
 int plans = 0;
+double seconds = 2;
 for (int i = 0; i < args.Length; i++)
 {
     string a = args[i];
@@ -31,12 +35,19 @@ for (int i = 0; i < args.Length; i++)
     else if (a == "--cache" && hasValue) cacheSize = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (a == "--speedtest-only") micro = false;
     else if (a == "--micro-only") speedtest = false;
+    else if (a == "--concurrency-only")
+    {
+        speedtest = micro = false;
+        concurrency = true;
+    }
+    else if (a == "--wal") wal = true;
+    else if (a == "--seconds" && hasValue) seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
     else if (a == "--verbose") verbose = true;
     else if (a == "--plans" && hasValue) plans = int.Parse(args[++i], CultureInfo.InvariantCulture);
     else
     {
         Console.Error.WriteLine($"unknown argument {a}");
-        Console.Error.WriteLine("usage: Tern.Benchmarks [--size N] [--rows N] [--cache PAGES] [--speedtest-only | --micro-only] [--verbose] [--plans N]");
+        Console.Error.WriteLine("usage: Tern.Benchmarks [--size N] [--rows N] [--cache PAGES] [--speedtest-only | --micro-only | --concurrency-only] [--wal] [--seconds S] [--verbose] [--plans N]");
         return 2;
     }
 }
@@ -61,7 +72,8 @@ try
         geomean = PrintMicro(results, rows, cacheSize);
         Console.WriteLine();
     }
-    if (speedtest) geomean = SpeedtestRunner.Run(dir, size, cacheSize, verbose, plans);
+    if (speedtest) geomean = SpeedtestRunner.Run(dir, size, cacheSize, verbose, plans, wal);
+    if (concurrency) geomean = ConcurrencyBenchmarks.Run(dir, seconds);
 }
 finally
 {

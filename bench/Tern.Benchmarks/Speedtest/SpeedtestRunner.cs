@@ -24,16 +24,20 @@ internal sealed record SpeedtestResult(SpeedtestCase Test, double SqliteMs, doub
 /// <summary>Runs the speedtest1 port on both engines and prints the table.</summary>
 internal static class SpeedtestRunner
 {
-    /// <summary>Runs the main set at <paramref name="size"/> in <paramref name="dir"/>; returns the geometric mean ratio (NaN when no test counts).</summary>
-    public static double Run(string dir, int size, int cacheSize, bool verbose, int plans)
+    /// <summary>
+    /// Runs the main set at <paramref name="size"/> in <paramref name="dir"/>, both databases in
+    /// rollback-journal mode (DELETE, synchronous FULL) or with <paramref name="wal"/> in WAL mode
+    /// (synchronous NORMAL); returns the geometric mean ratio (NaN when no test counts).
+    /// </summary>
+    public static double Run(string dir, int size, int cacheSize, bool verbose, int plans, bool wal = false)
     {
         string sqlitePath = Path.Combine(dir, "speedtest1-sqlite.db");
         string ternPath = Path.Combine(dir, "speedtest1-tern.db");
         File.Delete(sqlitePath);
         File.Delete(ternPath);
 
-        using var sqlite = new SpeedtestSession("SQLite", Open(SqliteFactory.Instance, sqlitePath, cacheSize));
-        using var tern = new SpeedtestSession("Tern", Open(TernFactory.Instance, ternPath, cacheSize));
+        using var sqlite = new SpeedtestSession("SQLite", Open(SqliteFactory.Instance, sqlitePath, cacheSize, wal));
+        using var tern = new SpeedtestSession("Tern", Open(TernFactory.Instance, ternPath, cacheSize, wal));
 
         Console.WriteLine($"speedtest1 main set, --size {size} ({size * 500:N0} rows; {size * 700:N0} in tests 400-520)");
         Console.WriteLine($"  SQLite {Settings(sqlite)} (Microsoft.Data.Sqlite)");
@@ -68,15 +72,15 @@ internal static class SpeedtestRunner
     /// <summary>A test's time ratio; sub-0.05 ms times are clamped so tiny tests do not swing the mean.</summary>
     private static double Ratio(double sqliteMs, double ternMs) => Math.Max(ternMs, 0.05) / Math.Max(sqliteMs, 0.05);
 
-    private static DbConnection Open(DbProviderFactory factory, string path, int cacheSize)
+    private static DbConnection Open(DbProviderFactory factory, string path, int cacheSize, bool wal)
     {
         DbConnection c = factory.CreateConnection()!;
         c.ConnectionString = $"Data Source={path};Pooling=False";
         c.Open();
-        // The same settings on both sides. Tern's file opens with page size 4096, a
-        // 2000-page cache and synchronous=FULL (DatabaseOptions' defaults); it accepts these
-        // PRAGMAs and reports them, and journal_mode=DELETE is its only mode.
-        foreach (string pragma in new[] { "PRAGMA page_size=4096", "PRAGMA journal_mode=DELETE", "PRAGMA synchronous=FULL", $"PRAGMA cache_size={cacheSize}" })
+        // The same settings on both sides (Tern's file opens with page size 4096 and a
+        // 2000-page cache, DatabaseOptions' defaults; it accepts these PRAGMAs and reports them).
+        string[] journal = wal ? ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"] : ["PRAGMA journal_mode=DELETE", "PRAGMA synchronous=FULL"];
+        foreach (string pragma in new[] { "PRAGMA page_size=4096", journal[0], journal[1], $"PRAGMA cache_size={cacheSize}" })
         {
             using DbCommand cmd = c.CreateCommand();
             cmd.CommandText = pragma;

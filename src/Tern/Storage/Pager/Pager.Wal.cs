@@ -99,9 +99,11 @@ internal sealed partial class Pager
                 if (BusyHandler == null || !BusyHandler(attempt)) throw;
             }
         }
+        // The same snapshot as the last transaction's (nothing committed since): the cache,
+        // the size and the header read then still hold, and nothing need be read now.
+        if (!changed && _cacheValid) return;
         try
         {
-            _dbFileSize = (uint)Math.Min((_db.Length + PageSize - 1) / PageSize, uint.MaxValue);
             ReadHeaderAndValidateCache(changed);
         }
         catch

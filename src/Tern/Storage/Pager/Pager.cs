@@ -444,8 +444,10 @@ internal sealed partial class Pager : IDisposable
         {
             _wal!.ReadFrame(frame, PageSize, buffer);
         }
-        else if (pageNumber <= _dbFileSize)
+        else if (pageNumber <= _dbFileSize || _wal != null)
         {
+            // (In WAL mode checkpoints by other connections grow the file at any time: the
+            // read itself tells whether the page is there.)
             long offset = (long)(pageNumber - 1) * PageSize;
             int n = _db.Read(offset, buffer);
             if (n < buffer.Length) Array.Clear(buffer, n, buffer.Length - n);
