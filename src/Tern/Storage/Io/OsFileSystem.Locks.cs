@@ -36,6 +36,9 @@
 //            opener that is initializing it is BUSY.
 //   map      region i = bytes [i*32768, (i+1)*32768); growing writes one zero byte at the end
 //            of each new 4 KiB page (so a full disk fails here, not on a later memory access)
+//   users    (POSIX and OFD) one descriptor per process and path, shared by every handle of
+//            the process, which counts their slots: a slot is locked at the OS level once, when
+//            the first handle takes it, and unlocked when the last lets go
 //   lock     slot i = byte 120+i, read-locked (shared) or write-locked (exclusive)
 //   close    with delete: when the DMS byte can be write-locked, no one else uses the file,
 //            which is then deleted
@@ -510,9 +513,9 @@ public sealed partial class OsFileSystem
         /// <summary>Opens (creating it when it can) the -shm file at <paramref name="path"/> and takes the DMS lock.</summary>
         public static OsSharedMemory Open(string path, bool databaseReadOnly, OsLockKind kind)
         {
-            if (kind == OsLockKind.ClassicPosix)
+            if (kind is OsLockKind.ClassicPosix or OsLockKind.OpenFileDescription)
             {
-                return OpenPosix(path, databaseReadOnly);
+                return OpenPosix(path, databaseReadOnly, ofd: kind == OsLockKind.OpenFileDescription);
             }
             SafeFileHandle handle = OpenHandle(path, databaseReadOnly, out bool readOnly);
             var shm = new OsSharedMemory(handle, path, readOnly, null);
@@ -529,17 +532,21 @@ public sealed partial class OsFileSystem
         }
 
         /// <summary>
-        /// With classic POSIX locks, one descriptor per process (SQLite's unixShmNode): the first
-        /// user in the process opens it and takes the DMS lock, later ones share it.
+        /// One descriptor per process (SQLite's unixShmNode): the first user in the process opens
+        /// it and takes the DMS lock, later ones share it, and the process takes each OS lock once
+        /// (a shared slot another user of the process holds already costs no system call). With
+        /// classic POSIX locks this is what keeps one handle's close from dropping another's
+        /// locks; with OFD locks it saves the system calls (two nodes of one file under different
+        /// paths are two open file descriptions, whose locks exclude each other as processes do).
         /// </summary>
-        private static OsSharedMemory OpenPosix(string path, bool databaseReadOnly)
+        private static OsSharedMemory OpenPosix(string path, bool databaseReadOnly, bool ofd)
         {
             lock (s_shmNodes)
             {
                 if (!s_shmNodes.TryGetValue(path, out PosixShmNode? node))
                 {
                     SafeFileHandle handle = OpenHandle(path, databaseReadOnly, out bool readOnly);
-                    node = new PosixShmNode(handle, readOnly);
+                    node = new PosixShmNode(handle, readOnly, ofd);
                     try
                     {
                         new OsSharedMemory(handle, path, readOnly, node).TakeDeadManSwitch();
@@ -596,7 +603,7 @@ public sealed partial class OsFileSystem
                 }
                 return;
             }
-            bool posix = _node is not null;
+            bool posix = _node is { Ofd: false };
             PosixAbi abi = PosixAbi.Current;
             short other = posix
                 ? PosixFcntl(_handle, abi.GetLk, abi.WrLck, DmsByte, 1, ResultCode.IoErrLock).Type
@@ -626,7 +633,7 @@ public sealed partial class OsFileSystem
         }
 
         /// <summary>Read- or write-locks the DMS byte (OFD or classic POSIX); false when another user is in the way.</summary>
-        private bool SetDms(bool write) => _node is null
+        private bool SetDms(bool write) => _node is null or { Ofd: true }
             ? OfdSet(_handle, write ? FWrLck : FRdLck, DmsByte, 1, ResultCode.IoErrShmLock)
             : PosixFcntl(_handle, PosixAbi.Current.SetLk, write ? PosixAbi.Current.WrLck : PosixAbi.Current.RdLck, DmsByte, 1, ResultCode.IoErrShmLock).Done;
 
@@ -844,9 +851,9 @@ public sealed partial class OsFileSystem
         private bool PosixTryLock(int slot, int count, bool exclusive)
         {
             PosixShmNode node = _node!;
-            PosixAbi abi = PosixAbi.Current;
-            lock (s_shmNodes)
+            lock (node)
             {
+                bool heldByProcess = !exclusive;
                 for (int i = slot; i < slot + count; i++)
                 {
                     int othersShared = node.Shared[i] - (_held[i] == 1 ? 1 : 0);
@@ -854,8 +861,9 @@ public sealed partial class OsFileSystem
                     {
                         return false;
                     }
+                    heldByProcess &= node.Shared[i] > 0;
                 }
-                if (!PosixFcntl(_handle, abi.SetLk, exclusive ? abi.WrLck : abi.RdLck, LockBase + slot, count, ResultCode.IoErrShmLock).Done)
+                if (!heldByProcess && !NodeSet(node, exclusive ? LockKind.Write : LockKind.Read, slot, count))
                 {
                     return false;
                 }
@@ -878,8 +886,7 @@ public sealed partial class OsFileSystem
         private void PosixUnlock(int slot, int count)
         {
             PosixShmNode node = _node!;
-            PosixAbi abi = PosixAbi.Current;
-            lock (s_shmNodes)
+            lock (node)
             {
                 for (int i = slot; i < slot + count; i++)
                 {
@@ -893,13 +900,33 @@ public sealed partial class OsFileSystem
                     {
                         release = --node.Shared[i] == 0;
                     }
-                    if (release && !PosixFcntl(_handle, abi.SetLk, abi.UnLck, LockBase + i, 1, ResultCode.IoErrShmLock).Done)
+                    if (release && !NodeSet(node, LockKind.Unlock, i, 1))
                     {
                         TernException.Throw(ResultCode.IoErrShmLock);
                     }
                     Debug.Assert(node.Shared[i] >= 0);
                 }
             }
+        }
+
+        private enum LockKind
+        {
+            Read,
+            Write,
+            Unlock,
+        }
+
+        /// <summary>Sets the process's OS lock on lock slots through the node's descriptor (OFD or classic POSIX).</summary>
+        private bool NodeSet(PosixShmNode node, LockKind kind, int slot, int count)
+        {
+            if (node.Ofd)
+            {
+                short type = kind switch { LockKind.Read => FRdLck, LockKind.Write => FWrLck, _ => FUnLck };
+                return OfdSet(_handle, type, LockBase + slot, count, ResultCode.IoErrShmLock);
+            }
+            PosixAbi abi = PosixAbi.Current;
+            short posixType = kind switch { LockKind.Read => abi.RdLck, LockKind.Write => abi.WrLck, _ => abi.UnLck };
+            return PosixFcntl(_handle, abi.SetLk, posixType, LockBase + slot, count, ResultCode.IoErrShmLock).Done;
         }
 
         /// <summary>Releases this user's slots; the last user in the process closes (and may delete) the file.</summary>
@@ -941,12 +968,15 @@ public sealed partial class OsFileSystem
         }
     }
 
-    /// <summary>A -shm file's state in this process with classic POSIX locks (SQLite's unixShmNode).</summary>
-    private sealed class PosixShmNode(SafeFileHandle handle, bool readOnly)
+    /// <summary>A -shm file's state in this process (SQLite's unixShmNode); its own object is the gate of its lock counts.</summary>
+    private sealed class PosixShmNode(SafeFileHandle handle, bool readOnly, bool ofd)
     {
         public SafeFileHandle Handle { get; } = handle;
 
         public bool ReadOnly { get; } = readOnly;
+
+        /// <summary>Whether the OS locks are OFD locks (else classic POSIX locks).</summary>
+        public bool Ofd { get; } = ofd;
 
         /// <summary>Open ISharedMemory objects of this process on the file.</summary>
         public int Users { get; set; }
