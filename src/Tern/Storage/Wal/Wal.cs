@@ -76,6 +76,7 @@ internal sealed class Wal : IDisposable
     private bool _writeLock;
     private uint _minFrame = 1;
     private uint _checkpointSequence;
+    private bool _truncateOnCommit;      // this transaction started the log over
     private bool _closed;
 
     private Wal(IFileSystem fs, string path, IFile log, ISharedMemory shm)
@@ -134,6 +135,12 @@ internal sealed class Wal : IDisposable
 
     /// <summary>Whether this connection holds the write lock.</summary>
     public bool Writing => _writeLock;
+
+    /// <summary>
+    /// PRAGMA journal_size_limit: after a commit that started the log over, a longer log file
+    /// is cut to this many bytes (or to what the transaction wrote, if more); -1: never.
+    /// </summary>
+    public long SizeLimit { get; set; } = -1;
 
     // ---- read transactions ----
 
@@ -387,6 +394,7 @@ internal sealed class Wal : IDisposable
     /// </summary>
     public void Undo()
     {
+        _truncateOnCommit = false;
         if (!_writeLock) return;
         uint appended = _hdr.MaxFrame;
         if (_index.TryReadHeader(out WalIndexHeader shared)) _hdr = shared;
@@ -417,6 +425,7 @@ internal sealed class Wal : IDisposable
             }
             writer = WalWriter.CreateLog(header, pageSize, _checkpointSequence, salt1, salt2);
             _log.Write(0, header);
+            _truncateOnCommit = true;
             if (sync != SynchronousMode.Off) _log.Sync();
             _hdr = _hdr with
             {
@@ -458,6 +467,13 @@ internal sealed class Wal : IDisposable
 
         if (commitSize != 0)
         {
+            if (_truncateOnCommit && SizeLimit >= 0)
+            {
+                // SQLite's walLimitSize: what an earlier, longer log left past this one goes.
+                long keep = Math.Max(SizeLimit, WalFormat.FrameOffset(_hdr.MaxFrame + 1, pageSize));
+                if (_log.Length > keep) _log.Truncate(keep);
+            }
+            _truncateOnCommit = false;
             if (sync == SynchronousMode.Full) _log.Sync();
             _hdr = _hdr with { DatabaseSize = commitSize, Change = _hdr.Change + 1, PageSize = pageSize };
             _shm.Barrier();
