@@ -74,6 +74,7 @@ internal sealed class Wal : IDisposable
     private WalIndexHeader _hdr;          // this connection's snapshot; during a write, its own frames too
     private int _readLock = -1;          // -1: no read transaction
     private bool _writeLock;
+    private bool _checkpointLock;
     private uint _minFrame = 1;
     private uint _checkpointSequence;
     private bool _truncateOnCommit;      // this transaction started the log over
@@ -314,7 +315,10 @@ internal sealed class Wal : IDisposable
     private void Recover()
     {
         Debug.Assert(_writeLock);
-        if (!_shm.TryLock(CheckpointLock, 2, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        // A checkpoint that finds the header bad holds the checkpoint lock already.
+        int first = _checkpointLock ? RecoverLock : CheckpointLock;
+        int count = RecoverLock - first + 1;
+        if (!_shm.TryLock(first, count, exclusive: true)) TernException.Throw(ResultCode.Busy);
         try
         {
             WalRecoveryResult log = WalRecovery.Scan(_log);
@@ -324,7 +328,7 @@ internal sealed class Wal : IDisposable
         }
         finally
         {
-            _shm.Unlock(CheckpointLock, 2);
+            _shm.Unlock(first, count);
         }
     }
 
@@ -534,6 +538,7 @@ internal sealed class Wal : IDisposable
     {
         Debug.Assert(_readLock < 0 && !_writeLock);
         if (!_shm.TryLock(CheckpointLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        _checkpointLock = true;
         CheckpointMode effective = mode;
         Func<int, bool>? handler = mode == CheckpointMode.Passive ? null : busy;
         bool changed = false;
@@ -561,6 +566,7 @@ internal sealed class Wal : IDisposable
             // forgetting it makes the next read transaction see a change.
             if (changed) _hdr = default;
             EndWrite();
+            _checkpointLock = false;
             _shm.Unlock(CheckpointLock, 1);
         }
     }
