@@ -36,10 +36,16 @@ internal sealed class TernFuzzEngine : IFuzzEngine
     private readonly Database _db;
     private readonly Connection _c;
 
-    public TernFuzzEngine(string path = ":memory:")
+    /// <summary>
+    /// A Tern database at <paramref name="path"/>; with <paramref name="wal"/> in WAL mode with
+    /// an automatic checkpoint every few frames (so checkpoints and log restarts run between
+    /// the statements).
+    /// </summary>
+    public TernFuzzEngine(string path = ":memory:", bool wal = false)
     {
         _db = Database.Open(path);
         _c = _db.Connect();
+        if (wal) _c.Execute("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 7");
     }
 
     public FuzzOutcome Run(string sql, bool countChanges)
