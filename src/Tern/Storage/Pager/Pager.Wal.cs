@@ -45,8 +45,31 @@ internal sealed partial class Pager
     /// <summary>PRAGMA journal_size_limit: after a commit restarts the log, a longer log file is cut to this many bytes (-1: never).</summary>
     public long JournalSizeLimit { get; set; } = -1;
 
-    /// <summary>Whether this database can be in WAL mode (not in memory, and shared memory is available).</summary>
-    public bool CanUseWal => !InMemoryDatabase;
+    /// <summary>
+    /// Whether this database can be in WAL mode: not in memory, and its file system offers
+    /// shared memory (SQLite's sqlite3PagerWalSupported; without it a database switched to
+    /// WAL could not be opened again).
+    /// </summary>
+    public bool CanUseWal
+    {
+        get
+        {
+            if (InMemoryDatabase) return false;
+            if (_wal != null) return true;
+            ISharedMemory? probe;
+            try
+            {
+                probe = _db.OpenSharedMemory();
+            }
+            catch (TernException)
+            {
+                return true; // there is shared memory; whatever failed will fail again where it matters
+            }
+            if (probe == null) return false;
+            probe.Close(delete: true);
+            return true;
+        }
+    }
 
     /// <summary>
     /// SQLite's pagerOpenWalIfPresent, under the SHARED lock: a log beside a non-empty database

@@ -145,6 +145,29 @@ public sealed class WalModeTests : IDisposable
     }
 
     [Fact]
+    public void Without_shared_memory_the_database_stays_in_its_rollback_mode()
+    {
+        // As SQLite without xShmMap: the switch is refused (the mode in force is the answer),
+        // and the header is left alone, so the file still opens.
+        string path = Path.Combine(_dir, "noshm.db");
+        var options = new DatabaseOptions { FileSystem = new OsFileSystem(OsLockKind.InProcess) };
+        using (Database db = Database.Open(path, options))
+        using (Connection c = db.Connect())
+        {
+            c.Execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+            Assert.Equal("delete", Text(c, "PRAGMA journal_mode = WAL"));
+            Assert.Equal("1", Text(c, "SELECT count(*) FROM t"));
+        }
+        Assert.Equal(1, File.ReadAllBytes(path)[19]);
+        Assert.False(File.Exists(path + "-shm"));
+        using (Database again = Database.Open(path, options))
+        using (Connection c = again.Connect())
+        {
+            Assert.Equal("1", Text(c, "SELECT count(*) FROM t"));
+        }
+    }
+
+    [Fact]
     public void A_checkpoint_that_finds_the_wal_index_damaged_rebuilds_it_from_the_log()
     {
         var fs = new MemoryFileSystem();
