@@ -140,7 +140,7 @@ internal sealed partial class Pager : IDisposable
     {
         ThrowIfDisposed();
         if (InMemoryDatabase && mode is not (JournalMode.Memory or JournalMode.Off)) return JournalMode;
-        if (State == PagerState.Writer || mode == JournalMode) return JournalMode;
+        if ((State == PagerState.Writer && HasChanged) || mode == JournalMode) return JournalMode;
         if (mode == JournalMode.Wal || JournalMode == JournalMode.Wal)
         {
             // Into WAL once the header says so (the b-tree writes it first); out of it only
@@ -320,6 +320,7 @@ internal sealed partial class Pager : IDisposable
             }
         }
         State = PagerState.Writer;
+        HasChanged = false;
         _dbOrigSize = _dbSize;
         _spilled = false;
         _walSpilled = false;
@@ -499,8 +500,15 @@ internal sealed partial class Pager : IDisposable
         MarkDirty(page);
     }
 
+    /// <summary>
+    /// Whether the open write transaction has changed a page (SQLite's WRITER_CACHEMOD state
+    /// or later): from then on the journal mode stays as it is until the transaction ends.
+    /// </summary>
+    public bool HasChanged { get; private set; }
+
     private void MarkDirty(Page page)
     {
+        HasChanged = true;
         if (page.IsDirty) return;
         page.IsDirty = true;
         _dirty.Add(page);
