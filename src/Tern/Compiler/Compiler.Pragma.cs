@@ -159,6 +159,7 @@ internal sealed partial class CodeGenerator
                             _ => -1,
                         };
                     }
+                    _notReadOnly = true;
                     Emit(Opcode.PagerInfo, 2, r, set);
                     Result([name], r, 1);
                     return;
@@ -235,6 +236,7 @@ internal sealed partial class CodeGenerator
                     int r = NewRegister();
                     NewRegister();
                     NewRegister();
+                    _notReadOnly = true;
                     Emit(Opcode.Checkpoint, mode, r, 0);
                     Result(["busy", "log", "checkpointed"], r, 3);
                     return;

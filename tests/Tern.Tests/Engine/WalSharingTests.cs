@@ -163,6 +163,7 @@ public sealed class WalSharingTests : IDisposable
             a: PRAGMA journal_mode=DELETE
             a: PRAGMA journal_mode=WAL
             =hdr
+            b: PRAGMA journal_mode
             b: SELECT count(*) FROM t
             b: PRAGMA journal_mode
             a: PRAGMA journal_mode=DELETE
