@@ -72,6 +72,8 @@ public class WalLockingTests : ScenarioBase
         db.T.Try("b writes", () => Run(b, tb2, "INSERT INTO t VALUES (5)", timeout: 1));
         db.T.Try("b commits", () => tb2.Commit());
         db.T.Add("w after", Count(w));
+        Assert.Contains(db.T.Lines, l => l.StartsWith("a writes on its old snapshot threw DbError(5/517)", StringComparison.Ordinal));
+        Assert.Contains("a sees = Int64 2", db.T.Lines);
     });
 
     [Theory, MemberData(nameof(P))]
@@ -93,6 +95,7 @@ public class WalLockingTests : ScenarioBase
         db.T.Try("w writes beside an immediate transaction", () => Run(w, null, "INSERT INTO t VALUES (9)", timeout: 1));
         db.T.Add("w still reads", Count(w));
         immediate.Rollback();
+        Assert.Contains(db.T.Lines, l => l.StartsWith("r updates threw DbError(5/517)", StringComparison.Ordinal));
     });
 
     [Theory, MemberData(nameof(P))]
@@ -115,6 +118,7 @@ public class WalLockingTests : ScenarioBase
         reader.Dispose();
         db.T.Add("count after", Count(r));
         db.T.Try("checkpoint", () => db.Query(w, "PRAGMA wal_checkpoint(TRUNCATE)"));
+        Assert.Contains("autocommit insert = Int32 1", db.T.Lines);
     });
 
     [Theory, MemberData(nameof(P))]
@@ -122,13 +126,14 @@ public class WalLockingTests : ScenarioBase
     {
         string cs = db.FileConnectionString();
         DbConnection a = Seed(db, cs);
-        DbConnection b = db.Open(cs);
+        DbConnection b = db.Open(db.FileConnectionString(extra: "Default Timeout=1"));
         DbTransaction ta = a.BeginTransaction();
         Run(a, ta, "INSERT INTO t VALUES (3)");
         db.T.Try("b autocommit insert", () => Run(b, null, "INSERT INTO t VALUES (4)", timeout: 1));
         db.T.Try("b begins", () => b.BeginTransaction());
         db.T.Add("b reads", Count(b));
         db.T.Try("b begin immediate", () => Db.Exec(b, "BEGIN IMMEDIATE"));
+        db.T.Add("b in a transaction", Run(b, null, "SELECT count(*) FROM t", scalar: true));
         using (var go = new ManualResetEventSlim())
         {
             Task release = ReleaseLater(go, ta.Commit);
