@@ -224,4 +224,90 @@ public sealed class WalSharingTests : IDisposable
             """);
         Assert.Contains("=hdr 2/2", t, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_last_connection_to_close_checkpoints_and_deletes_the_log()
+    {
+        string t = Same("""
+            a: PRAGMA journal_mode=WAL
+            a: CREATE TABLE t(x); INSERT INTO t VALUES (1)
+            b: INSERT INTO t VALUES (2)
+            =wal
+            a!
+            =wal
+            =db
+            b: SELECT count(*) FROM t
+            b!
+            =wal
+            =db
+            =hdr
+            c: SELECT count(*) FROM t; PRAGMA journal_mode
+            =wal
+            c: INSERT INTO t VALUES (3)
+            =wal
+            a: SELECT count(*) FROM t
+            c!
+            =wal
+            a!
+            =wal
+            =db
+            """);
+        Assert.Contains("b!\n=wal none", t, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Checkpoints_inside_a_transaction_and_the_journal_size_limit_as_sqlite()
+    {
+        Same("""
+            a: PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0
+            a: CREATE TABLE t(x); INSERT INTO t VALUES (zeroblob(20000))
+            a: BEGIN; SELECT count(*) FROM t; PRAGMA wal_checkpoint; COMMIT
+            a: BEGIN IMMEDIATE; PRAGMA wal_checkpoint(TRUNCATE); ROLLBACK
+            a> SELECT length(x) FROM t
+            a: PRAGMA wal_checkpoint
+            a.
+            =wal
+            a: PRAGMA journal_size_limit=8000
+            a: PRAGMA wal_checkpoint
+            =wal
+            a: INSERT INTO t VALUES (1)
+            =wal
+            =frames
+            a: PRAGMA journal_size_limit=-1; DELETE FROM t WHERE x = 1
+            a: INSERT INTO t VALUES (zeroblob(30000))
+            a: PRAGMA wal_checkpoint(RESTART)
+            a: INSERT INTO t VALUES (2)
+            =wal
+            =frames
+            a: PRAGMA journal_size_limit=0
+            a: PRAGMA wal_checkpoint(RESTART)
+            =wal
+            a: INSERT INTO t VALUES (3)
+            =wal
+            =frames
+            b: SELECT count(*) FROM t; PRAGMA journal_size_limit
+            """);
+    }
+
+    [Fact]
+    public void A_database_that_shrinks_in_wal_mode_is_cut_at_the_checkpoint()
+    {
+        Same("""
+            a: PRAGMA auto_vacuum=FULL; PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0
+            a: CREATE TABLE t(x); CREATE TABLE u(y); INSERT INTO t VALUES (zeroblob(50000)); INSERT INTO u VALUES (zeroblob(9000))
+            a: PRAGMA wal_checkpoint
+            =db
+            a: DELETE FROM t
+            a: PRAGMA page_count
+            =db
+            b: BEGIN; SELECT count(*) FROM u; PRAGMA page_count
+            a: DROP TABLE u
+            a: PRAGMA wal_checkpoint
+            =db
+            b: PRAGMA page_count; SELECT count(*) FROM u; COMMIT
+            a: PRAGMA wal_checkpoint
+            =db
+            b: PRAGMA page_count; PRAGMA integrity_check
+            """);
+    }
 }

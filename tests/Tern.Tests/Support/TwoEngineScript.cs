@@ -11,6 +11,7 @@
 //                   (a cursor holding its read transaction)
 //   "a>"            connection a steps its open statement once more
 //   "a."            connection a finalizes its open statement
+//   "a!"            connection a closes (a later line with a opens it again)
 //   "# text"        a note copied into the transcript
 //   "=wal", "=db"   the size of the log or the database file ("none" when missing)
 //   "=frames"       the log's frames of the current salts: page number, and "*" after a commit frame
@@ -96,12 +97,17 @@ internal sealed class TwoEngineScript : IDisposable
                 lines.Add(line + " " + FileFact(line[1..]));
                 continue;
             }
-            int at = line.IndexOfAny([':', '>', '.']);
+            int at = line.IndexOfAny([':', '>', '.', '!']);
             Debug.Assert(at > 0, "a script line names its connection");
             string name = line[..at];
             string rest = line[(at + 1)..].Trim();
-            ISession s = Session(name);
             lines.Add(line);
+            if (line[at] == '!')
+            {
+                if (_sessions.Remove(name, out ISession? closing)) closing.Dispose();
+                continue;
+            }
+            ISession s = Session(name);
             switch (line[at])
             {
                 case ':':

@@ -120,6 +120,7 @@ internal sealed partial class Pager
     private void CommitToWal()
     {
         Wal.Wal wal = _wal!;
+        wal.SizeLimit = JournalSizeLimit;
         bool writes = _dirty.Count > 0 || _walSpilled || _dbSize != _dbOrigSize;
         try
         {

@@ -76,6 +76,7 @@ internal sealed class Wal : IDisposable
     private bool _writeLock;
     private uint _minFrame = 1;
     private uint _checkpointSequence;
+    private bool _truncateOnCommit;    // this connection wrote a new log header: its next commit applies SizeLimit
     private bool _closed;
 
     private Wal(IFileSystem fs, string path, IFile log, ISharedMemory shm)
@@ -125,6 +126,13 @@ internal sealed class Wal : IDisposable
 
     /// <summary>Whether this connection holds the write lock.</summary>
     public bool Writing => _writeLock;
+
+    /// <summary>
+    /// PRAGMA journal_size_limit: the first commit into a new (or restarted) log cuts a longer
+    /// log file to this many bytes, or to the end of its own frames when they reach further
+    /// (-1: never), as SQLite does.
+    /// </summary>
+    public long SizeLimit { get; set; } = -1;
 
     // ---- read transactions ----
 
@@ -408,6 +416,7 @@ internal sealed class Wal : IDisposable
             }
             writer = WalWriter.CreateLog(header, pageSize, _checkpointSequence, salt1, salt2);
             _log.Write(0, header);
+            _truncateOnCommit = true;
             if (sync != SynchronousMode.Off) _log.Sync();
             _hdr = _hdr with
             {
@@ -450,6 +459,12 @@ internal sealed class Wal : IDisposable
         if (commitSize != 0)
         {
             if (sync == SynchronousMode.Full) _log.Sync();
+            if (_truncateOnCommit && SizeLimit >= 0)
+            {
+                long keep = Math.Max(SizeLimit, WalFormat.FrameOffset(_hdr.MaxFrame + 1, pageSize));
+                if (_log.Length > keep) _log.Truncate(keep);
+                _truncateOnCommit = false;
+            }
             _hdr = _hdr with { DatabaseSize = commitSize, Change = _hdr.Change + 1, PageSize = pageSize };
             _shm.Barrier();
             _hdr = _index.WriteHeader(_hdr);
