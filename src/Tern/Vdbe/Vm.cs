@@ -277,7 +277,10 @@ internal sealed partial class Vm
                         switch (op.P1)
                         {
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
-                            case 1: r[op.P2].SetInt(pager.PageSize); break;
+                            case 1:
+                                if (op.P3 > 0) pager.RequestPageSize(op.P3);
+                                r[op.P2].SetInt(pager.PageSize);
+                                break;
                             case 2:
                                 r[op.P2].SetText(SetJournalMode(op.P3 > 0 ? (JournalMode)(op.P3 - 1) : null).ToString().ToLowerInvariant());
                                 break;

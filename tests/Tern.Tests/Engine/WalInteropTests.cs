@@ -76,7 +76,7 @@ public sealed class WalInteropTests : IDisposable
     /// without the wal-index), then asserts that the other engine reads each copy as the
     /// writer's engine reads the original.
     /// </summary>
-    private void WriteCopyRead(bool sqliteWrites, string writeScript, Action<string>? checkOriginal = null)
+    private void WriteCopyRead(bool sqliteWrites, string writeScript, Action<string>? checkOriginal = null, int minFrames = 1)
     {
         string original = Path.Combine(_dir, "w.db");
         string withIndex = Path.Combine(_dir, "copy-shm.db");
@@ -88,6 +88,13 @@ public sealed class WalInteropTests : IDisposable
             Assert.DoesNotContain("error", written, StringComparison.Ordinal);
             Assert.True(File.Exists(original + "-wal"));
             Assert.True(new FileInfo(original + "-wal").Length > 32);
+            if (minFrames > 1)
+            {
+                // More frames than the wal-index's first region indexes (4062): lookups cross regions.
+                int pageSize = BitConverter.ToUInt16([.. File.ReadAllBytes(original).AsSpan(16, 2).ToArray().Reverse()]);
+                long frames = (new FileInfo(original + "-wal").Length - 32) / ((pageSize == 1 ? 65536 : pageSize) + 24);
+                Assert.True(frames >= minFrames, $"{frames} frames");
+            }
             checkOriginal?.Invoke(original);
             CopyAside(original, withIndex, withIndex: true);
             CopyAside(original, withoutIndex, withIndex: false);
@@ -100,11 +107,11 @@ public sealed class WalInteropTests : IDisposable
 
     [Theory, MemberData(nameof(PageSizes))]
     public void Wal_files_sqlite_left_uncheckpointed_open_in_tern_with_the_same_rows(int pageSize, int autoCheckpoint) =>
-        WriteCopyRead(sqliteWrites: true, WriteScript(pageSize, autoCheckpoint));
+        WriteCopyRead(sqliteWrites: true, WriteScript(pageSize, autoCheckpoint), minFrames: pageSize == 512 && autoCheckpoint == 0 ? 4200 : 1);
 
     [Theory, MemberData(nameof(PageSizes))]
     public void Wal_files_tern_left_uncheckpointed_open_in_sqlite_with_the_same_rows(int pageSize, int autoCheckpoint) =>
-        WriteCopyRead(sqliteWrites: false, WriteScript(pageSize, autoCheckpoint));
+        WriteCopyRead(sqliteWrites: false, WriteScript(pageSize, autoCheckpoint), minFrames: pageSize == 512 && autoCheckpoint == 0 ? 4200 : 1);
 
     public static TheoryData<bool, string> Restarts() => new()
     {

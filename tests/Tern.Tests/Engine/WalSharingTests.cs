@@ -210,6 +210,43 @@ public sealed class WalSharingTests : IDisposable
     }
 
     [Fact]
+    public void Wal_mode_on_a_new_empty_database_keeps_the_page_size_asked_for()
+    {
+        Same("""
+            a: PRAGMA page_size=512
+            a: PRAGMA journal_mode=WAL
+            =db
+            a: PRAGMA page_size
+            a: CREATE TABLE t(x)
+            a: PRAGMA page_size; PRAGMA page_count
+            b: PRAGMA page_size
+            a: PRAGMA page_size=1024
+            a: PRAGMA page_size
+            """);
+    }
+
+    [Fact]
+    public void Page_size_pragma_applies_until_the_database_has_pages()
+    {
+        Same("""
+            a: PRAGMA page_size
+            a: PRAGMA page_size=3000
+            a: PRAGMA page_size
+            a: PRAGMA page_size=131072
+            a: PRAGMA page_size=1024
+            a: PRAGMA page_size
+            b: PRAGMA page_size
+            a: PRAGMA page_size=2048
+            a: CREATE TABLE t(x); INSERT INTO t VALUES (zeroblob(5000))
+            =db
+            a: PRAGMA page_size=8192
+            a: PRAGMA page_size; PRAGMA page_count
+            b: PRAGMA page_size; SELECT length(x) FROM t
+            b: PRAGMA page_size=512; PRAGMA page_size
+            """);
+    }
+
+    [Fact]
     public void Wal_mode_on_a_new_empty_database_writes_a_one_page_file_as_sqlite()
     {
         string t = Same("""
@@ -309,5 +346,35 @@ public sealed class WalSharingTests : IDisposable
             =db
             b: PRAGMA page_count; PRAGMA integrity_check
             """);
+    }
+
+    [Fact]
+    public void Frames_a_large_transaction_spilled_stay_invisible_until_it_commits()
+    {
+        // A 10-page cache makes the writer put pages into the log before its commit; readers
+        // of the other engine must not see them, nor after a rollback, and recovery must
+        // ignore them.
+        string t = Same("""
+            a: PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=10
+            a: CREATE TABLE t(x, y); CREATE INDEX ty ON t(y); INSERT INTO t VALUES (0, 'zero')
+            a: BEGIN
+            a: WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 2000) INSERT INTO t SELECT i, printf('%.300d', i * 7919 % 2000) FROM n
+            b: SELECT count(*), sum(x) FROM t
+            a: SELECT count(*), sum(x) FROM t
+            a: ROLLBACK
+            b: SELECT count(*), sum(x) FROM t; PRAGMA integrity_check
+            a: SELECT count(*), sum(x) FROM t
+            a: BEGIN
+            a: WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n LIMIT 1500) INSERT INTO t SELECT i, printf('%.300d', i) FROM n
+            b: SELECT count(*), sum(x) FROM t
+            a: COMMIT
+            b: SELECT count(*), sum(x) FROM t; PRAGMA integrity_check
+            a: BEGIN; DELETE FROM t WHERE x % 3 = 0; UPDATE t SET y = y || 'x' WHERE x % 5 = 0
+            b: SELECT count(*), sum(x), sum(length(y)) FROM t
+            a: SAVEPOINT s; DELETE FROM t; ROLLBACK TO s; RELEASE s; COMMIT
+            b: SELECT count(*), sum(x), sum(length(y)) FROM t; PRAGMA integrity_check
+            c: SELECT count(*), sum(x), sum(length(y)) FROM t
+            """);
+        Assert.Contains("t:ok", t, StringComparison.Ordinal);
     }
 }

@@ -56,6 +56,7 @@ internal sealed partial class Pager : IDisposable
         _options = options;
         _db = db;
         PageSize = options.PageSize;
+        _requestedPageSize = options.PageSize;
         Synchronous = options.Synchronous;
         _cache = new PageCache(PageSize, options.CacheSize);
         JournalMode = options.JournalMode;
@@ -102,6 +103,23 @@ internal sealed partial class Pager : IDisposable
 
     /// <summary>The page size in bytes.</summary>
     public int PageSize { get; private set; }
+
+    private int _requestedPageSize;    // PRAGMA page_size: the size a database created from an empty file gets
+
+    /// <summary>
+    /// PRAGMA page_size = <paramref name="size"/>: while the database has no pages, the page
+    /// size page 1 will be created with; ignored once the database has pages or when the
+    /// size is not a power of two from 512 to 65536, as in SQLite.
+    /// </summary>
+    public void RequestPageSize(int size)
+    {
+        ThrowIfDisposed();
+        if (!DatabaseHeader.IsValidPageSize(size) || size - ReservedBytes < 480 || _dbSize != 0 || _dirty.Count > 0) return;
+        _requestedPageSize = size;
+        PageSize = size;
+        ResetCacheIfPageSizeChanged();
+        _cache.Clear();
+    }
 
     /// <summary>Bytes reserved at the end of every page.</summary>
     public int ReservedBytes { get; private set; }
@@ -356,7 +374,7 @@ internal sealed partial class Pager : IDisposable
         if (fileBytes == 0 && walFrame == 0)
         {
             // An empty file is an empty database; page 1 is created by the first write.
-            PageSize = _options.PageSize;
+            PageSize = _requestedPageSize;
             ReservedBytes = _options.ReservedBytes;
             ResetCacheIfPageSizeChanged();
             _cache.Clear();
