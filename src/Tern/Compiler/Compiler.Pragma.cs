@@ -134,8 +134,14 @@ internal sealed partial class CodeGenerator
             case "page_count":
             case "page_size":
                 {
-                    if (name == "page_size" && p.Value != null) return; // only before the first table; the size is fixed here
                     int r = NewRegister();
+                    if (name == "page_size" && p.Value != null)
+                    {
+                        // Only while the database has no pages; no result row.
+                        long size = PragmaInteger(p.Value);
+                        if (size is >= 512 and <= 65536) Emit(Opcode.PagerInfo, 1, r, (int)size);
+                        return;
+                    }
                     Emit(Opcode.PagerInfo, name == "page_count" ? 0 : 1, r, 0);
                     Result([name], r, 1);
                     return;
@@ -159,6 +165,7 @@ internal sealed partial class CodeGenerator
                             _ => -1,
                         };
                     }
+                    _notReadOnly = true;
                     Emit(Opcode.PagerInfo, 2, r, set);
                     Result([name], r, 1);
                     return;
@@ -241,6 +248,7 @@ internal sealed partial class CodeGenerator
                     int r = NewRegister();
                     NewRegister();
                     NewRegister();
+                    _notReadOnly = true;
                     Emit(Opcode.Checkpoint, mode, r, 0);
                     Result(["busy", "log", "checkpointed"], r, 3);
                     return;

@@ -30,6 +30,7 @@ internal sealed partial class CodeGenerator
     private int _nextRegister = 1;
     private int _nextCursor;
     private bool _write;
+    private bool _notReadOnly;    // PRAGMA journal_mode and wal_checkpoint: not read-only for sqlite3_stmt_readonly, yet no write transaction
 
     /// <summary>The next SELECT core compiled is an EXISTS subquery's: its result columns need not be computed.</summary>
     private bool _existsResultsUnused;
@@ -161,8 +162,11 @@ internal sealed partial class CodeGenerator
         }
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
+        // PRAGMA journal_mode and the page_size question open no transaction either (SQLite
+        // answers what the pager last saw), though they read the schema when compiled.
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement)
-            && !(statement is PragmaStatement pragma && IsSettingPragma(pragma));
+            && !(statement is PragmaStatement pragma && (IsSettingPragma(pragma) || pragma.Name.Equals("journal_mode", StringComparison.OrdinalIgnoreCase)
+                || (pragma.Value == null && pragma.Name.Equals("page_size", StringComparison.OrdinalIgnoreCase))));
         int start = _code.Count;
         if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
         Emit(Opcode.Goto, 0, 1, 0);
@@ -178,7 +182,7 @@ internal sealed partial class CodeGenerator
             DeclaredTypes = _declaredTypes,
             ColumnOrigins = _columnOrigins,
             Parameters = _parameters.ToArray(),
-            ReadOnly = !_write,
+            ReadOnly = !_write && !_notReadOnly,
             QueryPlan = _plan.ToArray(),
         };
     }

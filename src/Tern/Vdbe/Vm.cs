@@ -277,7 +277,10 @@ internal sealed partial class Vm
                         switch (op.P1)
                         {
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
-                            case 1: r[op.P2].SetInt(pager.PageSize); break;
+                            case 1:
+                                if (op.P3 > 0) pager.RequestPageSize(op.P3);
+                                r[op.P2].SetInt(pager.PageSize);
+                                break;
                             case 2:
                                 r[op.P2].SetText(SetJournalMode(op.P3 > 0 ? (JournalMode)(op.P3 - 1) : null).ToString().ToLowerInvariant());
                                 break;
@@ -286,7 +289,10 @@ internal sealed partial class Vm
                                 else r[op.P2].SetInt((int)pager.Synchronous);
                                 break;
                             case 6:
-                                if (op.P4 is long every) pager.WalAutoCheckpoint = (int)Math.Clamp(every, int.MinValue, int.MaxValue);
+                                // As sqlite3_wal_autocheckpoint: 0 or less (or a value past 32 bits,
+                                // which SQLite reads as 0) turns the automatic checkpoint off, and
+                                // the pragma then answers 0.
+                                if (op.P4 is long every) pager.WalAutoCheckpoint = every is > 0 and <= int.MaxValue ? (int)every : 0;
                                 r[op.P2].SetInt(pager.WalAutoCheckpoint);
                                 break;
                             case 7:
@@ -1086,6 +1092,9 @@ internal sealed partial class Vm
         BTree tree = _host.BTree;
         JournalMode old = tree.Pager.JournalMode;
         if (mode is not { } want || want == old) return old;
+        // A transaction that has changed pages keeps its mode, silently (SQLite's
+        // sqlite3PagerOkToChangeJournalMode); only then is switching WAL an error.
+        if (tree.Pager.State == PagerState.Writer && tree.Pager.HasChanged) return old;
         if (want == JournalMode.Wal || old == JournalMode.Wal)
         {
             if (!_host.AutoCommit || tree.TransactionState == TransactionState.Write || (!_startedTransaction && tree.TransactionState != TransactionState.None))

@@ -12,6 +12,9 @@ internal static class SqliteOracle
         return true;
     });
 
+    /// <summary>Sets the e_sqlite3 provider (once) for code that calls SQLite's C API directly.</summary>
+    public static void EnsureProvider() => _ = Initialized.Value;
+
     /// <summary>Opens a connection to a database file (pooling off, so files are released on dispose).</summary>
     public static SqliteConnection Open(string path)
     {

@@ -56,6 +56,7 @@ internal sealed partial class Pager : IDisposable
         _options = options;
         _db = db;
         PageSize = options.PageSize;
+        _requestedPageSize = options.PageSize;
         Synchronous = options.Synchronous;
         _cache = new PageCache(PageSize, options.CacheSize);
         JournalMode = options.JournalMode;
@@ -103,6 +104,23 @@ internal sealed partial class Pager : IDisposable
     /// <summary>The page size in bytes.</summary>
     public int PageSize { get; private set; }
 
+    private int _requestedPageSize;    // PRAGMA page_size: the size a database created from an empty file gets
+
+    /// <summary>
+    /// PRAGMA page_size = <paramref name="size"/>: while the database has no pages, the page
+    /// size page 1 will be created with; ignored once the database has pages or when the
+    /// size is not a power of two from 512 to 65536, as in SQLite.
+    /// </summary>
+    public void RequestPageSize(int size)
+    {
+        ThrowIfDisposed();
+        if (!DatabaseHeader.IsValidPageSize(size) || size - ReservedBytes < 480 || _dbSize != 0 || _dirty.Count > 0) return;
+        _requestedPageSize = size;
+        PageSize = size;
+        ResetCacheIfPageSizeChanged();
+        _cache.Clear();
+    }
+
     /// <summary>Bytes reserved at the end of every page.</summary>
     public int ReservedBytes { get; private set; }
 
@@ -140,7 +158,7 @@ internal sealed partial class Pager : IDisposable
     {
         ThrowIfDisposed();
         if (InMemoryDatabase && mode is not (JournalMode.Memory or JournalMode.Off)) return JournalMode;
-        if (State == PagerState.Writer || mode == JournalMode) return JournalMode;
+        if ((State == PagerState.Writer && HasChanged) || mode == JournalMode) return JournalMode;
         if (mode == JournalMode.Wal || JournalMode == JournalMode.Wal)
         {
             // Into WAL once the header says so (the b-tree writes it first); out of it only
@@ -320,6 +338,7 @@ internal sealed partial class Pager : IDisposable
             }
         }
         State = PagerState.Writer;
+        HasChanged = false;
         _dbOrigSize = _dbSize;
         _spilled = false;
         _walSpilled = false;
@@ -355,7 +374,7 @@ internal sealed partial class Pager : IDisposable
         if (fileBytes == 0 && walFrame == 0)
         {
             // An empty file is an empty database; page 1 is created by the first write.
-            PageSize = _options.PageSize;
+            PageSize = _requestedPageSize;
             ReservedBytes = _options.ReservedBytes;
             ResetCacheIfPageSizeChanged();
             _cache.Clear();
@@ -501,8 +520,15 @@ internal sealed partial class Pager : IDisposable
         MarkDirty(page);
     }
 
+    /// <summary>
+    /// Whether the open write transaction has changed a page (SQLite's WRITER_CACHEMOD state
+    /// or later): from then on the journal mode stays as it is until the transaction ends.
+    /// </summary>
+    public bool HasChanged { get; private set; }
+
     private void MarkDirty(Page page)
     {
+        HasChanged = true;
         if (page.IsDirty) return;
         page.IsDirty = true;
         _dirty.Add(page);

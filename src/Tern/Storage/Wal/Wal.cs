@@ -77,7 +77,7 @@ internal sealed class Wal : IDisposable
     private bool _checkpointLock;
     private uint _minFrame = 1;
     private uint _checkpointSequence;
-    private bool _truncateOnCommit;      // this transaction started the log over
+    private bool _truncateOnCommit;    // this connection wrote a new log header: its next commit applies SizeLimit
     private bool _closed;
 
     private Wal(IFileSystem fs, string path, IFile log, ISharedMemory shm)
@@ -138,8 +138,9 @@ internal sealed class Wal : IDisposable
     public bool Writing => _writeLock;
 
     /// <summary>
-    /// PRAGMA journal_size_limit: after a commit that started the log over, a longer log file
-    /// is cut to this many bytes (or to what the transaction wrote, if more); -1: never.
+    /// PRAGMA journal_size_limit: the first commit into a new (or restarted) log cuts a longer
+    /// log file to this many bytes, or to the end of its own frames when they reach further
+    /// (-1: never), as SQLite does.
     /// </summary>
     public long SizeLimit { get; set; } = -1;
 
@@ -471,14 +472,13 @@ internal sealed class Wal : IDisposable
 
         if (commitSize != 0)
         {
+            if (sync == SynchronousMode.Full) _log.Sync();
             if (_truncateOnCommit && SizeLimit >= 0)
             {
-                // SQLite's walLimitSize: what an earlier, longer log left past this one goes.
                 long keep = Math.Max(SizeLimit, WalFormat.FrameOffset(_hdr.MaxFrame + 1, pageSize));
                 if (_log.Length > keep) _log.Truncate(keep);
+                _truncateOnCommit = false;
             }
-            _truncateOnCommit = false;
-            if (sync == SynchronousMode.Full) _log.Sync();
             _hdr = _hdr with { DatabaseSize = commitSize, Change = _hdr.Change + 1, PageSize = pageSize };
             _shm.Barrier();
             _hdr = _index.WriteHeader(_hdr);
