@@ -126,6 +126,63 @@ internal sealed class Wal : IDisposable
     /// <summary>Whether this connection holds the write lock.</summary>
     public bool Writing => _writeLock;
 
+    // ---- lock slots ----
+
+    // Slots whose release failed (an I/O error of the shared memory): this handle may still
+    // hold them. As in SQLite, a failed unlock does not fail the operation that ends with it;
+    // the release is tried again before the slot is next taken, and at the start of every
+    // transaction and checkpoint, so that other connections are not locked out for long.
+    private int _staleSlots;
+
+    /// <summary>Takes lock slots, first releasing any of them a failed unlock may have left held.</summary>
+    private bool TryLockSlots(int slot, int count, bool exclusive)
+    {
+        int mask = SlotMask(slot, count);
+        if ((_staleSlots & mask) != 0) ReleaseStaleSlots(mask);
+        return _shm.TryLock(slot, count, exclusive);
+    }
+
+    /// <summary>Releases lock slots; a failure is remembered and the release retried later (SQLite ignores it).</summary>
+    private void UnlockSlots(int slot, int count)
+    {
+        try
+        {
+            _shm.Unlock(slot, count);
+        }
+        catch (TernException)
+        {
+            _staleSlots |= SlotMask(slot, count);
+        }
+    }
+
+    /// <summary>Retries the releases that failed among <paramref name="mask"/>; throws when one fails again.</summary>
+    private void ReleaseStaleSlots(int mask)
+    {
+        for (int i = 0; i < ISharedMemory.LockCount; i++)
+        {
+            int bit = 1 << i;
+            if ((_staleSlots & mask & bit) == 0) continue;
+            _shm.Unlock(i, 1);
+            _staleSlots &= ~bit;
+        }
+    }
+
+    /// <summary>Retries every failed release, leaving those that fail again for later.</summary>
+    private void TryReleaseStaleSlots()
+    {
+        if (_staleSlots == 0) return;
+        try
+        {
+            ReleaseStaleSlots(_staleSlots);
+        }
+        catch (TernException)
+        {
+            // Still failing: the next attempt to take one of the slots tries again.
+        }
+    }
+
+    private static int SlotMask(int slot, int count) => ((1 << count) - 1) << slot;
+
     // ---- read transactions ----
 
     /// <summary>
@@ -137,6 +194,7 @@ internal sealed class Wal : IDisposable
     public bool BeginRead()
     {
         Debug.Assert(_readLock < 0 && !_writeLock);
+        TryReleaseStaleSlots();
         bool changed = false;
         int attempt = 0;
         while (!TryBeginRead(useLog: false, ref attempt, ref changed))
@@ -165,9 +223,9 @@ internal sealed class Wal : IDisposable
             if (!ReadHeader(ref changed))
             {
                 // The header is being written (retry) or rebuilt by another connection (busy).
-                if (!_shm.TryLock(RecoverLock, 1, exclusive: false))
+                if (!TryLockSlots(RecoverLock, 1, exclusive: false))
                     throw new TernException(ResultCode.BusyRecovery, TernException.DefaultMessage(ResultCode.Busy));
-                _shm.Unlock(RecoverLock, 1);
+                UnlockSlots(RecoverLock, 1);
                 return false;
             }
         }
@@ -177,12 +235,12 @@ internal sealed class Wal : IDisposable
         if (!useLog && backfill == _hdr.MaxFrame)
         {
             // Everything is in the database: read it and ignore the log.
-            if (_shm.TryLock(ReadLock(0), 1, exclusive: false))
+            if (TryLockSlots(ReadLock(0), 1, exclusive: false))
             {
                 _shm.Barrier();
                 if (!HeaderUnchanged())
                 {
-                    _shm.Unlock(ReadLock(0), 1);
+                    UnlockSlots(ReadLock(0), 1);
                     return false;
                 }
                 _readLock = 0;
@@ -208,10 +266,10 @@ internal sealed class Wal : IDisposable
         {
             for (int i = 1; i < WalIndex.ReaderCount; i++)
             {
-                if (_shm.TryLock(ReadLock(i), 1, exclusive: true))
+                if (TryLockSlots(ReadLock(i), 1, exclusive: true))
                 {
                     WalIndexFields.SetReadMark(region0, i, maxFrame);
-                    _shm.Unlock(ReadLock(i), 1);
+                    UnlockSlots(ReadLock(i), 1);
                     bestMark = maxFrame;
                     best = i;
                     break;
@@ -224,12 +282,12 @@ internal sealed class Wal : IDisposable
             if (sawBusy) return false;
             TernException.Throw(ResultCode.ReadOnlyCantInit);
         }
-        if (!_shm.TryLock(ReadLock(best), 1, exclusive: false)) return false;
+        if (!TryLockSlots(ReadLock(best), 1, exclusive: false)) return false;
         _minFrame = WalIndexFields.Backfill(region0) + 1;
         _shm.Barrier();
         if (WalIndexFields.ReadMark(region0, best) != bestMark || !HeaderUnchanged())
         {
-            _shm.Unlock(ReadLock(best), 1);
+            UnlockSlots(ReadLock(best), 1);
             return false;
         }
         _readLock = best;
@@ -251,7 +309,7 @@ internal sealed class Wal : IDisposable
         bool hadWriteLock = _writeLock;
         if (!hadWriteLock)
         {
-            if (!_shm.TryLock(WriteLock, 1, exclusive: true)) return false;
+            if (!TryLockSlots(WriteLock, 1, exclusive: true)) return false;
             _writeLock = true;
         }
         try
@@ -267,7 +325,7 @@ internal sealed class Wal : IDisposable
             if (!hadWriteLock)
             {
                 _writeLock = false;
-                _shm.Unlock(WriteLock, 1);
+                UnlockSlots(WriteLock, 1);
             }
         }
         return CheckVersion();
@@ -298,7 +356,7 @@ internal sealed class Wal : IDisposable
     private void Recover()
     {
         Debug.Assert(_writeLock);
-        if (!_shm.TryLock(CheckpointLock, 2, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        if (!TryLockSlots(CheckpointLock, 2, exclusive: true)) TernException.Throw(ResultCode.Busy);
         try
         {
             WalRecoveryResult log = WalRecovery.Scan(_log);
@@ -308,7 +366,7 @@ internal sealed class Wal : IDisposable
         }
         finally
         {
-            _shm.Unlock(CheckpointLock, 2);
+            UnlockSlots(CheckpointLock, 2);
         }
     }
 
@@ -319,7 +377,7 @@ internal sealed class Wal : IDisposable
         if (_readLock < 0) return;
         int slot = _readLock;
         _readLock = -1;
-        _shm.Unlock(ReadLock(slot), 1);
+        UnlockSlots(ReadLock(slot), 1);
     }
 
     /// <summary>
@@ -354,12 +412,12 @@ internal sealed class Wal : IDisposable
     public void BeginWrite()
     {
         Debug.Assert(_readLock >= 0 && !_writeLock);
-        if (!_shm.TryLock(WriteLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        if (!TryLockSlots(WriteLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
         _writeLock = true;
         if (!HeaderUnchanged())
         {
             _writeLock = false;
-            _shm.Unlock(WriteLock, 1);
+            UnlockSlots(WriteLock, 1);
             throw new TernException(ResultCode.BusySnapshot, TernException.DefaultMessage(ResultCode.Busy));
         }
     }
@@ -369,7 +427,7 @@ internal sealed class Wal : IDisposable
     {
         if (!_writeLock) return;
         _writeLock = false;
-        _shm.Unlock(WriteLock, 1);
+        UnlockSlots(WriteLock, 1);
     }
 
     /// <summary>
@@ -465,7 +523,7 @@ internal sealed class Wal : IDisposable
     {
         if (_readLock != 0) return;
         Span<byte> region0 = _memory.GetOrAddRegion(0);
-        if (WalIndexFields.Backfill(region0) > 0 && _shm.TryLock(ReadLock(1), WalIndex.ReaderCount - 1, exclusive: true))
+        if (WalIndexFields.Backfill(region0) > 0 && TryLockSlots(ReadLock(1), WalIndex.ReaderCount - 1, exclusive: true))
         {
             try
             {
@@ -473,10 +531,10 @@ internal sealed class Wal : IDisposable
             }
             finally
             {
-                _shm.Unlock(ReadLock(1), WalIndex.ReaderCount - 1);
+                UnlockSlots(ReadLock(1), WalIndex.ReaderCount - 1);
             }
         }
-        _shm.Unlock(ReadLock(0), 1);
+        UnlockSlots(ReadLock(0), 1);
         _readLock = -1;
         int attempt = 0;
         bool changed = false;
@@ -508,7 +566,8 @@ internal sealed class Wal : IDisposable
     public CheckpointResult Checkpoint(CheckpointMode mode, IFile database, int pageSize, Func<int, bool>? busy, SynchronousMode sync)
     {
         Debug.Assert(_readLock < 0 && !_writeLock);
-        if (!_shm.TryLock(CheckpointLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        TryReleaseStaleSlots();
+        if (!TryLockSlots(CheckpointLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
         CheckpointMode effective = mode;
         Func<int, bool>? handler = mode == CheckpointMode.Passive ? null : busy;
         bool changed = false;
@@ -536,7 +595,7 @@ internal sealed class Wal : IDisposable
             // forgetting it makes the next read transaction see a change.
             if (changed) _hdr = default;
             EndWrite();
-            _shm.Unlock(CheckpointLock, 1);
+            UnlockSlots(CheckpointLock, 1);
         }
     }
 
@@ -556,7 +615,7 @@ internal sealed class Wal : IDisposable
                 if (WaitForLock(ReadLock(i), 1, busy))
                 {
                     WalIndexFields.SetReadMark(region0, i, i == 1 ? safe : WalIndex.ReadMarkNotUsed);
-                    _shm.Unlock(ReadLock(i), 1);
+                    UnlockSlots(ReadLock(i), 1);
                 }
                 else
                 {
@@ -582,7 +641,7 @@ internal sealed class Wal : IDisposable
                 }
                 finally
                 {
-                    _shm.Unlock(ReadLock(0), 1);
+                    UnlockSlots(ReadLock(0), 1);
                 }
             }
         }
@@ -603,7 +662,7 @@ internal sealed class Wal : IDisposable
             }
             finally
             {
-                _shm.Unlock(ReadLock(1), WalIndex.ReaderCount - 1);
+                UnlockSlots(ReadLock(1), WalIndex.ReaderCount - 1);
             }
         }
         return true;
@@ -644,7 +703,7 @@ internal sealed class Wal : IDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            if (_shm.TryLock(slot, count, exclusive: true)) return true;
+            if (TryLockSlots(slot, count, exclusive: true)) return true;
             if (busy == null || !busy(attempt)) return false;
         }
     }
