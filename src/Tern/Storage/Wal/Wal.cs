@@ -713,13 +713,17 @@ internal sealed class Wal : IDisposable
     /// <summary>
     /// Closes the log. <paramref name="last"/> says this is the last connection to the database
     /// (it holds the database file's EXCLUSIVE lock): the log is checkpointed and, when every
-    /// frame reached the database, deleted with the shared memory, as SQLite does.
+    /// frame reached the database, deleted with the shared memory, as SQLite does. The log is
+    /// closed either way; with <paramref name="throwOnError"/> an error of the checkpoint is
+    /// then rethrown (the log stays, and the next reader recovers from it), as SQLite's
+    /// sqlite3WalClose returns it to a connection leaving WAL mode.
     /// </summary>
-    public void Close(bool last, IFile database, int pageSize, SynchronousMode sync)
+    public void Close(bool last, IFile database, int pageSize, SynchronousMode sync, bool throwOnError = false)
     {
         if (_closed) return;
         _closed = true;
         bool delete = false;
+        TernException? error = null;
         try
         {
             if (_writeLock) Undo();
@@ -731,9 +735,10 @@ internal sealed class Wal : IDisposable
                 delete = !r.Busy && r.Checkpointed == r.LogFrames;
             }
         }
-        catch (TernException)
+        catch (TernException e)
         {
             delete = false;
+            error = e;
         }
         finally
         {
@@ -744,6 +749,7 @@ internal sealed class Wal : IDisposable
                 try { _fs.Delete(LogPath); } catch (TernException) { /* recovered at next open */ }
             }
         }
+        if (error != null && throwOnError) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
     }
 
     /// <inheritdoc/>
