@@ -227,11 +227,14 @@ public class SqlCrashTests(ITestOutputHelper output)
             }
             SetModes(_conn);
             if (Wal) Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
+            Durable();
             for (int i = 0; i < 3; i++)
             {
                 Op create = CreateTable(Model);
                 Exec(create.Sql, create.Args);
+                Model = Model.Clone();
                 create.Apply(Model);
+                Committed();
             }
             Assert.Equal(Mode switch { "full" => 1L, "incremental" => 2L, _ => 0L }, Scalar("PRAGMA auto_vacuum"));
             int cycle = 0;
@@ -280,7 +283,6 @@ public class SqlCrashTests(ITestOutputHelper output)
             bool inCommit = false;
             bool inCheckpoint = false;
             string step = "";
-            if (_durableSince.Count == 0) Durable();
             bool crashHere = _rng.Next(4) != 0;
             _fs.CrashAfterOperations = crashHere ? _fs.OperationCount + _rng.Next(0, 60) : null;
             try
