@@ -1,7 +1,9 @@
 // Power cuts at every mutating file operation of a fixed WAL workload: commits (one of them
 // spilling frames into the log before its COMMIT), automatic checkpoints (wal_autocheckpoint
 // = 3), explicit checkpoints in the four modes, log restarts, and the last close (which
-// checkpoints and deletes the log). The workload runs once without a cut to learn the
+// checkpoints and deletes the log). In one variant a second database handle on the same files
+// holds a read transaction over the middle steps, so that checkpoints stop at its snapshot
+// and the log cannot restart under it. The workload runs once without a cut to learn the
 // content after every step; then, for each operation index k (every one, with and without a
 // torn last write), it runs on a fresh copy of the files until the cut at k, and the files
 // are reopened:
@@ -9,7 +11,8 @@
 //   synchronous=FULL:   content = after the last step that returned
 //                       | after the interrupted step (its commit reached the log)
 //   synchronous=NORMAL: content = after any step from the last explicit checkpoint that
-//                       returned (or the start) up to the interrupted one
+//                       returned having copied the whole log (or the start) up to the
+//                       interrupted one
 //
 // and integrity_check is ok, SQLite (3.50.4) reads the same content from the same files, and
 // the database keeps working: a write, a TRUNCATE checkpoint, and the last close, after
@@ -71,10 +74,15 @@ public class WalCrashSweepTests(ITestOutputHelper output)
         return fs.Files.ToDictionary(p => p, fs.GetContent);
     }
 
+    // Steps at which the second handle begins and ends its read transaction (before the step runs).
+    private const int ReaderFrom = 4, ReaderUntil = 9;
+
     [Theory]
-    [InlineData("full")]
-    [InlineData("normal")]
-    public void Power_cut_at_every_operation_of_wal_commits_and_checkpoints_keeps_what_synchronous_promises(string synchronous)
+    [InlineData("full", false)]
+    [InlineData("normal", false)]
+    [InlineData("full", true)]
+    [InlineData("normal", true)]
+    public void Power_cut_at_every_operation_of_wal_commits_and_checkpoints_keeps_what_synchronous_promises(string synchronous, bool reader)
     {
         Dictionary<string, byte[]> image = Image();
 
@@ -86,12 +94,15 @@ public class WalCrashSweepTests(ITestOutputHelper output)
             using (Database db = Database.Open(DbPath, Options(fs)))
             using (Connection c = Connect(db, synchronous))
             {
+                var r = new Reader(fs, reader);
                 states[0] = FaultHarness.Dump(c);
                 for (int i = 0; i < Steps.Length; i++)
                 {
-                    c.Execute(Steps[i]);
+                    r.Before(i);
+                    RunStep(c, Steps[i]);
                     states[i + 1] = FaultHarness.Dump(c);
                 }
+                r.Dispose();
             }
             operations = fs.OperationCount;
             Assert.False(fs.Exists(DbPath + "-wal"), "the last close deletes the log");
@@ -114,11 +125,13 @@ public class WalCrashSweepTests(ITestOutputHelper output)
                 {
                     Database db = Database.Open(DbPath, Options(fs));
                     Connection c = Connect(db, synchronous);
+                    var r = new Reader(fs, reader);
                     for (; returned < Steps.Length; returned++)
                     {
-                        c.Execute(Steps[returned]);
-                        if (IsCheckpoint(Steps[returned])) floor = returned + 1;
+                        r.Before(returned);
+                        if (RunStep(c, Steps[returned])) floor = returned + 1;
                     }
+                    r.Dispose();
                     c.Dispose();
                     db.Dispose();
                 }
@@ -175,10 +188,59 @@ public class WalCrashSweepTests(ITestOutputHelper output)
                 }
             }
         }
-        output.WriteLine($"synchronous={synchronous}: {operations} operations, {cuts} power cuts ({inClose} in the last close), "
+        output.WriteLine($"synchronous={synchronous}{(reader ? ", with a reader" : "")}: {operations} operations, {cuts} power cuts ({inClose} in the last close), "
             + $"{interruptedKept} kept the interrupted step, {lost} lost returned steps, {oracle} read by SQLite");
         Assert.True(cuts >= 2 * operations);
         if (synchronous == "full") Assert.Equal(0, lost);
+    }
+
+    /// <summary>Runs a step; returns whether it was a checkpoint that copied the whole log (busy = 0, log = checkpointed).</summary>
+    private static bool RunStep(Connection c, string sql)
+    {
+        if (!IsCheckpoint(sql))
+        {
+            c.Execute(sql);
+            return false;
+        }
+        using Statement s = c.Prepare(sql);
+        Assert.True(s.Step());
+        bool complete = s.GetInt64(0) == 0 && s.GetInt64(1) == s.GetInt64(2);
+        while (s.Step())
+        {
+        }
+        return complete;
+    }
+
+    /// <summary>A second database handle on the same files that reads over steps [ReaderFrom, ReaderUntil).</summary>
+    private sealed class Reader(MemoryFileSystem fs, bool enabled) : IDisposable
+    {
+        private Database? _db;
+        private Connection? _c;
+
+        public void Before(int step)
+        {
+            if (!enabled) return;
+            if (step == ReaderFrom)
+            {
+                _db = Database.Open(DbPath, Options(fs));
+                _c = _db.Connect();
+                _c.Execute("BEGIN");
+                Assert.NotEqual("0", Scalar(_c, "SELECT count(*) FROM t"));
+            }
+            else if (step == ReaderUntil)
+            {
+                _c!.Execute("COMMIT");
+                Dispose();
+            }
+        }
+
+        public void Dispose()
+        {
+            _c?.Dispose();
+            _db?.Dispose();
+            _c = null;
+            _db = null;
+        }
     }
 
     private static string Scalar(Connection c, string sql)
