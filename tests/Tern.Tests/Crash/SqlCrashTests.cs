@@ -17,6 +17,23 @@
 // SQLite's (3.50.4 in-process). The model keeps every table's columns, defaults and rows
 // and the index names; savepoints are snapshots of it. TERN_SQL_CRASH_SEEDS sets how many
 // scenarios run (each performs CutsPerSeed power cuts); TERN_SQL_CRASH_SEED=<n> runs one.
+//
+// The same workload runs in journal_mode=WAL (TERN_WAL_CRASH_SEEDS scenarios, or
+// TERN_WAL_CRASH_SEED=<n>), with a small wal_autocheckpoint on most seeds and explicit
+// PRAGMA wal_checkpoint(PASSIVE|FULL|RESTART|TRUNCATE) statements among the autocommit
+// ones, so cuts land in commits, automatic and explicit checkpoints and log restarts. With
+// synchronous=FULL every commit that returned survives. With synchronous=NORMAL the log is
+// synced only by checkpoints, so a cut may lose the latest commits, but never more than
+// back to the last state known durable (the last explicit checkpoint, clean close or
+// recovery), and never shows a state no commit made:
+//
+//   NORMAL: state after the cut = one of the committed states since the durable floor
+//                                 | the interrupted commit's state
+//
+// Now and then the database is closed cleanly: the last close checkpoints and deletes the log.
+// On some seeds a second database handle on the same files opens read transactions that
+// stay open over several cycles, so checkpoints stop at its snapshot, RESTART and TRUNCATE
+// report busy, and the log grows past it; a cut kills it with the writer.
 using System.Globalization;
 using System.Text;
 using Tern.Storage.Io;
@@ -55,6 +72,34 @@ public class SqlCrashTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}: {run.Crashes} power cuts ({run.CutsInCommit} in a commit, {run.CommitsSurvived} of those kept), "
             + $"{run.Commits} commits, {run.Rollbacks} rollbacks, {run.OracleChecks} SQLite integrity checks, "
             + $"{run.Model.Tables.Count} tables, {run.Model.Tables.Values.Sum(t => t.Rows.Count)} rows, mode {run.Mode}, journal {run.JournalMode}");
+        Assert.Equal(CutsPerSeed, run.Crashes);
+    }
+
+    private static int WalSeeds =>
+        int.TryParse(Environment.GetEnvironmentVariable("TERN_WAL_CRASH_SEEDS"), out int n) && n > 0 ? n : 8;
+
+    public static IEnumerable<object[]> WalScenarios()
+    {
+        string? only = Environment.GetEnvironmentVariable("TERN_WAL_CRASH_SEED");
+        if (only != null && int.TryParse(only, out int one))
+        {
+            yield return [one];
+            yield break;
+        }
+        for (int seed = 1; seed <= WalSeeds; seed++) yield return [seed];
+    }
+
+    [Theory]
+    [MemberData(nameof(WalScenarios))]
+    public void Power_cut_in_wal_mode_keeps_every_commit_synchronous_promises_and_no_uncommitted_one(int seed)
+    {
+        var run = new Scenario(seed, wal: true);
+        run.Run();
+        output.WriteLine($"seed {seed}: {run.Crashes} power cuts ({run.CutsInCommit} in a commit, {run.CommitsSurvived} of those kept, "
+            + $"{run.CutsInCheckpoint} in an explicit checkpoint, {run.CommitsLost} commits lost to synchronous=NORMAL), "
+            + $"{run.Commits} commits, {run.Rollbacks} rollbacks, {run.Checkpoints} checkpoints, {run.CleanCloses} clean closes, "
+            + $"{run.OracleChecks} SQLite checks, mode {run.Mode}, synchronous {run.Synchronous}, wal_autocheckpoint {run.AutoCheckpoint}, "
+            + $"{run.ReaderSnapshots} read transactions of a second handle, {run.BusyCheckpoints} checkpoints stopped by one");
         Assert.Equal(CutsPerSeed, run.Crashes);
     }
 
@@ -128,9 +173,10 @@ public class SqlCrashTests(ITestOutputHelper output)
         private Connection _conn;
         private int _names;
 
-        public Scenario(int seed)
+        public Scenario(int seed, bool wal = false)
         {
             _seed = seed;
+            Wal = wal;
             _rng = new Random(seed);
             _fs = new MemoryFileSystem { TearOnCrash = seed % 2 == 0, TearRandom = new Random(seed * 7919) };
             int pageSize = (seed % 3) switch { 0 => 512, 1 => 1024, _ => 4096 };
@@ -139,23 +185,51 @@ public class SqlCrashTests(ITestOutputHelper output)
             _options = new DatabaseOptions { FileSystem = _fs, PageSize = pageSize, CacheSize = cache };
             Mode = (seed % 5) switch { 1 => "full", 3 => "incremental", _ => "none" };
             // Some seeds end their transactions by zeroing or cutting the journal instead of deleting it.
-            JournalMode = (seed % 7) switch { 2 => "persist", 5 => "truncate", _ => "delete" };
+            JournalMode = wal ? "wal" : (seed % 7) switch { 2 => "persist", 5 => "truncate", _ => "delete" };
+            Synchronous = wal && seed % 3 == 0 ? "normal" : "full";
+            WithReader = wal && seed / 2 % 2 == 1;
+            _readerRng = new Random(seed * 104729);
+            AutoCheckpoint = !wal ? 0 : (seed % 4) switch { 0 => 1000, 1 => 4, 2 => 16, _ => 50 };
             _db = Database.Open(DbPath, _options);
-            _conn = Connect(_db);
+            _conn = _db.Connect();
         }
 
         /// <summary>A connection in the scenario's journal mode (the mode belongs to the connection, as in SQLite).</summary>
         private Connection Connect(Database db)
         {
             Connection c = db.Connect();
-            c.Execute("PRAGMA journal_mode = " + JournalMode);
+            SetModes(c);
             return c;
+        }
+
+        private void SetModes(Connection c)
+        {
+            c.Execute("PRAGMA journal_mode = " + JournalMode);
+            if (Wal)
+            {
+                c.Execute("PRAGMA synchronous = " + Synchronous);
+                c.Execute("PRAGMA wal_autocheckpoint = " + AutoCheckpoint.ToString(CultureInfo.InvariantCulture));
+            }
         }
 
         public Model Model { get; private set; } = new();
         public string Mode { get; }
         public string JournalMode { get; }
+        public bool Wal { get; }
+        public string Synchronous { get; }
+        public int AutoCheckpoint { get; }
         public int Crashes, CutsInCommit, CommitsSurvived, Commits, Rollbacks, OracleChecks;
+        public int CutsInCheckpoint, CommitsLost, Checkpoints, CleanCloses, ReaderSnapshots, BusyCheckpoints;
+        public bool WithReader { get; }
+
+        // The second handle and its open read transaction (null when it has none).
+        private readonly Random _readerRng;
+        private Database? _readerDb;
+        private Connection? _readerConn;
+
+        // synchronous=NORMAL in WAL mode: the committed states since the last one known to be
+        // durable (oldest first, the current model last); a power cut may go back to any of them.
+        private readonly List<Model> _durableSince = [];
 
         public void Run()
         {
@@ -163,11 +237,16 @@ public class SqlCrashTests(ITestOutputHelper output)
             {
                 Exec("PRAGMA auto_vacuum=" + Mode);
             }
+            SetModes(_conn);
+            if (Wal) Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
+            Durable();
             for (int i = 0; i < 3; i++)
             {
                 Op create = CreateTable(Model);
                 Exec(create.Sql, create.Args);
+                Model = Model.Clone();
                 create.Apply(Model);
+                Committed();
             }
             Assert.Equal(Mode switch { "full" => 1L, "incremental" => 2L, _ => 0L }, Scalar("PRAGMA auto_vacuum"));
             int cycle = 0;
@@ -179,18 +258,110 @@ public class SqlCrashTests(ITestOutputHelper output)
             Close();
         }
 
+        /// <summary>Now and then opens a read transaction on a second handle, or ends the open one.</summary>
+        private void ReaderStep()
+        {
+            if (!WithReader) return;
+            if (_readerConn == null)
+            {
+                if (_readerRng.Next(3) != 0) return;
+                _readerDb = Database.Open(DbPath, _options);
+                _readerConn = _readerDb.Connect();
+                _readerConn.Execute("BEGIN");
+                using Statement s = _readerConn.Prepare("SELECT count(*) FROM sqlite_schema");
+                Assert.True(s.Step());
+                ReaderSnapshots++;
+            }
+            else if (_readerRng.Next(3) == 0)
+            {
+                CloseReader();
+            }
+        }
+
+        private void CloseReader()
+        {
+            if (_readerConn == null) return;
+            _readerConn.Execute("COMMIT");
+            _readerConn.Dispose();
+            _readerDb!.Dispose();
+            _readerConn = null;
+            _readerDb = null;
+        }
+
+        /// <summary>Runs PRAGMA wal_checkpoint(mode); returns whether it copied the whole log (busy = 0, log = checkpointed).</summary>
+        private bool RunCheckpoint(string sql)
+        {
+            try
+            {
+                using Statement s = _conn.Prepare(sql);
+                Assert.True(s.Step());
+                bool complete = s.GetInt64(0) == 0 && s.GetInt64(1) == s.GetInt64(2);
+                while (s.Step())
+                {
+                }
+                return complete;
+            }
+            catch (TernException e)
+            {
+                Assert.Fail($"seed {_seed}: \"{sql}\" failed: {e.Message} ({e.ExtendedCode})");
+                throw;
+            }
+        }
+
+        /// <summary>The model was committed and is now known to be on disk (NORMAL can no longer lose it).</summary>
+        private void Durable()
+        {
+            _durableSince.Clear();
+            _durableSince.Add(Model);
+        }
+
+        /// <summary>A transaction committed: under NORMAL in WAL mode it may still be lost to a cut.</summary>
+        private void Committed()
+        {
+            Commits++;
+            if (Synchronous == "normal") _durableSince.Add(Model);
+            else Durable();
+        }
+
+        /// <summary>Closes the database cleanly (the last close checkpoints and deletes the log) and opens it again.</summary>
+        private void CloseAndReopen(int cycle)
+        {
+            Close();
+            CleanCloses++;
+            Assert.False(_fs.Exists(DbPath + "-wal"), $"seed {_seed} cycle {cycle}: the log is still there after the last connection closed");
+            Assert.False(_fs.Exists(DbPath + "-journal") && _fs.GetSize(DbPath + "-journal") > 0 && JournalMode == "delete",
+                $"seed {_seed} cycle {cycle}: a journal is left after a clean close");
+            _db = Database.Open(DbPath, _options);
+            _conn = Connect(_db);
+            Durable();
+            Assert.Equal(Model.Render(), ReadState());
+        }
+
         private void Cycle(int cycle)
         {
             Model committed = Model;
             Model work = committed.Clone();
             Model? pending = null;   // the model if the transaction being committed made it
             bool inCommit = false;
+            bool inCheckpoint = false;
             string step = "";
+            ReaderStep();
             bool crashHere = _rng.Next(4) != 0;
             _fs.CrashAfterOperations = crashHere ? _fs.OperationCount + _rng.Next(0, 60) : null;
             try
             {
-                if (_rng.Next(3) == 0)
+                if (Wal && _rng.Next(6) == 0)
+                {
+                    // An explicit checkpoint: everything committed is durable once it returns.
+                    string mode = _rng.Next(4) switch { 0 => "PASSIVE", 1 => "FULL", 2 => "RESTART", _ => "TRUNCATE" };
+                    step = $"PRAGMA wal_checkpoint({mode})";
+                    inCheckpoint = true;
+                    Checkpoints++;
+                    // Only a checkpoint that copied the whole log has synced it (a reader's snapshot may stop it).
+                    if (RunCheckpoint(step)) Durable();
+                    else BusyCheckpoints++;
+                }
+                else if (_rng.Next(3) == 0)
                 {
                     // One autocommit statement: its own transaction.
                     Op op = NextOp(work);
@@ -201,7 +372,7 @@ public class SqlCrashTests(ITestOutputHelper output)
                     inCommit = true;
                     Exec(op.Sql, op.Args);
                     Model = after;
-                    Commits++;
+                    Committed();
                 }
                 else
                 {
@@ -257,7 +428,7 @@ public class SqlCrashTests(ITestOutputHelper output)
                         inCommit = true;
                         Exec("COMMIT");
                         Model = work;
-                        Commits++;
+                        Committed();
                     }
                 }
                 _fs.CrashAfterOperations = null;
@@ -267,7 +438,11 @@ public class SqlCrashTests(ITestOutputHelper output)
             catch (SimulatedPowerCutException)
             {
                 Crashes++;
+                // The second handle died with the process.
+                _readerConn = null;
+                _readerDb = null;
                 if (inCommit) CutsInCommit++;
+                if (inCheckpoint) CutsInCheckpoint++;
                 Recover();
                 string found = ReadState();
                 if (found == committed.Render())
@@ -279,11 +454,21 @@ public class SqlCrashTests(ITestOutputHelper output)
                     Model = pending;
                     CommitsSurvived++;
                 }
+                else if (_durableSince.FindLastIndex(m => m.Render() == found) is int back and >= 0)
+                {
+                    // synchronous=NORMAL: the latest commits were not synced yet.
+                    CommitsLost += _durableSince.Count - 1 - back;
+                    Model = _durableSince[back];
+                }
                 else
                 {
                     Assert.Fail($"seed {_seed} cycle {cycle}: after a power cut during \"{Short(step)}\" the database holds neither the committed state"
-                        + (pending != null ? " nor the interrupted commit's" : "") + "\n" + Difference(found, committed.Render()));
+                        + (pending != null ? " nor the interrupted commit's" : "")
+                        + (_durableSince.Count > 1 ? $" nor any of the {_durableSince.Count - 1} earlier unsynced ones" : "")
+                        + "\n" + Difference(found, committed.Render()));
                 }
+                // What recovery found is on disk now.
+                Durable();
                 CheckIntegrity(cycle);
                 if (Crashes % OracleSample == 0) CheckWithSqlite(cycle);
                 return;
@@ -292,6 +477,7 @@ public class SqlCrashTests(ITestOutputHelper output)
             {
                 Assert.Equal(Model.Render(), ReadState());
             }
+            if (Wal && cycle % 17 == 0) CloseAndReopen(cycle);
         }
 
         /// <summary>
@@ -321,8 +507,10 @@ public class SqlCrashTests(ITestOutputHelper output)
 
         private void Close()
         {
+            CloseReader();
             _conn.Dispose();
             _db.Dispose();
+            if (Wal) Assert.False(_fs.Exists(DbPath + "-wal"), $"seed {_seed}: the log is still there after the last connection closed");
         }
 
         // ------------------------------------------------------------ checks
@@ -394,6 +582,8 @@ public class SqlCrashTests(ITestOutputHelper output)
             using var dir = new SqliteShell.TempDir();
             string path = dir.File("recovered.db");
             File.WriteAllBytes(path, _fs.GetContent(DbPath));
+            // In WAL mode the log belongs to the image: SQLite recovers it as Tern did.
+            if (_fs.Exists(DbPath + "-wal")) File.WriteAllBytes(path + "-wal", _fs.GetContent(DbPath + "-wal"));
             // A journal the crash left empty or with a zero first byte was never hot and may
             // stay (SQLite leaves it too); a hot one must have been played back and deleted.
             string journal = DbPath + "-journal";
@@ -402,6 +592,12 @@ public class SqlCrashTests(ITestOutputHelper output)
             {
                 string result = (string)SqliteOracle.Scalar(c, "PRAGMA integrity_check")!;
                 Assert.True(result == "ok", $"seed {_seed} cycle {cycle}: SQLite's integrity_check of the recovered file:\n{result}");
+                // SQLite finds the same rows (through the log in WAL mode).
+                foreach ((string name, TableModel t) in Model.Tables)
+                {
+                    Assert.Equal((long)t.Rows.Count, SqliteOracle.Scalar(c, $"SELECT count(*) FROM \"{name}\""));
+                    Assert.Equal(t.Rows.Values.Sum(r => r[0] is long a ? a : 0), SqliteOracle.Scalar(c, $"SELECT total(a) FROM \"{name}\"") is double d ? (long)d : -1);
+                }
             }
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }

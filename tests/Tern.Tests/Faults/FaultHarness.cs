@@ -208,7 +208,15 @@ internal static class FaultHarness
         foreach (long k in Choose(span, sample))
         {
             report.Cases++;
-            RunCase(s, mode, image, states, txnStart, k * step, report);
+            try
+            {
+                RunCase(s, mode, image, states, txnStart, k * step, report);
+            }
+            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+            {
+                // An exception the checks did not expect: say which case raised it.
+                throw new Xunit.Sdk.XunitException($"{s.Name}, {mode} at {k * step}: {e}");
+            }
         }
         return report;
     }

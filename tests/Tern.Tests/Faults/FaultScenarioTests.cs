@@ -1,7 +1,9 @@
 // I/O faults through SQL: every scenario (inserts, updates and deletes with indexes, DDL,
 // large transactions that spill past a small page cache, sorts that spill to temporary
 // files, savepoints, explicit transactions, ROLLBACK, hot-journal playback, auto-vacuum
-// files, overflow rows) runs with a fault injected at one file-system call after another,
+// files, overflow rows; and in WAL mode: commits appending to the log, spills into it,
+// automatic and explicit checkpoints, recovery of a log a crash left, reads through the
+// log, entering and leaving WAL mode) runs with a fault injected at one file-system call after another,
 // and each run must fail with SQLite's code, leave the content as SQLite would (the failed
 // transaction rolled back, nothing committed lost) and pass integrity_check, on the same
 // connection and after reopening. See FaultHarness for what each case checks.
@@ -86,6 +88,22 @@ public class FaultScenarioTests(ITestOutputHelper output)
         throw new InvalidOperationException("no crash point leaves a hot journal");
     }
 
+    private const string Wal = "PRAGMA journal_mode = wal;";
+
+    /// <summary>
+    /// Commits two transactions in WAL mode and cuts the power (the log is synced at each
+    /// commit), so that the log holds frames the database file lacks and the next opener
+    /// rebuilds the wal-index from it.
+    /// </summary>
+    private static void LeaveWalFrames(MemoryFileSystem fs)
+    {
+        Database db = Database.Open(FaultHarness.DbPath, new DatabaseOptions { FileSystem = fs, PageSize = 1024 });
+        Connection c = db.Connect();
+        c.Execute("PRAGMA wal_autocheckpoint = 0; UPDATE t SET b = b || '-logged' WHERE a % 4 = 0; INSERT INTO t(b, c) SELECT b || '+', c FROM t WHERE a < 30;");
+        fs.PowerCut(); // the dead process's objects are abandoned
+        if (fs.GetSize(FaultHarness.DbPath + "-wal") <= 32) throw new InvalidOperationException("no frames left in the log");
+    }
+
     private static readonly FaultScenario[] All =
     [
         new() { Name = "insert one row", Setup = Indexed, Steps = ["INSERT INTO t(b, c) VALUES('new', 5)"] },
@@ -126,6 +144,18 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "overflow rows insert", Setup = Blobs, Steps = [Series(6) + "INSERT INTO big(payload, note) SELECT CAST(hex(zeroblob(2500 + i)) || i AS BLOB), 'new' FROM n"] },
         new() { Name = "overflow rows update", Setup = Blobs, Steps = ["UPDATE big SET payload = zeroblob(1200 + id * 900) WHERE id % 2 = 0", "UPDATE big SET note = hex(zeroblob(2000)) WHERE id = 3"] },
         new() { Name = "overflow rows delete", Setup = Blobs, Steps = ["DELETE FROM big WHERE id > 4"] },
+        new() { Name = "wal insert rows with indexes", Setup = Wal + Indexed, Steps = [Series(150) + "INSERT INTO t(b, c) SELECT printf('ins-%d', i), i FROM n"] },
+        new() { Name = "wal several commits", Setup = Wal + Indexed, Steps = ["INSERT INTO t(b, c) VALUES('w1', 1)", "UPDATE t SET c = c + 1 WHERE a < 50", "DELETE FROM t WHERE a % 7 = 0", "CREATE INDEX t_cb ON t(c, b)"] },
+        new() { Name = "wal transaction spilling into the log", Setup = Wal + Indexed, CacheSize = 10, Steps = ["BEGIN", Series(400) + "INSERT INTO t(b, c) SELECT printf('spill-%05d', i), i % 7 FROM n", "UPDATE t SET b = b || '!' WHERE c = 3", "COMMIT"] },
+        new() { Name = "wal rollback of a spilled transaction", Setup = Wal + Indexed, CacheSize = 10, Steps = ["BEGIN", Series(300) + "INSERT INTO t(b, c) SELECT printf('gone-%05d', i), i FROM n", "ROLLBACK", "INSERT INTO t(b, c) VALUES('kept', 0)"] },
+        new() { Name = "wal savepoints", Setup = Wal + Indexed, CacheSize = 10, Steps = ["BEGIN", "SAVEPOINT s", Series(200) + "INSERT INTO t(b, c) SELECT 'sv' || i, i FROM n", "ROLLBACK TO s", "INSERT INTO t(b, c) VALUES('after', 2)", "RELEASE s", "COMMIT"] },
+        new() { Name = "wal explicit checkpoints", Setup = Wal + Indexed, Steps = ["INSERT INTO t(b, c) VALUES('c1', 1)", "PRAGMA wal_checkpoint(PASSIVE)", "UPDATE t SET c = -c WHERE a < 20", "PRAGMA wal_checkpoint(FULL)", "DELETE FROM t WHERE a > 100", "PRAGMA wal_checkpoint(RESTART)", "INSERT INTO t(b, c) VALUES('c2', 2)", "PRAGMA wal_checkpoint(TRUNCATE)", "INSERT INTO t(b, c) VALUES('c3', 3)"] },
+        new() { Name = "wal automatic checkpoints", Setup = Wal + Indexed, Steps = ["PRAGMA wal_autocheckpoint = 5", Series(60) + "INSERT INTO t(b, c) SELECT printf('auto-%d', i), i FROM n", "UPDATE t SET b = b || '.' WHERE c < 8", "DELETE FROM t WHERE a % 3 = 0", "INSERT INTO t(b, c) VALUES('last', 0)"] },
+        new() { Name = "wal synchronous normal", Setup = Wal + Indexed, Steps = ["PRAGMA synchronous = normal", "INSERT INTO t(b, c) VALUES('n1', 1)", "PRAGMA wal_checkpoint(TRUNCATE)", "UPDATE t SET c = c * 3 WHERE a < 40"] },
+        new() { Name = "wal recovery of a log left by a crash", Setup = Wal + Indexed, Grows = false, Damage = LeaveWalFrames, Steps = ["SELECT count(*), sum(length(b)) FROM t", "INSERT INTO t(b, c) VALUES('after recovery', 1)", "PRAGMA wal_checkpoint(TRUNCATE)"] },
+        new() { Name = "wal reads through the log", Setup = Wal + Indexed + Blobs, Grows = false, Damage = LeaveWalFrames, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },
+        new() { Name = "entering wal mode", Setup = Indexed, Steps = ["PRAGMA journal_mode = wal", "INSERT INTO t(b, c) VALUES('in wal', 1)", "UPDATE t SET c = 0 WHERE a < 10"] },
+        new() { Name = "leaving wal mode", Setup = Wal + Indexed, Steps = ["INSERT INTO t(b, c) VALUES('logged', 1)", "PRAGMA journal_mode = delete", "INSERT INTO t(b, c) VALUES('journaled', 2)"] },
         new() { Name = "reads only", Grows = false, Setup = Indexed + Blobs, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },
     ];
 

@@ -264,7 +264,9 @@ internal sealed partial class Pager
     /// Leaves WAL mode (SQLite's sqlite3PagerCloseWal): takes the EXCLUSIVE lock on the
     /// database file (SQLITE_BUSY while another connection uses the database), checkpoints,
     /// deletes the log and shared memory, and goes back to rollback mode
-    /// <paramref name="mode"/>. No transaction may be open.
+    /// <paramref name="mode"/>. No transaction may be open. When the checkpoint fails its
+    /// error is thrown and the mode stays WAL: the log is closed but kept, and the next read
+    /// opens it again (frames the checkpoint did not finish copying are read from it).
     /// </summary>
     public void CloseWal(JournalMode mode)
     {
@@ -284,11 +286,11 @@ internal sealed partial class Pager
         _wal = null;
         try
         {
-            wal.Close(last: true, _db, PageSize, Synchronous);
+            wal.Close(last: true, _db, PageSize, Synchronous, throwOnError: true);
+            JournalMode = mode;
         }
         finally
         {
-            JournalMode = mode;
             _cache.Clear();
             _cacheValid = false;
             UnlockAll();

@@ -144,6 +144,63 @@ internal sealed class Wal : IDisposable
     /// </summary>
     public long SizeLimit { get; set; } = -1;
 
+    // ---- lock slots ----
+
+    // Slots whose release failed (an I/O error of the shared memory): this handle may still
+    // hold them. As in SQLite, a failed unlock does not fail the operation that ends with it;
+    // the release is tried again before the slot is next taken, and at the start of every
+    // transaction and checkpoint, so that other connections are not locked out for long.
+    private int _staleSlots;
+
+    /// <summary>Takes lock slots, first releasing any of them a failed unlock may have left held.</summary>
+    private bool TryLockSlots(int slot, int count, bool exclusive)
+    {
+        int mask = SlotMask(slot, count);
+        if ((_staleSlots & mask) != 0) ReleaseStaleSlots(mask);
+        return _shm.TryLock(slot, count, exclusive);
+    }
+
+    /// <summary>Releases lock slots; a failure is remembered and the release retried later (SQLite ignores it).</summary>
+    private void UnlockSlots(int slot, int count)
+    {
+        try
+        {
+            _shm.Unlock(slot, count);
+        }
+        catch (TernException)
+        {
+            _staleSlots |= SlotMask(slot, count);
+        }
+    }
+
+    /// <summary>Retries the releases that failed among <paramref name="mask"/>; throws when one fails again.</summary>
+    private void ReleaseStaleSlots(int mask)
+    {
+        for (int i = 0; i < ISharedMemory.LockCount; i++)
+        {
+            int bit = 1 << i;
+            if ((_staleSlots & mask & bit) == 0) continue;
+            _shm.Unlock(i, 1);
+            _staleSlots &= ~bit;
+        }
+    }
+
+    /// <summary>Retries every failed release, leaving those that fail again for later.</summary>
+    private void TryReleaseStaleSlots()
+    {
+        if (_staleSlots == 0) return;
+        try
+        {
+            ReleaseStaleSlots(_staleSlots);
+        }
+        catch (TernException)
+        {
+            // Still failing: the next attempt to take one of the slots tries again.
+        }
+    }
+
+    private static int SlotMask(int slot, int count) => ((1 << count) - 1) << slot;
+
     // ---- read transactions ----
 
     /// <summary>
@@ -155,6 +212,7 @@ internal sealed class Wal : IDisposable
     public bool BeginRead()
     {
         Debug.Assert(_readLock < 0 && !_writeLock);
+        TryReleaseStaleSlots();
         bool changed = false;
         int attempt = 0;
         while (!TryBeginRead(useLog: false, ref attempt, ref changed))
@@ -183,9 +241,9 @@ internal sealed class Wal : IDisposable
             if (!ReadHeader(ref changed))
             {
                 // The header is being written (retry) or rebuilt by another connection (busy).
-                if (!_shm.TryLock(RecoverLock, 1, exclusive: false))
+                if (!TryLockSlots(RecoverLock, 1, exclusive: false))
                     throw new TernException(ResultCode.BusyRecovery, TernException.DefaultMessage(ResultCode.Busy));
-                _shm.Unlock(RecoverLock, 1);
+                UnlockSlots(RecoverLock, 1);
                 return false;
             }
         }
@@ -195,12 +253,12 @@ internal sealed class Wal : IDisposable
         if (!useLog && backfill == _hdr.MaxFrame)
         {
             // Everything is in the database: read it and ignore the log.
-            if (_shm.TryLock(ReadLock(0), 1, exclusive: false))
+            if (TryLockSlots(ReadLock(0), 1, exclusive: false))
             {
                 _shm.Barrier();
                 if (!HeaderUnchanged())
                 {
-                    _shm.Unlock(ReadLock(0), 1);
+                    UnlockSlots(ReadLock(0), 1);
                     return false;
                 }
                 _readLock = 0;
@@ -226,10 +284,10 @@ internal sealed class Wal : IDisposable
         {
             for (int i = 1; i < WalIndex.ReaderCount; i++)
             {
-                if (_shm.TryLock(ReadLock(i), 1, exclusive: true))
+                if (TryLockSlots(ReadLock(i), 1, exclusive: true))
                 {
                     WalIndexFields.SetReadMark(region0, i, maxFrame);
-                    _shm.Unlock(ReadLock(i), 1);
+                    UnlockSlots(ReadLock(i), 1);
                     bestMark = maxFrame;
                     best = i;
                     break;
@@ -242,12 +300,12 @@ internal sealed class Wal : IDisposable
             if (sawBusy) return false;
             TernException.Throw(ResultCode.ReadOnlyCantInit);
         }
-        if (!_shm.TryLock(ReadLock(best), 1, exclusive: false)) return false;
+        if (!TryLockSlots(ReadLock(best), 1, exclusive: false)) return false;
         _minFrame = WalIndexFields.Backfill(region0) + 1;
         _shm.Barrier();
         if (WalIndexFields.ReadMark(region0, best) != bestMark || !HeaderUnchanged())
         {
-            _shm.Unlock(ReadLock(best), 1);
+            UnlockSlots(ReadLock(best), 1);
             return false;
         }
         _readLock = best;
@@ -269,7 +327,7 @@ internal sealed class Wal : IDisposable
         bool hadWriteLock = _writeLock;
         if (!hadWriteLock)
         {
-            if (!_shm.TryLock(WriteLock, 1, exclusive: true)) return false;
+            if (!TryLockSlots(WriteLock, 1, exclusive: true)) return false;
             _writeLock = true;
         }
         try
@@ -285,7 +343,7 @@ internal sealed class Wal : IDisposable
             if (!hadWriteLock)
             {
                 _writeLock = false;
-                _shm.Unlock(WriteLock, 1);
+                UnlockSlots(WriteLock, 1);
             }
         }
         return CheckVersion();
@@ -319,7 +377,7 @@ internal sealed class Wal : IDisposable
         // A checkpoint that finds the header bad holds the checkpoint lock already.
         int first = _checkpointLock ? RecoverLock : CheckpointLock;
         int count = RecoverLock - first + 1;
-        if (!_shm.TryLock(first, count, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        if (!TryLockSlots(first, count, exclusive: true)) TernException.Throw(ResultCode.Busy);
         try
         {
             WalRecoveryResult log = WalRecovery.Scan(_log);
@@ -329,7 +387,7 @@ internal sealed class Wal : IDisposable
         }
         finally
         {
-            _shm.Unlock(first, count);
+            UnlockSlots(first, count);
         }
     }
 
@@ -340,7 +398,7 @@ internal sealed class Wal : IDisposable
         if (_readLock < 0) return;
         int slot = _readLock;
         _readLock = -1;
-        _shm.Unlock(ReadLock(slot), 1);
+        UnlockSlots(ReadLock(slot), 1);
     }
 
     /// <summary>
@@ -375,12 +433,12 @@ internal sealed class Wal : IDisposable
     public void BeginWrite()
     {
         Debug.Assert(_readLock >= 0 && !_writeLock);
-        if (!_shm.TryLock(WriteLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        if (!TryLockSlots(WriteLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
         _writeLock = true;
         if (!HeaderUnchanged())
         {
             _writeLock = false;
-            _shm.Unlock(WriteLock, 1);
+            UnlockSlots(WriteLock, 1);
             throw new TernException(ResultCode.BusySnapshot, TernException.DefaultMessage(ResultCode.Busy));
         }
     }
@@ -390,7 +448,7 @@ internal sealed class Wal : IDisposable
     {
         if (!_writeLock) return;
         _writeLock = false;
-        _shm.Unlock(WriteLock, 1);
+        UnlockSlots(WriteLock, 1);
     }
 
     /// <summary>
@@ -494,7 +552,7 @@ internal sealed class Wal : IDisposable
     {
         if (_readLock != 0) return;
         Span<byte> region0 = _memory.GetOrAddRegion(0);
-        if (WalIndexFields.Backfill(region0) > 0 && _shm.TryLock(ReadLock(1), WalIndex.ReaderCount - 1, exclusive: true))
+        if (WalIndexFields.Backfill(region0) > 0 && TryLockSlots(ReadLock(1), WalIndex.ReaderCount - 1, exclusive: true))
         {
             try
             {
@@ -502,10 +560,10 @@ internal sealed class Wal : IDisposable
             }
             finally
             {
-                _shm.Unlock(ReadLock(1), WalIndex.ReaderCount - 1);
+                UnlockSlots(ReadLock(1), WalIndex.ReaderCount - 1);
             }
         }
-        _shm.Unlock(ReadLock(0), 1);
+        UnlockSlots(ReadLock(0), 1);
         _readLock = -1;
         int attempt = 0;
         bool changed = false;
@@ -537,7 +595,8 @@ internal sealed class Wal : IDisposable
     public CheckpointResult Checkpoint(CheckpointMode mode, IFile database, int pageSize, Func<int, bool>? busy, SynchronousMode sync)
     {
         Debug.Assert(_readLock < 0 && !_writeLock);
-        if (!_shm.TryLock(CheckpointLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
+        TryReleaseStaleSlots();
+        if (!TryLockSlots(CheckpointLock, 1, exclusive: true)) TernException.Throw(ResultCode.Busy);
         _checkpointLock = true;
         CheckpointMode effective = mode;
         Func<int, bool>? handler = mode == CheckpointMode.Passive ? null : busy;
@@ -567,7 +626,7 @@ internal sealed class Wal : IDisposable
             if (changed) _hdr = default;
             EndWrite();
             _checkpointLock = false;
-            _shm.Unlock(CheckpointLock, 1);
+            UnlockSlots(CheckpointLock, 1);
         }
     }
 
@@ -587,7 +646,7 @@ internal sealed class Wal : IDisposable
                 if (WaitForLock(ReadLock(i), 1, busy))
                 {
                     WalIndexFields.SetReadMark(region0, i, i == 1 ? safe : WalIndex.ReadMarkNotUsed);
-                    _shm.Unlock(ReadLock(i), 1);
+                    UnlockSlots(ReadLock(i), 1);
                 }
                 else
                 {
@@ -613,7 +672,7 @@ internal sealed class Wal : IDisposable
                 }
                 finally
                 {
-                    _shm.Unlock(ReadLock(0), 1);
+                    UnlockSlots(ReadLock(0), 1);
                 }
             }
         }
@@ -634,7 +693,7 @@ internal sealed class Wal : IDisposable
             }
             finally
             {
-                _shm.Unlock(ReadLock(1), WalIndex.ReaderCount - 1);
+                UnlockSlots(ReadLock(1), WalIndex.ReaderCount - 1);
             }
         }
         return true;
@@ -675,7 +734,7 @@ internal sealed class Wal : IDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            if (_shm.TryLock(slot, count, exclusive: true)) return true;
+            if (TryLockSlots(slot, count, exclusive: true)) return true;
             if (busy == null || !busy(attempt)) return false;
         }
     }
@@ -685,13 +744,17 @@ internal sealed class Wal : IDisposable
     /// <summary>
     /// Closes the log. <paramref name="last"/> says this is the last connection to the database
     /// (it holds the database file's EXCLUSIVE lock): the log is checkpointed and, when every
-    /// frame reached the database, deleted with the shared memory, as SQLite does.
+    /// frame reached the database, deleted with the shared memory, as SQLite does. The log is
+    /// closed either way; with <paramref name="throwOnError"/> an error of the checkpoint is
+    /// then rethrown (the log stays, and the next reader recovers from it), as SQLite's
+    /// sqlite3WalClose returns it to a connection leaving WAL mode.
     /// </summary>
-    public void Close(bool last, IFile database, int pageSize, SynchronousMode sync)
+    public void Close(bool last, IFile database, int pageSize, SynchronousMode sync, bool throwOnError = false)
     {
         if (_closed) return;
         _closed = true;
         bool delete = false;
+        TernException? error = null;
         try
         {
             if (_writeLock) Undo();
@@ -703,9 +766,10 @@ internal sealed class Wal : IDisposable
                 delete = !r.Busy && r.Checkpointed == r.LogFrames;
             }
         }
-        catch (TernException)
+        catch (TernException e)
         {
             delete = false;
+            error = e;
         }
         finally
         {
@@ -716,6 +780,7 @@ internal sealed class Wal : IDisposable
                 try { _fs.Delete(LogPath); } catch (TernException) { /* recovered at next open */ }
             }
         }
+        if (error != null && throwOnError) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
     }
 
     /// <inheritdoc/>
