@@ -5,7 +5,9 @@
 //     page_count, page_size): read or written in the database header at run time;
 //   - connection settings (foreign_keys, recursive_triggers, cache_size, ...): kept per
 //     connection; Tern accepts and reports them (foreign keys are not enforced yet);
-//   - integrity_check / quick_check: the b-tree checker over every table and index.
+//   - integrity_check / quick_check: the b-tree checker over every table and index, then
+//     (integrity_check only) generated code that looks up every row's entry in each index
+//     and compares entry counts, one result row per problem, as SQLite's pragma.c does.
 // An unknown pragma does nothing and returns no rows, as in SQLite.
 using System.Globalization;
 using System.Text;
@@ -95,9 +97,27 @@ internal sealed partial class CodeGenerator
                             keys[ix.RootPage] = ix.KeyInfo();
                         }
                     }
+                    // integrity_check(N): at most N problems (100 by default; N < 1 is 100).
+                    long limit = p.Value != null && long.TryParse(p.Value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) && n > 0 ? n : 100;
                     int r = NewRegister();
-                    Emit(Opcode.IntegrityCk, r, 0, 0, (roots.ToArray(), keys));
-                    Result([name], r, 1);
+                    int errors = NewRegister();
+                    int max = NewRegister();
+                    Emit(Opcode.Integer, 0, errors, 0);
+                    Emit(Opcode.Int64, 0, max, 0, limit);
+                    _columnNames = [name];
+                    _declaredTypes = new string?[1];
+                    int end = NewLabel();
+                    int structureOk = NewLabel();
+                    Emit(Opcode.IntegrityCk, r, errors, (int)Math.Min(limit, int.MaxValue), (roots.ToArray(), keys));
+                    Emit(Opcode.IsNull, r, structureOk, 0);
+                    Emit(Opcode.ResultRow, r, 1, 0);
+                    Emit(Opcode.Ge, max, end, errors);
+                    Resolve(structureOk);
+                    if (name == "integrity_check") IndexContentChecks(r, errors, max, end);
+                    Emit(Opcode.IfPos, errors, end, 0);
+                    Emit(Opcode.String8, 0, r, 0, "ok"u8.ToArray());
+                    Emit(Opcode.ResultRow, r, 1, 0);
+                    Resolve(end);
                     return;
                 }
             case "user_version":
@@ -284,6 +304,94 @@ internal sealed partial class CodeGenerator
             Result([name == "busy_timeout" ? "timeout" : name], r, 1);
         }
         // Anything else: no rows, no error (SQLite ignores unknown pragmas).
+    }
+
+    /// <summary>
+    /// The part of integrity_check above the b-trees, as SQLite's: every row of every table
+    /// with indexes must have its entry in each index that holds it (a partial index only for
+    /// rows its WHERE accepts): "row R missing from index I"; and each index without a WHERE
+    /// must hold as many entries as the table has rows: "wrong # of entries in index I" (SQLite
+    /// 3.50 does not count the entries of partial indexes). Each problem is a row
+    /// of its own; after <paramref name="max"/> problems the check stops. Tables are checked
+    /// in the order SQLite's schema hash lists them (the reverse of their creation order while
+    /// the schema has fewer than ten tables).
+    /// </summary>
+    private void IndexContentChecks(int message, int errors, int max, int end)
+    {
+        int one = NewRegister();
+        Emit(Opcode.Integer, 1, one, 0);
+        List<Table> tables = _schema.Tables.ToList();
+        for (int ti = tables.Count - 1; ti >= 0; ti--)
+        {
+            Table t = tables[ti];
+            var indexes = t.Indexes.Where(ix => ix.RootPage != 0).ToList();
+            if (t.RootPage == 0 || indexes.Count == 0) continue;
+            int tc = NewCursor();
+            Emit(Opcode.OpenRead, tc, (int)t.RootPage, 0, t.Columns.Count);
+            var cursors = new int[indexes.Count];
+            var counts = new int[indexes.Count];
+            for (int i = 0; i < indexes.Count; i++)
+            {
+                cursors[i] = NewCursor();
+                Emit(Opcode.OpenRead, cursors[i], (int)indexes[i].RootPage, 0, indexes[i].KeyInfo());
+                counts[i] = NewRegister();
+                Emit(Opcode.Integer, 0, counts[i], 0);
+            }
+            int done = NewLabel();
+            Emit(Opcode.Rewind, tc, done, 0);
+            int top = CurrentAddress;
+            var src = new Source { Table = t, Cursor = tc, Name = t.Name };
+            int rowid = NewRegister();
+            Emit(Opcode.Rowid, tc, rowid, 0);
+            for (int i = 0; i < indexes.Count; i++)
+            {
+                Index ix = indexes[i];
+                int next = NewLabel();
+                if (ix.Where != null)
+                {
+                    var whereScope = new Scope();
+                    whereScope.Sources.Add(src);
+                    JumpIfFalse(ix.Where, whereScope, next);
+                }
+                Emit(Opcode.Add, one, counts[i], counts[i]);
+                int n = ix.Columns.Length;
+                int key = NewRegisters(n + 1);
+                IndexKeyFromCursor(ix, src, key);
+                Emit(Opcode.SCopy, rowid, key + n, 0);
+                int rec = NewRegister();
+                Emit(Opcode.MakeRecord, key, n + 1, rec);
+                Emit(Opcode.Found, cursors[i], next, rec);
+                int text = NewRegister();
+                Emit(Opcode.String8, 0, message, 0, "row "u8.ToArray());
+                Emit(Opcode.Concat, rowid, message, message);
+                Emit(Opcode.String8, 0, text, 0, Encoding.UTF8.GetBytes(" missing from index " + ix.Name));
+                Emit(Opcode.Concat, text, message, message);
+                ProblemRow(message, errors, one, max, end);
+                Resolve(next);
+            }
+            Emit(Opcode.Next, tc, top, 0);
+            Resolve(done);
+            for (int i = 0; i < indexes.Count; i++)
+            {
+                // SQLite 3.50 compares the counts of full indexes only.
+                if (indexes[i].Where != null) continue;
+                int entries = NewRegister();
+                int same = NewLabel();
+                Emit(Opcode.Count, cursors[i], entries, 0);
+                Emit(Opcode.Eq, counts[i], same, entries);
+                Emit(Opcode.String8, 0, message, 0, Encoding.UTF8.GetBytes("wrong # of entries in index " + indexes[i].Name));
+                ProblemRow(message, errors, one, max, end);
+                Resolve(same);
+            }
+        }
+    }
+
+    /// <summary>Outputs one integrity problem, counting it and stopping once <paramref name="max"/> were output.</summary>
+    private void ProblemRow(int message, int errors, int one, int max, int end)
+    {
+        Emit(Opcode.ResultRow, message, 1, 0);
+        Emit(Opcode.Add, one, errors, errors);
+        Emit(Opcode.Ge, max, end, errors);
     }
 
     private static readonly Functions.ScalarFunction SignedInt32 = new("int32", 1, static (a, ref r) => r.SetInt(unchecked((int)(uint)a[0].I)));

@@ -110,7 +110,7 @@ internal enum Opcode : byte
     NullRow,        // cursor P1 reads as a row of NULLs until it is moved (LEFT JOIN)
     IfNullRow,      // if cursor P1 reads as a row of NULLs: r[P3] = NULL, goto P2
     Noop,
-    IntegrityCk,    // r[P1] = "ok" or the problems found in the trees whose roots are P4 ((uint, bool)[])
+    IntegrityCk,    // r[P1] = the problems (at most P3) found in the trees whose roots are P4 ((uint, bool)[]), one per line, or NULL; r[P2] += their number
     PagerInfo,      // r[P2] = P1: 0 page count, 1 page size (asked to be P3 first when P3 > 0), 2 journal mode, 3 auto_vacuum, 4 synchronous (set to P3-1 when P3 > 0), 5 max page count (set first to max(P3, page count) when P3 > 0), 6 wal_autocheckpoint, 7 journal_size_limit (6, 7: set first to P4 when not null)
     Checkpoint,     // r[P2..P2+2] = busy, log frames, checkpointed frames of a checkpoint in mode P1 (CheckpointMode)
     Setting,        // r[P2] = the connection setting named P4

@@ -266,9 +266,14 @@ internal sealed partial class Vm
                 case Opcode.IntegrityCk:
                     {
                         var (roots, keys) = (((uint Root, bool IsTable)[], Dictionary<uint, KeyInfo>))op.P4!;
-                        List<string> problems = new IntegrityChecker(_host.BTree).Check(roots, keys);
-                        string text = problems.Count == 0 ? "ok" : string.Join("\n", problems);
-                        r[op.P1].SetText(text);
+                        List<string> problems = new IntegrityChecker(_host.BTree, Math.Max(op.P3, 1)).Check(roots, keys);
+                        if (problems.Count == 0)
+                        {
+                            r[op.P1].SetNull();
+                            break;
+                        }
+                        r[op.P1].SetText(string.Join("\n", problems));
+                        r[op.P2].SetInt(r[op.P2].I + problems.Count);
                         break;
                     }
                 case Opcode.PagerInfo:
