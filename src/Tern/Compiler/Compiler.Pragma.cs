@@ -239,6 +239,12 @@ internal sealed partial class CodeGenerator
                         "truncate" => (int)Storage.Wal.CheckpointMode.Truncate,
                         _ => (int)Storage.Wal.CheckpointMode.Passive,
                     };
+                    if (p.Schema != null && p.Schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
+                    {
+                        // The temp database is never in WAL mode: nothing to copy.
+                        Rows(["busy", "log", "checkpointed"], [[0L, -1L, -1L]]);
+                        return;
+                    }
                     int r = NewRegister();
                     NewRegister();
                     NewRegister();
