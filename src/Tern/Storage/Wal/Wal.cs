@@ -102,7 +102,16 @@ internal sealed class Wal : IDisposable
         IFile log;
         try
         {
-            log = fs.Open(path, readOnly ? FileOpenMode.ReadOnly : FileOpenMode.ReadWriteCreate);
+            // As SQLite's: even a read-only connection creates a missing log (empty) when it
+            // can, and only falls back to opening it read-only when it cannot.
+            try
+            {
+                log = fs.Open(path, FileOpenMode.ReadWriteCreate);
+            }
+            catch (TernException) when (readOnly)
+            {
+                log = fs.Open(path, FileOpenMode.ReadOnly);
+            }
         }
         catch
         {
