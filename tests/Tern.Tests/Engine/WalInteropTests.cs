@@ -134,4 +134,44 @@ public sealed class WalInteropTests : IDisposable
             else Assert.True(size < 30 * 4120, "the truncated log holds only the new frames");
         });
     }
+
+    [Fact]
+    public void A_read_only_connection_opens_a_wal_database_with_or_without_its_log()
+    {
+        // SQLite's read-only connections create a missing log (and wal-index) and read; with
+        // a log of uncommitted-to-the-database frames they read those too.
+        string path = Path.Combine(_dir, "ro.db");
+        using (var c = SqliteOracle.Open(path))
+        {
+            SqliteOracle.Execute(c, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)");
+        }
+        Assert.False(File.Exists(path + "-wal"));
+        using (Database db = Database.Open(path, new DatabaseOptions { ReadOnly = true }))
+        using (Connection c = db.Connect())
+        {
+            Assert.Equal("2", Text(c, "SELECT count(*) FROM t"));
+            Assert.Equal("wal", Text(c, "PRAGMA journal_mode"));
+            var e = Assert.Throws<TernException>(() => c.Execute("INSERT INTO t VALUES (3)"));
+            Assert.Equal(ResultCode.ReadOnly, e.Code);
+        }
+        string copy = Path.Combine(_dir, "ro-copy.db");
+        using (var writer = SqliteOracle.Open(path))
+        {
+            SqliteOracle.Execute(writer, "PRAGMA wal_autocheckpoint=0; INSERT INTO t VALUES (3)");
+            CopyAside(path, copy, withIndex: false);
+        }
+        using (Database db = Database.Open(copy, new DatabaseOptions { ReadOnly = true }))
+        using (Connection c = db.Connect())
+        {
+            Assert.Equal("3|6", Text(c, "SELECT count(*) || '|' || sum(x) FROM t"));
+        }
+        Assert.True(new FileInfo(copy + "-wal").Length > 32, "a read-only connection leaves the log alone");
+    }
+
+    private static string? Text(Connection c, string sql)
+    {
+        using Statement s = c.Prepare(sql);
+        Assert.True(s.Step());
+        return s.GetString(0);
+    }
 }

@@ -88,6 +88,7 @@ public sealed class WalSharingTests : IDisposable
             a: PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0
             a: CREATE TABLE t(x); INSERT INTO t VALUES (randomblob(3000))
             a: PRAGMA wal_checkpoint
+            a: PRAGMA main.wal_checkpoint; PRAGMA temp.wal_checkpoint(FULL)
             a: INSERT INTO t VALUES (randomblob(3000)); INSERT INTO t VALUES (1)
             b: BEGIN; SELECT count(*) FROM t
             a: INSERT INTO t VALUES (randomblob(5000)); INSERT INTO t VALUES (2)
