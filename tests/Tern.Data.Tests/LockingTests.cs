@@ -9,40 +9,13 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Tern.Data.Tests.Support;
+using static Tern.Data.Tests.Support.LockingSteps;
 
 namespace Tern.Data.Tests;
 
 public class LockingTests : ScenarioBase
 {
     public static TheoryData<string> P => Providers.Both;
-
-    private static DbConnection Seed(Db db, string cs, int rows = 2)
-    {
-        DbConnection c = db.Open(cs);
-        Db.Exec(c, "CREATE TABLE t(x)");
-        for (int i = 1; i <= rows; i++) Db.Exec(c, "INSERT INTO t VALUES (@v)", ("@v", i));
-        return c;
-    }
-
-    private static object? Run(DbConnection c, DbTransaction? tx, string sql, int? timeout = null, bool scalar = false)
-    {
-        using DbCommand cmd = Db.Command(c, sql);
-        cmd.Transaction = tx;
-        if (timeout is int t) cmd.CommandTimeout = t;
-        return scalar ? cmd.ExecuteScalar() : cmd.ExecuteNonQuery();
-    }
-
-    private static long Count(DbConnection c, DbTransaction? tx = null, int? timeout = null) =>
-        Convert.ToInt64(Run(c, tx, "SELECT count(*) FROM t", timeout, scalar: true), CultureInfo.InvariantCulture);
-
-    /// <summary>Starts a thread that waits for <paramref name="go"/>, gives the waiter time to start waiting, then runs <paramref name="release"/>.</summary>
-    private static Task ReleaseLater(ManualResetEventSlim go, Action release) => Task.Run(() =>
-    {
-        go.Wait();
-        // The waiter is told to wait many seconds; whether it is already waiting or not, it succeeds.
-        Thread.Sleep(300);
-        release();
-    });
 
     [Theory, MemberData(nameof(P))]
     public void Deferred_transactions_read_in_parallel_and_the_second_writer_is_refused(string p) => Run(p, db =>
@@ -55,10 +28,10 @@ public class LockingTests : ScenarioBase
         DbTransaction tb = dbb.BeginTransaction(true);
         db.T.Add("a reads", Count(a, ta));
         db.T.Add("b reads", Count(b, tb));
-        db.T.Try("a writes", () => Run(a, ta, "INSERT INTO t VALUES (3)"));
+        db.T.Try("a writes", () => RunSql(a, ta, "INSERT INTO t VALUES (3)"));
         db.T.Add("a sees", Count(a, ta));
         db.T.Add("b sees", Count(b, tb));
-        db.T.Try("b writes", () => Run(b, tb, "INSERT INTO t VALUES (4)", timeout: 1));
+        db.T.Try("b writes", () => RunSql(b, tb, "INSERT INTO t VALUES (4)", timeout: 1));
         db.T.Try("b reads after refusal", () => Count(b, tb));
         db.T.Add("b transaction connection", tb.Connection == b);
         db.T.Try("a commits while b reads", () => ta.Commit());
@@ -78,13 +51,13 @@ public class LockingTests : ScenarioBase
         dynamic dbb = b;
         DbTransaction tb = dbb.BeginTransaction(true);
         db.T.Add("b reads", Count(b, tb));
-        db.T.Try("a autocommit insert", () => Run(a, null, "INSERT INTO t VALUES (3)", timeout: 1));
+        db.T.Try("a autocommit insert", () => RunSql(a, null, "INSERT INTO t VALUES (3)", timeout: 1));
         db.T.Add("b sees", Count(b, tb));
         db.T.Try("b commits", () => tb.Commit());
-        db.T.Try("a autocommit insert again", () => Run(a, null, "INSERT INTO t VALUES (3)", timeout: 1));
+        db.T.Try("a autocommit insert again", () => RunSql(a, null, "INSERT INTO t VALUES (3)", timeout: 1));
         DbTransaction tb2 = dbb.BeginTransaction(true);
         db.T.Add("b sees in a new transaction", Count(b, tb2));
-        db.T.Try("b writes", () => Run(b, tb2, "INSERT INTO t VALUES (4)", timeout: 1));
+        db.T.Try("b writes", () => RunSql(b, tb2, "INSERT INTO t VALUES (4)", timeout: 1));
         tb2.Commit();
         db.T.Add("a after", Count(a));
     });
@@ -98,10 +71,10 @@ public class LockingTests : ScenarioBase
         using DbCommand q = Db.Command(r, "SELECT x FROM t ORDER BY x");
         DbDataReader reader = q.ExecuteReader();
         db.T.Add("first row", reader.Read() ? reader.GetValue(0) : null);
-        db.T.Try("autocommit insert", () => Run(w, null, "INSERT INTO t VALUES (3)", timeout: 1));
+        db.T.Try("autocommit insert", () => RunSql(w, null, "INSERT INTO t VALUES (3)", timeout: 1));
         DbTransaction tx = w.BeginTransaction();
-        db.T.Try("insert in transaction", () => Run(w, tx, "INSERT INTO t VALUES (4)", timeout: 1));
-        db.T.Try("commit", () => Run(w, tx, "COMMIT", timeout: 1));
+        db.T.Try("insert in transaction", () => RunSql(w, tx, "INSERT INTO t VALUES (4)", timeout: 1));
+        db.T.Try("commit", () => RunSql(w, tx, "COMMIT", timeout: 1));
         db.T.Add("transaction connection", tx.Connection == w);
         db.T.Add("reader goes on", reader.Read() ? reader.GetValue(0) : null);
         db.T.Add("reader at end", reader.Read());
@@ -122,12 +95,12 @@ public class LockingTests : ScenarioBase
         using var go = new ManualResetEventSlim();
         Task release = ReleaseLater(go, reader.Dispose);
         go.Set();
-        db.T.Try("autocommit insert", () => Run(w, null, "INSERT INTO t VALUES (3)", timeout: 30));
+        db.T.Try("autocommit insert", () => RunSql(w, null, "INSERT INTO t VALUES (3)", timeout: 30));
         release.Wait();
         reader = q.ExecuteReader();
         db.T.Add("first row again", reader.Read() ? reader.GetValue(0) : null);
         DbTransaction tx = w.BeginTransaction();
-        Run(w, tx, "INSERT INTO t VALUES (4)");
+        RunSql(w, tx, "INSERT INTO t VALUES (4)");
         using var go2 = new ManualResetEventSlim();
         release = ReleaseLater(go2, reader.Dispose);
         go2.Set();
@@ -147,13 +120,13 @@ public class LockingTests : ScenarioBase
         using (DbDataReader reader = q.ExecuteReader())
         {
             reader.Read();
-            db.T.Try("drop table", () => Run(w, null, "DROP TABLE u", timeout: 1));
-            db.T.Try("create index", () => Run(w, null, "CREATE INDEX tx ON t(x)", timeout: 1));
-            db.T.Try("alter table", () => Run(w, null, "ALTER TABLE t ADD COLUMN z", timeout: 1));
+            db.T.Try("drop table", () => RunSql(w, null, "DROP TABLE u", timeout: 1));
+            db.T.Try("create index", () => RunSql(w, null, "CREATE INDEX tx ON t(x)", timeout: 1));
+            db.T.Try("alter table", () => RunSql(w, null, "ALTER TABLE t ADD COLUMN z", timeout: 1));
         }
-        db.T.Try("drop table after", () => Run(w, null, "DROP TABLE u", timeout: 1));
-        db.T.Try("create index after", () => Run(w, null, "CREATE INDEX tx ON t(x)", timeout: 1));
-        db.T.Add("schema", Run(r, null, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)", scalar: true));
+        db.T.Try("drop table after", () => RunSql(w, null, "DROP TABLE u", timeout: 1));
+        db.T.Try("create index after", () => RunSql(w, null, "CREATE INDEX tx ON t(x)", timeout: 1));
+        db.T.Add("schema", RunSql(r, null, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)", scalar: true));
     });
 
     [Theory, MemberData(nameof(P))]
@@ -168,13 +141,13 @@ public class LockingTests : ScenarioBase
         using var go = new ManualResetEventSlim();
         Task release = ReleaseLater(go, reader.Dispose);
         go.Set();
-        db.T.Try("create index", () => Run(w, null, "CREATE INDEX tx ON t(x)", timeout: 0));
+        db.T.Try("create index", () => RunSql(w, null, "CREATE INDEX tx ON t(x)", timeout: 0));
         release.Wait();
         DbTransaction tx = w.BeginTransaction();
         using var go2 = new ManualResetEventSlim();
         release = ReleaseLater(go2, tx.Commit);
         go2.Set();
-        db.T.Try("other writer", () => Run(r, null, "INSERT INTO t VALUES (9)", timeout: 0));
+        db.T.Try("other writer", () => RunSql(r, null, "INSERT INTO t VALUES (9)", timeout: 0));
         release.Wait();
         db.T.Add("count", Count(r));
     });
@@ -188,7 +161,7 @@ public class LockingTests : ScenarioBase
         using DbCommand probe = r.CreateCommand();
         db.T.Add("command timeout", probe.CommandTimeout);
         DbTransaction tx = w.BeginTransaction();
-        Run(w, tx, "INSERT INTO t VALUES (3)");
+        RunSql(w, tx, "INSERT INTO t VALUES (3)");
         db.T.Try("insert with the default", () =>
         {
             using DbCommand cmd = r.CreateCommand();
@@ -308,7 +281,7 @@ public class LockingTests : ScenarioBase
         DbConnection b = db.Open(cs);
         Db.Exec(b, "PRAGMA busy_timeout = 60000");
         DbTransaction tx = a.BeginTransaction();
-        Run(a, tx, "INSERT INTO t VALUES (3)");
+        RunSql(a, tx, "INSERT INTO t VALUES (3)");
         using var go = new ManualResetEventSlim();
         Task release = Task.Run(() =>
         {
@@ -317,12 +290,12 @@ public class LockingTests : ScenarioBase
             tx.Commit();
         });
         go.Set();
-        db.T.Try("b insert", () => Run(b, null, "INSERT INTO t VALUES (4)", timeout: 1));
+        db.T.Try("b insert", () => RunSql(b, null, "INSERT INTO t VALUES (4)", timeout: 1));
         release.Wait();
         db.T.Add("count", Count(b));
         Db.Exec(b, "PRAGMA busy_timeout = 0");
         DbTransaction tx2 = a.BeginTransaction();
-        db.T.Try("b insert without the handler", () => Run(b, null, "INSERT INTO t VALUES (5)", timeout: 1));
+        db.T.Try("b insert without the handler", () => RunSql(b, null, "INSERT INTO t VALUES (5)", timeout: 1));
         tx2.Rollback();
     });
 }
