@@ -92,11 +92,8 @@ internal static class ConcurrencyBenchmarks
             threads.Add(new Thread(() => Guard(ref failure, () =>
             {
                 using DbConnection c = Open(factory, path);
-                using DbCommand q = c.CreateCommand();
-                q.CommandText = "SELECT v FROM t WHERE id = $id";
-                DbParameter p = q.CreateParameter();
-                p.ParameterName = "$id";
-                q.Parameters.Add(p);
+                (DbCommand q, DbParameter p) = ByKey(c, "SELECT v FROM t WHERE id = $id");
+                using DbCommand query = q;
                 q.Prepare();
                 var rng = new Random(seed);
                 long n = 0;
@@ -113,11 +110,8 @@ internal static class ConcurrencyBenchmarks
         threads.Add(new Thread(() => Guard(ref failure, () =>
         {
             using DbConnection c = Open(factory, path);
-            using DbCommand u = c.CreateCommand();
-            u.CommandText = "UPDATE t SET v = v + 1 WHERE id = $id";
-            DbParameter p = u.CreateParameter();
-            p.ParameterName = "$id";
-            u.Parameters.Add(p);
+            (DbCommand u, DbParameter p) = ByKey(c, "UPDATE t SET v = v + 1 WHERE id = $id");
+            using DbCommand update = u;
             var rng = new Random(0);
             long n = 0;
             start.SignalAndWait();
@@ -139,6 +133,17 @@ internal static class ConcurrencyBenchmarks
         if (failure != null) throw new InvalidOperationException("a benchmark thread failed", failure);
         double s = sw.Elapsed.TotalSeconds;
         return (reads / s, commits / s);
+    }
+
+    /// <summary>A command on <paramref name="sql"/> with its one parameter, $id.</summary>
+    private static (DbCommand Command, DbParameter Id) ByKey(DbConnection c, string sql)
+    {
+        DbCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        DbParameter p = cmd.CreateParameter();
+        p.ParameterName = "$id";
+        cmd.Parameters.Add(p);
+        return (cmd, p);
     }
 
     private static void Guard(ref Exception? failure, Action body)

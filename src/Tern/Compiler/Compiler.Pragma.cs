@@ -56,6 +56,15 @@ internal sealed partial class CodeGenerator
         NoTransactionPragmas.Contains(p.Name)
         || (p.Schema == null && !p.Name.Equals("cache_size", StringComparison.OrdinalIgnoreCase) && SettingDefaults.ContainsKey(p.Name));
 
+    /// <summary>
+    /// A PRAGMA whose program opens no transaction: the setting pragmas above, and PRAGMA
+    /// journal_mode and the page_size question, which answer what the pager last saw (as
+    /// SQLite's do) though they read the schema when compiled.
+    /// </summary>
+    private static bool OpensNoTransaction(PragmaStatement p) =>
+        IsSettingPragma(p) || p.Name.Equals("journal_mode", StringComparison.OrdinalIgnoreCase)
+        || (p.Value == null && p.Name.Equals("page_size", StringComparison.OrdinalIgnoreCase));
+
     private static readonly HashSet<string> NoTransactionPragmas = new(StringComparer.OrdinalIgnoreCase)
     {
         "wal_checkpoint", "wal_autocheckpoint", "journal_size_limit", "synchronous",

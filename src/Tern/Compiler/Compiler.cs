@@ -162,12 +162,8 @@ internal sealed partial class CodeGenerator
         }
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
-        // PRAGMA journal_mode and the page_size question open no transaction either (SQLite
-        // answers what the pager last saw), though they read the schema when compiled.
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement)
-            && !(statement is PragmaStatement pragma && (IsSettingPragma(pragma) || pragma.Name.Equals("journal_mode", StringComparison.OrdinalIgnoreCase)
-                || pragma.Name.Equals("wal_checkpoint", StringComparison.OrdinalIgnoreCase)
-                || (pragma.Value == null && pragma.Name.Equals("page_size", StringComparison.OrdinalIgnoreCase))));
+            && !(statement is PragmaStatement pragma && OpensNoTransaction(pragma));
         int start = _code.Count;
         if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
         Emit(Opcode.Goto, 0, 1, 0);

@@ -30,9 +30,6 @@ internal sealed partial class Pager
     /// <summary>The write-ahead log's path.</summary>
     public string WalPath => Path + "-wal";
 
-    /// <summary>Whether the connection is in WAL mode now.</summary>
-    public bool InWalMode => _wal != null;
-
     /// <summary>
     /// While set, a header saying WAL does not switch the pager into WAL mode (the b-tree
     /// sets it while writing the header that leaves WAL mode).

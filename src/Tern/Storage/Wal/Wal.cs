@@ -31,7 +31,6 @@
 //               database under READ(0), then nBackfill moves up.
 using System.Buffers;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Tern.Storage.Io;
 using Tern.Storage.Pager;
 
@@ -130,12 +129,6 @@ internal sealed class Wal : IDisposable
 
     /// <summary>The last frame of this connection's snapshot (with its own uncommitted frames while writing).</summary>
     public uint MaxFrame => _hdr.MaxFrame;
-
-    /// <summary>Whether a read transaction is open.</summary>
-    public bool Reading => _readLock >= 0;
-
-    /// <summary>Whether this connection holds the write lock.</summary>
-    public bool Writing => _writeLock;
 
     /// <summary>
     /// PRAGMA journal_size_limit: the first commit into a new (or restarted) log cuts a longer
@@ -483,8 +476,8 @@ internal sealed class Wal : IDisposable
             uint salt1 = _hdr.Salt1, salt2 = _hdr.Salt2;
             if (_checkpointSequence == 0)
             {
-                salt1 = RandomUInt32();
-                salt2 = RandomUInt32();
+                salt1 = WalWriter.RandomUInt32();
+                salt2 = WalWriter.RandomUInt32();
             }
             writer = WalWriter.CreateLog(header, pageSize, _checkpointSequence, salt1, salt2);
             _log.Write(0, header);
@@ -556,7 +549,7 @@ internal sealed class Wal : IDisposable
         {
             try
             {
-                RestartHeader(RandomUInt32());
+                RestartHeader(WalWriter.RandomUInt32());
             }
             finally
             {
@@ -681,7 +674,7 @@ internal sealed class Wal : IDisposable
         if (WalIndexFields.Backfill(region0) < _hdr.MaxFrame) return false;
         if (mode >= CheckpointMode.Restart)
         {
-            uint salt2 = RandomUInt32();
+            uint salt2 = WalWriter.RandomUInt32();
             if (!WaitForLock(ReadLock(1), WalIndex.ReaderCount - 1, busy)) return false;
             try
             {
@@ -773,12 +766,7 @@ internal sealed class Wal : IDisposable
         }
         finally
         {
-            try { _log.Dispose(); } catch (Exception) { /* gone with the process */ }
-            try { _shm.Close(delete); } catch (Exception) { /* gone with the process */ }
-            if (delete)
-            {
-                try { _fs.Delete(LogPath); } catch (TernException) { /* recovered at next open */ }
-            }
+            ReleaseFiles(delete);
         }
         if (error != null && throwOnError) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
     }
@@ -788,15 +776,18 @@ internal sealed class Wal : IDisposable
     {
         if (_closed) return;
         _closed = true;
-        try { _log.Dispose(); } catch (Exception) { /* gone with the process */ }
-        try { _shm.Close(false); } catch (Exception) { /* gone with the process */ }
+        ReleaseFiles(delete: false);
     }
 
-    private static uint RandomUInt32()
+    /// <summary>Closes the log and the shared memory; with <paramref name="delete"/> deletes both files.</summary>
+    private void ReleaseFiles(bool delete)
     {
-        Span<byte> b = stackalloc byte[4];
-        RandomNumberGenerator.Fill(b);
-        return BitConverter.ToUInt32(b);
+        try { _log.Dispose(); } catch (Exception) { /* gone with the process */ }
+        try { _shm.Close(delete); } catch (Exception) { /* gone with the process */ }
+        if (delete)
+        {
+            try { _fs.Delete(LogPath); } catch (TernException) { /* recovered at next open */ }
+        }
     }
 
     /// <summary>The wal-index regions as memory shared through <see cref="ISharedMemory"/>.</summary>

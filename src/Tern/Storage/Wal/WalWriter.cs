@@ -119,7 +119,8 @@ public sealed class WalWriter
     /// <summary><see cref="RestartLog(Span{byte}, WalHeader, uint)"/> with a random salt-2.</summary>
     public static WalWriter RestartLog(Span<byte> destination, WalHeader previous) => RestartLog(destination, previous, RandomUInt32());
 
-    private static uint RandomUInt32()
+    /// <summary>A random 32-bit value, as SQLite draws salts.</summary>
+    internal static uint RandomUInt32()
     {
         Span<byte> b = stackalloc byte[4];
         RandomNumberGenerator.Fill(b);
