@@ -5,6 +5,7 @@
 using System.Text;
 using Tern.Sql;
 using Tern.Schema;
+using Tern.Storage;
 using Tern.Storage.BTree;
 using Tern.Storage.Pager;
 using Tern.Vdbe;
@@ -16,6 +17,9 @@ public sealed class Connection : IDisposable, IVdbeHost
 {
     private readonly Database _db;
     private readonly BTree _btree;
+    /// <summary>Where transactions begin and end: the B-tree itself, or this connection's handle on a shared cache.</summary>
+    private readonly ITransactionStore _store;
+    private readonly SharedCacheConnection? _shared;
     private DatabaseSchema? _schema;
     private bool _disposed;
 
@@ -23,25 +27,82 @@ public sealed class Connection : IDisposable, IVdbeHost
     {
         _db = db;
         _btree = btree;
+        _store = btree;
         _btree.Pager.BusyHandler = WaitWhileBusy;
     }
 
+    internal Connection(Database db, SharedCacheConnection shared)
+    {
+        _db = db;
+        _shared = shared;
+        _btree = shared.Cache.Tree;
+        _store = shared;
+        shared.BusyHandler = WaitWhileBusy;
+    }
+
+    /// <summary>
+    /// The lock calls on this connection are made under: the connection itself, or for a
+    /// shared-cache connection the cache's, which all its connections take turns on.
+    /// </summary>
+    internal object SyncRoot => _shared?.Cache.Gate ?? this;
+
+    /// <summary>Whether this connection is in a shared cache (<see cref="Tern.Database.Connect(bool)"/>).</summary>
+    public bool SharedCache => _shared != null;
+
+    /// <summary>
+    /// Shared cache: fails with SQLITE_LOCKED_SHAREDCACHE ("database schema is locked: main")
+    /// while another connection has schema changes it has not committed, as SQLite's prepare does.
+    /// </summary>
+    internal void ThrowIfSchemaLocked()
+    {
+        if (_shared is { SchemaLocked: true }) throw new TernException(ResultCode.LockedSharedCache, "database schema is locked: main");
+    }
+
     /// <summary>The schema as this connection last read it from sqlite_schema (read when first needed or after a change).</summary>
-    internal DatabaseSchema Schema =>
-        _schema ??= Reading(() => DatabaseSchema.Load(_btree, _btree.GetMeta(DatabaseHeader.SchemaCookieOffset)));
+    internal DatabaseSchema Schema
+    {
+        get
+        {
+            // A shared-cache connection uses the schema its cache's connections share, unless it
+            // has schema changes of its own not committed yet.
+            if (_shared is { HoldsSchemaWriteLock: false } && _shared.Cache.Schema is DatabaseSchema common)
+            {
+                if (!ReferenceEquals(_schema, common)) _schemaSeesWrites = false;
+                return _schema = common;
+            }
+            return _schema ?? LoadSchema();
+        }
+    }
+
+    /// <summary>Whether the schema was read inside a write transaction, so may hold changes a rollback undoes.</summary>
+    private bool _schemaSeesWrites;
+
+    /// <summary>
+    /// Reads the schema. A shared-cache connection takes the one its cache's connections last
+    /// read, as SQLite's connections share one (a statement's transaction checks the cookie,
+    /// so a stale one is found and read again); one it reads itself it offers to the others,
+    /// unless a connection holds schema changes not yet committed.
+    /// </summary>
+    private DatabaseSchema LoadSchema()
+    {
+        DatabaseSchema loaded = Reading(() => DatabaseSchema.Load(_btree, _btree.GetMeta(DatabaseHeader.SchemaCookieOffset)));
+        _schemaSeesWrites = _store.TransactionState == TransactionState.Write;
+        if (_shared != null && !_shared.Cache.SchemaWriteLocked) _shared.Cache.Schema = loaded;
+        return _schema = loaded;
+    }
 
     /// <summary>Runs <paramref name="read"/> inside a read transaction, a short one of its own when none is open.</summary>
     private T Reading<T>(Func<T> read)
     {
-        bool started = _btree.TransactionState == Storage.TransactionState.None;
-        if (started) _btree.BeginRead();
+        bool started = _store.TransactionState == TransactionState.None;
+        if (started) _store.BeginRead();
         try
         {
             return read();
         }
         finally
         {
-            if (started) _btree.EndRead();
+            if (started) _store.EndRead();
         }
     }
 
@@ -65,8 +126,12 @@ public sealed class Connection : IDisposable, IVdbeHost
     /// <summary>The schema if it has been read (and not forgotten since).</summary>
     internal DatabaseSchema? LoadedSchema => _schema;
 
-    /// <summary>Forgets the schema so the next use reads it again.</summary>
-    internal void InvalidateSchema() => _schema = null;
+    /// <summary>Forgets the schema so the next use reads it again (in a shared cache, for every connection that shares it).</summary>
+    internal void InvalidateSchema()
+    {
+        if (_shared != null && _schema != null && ReferenceEquals(_shared.Cache.Schema, _schema)) _shared.Cache.Schema = null;
+        _schema = null;
+    }
 
     /// <summary>
     /// How long a statement waits for a lock another connection holds before it fails with
@@ -135,6 +200,8 @@ public sealed class Connection : IDisposable, IVdbeHost
     /// <summary>Whether the connection is in autocommit mode (no explicit transaction open).</summary>
     public bool AutoCommit { get; internal set; } = true;
 
+    int IVdbeHost.ActiveStatements { get; set; }
+
     bool IVdbeHost.AutoCommit
     {
         get => AutoCommit;
@@ -170,11 +237,18 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     BTree IVdbeHost.BTree => _btree;
 
-    Storage.ITransactionStore IVdbeHost.Store => _btree;
+    ITransactionStore IVdbeHost.Store => _store;
+
+    DatabaseSchema IVdbeHost.Schema => Schema;
 
     uint IVdbeHost.SchemaCookie => Schema.Cookie;
 
     void IVdbeHost.ReloadSchema() => InvalidateSchema();
+
+    void IVdbeHost.RollbackSchema()
+    {
+        if (_schemaSeesWrites) InvalidateSchema();
+    }
 
     private volatile bool _interrupted;
 
@@ -248,7 +322,7 @@ public sealed class Connection : IDisposable, IVdbeHost
         tail = parsed.End;
         // SQLITE_MAX_SQL_LENGTH: SQLite's tokenizer gives up past this many bytes of one statement.
         if (tail - offset > Functions.ArgValues.MaxLength) TernException.Throw(ResultCode.TooBig);
-        return new Statement(this, utf8, parsed.Statement);
+        lock (SyncRoot) return new Statement(this, utf8, parsed.Statement);
     }
 
     /// <summary>Runs every statement of a script to completion, in order; stops at the first error.</summary>
@@ -274,10 +348,12 @@ public sealed class Connection : IDisposable, IVdbeHost
     {
         if (_disposed) return;
         _disposed = true;
-        lock (this)
+        lock (SyncRoot)
         {
-            // Closing the pager rolls back an open transaction and gives up the file's locks.
-            _btree.Dispose();
+            // Closing the pager rolls back an open transaction and gives up the file's locks;
+            // a shared cache's storage closes with its last connection.
+            if (_shared != null) _shared.Detach();
+            else _btree.Dispose();
         }
     }
 }

@@ -11,13 +11,17 @@
 //                         └─ Connect() ──> Connection ── BTree ── Pager ── IFile (locks)
 //
 // ":memory:" is a private in-memory file that the connections of one Database share.
+//
+// Connect(sharedCache: true) gives SQLite's shared-cache mode instead: all such connections of
+// this handle use one storage together and take turns through table locks (SharedCache).
+using Tern.Storage;
 using Tern.Storage.BTree;
 using Tern.Storage.Io;
 using Tern.Storage.Pager;
 
 namespace Tern;
 
-/// <summary>An open database file. Create connections with <see cref="Connect"/>.</summary>
+/// <summary>An open database file. Create connections with <see cref="Connect()"/>.</summary>
 public sealed class Database : IDisposable
 {
     private readonly IFileSystem _fs;
@@ -25,6 +29,8 @@ public sealed class Database : IDisposable
     private bool _disposed;
     /// <summary>The storage Open checked the file with, until the first connection takes it.</summary>
     private BTree? _unclaimed;
+    /// <summary>The storage the shared-cache connections use, while any is open.</summary>
+    private SharedCache? _shared;
 
     private Database(IFileSystem fs, string path, DatabaseOptions options)
     {
@@ -46,7 +52,7 @@ public sealed class Database : IDisposable
     /// <summary>
     /// Opens (creating if needed) a database file, or a private in-memory database when
     /// <paramref name="path"/> is <c>":memory:"</c>. The file is checked to be a database
-    /// now; connections open it again each (see <see cref="Connect"/>).
+    /// now; connections open it again each (see <see cref="Connect()"/>).
     /// </summary>
     /// <param name="path">The file path, or <c>":memory:"</c>.</param>
     /// <param name="options">Open options; null for the defaults.</param>
@@ -83,11 +89,34 @@ public sealed class Database : IDisposable
 
     /// <summary>Opens a connection to this database.</summary>
     /// <exception cref="TernException">The file cannot be opened.</exception>
-    public Connection Connect()
+    public Connection Connect() => Connect(sharedCache: false);
+
+    /// <summary>
+    /// Opens a connection to this database. With <paramref name="sharedCache"/> it joins the
+    /// shared cache of this handle (SQLite's <c>cache=shared</c>): the shared-cache connections
+    /// use one page cache and one transaction on the file, and between themselves lock tables,
+    /// failing with SQLITE_LOCKED where private connections would wait on file locks
+    /// (SQLITE_BUSY); <c>PRAGMA read_uncommitted</c> lets one read what another has not committed.
+    /// </summary>
+    /// <exception cref="TernException">The file cannot be opened.</exception>
+    public Connection Connect(bool sharedCache)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        BTree? storage = Interlocked.Exchange(ref _unclaimed, null);
-        return new Connection(this, storage ?? OpenStorage());
+        if (!sharedCache)
+        {
+            BTree? storage = Interlocked.Exchange(ref _unclaimed, null);
+            return new Connection(this, storage ?? OpenStorage());
+        }
+        lock (this)
+        {
+            SharedCacheConnection? handle = _shared?.TryAttach();
+            if (handle == null)
+            {
+                _shared = new SharedCache(Interlocked.Exchange(ref _unclaimed, null) ?? OpenStorage());
+                handle = _shared.TryAttach()!;
+            }
+            return new Connection(this, handle);
+        }
     }
 
     /// <summary>

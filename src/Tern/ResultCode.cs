@@ -106,6 +106,10 @@ public enum ResultCode
     BusyRecovery = Busy | (1 << 8),
     /// <summary>A read transaction's snapshot is older than the log: it cannot become a write transaction (SQLITE_BUSY_SNAPSHOT).</summary>
     BusySnapshot = Busy | (2 << 8),
+    /// <summary>The transaction a statement was reading in was rolled back under it (SQLITE_ABORT_ROLLBACK).</summary>
+    AbortRollback = Abort | (2 << 8),
+    /// <summary>Another connection of a shared cache holds a conflicting table lock (SQLITE_LOCKED_SHAREDCACHE).</summary>
+    LockedSharedCache = Locked | (1 << 8),
     /// <summary>The shared memory needs initializing but could be opened only for reading.</summary>
     ReadOnlyCantInit = ReadOnly | (5 << 8),
     /// <summary>The database file is corrupt in a way found by the pager or B-tree layer.</summary>

@@ -45,6 +45,7 @@ public sealed class Statement : IDisposable
 
     private Vdbe.Program Compile()
     {
+        _connection.ThrowIfSchemaLocked();
         try
         {
             return CompileAgainstSchema();
@@ -95,17 +96,21 @@ public sealed class Statement : IDisposable
 
     // ------------------------------------------------------------ running
 
-    /// <summary>Runs to the next result row (true) or to completion (false).</summary>
+    /// <summary>
+    /// Runs to the next result row (true) or to completion (false). A statement that has
+    /// completed or failed starts over (sqlite3_step resets it first, since SQLite 3.7.0).
+    /// </summary>
     /// <exception cref="TernException">The statement failed; the database is as it was before it started.</exception>
     public bool Step()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_program.Explained != null) return StepExplain();
-        lock (_connection) return StepLocked();
+        lock (_connection.SyncRoot) return StepLocked();
     }
 
     private bool StepLocked()
     {
+        if (_vm.Done) _vm.Reset();
         if (!_vm.Started) _connection.ClearInterrupt();
         int attempts = 0;
         while (true)
@@ -155,7 +160,7 @@ public sealed class Statement : IDisposable
     {
         _hasRow = false;
         _explainPc = -1;
-        lock (_connection) _vm.Reset();
+        lock (_connection.SyncRoot) _vm.Reset();
     }
 
     /// <summary>Resets the statement and releases what it holds.</summary>

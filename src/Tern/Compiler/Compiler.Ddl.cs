@@ -16,6 +16,17 @@ internal sealed partial class CodeGenerator
     /// <summary>OpenRead/OpenWrite: P2 names a register holding the root page.</summary>
     internal const ushort P2IsRegister = 0x10;
 
+    /// <summary>
+    /// CREATE ... IF NOT EXISTS of an object that exists, DROP ... IF EXISTS of one that does
+    /// not: the statement only checks the schema cookie in a read transaction (SQLite's
+    /// sqlite3CodeVerifySchema), so it takes no write lock, yet is not read-only.
+    /// </summary>
+    private void NothingToDo()
+    {
+        _write = false;
+        _notReadOnly = true;
+    }
+
     private void CompileCreateTable(CreateTableStatement ct)
     {
         _write = true;
@@ -25,12 +36,12 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"object name reserved for internal use: {ct.Name}");
         if (_schema.FindTable(ct.Name) != null)
         {
-            if (ct.IfNotExists) return;
+            if (ct.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"table {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         if (_schema.FindView(ct.Name) != null)
         {
-            if (ct.IfNotExists) return;
+            if (ct.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
@@ -87,12 +98,12 @@ internal sealed partial class CodeGenerator
         string token = DatabaseSchema.NameToken(_sql, cv.Start, cv.End);
         if (_schema.FindView(cv.Name) != null)
         {
-            if (cv.IfNotExists) return;
+            if (cv.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"view {token} already exists");
         }
         if (_schema.FindTable(cv.Name) != null)
         {
-            if (cv.IfNotExists) return;
+            if (cv.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"table {token} already exists");
         }
         if (_schema.FindIndex(cv.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {cv.Name}");
@@ -191,7 +202,7 @@ internal sealed partial class CodeGenerator
         _write = true;
         if (_schema.FindIndex(ci.Name) != null)
         {
-            if (ci.IfNotExists) return;
+            if (ci.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"index {DatabaseSchema.NameToken(_sql, ci.Start, ci.End)} already exists");
         }
         Table? t = _schema.FindTable(ci.Table);
@@ -287,7 +298,7 @@ internal sealed partial class CodeGenerator
             if (_schema.FindView(d.Name) is not { } v)
             {
                 if (_schema.FindTable(d.Name) is { } table) throw new TernException(ResultCode.Error, $"use DROP TABLE to delete table {table.Name}");
-                if (d.IfExists) return;
+                if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such view: " + d.Name);
             }
             Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
@@ -299,7 +310,7 @@ internal sealed partial class CodeGenerator
             if (t == null)
             {
                 if (_schema.FindView(d.Name) is { } view) throw new TernException(ResultCode.Error, $"use DROP VIEW to delete view {view.Name}");
-                if (d.IfExists) return;
+                if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such table: " + d.Name);
             }
             if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
@@ -324,7 +335,7 @@ internal sealed partial class CodeGenerator
             Index? ix = _schema.FindIndex(d.Name);
             if (ix == null)
             {
-                if (d.IfExists) return;
+                if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such index: " + d.Name);
             }
             if (ix.IsAuto) throw new TernException(ResultCode.Error, "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped");

@@ -71,7 +71,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, "TEMP triggers and attached schemas are not supported yet");
         if (_schema.FindTrigger(ct.Name) != null)
         {
-            if (ct.IfNotExists) return;
+            if (ct.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"trigger {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         Table? t = _schema.FindTable(ct.Table);
@@ -96,7 +96,7 @@ internal sealed partial class CodeGenerator
     {
         if (_schema.FindTrigger(d.Name) is not { } trigger)
         {
-            if (d.IfExists) return;
+            if (d.IfExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, "no such trigger: " + d.Name);
         }
         Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);

@@ -39,11 +39,14 @@ internal interface ITransactionStore
     /// </summary>
     void BeginWrite(bool exclusive = false);
 
-    /// <summary>Commits the write transaction.</summary>
-    void Commit();
+    /// <summary>
+    /// Commits the write transaction; with <paramref name="keepReading"/> a read transaction
+    /// goes on after it (other statements of the connection are still reading).
+    /// </summary>
+    void Commit(bool keepReading = false);
 
-    /// <summary>Undoes the write transaction.</summary>
-    void Rollback();
+    /// <summary>Undoes the write transaction; <paramref name="keepReading"/> as for <see cref="Commit"/>.</summary>
+    void Rollback(bool keepReading = false);
 
     /// <summary>Ends a read transaction.</summary>
     void EndRead();

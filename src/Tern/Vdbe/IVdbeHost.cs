@@ -15,6 +15,12 @@ internal interface IVdbeHost
 
     bool AutoCommit { get; set; }
 
+    /// <summary>
+    /// The connection's statements that have begun and not ended (SQLite's nVdbeActive): while
+    /// any is running, the connection's read transaction stays open under it.
+    /// </summary>
+    int ActiveStatements { get; set; }
+
     long LastInsertRowId { get; set; }
 
     /// <summary>Rows changed by the most recent finished INSERT, UPDATE or DELETE (changes()).</summary>
@@ -23,10 +29,16 @@ internal interface IVdbeHost
     /// <summary>Rows changed since the connection opened (total_changes()).</summary>
     long TotalChanges { get; set; }
 
+    /// <summary>The connection's schema (read when first needed).</summary>
+    Schema.DatabaseSchema Schema { get; }
+
     /// <summary>The schema cookie the connection's schema was loaded at.</summary>
     uint SchemaCookie { get; }
 
     void ReloadSchema();
+
+    /// <summary>After a rollback: forgets the schema if it may hold changes the rollback undid.</summary>
+    void RollbackSchema();
 
     /// <summary>Open SAVEPOINTs, oldest first, with their pager savepoint indexes.</summary>
     List<(string Name, int PagerIndex)> Savepoints { get; }

@@ -26,4 +26,9 @@ internal sealed class Program
     public bool ExplainsQueryPlan { get; init; }
     /// <summary>The query plan, in the order the notes were made.</summary>
     public Compiler.PlanNote[] QueryPlan { get; init; } = [];
+    /// <summary>
+    /// In a shared cache: the tables (root page, whether written, name) the program locks when
+    /// its transaction begins; worked out from its cursors the first time it runs there.
+    /// </summary>
+    public (uint Root, bool Write, string Name)[]? TableLocks { get; set; }
 }

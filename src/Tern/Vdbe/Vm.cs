@@ -148,6 +148,7 @@ internal sealed partial class Vm
 
     private void Abort(Exception e)
     {
+        Uncount();
         int mode = _haltMode;
         _haltMode = HaltAbort;
         // An interrupted statement that writes takes the whole transaction with it, as in
@@ -176,11 +177,11 @@ internal sealed partial class Vm
         {
             // ROLLBACK: the whole transaction goes, and with it every savepoint.
             _statementSavepoint = -1;
-            _host.Store.End(commit: false);
+            EndTransaction(commit: false);
             _host.Savepoints.Clear();
             _host.AutoCommit = true;
             _startedTransaction = false;
-            _host.ReloadSchema();
+            _host.RollbackSchema();
             return;
         }
         if (_statementSavepoint >= 0)
@@ -192,15 +193,15 @@ internal sealed partial class Vm
             {
                 store.RollbackToSavepoint(sp);
                 store.ReleaseSavepoint(sp);
-                _host.ReloadSchema();
+                _host.RollbackSchema();
             }
         }
         if (_startedTransaction || (_wrote && _host.AutoCommit))
         {
-            _host.Store.End(commit: false);
+            EndTransaction(commit: false);
             _host.AutoCommit = true;
             _startedTransaction = false;
-            _host.ReloadSchema();
+            _host.RollbackSchema();
         }
     }
 
@@ -225,20 +226,47 @@ internal sealed partial class Vm
         _host.Savepoints.Clear();
         _host.SavepointStartedTransaction = false;
         _host.AutoCommit = true;
-        _host.ReloadSchema();
+        _host.RollbackSchema();
     }
 
     private void Finish(bool commit)
     {
         _done = true;
+        Uncount();
         CloseCursors();
         if (_statementSavepoint >= 0)
         {
             _host.Store.ReleaseSavepoint(_statementSavepoint);
             _statementSavepoint = -1;
         }
-        if (_host.AutoCommit) _host.Store.End(commit);
+        if (_host.AutoCommit) EndTransaction(commit);
         _startedTransaction = false;
+    }
+
+    /// <summary>Whether this run is counted in the connection's active statements.</summary>
+    private bool _counted;
+
+    /// <summary>This run no longer holds the connection's transaction open.</summary>
+    private void Uncount()
+    {
+        if (!_counted) return;
+        _counted = false;
+        _host.ActiveStatements--;
+        Debug.Assert(_host.ActiveStatements >= 0);
+    }
+
+    /// <summary>
+    /// Ends the connection's transaction (committing or rolling back a write one); while other
+    /// statements of the connection are still running, a write transaction ends but the read
+    /// transaction goes on under them (SQLite's btreeEndTransaction with other active
+    /// statements), and a read transaction is left as it is.
+    /// </summary>
+    private void EndTransaction(bool commit)
+    {
+        ITransactionStore store = _host.Store;
+        if (_host.ActiveStatements == 0) store.End(commit);
+        else if (store.TransactionState == TransactionState.Write && commit) store.Commit(keepReading: true);
+        else if (store.TransactionState == TransactionState.Write) store.Rollback(keepReading: true);
     }
 
     private void CloseCursors()
@@ -1072,6 +1100,7 @@ internal sealed partial class Vm
                         {
                             _host.Store.BeginWrite();
                             _startedTransaction |= _host.AutoCommit;
+                            OpenPendingSavepoints(_host.Store);
                         }
                         _wrote = true;
                         _host.BTree.SetIncrementalVacuum(op.P1 == 2);
@@ -1138,6 +1167,12 @@ internal sealed partial class Vm
 
     private void BeginTransaction(bool write, uint cookie, bool exclusive = false, bool checkCookie = true)
     {
+        if (!_counted)
+        {
+            // Until it ends, this statement keeps the connection's transaction open for itself.
+            _counted = true;
+            _host.ActiveStatements++;
+        }
         ITransactionStore store = _host.Store;
         TransactionState state = store.TransactionState;
         if (write && _host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
@@ -1146,6 +1181,7 @@ internal sealed partial class Vm
         {
             store.BeginWrite(exclusive);
             _startedTransaction = _host.AutoCommit;
+            OpenPendingSavepoints(store);
         }
         if (write && !_host.AutoCommit && _statementSavepoint < 0)
         {
@@ -1162,6 +1198,51 @@ internal sealed partial class Vm
             _host.ReloadSchema();
             throw new TernException(ResultCode.Schema, "database schema has changed");
         }
+        if (store is SharedCacheConnection shared) LockTables(shared);
+    }
+
+    /// <summary>
+    /// Shared cache: locks every table the program uses, as SQLite's OP_TableLock instructions
+    /// after OP_Transaction do — a read lock for a table (or an index of it) the program only
+    /// reads, a write lock for one it changes; none for reading with PRAGMA read_uncommitted.
+    /// </summary>
+    private void LockTables(SharedCacheConnection shared)
+    {
+        (uint Root, bool Write, string Name)[] locks = _program.TableLocks ??= TableLocksOf(_program, _host.Schema);
+        bool readUncommitted = _host.Settings.GetValueOrDefault("read_uncommitted") != 0;
+        foreach ((uint root, bool write, string name) in locks)
+        {
+            if (write || !readUncommitted) shared.LockTable(root, write, name);
+        }
+    }
+
+    /// <summary>The tables <paramref name="program"/> opens cursors on or empties, each once, written if any use writes.</summary>
+    private static (uint Root, bool Write, string Name)[] TableLocksOf(Program program, Schema.DatabaseSchema schema)
+    {
+        var owners = new Dictionary<uint, (uint Root, string Name)> { [SharedCache.SchemaRoot] = (SharedCache.SchemaRoot, "sqlite_master") };
+        foreach (Schema.Table t in schema.Tables)
+        {
+            if (t.RootPage != 0) owners[t.RootPage] = (t.RootPage, t.Name);
+            foreach (Schema.Index i in t.Indexes)
+            {
+                if (i.RootPage != 0) owners[i.RootPage] = (t.RootPage, t.Name);
+            }
+        }
+        var locks = new List<(uint Root, bool Write, string Name)>();
+        foreach (Instruction op in program.Instructions)
+        {
+            (uint root, bool write) = op.Op switch
+            {
+                Opcode.OpenRead or Opcode.OpenWrite when (op.P5 & 0x10) == 0 => ((uint)op.P2, op.Op == Opcode.OpenWrite),
+                Opcode.Clear => ((uint)op.P1, true),
+                _ => (0u, false),
+            };
+            if (root == 0 || !owners.TryGetValue(root, out (uint Root, string Name) owner)) continue;
+            int k = locks.FindIndex(l => l.Root == owner.Root);
+            if (k < 0) locks.Add((owner.Root, write, owner.Name));
+            else if (write) locks[k] = (owner.Root, true, owner.Name);
+        }
+        return [.. locks];
     }
 
     /// <summary>A STRICT table's values: NULL or the column's type (an integer fits REAL; ANY takes anything).</summary>
@@ -1180,8 +1261,9 @@ internal sealed partial class Vm
     }
 
     /// <summary>
-    /// SAVEPOINT opens a pager savepoint (starting a write transaction, and the transaction
-    /// itself when none is open); RELEASE forgets it and every later one (committing when
+    /// SAVEPOINT opens a savepoint (and the transaction when none is open) — in the pager at
+    /// once inside a write transaction, else when the write transaction begins, as SQLite's
+    /// SAVEPOINT takes no lock itself; RELEASE forgets it and every later one (committing when
     /// the transaction was started by the outermost SAVEPOINT); ROLLBACK TO undoes the
     /// changes made since it and keeps it open.
     /// </summary>
@@ -1196,27 +1278,40 @@ internal sealed partial class Vm
                 _host.AutoCommit = false;
                 _host.SavepointStartedTransaction = true;
             }
-            if (store.TransactionState != TransactionState.Write) store.BeginWrite();
-            sps.Add((name, store.OpenSavepoint()));
+            sps.Add((name, store.TransactionState == TransactionState.Write ? store.OpenSavepoint() : PendingSavepoint));
             return;
         }
         int k = sps.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         if (k < 0) TernException.Throw(ResultCode.Error, "no such savepoint: " + name);
         if (action == 1)
         {
-            store.ReleaseSavepoint(sps[k].PagerIndex);
+            if (sps[k].PagerIndex != PendingSavepoint) store.ReleaseSavepoint(sps[k].PagerIndex);
             sps.RemoveRange(k, sps.Count - k);
             if (sps.Count == 0 && _host.SavepointStartedTransaction)
             {
                 _host.SavepointStartedTransaction = false;
                 _host.AutoCommit = true;
-                store.End(commit: true);
+                EndTransaction(commit: true);
             }
             return;
         }
-        store.RollbackToSavepoint(sps[k].PagerIndex);
+        // A savepoint opened before the transaction wrote has nothing to undo.
+        if (sps[k].PagerIndex != PendingSavepoint) store.RollbackToSavepoint(sps[k].PagerIndex);
         sps.RemoveRange(k + 1, sps.Count - k - 1);
-        _host.ReloadSchema();
+        _host.RollbackSchema();
+    }
+
+    /// <summary>The pager index of a savepoint opened before its transaction began to write.</summary>
+    private const int PendingSavepoint = -1;
+
+    /// <summary>When a write transaction begins, the savepoints opened before it open in the pager, oldest first.</summary>
+    private void OpenPendingSavepoints(ITransactionStore store)
+    {
+        List<(string Name, int PagerIndex)> sps = _host.Savepoints;
+        for (int i = 0; i < sps.Count; i++)
+        {
+            if (sps[i].PagerIndex == PendingSavepoint) sps[i] = (sps[i].Name, store.OpenSavepoint());
+        }
     }
 
     private void DoAutoCommit(bool toAutoCommit, bool rollback)
@@ -1236,16 +1331,16 @@ internal sealed partial class Vm
         }
         // A COMMIT that cannot take the EXCLUSIVE lock (readers are still at work) fails with
         // SQLITE_BUSY and leaves the transaction as it was, to be committed again later.
-        if (!rollback) store.End(commit: true);
+        if (!rollback) EndTransaction(commit: true);
         _host.AutoCommit = true;
         _host.Savepoints.Clear();
         _host.SavepointStartedTransaction = false;
         if (rollback && store.TransactionState == TransactionState.Write)
         {
-            store.Rollback();
-            _host.ReloadSchema();
+            EndTransaction(commit: false);
+            _host.RollbackSchema();
         }
-        else if (rollback) store.End(commit: false);
+        else if (rollback) EndTransaction(commit: false);
     }
 
     /// <summary>

@@ -21,6 +21,12 @@
 // disk fills up (MemoryFileSystem.Capacity) k bytes past what the files held, or the k-th
 // question about the files (exists? size?) or directory sync fails once.
 //
+// A scenario may run beside an open reader (FaultReader): a query of a table the steps never
+// touch, stepped once before the steps and read to its end after them, on the same
+// connection (the transaction outlives each step's) or on a second connection of one shared
+// cache (one storage under both). The reader must then give its rows whole, or stop with
+// IOERR/FULL or SQLITE_ABORT_ROLLBACK, never a short result or another exception.
+//
 //   run:  copy files --> open --> step 0 .. step n            (fault at call k somewhere)
 //                                   \-- TernException --> clear faults --> check same
 //                                        connection --> probe write --> reopen --> check
@@ -41,6 +47,17 @@ public enum FaultMode
     DiskFull,
     /// <summary>Question k about the files (does one exist, how large is it) or directory sync k fails once.</summary>
     Metadata,
+}
+
+/// <summary>Where a scenario's open reader runs.</summary>
+public enum FaultReader
+{
+    /// <summary>No reader.</summary>
+    None,
+    /// <summary>On the connection the steps run on.</summary>
+    SameConnection,
+    /// <summary>On a second connection; both in one shared cache.</summary>
+    SharedCache,
 }
 
 /// <summary>One SQL scenario for fault injection.</summary>
@@ -80,6 +97,17 @@ public sealed class FaultScenario
 
     /// <summary>Changes the files after setup, before the steps (e.g. leaves a hot journal).</summary>
     public Action<MemoryFileSystem>? Damage { get; init; }
+
+    /// <summary>The reader left open beside the steps.</summary>
+    public FaultReader Reader { get; init; }
+
+    /// <summary>This scenario run beside an open reader, under a name that says so.</summary>
+    public FaultScenario Beside(FaultReader reader) => new()
+    {
+        Name = Name + (reader == FaultReader.SharedCache ? " beside a shared-cache reader" : " beside a reader on the same connection"),
+        Setup = Setup, Steps = Steps, PageSize = PageSize, CacheSize = CacheSize, SortMemoryLimit = SortMemoryLimit,
+        Grows = Grows, Seed = Seed, CommitPointCanFail = CommitPointCanFail, Damage = Damage, Reader = reader,
+    };
 
     /// <inheritdoc/>
     public override string ToString() => Name;
@@ -122,6 +150,7 @@ internal static class FaultHarness
             // A table outside the scenario's content, written after each failure to prove the
             // connection still commits.
             c.Execute("CREATE TABLE fault_probe(x)");
+            if (s.Reader != FaultReader.None) c.Execute("CREATE TABLE fault_reader(x); INSERT INTO fault_reader VALUES (1), (2), (3), (4)");
         }
         s.Damage?.Invoke(fs);
         return fs.Files.ToDictionary(p => p, fs.GetContent);
@@ -145,7 +174,8 @@ internal static class FaultHarness
         var txnStart = new int[s.Steps.Length];
         MemoryFileSystem fs = Load(image);
         using Database db = Database.Open(DbPath, Options(s, fs));
-        using Connection c = db.Connect();
+        using Session session = Session.Open(db, s);
+        Connection c = session.C;
         states[0] = Dump(c);
         for (int i = 0; i < s.Steps.Length; i++)
         {
@@ -154,6 +184,7 @@ internal static class FaultHarness
             states[i + 1] = Dump(c);
         }
         Assert.True(c.AutoCommit, "a scenario ends outside any transaction");
+        Assert.True(session.FinishReader(s.Name), "the reader reads every row without faults");
         return (states, txnStart);
     }
 
@@ -168,9 +199,10 @@ internal static class FaultHarness
         MemoryFileSystem fs = Load(image);
         long before = image.Values.Sum(d => (long)d.Length);
         using (Database db = Database.Open(DbPath, Options(s, fs)))
-        using (Connection c = db.Connect())
+        using (Session session = Session.Open(db, s))
         {
-            foreach (string step in s.Steps) RunStep(c, step);
+            foreach (string step in s.Steps) RunStep(session.C, step);
+            session.FinishReader(s.Name);
         }
         long metadata = fs.CallCountOf(IoOperation.Access) + fs.CallCountOf(IoOperation.Size) + fs.CallCountOf(IoOperation.DirectorySync);
         return (fs.CallCount, metadata, Math.Max(0, fs.PeakSize - before));
@@ -243,9 +275,19 @@ internal static class FaultHarness
                 break;
         }
         Database db;
+        Session session;
         try
         {
             db = Database.Open(DbPath, Options(s, fs));
+            try
+            {
+                session = Session.Open(db, s);
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
         }
         catch (Exception e)
         {
@@ -257,8 +299,9 @@ internal static class FaultHarness
         }
         string expected;
         using (db)
-        using (Connection c = db.Connect())
+        using (session)
         {
+            Connection c = session.C;
             int failedAt = -1;
             for (int i = 0; i < s.Steps.Length && failedAt < 0; i++)
             {
@@ -277,6 +320,7 @@ internal static class FaultHarness
                 }
             }
             fs.ClearFaults();
+            session.FinishReader(where);
             if (failedAt < 0)
             {
                 // The fault hit a call whose failure does not matter (the removal of a temporary file).
@@ -305,6 +349,69 @@ internal static class FaultHarness
             c.Execute("INSERT INTO fault_probe VALUES(1)");
         }
         CheckReopened(s, fs, expected, probeRows: 1, where);
+    }
+
+    /// <summary>The connection the steps run on, with the scenario's reader beside it.</summary>
+    private sealed class Session : IDisposable
+    {
+        private Connection? _other;
+        private Statement? _reader;
+        private readonly List<long> _read = [];
+
+        private Session(Connection c) => C = c;
+
+        public Connection C { get; }
+
+        /// <summary>Connects (in a shared cache for a shared-cache reader) and starts the reader with one step.</summary>
+        public static Session Open(Database db, FaultScenario s)
+        {
+            bool shared = s.Reader == FaultReader.SharedCache;
+            var session = new Session(db.Connect(shared));
+            try
+            {
+                if (s.Reader == FaultReader.None) return session;
+                if (shared) session._other = db.Connect(sharedCache: true);
+                session._reader = (session._other ?? session.C).Prepare("SELECT x FROM fault_reader");
+                if (session._reader.Step()) session._read.Add(session._reader.GetInt64(0));
+                return session;
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Reads the reader to its end and closes it: true when it gave every row; false when it
+        /// stopped with an I/O error or because its transaction was rolled back under it.
+        /// </summary>
+        public bool FinishReader(string where)
+        {
+            if (_reader == null) return true;
+            try
+            {
+                while (_reader.Step()) _read.Add(_reader.GetInt64(0));
+                Assert.True(_read.SequenceEqual([1L, 2, 3, 4]), $"{where}: the reader gave {string.Join(",", _read)}");
+                return true;
+            }
+            catch (TernException e) when (e.Code is ResultCode.IoErr or ResultCode.Full || e.ExtendedCode == ResultCode.AbortRollback)
+            {
+                return false;
+            }
+            finally
+            {
+                _reader.Dispose();
+                _reader = null;
+            }
+        }
+
+        public void Dispose()
+        {
+            _reader?.Dispose();
+            _other?.Dispose();
+            C.Dispose();
+        }
     }
 
     /// <summary>The state index after the transaction that step <paramref name="step"/> belongs to ends (autocommit: the step itself).</summary>

@@ -104,7 +104,7 @@ public class FaultScenarioTests(ITestOutputHelper output)
         if (fs.GetSize(FaultHarness.DbPath + "-wal") <= 32) throw new InvalidOperationException("no frames left in the log");
     }
 
-    private static readonly FaultScenario[] All =
+    private static readonly FaultScenario[] Scenarios =
     [
         new() { Name = "insert one row", Setup = Indexed, Steps = ["INSERT INTO t(b, c) VALUES('new', 5)"] },
         new() { Name = "insert rows with indexes", Setup = Indexed, Steps = [Series(150) + "INSERT INTO t(b, c) SELECT printf('ins-%d', i), i FROM n"] },
@@ -157,6 +157,19 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "entering wal mode", Setup = Indexed, Steps = ["PRAGMA journal_mode = wal", "INSERT INTO t(b, c) VALUES('in wal', 1)", "UPDATE t SET c = 0 WHERE a < 10"] },
         new() { Name = "leaving wal mode", Setup = Wal + Indexed, Steps = ["INSERT INTO t(b, c) VALUES('logged', 1)", "PRAGMA journal_mode = delete", "INSERT INTO t(b, c) VALUES('journaled', 2)"] },
         new() { Name = "reads only", Grows = false, Setup = Indexed + Blobs, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },
+    ];
+
+    /// <summary>Scenarios run again beside an open reader: on the same connection, and on another of one shared cache.</summary>
+    private static readonly string[] BesideReaders =
+    [
+        "explicit transaction with several statements", "large transaction spilling past a small cache", "savepoints and rollback to",
+        "rollback of a spilled transaction", "wal savepoints", "wal rollback of a spilled transaction", "wal transaction spilling into the log", "wal automatic checkpoints",
+    ];
+
+    private static readonly FaultScenario[] All =
+    [
+        .. Scenarios,
+        .. Scenarios.Where(s => BesideReaders.Contains(s.Name)).SelectMany(s => new[] { s.Beside(FaultReader.SameConnection), s.Beside(FaultReader.SharedCache) }),
     ];
 
     public static TheoryData<string, FaultMode> Cases()

@@ -3,7 +3,9 @@
 // connection, and writes down what each step saw: rows as typed text, errors with their
 // extended result code and message. Each named connection is opened on one engine chosen
 // by the caller, so the same script runs all on SQLite (the expected transcript), all on
-// Tern, or mixed: SQLite and Tern connections sharing one file at the same time.
+// Tern, or mixed: SQLite and Tern connections sharing one file at the same time. In
+// shared-cache mode every connection joins one shared cache (SQLITE_OPEN_SHAREDCACHE, or
+// one Tern database handle's Connect(sharedCache: true)).
 //
 // Script lines:
 //   "a: SQL; SQL"   connection a runs each statement to its end
@@ -39,13 +41,27 @@ internal sealed class TwoEngineScript : IDisposable
     private readonly Dictionary<string, ISession> _sessions = [];
     private readonly string _path;
     private readonly Func<string, bool> _onSqlite;
+    private readonly bool _sharedCache;
+    /// <summary>In shared-cache mode: the one Tern handle whose shared cache the Tern connections join.</summary>
+    private Database? _ternShared;
 
     /// <param name="path">The database file.</param>
     /// <param name="onSqlite">Whether the named connection runs on SQLite (else on Tern).</param>
-    public TwoEngineScript(string path, Func<string, bool> onSqlite)
+    /// <param name="sharedCache">Whether the connections join one shared cache.</param>
+    public TwoEngineScript(string path, Func<string, bool> onSqlite, bool sharedCache = false)
     {
         _path = path;
         _onSqlite = onSqlite;
+        _sharedCache = sharedCache;
+    }
+
+    /// <summary>Runs a script with every connection in one shared cache on SQLite and on Tern, and asserts the transcripts are the same.</summary>
+    public static string AssertSameShared(string dir, string script)
+    {
+        string expected = Transcript(Path.Combine(dir, "sqlite.db"), script, _ => true, sharedCache: true);
+        string tern = Transcript(Path.Combine(dir, "tern.db"), script, _ => false, sharedCache: true);
+        Compare(expected, tern, "tern");
+        return expected;
     }
 
     /// <summary>Runs a script on SQLite only, on Tern only and on the given mixtures, each on a fresh file, and asserts all transcripts are the same.</summary>
@@ -73,9 +89,9 @@ internal sealed class TwoEngineScript : IDisposable
     }
 
     /// <summary>Runs a script on a file with the engines <paramref name="onSqlite"/> picks; returns the transcript.</summary>
-    public static string Transcript(string path, string script, Func<string, bool> onSqlite)
+    public static string Transcript(string path, string script, Func<string, bool> onSqlite, bool sharedCache = false)
     {
-        using var run = new TwoEngineScript(path, onSqlite);
+        using var run = new TwoEngineScript(path, onSqlite, sharedCache);
         return run.Run(script);
     }
 
@@ -159,7 +175,9 @@ internal sealed class TwoEngineScript : IDisposable
     {
         if (!_sessions.TryGetValue(name, out ISession? s))
         {
-            s = _onSqlite(name) ? new SqliteSession(_path) : new TernSession(_path);
+            if (_onSqlite(name)) s = new SqliteSession(_path, _sharedCache);
+            else if (_sharedCache) s = new TernSession(_ternShared ??= Database.Open(_path), shared: true);
+            else s = new TernSession(Database.Open(_path), shared: false);
             _sessions.Add(name, s);
         }
         return s;
@@ -169,17 +187,18 @@ internal sealed class TwoEngineScript : IDisposable
     {
         foreach (ISession s in _sessions.Values) s.Dispose();
         _sessions.Clear();
+        _ternShared?.Dispose();
     }
 
     private static string Error(int extended, string message) => $"error {extended & 0xFF}/{extended}: {message}";
 
-    private sealed class TernSession(string path) : ISession
+    /// <param name="db">The handle the connection comes from: its own, or the script's shared one.</param>
+    private sealed class TernSession(Database db, bool shared) : ISession
     {
-        private readonly Database _db = Database.Open(path);
         private Connection? _c;
         private Statement? _open;
 
-        private Connection C => _c ??= _db.Connect();
+        private Connection C => _c ??= db.Connect(shared);
 
         public void RunAll(string sql, List<string> lines)
         {
@@ -197,15 +216,28 @@ internal sealed class TwoEngineScript : IDisposable
         public void Start(string sql, List<string> lines)
         {
             Finish();
-            _open = C.Prepare(sql);
+            try
+            {
+                _open = C.Prepare(sql);
+            }
+            catch (TernException e)
+            {
+                lines.Add(Error((int)e.ExtendedCode, e.Message));
+                return;
+            }
             StepOpen(lines);
         }
 
         public void StepOpen(List<string> lines)
         {
+            if (_open == null)
+            {
+                lines.Add("no statement");
+                return;
+            }
             try
             {
-                lines.Add(_open!.Step() ? Row(_open) : "done");
+                lines.Add(_open.Step() ? Row(_open) : "done");
             }
             catch (TernException e)
             {
@@ -240,7 +272,7 @@ internal sealed class TwoEngineScript : IDisposable
         {
             Finish();
             _c?.Dispose();
-            _db.Dispose();
+            if (!shared) db.Dispose();
         }
     }
 
@@ -249,23 +281,24 @@ internal sealed class TwoEngineScript : IDisposable
         private readonly sqlite3 _db;
         private sqlite3_stmt? _open;
 
-        public SqliteSession(string path)
+        public SqliteSession(string path, bool sharedCache)
         {
             SqliteOracle.EnsureProvider();
-            int rc = raw.sqlite3_open_v2(path, out _db, raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE, null);
+            int flags = raw.SQLITE_OPEN_READWRITE | raw.SQLITE_OPEN_CREATE | (sharedCache ? raw.SQLITE_OPEN_SHAREDCACHE : 0);
+            int rc = raw.sqlite3_open_v2(path, out _db, flags, null);
             Assert.Equal(raw.SQLITE_OK, rc);
         }
 
         public void RunAll(string sql, List<string> lines)
         {
-            int rc = raw.sqlite3_prepare_v2(_db, sql, out sqlite3_stmt s);
-            if (rc != raw.SQLITE_OK)
+            if (Prepare(sql) is not { } s)
             {
                 lines.Add(Error(raw.sqlite3_extended_errcode(_db), raw.sqlite3_errmsg(_db).utf8_to_string()));
                 return;
             }
             using (s)
             {
+                int rc;
                 while ((rc = raw.sqlite3_step(s)) == raw.SQLITE_ROW) lines.Add(Row(s));
                 if (rc != raw.SQLITE_DONE) lines.Add(Error(raw.sqlite3_extended_errcode(_db), raw.sqlite3_errmsg(_db).utf8_to_string()));
             }
@@ -274,14 +307,43 @@ internal sealed class TwoEngineScript : IDisposable
         public void Start(string sql, List<string> lines)
         {
             Finish();
-            Assert.Equal(raw.SQLITE_OK, raw.sqlite3_prepare_v2(_db, sql, out sqlite3_stmt s));
+            if (Prepare(sql) is not { } s)
+            {
+                lines.Add(Error(raw.sqlite3_extended_errcode(_db), raw.sqlite3_errmsg(_db).utf8_to_string()));
+                return;
+            }
             _open = s;
             StepOpen(lines);
         }
 
+        /// <summary>
+        /// Prepares <paramref name="sql"/>; null when SQLite refuses it (the error is on the
+        /// connection). A prepare that fails before parsing (the shared-cache schema lock) leaves
+        /// the tail pointer unset, which the binding's span arithmetic then rejects.
+        /// </summary>
+        private sqlite3_stmt? Prepare(string sql)
+        {
+            try
+            {
+                if (raw.sqlite3_prepare_v2(_db, sql, out sqlite3_stmt s) == raw.SQLITE_OK) return s;
+                s.Dispose();
+                return null;
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                Assert.NotEqual(raw.SQLITE_OK, raw.sqlite3_errcode(_db));
+                return null;
+            }
+        }
+
         public void StepOpen(List<string> lines)
         {
-            int rc = raw.sqlite3_step(_open!);
+            if (_open == null)
+            {
+                lines.Add("no statement");
+                return;
+            }
+            int rc = raw.sqlite3_step(_open);
             if (rc == raw.SQLITE_ROW) lines.Add(Row(_open!));
             else if (rc == raw.SQLITE_DONE) lines.Add("done");
             else lines.Add(Error(raw.sqlite3_extended_errcode(_db), raw.sqlite3_errmsg(_db).utf8_to_string()));

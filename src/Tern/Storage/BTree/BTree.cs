@@ -232,28 +232,38 @@ internal sealed partial class BTree : IDisposable, ITransactionStore
         }
     }
 
-    /// <summary>Commits the write transaction; with auto_vacuum=FULL the file first gives its free pages back.</summary>
-    public void Commit()
+    /// <summary>
+    /// Commits the write transaction; with auto_vacuum=FULL the file first gives its free pages
+    /// back. With <paramref name="keepReading"/> a read transaction goes on after it (other
+    /// statements, or other connections of a shared cache, are still reading).
+    /// </summary>
+    public void Commit(bool keepReading = false)
     {
         SaveAllCursors(null);
         if (AutoVacuum && !IncrementalVacuum && InWriteTransaction) Vacuum();
         try
         {
-            Pager.Commit();
+            Pager.Commit(keepReading);
         }
         catch (TernException)
         {
             // The pager rolled the transaction back: what the cursors point at is gone.
-            foreach (BTreeCursor c in _cursors) c.Invalidate();
+            foreach (BTreeCursor c in _cursors) c.Trip();
             throw;
         }
     }
 
-    /// <summary>Rolls the write transaction back; open cursors lose their position.</summary>
-    public void Rollback()
+    /// <summary>
+    /// Rolls the write transaction back. With <paramref name="keepReading"/> a read transaction
+    /// goes on after it, and open cursors (readers of other statements, or of other connections
+    /// of a shared cache) keep their keys and find them again, as SQLite's do; otherwise any
+    /// cursor still open is tripped (its next use fails with SQLITE_ABORT_ROLLBACK).
+    /// </summary>
+    public void Rollback(bool keepReading = false)
     {
-        foreach (BTreeCursor c in _cursors) c.Invalidate();
-        Pager.Rollback();
+        if (keepReading) SaveAllCursors(null);
+        else foreach (BTreeCursor c in _cursors) c.Trip();
+        Pager.Rollback(keepReading);
     }
 
     /// <summary>Whether a write transaction is open.</summary>

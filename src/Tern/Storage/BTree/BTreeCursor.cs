@@ -45,6 +45,8 @@ internal enum CursorState : byte
     Invalid,
     Valid,
     RequireSeek,
+    /// <summary>The transaction under the cursor was rolled back: every use fails (SQLite's CURSOR_FAULT).</summary>
+    Fault,
 }
 
 /// <summary>A position in one b-tree, with navigation, seeks, insert and delete.</summary>
@@ -103,6 +105,7 @@ internal sealed partial class BTreeCursor : IDisposable
         get
         {
             if (_state == CursorState.RequireSeek) Restore();
+            ThrowIfFaulted();
             return _state != CursorState.Valid;
         }
     }
@@ -162,6 +165,7 @@ internal sealed partial class BTreeCursor : IDisposable
     /// <summary>Puts the cursor on the root page. Returns false when the tree is empty.</summary>
     private bool MoveToRoot()
     {
+        ThrowIfFaulted();
         ReleaseAll();
         _skip = 0;
         if (Root == 1 && _bt.Pager.PageCount == 0)
@@ -236,6 +240,7 @@ internal sealed partial class BTreeCursor : IDisposable
         if (_state != CursorState.Valid)
         {
             if (_state == CursorState.Invalid) return false;
+            ThrowIfFaulted();
             Restore();
             if (_state != CursorState.Valid) return false;
         }
@@ -285,6 +290,7 @@ internal sealed partial class BTreeCursor : IDisposable
         if (_state != CursorState.Valid)
         {
             if (_state == CursorState.Invalid) return false;
+            ThrowIfFaulted();
             Restore();
             if (_state != CursorState.Valid) return false;
         }
@@ -347,6 +353,7 @@ internal sealed partial class BTreeCursor : IDisposable
     private void RequireValid()
     {
         if (_state == CursorState.RequireSeek) Restore();
+        ThrowIfFaulted();
         if (_state != CursorState.Valid) TernException.Throw(ResultCode.Misuse, "cursor has no current entry");
     }
 
@@ -609,11 +616,20 @@ internal sealed partial class BTreeCursor : IDisposable
         _skip = c.Value > 0 ? 1 : c.Value < 0 ? -1 : skip;
     }
 
-    /// <summary>Drops the position without saving it (after a rollback).</summary>
-    internal void Invalidate()
+    /// <summary>
+    /// The transaction under the cursor is gone (rolled back, or a failed commit): the cursor
+    /// lets go of its pages and fails every later use with SQLITE_ABORT_ROLLBACK, as SQLite's
+    /// tripped cursors do, rather than look like the end of the tree.
+    /// </summary>
+    internal void Trip()
     {
         ReleaseAll();
-        _state = CursorState.Invalid;
+        _state = CursorState.Fault;
+    }
+
+    private void ThrowIfFaulted()
+    {
+        if (_state == CursorState.Fault) TernException.Throw(ResultCode.AbortRollback, "abort due to ROLLBACK");
     }
 
     /// <summary>Counts the entries of the tree without moving the cursor.</summary>

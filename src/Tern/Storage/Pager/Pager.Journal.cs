@@ -72,14 +72,16 @@ internal sealed partial class Pager
     /// deleted. When any step fails the transaction is rolled back (the journal puts back
     /// whatever reached the database file) and the error is rethrown; when the rollback
     /// fails too, the pager drops its state and the journal left on disk is played back at
-    /// the next read, as after a crash.
+    /// the next read, as after a crash. With <paramref name="keepReading"/> the read
+    /// transaction goes on after the commit (a shared cache whose other connections are still
+    /// reading): the SHARED lock, or the log snapshot, is kept.
     /// </summary>
-    public void Commit()
+    public void Commit(bool keepReading = false)
     {
         if (State != PagerState.Writer) return;
         if (_wal != null)
         {
-            CommitToWal();
+            CommitToWal(keepReading);
             return;
         }
         bool writes = _dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize;
@@ -132,22 +134,44 @@ internal sealed partial class Pager
             }
         }
         _journaled.Clear();
-        State = PagerState.Open;
-        UnlockAll();
+        EndWriteLocks(keepReading);
+    }
+
+    /// <summary>
+    /// After a commit or rollback in rollback-journal mode: back to no transaction and no lock,
+    /// or with <paramref name="keepReading"/> down to a read transaction on the SHARED lock.
+    /// </summary>
+    private void EndWriteLocks(bool keepReading)
+    {
+        if (!keepReading)
+        {
+            State = PagerState.Open;
+            UnlockAll();
+            return;
+        }
+        State = PagerState.Reader;
+        try
+        {
+            _db.Unlock(FileLock.Shared);
+        }
+        catch (TernException)
+        {
+        }
     }
 
     /// <summary>
     /// Abandons the write transaction: every change since <see cref="BeginWrite"/> is undone.
     /// When the file system fails meanwhile, the pager drops its state (see
     /// <see cref="FailTransaction"/>) and the journal is played back at the next read.
+    /// <paramref name="keepReading"/> as for <see cref="Commit"/>.
     /// </summary>
-    public void Rollback()
+    public void Rollback(bool keepReading = false)
     {
         if (State != PagerState.Writer) return;
         ClearSavepoints();
         if (_wal != null)
         {
-            RollbackWal();
+            RollbackWal(keepReading);
             return;
         }
         try
@@ -173,8 +197,7 @@ internal sealed partial class Pager
             DeleteJournal();
             _journaled.Clear();
             _cacheValid = false;
-            State = PagerState.Open;
-            UnlockAll();
+            EndWriteLocks(keepReading);
         }
         catch (TernException)
         {

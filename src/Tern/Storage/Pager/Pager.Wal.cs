@@ -139,7 +139,7 @@ internal sealed partial class Pager
     /// When appending fails the transaction is rolled back (frames already written lie past
     /// the last commit, where every reader and recovery ignore them).
     /// </summary>
-    private void CommitToWal()
+    private void CommitToWal(bool keepReading)
     {
         Wal.Wal wal = _wal!;
         wal.SizeLimit = JournalSizeLimit;
@@ -185,8 +185,14 @@ internal sealed partial class Pager
             throw;
         }
         _walSpilled = false;
-        State = PagerState.Open;
         wal.EndWrite();
+        if (keepReading)
+        {
+            // The snapshot is this commit's; a checkpoint waits until every reader is done.
+            State = PagerState.Reader;
+            return;
+        }
+        State = PagerState.Open;
         wal.EndRead();
         if (writes && WalAutoCheckpoint > 0 && wal.MaxFrame >= WalAutoCheckpoint)
         {
@@ -201,8 +207,11 @@ internal sealed partial class Pager
         }
     }
 
-    /// <summary>Abandons the write transaction: its frames are forgotten and the cache dropped.</summary>
-    private void RollbackWal()
+    /// <summary>
+    /// Abandons the write transaction: its frames are forgotten and the cache dropped; with
+    /// <paramref name="keepReading"/> the snapshot the transaction began on stays open.
+    /// </summary>
+    private void RollbackWal(bool keepReading = false)
     {
         foreach (Page p in _dirty) p.IsDirty = false;
         _dirty.Clear();
@@ -210,7 +219,7 @@ internal sealed partial class Pager
         _cacheValid = false;
         _dbSize = _dbOrigSize;
         _walSpilled = false;
-        State = PagerState.Open;
+        State = keepReading ? PagerState.Reader : PagerState.Open;
         try
         {
             _wal!.Undo();
@@ -218,7 +227,7 @@ internal sealed partial class Pager
         finally
         {
             _wal!.EndWrite();
-            _wal.EndRead();
+            if (!keepReading) _wal.EndRead();
         }
     }
 

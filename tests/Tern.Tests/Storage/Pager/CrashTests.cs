@@ -131,7 +131,7 @@ public class CrashTests(ITestOutputHelper output)
                     for (long k = 1; k <= 500; k += 2) c.Insert(k, new byte[300]);
                 }
                 fs.FailWhen = (op, path) => op == failing && path == "io.db";
-                var e = Assert.Throws<TernException>(bt.Commit);
+                var e = Assert.Throws<TernException>(() => bt.Commit());
                 Assert.Equal(ResultCode.IoErr, e.Code);
                 fs.FailWhen = null;
                 BTreePropertyTests.AssertTableEquals(bt, root, model);

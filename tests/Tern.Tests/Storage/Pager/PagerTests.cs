@@ -402,7 +402,7 @@ public class PagerTests
             pager.BeginWrite();
             pager.Truncate(pager.PageCount / 4);
             fs.FailWhen = (op, path) => op == IoOperation.Delete && path == "db-journal";
-            var e = Assert.Throws<TernException>(pager.Commit);
+            var e = Assert.Throws<TernException>(() => pager.Commit());
             Assert.Equal(ResultCode.IoErrDelete, e.ExtendedCode);
             fs.FailWhen = null;
             // The failed commit rolled back at once: the journal put the cut pages back.
@@ -721,7 +721,7 @@ public class PagerTests
             }
             bool failed = false;
             fs.FailWhen = (o, p) => o == op && p == path && (failed = true);
-            var e = Assert.Throws<TernException>(bt.Commit);
+            var e = Assert.Throws<TernException>(() => bt.Commit());
             fs.FailWhen = null;
             Assert.True(failed);
             Assert.Equal(expected, e.ExtendedCode);
@@ -753,7 +753,7 @@ public class PagerTests
         else ChangeManyRows(bt, root, 8);
         if (scenario == "spilled") CycleThroughEveryPage(bt.Pager);
         fs.FailWhen = (o, p) => o == op && p == path;
-        Assert.Equal(expected, Assert.Throws<TernException>(bt.Commit).ExtendedCode);
+        Assert.Equal(expected, Assert.Throws<TernException>(() => bt.Commit()).ExtendedCode);
         bt.Dispose();
         fs.FailWhen = null;
         using var reopened = TernBTree.Open(fs, "db");
