@@ -1,8 +1,9 @@
 // A process-wide registry of the provider's open databases: one engine handle per file,
-// and one per named shared in-memory database (which the engine itself never shares), so
-// the provider's connections to it open their storage on the same file and coordinate
-// through its locks. The gate here only guards opening and closing the handles; engine
-// calls run under each connection's own gate (TernConnectionInternal.Gate).
+// and one per named shared in-memory database, so the provider's connections to it find
+// each other. Private-cache connections open storage of their own on the file and
+// coordinate through its locks, their engine calls under each connection's own gate;
+// Cache=Shared connections join the handle's shared cache (one storage, table locks) and
+// make their engine calls under the handle's gate here (TernConnectionInternal.Gate).
 namespace Tern.Data;
 
 /// <summary>Reference-counted engine databases keyed by full path (or in-memory name).</summary>

@@ -8,11 +8,11 @@ internal sealed class TernConnectionInternal : IDisposable
 {
     private readonly SharedDatabases.Lease _lease;
 
-    private TernConnectionInternal(SharedDatabases.Lease lease, bool readOnly)
+    private TernConnectionInternal(SharedDatabases.Lease lease, bool readOnly, bool sharedCache)
     {
         _lease = lease;
         ReadOnly = readOnly;
-        lock (lease.Gate) Connection = lease.Database.Connect();
+        lock (lease.Gate) Connection = lease.Database.Connect(sharedCache);
     }
 
     /// <summary>The engine connection.</summary>
@@ -24,9 +24,11 @@ internal sealed class TernConnectionInternal : IDisposable
     /// <summary>
     /// The lock this connection's engine calls are made under: the engine connection itself
     /// (connections have storage of their own and coordinate through the file's locks, so
-    /// only calls on one connection from several threads need to take turns).
+    /// only calls on one connection from several threads need to take turns), or for a
+    /// shared-cache connection the database's (its connections use one storage, and reading a
+    /// row's values must not meet another connection's step).
     /// </summary>
-    public object Gate => Connection;
+    public object Gate => Connection.SharedCache ? _lease.Gate : Connection;
 
     /// <summary>Whether this connection may only read (Mode=ReadOnly).</summary>
     public bool ReadOnly { get; }
@@ -47,11 +49,13 @@ internal sealed class TernConnectionInternal : IDisposable
         bool memory = mode == TernOpenMode.Memory || source == ":memory:" || source.Length == 0;
         SharedDatabases.Lease lease;
         string fileName = "";
+        bool sharedCache = cache == TernCacheMode.Shared;
         try
         {
             if (memory)
             {
-                bool shared = mode == TernOpenMode.Memory && cache == TernCacheMode.Shared && source != ":memory:" && source.Length != 0;
+                bool shared = mode == TernOpenMode.Memory && sharedCache && source != ":memory:" && source.Length != 0;
+                sharedCache = shared;
                 lease = shared
                     ? SharedDatabases.Acquire("memory:" + source, () => Database.Open(":memory:"))
                     : SharedDatabases.Private(Database.Open(":memory:"));
@@ -90,7 +94,7 @@ internal sealed class TernConnectionInternal : IDisposable
         {
             throw TernException.ForCode(ResultCode.CantOpen);
         }
-        return new TernConnectionInternal(lease, mode == TernOpenMode.ReadOnly) { FileName = fileName };
+        return new TernConnectionInternal(lease, mode == TernOpenMode.ReadOnly, sharedCache) { FileName = fileName };
     }
 
     /// <summary>
