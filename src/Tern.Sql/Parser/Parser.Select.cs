@@ -108,6 +108,12 @@ internal sealed partial class Parser
         {
             int cteStart = _tok.Start;
             string name = ExpectNm();
+            // SQLite's parser refuses a name used twice in one WITH, even in a view's or a trigger's text.
+            foreach (CommonTableExpression earlier in tables)
+            {
+                if (string.Equals(earlier.Name, name, StringComparison.OrdinalIgnoreCase))
+                    throw new SqlParseException("duplicate WITH table name: " + name, cteStart);
+            }
             List<string>? columns = ParseColumnNameListOpt();
             Expect(TokenKind.As);
             Materialization m = Materialization.Default;

@@ -56,7 +56,10 @@ internal sealed partial class CodeGenerator
                 case PrimaryKeyConstraint: throw new TernException(ResultCode.Error, "Cannot add a PRIMARY KEY column");
                 case UniqueConstraint: throw new TernException(ResultCode.Error, "Cannot add a UNIQUE column");
                 case NotNullConstraint: notNull = true; break;
-                case DefaultConstraint d: def = d.Value; break;
+                case DefaultConstraint d:
+                    CheckDefaultIsConstant(cd.Name, d);
+                    def = DatabaseSchema.DefaultValue(d);
+                    break;
             }
         }
         if (notNull && !generated && (def == null || def is Literal { Kind: LiteralKind.Null }))

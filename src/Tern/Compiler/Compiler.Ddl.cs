@@ -27,6 +27,50 @@ internal sealed partial class CodeGenerator
         _notReadOnly = true;
     }
 
+    /// <summary>
+    /// Fails CREATE TABLE or ADD COLUMN, as SQLite's parser does, when a DEFAULT expression is
+    /// not constant: it names a column, or holds a parameter, a subquery or a window function
+    /// (functions of constants are fine).
+    /// </summary>
+    private static void CheckDefaultIsConstant(string column, DefaultConstraint d)
+    {
+        if (d.Form == DefaultForm.Identifier) return;
+        bool constant = true;
+        Walk(d.Value, e =>
+        {
+            switch (e)
+            {
+                case ColumnRef c when c.Table != null || c.Quote != QuoteStyle.None
+                    || !(c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase)):
+                case ParameterExpr:
+                case SubqueryExpr or ExistsExpr or InSelectExpr or InTableExpr:
+                case FunctionCall { Over: not null }:
+                    constant = false;
+                    break;
+            }
+            return constant;
+        });
+        if (!constant) throw new TernException(ResultCode.Error, $"default value of column [{column}] is not constant");
+
+        static void Walk(Expr e, Func<Expr, bool> visit)
+        {
+            if (!visit(e)) return;
+            foreach (Expr child in ExprChildren(e)) Walk(child, visit);
+        }
+    }
+
+    /// <summary>Every DEFAULT of a column list must be constant (checked before anything else, as SQLite's parser does).</summary>
+    private static void CheckDefaultsAreConstant(IEnumerable<ColumnDefinition> columns)
+    {
+        foreach (ColumnDefinition cd in columns)
+        {
+            foreach (ColumnConstraint cc in cd.Constraints)
+            {
+                if (cc is DefaultConstraint d) CheckDefaultIsConstant(cd.Name, d);
+            }
+        }
+    }
+
     private void CompileCreateTable(CreateTableStatement ct)
     {
         _write = true;
@@ -45,6 +89,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
         if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
+        CheckDefaultsAreConstant(ct.Columns);
         if (ct.Columns.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns on " + ct.Name);
         if (ct.AsSelect != null)
         {

@@ -189,6 +189,8 @@ internal sealed partial class CodeGenerator
             default:
                 throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
         }
+        if ((fi.Join & JoinType.Natural) != 0 && (original.On != null || !fi.Using.IsEmpty))
+            throw new TernException(ResultCode.Error, "a NATURAL join may not have an ON or USING clause");
         SplitAnd(fi.On, whereTerms);
         // One FROM item adds one visible source (a flattened subquery also adds its hidden tables first).
         if (((fi.Join & JoinType.Natural) != 0 || !fi.Using.IsEmpty) && before > 0

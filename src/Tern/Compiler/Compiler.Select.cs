@@ -789,10 +789,10 @@ internal sealed partial class CodeGenerator
     private int? CompoundOrderColumn(Expr e, int width, int termIndex)
     {
         if (e is CollateExpr collate) e = collate.Operand;
-        if (e is Literal { Kind: LiteralKind.Integer } l && int.TryParse(l.Value, out int k))
+        if (IsIntegerTerm(e, out long k))
         {
             if (k < 1 || k > width) throw new TernException(ResultCode.Error, $"{Ordinal(termIndex + 1)} ORDER BY term out of range - should be between 1 and {width}");
-            return k - 1;
+            return (int)k - 1;
         }
         IEnumerable<(List<ResultItem> Results, Scope? Scope)> members = _compoundMembers != null
             ? _compoundMembers.Select(m => (m.Results, (Scope?)m.Scope))
@@ -904,6 +904,7 @@ internal sealed partial class CodeGenerator
             return;
         }
         var core = (SelectClause)coreNode;
+        CheckWindowDefinitions(core);
         // Set for the core of an EXISTS subquery only (not for what it contains).
         bool resultsUnused = _existsResultsUnused;
         _existsResultsUnused = false;
@@ -1443,7 +1444,7 @@ internal sealed partial class CodeGenerator
                 inner = results.FirstOrDefault(r => string.Equals(r.Name, alias.Column, StringComparison.OrdinalIgnoreCase))?.Expr ?? inner;
             return ReferenceEquals(inner, collate.Operand) ? e : collate with { Operand = inner };
         }
-        if (e is Literal { Kind: LiteralKind.Integer } l && long.TryParse(l.Value, out long k))
+        if (IsIntegerTerm(e, out long k))
         {
             if (k < 1 || k > results.Count)
                 throw new TernException(ResultCode.Error, $"{Ordinal(termIndex + 1)} ORDER BY term out of range - should be between 1 and {results.Count}");
@@ -1467,9 +1468,32 @@ internal sealed partial class CodeGenerator
     private static bool IsAliasOf(ResultItem r, string name) =>
         string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase) && (r.Aliased || r.Expr is not ColumnRef);
 
+    /// <summary>
+    /// Whether an ORDER BY or GROUP BY term is an integer constant, which names a result column
+    /// (SQLite's sqlite3ExprIsInteger: a literal that fits 32 bits, with unary plus or minus, so
+    /// "ORDER BY -1" is out of range rather than a constant to sort by, and 3000000000 is a constant).
+    /// </summary>
+    private static bool IsIntegerTerm(Expr e, out long k)
+    {
+        switch (e)
+        {
+            case Literal { Kind: LiteralKind.Integer } l when int.TryParse(l.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int small):
+                k = small;
+                return true;
+            case UnaryExpr { Operator: UnaryOperator.Plus } plus:
+                return IsIntegerTerm(plus.Operand, out k);
+            case UnaryExpr { Operator: UnaryOperator.Negate } minus when IsIntegerTerm(minus.Operand, out long v) && v != long.MinValue:
+                k = -v;
+                return true;
+            default:
+                k = 0;
+                return false;
+        }
+    }
+
     private static Expr ResolveGroupTerm(Expr e, List<ResultItem> results, Scope scope)
     {
-        if (e is Literal { Kind: LiteralKind.Integer } l && long.TryParse(l.Value, out long k))
+        if (IsIntegerTerm(e, out long k))
         {
             if (k < 1 || k > results.Count) throw new TernException(ResultCode.Error, $"1st GROUP BY term out of range - should be between 1 and {results.Count}");
             return results[(int)k - 1].Expr;

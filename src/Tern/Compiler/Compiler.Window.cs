@@ -49,18 +49,8 @@ internal sealed partial class CodeGenerator
     {
         foreach (Expr a in f.Arguments) yield return a;
         if (f.Filter != null) yield return f.Filter;
-        WindowSpec? spec = f.Over!.Window;
-        string? name = f.Over.WindowName ?? spec?.BaseName;
-        WindowSpec? named = name == null || core == null ? null
-            : core.Windows.FirstOrDefault(w => string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase))?.Window;
-        if (named != null)
-        {
-            foreach (Expr p in named.PartitionBy) yield return p;
-            if (spec == null || spec.OrderBy.IsEmpty)
-            {
-                foreach (OrderingTerm o in named.OrderBy) yield return o.Expr;
-            }
-        }
+        // A window that does not resolve contributes its own terms (the statement fails later with its error).
+        WindowSpec? spec = (core == null ? null : TryResolveWindow(f.Over!, core, out _)) ?? f.Over!.Window;
         if (spec != null)
         {
             foreach (Expr p in spec.PartitionBy) yield return p;
@@ -101,7 +91,17 @@ internal sealed partial class CodeGenerator
                 if (agg is MinMaxAggregate mm && argc == 1 && ExprCollation(f.Arguments[0], scope) is { } coll) agg = mm.WithCollation(coll);
                 if (!f.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, $"ORDER BY may not be used with non-aggregate {f.Name}()");
             }
-            else CheckWindowArguments(name, argc);
+            if (spec.Frame is { Unit: FrameUnit.Range } range && spec.OrderBy.Count != 1
+                && (range.StartBound.Kind is FrameBoundKind.Preceding or FrameBoundKind.Following
+                    || range.EndBound?.Kind is FrameBoundKind.Preceding or FrameBoundKind.Following))
+            {
+                throw new TernException(ResultCode.Error, "RANGE with offset PRECEDING/FOLLOWING requires one ORDER BY expression");
+            }
+            if (agg == null)
+            {
+                if (f.Filter != null) throw new TernException(ResultCode.Error, "FILTER clause may only be used with aggregate window functions");
+                CheckWindowArguments(name, argc);
+            }
             int partitionStart = inputs.Count;
             inputs.AddRange(spec.PartitionBy);
             int orderStart = inputs.Count;
@@ -368,27 +368,83 @@ internal sealed partial class CodeGenerator
 
     /// <summary>The window a call uses: a named one, or its own spec on top of a named base.</summary>
     private static WindowSpec ResolveWindow(OverClause over, SelectClause core) =>
-        TryResolveWindow(over, core, out string? missing) ?? throw new TernException(ResultCode.Error, "no such window: " + missing);
+        TryResolveWindow(over, core, out string? error) ?? throw new TernException(ResultCode.Error, error!);
 
-    /// <summary>The window an OVER clause names or defines; null (and the missing name) when it names an undefined one.</summary>
-    private static WindowSpec? TryResolveWindow(OverClause over, SelectClause core, out string? missing)
+    /// <summary>
+    /// The window an OVER clause names or defines, its base resolved; null (and SQLite's error)
+    /// when it names an undefined window, overrides what its base fixes, or the WINDOW clause
+    /// itself is in error.
+    /// </summary>
+    private static WindowSpec? TryResolveWindow(OverClause over, SelectClause core, out string? error)
     {
-        WindowSpec? Named(string name)
+        List<(string Name, WindowSpec Spec)>? defined = DefinedWindows(core, out error);
+        if (defined == null) return null;
+        if (over.WindowName == null) return ChainWindow(over.Window!, defined, out error);
+        WindowSpec? named = FindWindow(defined, over.WindowName);
+        if (named == null) error = "no such window: " + over.WindowName;
+        return named;
+    }
+
+    /// <summary>
+    /// The WINDOW clause's definitions, each chained on the ones before it as SQLite's parser
+    /// does (so an unused definition with a bad base is an error too); null and the error when
+    /// one is wrong. The parser chains from the second definition on: the first one's base,
+    /// which nothing can precede, is ignored.
+    /// </summary>
+    private static List<(string Name, WindowSpec Spec)>? DefinedWindows(SelectClause core, out string? error)
+    {
+        var defined = new List<(string Name, WindowSpec Spec)>();
+        error = null;
+        foreach (WindowDefinition w in core.Windows)
         {
-            foreach (WindowDefinition w in core.Windows)
-            {
-                if (string.Equals(w.Name, name, StringComparison.OrdinalIgnoreCase)) return w.Window;
-            }
+            WindowSpec? spec = defined.Count == 0 ? w.Window with { BaseName = null } : ChainWindow(w.Window, defined, out error);
+            if (spec == null) return null;
+            defined.Add((w.Name, spec));
+        }
+        return defined;
+    }
+
+    /// <summary>Fails the statement when its WINDOW clause is in error, whether or not a call uses it.</summary>
+    private static void CheckWindowDefinitions(SelectClause core)
+    {
+        if (!core.Windows.IsEmpty && DefinedWindows(core, out string? error) == null) throw new TernException(ResultCode.Error, error!);
+    }
+
+    /// <summary>The latest definition of a window name (SQLite looks the newest up first).</summary>
+    private static WindowSpec? FindWindow(List<(string Name, WindowSpec Spec)> defined, string name)
+    {
+        for (int i = defined.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(defined[i].Name, name, StringComparison.OrdinalIgnoreCase)) return defined[i].Spec;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A window spec on top of its base (SQLite's sqlite3WindowChain): the base gives its
+    /// PARTITION BY and ORDER BY; the spec may add neither a PARTITION BY nor, when the base
+    /// has one, an ORDER BY, and the base may not have a frame of its own.
+    /// </summary>
+    private static WindowSpec? ChainWindow(WindowSpec spec, List<(string Name, WindowSpec Spec)> defined, out string? error)
+    {
+        error = null;
+        if (spec.BaseName == null) return spec;
+        WindowSpec? b = FindWindow(defined, spec.BaseName);
+        if (b == null)
+        {
+            error = "no such window: " + spec.BaseName;
             return null;
         }
-        missing = over.WindowName ?? over.Window!.BaseName;
-        if (over.WindowName != null) return Named(over.WindowName);
-        WindowSpec spec = over.Window!;
-        if (spec.BaseName == null) return spec;
-        WindowSpec? b = Named(spec.BaseName);
-        if (b == null) return null;
-        missing = null;
-        return new WindowSpec(null, b.PartitionBy, spec.OrderBy.IsEmpty ? b.OrderBy : spec.OrderBy, spec.Frame ?? b.Frame);
+        string? clash = !spec.PartitionBy.IsEmpty ? "PARTITION clause"
+            : !b.OrderBy.IsEmpty && !spec.OrderBy.IsEmpty ? "ORDER BY clause"
+            : b.Frame != null ? "frame specification"
+            : null;
+        if (clash != null)
+        {
+            error = $"cannot override {clash} of window: {spec.BaseName}";
+            return null;
+        }
+        return new WindowSpec(null, b.PartitionBy, b.OrderBy.IsEmpty ? spec.OrderBy : b.OrderBy, spec.Frame);
     }
 
     /// <summary>

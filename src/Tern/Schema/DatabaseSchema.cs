@@ -304,6 +304,16 @@ internal sealed class DatabaseSchema
         term is CollateExpr ce ? MemCompare.ParseCollation(ce.Collation) : column.Collation;
 
     /// <summary>The table a CREATE TABLE describes, and the automatic indexes it needs.</summary>
+    /// <summary>
+    /// The value a DEFAULT clause gives: a bare name (<c>DEFAULT abc</c>, <c>DEFAULT "abc"</c>)
+    /// is the string of that name, except an unquoted TRUE or FALSE; anything else is its expression.
+    /// </summary>
+    public static Expr DefaultValue(DefaultConstraint d) =>
+        d is { Form: DefaultForm.Identifier, Value: ColumnRef { Table: null } name }
+        && (name.Quote != QuoteStyle.None || !(name.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || name.Column.Equals("false", StringComparison.OrdinalIgnoreCase)))
+            ? new Literal(LiteralKind.String, name.Column) { Start = name.Start, End = name.End }
+            : d.Value;
+
     public static Table BuildTable(CreateTableStatement ct, uint root, string? sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autoIndexes)
     {
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
@@ -353,7 +363,7 @@ internal sealed class DatabaseSchema
                         notNull = true;
                         notNullConflict = nn.OnConflict;
                         break;
-                    case DefaultConstraint d: def = d.Value; break;
+                    case DefaultConstraint d: def = DefaultValue(d); break;
                     case CollateConstraint c: coll = MemCompare.ParseCollation(c.Collation); break;
                     case PrimaryKeyConstraint pk:
                         if (keys.Exists(k => k.Pk)) throw new TernException(ResultCode.Error, $"table \"{ct.Name}\" has more than one primary key");

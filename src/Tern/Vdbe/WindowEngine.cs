@@ -284,8 +284,7 @@ internal static class WindowEngine
                     }
                 case "nth_value":
                     {
-                        long nth = Arg(i, 1).Kind == MemKind.Int ? Arg(i, 1).I : (long)NumericText.ToDouble(Arg(i, 1));
-                        if (nth <= 0) throw new TernException(ResultCode.Error, "second argument to nth_value must be a positive integer");
+                        long nth = NthValueN(Arg(i, 1));
                         int j = FrameRows(i, lo, hi, call, group).Skip((int)Math.Min(nth - 1, int.MaxValue)).FirstOrDefault(-1);
                         if (j >= 0) res = Row(j)[call.ArgStart]; else res.SetNull();
                         continue;
@@ -457,5 +456,26 @@ internal static class WindowEngine
                     return (lo, Math.Max(lo, hi));
                 }
         }
+    }
+
+    /// <summary>
+    /// nth_value's N as SQLite takes it: an integer, a real with no fractional part that fits a
+    /// 64-bit integer, or text that is wholly such a number; anything else, and N below 1,
+    /// fails the statement.
+    /// </summary>
+    private static long NthValueN(Mem n)
+    {
+        long nth = 0;
+        switch (Functions.ArgValues.NumericType(ref n))
+        {
+            case MemKind.Int:
+                nth = n.I;
+                break;
+            case MemKind.Real when n.R >= -9223372036854775808.0 && n.R < 9223372036854775808.0 && (long)n.R == n.R:
+                nth = (long)n.R;
+                break;
+        }
+        if (nth <= 0) throw new TernException(ResultCode.Error, "second argument to nth_value must be a positive integer");
+        return nth;
     }
 }

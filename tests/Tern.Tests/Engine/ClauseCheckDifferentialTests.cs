@@ -1,0 +1,57 @@
+// Differential tests for the checks SQLite makes on clauses before it runs anything: window
+// definitions chained on named windows (what a chained window may not override, a base
+// that does not exist even in an unused definition), FILTER on a window-only function,
+// RANGE with an offset needing exactly one ORDER BY term, nth_value's N (integers,
+// whole reals, numeric text; blobs, fractions and reals past 2^63 fail), ORDER BY and
+// GROUP BY integer terms with a sign, NATURAL joins with ON or USING, and DEFAULT clauses
+// (a bare name is a string; an expression naming a column, a parameter, a subquery or a
+// window function is not constant).
+namespace Tern.Tests.Engine;
+
+public class ClauseCheckDifferentialTests
+{
+    private const string Rows =
+        "CREATE TABLE t(g, v); INSERT INTO t VALUES (1, 1), (1, 2), (2, 3), (2, 5), (3, 8); ";
+
+    public static TheoryData<string> Scripts() => new(
+        Rows + "SELECT sum(v) OVER w2 FROM t WINDOW w1 AS (PARTITION BY g), w2 AS (w1 PARTITION BY v ORDER BY v); "
+        + "SELECT sum(v) OVER w2 FROM t WINDOW w1 AS (PARTITION BY g ORDER BY v), w2 AS (w1 ORDER BY v DESC); "
+        + "SELECT sum(v) OVER w2 FROM t WINDOW w1 AS (ORDER BY v ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), w2 AS (w1); "
+        + "SELECT v FROM t WINDOW w1 AS (PARTITION BY g), w2 AS (nope ORDER BY v); "
+        + "SELECT sum(v) OVER (nope ORDER BY v) FROM t; SELECT sum(v) OVER nope FROM t",
+        Rows + "SELECT g, v, sum(v) OVER w2 FROM t WINDOW w0 AS (PARTITION BY g), w1 AS (w0 ORDER BY v), w2 AS (w1 ROWS 1 PRECEDING) ORDER BY g, v; "
+        + "SELECT sum(v) OVER (w1 ORDER BY v) FROM t WINDOW w0 AS (ORDER BY g), w1 AS (w0); "
+        + "SELECT g, v, sum(v) OVER (w1 ROWS 1 PRECEDING), count(*) OVER (w0 ORDER BY v) FROM t WINDOW w0 AS (PARTITION BY g), w1 AS (w0 ORDER BY v) ORDER BY g, v; "
+        + "SELECT sum(v) OVER (w1 ORDER BY v) FROM t WINDOW w1 AS (PARTITION BY g ROWS 2 PRECEDING)",
+        Rows + "SELECT cume_dist() FILTER (WHERE v > 1) OVER (ORDER BY v) FROM t; SELECT row_number() FILTER (WHERE v > 1) OVER () FROM t; "
+        + "SELECT abs(v) FILTER (WHERE v > 1) OVER () FROM t; SELECT count(*) FILTER (WHERE v > 1) OVER (ORDER BY v) FROM t; "
+        + "SELECT sum(v) OVER (ORDER BY g, v RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) FROM t; "
+        + "SELECT sum(v) OVER (RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) FROM t; "
+        + "SELECT sum(v) OVER (RANGE BETWEEN CURRENT ROW AND 2 FOLLOWING) FROM t; "
+        + "SELECT sum(v) OVER (ORDER BY g, v RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t; "
+        + "SELECT row_number() OVER (RANGE 5 PRECEDING) FROM t; SELECT v, sum(v) OVER (ORDER BY v RANGE 2 PRECEDING) FROM t",
+        Rows + "SELECT nth_value(v, 2) OVER (ORDER BY v) FROM t; SELECT nth_value(v, 2.0) OVER (ORDER BY v) FROM t; "
+        + "SELECT nth_value(v, '2') OVER (ORDER BY v) FROM t; SELECT nth_value(v, ' 3 ') OVER (ORDER BY v) FROM t; "
+        + "SELECT nth_value(v, '2e0') OVER (ORDER BY v) FROM t; SELECT nth_value(v, 1.5) OVER (ORDER BY v) FROM t; "
+        + "SELECT nth_value(v, '2abc') OVER (ORDER BY v) FROM t; SELECT nth_value(v, x'32') OVER () FROM t; "
+        + "SELECT nth_value(v, 0) OVER () FROM t; SELECT nth_value(v, -1) OVER () FROM t; SELECT nth_value(v, NULL) OVER () FROM t; "
+        + "SELECT nth_value(v, 9223372036854775807.0) OVER () FROM t; SELECT nth_value(v, 9223372036854775808.0) OVER () FROM t; "
+        + "SELECT nth_value(v, 9223372036854775807) OVER () FROM t; SELECT nth_value(v, g) OVER (ORDER BY v) FROM t",
+        Rows + "SELECT * FROM t ORDER BY -1; SELECT * FROM t ORDER BY -100; SELECT * FROM t ORDER BY +1; SELECT * FROM t ORDER BY +5; "
+        + "SELECT * FROM t ORDER BY - -2, 1; SELECT * FROM t ORDER BY -(1); SELECT g, count(*) FROM t GROUP BY -1; SELECT g, count(*) FROM t GROUP BY +1 ORDER BY 1; "
+        + "SELECT g FROM t UNION SELECT v FROM t ORDER BY -1; SELECT g FROM t UNION SELECT v FROM t ORDER BY +1",
+        "CREATE TABLE t1(a, b, c); CREATE TABLE t2(b, c, d); INSERT INTO t1 VALUES (1, 2, 3); INSERT INTO t2 VALUES (2, 3, 4); "
+        + "SELECT * FROM t1 NATURAL JOIN t2 ON t1.a = t2.b; SELECT * FROM t1 NATURAL JOIN t2 USING (b); SELECT * FROM t1 NATURAL LEFT JOIN t2 ON 1; "
+        + "SELECT * FROM t1 NATURAL JOIN t2; SELECT * FROM t1 NATURAL JOIN nope ON 1",
+        "CREATE TABLE d1(x, a DEFAULT abc, b DEFAULT \"q\", c DEFAULT true, e DEFAULT \"true\", f DEFAULT (abs(-1)), g DEFAULT (1 IN (1, 2)), h DEFAULT (true)); "
+        + "INSERT INTO d1(x) VALUES (1); SELECT quote(a), quote(b), quote(c), quote(e), quote(f), quote(g), quote(h) FROM d1; "
+        + "CREATE TABLE d2(x, y DEFAULT (?1)); CREATE TABLE d3(x, y DEFAULT ((SELECT 1))); CREATE TABLE d4(x, y DEFAULT (1 IN (SELECT 1))); "
+        + "CREATE TABLE d5(x, y DEFAULT (EXISTS (SELECT 1))); CREATE TABLE d6(x, y DEFAULT (\"true\")); CREATE TABLE d7(x, y DEFAULT (x + 1)); "
+        + "CREATE TABLE d8(x, y DEFAULT (row_number() OVER ())); CREATE TABLE d9(x, y DEFAULT (d1.x)); CREATE TABLE d10(x, y DEFAULT (1 IN d1)); "
+        + "CREATE TABLE d1(x, y DEFAULT (x)); "
+        + "ALTER TABLE d1 ADD COLUMN z DEFAULT (x); ALTER TABLE d1 ADD COLUMN z DEFAULT zz; SELECT quote(z) FROM d1");
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Clause_checks_match_sqlite(string script) => Differential.AssertSame(script);
+}
