@@ -302,6 +302,14 @@ internal sealed partial class Parser
             List<Expr>? items = null;
             if (_tok.Kind != TokenKind.RParen) items = ParseExprList();
             Expect(TokenKind.RParen);
+            if (items is [SubqueryExpr only])
+            {
+                // SQLite reads x IN ((SELECT ...)) as x IN (SELECT ...): a set, empty when the query is.
+                h = Max(left.Height, SelectHeight(only.Select)) + 1;
+                CheckHeight(h, left.Start);
+                if (not) CheckHeight(++h, left.Start);
+                return new InSelectExpr(not, left, only.Select) { Start = left.Start, End = _lastEnd, Height = h };
+            }
             if (items is null)
             {
                 // SQLite folds x IN () to a constant (or constant AND/OR x when x calls a function).

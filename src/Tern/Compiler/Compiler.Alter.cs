@@ -24,13 +24,13 @@ namespace Tern.Compiler;
 
 internal sealed partial class CodeGenerator
 {
-    private Table RequireAlterTable(string name)
+    private Table RequireAlterTable(string? schema, string name)
     {
         Table? t = _schema.FindTable(name);
         if (t == null)
         {
             if (_schema.FindView(name) != null) throw new TernException(ResultCode.Error, $"Cannot add a column to a view");
-            throw new TernException(ResultCode.Error, "no such table: " + name);
+            throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(schema, name));
         }
         if (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"table {t.Name} may not be altered");
@@ -40,7 +40,7 @@ internal sealed partial class CodeGenerator
     private void CompileAddColumn(AddColumnStatement a)
     {
         _write = true;
-        Table t = RequireAlterTable(a.Table);
+        Table t = RequireAlterTable(a.Schema, a.Table);
         ColumnDefinition cd = a.Column;
         // SQLite adds the column to a copy named sqlite_altertab_<table>, so the limit names that.
         if (t.Columns.Count >= Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns on sqlite_altertab_" + t.Name);
@@ -147,7 +147,7 @@ internal sealed partial class CodeGenerator
     private void CompileRenameTable(RenameTableStatement r)
     {
         _write = true;
-        Table t = RequireAlterTable(r.Table);
+        Table t = RequireAlterTable(r.Schema, r.Table);
         if (_schema.FindTable(r.NewName) != null || _schema.FindIndex(r.NewName) != null || _schema.FindView(r.NewName) != null)
             throw new TernException(ResultCode.Error, $"there is already another table or index with this name: {r.NewName}");
         if (r.NewName.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
@@ -196,7 +196,7 @@ internal sealed partial class CodeGenerator
     private void CompileRenameColumn(RenameColumnStatement r)
     {
         _write = true;
-        Table t = RequireAlterTable(r.Table);
+        Table t = RequireAlterTable(r.Schema, r.Table);
         int k = t.FindColumn(r.Column);
         if (k < 0) throw new TernException(ResultCode.Error, $"no such column: \"{r.Column}\"");
         RenameTestSchema();

@@ -248,7 +248,7 @@ internal sealed partial class CodeGenerator
         if (_schema.FindIndex(ci.Name) != null)
         {
             if (ci.IfNotExists) { NothingToDo(); return; }
-            throw new TernException(ResultCode.Error, $"index {DatabaseSchema.NameToken(_sql, ci.Start, ci.End)} already exists");
+            throw new TernException(ResultCode.Error, $"index {ci.Name} already exists");
         }
         Table? t = _schema.FindTable(ci.Table);
         if (t == null && _schema.FindView(ci.Table) != null) throw new TernException(ResultCode.Error, "views may not be indexed");
@@ -356,7 +356,7 @@ internal sealed partial class CodeGenerator
             {
                 if (_schema.FindView(d.Name) is { } view) throw new TernException(ResultCode.Error, $"use DROP VIEW to delete view {view.Name}");
                 if (d.IfExists) { NothingToDo(); return; }
-                throw new TernException(ResultCode.Error, "no such table: " + d.Name);
+                throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(d.Schema, d.Name));
             }
             if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
                 throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");

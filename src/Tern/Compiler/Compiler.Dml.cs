@@ -42,7 +42,7 @@ internal sealed partial class CodeGenerator
     private void CompileInsert(InsertStatement ins)
     {
         if (ins.With != null) PushWith(ins.With);
-        Table t = RequireTable(ins.Table.Name);
+        Table t = RequireTable(ins.Table);
         int ncol = t.Columns.Count;
         int[] map;
         if (ins.Columns.IsEmpty)
@@ -895,7 +895,7 @@ internal sealed partial class CodeGenerator
     {
         if (!d.OrderBy.IsEmpty && d.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on DELETE");
         if (d.With != null) PushWith(d.With);
-        Table t = RequireTable(d.Table.Name);
+        Table t = RequireTable(d.Table);
         ReturningState? returning = BeginReturning(d.Returning, t, d.Table.Alias);
         CollectThenChange(t, d.Table.Alias, d.Where, (target, rowid, _) =>
         {
@@ -932,7 +932,7 @@ internal sealed partial class CodeGenerator
     {
         if (!u.OrderBy.IsEmpty && u.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on UPDATE");
         if (u.With != null) PushWith(u.With);
-        Table t = RequireTable(u.Table.Name);
+        Table t = RequireTable(u.Table);
         try
         {
             CompileUpdateBody(u, t);

@@ -268,6 +268,8 @@ internal sealed partial class CodeGenerator
                 {
                     if (num.Kind == LiteralKind.Integer && TryParseInteger(num.Value, out long iv))
                     {
+                        // 0x8000000000000000 is the smallest integer: its negation does not exist.
+                        if (iv == long.MinValue) throw new TernException(ResultCode.Error, $"hex literal too big: -{num.Value}");
                         if (-iv >= int.MinValue && -iv <= int.MaxValue) Emit(Opcode.Integer, (int)-iv, target, 0);
                         else Emit(Opcode.Int64, 0, target, 0, -iv);
                     }

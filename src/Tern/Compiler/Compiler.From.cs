@@ -309,7 +309,7 @@ internal sealed partial class CodeGenerator
         // SQLite names the schema of a missing table when the statement does, and "main" for
         // one a view of the main schema reads (it binds the view's tables to its schema).
         Table t = _schema.FindTable(nt.Name) ?? throw new TernException(ResultCode.Error,
-            "no such table: " + (nt.Schema != null ? nt.Schema + "." : _mainViewDepth > 0 || InTrigger ? "main." : "") + nt.Name);
+            "no such table: " + MissingTableName(nt.Schema, nt.Name));
         if (nt.IndexedBy != null && IndexedByError(t, nt.IndexedBy) is { } noIndex) throw new TernException(ResultCode.Error, noIndex);
         string name = nt.Alias ?? t.Name;
         scope.Sources.Add(new Source { Table = t, Cursor = NewCursor(), Name = name, NotIndexed = nt.NotIndexed, IndexedBy = nt.IndexedBy });

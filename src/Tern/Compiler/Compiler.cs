@@ -160,6 +160,15 @@ internal sealed partial class CodeGenerator
             default:
                 throw new TernException(ResultCode.Error, statement.GetType().Name.Replace("Statement", "", StringComparison.Ordinal) + " is not supported yet");
         }
+        if (ChangeCountColumn(statement) is { } countName)
+        {
+            // PRAGMA count_changes: the statement answers one row, how many rows it changed.
+            int count = NewRegister();
+            Emit(Opcode.ChangeCount, count, statement is InsertStatement ? 1 : 0, 0);
+            Emit(Opcode.ResultRow, count, 1, 0);
+            _columnNames = [countName];
+            _declaredTypes = [null];
+        }
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement)
@@ -204,6 +213,20 @@ internal sealed partial class CodeGenerator
     }
 
     private int NewRegister() => _nextRegister++;
+
+    /// <summary>
+    /// With PRAGMA count_changes on (when prepared), the result column an INSERT, UPDATE or
+    /// DELETE without RETURNING answers its change count in; null otherwise.
+    /// </summary>
+    private string? ChangeCountColumn(Tern.Sql.Ast.Statement statement) =>
+        _settings == null || !_settings.TryGetValue("count_changes", out long on) || on == 0 ? null
+        : statement switch
+        {
+            InsertStatement { Returning.IsEmpty: true } => "rows inserted",
+            UpdateStatement { Returning.IsEmpty: true } => "rows updated",
+            DeleteStatement { Returning.IsEmpty: true } => "rows deleted",
+            _ => null,
+        };
 
     private int NewRegisters(int n)
     {
@@ -257,13 +280,17 @@ internal sealed partial class CodeGenerator
 
     private string SourceText(SqlNode node) => Encoding.UTF8.GetString(_sql, node.Start, node.End - node.Start);
 
-    private Table RequireTable(string name)
+    private Table RequireTable(QualifiedTableName name)
     {
-        Table? t = _schema.FindTable(name);
-        if (t == null && _schema.FindView(name) is { } v) throw new TernException(ResultCode.Error, $"cannot modify {v.Name} because it is a view");
-        if (t == null) throw new TernException(ResultCode.Error, "no such table: " + (_mainViewDepth > 0 || InTrigger ? "main." : "") + name);
+        Table? t = _schema.FindTable(name.Name);
+        if (t == null && _schema.FindView(name.Name) is { } v) throw new TernException(ResultCode.Error, $"cannot modify {v.Name} because it is a view");
+        if (t == null) throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(name.Schema, name.Name));
         return t;
     }
+
+    /// <summary>A missing table as SQLite names it: with the schema it was qualified with, or "main." inside a view or trigger.</summary>
+    private string MissingTableName(string? schema, string name) =>
+        (schema != null ? schema + "." : _mainViewDepth > 0 || InTrigger ? "main." : "") + name;
 
     /// <summary>iif()/if(): compiled as a lazy CASE, not looked up in the function catalog.</summary>
     private static bool IsInlineConditional(FunctionCall f) => !f.Star && f.Over == null && f.Name.ToLowerInvariant() is "iif" or "if";

@@ -31,6 +31,7 @@ internal enum Opcode : byte
     Rowid,          // r[P2] = rowid of cursor P1
     IdxRowid,       // r[P2] = rowid (last field) of index cursor P1
     ResultRow,      // output r[P1..P1+P2-1]
+    ChangeCount,    // r[P1] = rows this statement has changed so far, or with P2 the new rows it inserted (PRAGMA count_changes)
     MakeRecord,     // r[P3] = record of r[P1..P1+P2-1], P4 affinities
     Affinity,       // apply affinity string P4 to r[P1..P1+P2-1]; P5 1: SQLite's OP_Affinity (REAL keeps small integers as IntReal); P5 2: integers become IntReal, nothing else changes; P5 3: IntReal becomes a plain REAL; P5 4: r[P1..] are fields P4.. of a record made with KeepIntReal, whose IntReal mask is in r[P3], and the marked integers become IntReal again; else REAL makes a REAL
     NewRowid,       // r[P2] = a new rowid for table cursor P1

@@ -65,6 +65,9 @@ internal sealed partial class Vm
 
     public Mem[] Parameters { get; }
 
+    /// <summary>New rows this run inserted (an upsert's DO UPDATE and trigger rows not counted): PRAGMA count_changes of an INSERT.</summary>
+    private long _rowsInserted;
+
     /// <summary>Rows changed by this run (Insert/Delete with the NChange flag).</summary>
     public long Changes { get; private set; }
 
@@ -126,6 +129,7 @@ internal sealed partial class Vm
         _started = false;
         _done = false;
         Changes = 0;
+        _rowsInserted = 0;
         _frameChanges = 0;
         _frames.Clear();
         _wrote = false;
@@ -578,6 +582,9 @@ internal sealed partial class Vm
                     RowStart = op.P1;
                     _pc++;
                     return true;
+                case Opcode.ChangeCount:
+                    r[op.P1].SetInt(op.P2 != 0 ? _rowsInserted : Changes);
+                    break;
                 case Opcode.MakeRecord:
                     DoMakeRecord(op);
                     break;
@@ -664,7 +671,11 @@ internal sealed partial class Vm
                         c.BTree!.Insert(rowid, r[op.P2].Span);
                         c.Valid = false;
                         _wrote = true;
-                        if ((op.P5 & P5Flags.NChange) != 0) Changes++;
+                        if ((op.P5 & P5Flags.NChange) != 0)
+                        {
+                            Changes++;
+                            if ((op.P5 & P5Flags.LastRowid) != 0) _rowsInserted++;
+                        }
                         else if ((op.P5 & P5Flags.TotalChange) != 0) _frameChanges++;
                         if ((op.P5 & P5Flags.LastRowid) != 0) _host.LastInsertRowId = rowid;
                         break;

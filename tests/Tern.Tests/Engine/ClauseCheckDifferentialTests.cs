@@ -5,7 +5,8 @@
 // whole reals, numeric text; blobs, fractions and reals past 2^63 fail), ORDER BY and
 // GROUP BY integer terms with a sign, NATURAL joins with ON or USING, and DEFAULT clauses
 // (a bare name is a string; an expression naming a column, a parameter, a subquery or a
-// window function is not constant).
+// window function is not constant), x IN ((SELECT ...)) read as a set, PRAGMA count_changes,
+// and the names in "already exists" and "no such table" messages.
 namespace Tern.Tests.Engine;
 
 public class ClauseCheckDifferentialTests
@@ -49,7 +50,17 @@ public class ClauseCheckDifferentialTests
         + "CREATE TABLE d5(x, y DEFAULT (EXISTS (SELECT 1))); CREATE TABLE d6(x, y DEFAULT (\"true\")); CREATE TABLE d7(x, y DEFAULT (x + 1)); "
         + "CREATE TABLE d8(x, y DEFAULT (row_number() OVER ())); CREATE TABLE d9(x, y DEFAULT (d1.x)); CREATE TABLE d10(x, y DEFAULT (1 IN d1)); "
         + "CREATE TABLE d1(x, y DEFAULT (x)); "
-        + "ALTER TABLE d1 ADD COLUMN z DEFAULT (x); ALTER TABLE d1 ADD COLUMN z DEFAULT zz; SELECT quote(z) FROM d1");
+        + "ALTER TABLE d1 ADD COLUMN z DEFAULT (x); ALTER TABLE d1 ADD COLUMN z DEFAULT zz; SELECT quote(z) FROM d1",
+        "SELECT 5 IN ((SELECT 1 WHERE 0)), 5 NOT IN ((SELECT 1 WHERE 0)), 1 IN ((SELECT 1)), 5 IN (((SELECT 1 WHERE 0))), 2 IN ((SELECT 1 UNION SELECT 2)), NULL IN ((SELECT 1 WHERE 0)); "
+        + "CREATE TABLE s(x); INSERT INTO s VALUES (1), (2), (NULL); SELECT x, x IN ((SELECT x FROM s WHERE x > 1)), x NOT IN ((SELECT 2)) FROM s; SELECT 1 IN ((SELECT 1), (SELECT 2))",
+        "CREATE TABLE c1(x UNIQUE); PRAGMA count_changes = 1; INSERT INTO c1 VALUES (1), (2); INSERT OR IGNORE INTO c1 VALUES (2), (3); UPDATE c1 SET x = x + 10 WHERE x > 1; "
+        + "DELETE FROM c1 WHERE x > 10; DELETE FROM c1; INSERT INTO c1 VALUES (5) RETURNING x; INSERT INTO c1 VALUES (6) ON CONFLICT(x) DO UPDATE SET x = 7; "
+        + "INSERT INTO c1 VALUES (6) ON CONFLICT(x) DO UPDATE SET x = 7; INSERT OR REPLACE INTO c1 VALUES (7), (8); CREATE TABLE log(a); "
+        + "CREATE TRIGGER tr AFTER INSERT ON c1 BEGIN INSERT INTO log VALUES (1); END; INSERT INTO c1 VALUES (20), (21); PRAGMA count_changes = 0; INSERT INTO c1 VALUES (30)",
+        "CREATE TABLE q(a); CREATE INDEX \"i1\" ON q(a); CREATE INDEX \"i1\" ON q(a); CREATE INDEX [i2] ON q(a); CREATE INDEX `i2` ON q(a); "
+        + "DELETE FROM main.nosuch; UPDATE main.nosuch SET x = 1; INSERT INTO main.nosuch VALUES (1); DROP TABLE main.nosuch; ALTER TABLE main.nosuch RENAME TO other; "
+        + "DELETE FROM nosuch; ALTER TABLE nosuch ADD COLUMN y",
+        "SELECT -0x8000000000000000; SELECT 0x8000000000000000; SELECT -0x7fffffffffffffff; SELECT -(0x8000000000000000); SELECT - -0x8000000000000000; SELECT -9223372036854775808");
 
     [Theory]
     [MemberData(nameof(Scripts))]
