@@ -254,6 +254,7 @@ internal sealed partial class CodeGenerator
         if (t == null && _schema.FindView(ci.Table) != null) throw new TernException(ResultCode.Error, "views may not be indexed");
         if (t == null) throw new TernException(ResultCode.Error, $"no such table: main.{ci.Table}");
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be indexed");
+        if (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)) throw new TernException(ResultCode.Error, $"table {t.Name} may not be indexed");
         if (_schema.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
         if (ci.Columns.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns in index");
         Index ix = DatabaseSchema.BuildIndex(ci, t, 0, null);

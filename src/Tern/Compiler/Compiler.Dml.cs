@@ -362,6 +362,9 @@ internal sealed partial class CodeGenerator
         }
         else if (oldRowid != null) Emit(Opcode.SCopy, oldRowid.Value, rowid, 0);
         else Emit(Opcode.NewRowid, target.Cursor, rowid, AutoIncrementRegister(t, oldRowid));
+        // AUTOINCREMENT remembers every new rowid as soon as it is known, so a row then ignored
+        // (OR IGNORE, DO NOTHING) still moves sqlite_sequence on, as SQLite's autoIncStep does.
+        if (AutoIncrementRegister(t, oldRowid) is int seen and > 0) Emit(Opcode.MemMax, seen, rowid, 0);
         if (t.RowidAlias >= 0) Emit(Opcode.SCopy, rowid, cols + t.RowidAlias, 0);
         ComputeGeneratedColumns(t, cols);
 
@@ -488,7 +491,6 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.IdxInsert, target.IndexCursors[i], irec, 0);
             Resolve(notIndexed);
         }
-        if (AutoIncrementRegister(t, oldRowid) is int seen and > 0) Emit(Opcode.MemMax, seen, rowid, 0);
         afterWrite?.Invoke();
         Resolve(skip);
     }
@@ -540,10 +542,11 @@ internal sealed partial class CodeGenerator
     private Action? BeginAutoIncrement(Table t)
     {
         if (!t.AutoIncrement || InTrigger || _schema.FindTable("sqlite_sequence") is not { } seq) return null;
-        int cursor = NewCursor(), seen = NewRegister(), seqRowid = NewRegister(), name = NewRegister();
+        int cursor = NewCursor(), seen = NewRegister(), seqRowid = NewRegister(), name = NewRegister(), original = NewRegister();
         Emit(Opcode.OpenWrite, cursor, (int)seq.RootPage, 0, 2);
         Emit(Opcode.Integer, 0, seen, 0);
         Emit(Opcode.Null, 0, seqRowid, 0);
+        Emit(Opcode.Null, 0, original, 0);
         Emit(Opcode.String8, 0, name, 0, Encoding.UTF8.GetBytes(t.Name));
         int done = NewLabel();
         Emit(Opcode.Rewind, cursor, done, 0);
@@ -553,6 +556,13 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Ne, name, next, v, null, 0);
         Emit(Opcode.Rowid, cursor, seqRowid, 0);
         Emit(Opcode.Column, cursor, 1, seen);
+        // The stored value is read as an integer ('5abc' is 5, NULL is 0), as SQLite's OP_AddImm makes it.
+        int isInteger = NewLabel();
+        Emit(Opcode.Cast, seen, (int)Affinity.Integer, 0);
+        Emit(Opcode.NotNull, seen, isInteger, 0);
+        Emit(Opcode.Integer, 0, seen, 0);
+        Resolve(isInteger);
+        Emit(Opcode.SCopy, seen, original, 0);
         Emit(Opcode.Goto, 0, done, 0);
         Resolve(next);
         Emit(Opcode.Next, cursor, top, 0);
@@ -560,7 +570,10 @@ internal sealed partial class CodeGenerator
         _autoIncrement = (t, seen);
         return () =>
         {
-            int regs = NewRegisters(2), rec = NewRegister(), have = NewLabel();
+            // The row is written when it is new or the largest rowid grew past it; otherwise the
+            // stored value stays as it was (even text such as '5abc').
+            int regs = NewRegisters(2), rec = NewRegister(), have = NewLabel(), unchanged = NewLabel();
+            Emit(Opcode.Le, original, unchanged, seen);
             Emit(Opcode.SCopy, name, regs, 0);
             Emit(Opcode.SCopy, seen, regs + 1, 0);
             Emit(Opcode.MakeRecord, regs, 2, rec);
@@ -568,6 +581,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.NewRowid, cursor, seqRowid, 0);
             Resolve(have);
             Emit(Opcode.Insert, cursor, rec, seqRowid, "sqlite_sequence", 0);
+            Resolve(unchanged);
             _autoIncrement = null;
         };
     }
