@@ -142,7 +142,8 @@ internal sealed partial class CodeGenerator
                     if (p.Value != null)
                     {
                         _write = true;
-                        long v = PragmaInteger(p.Value);
+                        // SQLite reads the value with sqlite3Atoi: "10.9" is 10, "12abc" 12, too big 0.
+                        long v = LeadingInt32(p.Value.Text);
                         Emit(Opcode.SetCookie, 0, offset, unchecked((int)v));
                         if (name == "schema_version") Emit(Opcode.ParseSchema, 0, 0, 0);
                         return;
@@ -414,6 +415,15 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private static long LeadingInt32(string text)
     {
+        if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X' && char.IsAsciiHexDigit(text[2]))
+        {
+            // Hexadecimal, as sqlite3GetInt32 reads it: at most 31 bits, nothing but hex digits counted.
+            int h = 2;
+            while (h < text.Length && text[h] == '0') h++;
+            ulong u = 0;
+            for (; h < text.Length && char.IsAsciiHexDigit(text[h]) && u <= 0x7FFFFFFF; h++) u = u * 16 + (ulong)Convert.ToInt32(text[h].ToString(), 16);
+            return u <= 0x7FFFFFFF && (h == text.Length || !char.IsAsciiHexDigit(text[h])) ? (long)u : 0;
+        }
         int i = 0;
         bool negative = false;
         if (i < text.Length && text[i] is '-' or '+') negative = text[i++] == '-';

@@ -259,8 +259,10 @@ internal static class WindowEngine
                 case "lag":
                 case "lead":
                     {
-                        long off = call.ArgCount > 1 ? (Arg(i, 1).Kind == MemKind.Int ? Arg(i, 1).I : (long)NumericText.ToDouble(Arg(i, 1))) : 1;
-                        long j = call.Name == "lag" ? i - off : i + off;
+                        // SQLite seeks the row at the current one's position minus (lag) or plus (lead)
+                        // the offset: a NULL or fractional offset finds no row, so the default is answered.
+                        long? off = call.ArgCount > 1 ? LagLeadOffset(Arg(i, 1)) : 1;
+                        long j = off is not { } o ? -1 : call.Name == "lag" ? i - o : i + o;
                         if (j >= 0 && j < m) res = Row((int)j)[call.ArgStart];
                         else if (call.ArgCount > 2) res = Arg(i, 2);
                         else res.SetNull();
@@ -477,5 +479,15 @@ internal static class WindowEngine
         }
         if (nth <= 0) throw new TernException(ResultCode.Error, "second argument to nth_value must be a positive integer");
         return nth;
+    }
+
+    /// <summary>lag()/lead()'s offset as SQLite's arithmetic reads it: null when it is NULL or not a whole number.</summary>
+    private static long? LagLeadOffset(Mem n)
+    {
+        if (n.IsNull) return null;
+        if (n.Kind == MemKind.Int) return n.I;
+        if (Functions.ArgValues.NumericType(ref n) == MemKind.Int) return n.I;
+        double d = n.Kind == MemKind.Real ? n.R : NumericText.ToDouble(n);
+        return d >= -9223372036854775808.0 && d < 9223372036854775808.0 && Math.Floor(d) == d ? (long)d : null;
     }
 }

@@ -1,12 +1,14 @@
 // Differential tests for the checks SQLite makes on clauses before it runs anything: window
 // definitions chained on named windows (what a chained window may not override, a base
 // that does not exist even in an unused definition), FILTER on a window-only function,
-// RANGE with an offset needing exactly one ORDER BY term, nth_value's N (integers,
+// RANGE with an offset needing exactly one ORDER BY term, lag/lead offsets that are NULL or
+// fractional (the default is answered), nth_value's N (integers,
 // whole reals, numeric text; blobs, fractions and reals past 2^63 fail), ORDER BY and
 // GROUP BY integer terms with a sign, NATURAL joins with ON or USING, and DEFAULT clauses
 // (a bare name is a string; an expression naming a column, a parameter, a subquery or a
 // window function is not constant), x IN ((SELECT ...)) read as a set, PRAGMA count_changes,
-// and the names in "already exists" and "no such table" messages.
+// the names in "already exists" and "no such table" messages, and header pragma values read
+// as sqlite3Atoi reads them.
 namespace Tern.Tests.Engine;
 
 public class ClauseCheckDifferentialTests
@@ -60,6 +62,13 @@ public class ClauseCheckDifferentialTests
         "CREATE TABLE q(a); CREATE INDEX \"i1\" ON q(a); CREATE INDEX \"i1\" ON q(a); CREATE INDEX [i2] ON q(a); CREATE INDEX `i2` ON q(a); "
         + "DELETE FROM main.nosuch; UPDATE main.nosuch SET x = 1; INSERT INTO main.nosuch VALUES (1); DROP TABLE main.nosuch; ALTER TABLE main.nosuch RENAME TO other; "
         + "DELETE FROM nosuch; ALTER TABLE nosuch ADD COLUMN y",
+        "CREATE TABLE v(x, o); INSERT INTO v VALUES (1, NULL), (2, 1), (3, NULL), (4, 2), (5, 1); "
+        + "SELECT x, lag(x, -1) OVER (ORDER BY x), lead(x, -1) OVER (ORDER BY x), lag(x, '2') OVER (ORDER BY x), lag(x, 1.5) OVER (ORDER BY x), "
+        + "lead(x, -1, 'd') OVER (ORDER BY x), lag(x, -1, 'd') OVER (ORDER BY x), lead(x, -3) OVER (ORDER BY x), lag(x, o, -1) OVER (ORDER BY x), "
+        + "lead(x, o) OVER (ORDER BY x), lag(x, 'abc') OVER (ORDER BY x), lag(x, x'01') OVER (ORDER BY x), lead(x, 2.0) OVER (ORDER BY x), lag(x, '1.0') OVER (ORDER BY x) FROM v",
+        "PRAGMA user_version = 10.9; PRAGMA user_version; PRAGMA user_version = '12abc'; PRAGMA user_version; PRAGMA user_version = 1e3; PRAGMA user_version; "
+        + "PRAGMA user_version = 0x10; PRAGMA user_version; PRAGMA user_version = 99999999999; PRAGMA user_version; PRAGMA user_version = -3; PRAGMA user_version; "
+        + "PRAGMA application_id = 0x7fffffff; PRAGMA application_id; PRAGMA application_id = 0x80000000; PRAGMA application_id; PRAGMA application_id = '  7'; PRAGMA application_id",
         "SELECT -0x8000000000000000; SELECT 0x8000000000000000; SELECT -0x7fffffffffffffff; SELECT -(0x8000000000000000); SELECT - -0x8000000000000000; SELECT -9223372036854775808");
 
     [Theory]
