@@ -376,6 +376,7 @@ internal sealed partial class CodeGenerator
             }
             return;
         }
+        if (_schema.FindTable(name) == null && IsTableFunctionName(name)) return;
         if (_schema.FindTable(name) is { } t)
         {
             if (indexedBy == null || IndexedByError(t, indexedBy) is not { } noIndex) return;

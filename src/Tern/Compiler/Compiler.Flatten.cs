@@ -139,7 +139,7 @@ internal sealed partial class CodeGenerator
             {
                 Table = s.Table, Cursor = s.Cursor, Name = $"\u0001{++_flattenNames}.{s.Name}", Materialized = s.Materialized,
                 ColumnNames = s.ColumnNames, Fill = s.Fill, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
-                NullRowSource = s.NullRowSource,
+                NullRowSource = s.NullRowSource, Function = s.Function,
             };
             Debug.Assert(s.BeforeNext == null, "streamed sources are never flattened");
             renamed[s] = r;
