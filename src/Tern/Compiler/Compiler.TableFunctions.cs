@@ -137,7 +137,7 @@ internal sealed partial class CodeGenerator
         Table table = FunctionTable(alias ?? fn.Name, fn.Columns, fn.Parameters);
         scope.Sources.Add(new Source
         {
-            Table = table, Cursor = NewCursor(), Name = table.Name, Materialized = true,
+            Table = table, Cursor = NewCursor(), Name = table.Name, Materialized = true, VirtualTable = true,
             ColumnNames = table.Columns.Select(c => c.Name).ToArray(),
             Function = new TableFunctionSource { Function = fn, Arguments = arguments },
         });
@@ -263,7 +263,7 @@ internal sealed partial class CodeGenerator
         Table table = FunctionTable(alias, columns, parameters);
         scope.Sources.Add(new Source
         {
-            Table = table, Cursor = cursor, Name = table.Name, Materialized = true,
+            Table = table, Cursor = cursor, Name = table.Name, Materialized = true, VirtualTable = true,
             ColumnNames = table.Columns.Select(c => c.Name).ToArray(), Fill = (fill, ret),
         });
     }
@@ -307,6 +307,7 @@ internal sealed partial class CodeGenerator
                 }
             }
         }
+        Note($"SCAN {s.PlanName ?? s.Name} VIRTUAL TABLE INDEX {fn.PlanIndex(given)}:");
         Emit(Opcode.VFilter, s.Cursor, brk, args, new TableFunctionCall(fn, given));
         int top = CurrentAddress;
         return () =>

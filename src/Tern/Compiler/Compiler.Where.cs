@@ -79,7 +79,6 @@ internal sealed partial class CodeGenerator
             }
             if (s.Function != null)
             {
-                LoopNote(s, null, rowid: false);
                 ends.Add(FunctionLoop(s, i, scope, terms, done, available, brk, cont));
                 EmitTermsAt(i);
                 AddNullRowPass();

@@ -40,6 +40,12 @@ internal abstract class TableValuedFunction
     /// </summary>
     public abstract IEnumerable<Mem[]> Rows(Mem[] args, bool[] given);
 
+    /// <summary>The index number EXPLAIN QUERY PLAN shows for a call with these arguments (SQLite's idxNum).</summary>
+    public virtual int PlanIndex(bool[] given) => 0;
+
+    /// <summary>The rowid of the row produced <paramref name="index"/>-th (from 0).</summary>
+    public virtual long Rowid(Mem[] row, long index) => index + 1;
+
     /// <summary>A row of the visible values followed by the arguments as the hidden columns.</summary>
     protected static Mem[] WithArguments(Mem[] visible, Mem[] args)
     {
@@ -65,6 +71,10 @@ internal sealed class GenerateSeries : TableValuedFunction
     public override string[] Columns { get; } = ["value"];
 
     public override string[] Parameters { get; } = ["start", "stop", "step"];
+
+    public override int PlanIndex(bool[] given) => (given[0] ? 1 : 0) | (given[1] ? 2 : 0) | (given[2] ? 4 : 0);
+
+    public override long Rowid(Mem[] row, long index) => row[0].I;
 
     public override IEnumerable<Mem[]> Rows(Mem[] args, bool[] given)
     {
@@ -121,6 +131,10 @@ internal sealed class JsonEach(bool tree) : TableValuedFunction
     public override string[] Columns { get; } = ["key", "value", "type", "atom", "id", "parent", "fullkey", "path"];
 
     public override string[] Parameters { get; } = ["json", "root"];
+
+    public override int PlanIndex(bool[] given) => (given[0] ? 1 : 0) | (given[1] ? 2 : 0);
+
+    public override long Rowid(Mem[] row, long index) => index;
 
     public override IEnumerable<Mem[]> Rows(Mem[] args, bool[] given)
     {

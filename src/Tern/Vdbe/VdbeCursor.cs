@@ -46,6 +46,9 @@ internal sealed class VdbeCursor
     /// <summary>For a table-valued function: the rows still to come, and the current one.</summary>
     public IEnumerator<Mem[]>? FunctionRows;
     public Mem[]? FunctionRow;
+    /// <summary>How many rows the function cursor has moved to (the current one's index + 1).</summary>
+    public long FunctionRowCount;
+    public Functions.TableValuedFunction? Function;
 
     /// <summary>A table-valued function cursor moves to its next row; false past the last.</summary>
     public bool FunctionNext()
@@ -53,6 +56,7 @@ internal sealed class VdbeCursor
         if (FunctionRows != null && FunctionRows.MoveNext())
         {
             FunctionRow = FunctionRows.Current;
+            FunctionRowCount++;
             return true;
         }
         FunctionRows?.Dispose();

@@ -575,7 +575,7 @@ internal sealed partial class Vm
                             args[k] = r[op.P3 + k];
                             args[k].MakeOwned();
                         }
-                        var c = new VdbeCursor { Kind = CursorKind.Function };
+                        var c = new VdbeCursor { Kind = CursorKind.Function, Function = call.Function };
                         SetCursor(op.P1, c);
                         c.FunctionRows = call.Function.Rows(args, call.Given).GetEnumerator();
                         if (!c.FunctionNext())
@@ -589,6 +589,8 @@ internal sealed partial class Vm
                     {
                         VdbeCursor c = _cursors[op.P1]!;
                         if (c.NullRow) r[op.P2].SetNull();
+                        else if (c.Kind == CursorKind.Function) r[op.P2].SetInt(c.Function!.Rowid(c.FunctionRow!, c.FunctionRowCount - 1));
+                        else if (!c.IsBTree && c.Rows != null) r[op.P2].SetInt(c.Position + 1);
                         else r[op.P2].SetInt(c.BTree!.RowId);
                         break;
                     }
