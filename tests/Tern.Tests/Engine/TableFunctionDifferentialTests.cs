@@ -94,12 +94,50 @@ public class TableFunctionDifferentialTests
         select * from pragma_quick_check;
         select * from pragma_application_id;
         select * from pragma_nosuch;
+        """,
+        // the PRAGMA statements themselves: standard type names in upper case, a view's declared types, foreign_key_list
+        Schema + """
+        create table w(a Int, b integer, c tEXt, d blob, e real, f any, g varchar(3), h int8, i);
+        pragma table_info(w);
+        pragma table_info(v);
+        pragma foreign_key_list(c);
+        pragma foreign_key_list(p);
+        """,
+        // rowids and query plans
+        Schema + """
+        select rowid, name from pragma_table_info('c');
+        select rowid, * from pragma_cache_size;
+        select rowid, key from json_each('[5,6,7]') where rowid > 0;
+        select key from json_tree('[5,[6]]') order by rowid desc;
+        select a.rowid, b.rowid, a.value from json_each('[5,6]') a left join json_each('[]') b;
         """
     );
 
     [Theory]
     [MemberData(nameof(PragmaScripts))]
     public void Pragma_functions_match_sqlite(string script) => Differential.AssertSame(script);
+
+    [Fact]
+    public void Plan_shows_functions_as_virtual_tables_with_sqlites_index_numbers()
+    {
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        c.Execute("CREATE TABLE t(a)");
+        Assert.Equal(["SCAN json_each VIRTUAL TABLE INDEX 3:"], Plan(c, "SELECT * FROM json_each('[1]', '$')"));
+        Assert.Equal(["SCAN json_tree VIRTUAL TABLE INDEX 1:"], Plan(c, "SELECT * FROM json_tree('[1]')"));
+        Assert.Equal(["SCAN json_each VIRTUAL TABLE INDEX 0:"], Plan(c, "SELECT * FROM json_each"));
+        Assert.Equal(["SCAN pragma_table_info VIRTUAL TABLE INDEX 0:"], Plan(c, "SELECT * FROM pragma_table_info('t')"));
+        Assert.Equal(["SCAN pragma_cache_size VIRTUAL TABLE INDEX 0:"], Plan(c, "SELECT * FROM pragma_cache_size"));
+        Assert.Equal(["SCAN t", "SCAN j VIRTUAL TABLE INDEX 1:"], Plan(c, "SELECT * FROM t, json_each(t.a) j"));
+    }
+
+    private static List<string> Plan(Connection c, string sql)
+    {
+        var details = new List<string>();
+        using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
+        while (s.Step()) details.Add(s.GetString(3)!);
+        return details;
+    }
 
     public static TheoryData<string> JsonScripts() => new(
         // every JSON type, nested containers, the hidden columns
