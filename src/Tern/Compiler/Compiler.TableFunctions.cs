@@ -269,6 +269,63 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>
+    /// A function whose arguments read FROM items written after it (`FROM json_each(t.doc), t`,
+    /// or `WHERE json_each.json = t.doc`) moves after the last of them, as SQLite's planner
+    /// places it; the other items keep their order. Joins with LEFT JOINs keep the FROM order.
+    /// </summary>
+    private void OrderFunctionsAfterTheirArguments(Scope scope, List<Expr> terms)
+    {
+        if (scope.LeftLevels.Count > 0) return;
+        int n = scope.Sources.Count;
+        for (int pass = 0; pass < n; pass++)
+        {
+            bool moved = false;
+            for (int i = 0; i < n && !moved; i++)
+            {
+                Source s = scope.Sources[i];
+                if (s.Function == null) continue;
+                UInt128 needs = FunctionArgumentMask(s, scope, terms);
+                int last = -1;
+                for (int k = i + 1; k < n; k++)
+                {
+                    if (((needs >> k) & UInt128.One) != 0) last = k;
+                }
+                if (last < 0) continue;
+                scope.Sources.RemoveAt(i);
+                scope.Sources.Insert(last, s);
+                moved = true;
+            }
+            if (!moved) return;
+        }
+    }
+
+    /// <summary>The sources (of this scope) that a function's written arguments and its hidden-column equalities read.</summary>
+    private UInt128 FunctionArgumentMask(Source s, Scope scope, List<Expr> terms)
+    {
+        TableFunctionSource f = s.Function!;
+        int self = scope.Sources.IndexOf(s);
+        UInt128 mask = 0;
+        for (int k = 0; k < f.Arguments.Length; k++)
+        {
+            if (f.Arguments[k] is { } e)
+            {
+                mask |= SourceMask(e, scope);
+                continue;
+            }
+            int hidden = f.Function.Columns.Length + k;
+            foreach (Expr t in terms)
+            {
+                if (t is not BinaryExpr { Operator: BinaryOperator.Eq } b) continue;
+                foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
+                {
+                    if (side is ColumnRef c && TryResolveLocal(c, scope) is var (src, col) && src == s && col == hidden) mask |= SourceMask(other, scope);
+                }
+            }
+        }
+        return mask & ~(UInt128.One << self);
+    }
+
+    /// <summary>
     /// The loop level of a function source: its arguments (written ones, then WHERE equalities
     /// on its hidden columns whose other side is known here, which are then used up), VFilter,
     /// and the Next that ends the level.

@@ -275,7 +275,12 @@ internal sealed partial class CodeGenerator
     private void PlanJoinOrder(Scope scope, List<Expr> terms)
     {
         int n = scope.Sources.Count;
-        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null || x.Function != null)) return;
+        if (scope.Sources.Exists(x => x.Function != null))
+        {
+            OrderFunctionsAfterTheirArguments(scope, terms);
+            return;
+        }
+        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null)) return;
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
         // For each term, the sides of an equality that could drive a seek: which source the

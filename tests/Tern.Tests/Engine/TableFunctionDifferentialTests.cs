@@ -76,6 +76,11 @@ public class TableFunctionDifferentialTests
         select i.name, x.seqno, x.cid, x.name, x.key from pragma_index_list('c') i, pragma_index_xinfo(i.name) x order by 1, 2;
         select m.name, (select count(*) from pragma_table_info(m.name)) from sqlite_schema m order by 1;
         select name from sqlite_schema m where exists (select 1 from pragma_foreign_key_list(m.name)) order by 1;
+        create table names(n); insert into names values ('c'), ('zz'), ('p');
+        select names.n, t.name from names left join pragma_table_info(names.n) t order by 1, t.cid;
+        select names.n, t.name from names left join pragma_table_info t on t.arg = names.n order by 1, t.cid;
+        select t.name, names.n from pragma_table_info('p') t left join names on names.n = t.name;
+        select t.name from pragma_table_info t, names where t.arg = names.n and names.n = 'p';
         """,
         // setting pragmas
         """
@@ -205,6 +210,10 @@ public class TableFunctionDifferentialTests
         select t.id, json_each.key from t, json_each where json_each.json = t.doc and t.id = 2;
         select a.value, b.value from json_each('[1,2]') a, json_each('[3,4]') b order by 1, 2;
         select a.value, b.value from json_each('[[1,2],[3]]') a, json_each(a.value) b;
+        select * from json_each(t.doc), t where t.id = 2;
+        select json_each.key, t.id from json_each, t where json_each.json = t.doc and t.id in (1, 2) order by 2, 1;
+        select key, value from json_each('[1,2,3]') where key = 1 or key = 2;
+        select * from json_each where json = '[1,[2,3]]' and root = '$[1]';
         select count(*), a.value from json_each('[1,2]') a natural join json_each('[2,3]') b; select a.value, b.value from json_each('[1,2]') a join json_each('[2,3]') b using (value);
         """,
         // CTEs, views, subqueries, INSERT ... SELECT, UPDATE ... FROM, triggers
