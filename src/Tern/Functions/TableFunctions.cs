@@ -155,6 +155,7 @@ internal sealed class JsonEach(bool tree) : TableValuedFunction
         if (target == null) return [];
         Mem[] hidden = new Mem[2];
         hidden[0] = args[0];
+        hidden[0].Obj = null; // the json column reads back as plain text, even when given JSON
         if (given[1]) hidden[1] = args[1];
         else hidden[1].SetText(root);
         var rows = new List<Mem[]>();

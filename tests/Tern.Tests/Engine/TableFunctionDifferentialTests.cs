@@ -182,6 +182,12 @@ public class TableFunctionDifferentialTests
         select key, value, type from json_each('{a:1, $b_2:2, ''c'':3,}');
         select json_array(value), json_type(value) from json_each('[[1],{"a":[2]},3,"x"]');
         select value -> '$[0]' from json_each('[[7,8]]');
+        select json_array(value) from (select value from json_each('[[1],{"a":2}]'));
+        select json_array(json), json_array(value) from json_each(json('[[1]]'));
+        select * from (select key, value from json_each where json = '[1,2]') where key > 0;
+        create table t(d); insert into t values ('[1,2]'), ('[3]');
+        select (select sum(v) from (select value v from json_each(t.d))) from t;
+        create view jv as select * from json_each('[[1],[2]]'); select json_array(value) from jv;
         """,
         // NULL, malformed and JSONB input, wrong argument counts
         """
