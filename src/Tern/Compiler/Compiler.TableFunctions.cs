@@ -111,6 +111,13 @@ internal sealed partial class CodeGenerator
 
     private static string[] PragmaParameters(bool arg, bool schema) => [.. arg ? new[] { "arg" } : [], .. schema ? new[] { "schema" } : []];
 
+    /// <summary>
+    /// Whether the program reads the schema or the database header at run time (a pragma
+    /// function): it then opens a read transaction, whose schema check re-prepares it after a
+    /// schema change, even when it opens no table.
+    /// </summary>
+    private bool _readsSchema;
+
     /// <summary>Adds the source for `name(args)` (or a bare name with no arguments).</summary>
     private void AddTableFunctionSource(string name, NodeList<Expr> args, string? alias, Scope scope)
     {
@@ -121,6 +128,7 @@ internal sealed partial class CodeGenerator
         else
         {
             string pragma = name["pragma_".Length..].ToLowerInvariant();
+            _readsSchema = true;
             (string[] columns, bool arg, bool schema) = EponymousPragmas[pragma];
             string[] parameters = PragmaParameters(arg, schema);
             if (args.Count > parameters.Length) throw new TernException(ResultCode.Error, $"too many arguments on pragma_{pragma}() - max {parameters.Length}");

@@ -136,6 +136,35 @@ public class TableFunctionDifferentialTests
         Assert.Equal(["SCAN t", "SCAN j VIRTUAL TABLE INDEX 1:"], Plan(c, "SELECT * FROM t, json_each(t.a) j"));
     }
 
+    [Fact]
+    public void Prepared_pragma_function_sees_the_schema_of_each_run_and_bound_arguments()
+    {
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        c.Execute("CREATE TABLE t(a)");
+        using Statement s = c.Prepare("SELECT count(*) FROM pragma_table_info(?1)");
+        s.Bind(1, "t");
+        Assert.True(s.Step());
+        Assert.Equal(1, s.GetInt64(0));
+        s.Reset();
+        c.Execute("ALTER TABLE t ADD COLUMN b");
+        Assert.True(s.Step());
+        Assert.Equal(2, s.GetInt64(0));
+        s.Reset();
+        s.Bind(1, "nosuch");
+        Assert.True(s.Step());
+        Assert.Equal(0, s.GetInt64(0));
+        s.Reset();
+        using Statement j = c.Prepare("SELECT group_concat(value) FROM json_each(?1)");
+        j.Bind(1, "[1,2,3]");
+        Assert.True(j.Step());
+        Assert.Equal("1,2,3", j.GetString(0));
+        j.Reset();
+        j.Bind(1, "[1");
+        var e = Assert.Throws<TernException>(() => j.Step());
+        Assert.Equal("malformed JSON", e.Message);
+    }
+
     private static List<string> Plan(Connection c, string sql)
     {
         var details = new List<string>();
