@@ -50,7 +50,7 @@ internal sealed partial class CodeGenerator
         ["index_info"] = (["seqno", "cid", "name"], true, true),
         ["index_xinfo"] = (["seqno", "cid", "name", "desc", "coll", "key"], true, true),
         ["foreign_key_list"] = (["id", "seq", "table", "from", "to", "on_update", "on_delete", "match"], true, true),
-        ["table_list"] = (["schema", "name", "type", "ncol", "wr", "strict"], true, true),
+        ["table_list"] = (["schema", "name", "type", "ncol", "wr", "strict"], true, false),
         ["integrity_check"] = (["integrity_check"], true, true),
         ["quick_check"] = (["quick_check"], true, true),
         ["collation_list"] = (["seq", "name"], false, false),

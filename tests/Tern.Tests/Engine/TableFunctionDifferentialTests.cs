@@ -57,6 +57,8 @@ public class TableFunctionDifferentialTests
         select * from pragma_table_list('c');
         select * from pragma_table_list('v');
         select name from pragma_table_list where type = 'view';
+        select * from pragma_table_xinfo('pragma_table_list');
+        select * from pragma_table_list('c', 'main');
         """,
         // arguments and schema as hidden columns, named or constrained in WHERE
         Schema + """
