@@ -301,6 +301,9 @@ internal sealed partial class CodeGenerator
                     if (nj.Alias != null) yield return nj.Alias;
                     foreach (string n in FromNames(nj.Items)) yield return n;
                     break;
+                case TableFunction tf:
+                    yield return tf.Alias ?? tf.Name;
+                    break;
                 case TableSource other when other.Alias != null:
                     yield return other.Alias;
                     break;
@@ -376,6 +379,7 @@ internal sealed partial class CodeGenerator
             }
             return;
         }
+        if (_schema.FindTable(name) == null && IsTableFunctionName(name)) return;
         if (_schema.FindTable(name) is { } t)
         {
             if (indexedBy == null || IndexedByError(t, indexedBy) is not { } noIndex) return;

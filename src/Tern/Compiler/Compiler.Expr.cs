@@ -544,7 +544,7 @@ internal sealed partial class CodeGenerator
                     : c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
                 if (c.Table == null && src.UsingColumns.Contains(c.Column)) continue;
                 int k = src.Table.FindColumn(c.Column);
-                if (k < 0 && src.ColumnNames == null && IsRowidName(c.Column)) k = src.Table.RowidAlias;
+                if (k < 0 && (src.ColumnNames == null || src.VirtualTable) && IsRowidName(c.Column)) k = src.Table.RowidAlias;
                 else if (k < 0) continue;
                 if (found != null)
                 {
@@ -653,6 +653,11 @@ internal sealed partial class CodeGenerator
     {
         if (s.Materialized)
         {
+            if (col < 0 && s.VirtualTable)
+            {
+                Emit(Opcode.Rowid, s.Cursor, target, 0);
+                return;
+            }
             Emit(Opcode.Column, s.Cursor, col, target);
             if (s.RestoresIntReal && col >= 0 && s.Table.Columns[col].Affinity == Affinity.Real) Emit(Opcode.Affinity, target, 1, 0, "E", 2);
             return;

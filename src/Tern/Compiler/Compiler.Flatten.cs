@@ -139,7 +139,7 @@ internal sealed partial class CodeGenerator
             {
                 Table = s.Table, Cursor = s.Cursor, Name = $"\u0001{++_flattenNames}.{s.Name}", Materialized = s.Materialized,
                 ColumnNames = s.ColumnNames, Fill = s.Fill, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
-                NullRowSource = s.NullRowSource,
+                NullRowSource = s.NullRowSource, Function = s.Function,
             };
             Debug.Assert(s.BeforeNext == null, "streamed sources are never flattened");
             renamed[s] = r;
@@ -229,6 +229,12 @@ internal sealed partial class CodeGenerator
                         break;
                     case SubquerySource:
                         break;
+                    case TableFunction tf:
+                        // Only with arguments that read no column of the subquery's own FROM items:
+                        // they are computed where the loop reaches the function, in the outer query
+                        // once flattened (where an enclosing query's columns mean the same).
+                        if (tf.Arguments.AsSpan().ToArray().Any(a => !ExprFlattenable(a) || ReadsColumns(a, FromNames(sc.From).ToList()))) return false;
+                        break;
                     case NestedJoin nj:
                         if (!FromFlattenable(nj.Items)) return false;
                         break;
@@ -238,6 +244,19 @@ internal sealed partial class CodeGenerator
             }
             return true;
         }
+    }
+
+    /// <summary>Whether an expression may name a column of the given FROM items: unqualified or qualified by one of their names (or in a subquery).</summary>
+    private static bool ReadsColumns(Expr e, List<string> names)
+    {
+        bool reads = false;
+        Walk(e, x =>
+        {
+            if (x is ColumnRef c && (c.Table == null || names.Any(n => string.Equals(n, c.Table, StringComparison.OrdinalIgnoreCase)))) reads = true;
+            if (x is ExistsExpr or SubqueryExpr or InSelectExpr or InTableExpr) reads = true;
+            return !reads;
+        });
+        return reads;
     }
 
     /// <summary>Whether an expression of a subquery may move into the outer query (no subqueries, aggregates, windows, RAISE).</summary>

@@ -183,8 +183,11 @@ internal sealed partial class CodeGenerator
             case NamedTable nt:
                 AddNamedSource(nt, scope, first && !left, whereTerms, left, original);
                 break;
-            case TableFunction tf when tf.Name.Equals("generate_series", StringComparison.OrdinalIgnoreCase):
-                AddGenerateSeries(tf, scope, first && (fi.Join & JoinType.Left) == 0);
+            case TableFunction tf:
+                if (FindCte(tf.Name) != null || _schema.FindTable(tf.Name) != null || _schema.FindView(tf.Name) != null || _tempViews.ContainsKey(tf.Name))
+                    throw new TernException(ResultCode.Error, $"'{tf.Name}' is not a function");
+                if (!IsTableFunctionName(tf.Name)) throw new TernException(ResultCode.Error, "no such table: " + (tf.Schema != null ? tf.Schema + "." : "") + tf.Name);
+                AddTableFunctionSource(tf.Name, tf.Arguments, tf.Alias, scope);
                 break;
             default:
                 throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
@@ -207,7 +210,7 @@ internal sealed partial class CodeGenerator
         Source right = scope.Sources[rightIndex];
         List<Source> lefts = scope.Sources.Take(level).Where(s => !s.Hidden).ToList();
         IEnumerable<string> names = fi.Using.IsEmpty
-            ? right.Table.Columns.Select(c => c.Name).Where(n => lefts.Any(s => s.Table.FindColumn(n) >= 0)).ToList()
+            ? right.Table.Columns.Where(c => !c.IsHidden).Select(c => c.Name).Where(n => lefts.Any(s => s.Table.FindColumn(n) >= 0)).ToList()
             : fi.Using;
         bool left = (fi.Join & JoinType.Left) != 0;
         foreach (string name in names)
@@ -308,6 +311,11 @@ internal sealed partial class CodeGenerator
         }
         // SQLite names the schema of a missing table when the statement does, and "main" for
         // one a view of the main schema reads (it binds the view's tables to its schema).
+        if (_schema.FindTable(nt.Name) == null && IsTableFunctionName(nt.Name))
+        {
+            AddTableFunctionSource(nt.Name, NodeList<Expr>.Empty, nt.Alias, scope);
+            return;
+        }
         Table t = _schema.FindTable(nt.Name) ?? throw new TernException(ResultCode.Error,
             "no such table: " + MissingTableName(nt.Schema, nt.Name));
         if (nt.IndexedBy != null && IndexedByError(t, nt.IndexedBy) is { } noIndex) throw new TernException(ResultCode.Error, noIndex);
@@ -529,97 +537,6 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Next, queue, top, 0);
             Resolve(done);
         }
-        scope.Sources.Add(source);
-    }
-
-    /// <summary>
-    /// generate_series(start [, stop [, step]]): the integers from start towards stop. Like a
-    /// recursive CTE it is a list cursor that grows by one value before each Next when it
-    /// is the outermost FROM item (so an endless series stops at the consumer's LIMIT);
-    /// elsewhere it is generated whole first. stop defaults to 4294967295, step to 1 (a zero
-    /// step counts as 1; a negative one lists the same values in reverse); a NULL start or
-    /// stop gives no rows.
-    /// </summary>
-    private void AddGenerateSeries(TableFunction tf, Scope scope, bool outermost)
-    {
-        if (tf.Arguments.Count is < 1 or > 3) throw new TernException(ResultCode.Error, "too many arguments on generate_series() - max 3");
-        var argScope = new Scope { Outer = scope.Outer };
-        int start = NewRegister(), stop = NewRegister(), step = NewRegister(), value = NewRegister();
-        ExprCode(tf.Arguments[0], argScope, start);
-        if (tf.Arguments.Count > 1) ExprCode(tf.Arguments[1], argScope, stop);
-        else Emit(Opcode.Int64, 0, stop, 0, 4294967295L);
-        if (tf.Arguments.Count > 2) ExprCode(tf.Arguments[2], argScope, step);
-        else Emit(Opcode.Integer, 1, step, 0);
-        int cursor = NewCursor();
-        Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
-        int none = NewLabel();
-        Emit(Opcode.IsNull, start, none, 0);
-        Emit(Opcode.IsNull, stop, none, 0);
-        foreach (int r in new[] { start, stop, step }) Emit(Opcode.Cast, r, (int)Affinity.Integer, 0);
-        int stepOk = NewLabel();
-        Emit(Opcode.If, step, stepOk, 0);
-        Emit(Opcode.Integer, 1, step, 0);
-        Resolve(stepOk);
-        int zero = NewRegister(), limit = NewRegister();
-        Emit(Opcode.Integer, 0, zero, 0);
-        // A negative step gives the same values as its positive counterpart, in reverse:
-        // from the last one at or below stop down to start.
-        int negative = NewLabel(), ready = NewLabel();
-        Emit(Opcode.Lt, zero, negative, step, null, 0);
-        Emit(Opcode.Copy, start, value, 0);
-        Emit(Opcode.Copy, stop, limit, 0);
-        Emit(Opcode.Goto, 0, ready, 0);
-        Resolve(negative);
-        Emit(Opcode.Gt, stop, none, start, null, 0);
-        int diff = NewRegister(), absStep = NewRegister();
-        Emit(Opcode.Subtract, start, stop, diff);
-        Emit(Opcode.Subtract, step, zero, absStep);
-        Emit(Opcode.Divide, absStep, diff, diff);
-        Emit(Opcode.Multiply, absStep, diff, diff);
-        Emit(Opcode.Add, start, diff, value);
-        Emit(Opcode.Copy, start, limit, 0);
-        Resolve(ready);
-
-        // Appends 'value' if it is still within the series; jumps to 'past' when it is not.
-        void AppendOrJump(int past)
-        {
-            int descending = NewLabel(), insert = NewLabel();
-            Emit(Opcode.Lt, zero, descending, step, null, 0);
-            Emit(Opcode.Gt, limit, past, value, null, 0);
-            Emit(Opcode.Goto, 0, insert, 0);
-            Resolve(descending);
-            Emit(Opcode.Lt, limit, past, value, null, 0);
-            Resolve(insert);
-            int rec = NewRegister();
-            Emit(Opcode.MakeRecord, value, 1, rec);
-            Emit(Opcode.SorterInsert, cursor, rec, 0);
-        }
-
-        var table = new Table
-        {
-            Name = tf.Alias ?? "generate_series", RootPage = 0,
-            Columns = [new Column { Name = "value", DeclaredType = null, Affinity = Affinity.None }],
-        };
-        var source = new Source { Table = table, Cursor = cursor, Name = table.Name, Materialized = true, ColumnNames = ["value"] };
-        if (outermost)
-        {
-            AppendOrJump(none);
-            source.BeforeNext = () =>
-            {
-                int past = NewLabel();
-                Emit(Opcode.Add, step, value, value);
-                AppendOrJump(past);
-                Resolve(past);
-            };
-        }
-        else
-        {
-            int top = CurrentAddress;
-            AppendOrJump(none);
-            Emit(Opcode.Add, step, value, value);
-            Emit(Opcode.Goto, 0, top, 0);
-        }
-        Resolve(none);
         scope.Sources.Add(source);
     }
 

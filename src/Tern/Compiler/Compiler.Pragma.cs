@@ -91,6 +91,9 @@ internal sealed partial class CodeGenerator
             case "table_list":
                 TableList();
                 return;
+            case "foreign_key_list":
+                if (p.Value != null) ForeignKeyList(p.Value.Text);
+                return;
             case "integrity_check":
             case "quick_check":
                 {
@@ -119,13 +122,13 @@ internal sealed partial class CodeGenerator
                     int structureOk = NewLabel();
                     Emit(Opcode.IntegrityCk, r, errors, (int)Math.Min(limit, int.MaxValue), (roots.ToArray(), keys));
                     Emit(Opcode.IsNull, r, structureOk, 0);
-                    Emit(Opcode.ResultRow, r, 1, 0);
+                    PragmaRow(r, 1);
                     Emit(Opcode.Ge, max, end, errors);
                     Resolve(structureOk);
                     if (name == "integrity_check") IndexContentChecks(r, errors, max, end);
                     Emit(Opcode.IfPos, errors, end, 0);
                     Emit(Opcode.String8, 0, r, 0, "ok"u8.ToArray());
-                    Emit(Opcode.ResultRow, r, 1, 0);
+                    PragmaRow(r, 1);
                     Resolve(end);
                     return;
                 }
@@ -399,7 +402,7 @@ internal sealed partial class CodeGenerator
     /// <summary>Outputs one integrity problem, counting it and stopping once <paramref name="max"/> were output.</summary>
     private void ProblemRow(int message, int errors, int one, int max, int end)
     {
-        Emit(Opcode.ResultRow, message, 1, 0);
+        PragmaRow(message, 1);
         Emit(Opcode.Add, one, errors, errors);
         Emit(Opcode.Ge, max, end, errors);
     }
@@ -451,11 +454,21 @@ internal sealed partial class CodeGenerator
         return PragmaInteger(v);
     }
 
+    /// <summary>Where a PRAGMA compiled as a table-valued function sends its rows instead of ResultRow (null otherwise).</summary>
+    private Action<int, int>? _pragmaRows;
+
+    /// <summary>Outputs a PRAGMA's row r[start..start+count-1].</summary>
+    private void PragmaRow(int start, int count)
+    {
+        if (_pragmaRows != null) _pragmaRows(start, count);
+        else Emit(Opcode.ResultRow, start, count, 0);
+    }
+
     private void Result(string[] names, int start, int count)
     {
         _columnNames = names;
         _declaredTypes = new string?[names.Length];
-        Emit(Opcode.ResultRow, start, count, 0);
+        PragmaRow(start, count);
     }
 
     private void ConstantRow(string[] names, params object?[] values) => Rows(names, [values]);
@@ -478,13 +491,16 @@ internal sealed partial class CodeGenerator
                     case string s: Emit(Opcode.String8, 0, regs + i, 0, Encoding.UTF8.GetBytes(s)); break;
                 }
             }
-            Emit(Opcode.ResultRow, regs, row.Length, 0);
+            PragmaRow(regs, row.Length);
         }
     }
 
-    private void TableInfo(string tableName, bool extended)
+    private void TableInfo(string tableName, bool extended) =>
+        Rows(extended ? ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"] : ["cid", "name", "type", "notnull", "dflt_value", "pk"], TableInfoRows(tableName, extended));
+
+    /// <summary>The rows of table_info / table_xinfo for a table or view (none for an unknown name).</summary>
+    private List<object?[]> TableInfoRows(string tableName, bool extended)
     {
-        string[] names = extended ? ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"] : ["cid", "name", "type", "notnull", "dflt_value", "pk"];
         var rows = new List<object?[]>();
         Table? t = _schema.FindTable(tableName);
         if (t != null)
@@ -504,22 +520,55 @@ internal sealed partial class CodeGenerator
                 }
                 string? dflt = c.Default != null && t.Sql != null && c.Default.End <= sql.Length ? Encoding.UTF8.GetString(sql, c.Default.Start, c.Default.End - c.Default.Start) : null;
                 int pkIndex = Array.IndexOf(pk, i);
-                var row = new List<object?> { (long)(i - hidden), c.Name, c.DeclaredType ?? "", c.NotNull ? 1L : 0L, dflt, pkIndex < 0 ? 0L : pkIndex + 1L };
+                var row = new List<object?> { (long)(i - hidden), c.Name, StandardTypeName(c.DeclaredType), c.NotNull ? 1L : 0L, dflt, pkIndex < 0 ? 0L : pkIndex + 1L };
                 if (extended) row.Add(!c.IsGenerated ? 0L : c.IsStored ? 3L : 2L);
                 rows.Add(row.ToArray());
             }
         }
         else if (_tempViews.TryGetValue(tableName, out View? tv) || _schema.FindView(tableName) is { } v && (tv = v) != null)
         {
-            List<string> cols = ViewColumnNames(tv);
+            List<(string Name, string? Type)> cols = ViewColumns(tv);
             for (int i = 0; i < cols.Count; i++)
             {
-                var row = new List<object?> { (long)i, cols[i], "", 0L, null, 0L };
+                var row = new List<object?> { (long)i, cols[i].Name, StandardTypeName(cols[i].Type), 0L, null, 0L };
                 if (extended) row.Add(0L);
                 rows.Add(row.ToArray());
             }
         }
-        Rows(names, rows);
+        else if (TableFunctionShape(tableName) is var (columns, parameters))
+        {
+            // A table-valued function: its columns, then (table_xinfo only) its hidden parameters.
+            for (int i = 0; i < columns.Length + (extended ? parameters.Length : 0); i++)
+            {
+                var row = new List<object?> { (long)i, i < columns.Length ? columns[i] : parameters[i - columns.Length], "", 0L, null, 0L };
+                if (extended) row.Add(i < columns.Length ? 0L : 1L);
+                rows.Add(row.ToArray());
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// A column's type as table_info shows it: one of SQLite's standard type names (INT,
+    /// INTEGER, REAL, TEXT, BLOB, ANY), written in any case, in upper case; anything else as written.
+    /// </summary>
+    private static string StandardTypeName(string? declared) => declared switch
+    {
+        null => "",
+        _ when StandardTypes.FirstOrDefault(t => t.Equals(declared, StringComparison.OrdinalIgnoreCase)) is { } std => std,
+        _ => declared,
+    };
+
+    private static readonly string[] StandardTypes = ["ANY", "BLOB", "INT", "INTEGER", "REAL", "TEXT"];
+
+    /// <summary>A view's column names and declared types, found by compiling its query into a scratch program.</summary>
+    private List<(string Name, string? Type)> ViewColumns(View v)
+    {
+        var g = new CodeGenerator(_schema, v.SqlUtf8, _tempViews);
+        var items = new List<(string, string?)>();
+        g.CompileSelect(v.Select, null, (_, _) => { }, r => { if (items.Count == 0) items.AddRange(r.Select(x => (x.Name, x.DeclaredType))); });
+        if (!v.Columns.IsEmpty) return v.Columns.Select((c, i) => (c, i < items.Count ? items[i].Item2 : null)).ToList();
+        return items;
     }
 
     /// <summary>A view's column names, found by compiling its query into a scratch program.</summary>
@@ -543,7 +592,10 @@ internal sealed partial class CodeGenerator
         return [];
     }
 
-    private void IndexList(string tableName)
+    private void IndexList(string tableName) => Rows(["seq", "name", "unique", "origin", "partial"], IndexListRows(tableName));
+
+    /// <summary>The rows of index_list for a table, newest index first.</summary>
+    private List<object?[]> IndexListRows(string tableName)
     {
         var rows = new List<object?[]>();
         if (_schema.FindTable(tableName) is { } t)
@@ -558,12 +610,15 @@ internal sealed partial class CodeGenerator
                 rows.Add([(long)i, ix.Name, ix.Unique ? 1L : 0L, origin, ix.Where != null ? 1L : 0L]);
             }
         }
-        Rows(["seq", "name", "unique", "origin", "partial"], rows);
+        return rows;
     }
 
-    private void IndexInfo(string indexName, bool extended)
+    private void IndexInfo(string indexName, bool extended) =>
+        Rows(extended ? ["seqno", "cid", "name", "desc", "coll", "key"] : ["seqno", "cid", "name"], IndexInfoRows(indexName, extended));
+
+    /// <summary>The rows of index_info / index_xinfo for an index (none for an unknown name).</summary>
+    private List<object?[]> IndexInfoRows(string indexName, bool extended)
     {
-        string[] names = extended ? ["seqno", "cid", "name", "desc", "coll", "key"] : ["seqno", "cid", "name"];
         var rows = new List<object?[]>();
         if (_schema.FindIndex(indexName) is { } ix)
         {
@@ -577,10 +632,13 @@ internal sealed partial class CodeGenerator
             }
             if (extended) rows.Add([(long)ix.Columns.Length, -1L, null, 0L, "BINARY", 0L]);
         }
-        Rows(names, rows);
+        return rows;
     }
 
-    private void TableList()
+    private void TableList() => Rows(["schema", "name", "type", "ncol", "wr", "strict"], TableListRows());
+
+    /// <summary>The rows of table_list: the main schema's tables and views, then the temp schema's.</summary>
+    private List<object?[]> TableListRows()
     {
         var rows = new List<object?[]>();
         foreach (Table t in _schema.Tables) rows.Add(["main", t.Name, "table", (long)t.Columns.Count, t.WithoutRowid ? 1L : 0L, 0L]);
@@ -588,6 +646,37 @@ internal sealed partial class CodeGenerator
         rows.Add(["main", "sqlite_schema", "table", 5L, 0L, 0L]);
         foreach (View v in _tempViews.Values) rows.Add(["temp", v.Name, "view", (long)ViewColumnNames(v).Count, 0L, 0L]);
         rows.Add(["temp", "sqlite_temp_schema", "table", 5L, 0L, 0L]);
-        Rows(["schema", "name", "type", "ncol", "wr", "strict"], rows);
+        return rows;
     }
+
+    private void ForeignKeyList(string tableName) => Rows(["id", "seq", "table", "from", "to", "on_update", "on_delete", "match"], ForeignKeyListRows(tableName));
+
+    /// <summary>
+    /// The rows of foreign_key_list: one per column of each foreign key, the last declared
+    /// key first (id 0), as SQLite lists them; "to" is NULL when the key names no parent columns.
+    /// </summary>
+    private List<object?[]> ForeignKeyListRows(string tableName)
+    {
+        var rows = new List<object?[]>();
+        if (_schema.FindTable(tableName) is not { } t) return rows;
+        for (int k = t.ForeignKeys.Count - 1, id = 0; k >= 0; k--, id++)
+        {
+            ForeignKey fk = t.ForeignKeys[k];
+            for (int i = 0; i < fk.ChildColumns.Length; i++)
+            {
+                string? to = i < fk.ParentColumns.Length ? fk.ParentColumns[i] : null;
+                rows.Add([(long)id, (long)i, fk.ParentTable, t.Columns[fk.ChildColumns[i]].Name, to, ActionName(fk.OnUpdate), ActionName(fk.OnDelete), "NONE"]);
+            }
+        }
+        return rows;
+    }
+
+    private static string ActionName(ForeignKeyActionKind a) => a switch
+    {
+        ForeignKeyActionKind.Cascade => "CASCADE",
+        ForeignKeyActionKind.SetNull => "SET NULL",
+        ForeignKeyActionKind.SetDefault => "SET DEFAULT",
+        ForeignKeyActionKind.Restrict => "RESTRICT",
+        _ => "NO ACTION",
+    };
 }

@@ -1564,7 +1564,7 @@ internal sealed partial class CodeGenerator
 
         void AddAll(Source s, bool skipUsing = false)
         {
-            foreach (Column c in s.Table.Columns.Where(c => !skipUsing || !s.UsingColumns.Contains(c.Name)))
+            foreach (Column c in s.Table.Columns.Where(c => !c.IsHidden && (!skipUsing || !s.UsingColumns.Contains(c.Name))))
                 list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType)
                 {
                     Affinity = c.Affinity, Collation = c.Collation, Origin = OriginOf(s, s.Table.Columns.IndexOf(c)),

@@ -77,6 +77,13 @@ internal sealed partial class CodeGenerator
                 EmitTermsAt(i);
                 continue;
             }
+            if (s.Function != null)
+            {
+                ends.Add(FunctionLoop(s, i, scope, terms, done, available, brk, cont));
+                EmitTermsAt(i);
+                AddNullRowPass();
+                continue;
+            }
             if (s.Materialized)
             {
                 LoopNote(s, null, rowid: false);
@@ -268,6 +275,11 @@ internal sealed partial class CodeGenerator
     private void PlanJoinOrder(Scope scope, List<Expr> terms)
     {
         int n = scope.Sources.Count;
+        if (scope.Sources.Exists(x => x.Function != null))
+        {
+            OrderFunctionsAfterTheirArguments(scope, terms);
+            return;
+        }
         if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null)) return;
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);

@@ -174,7 +174,7 @@ internal sealed partial class CodeGenerator
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement)
             && !(statement is PragmaStatement pragma && OpensNoTransaction(pragma))
             // A query that reads no table (SELECT 1) takes no lock, as SQLite's has no OP_Transaction.
-            && !(statement is SelectStatement && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite));
+            && !(statement is SelectStatement && !_readsSchema && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite));
         int start = _code.Count;
         if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
         Emit(Opcode.Goto, 0, 1, 0);

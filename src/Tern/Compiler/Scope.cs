@@ -52,6 +52,10 @@ internal sealed class Source
     /// every column NULL (SQLite's TK_IF_NULL_ROW), so every column depends on it; else null.
     /// </summary>
     public Source? NullRowSource { get; init; }
+    /// <summary>For a table-valued function read at run time: the function and its arguments; else null.</summary>
+    public TableFunctionSource? Function { get; init; }
+    /// <summary>A table-valued function (run at run time or compiled): it has a rowid, its plan line says VIRTUAL TABLE.</summary>
+    public bool VirtualTable { get; init; }
 }
 
 /// <summary>Expression scope.</summary>

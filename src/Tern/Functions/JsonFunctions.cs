@@ -61,7 +61,7 @@ internal static class JsonFunctions
     private static TernException Error(string message) => new(ResultCode.Error, message);
 
     /// <summary>A JSON document argument; null for SQL NULL. Throws "malformed JSON".</summary>
-    private static JsonNode? Document(in Mem m)
+    internal static JsonNode? Document(in Mem m)
     {
         switch (m.Kind)
         {
@@ -143,7 +143,7 @@ internal static class JsonFunctions
     }
 
     /// <summary>An element as a SQL value (json_extract(), ->>).</summary>
-    private static void ToSql(JsonNode n, ref Mem r, bool binary)
+    internal static void ToSql(JsonNode n, ref Mem r, bool binary)
     {
         switch (n.Type)
         {
@@ -179,10 +179,10 @@ internal static class JsonFunctions
 
     // ---- paths -------------------------------------------------------------------------
 
-    private readonly record struct Step(byte[]? Key, long Index, bool FromEnd);
+    internal readonly record struct Step(byte[]? Key, long Index, bool FromEnd);
 
     /// <summary>Compiles a path; null when it is malformed.</summary>
-    private static List<Step>? ParsePath(ReadOnlySpan<byte> p)
+    internal static List<Step>? ParsePath(ReadOnlySpan<byte> p)
     {
         if (p.Length == 0 || p[0] != '$') return null;
         var steps = new List<Step>();
@@ -243,7 +243,7 @@ internal static class JsonFunctions
         return steps;
     }
 
-    private static List<Step> Path(in Mem m)
+    internal static List<Step> Path(in Mem m)
     {
         byte[] p = NumericText.ToUtf8(m);
         return ParsePath(p) ?? throw Error("bad JSON path: " + QuoteSql(p));
@@ -251,7 +251,7 @@ internal static class JsonFunctions
 
     private static string QuoteSql(byte[] p) => "'" + System.Text.Encoding.UTF8.GetString(p).Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static int ChildIndex(JsonNode c, Step s, bool forInsert = false)
+    internal static int ChildIndex(JsonNode c, Step s, bool forInsert = false)
     {
         List<JsonNode> items = c.Items!;
         if (s.Key != null)
@@ -269,7 +269,7 @@ internal static class JsonFunctions
         return (int)idx;
     }
 
-    private static JsonNode? Lookup(JsonNode root, List<Step> steps)
+    internal static JsonNode? Lookup(JsonNode root, List<Step> steps)
     {
         JsonNode cur = root;
         foreach (Step s in steps)

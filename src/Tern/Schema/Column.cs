@@ -26,6 +26,8 @@ internal sealed class Column
     public Expr? Generated { get; init; }
     /// <summary>A STORED generated column (its value is in the record); false for VIRTUAL and ordinary columns.</summary>
     public bool IsStored { get; init; }
+    /// <summary>A table-valued function's parameter column: named only explicitly, never by * or NATURAL.</summary>
+    public bool IsHidden { get; init; }
     /// <summary>The field of the table record that holds this column, or -1 for a VIRTUAL column (not stored).</summary>
     public int StorageIndex { get; set; } = -1;
     /// <summary>Whether this is a generated column (VIRTUAL or STORED).</summary>

@@ -12,6 +12,7 @@
 //   Sorter      List<byte[]> sorted at Sort     SorterSort/SorterNext
 //               (past its memory limit: sorted runs in a temporary file, merged at Sort)
 //   Pseudo      the record in a register        (none)
+//   Function    a table-valued function's rows  VFilter/Next (values, not records)
 using Tern.Storage.BTree;
 using Tern.Storage.Record;
 
@@ -24,6 +25,7 @@ internal enum CursorKind : byte
     Ephemeral,
     Sorter,
     Pseudo,
+    Function,
 }
 
 /// <summary>A VM cursor.</summary>
@@ -40,6 +42,28 @@ internal sealed class VdbeCursor
     public bool Valid;
 
     public bool IsBTree => Kind is CursorKind.Table or CursorKind.Index;
+
+    /// <summary>For a table-valued function: the rows still to come, and the current one.</summary>
+    public IEnumerator<Mem[]>? FunctionRows;
+    public Mem[]? FunctionRow;
+    /// <summary>How many rows the function cursor has moved to (the current one's index + 1).</summary>
+    public long FunctionRowCount;
+    public Functions.TableValuedFunction? Function;
+
+    /// <summary>A table-valued function cursor moves to its next row; false past the last.</summary>
+    public bool FunctionNext()
+    {
+        if (FunctionRows != null && FunctionRows.MoveNext())
+        {
+            FunctionRow = FunctionRows.Current;
+            FunctionRowCount++;
+            return true;
+        }
+        FunctionRows?.Dispose();
+        FunctionRows = null;
+        FunctionRow = null;
+        return false;
+    }
 
     // ---- sorter rows past the memory limit (see SorterSpill.cs)
 
@@ -212,5 +236,8 @@ internal sealed class VdbeCursor
         _spill = null;
         Tree?.Dispose();
         Tree = null;
+        FunctionRows?.Dispose();
+        FunctionRows = null;
+        FunctionRow = null;
     }
 }

@@ -551,7 +551,8 @@ internal sealed partial class Vm
                             break;
                         }
                         bool more;
-                        if (c.IsBTree) more = c.Valid = op.Op == Opcode.Next ? c.BTree!.Next() : c.BTree!.Prev();
+                        if (c.Kind == CursorKind.Function) more = c.FunctionNext();
+                        else if (c.IsBTree) more = c.Valid = op.Op == Opcode.Next ? c.BTree!.Next() : c.BTree!.Prev();
                         else if (c.Tree != null) more = c.Valid = op.Op == Opcode.Next ? c.Tree.Cursor.Next() : c.Tree.Cursor.Prev();
                         else
                         {
@@ -568,10 +569,32 @@ internal sealed partial class Vm
                 case Opcode.Column:
                     DoColumn(op);
                     break;
+                case Opcode.VFilter:
+                    {
+                        var call = (Functions.TableFunctionCall)op.P4!;
+                        var args = new Mem[call.Given.Length];
+                        for (int k = 0; k < args.Length; k++)
+                        {
+                            if (!call.Given[k]) continue;
+                            args[k] = r[op.P3 + k];
+                            args[k].MakeOwned();
+                        }
+                        var c = new VdbeCursor { Kind = CursorKind.Function, Function = call.Function };
+                        SetCursor(op.P1, c);
+                        c.FunctionRows = call.Function.Rows(args, call.Given).GetEnumerator();
+                        if (!c.FunctionNext())
+                        {
+                            _pc = op.P2;
+                            continue;
+                        }
+                        break;
+                    }
                 case Opcode.Rowid:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
                         if (c.NullRow) r[op.P2].SetNull();
+                        else if (c.Kind == CursorKind.Function) r[op.P2].SetInt(c.Function!.Rowid(c.FunctionRow!, c.FunctionRowCount - 1));
+                        else if (!c.IsBTree && c.Rows != null) r[op.P2].SetInt(c.Position + 1);
                         else r[op.P2].SetInt(c.BTree!.RowId);
                         break;
                     }
@@ -1381,6 +1404,13 @@ internal sealed partial class Vm
         if (c.NullRow)
         {
             dest.SetNull();
+            return;
+        }
+        if (c.Kind == CursorKind.Function)
+        {
+            Mem[]? row = c.FunctionRow;
+            if (row == null || op.P2 >= row.Length) dest.SetNull();
+            else dest = row[op.P2];
             return;
         }
         ReadOnlySpan<byte> record = c.Kind switch
