@@ -968,7 +968,7 @@ internal sealed partial class CodeGenerator
         }
         foreach (SetClause sc in u.Set)
         {
-            if (sc.IsRow || sc.Columns.Count != 1) return null;
+            if (sc.Columns.Count != 1) return null;
             if (Fails(sc.Value) is { } error) return error;
             if (t.FindColumn(sc.Columns[0]) < 0 && !IsRowidName(sc.Columns[0])) return "no such column: " + sc.Columns[0];
         }
@@ -979,18 +979,17 @@ internal sealed partial class CodeGenerator
     {
         var assignments = new Dictionary<int, Expr>();
         bool setsRowid = false;
-        foreach (SetClause sc in u.Set)
+        foreach ((string column, Expr value) in u.Set.AsSpan().ToArray().SelectMany(SetAssignments))
         {
-            if (sc.IsRow || sc.Columns.Count != 1) throw new TernException(ResultCode.Error, "row-value SET is not supported yet");
-            int k = t.FindColumn(sc.Columns[0]);
+            int k = t.FindColumn(column);
             if (k < 0)
             {
-                if (IsRowidName(sc.Columns[0])) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
-                throw new TernException(ResultCode.Error, "no such column: " + sc.Columns[0]);
+                if (IsRowidName(column)) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
+                throw new TernException(ResultCode.Error, "no such column: " + column);
             }
             RefuseGeneratedWrite(t, k, "UPDATE");
             if (k == t.RowidAlias) setsRowid = true;
-            assignments[k] = sc.Value;
+            assignments[k] = value;
         }
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
         ConflictResolution onError = EffectiveConflict(u.OrConflict);

@@ -62,6 +62,9 @@ internal sealed partial class CodeGenerator
                     Resolve(done);
                     return;
                 }
+            case BetweenExpr be when IsVectorBetween(be):
+                VectorBetweenCode(be, scope, target);
+                return;
             case BetweenExpr be:
                 {
                     int x = NewRegister(), lo = NewRegister(), hi = NewRegister();
@@ -77,6 +80,18 @@ internal sealed partial class CodeGenerator
                     if (be.Not) Emit(Opcode.Not, target, target, 0);
                     return;
                 }
+            case InListExpr il when il.Operand is SubqueryExpr && IsVector(il.Operand) && il.Items.Count == 1
+                && (IsConstantTree(il.Items[0]) || il.Items[0] is RowValueExpr rv && rv.Items.All(IsConstantTree)):
+                // SQLite reads x IN (c) as x = +c, and +c is one value: a vector x is misused.
+                RowValueMisused();
+                return;
+            case InListExpr { Items: [SubqueryExpr only] } il:
+                // x IN ((SELECT ...)) is x IN (SELECT ...), as SQLite's parser makes it.
+                ExprCode(new InSelectExpr(il.Not, il.Operand, only.Select) { Start = il.Start, End = il.End }, scope, target);
+                return;
+            case InListExpr il when il.Operand is RowValueExpr:
+                VectorInListCode(il, scope, target);
+                return;
             case InListExpr il:
                 {
                     int x = NewRegister();
@@ -104,6 +119,9 @@ internal sealed partial class CodeGenerator
                     if (il.Not) Emit(Opcode.Not, target, target, 0);
                     return;
                 }
+            case InSelectExpr ins when IsVector(ins.Operand):
+                VectorInSelectCode(ins, scope, target);
+                return;
             case InSelectExpr ins:
                 InSelectCode(ins, scope, target);
                 return;
@@ -144,6 +162,7 @@ internal sealed partial class CodeGenerator
                     Emit(Opcode.Null, 0, res, 0);
                     CompileSelect(sq.Select, scope, (start, n) =>
                     {
+                        if (n != 1) throw new TernException(ResultCode.Error, $"sub-select returns {n} columns - expected 1");
                         Emit(Opcode.Copy, start, res, 0);
                         Emit(Opcode.Goto, 0, done, 0);
                     });
@@ -174,6 +193,12 @@ internal sealed partial class CodeGenerator
                     if (like.Not) Emit(Opcode.Not, target, target, 0);
                     return;
                 }
+            case RowValueExpr:
+                RowValueMisused();
+                return;
+            case SubqueryFieldExpr sf:
+                SubqueryFieldCode(sf, scope, target);
+                return;
             default:
                 throw new TernException(ResultCode.Error, e.GetType().Name + " expressions are not supported yet");
         }
@@ -321,6 +346,12 @@ internal sealed partial class CodeGenerator
             //   IS TRUE: t, NULL 0   IS NOT TRUE: !t, NULL 1   IS FALSE: !t, NULL 0   IS NOT FALSE: t, NULL 1
             bool invert = truth != (b.Operator == BinaryOperator.Is);
             Emit(Opcode.IsTrue, v, target, truth ? 0 : 1, null, (ushort)(invert ? 1 : 0));
+            return;
+        }
+        if (b.Operator is BinaryOperator.Eq or BinaryOperator.Ne or BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt
+            or BinaryOperator.Ge or BinaryOperator.Is or BinaryOperator.IsNot && (IsVector(b.Left) || IsVector(b.Right)))
+        {
+            VectorCompareCode(b, scope, target);
             return;
         }
         int l = NewRegister(), r = NewRegister();
@@ -984,7 +1015,7 @@ internal sealed partial class CodeGenerator
                 case UnaryExpr { Operator: UnaryOperator.Not } n:
                     JumpIf(n.Operand, scope, label, !whenTrue, jumpIfNull, outerOn);
                     return;
-                case BetweenExpr be:
+                case BetweenExpr be when !IsVectorBetween(be):
                     BetweenJump(be, scope, label, be.Not ? !whenTrue : whenTrue, jumpIfNull);
                     return;
             }
