@@ -1018,18 +1018,21 @@ internal sealed partial class CodeGenerator
             }
             // New values are computed from the old row, all before any is stored.
             var newRegs = new Dictionary<int, int>();
-            for (int i = 0; i < assignmentList.Count; i++)
+            SharingSetSubqueries(() =>
             {
-                (int k, Expr e) = assignmentList[i];
-                if (carriedValues >= 0)
+                for (int i = 0; i < assignmentList.Count; i++)
                 {
-                    newRegs[k] = carriedValues + i;
-                    continue;
+                    (int k, Expr e) = assignmentList[i];
+                    if (carriedValues >= 0)
+                    {
+                        newRegs[k] = carriedValues + i;
+                        continue;
+                    }
+                    int r = NewRegister();
+                    ExprCode(e, scope, r);
+                    newRegs[k] = r;
                 }
-                int r = NewRegister();
-                ExprCode(e, scope, r);
-                newRegs[k] = r;
-            }
+            });
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
             int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
@@ -1200,13 +1203,19 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.Rowid, src.Cursor, block, 0);
                 Emit(Opcode.SCopy, matchNumber, block + 1, 0);
                 for (int i = 0; i < nKeys; i++) ExprCode(orderBy[i].Expr, scope, block + lead + i);
-                for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + lead + nKeys + i);
+                SharingSetSubqueries(() =>
+                {
+                    for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + lead + nKeys + i);
+                });
             }
             else
             {
                 for (int i = 0; i < nKeys; i++) ExprCode(orderBy[i].Expr, scope, block + i);
                 Emit(Opcode.Rowid, src.Cursor, block + nKeys, 0);
-                for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + nKeys + 1 + i);
+                SharingSetSubqueries(() =>
+                {
+                    for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + nKeys + 1 + i);
+                });
             }
             int rec = NewRegister();
             Emit(Opcode.MakeRecord, block, width + (matchNumber > 0 ? 1 : 0), rec);

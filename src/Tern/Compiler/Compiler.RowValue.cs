@@ -241,19 +241,13 @@ internal sealed partial class CodeGenerator
 
     /// <summary>
     /// (a, b) IN (list): SQLite turns the list into VALUES rows, each of the left side's
-    /// width ("IN(...) element has N term(s) - expected M" otherwise); a lone subquery item
-    /// is the IN's subquery.
+    /// width ("IN(...) element has N term(s) - expected M" otherwise).
     /// </summary>
     private void VectorInListCode(InListExpr il, Scope scope, int target)
     {
         if (il.Items.Count == 0)
         {
             Emit(Opcode.Integer, il.Not ? 1 : 0, target, 0);
-            return;
-        }
-        if (il.Items.Count == 1 && il.Items[0] is SubqueryExpr only)
-        {
-            VectorInSelectCode(new InSelectExpr(il.Not, il.Operand, only.Select), scope, target);
             return;
         }
         int n = VectorWidth(il.Operand);
@@ -399,10 +393,38 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    /// <summary>One field of a vector SET's subquery (the subquery runs for each field it assigns).</summary>
+    /// <summary>
+    /// Within <see cref="SharingSetSubqueries"/>, the vector SET subqueries already computed
+    /// (by the first of their fields coded there); null outside.
+    /// </summary>
+    private Dictionary<SubqueryExpr, VectorValue>? _setSubqueries;
+
+    /// <summary>
+    /// Runs <paramref name="code"/>, which computes a row's new values in one straight run of
+    /// code, so that a vector SET's subquery runs once for all the fields it assigns.
+    /// </summary>
+    private void SharingSetSubqueries(Action code)
+    {
+        Dictionary<SubqueryExpr, VectorValue>? saved = _setSubqueries;
+        _setSubqueries = new(ReferenceEqualityComparer.Instance);
+        try
+        {
+            code();
+        }
+        finally
+        {
+            _setSubqueries = saved;
+        }
+    }
+
+    /// <summary>One field of a vector SET's subquery.</summary>
     private void SubqueryFieldCode(SubqueryFieldExpr f, Scope scope, int target)
     {
-        VectorValue v = SubqueryVectorCode(f.Subquery, scope);
+        if (_setSubqueries == null || !_setSubqueries.TryGetValue(f.Subquery, out VectorValue? v))
+        {
+            v = SubqueryVectorCode(f.Subquery, scope);
+            _setSubqueries?.Add(f.Subquery, v);
+        }
         if (v.Width != f.Width) throw new TernException(ResultCode.Error, $"{f.Width} columns assigned {v.Width} values");
         Emit(Opcode.SCopy, v.Start + f.Field, target, 0);
     }

@@ -62,7 +62,13 @@ public class RowValueDifferentialTests
         + "UPDATE t SET (a, b, c) = (SELECT 10, '11', 12) WHERE (id, b) IN (SELECT 3, NULL UNION SELECT 3, 200); SELECT * FROM t ORDER BY id; "
         + "UPDATE t SET (a, b) = (1, 2, 3); UPDATE t SET (a, b) = (SELECT 1); UPDATE t SET (a, b) = (SELECT 1, 2, 3); UPDATE t SET (a, b) = 1; UPDATE t SET a = (1, 2); "
         + "UPDATE t SET (a, b) = (SELECT v, v FROM s WHERE 0); SELECT * FROM t ORDER BY id; "
-        + "CREATE TABLE k(x PRIMARY KEY, y, z); INSERT INTO k VALUES (1, 2, 3); INSERT INTO k VALUES (1, 0, 0) ON CONFLICT(x) DO UPDATE SET (y, z) = (excluded.z, excluded.y + 5); SELECT * FROM k",
+        + "CREATE TABLE k(x PRIMARY KEY, y, z); INSERT INTO k VALUES (1, 2, 3); INSERT INTO k VALUES (1, 0, 0) ON CONFLICT(x) DO UPDATE SET (y, z) = (excluded.z, excluded.y + 5); SELECT * FROM k; "
+        // a SET subquery runs once for all the columns it assigns (random() agrees with itself)
+        + "CREATE TABLE w(id INTEGER PRIMARY KEY, a, b); INSERT INTO w VALUES (1, 0, 0), (2, 0, 0); UPDATE w SET (a, b) = (SELECT x, x FROM (SELECT random() AS x)); SELECT a = b FROM w; "
+        + "UPDATE w SET (b, a) = (SELECT x, -x FROM (SELECT random() AS x)), id = id + 10; SELECT id, a + b FROM w; "
+        + "UPDATE w SET (a, b) = (SELECT x, -x FROM (SELECT random() AS x)) FROM (SELECT 1 UNION ALL SELECT 2) AS j; SELECT a + b FROM w; "
+        + "INSERT INTO k VALUES (1, 0, 0) ON CONFLICT(x) DO UPDATE SET (y, z) = (SELECT r, -r FROM (SELECT random() AS r)); SELECT y + z FROM k; "
+        + "CREATE TABLE src(p, q, r); INSERT INTO src VALUES ('new', 10, 99); UPDATE w SET (a, b) = (SELECT * FROM src); UPDATE w SET (a, b) = (SELECT p, q FROM src); SELECT * FROM w",
         // errors
         "SELECT (1, 2); SELECT count(*) > ('abc', 'def'); SELECT 1 = (1, 2); SELECT ('a', 'b') < 3; SELECT (1, 2) BETWEEN 1 AND 2; SELECT 1 BETWEEN (0, 0) AND (3, 3); "
         + "SELECT (1, 2) BETWEEN (0, 0) AND 3; SELECT CASE (1, 2) WHEN 1 THEN 1 END; SELECT CASE 1 WHEN (1, 2) THEN 1 END; SELECT CASE WHEN (1, 2) THEN 1 END; "
