@@ -132,7 +132,7 @@ internal sealed partial class CodeGenerator
                     var core = new SelectClause(false, new NodeList<ResultColumn>([new StarColumn()]), new NodeList<FromItem>([from]),
                         null, NodeList<Expr>.Empty, null, NodeList<WindowDefinition>.Empty);
                     var sel = new SelectStatement(null, core, NodeList<CompoundPart>.Empty, NodeList<OrderingTerm>.Empty, null);
-                    InSelectCode(new InSelectExpr(it.Not, it.Operand, sel), scope, target);
+                    ExprCode(new InSelectExpr(it.Not, it.Operand, sel), scope, target);
                     return;
                 }
             case ExistsExpr ex:
@@ -349,7 +349,9 @@ internal sealed partial class CodeGenerator
             return;
         }
         if (b.Operator is BinaryOperator.Eq or BinaryOperator.Ne or BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt
-            or BinaryOperator.Ge or BinaryOperator.Is or BinaryOperator.IsNot && (IsVector(b.Left) || IsVector(b.Right)))
+            or BinaryOperator.Ge or BinaryOperator.Is or BinaryOperator.IsNot && (IsVector(b.Left) || IsVector(b.Right))
+            // x IS [NOT] NULL tests one value (SQLite's ISNULL/NOTNULL), whatever x is.
+            && !(b.Operator is BinaryOperator.Is or BinaryOperator.IsNot && b.Right is Literal { Kind: LiteralKind.Null }))
         {
             VectorCompareCode(b, scope, target);
             return;
@@ -729,7 +731,9 @@ internal sealed partial class CodeGenerator
     {
         int end = NewLabel();
         int baseReg = -1;
-        if (ce.Operand != null)
+        // CASE (a, b) WHEN (x, y) compares the vectors; a vector against one value is misused.
+        VectorValue? baseVector = ce.Operand != null && IsVector(ce.Operand) ? VectorCode(ce.Operand, scope) : null;
+        if (ce.Operand != null && baseVector == null)
         {
             baseReg = NewRegister();
             ExprCode(ce.Operand, scope, baseReg);
@@ -738,7 +742,15 @@ internal sealed partial class CodeGenerator
         {
             int next = NewLabel();
             int cond = NewRegister();
-            if (baseReg >= 0)
+            if (baseVector != null)
+            {
+                int ww = VectorWidth(w.Condition);
+                if (ww >= 0 && ww != baseVector.Width) RowValueMisused();
+                VectorValue when = VectorCode(w.Condition, scope);
+                if (when.Width != baseVector.Width) RowValueMisused();
+                VectorCompare(baseVector, when, BinaryOperator.Eq, scope, cond);
+            }
+            else if (baseReg >= 0)
             {
                 int v = NewRegister();
                 ExprCode(w.Condition, scope, v);

@@ -69,6 +69,27 @@ public class RowValueDifferentialTests
         + "UPDATE w SET (a, b) = (SELECT x, -x FROM (SELECT random() AS x)) FROM (SELECT 1 UNION ALL SELECT 2) AS j; SELECT a + b FROM w; "
         + "INSERT INTO k VALUES (1, 0, 0) ON CONFLICT(x) DO UPDATE SET (y, z) = (SELECT r, -r FROM (SELECT random() AS r)); SELECT y + z FROM k; "
         + "CREATE TABLE src(p, q, r); INSERT INTO src VALUES ('new', 10, 99); UPDATE w SET (a, b) = (SELECT * FROM src); UPDATE w SET (a, b) = (SELECT p, q FROM src); SELECT * FROM w",
+        // row values in definitions, triggers, views, CTEs, parameters and IN tables
+        "CREATE TABLE t(a INT, b INT, CHECK ((a, b) < (10, 10))); INSERT INTO t VALUES (1, 2); INSERT INTO t VALUES (10, 1); INSERT INTO t VALUES (9, 99); SELECT * FROM t; "
+        + "CREATE INDEX tp ON t(b) WHERE (a, b) > (0, 0); SELECT b FROM t WHERE (a, b) > (0, 0) AND b > 1; "
+        + "CREATE TABLE g(a, b, c AS ((a, b) = (1, 2))); INSERT INTO g(a, b) VALUES (1, 2), (1, 3); SELECT * FROM g; "
+        + "CREATE VIEW v AS SELECT a, (a, b) IN ((1, 2), (9, 99)) AS hit FROM t; SELECT * FROM v ORDER BY a; "
+        + "WITH c(x, y) AS (VALUES (1, 2), (3, 4)) SELECT x FROM c WHERE (x, y) IN (SELECT a, b FROM t) OR (x, y) = (3, 4) ORDER BY x; "
+        + "CREATE TABLE log(m); CREATE TRIGGER tr AFTER INSERT ON t WHEN (new.a, new.b) >= (5, 0) BEGIN INSERT INTO log VALUES ((SELECT count(*) FROM t WHERE (a, b) <= (new.a, new.b))); END; "
+        + "INSERT INTO t VALUES (5, 5), (2, 2); SELECT * FROM log; "
+        + "CREATE TABLE pair(x, y); INSERT INTO pair VALUES (1, 2), (5, 5); SELECT (1, 2) IN pair, (2, 1) IN pair, (5, 5) NOT IN pair; "
+        + "SELECT (1, 2) IS NULL; SELECT (1, 2) IS NOT NULL; SELECT (1, 2) IS (NULL); SELECT (SELECT 1, 2) IS NOT NULL",
+        // vectors of several columns where one value is needed
+        "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2), (3, 4); "
+        + "SELECT * FROM t WHERE a = (SELECT a, b FROM t); SELECT (SELECT a, b FROM t) IS NULL; SELECT abs((SELECT a, b FROM t)); SELECT count((SELECT a, b FROM t)); "
+        + "SELECT -(SELECT a, b FROM t); SELECT CAST((SELECT a, b FROM t) AS TEXT); SELECT (SELECT a, b FROM t) COLLATE NOCASE; SELECT (SELECT a, b FROM t) LIKE 'x'; "
+        + "SELECT 1 FROM t GROUP BY (SELECT a, b FROM t); SELECT a FROM t ORDER BY (SELECT a, b FROM t); SELECT a FROM t LIMIT (SELECT a, b FROM t); "
+        + "SELECT CASE (SELECT a, b FROM t) WHEN 1 THEN 1 END; SELECT CASE 1 WHEN (SELECT 1, 2) THEN 1 END; SELECT CASE (SELECT 1, 2) WHEN (SELECT 1, 2) THEN 1 END; "
+        + "SELECT CASE (1, 2) WHEN (1, 3) THEN 'a' WHEN (1, 2) THEN 'b' END, CASE (a, b) WHEN (3, 4) THEN 'x' ELSE 'y' END FROM t; SELECT CASE (1, 2) WHEN (1, 2, 3) THEN 1 END; "
+        + "SELECT CASE WHEN (SELECT 1, 2) THEN 1 END; SELECT CASE WHEN 1 THEN (SELECT 1, 2) END; SELECT (SELECT a, b FROM t) BETWEEN 1 AND 2; SELECT (SELECT a, b FROM t) BETWEEN (0, 0) AND (9, 9); "
+        + "SELECT (SELECT a, b FROM t) IN (1, 2); SELECT (SELECT a, b FROM t) IN (1); SELECT (SELECT a, b FROM t) IN ((1, 2)); SELECT (SELECT a, b FROM t) IN (SELECT a, b FROM t); "
+        + "SELECT (SELECT a, b FROM t) IN (SELECT * FROM t); SELECT (a, b) = (SELECT * FROM t) FROM t; SELECT (a, b) < (SELECT a FROM t) FROM t; INSERT INTO t VALUES ((1, 2), 3); "
+        + "INSERT INTO t SELECT (1, 2), 3; SELECT * FROM t LIMIT 1 OFFSET (SELECT a, b FROM t)",
         // errors
         "SELECT (1, 2); SELECT count(*) > ('abc', 'def'); SELECT 1 = (1, 2); SELECT ('a', 'b') < 3; SELECT (1, 2) BETWEEN 1 AND 2; SELECT 1 BETWEEN (0, 0) AND (3, 3); "
         + "SELECT (1, 2) BETWEEN (0, 0) AND 3; SELECT CASE (1, 2) WHEN 1 THEN 1 END; SELECT CASE 1 WHEN (1, 2) THEN 1 END; SELECT CASE WHEN (1, 2) THEN 1 END; "
