@@ -1089,6 +1089,10 @@ internal sealed partial class CodeGenerator
         Resolve(decided);
     }
 
+    /// <summary>
+    /// The terms of an AND chain. As SQLite's WHERE analysis does, a term (a, b) = (x, y) or
+    /// (a, b) IS (x, y) becomes a = x and b = y (each may then pick an index).
+    /// </summary>
     private static void SplitAnd(Expr? e, List<Expr> terms)
     {
         if (e == null) return;
@@ -1096,6 +1100,11 @@ internal sealed partial class CodeGenerator
         {
             SplitAnd(b.Left, terms);
             SplitAnd(b.Right, terms);
+        }
+        else if (e is BinaryExpr { Operator: BinaryOperator.Eq or BinaryOperator.Is, Left: RowValueExpr l, Right: RowValueExpr r } v
+            && l.Items.Count == r.Items.Count && !l.Items.Any(IsVector) && !r.Items.Any(IsVector))
+        {
+            for (int i = 0; i < l.Items.Count; i++) terms.Add(new BinaryExpr(v.Operator, l.Items[i], r.Items[i]) { Start = v.Start, End = v.End });
         }
         else terms.Add(e);
     }

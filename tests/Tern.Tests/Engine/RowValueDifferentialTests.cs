@@ -105,6 +105,27 @@ public class RowValueDifferentialTests
     public void Row_values_match_sqlite_when_scripted(string script) => Differential.AssertSame(script);
 
     [Fact]
+    public void Vector_equality_seeks_an_index_when_it_is_a_where_or_on_term()
+    {
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a INT, b INT); CREATE TABLE s(a INT, b INT, v); CREATE INDEX sb ON s(b, a)");
+        Assert.Equal(["SEARCH s USING INDEX sb (b=?)"], Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2)"));
+        Assert.Equal(["SCAN t", "SEARCH s USING INDEX sb (b=?)"], Plan(c, "SELECT * FROM t JOIN s ON (t.a, t.b) = (s.a, s.b)"));
+        Assert.Equal(["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Plan(c, "SELECT * FROM t WHERE (id, a) = (5, 1)"));
+        // Not an AND term: evaluated whole.
+        Assert.Equal(["SCAN s"], Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2) OR v"));
+    }
+
+    private static List<string> Plan(Connection c, string sql)
+    {
+        var details = new List<string>();
+        using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
+        while (s.Step()) details.Add(s.GetString(3)!);
+        return details;
+    }
+
+    [Fact]
     public void Generated_row_value_predicates_match_sqlite()
     {
         int count = int.TryParse(Environment.GetEnvironmentVariable("TERN_ROWVALUE_QUERIES"), out int n) && n > 0 ? n : 400;
