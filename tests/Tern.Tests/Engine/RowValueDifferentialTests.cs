@@ -79,6 +79,15 @@ public class RowValueDifferentialTests
         + "INSERT INTO t VALUES (5, 5), (2, 2); SELECT * FROM log; "
         + "CREATE TABLE pair(x, y); INSERT INTO pair VALUES (1, 2), (5, 5); SELECT (1, 2) IN pair, (2, 1) IN pair, (5, 5) NOT IN pair; "
         + "SELECT (1, 2) IS NULL; SELECT (1, 2) IS NOT NULL; SELECT (1, 2) IS (NULL); SELECT (SELECT 1, 2) IS NOT NULL",
+        // with aggregates, HAVING, windows, flattened subqueries, LEFT JOIN and DISTINCT
+        "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2), (1, 3), (2, 5); "
+        + "SELECT (count(*), max(b)) = (2, 3), a FROM t GROUP BY a ORDER BY a; SELECT a, (a, max(b)) IN (SELECT a, b FROM t) FROM t GROUP BY a ORDER BY a; "
+        + "SELECT a FROM t GROUP BY a HAVING (count(*), a) > (1, 1) ORDER BY a; SELECT a, b, (a, b) < (lag(a) OVER (ORDER BY b), 9) FROM t ORDER BY b; "
+        + "SELECT * FROM t WHERE (a, b) IN (VALUES (1, 3), (2, 5)) ORDER BY b; SELECT * FROM (SELECT a, b FROM t) WHERE (a, b) > (1, 2) ORDER BY b; "
+        + "SELECT * FROM t AS x LEFT JOIN t AS y ON (x.a, x.b) = (y.a, y.b - 1) ORDER BY x.b; SELECT * FROM t AS x LEFT JOIN t AS y ON x.a = y.a WHERE (y.b, 1) < (3, 0) ORDER BY x.b, y.b; "
+        + "SELECT * FROM t AS x LEFT JOIN t AS y ON x.a = y.a WHERE (x.a, y.b) IS (1, NULL) OR (x.a, y.b) = (2, 5) ORDER BY x.b, y.b; "
+        + "SELECT DISTINCT (a, 1) = (1, 1) FROM t ORDER BY 1; SELECT a FROM t WHERE (a, b) = (SELECT a, b FROM t ORDER BY b DESC LIMIT 1); "
+        + "SELECT (1, 'a') = (1, 'A' COLLATE NOCASE), (1, 'a' COLLATE NOCASE) < (1, 'B'), (1, 2) < (1, 2.5), (1, '2') = (1, 2), ('1', 2) = (1, 2)",
         // vectors of several columns where one value is needed
         "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2), (3, 4); "
         + "SELECT * FROM t WHERE a = (SELECT a, b FROM t); SELECT (SELECT a, b FROM t) IS NULL; SELECT abs((SELECT a, b FROM t)); SELECT count((SELECT a, b FROM t)); "
