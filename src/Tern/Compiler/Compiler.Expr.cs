@@ -1106,6 +1106,24 @@ internal sealed partial class CodeGenerator
         {
             for (int i = 0; i < l.Items.Count; i++) terms.Add(new BinaryExpr(v.Operator, l.Items[i], r.Items[i]) { Start = v.Start, End = v.End });
         }
+        else if (e is BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge, Left: RowValueExpr rl, Right: RowValueExpr rr } range
+            && rl.Items.Count == rr.Items.Count && IsPlainOperand(rl.Items[0]) && IsPlainOperand(rr.Items[0]))
+        {
+            // (a, b) > (x, y) holds only where a >= x does: that weaker term may bound a range
+            // seek on a (the vector comparison stays the filter).
+            terms.Add(e);
+            BinaryOperator weak = range.Operator is BinaryOperator.Lt or BinaryOperator.Le ? BinaryOperator.Le : BinaryOperator.Ge;
+            terms.Add(new BinaryExpr(weak, rl.Items[0], rr.Items[0]) { Start = range.Start, End = range.End });
+        }
         else terms.Add(e);
     }
+
+    /// <summary>A column, literal or parameter (perhaps with COLLATE or a sign): cheap to compute twice, with no side effects.</summary>
+    private static bool IsPlainOperand(Expr e) => e switch
+    {
+        ColumnRef or Literal or ParameterExpr => true,
+        CollateExpr c => IsPlainOperand(c.Operand),
+        UnaryExpr { Operator: UnaryOperator.Negate or UnaryOperator.Plus } u => IsPlainOperand(u.Operand),
+        _ => false,
+    };
 }

@@ -88,6 +88,13 @@ public class RowValueDifferentialTests
         + "SELECT * FROM t AS x LEFT JOIN t AS y ON x.a = y.a WHERE (x.a, y.b) IS (1, NULL) OR (x.a, y.b) = (2, 5) ORDER BY x.b, y.b; "
         + "SELECT DISTINCT (a, 1) = (1, 1) FROM t ORDER BY 1; SELECT a FROM t WHERE (a, b) = (SELECT a, b FROM t ORDER BY b DESC LIMIT 1); "
         + "SELECT (1, 'a') = (1, 'A' COLLATE NOCASE), (1, 'a' COLLATE NOCASE) < (1, 'B'), (1, 2) < (1, 2.5), (1, '2') = (1, 2), ('1', 2) = (1, 2)",
+        // vector ranges over an index on their first field (text, NOCASE, NULLs, descending)
+        "CREATE TABLE r(a INT, b TEXT COLLATE NOCASE, c); CREATE INDEX ra ON r(a, b); CREATE INDEX rb ON r(b DESC); "
+        + "INSERT INTO r VALUES (1, 'a', 1), (1, 'B', 2), (2, 'a', 3), (2, NULL, 4), (NULL, 'c', 5), (3, 'C', 6), ('2', 'b', 7); "
+        + "SELECT c FROM r WHERE (a, b) > (1, 'a') ORDER BY c; SELECT c FROM r WHERE (a, b) >= (2, 'A') ORDER BY c; SELECT c FROM r WHERE (a, b) < ('2', 'b') ORDER BY c; "
+        + "SELECT c FROM r WHERE (a, b) <= (2, NULL) ORDER BY c; SELECT c FROM r WHERE (b, a) > ('b', 0) ORDER BY c; SELECT c FROM r WHERE (b, c) < ('B', 7) ORDER BY c; "
+        + "SELECT c FROM r WHERE (b COLLATE BINARY, a) >= ('a', 2) ORDER BY c; SELECT c FROM r WHERE (a, b) > (1, 'a') AND (a, b) < (3, 'c') ORDER BY c; "
+        + "SELECT x.c, y.c FROM r AS x JOIN r AS y ON (y.a, y.b) > (x.a, x.b) WHERE x.c < 3 ORDER BY 1, 2",
         // vectors of several columns where one value is needed
         "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2), (3, 4); "
         + "SELECT * FROM t WHERE a = (SELECT a, b FROM t); SELECT (SELECT a, b FROM t) IS NULL; SELECT abs((SELECT a, b FROM t)); SELECT count((SELECT a, b FROM t)); "
@@ -122,6 +129,9 @@ public class RowValueDifferentialTests
         Assert.Equal(["SEARCH s USING INDEX sb (b=?)"], Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2)"));
         Assert.Equal(["SCAN t", "SEARCH s USING INDEX sb (b=?)"], Plan(c, "SELECT * FROM t JOIN s ON (t.a, t.b) = (s.a, s.b)"));
         Assert.Equal(["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Plan(c, "SELECT * FROM t WHERE (id, a) = (5, 1)"));
+        // A vector range bounds a range seek on the first field's column.
+        Assert.Equal(["SEARCH s USING INDEX sb (b>=?)"], Plan(c, "SELECT * FROM s WHERE (b, a) > (2, 1)"));
+        Assert.Equal(["SEARCH s USING INDEX sb (b<?)"], Plan(c, "SELECT * FROM s WHERE (b, a) <= (2, 1)"));
         // Not an AND term: evaluated whole.
         Assert.Equal(["SCAN s"], Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2) OR v"));
     }
