@@ -853,6 +853,8 @@ internal sealed partial class CodeGenerator
 
     private void InSelectCode(InSelectExpr ins, Scope scope, int target)
     {
+        // SQLite checks the subquery's width while resolving names, before any operand is coded.
+        if (SelectWidth(ins.Select) is int w and >= 0 and not 1) throw new TernException(ResultCode.Error, $"sub-select returns {w} columns - expected 1");
         int x = NewRegister();
         ExprCode(ins.Operand, scope, x);
         int cursor = NewCursor();

@@ -270,6 +270,9 @@ internal sealed partial class CodeGenerator
     /// </remarks>
     private void VectorInSelectCode(InSelectExpr ins, Scope scope, int target, NodeList<Expr>? lastRow = null)
     {
+        // SQLite checks the widths while resolving names, before any operand is coded.
+        if (VectorWidth(ins.Operand) is int lw and >= 0 && SelectWidth(ins.Select) is int rw and >= 0 && lw != rw)
+            throw new TernException(ResultCode.Error, $"sub-select returns {rw} columns - expected {lw}");
         VectorValue x = VectorCode(ins.Operand, scope);
         int m = x.Width;
         int cursor = NewCursor();

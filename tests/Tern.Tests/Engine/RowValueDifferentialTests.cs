@@ -95,6 +95,10 @@ public class RowValueDifferentialTests
         + "SELECT c FROM r WHERE (a, b) <= (2, NULL) ORDER BY c; SELECT c FROM r WHERE (b, a) > ('b', 0) ORDER BY c; SELECT c FROM r WHERE (b, c) < ('B', 7) ORDER BY c; "
         + "SELECT c FROM r WHERE (b COLLATE BINARY, a) >= ('a', 2) ORDER BY c; SELECT c FROM r WHERE (a, b) > (1, 'a') AND (a, b) < (3, 'c') ORDER BY c; "
         + "SELECT x.c, y.c FROM r AS x JOIN r AS y ON (y.a, y.b) > (x.a, x.b) WHERE x.c < 3 ORDER BY 1, 2",
+        // vector SET and row values inside trigger bodies and RETURNING
+        "CREATE TABLE t(a, b); CREATE TABLE u(x, y); INSERT INTO u VALUES (0, 0); "
+        + "CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE u SET (x, y) = (SELECT new.a, new.b + 1), y = y + ((new.a, new.b) IN (SELECT a, b FROM t)); END; "
+        + "INSERT INTO t VALUES (1, 2), (3, 4); SELECT * FROM u; UPDATE t SET (a, b) = (b, a) RETURNING *; UPDATE t SET (b) = (SELECT 5) RETURNING (a, b) = (4, 5)",
         // vectors of several columns where one value is needed
         "CREATE TABLE t(a, b); INSERT INTO t VALUES (1, 2), (3, 4); "
         + "SELECT * FROM t WHERE a = (SELECT a, b FROM t); SELECT (SELECT a, b FROM t) IS NULL; SELECT abs((SELECT a, b FROM t)); SELECT count((SELECT a, b FROM t)); "
@@ -113,7 +117,7 @@ public class RowValueDifferentialTests
         + "SELECT (1, 2) IN ((1, 2, 3)); SELECT (1, 2) IN ((1, 2), 3); SELECT (1, 2) IN ((1, 2), (1, 2, 3)); SELECT (1, 2) IS NULL; SELECT (1, 2) NOTNULL; SELECT (1, 2) LIKE 'a'; "
         + "SELECT -(1, 2); SELECT NOT (1, 2); SELECT (1, 2) + 1; SELECT (1, 2) AND 1; SELECT 1 WHERE (1, 2); SELECT 1 GROUP BY (1, 2); SELECT 1 LIMIT (1, 2); VALUES ((1, 2)); "
         + "SELECT (SELECT 1, 2); SELECT 1 = (SELECT 1, 2); SELECT (1, 2) = (SELECT 1); SELECT (1, 2) = (SELECT 1, 2, 3); SELECT (1, 2) IN (SELECT 1); SELECT (1, 2) IN (SELECT 1, 2, 3); "
-        + "SELECT 1 IN (SELECT 1, 2); SELECT (1, 2) = (1, 2, 3); SELECT (1, (2, 3)) = (1, (2, 3)); SELECT 1 WHERE (SELECT 1, 2); SELECT 1 IN ((SELECT 1, 2)); "
+        + "SELECT 1 IN (SELECT 1, 2); SELECT 1 + (1, 2) IN (SELECT 1, 2); SELECT (1 + (1, 2), 3) IN (SELECT 1, 2, 3); SELECT 1 + (1, 2) IN (1, 2); SELECT (1, 2) = (1, 2, 3); SELECT (1, (2, 3)) = (1, (2, 3)); SELECT 1 WHERE (SELECT 1, 2); SELECT 1 IN ((SELECT 1, 2)); "
         + "SELECT a FROM (SELECT 1 AS a UNION ALL SELECT 2) ORDER BY a, (1, 2); SELECT (SELECT 1, 2) + 1; SELECT 1 HAVING (1, 2); SELECT (1, 2) IS TRUE; SELECT coalesce((1, 2), 3); SELECT 1 FROM (SELECT 1) LIMIT 1 OFFSET (1, 2)");
 
     [Theory]
