@@ -982,7 +982,7 @@ internal sealed partial class CodeGenerator
         }
         foreach (SetClause sc in u.Set)
         {
-            if (sc.IsRow || sc.Columns.Count != 1) return null;
+            if (sc.Columns.Count != 1) return null;
             if (Fails(sc.Value) is { } error) return error;
             if (t.FindColumn(sc.Columns[0]) < 0 && !IsRowidName(sc.Columns[0])) return "no such column: " + sc.Columns[0];
         }
@@ -993,18 +993,17 @@ internal sealed partial class CodeGenerator
     {
         var assignments = new Dictionary<int, Expr>();
         bool setsRowid = false;
-        foreach (SetClause sc in u.Set)
+        foreach ((string column, Expr value) in u.Set.AsSpan().ToArray().SelectMany(SetAssignments))
         {
-            if (sc.IsRow || sc.Columns.Count != 1) throw new TernException(ResultCode.Error, "row-value SET is not supported yet");
-            int k = t.FindColumn(sc.Columns[0]);
+            int k = t.FindColumn(column);
             if (k < 0)
             {
-                if (IsRowidName(sc.Columns[0])) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
-                throw new TernException(ResultCode.Error, "no such column: " + sc.Columns[0]);
+                if (IsRowidName(column)) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
+                throw new TernException(ResultCode.Error, "no such column: " + column);
             }
             RefuseGeneratedWrite(t, k, "UPDATE");
             if (k == t.RowidAlias) setsRowid = true;
-            assignments[k] = sc.Value;
+            assignments[k] = value;
         }
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
         ConflictResolution onError = EffectiveConflict(u.OrConflict);
@@ -1033,18 +1032,21 @@ internal sealed partial class CodeGenerator
             }
             // New values are computed from the old row, all before any is stored.
             var newRegs = new Dictionary<int, int>();
-            for (int i = 0; i < assignmentList.Count; i++)
+            SharingSetSubqueries(() =>
             {
-                (int k, Expr e) = assignmentList[i];
-                if (carriedValues >= 0)
+                for (int i = 0; i < assignmentList.Count; i++)
                 {
-                    newRegs[k] = carriedValues + i;
-                    continue;
+                    (int k, Expr e) = assignmentList[i];
+                    if (carriedValues >= 0)
+                    {
+                        newRegs[k] = carriedValues + i;
+                        continue;
+                    }
+                    int r = NewRegister();
+                    ExprCode(e, scope, r);
+                    newRegs[k] = r;
                 }
-                int r = NewRegister();
-                ExprCode(e, scope, r);
-                newRegs[k] = r;
-            }
+            });
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
             int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
@@ -1215,13 +1217,19 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.Rowid, src.Cursor, block, 0);
                 Emit(Opcode.SCopy, matchNumber, block + 1, 0);
                 for (int i = 0; i < nKeys; i++) ExprCode(orderBy[i].Expr, scope, block + lead + i);
-                for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + lead + nKeys + i);
+                SharingSetSubqueries(() =>
+                {
+                    for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + lead + nKeys + i);
+                });
             }
             else
             {
                 for (int i = 0; i < nKeys; i++) ExprCode(orderBy[i].Expr, scope, block + i);
                 Emit(Opcode.Rowid, src.Cursor, block + nKeys, 0);
-                for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + nKeys + 1 + i);
+                SharingSetSubqueries(() =>
+                {
+                    for (int i = 0; i < nCarried; i++) ExprCode(carried![i], scope, block + nKeys + 1 + i);
+                });
             }
             int rec = NewRegister();
             Emit(Opcode.MakeRecord, block, width + (matchNumber > 0 ? 1 : 0), rec);

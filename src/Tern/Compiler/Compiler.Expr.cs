@@ -62,6 +62,9 @@ internal sealed partial class CodeGenerator
                     Resolve(done);
                     return;
                 }
+            case BetweenExpr be when IsVectorBetween(be):
+                VectorBetweenCode(be, scope, target);
+                return;
             case BetweenExpr be:
                 {
                     int x = NewRegister(), lo = NewRegister(), hi = NewRegister();
@@ -77,6 +80,18 @@ internal sealed partial class CodeGenerator
                     if (be.Not) Emit(Opcode.Not, target, target, 0);
                     return;
                 }
+            case InListExpr il when il.Operand is SubqueryExpr && IsVector(il.Operand) && il.Items.Count == 1
+                && (IsConstantTree(il.Items[0]) || il.Items[0] is RowValueExpr rv && rv.Items.All(IsConstantTree)):
+                // SQLite reads x IN (c) as x = +c, and +c is one value: a vector x is misused.
+                RowValueMisused();
+                return;
+            case InListExpr { Items: [SubqueryExpr only] } il:
+                // x IN ((SELECT ...)) is x IN (SELECT ...), as SQLite's parser makes it.
+                ExprCode(new InSelectExpr(il.Not, il.Operand, only.Select) { Start = il.Start, End = il.End }, scope, target);
+                return;
+            case InListExpr il when il.Operand is RowValueExpr:
+                VectorInListCode(il, scope, target);
+                return;
             case InListExpr il:
                 {
                     int x = NewRegister();
@@ -104,6 +119,9 @@ internal sealed partial class CodeGenerator
                     if (il.Not) Emit(Opcode.Not, target, target, 0);
                     return;
                 }
+            case InSelectExpr ins when IsVector(ins.Operand):
+                VectorInSelectCode(ins, scope, target);
+                return;
             case InSelectExpr ins:
                 InSelectCode(ins, scope, target);
                 return;
@@ -114,7 +132,7 @@ internal sealed partial class CodeGenerator
                     var core = new SelectClause(false, new NodeList<ResultColumn>([new StarColumn()]), new NodeList<FromItem>([from]),
                         null, NodeList<Expr>.Empty, null, NodeList<WindowDefinition>.Empty);
                     var sel = new SelectStatement(null, core, NodeList<CompoundPart>.Empty, NodeList<OrderingTerm>.Empty, null);
-                    InSelectCode(new InSelectExpr(it.Not, it.Operand, sel), scope, target);
+                    ExprCode(new InSelectExpr(it.Not, it.Operand, sel), scope, target);
                     return;
                 }
             case ExistsExpr ex:
@@ -144,6 +162,7 @@ internal sealed partial class CodeGenerator
                     Emit(Opcode.Null, 0, res, 0);
                     CompileSelect(sq.Select, scope, (start, n) =>
                     {
+                        if (n != 1) throw new TernException(ResultCode.Error, $"sub-select returns {n} columns - expected 1");
                         Emit(Opcode.Copy, start, res, 0);
                         Emit(Opcode.Goto, 0, done, 0);
                     });
@@ -174,6 +193,12 @@ internal sealed partial class CodeGenerator
                     if (like.Not) Emit(Opcode.Not, target, target, 0);
                     return;
                 }
+            case RowValueExpr:
+                RowValueMisused();
+                return;
+            case SubqueryFieldExpr sf:
+                SubqueryFieldCode(sf, scope, target);
+                return;
             default:
                 throw new TernException(ResultCode.Error, e.GetType().Name + " expressions are not supported yet");
         }
@@ -323,6 +348,14 @@ internal sealed partial class CodeGenerator
             //   IS TRUE: t, NULL 0   IS NOT TRUE: !t, NULL 1   IS FALSE: !t, NULL 0   IS NOT FALSE: t, NULL 1
             bool invert = truth != (b.Operator == BinaryOperator.Is);
             Emit(Opcode.IsTrue, v, target, truth ? 0 : 1, null, (ushort)(invert ? 1 : 0));
+            return;
+        }
+        if (b.Operator is BinaryOperator.Eq or BinaryOperator.Ne or BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt
+            or BinaryOperator.Ge or BinaryOperator.Is or BinaryOperator.IsNot && (IsVector(b.Left) || IsVector(b.Right))
+            // x IS [NOT] NULL tests one value (SQLite's ISNULL/NOTNULL), whatever x is.
+            && !(b.Operator is BinaryOperator.Is or BinaryOperator.IsNot && b.Right is Literal { Kind: LiteralKind.Null }))
+        {
+            VectorCompareCode(b, scope, target);
             return;
         }
         int l = NewRegister(), r = NewRegister();
@@ -705,7 +738,9 @@ internal sealed partial class CodeGenerator
     {
         int end = NewLabel();
         int baseReg = -1;
-        if (ce.Operand != null)
+        // CASE (a, b) WHEN (x, y) compares the vectors; a vector against one value is misused.
+        VectorValue? baseVector = ce.Operand != null && IsVector(ce.Operand) ? VectorCode(ce.Operand, scope) : null;
+        if (ce.Operand != null && baseVector == null)
         {
             baseReg = NewRegister();
             ExprCode(ce.Operand, scope, baseReg);
@@ -714,7 +749,15 @@ internal sealed partial class CodeGenerator
         {
             int next = NewLabel();
             int cond = NewRegister();
-            if (baseReg >= 0)
+            if (baseVector != null)
+            {
+                int ww = VectorWidth(w.Condition);
+                if (ww >= 0 && ww != baseVector.Width) RowValueMisused();
+                VectorValue when = VectorCode(w.Condition, scope);
+                if (when.Width != baseVector.Width) RowValueMisused();
+                VectorCompare(baseVector, when, BinaryOperator.Eq, scope, cond);
+            }
+            else if (baseReg >= 0)
             {
                 int v = NewRegister();
                 ExprCode(w.Condition, scope, v);
@@ -817,6 +860,8 @@ internal sealed partial class CodeGenerator
 
     private void InSelectCode(InSelectExpr ins, Scope scope, int target)
     {
+        // SQLite checks the subquery's width while resolving names, before any operand is coded.
+        if (SelectWidth(ins.Select) is int w and >= 0 and not 1) throw new TernException(ResultCode.Error, $"sub-select returns {w} columns - expected 1");
         int x = NewRegister();
         ExprCode(ins.Operand, scope, x);
         int cursor = NewCursor();
@@ -991,7 +1036,7 @@ internal sealed partial class CodeGenerator
                 case UnaryExpr { Operator: UnaryOperator.Not } n:
                     JumpIf(n.Operand, scope, label, !whenTrue, jumpIfNull, outerOn);
                     return;
-                case BetweenExpr be:
+                case BetweenExpr be when !IsVectorBetween(be):
                     BetweenJump(be, scope, label, be.Not ? !whenTrue : whenTrue, jumpIfNull);
                     return;
             }
@@ -1053,6 +1098,10 @@ internal sealed partial class CodeGenerator
         Resolve(decided);
     }
 
+    /// <summary>
+    /// The terms of an AND chain. As SQLite's WHERE analysis does, a term (a, b) = (x, y) or
+    /// (a, b) IS (x, y) becomes a = x and b = y (each may then pick an index).
+    /// </summary>
     private static void SplitAnd(Expr? e, List<Expr> terms)
     {
         if (e == null) return;
@@ -1061,6 +1110,29 @@ internal sealed partial class CodeGenerator
             SplitAnd(b.Left, terms);
             SplitAnd(b.Right, terms);
         }
+        else if (e is BinaryExpr { Operator: BinaryOperator.Eq or BinaryOperator.Is, Left: RowValueExpr l, Right: RowValueExpr r } v
+            && l.Items.Count == r.Items.Count && !l.Items.Any(IsVector) && !r.Items.Any(IsVector))
+        {
+            for (int i = 0; i < l.Items.Count; i++) terms.Add(new BinaryExpr(v.Operator, l.Items[i], r.Items[i]) { Start = v.Start, End = v.End });
+        }
+        else if (e is BinaryExpr { Operator: BinaryOperator.Lt or BinaryOperator.Le or BinaryOperator.Gt or BinaryOperator.Ge, Left: RowValueExpr rl, Right: RowValueExpr rr } range
+            && rl.Items.Count == rr.Items.Count && IsPlainOperand(rl.Items[0]) && IsPlainOperand(rr.Items[0]))
+        {
+            // (a, b) > (x, y) holds only where a >= x does: that weaker term may bound a range
+            // seek on a (the vector comparison stays the filter).
+            terms.Add(e);
+            BinaryOperator weak = range.Operator is BinaryOperator.Lt or BinaryOperator.Le ? BinaryOperator.Le : BinaryOperator.Ge;
+            terms.Add(new BinaryExpr(weak, rl.Items[0], rr.Items[0]) { Start = range.Start, End = range.End });
+        }
         else terms.Add(e);
     }
+
+    /// <summary>A column, literal or parameter (perhaps with COLLATE or a sign): cheap to compute twice, with no side effects.</summary>
+    private static bool IsPlainOperand(Expr e) => e switch
+    {
+        ColumnRef or Literal or ParameterExpr => true,
+        CollateExpr c => IsPlainOperand(c.Operand),
+        UnaryExpr { Operator: UnaryOperator.Negate or UnaryOperator.Plus } u => IsPlainOperand(u.Operand),
+        _ => false,
+    };
 }

@@ -1692,6 +1692,7 @@ internal sealed partial class CodeGenerator
             case BetweenExpr be: Walk(be.Operand, visit); Walk(be.Low, visit); Walk(be.High, visit); break;
             case InListExpr il: Walk(il.Operand, visit); foreach (Expr x in il.Items) Walk(x, visit); break;
             case InSelectExpr ins: Walk(ins.Operand, visit); break;
+            case RowValueExpr r: foreach (Expr x in r.Items) Walk(x, visit); break;
             case NullTestExpr nt: Walk(nt.Operand, visit); break;
             case CollateExpr ce: Walk(ce.Operand, visit); break;
             case CastExpr ca: Walk(ca.Operand, visit); break;

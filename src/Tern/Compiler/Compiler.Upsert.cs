@@ -125,17 +125,19 @@ internal sealed partial class CodeGenerator
             }
             var newRegs = new List<(int Column, int Register)>();
             bool setsRowid = false;
-            foreach (SetClause sc in clause.Set)
+            SharingSetSubqueries(() =>
             {
-                if (sc.IsRow || sc.Columns.Count != 1) throw new TernException(ResultCode.Error, "row-value SET is not supported yet");
-                int k = t.FindColumn(sc.Columns[0]);
-                if (k < 0) throw new TernException(ResultCode.Error, "no such column: " + sc.Columns[0]);
-                RefuseGeneratedWrite(t, k, "UPDATE");
-                if (k == t.RowidAlias) setsRowid = true;
-                int r = NewRegister();
-                ExprCode(sc.Value, scope, r);
-                newRegs.Add((k, r));
-            }
+                foreach ((string column, Expr value) in clause.Set.AsSpan().ToArray().SelectMany(SetAssignments))
+                {
+                    int k = t.FindColumn(column);
+                    if (k < 0) throw new TernException(ResultCode.Error, "no such column: " + column);
+                    RefuseGeneratedWrite(t, k, "UPDATE");
+                    if (k == t.RowidAlias) setsRowid = true;
+                    int r = NewRegister();
+                    ExprCode(value, scope, r);
+                    newRegs.Add((k, r));
+                }
+            });
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
             // As an UPDATE of the conflicting row: its UPDATE triggers fire and the
