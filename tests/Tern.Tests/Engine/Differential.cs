@@ -71,6 +71,15 @@ internal static class Differential
     }
 
     /// <summary>Splits a script at semicolons outside quotes; a CREATE TRIGGER runs up to its END.</summary>
+    /// <summary>The detail column of EXPLAIN QUERY PLAN for <paramref name="sql"/> on a Tern connection, row by row.</summary>
+    public static List<string> Plan(Connection c, string sql)
+    {
+        var details = new List<string>();
+        using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
+        while (s.Step()) details.Add(s.GetString(3)!);
+        return details;
+    }
+
     public static List<string> Statements(string script)
     {
         var list = new List<string>();

@@ -58,18 +58,10 @@ public class FlattenDifferentialTests
         using Database db = Database.Open(":memory:");
         using Connection c = db.Connect();
         c.Execute("CREATE TABLE t(x INTEGER PRIMARY KEY, y); CREATE TABLE u(p, q); CREATE VIEW v AS SELECT x AS k, y FROM t WHERE y > 0");
-        Assert.Equal(["SCAN u", "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Plan(c, "SELECT * FROM u, v WHERE v.k = u.p"));
-        Assert.Equal(["SCAN t", "SCAN u"], Plan(c, "SELECT * FROM (SELECT x AS a FROM t) AS a0, u"));
-        Assert.Equal(["MATERIALIZE a", "SCAN t", "SCAN a"], Plan(c, "SELECT * FROM (SELECT count(*) AS n FROM t) AS a"));
-        Assert.Equal(["MATERIALIZE a", "SCAN t", "SCAN a"], Plan(c, "SELECT * FROM (SELECT x FROM t LIMIT 2) AS a"));
-    }
-
-    private static List<string> Plan(Connection c, string sql)
-    {
-        var details = new List<string>();
-        using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
-        while (s.Step()) details.Add(s.GetString(3)!);
-        return details;
+        Assert.Equal(["SCAN u", "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Differential.Plan(c, "SELECT * FROM u, v WHERE v.k = u.p"));
+        Assert.Equal(["SCAN t", "SCAN u"], Differential.Plan(c, "SELECT * FROM (SELECT x AS a FROM t) AS a0, u"));
+        Assert.Equal(["MATERIALIZE a", "SCAN t", "SCAN a"], Differential.Plan(c, "SELECT * FROM (SELECT count(*) AS n FROM t) AS a"));
+        Assert.Equal(["MATERIALIZE a", "SCAN t", "SCAN a"], Differential.Plan(c, "SELECT * FROM (SELECT x FROM t LIMIT 2) AS a"));
     }
 
     [Fact]

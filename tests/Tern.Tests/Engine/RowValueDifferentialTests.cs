@@ -130,22 +130,14 @@ public class RowValueDifferentialTests
         using Database db = Database.Open(":memory:");
         using Connection c = db.Connect();
         c.Execute("CREATE TABLE t(id INTEGER PRIMARY KEY, a INT, b INT); CREATE TABLE s(a INT, b INT, v); CREATE INDEX sb ON s(b, a)");
-        Assert.Equal(["SEARCH s USING INDEX sb (b=?)"], Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2)"));
-        Assert.Equal(["SCAN t", "SEARCH s USING INDEX sb (b=?)"], Plan(c, "SELECT * FROM t JOIN s ON (t.a, t.b) = (s.a, s.b)"));
-        Assert.Equal(["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Plan(c, "SELECT * FROM t WHERE (id, a) = (5, 1)"));
+        Assert.Equal(["SEARCH s USING INDEX sb (b=?)"], Differential.Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2)"));
+        Assert.Equal(["SCAN t", "SEARCH s USING INDEX sb (b=?)"], Differential.Plan(c, "SELECT * FROM t JOIN s ON (t.a, t.b) = (s.a, s.b)"));
+        Assert.Equal(["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], Differential.Plan(c, "SELECT * FROM t WHERE (id, a) = (5, 1)"));
         // A vector range bounds a range seek on the first field's column.
-        Assert.Equal(["SEARCH s USING INDEX sb (b>=?)"], Plan(c, "SELECT * FROM s WHERE (b, a) > (2, 1)"));
-        Assert.Equal(["SEARCH s USING INDEX sb (b<?)"], Plan(c, "SELECT * FROM s WHERE (b, a) <= (2, 1)"));
+        Assert.Equal(["SEARCH s USING INDEX sb (b>=?)"], Differential.Plan(c, "SELECT * FROM s WHERE (b, a) > (2, 1)"));
+        Assert.Equal(["SEARCH s USING INDEX sb (b<?)"], Differential.Plan(c, "SELECT * FROM s WHERE (b, a) <= (2, 1)"));
         // Not an AND term: evaluated whole.
-        Assert.Equal(["SCAN s"], Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2) OR v"));
-    }
-
-    private static List<string> Plan(Connection c, string sql)
-    {
-        var details = new List<string>();
-        using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
-        while (s.Step()) details.Add(s.GetString(3)!);
-        return details;
+        Assert.Equal(["SCAN s"], Differential.Plan(c, "SELECT * FROM s WHERE (a, b) = (1, 2) OR v"));
     }
 
     [Fact]

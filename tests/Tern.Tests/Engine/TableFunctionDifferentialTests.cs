@@ -130,12 +130,12 @@ public class TableFunctionDifferentialTests
         using Database db = Database.Open(":memory:");
         using Connection c = db.Connect();
         c.Execute("CREATE TABLE t(a)");
-        Assert.Equal(["SCAN json_each VIRTUAL TABLE INDEX 3:"], Plan(c, "SELECT * FROM json_each('[1]', '$')"));
-        Assert.Equal(["SCAN json_tree VIRTUAL TABLE INDEX 1:"], Plan(c, "SELECT * FROM json_tree('[1]')"));
-        Assert.Equal(["SCAN json_each VIRTUAL TABLE INDEX 0:"], Plan(c, "SELECT * FROM json_each"));
-        Assert.Equal(["SCAN pragma_table_info VIRTUAL TABLE INDEX 0:"], Plan(c, "SELECT * FROM pragma_table_info('t')"));
-        Assert.Equal(["SCAN pragma_cache_size VIRTUAL TABLE INDEX 0:"], Plan(c, "SELECT * FROM pragma_cache_size"));
-        Assert.Equal(["SCAN t", "SCAN j VIRTUAL TABLE INDEX 1:"], Plan(c, "SELECT * FROM t, json_each(t.a) j"));
+        Assert.Equal(["SCAN json_each VIRTUAL TABLE INDEX 3:"], Differential.Plan(c, "SELECT * FROM json_each('[1]', '$')"));
+        Assert.Equal(["SCAN json_tree VIRTUAL TABLE INDEX 1:"], Differential.Plan(c, "SELECT * FROM json_tree('[1]')"));
+        Assert.Equal(["SCAN json_each VIRTUAL TABLE INDEX 0:"], Differential.Plan(c, "SELECT * FROM json_each"));
+        Assert.Equal(["SCAN pragma_table_info VIRTUAL TABLE INDEX 0:"], Differential.Plan(c, "SELECT * FROM pragma_table_info('t')"));
+        Assert.Equal(["SCAN pragma_cache_size VIRTUAL TABLE INDEX 0:"], Differential.Plan(c, "SELECT * FROM pragma_cache_size"));
+        Assert.Equal(["SCAN t", "SCAN j VIRTUAL TABLE INDEX 1:"], Differential.Plan(c, "SELECT * FROM t, json_each(t.a) j"));
     }
 
     [Fact]
@@ -165,14 +165,6 @@ public class TableFunctionDifferentialTests
         j.Bind(1, "[1");
         var e = Assert.Throws<TernException>(() => j.Step());
         Assert.Equal("malformed JSON", e.Message);
-    }
-
-    private static List<string> Plan(Connection c, string sql)
-    {
-        var details = new List<string>();
-        using Statement s = c.Prepare("EXPLAIN QUERY PLAN " + sql);
-        while (s.Step()) details.Add(s.GetString(3)!);
-        return details;
     }
 
     public static TheoryData<string> JsonScripts() => new(
