@@ -279,28 +279,20 @@ internal sealed class SharedCacheConnection : ITransactionStore
 
     TransactionState ITransactionStore.TransactionState => State;
 
-    private Pager.Pager Pager
-    {
-        get
-        {
-            // The storage asks the busy handler of whichever connection is using it now.
-            Pager.Pager pager = _cache.Tree.Pager;
-            pager.BusyHandler = BusyHandler;
-            return pager;
-        }
-    }
+    /// <summary>The storage asks the busy handler of whichever connection is using it now.</summary>
+    private void UseBusyHandler() => _cache.Tree.Pager.BusyHandler = BusyHandler;
 
     /// <inheritdoc/>
     public void BeginRead()
     {
-        _ = Pager;
+        UseBusyHandler();
         _cache.Begin(this, write: false, exclusive: false);
     }
 
     /// <inheritdoc/>
     public void BeginWrite(bool exclusive = false)
     {
-        _ = Pager;
+        UseBusyHandler();
         _cache.Begin(this, write: true, exclusive);
     }
 
@@ -308,7 +300,7 @@ internal sealed class SharedCacheConnection : ITransactionStore
     public void Commit(bool keepReading = false)
     {
         if (State != TransactionState.Write) return;
-        _ = Pager;
+        UseBusyHandler();
         _cache.EndWrite(this, commit: true, keepReading);
     }
 
@@ -316,7 +308,7 @@ internal sealed class SharedCacheConnection : ITransactionStore
     public void Rollback(bool keepReading = false)
     {
         if (State != TransactionState.Write) return;
-        _ = Pager;
+        UseBusyHandler();
         _cache.EndWrite(this, commit: false, keepReading);
     }
 

@@ -80,6 +80,24 @@ internal static class Differential
         return details;
     }
 
+    /// <summary>A Tern result row as the transcripts write it: each value with its storage class, joined by "|".</summary>
+    public static string TernRow(Statement s)
+    {
+        var row = new List<string>();
+        for (int i = 0; i < s.ColumnCount; i++)
+        {
+            row.Add(s.ColumnType(i) switch
+            {
+                ValueKind.Null => "null",
+                ValueKind.Integer => "i:" + s.GetInt64(i).ToString(CultureInfo.InvariantCulture),
+                ValueKind.Real => "r:" + s.GetDouble(i).ToString("R", CultureInfo.InvariantCulture),
+                ValueKind.Text => "t:" + s.GetString(i),
+                _ => "b:" + Convert.ToHexString(s.GetBlob(i)!),
+            });
+        }
+        return string.Join("|", row);
+    }
+
     public static List<string> Statements(string script)
     {
         var list = new List<string>();
@@ -132,19 +150,7 @@ internal static class Differential
                         lines.Add("cols: " + string.Join(",", Enumerable.Range(0, s.ColumnCount).Select(s.ColumnName)));
                         header = true;
                     }
-                    var row = new List<string>();
-                    for (int i = 0; i < s.ColumnCount; i++)
-                    {
-                        row.Add(s.ColumnType(i) switch
-                        {
-                            ValueKind.Null => "null",
-                            ValueKind.Integer => "i:" + s.GetInt64(i).ToString(CultureInfo.InvariantCulture),
-                            ValueKind.Real => "r:" + s.GetDouble(i).ToString("R", CultureInfo.InvariantCulture),
-                            ValueKind.Text => "t:" + s.GetString(i),
-                            _ => "b:" + Convert.ToHexString(s.GetBlob(i)!),
-                        });
-                    }
-                    lines.Add(string.Join("|", row));
+                    lines.Add(TernRow(s));
                 }
                 if (IsDml(sql)) lines.Add("changes: " + c.Changes.ToString(CultureInfo.InvariantCulture));
             }

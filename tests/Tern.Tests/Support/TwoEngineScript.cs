@@ -251,22 +251,7 @@ internal sealed class TwoEngineScript : IDisposable
             _open = null;
         }
 
-        private static string Row(Statement s)
-        {
-            var row = new List<string>();
-            for (int i = 0; i < s.ColumnCount; i++)
-            {
-                row.Add(s.ColumnType(i) switch
-                {
-                    ValueKind.Null => "null",
-                    ValueKind.Integer => "i:" + s.GetInt64(i).ToString(CultureInfo.InvariantCulture),
-                    ValueKind.Real => "r:" + s.GetDouble(i).ToString("R", CultureInfo.InvariantCulture),
-                    ValueKind.Text => "t:" + s.GetString(i),
-                    _ => "b:" + Convert.ToHexString(s.GetBlob(i)!),
-                });
-            }
-            return string.Join("|", row);
-        }
+        private static string Row(Statement s) => Engine.Differential.TernRow(s);
 
         public void Dispose()
         {
