@@ -169,6 +169,9 @@ public sealed class Connection : IDisposable, IVdbeHost
 
     private SchemaSet? _schemas;
 
+    /// <summary>Which database each TEMP trigger was bound to when made (see SchemaSet.TempTriggerBindings).</summary>
+    private readonly Dictionary<string, string> _tempTriggerBindings = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The schemas of all the connection's databases (each read when first needed).</summary>
     internal SchemaSet Schemas
     {
@@ -188,7 +191,7 @@ public sealed class Connection : IDisposable, IVdbeHost
             }
             var files = new string[names.Length];
             for (int i = 0; i < files.Length; i++) files[i] = FileOf(i);
-            return _schemas = new SchemaSet(names, schemas) { Files = files, TempOpen = HasTempDatabase };
+            return _schemas = new SchemaSet(names, schemas) { Files = files, TempOpen = HasTempDatabase, TempTriggerBindings = _tempTriggerBindings };
         }
     }
 
@@ -265,8 +268,7 @@ public sealed class Connection : IDisposable, IVdbeHost
         }
         if (db < 0)
         {
-            if (name.Equals("main", StringComparison.OrdinalIgnoreCase) || name.Equals("temp", StringComparison.OrdinalIgnoreCase))
-                throw new TernException(ResultCode.Error, $"cannot detach database {name}");
+            if (name.Equals("main", StringComparison.OrdinalIgnoreCase)) throw new TernException(ResultCode.Error, $"cannot detach database {name}");
             throw new TernException(ResultCode.Error, $"no such database: {name}");
         }
         if (_stores.StateOf(db) != TransactionState.None) throw new TernException(ResultCode.Error, $"database {name} is locked");

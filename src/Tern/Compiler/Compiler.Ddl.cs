@@ -237,7 +237,7 @@ internal sealed partial class CodeGenerator
     private int CreateTargetDb(string? schema, bool temp, string kind)
     {
         if (temp && schema != null && !schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
-            throw new TernException(ResultCode.Error, $"temporary {kind} name must be unqualified");
+            throw new TernException(ResultCode.Error, "temporary " + (kind == "trigger" ? "trigger" : "table") + " name must be unqualified");
         return TargetDb(schema, temp);
     }
 

@@ -54,6 +54,7 @@ internal sealed partial class CodeGenerator
         ["integrity_check"] = (["integrity_check"], true, true),
         ["quick_check"] = (["quick_check"], true, true),
         ["collation_list"] = (["seq", "name"], false, false),
+        ["database_list"] = (["seq", "name", "file"], false, false),
         ["application_id"] = (["application_id"], false, false),
         ["user_version"] = (["user_version"], false, false),
         ["schema_version"] = (["schema_version"], false, false),

@@ -100,6 +100,7 @@ internal sealed partial class CodeGenerator
         int root = NewRegister();
         Emit(Opcode.Integer, 0, root, 0);
         InsertSchemaRow(schemaCursor, "trigger", ct.Name, t?.Name ?? v!.Name, root, sql);
+        if (db == DatabaseSchema.TempDb) _schemas.BindTempTrigger(ct.Name, sql, t?.Db ?? v!.Db);
         FinishSchemaChange(db);
     }
 
@@ -115,7 +116,7 @@ internal sealed partial class CodeGenerator
         FinishSchemaChange(trigger.Db);
     }
 
-    /// <summary>The triggers that fire for this table, event and time (newest first), skipping any already firing.</summary>
+    /// <summary>The triggers that fire for this table, event and time, in firing order (see SchemaSet.TriggersOn), skipping any already firing.</summary>
     private List<Trigger> TriggersFor(Table t, TriggerEvent ev, TriggerTime time, IReadOnlyCollection<int>? updatedColumns)
     {
         var list = new List<Trigger>();
@@ -136,7 +137,6 @@ internal sealed partial class CodeGenerator
             if (!RecursiveTriggersOn && FiringDepth(tr.Name) > 0) continue;
             list.Add(tr);
         }
-        list.Reverse();
         return list;
     }
 

@@ -121,31 +121,58 @@ internal sealed class SchemaSet
     }
 
     /// <summary>
-    /// The triggers that fire on table (or view) <paramref name="name"/> of database
-    /// <paramref name="db"/>: its own, then the TEMP triggers on it (a TEMP trigger may be on a table of another
-    /// database: it names the table, and fires on the one the name finds) after the
-    /// database's own, each in sqlite_schema order (the compiler fires them newest first, so
-    /// TEMP ones before the others, as SQLite does).
+    /// The triggers on table (or view) <paramref name="name"/> of database <paramref name="db"/>
+    /// in the order they fire, as SQLite's sqlite3TriggerList orders them: the TEMP triggers
+    /// on it first in the order they were made (a TEMP trigger may be on a table of another
+    /// database), then the database's own triggers, newest first.
     /// </summary>
     public IEnumerable<Trigger> TriggersOn(int db, string name)
     {
+        var list = new List<Trigger>();
+        if (db != DatabaseSchema.TempDb)
+        {
+            foreach (Trigger tr in Temp.TriggersOn(name))
+            {
+                if (TempTriggerTarget(tr) == db) list.Add(tr);
+            }
+        }
+        var own = new List<Trigger>();
         foreach (Trigger tr in _schemas[db].TriggersOn(name))
         {
-            if (db != DatabaseSchema.TempDb || TempTriggerTarget(tr) == db) yield return tr;
+            if (db != DatabaseSchema.TempDb || TempTriggerTarget(tr) == db) own.Add(tr);
         }
-        if (db == DatabaseSchema.TempDb) yield break;
-        foreach (Trigger tr in Temp.TriggersOn(name))
-        {
-            if (TempTriggerTarget(tr) == db) yield return tr;
-        }
+        own.Reverse();
+        list.AddRange(own);
+        return list;
     }
 
     /// <summary>
-    /// The database whose table a TEMP trigger fires on: the one it names ("ON main.t"), else
-    /// the first that has a table or view by that name (-1: none).
+    /// Where TEMP triggers were bound when made, by name and text: the database name of the
+    /// table each fires on. SQLite binds a TEMP trigger to the table its name found at CREATE
+    /// TRIGGER, and a table of that name made later in another database does not take it over.
+    /// The connection keeps this across schema reloads.
+    /// </summary>
+    public Dictionary<string, string>? TempTriggerBindings { get; init; }
+
+    /// <summary>Records the database a new TEMP trigger binds to.</summary>
+    public void BindTempTrigger(string name, string sql, int db)
+    {
+        if (TempTriggerBindings != null) TempTriggerBindings[name + "\0" + sql] = NameOf(db);
+    }
+
+    /// <summary>
+    /// The database whose table a TEMP trigger fires on: the one it names ("ON main.t"), the
+    /// one it was bound to when made, else the first that has a table or view by that name
+    /// (-1: none).
     /// </summary>
     public int TempTriggerTarget(Trigger tr)
     {
+        if (tr.Definition.TableSchema == null && TempTriggerBindings != null
+            && TempTriggerBindings.TryGetValue(tr.Name + "\0" + tr.Sql, out string? bound))
+        {
+            int db = IndexOf(bound);
+            return db >= 0 && (_schemas[db].FindTable(tr.Table) != null || _schemas[db].FindView(tr.Table) != null) ? db : -1;
+        }
         foreach (int db in Where(tr.Definition.TableSchema))
         {
             if (_schemas[db].FindTable(tr.Table) != null || _schemas[db].FindView(tr.Table) != null) return db;

@@ -390,7 +390,6 @@ internal sealed partial class Vm
                     DoSavepoint(op.P1, (string)op.P4!);
                     break;
                 case Opcode.Attach:
-                    if (!_host.AutoCommit) TernException.Throw(ResultCode.Error, "cannot ATTACH database within transaction");
                     _host.Attach(r[op.P1].IsNull ? "" : TextOf(r[op.P1]), r[op.P2].IsNull ? "" : TextOf(r[op.P2]));
                     break;
                 case Opcode.Detach:
