@@ -2,6 +2,10 @@
 // tracks what SQLite tracks per connection: autocommit mode (BEGIN turns it off, COMMIT
 // and ROLLBACK back on), the rows changed by the last INSERT/UPDATE/DELETE, the total
 // changed since opening, and the last inserted rowid.
+//
+// Besides its main database a connection has a TEMP database (a private in-memory b-tree,
+// made when first used) and the databases ATTACH adds; SchemaSet numbers them and
+// TransactionStores begins and ends their transactions together.
 using System.Text;
 using Tern.Sql;
 using Tern.Schema;
@@ -22,6 +26,22 @@ public sealed class Connection : IDisposable, IVdbeHost
     private readonly SharedCacheConnection? _shared;
     private DatabaseSchema? _schema;
     private bool _disposed;
+    /// <summary>The transactions of every database of the connection (main's is <see cref="_store"/>).</summary>
+    private readonly TransactionStores _stores;
+
+    /// <summary>A database of the connection other than main: temp (number 1) or an attached one.</summary>
+    private sealed class OtherDatabase
+    {
+        public required string Name { get; init; }
+        public required BTree Tree { get; init; }
+        public DatabaseSchema? Schema { get; set; }
+    }
+
+    /// <summary>The databases by number; [0] (main) is unused, [1] (temp) is null until made.</summary>
+    private readonly List<OtherDatabase?> _others = [null, null];
+
+    /// <summary>The most databases ATTACH may add (SQLITE_MAX_ATTACHED's default).</summary>
+    private const int MaxAttached = 10;
 
     internal Connection(Database db, BTree btree)
     {
@@ -29,6 +49,7 @@ public sealed class Connection : IDisposable, IVdbeHost
         _btree = btree;
         _store = btree;
         _btree.Pager.BusyHandler = WaitWhileBusy;
+        _stores = new TransactionStores(_store);
     }
 
     internal Connection(Database db, SharedCacheConnection shared)
@@ -38,6 +59,7 @@ public sealed class Connection : IDisposable, IVdbeHost
         _btree = shared.Cache.Tree;
         _store = shared;
         shared.BusyHandler = WaitWhileBusy;
+        _stores = new TransactionStores(_store);
     }
 
     /// <summary>
@@ -86,36 +108,42 @@ public sealed class Connection : IDisposable, IVdbeHost
     private DatabaseSchema LoadSchema()
     {
         DatabaseSchema loaded = Reading(() => DatabaseSchema.Load(_btree, _btree.GetMeta(DatabaseHeader.SchemaCookieOffset)));
-        _schemaSeesWrites = _store.TransactionState == TransactionState.Write;
+        _schemaSeesWrites |= _store.TransactionState == TransactionState.Write;
         if (_shared != null && !_shared.Cache.SchemaWriteLocked) _shared.Cache.Schema = loaded;
         return _schema = loaded;
     }
 
-    /// <summary>Runs <paramref name="read"/> inside a read transaction, a short one of its own when none is open.</summary>
-    private T Reading<T>(Func<T> read)
+    /// <summary>Runs <paramref name="read"/> inside a read transaction of <paramref name="store"/> (main's by default), a short one of its own when none is open.</summary>
+    private T Reading<T>(Func<T> read, ITransactionStore? store = null)
     {
-        bool started = _store.TransactionState == TransactionState.None;
-        if (started) _store.BeginRead();
+        store ??= _store;
+        bool started = store.TransactionState == TransactionState.None;
+        if (started) store.BeginRead();
         try
         {
             return read();
         }
         finally
         {
-            if (started) _store.EndRead();
+            if (started) store.EndRead();
         }
     }
 
     /// <summary>
     /// Whether another connection changed the schema since this one read it (a short read of
-    /// the header; false when the file cannot be read now).
+    /// the header; false when the file cannot be read now). Attached files are checked too.
     /// </summary>
     internal bool SchemaIsStale()
     {
-        if (_schema is not { } schema) return false;
         try
         {
-            return Reading(() => _btree.GetMeta(DatabaseHeader.SchemaCookieOffset) != schema.Cookie);
+            if (_schema is { } schema && Reading(() => _btree.GetMeta(DatabaseHeader.SchemaCookieOffset) != schema.Cookie)) return true;
+            for (int i = 2; i < _others.Count; i++)
+            {
+                if (_others[i] is { Schema: { } s } other && Reading(() => other.Tree.GetMeta(DatabaseHeader.SchemaCookieOffset) != s.Cookie, other.Tree))
+                    return true;
+            }
+            return false;
         }
         catch (TernException)
         {
@@ -126,11 +154,132 @@ public sealed class Connection : IDisposable, IVdbeHost
     /// <summary>The schema if it has been read (and not forgotten since).</summary>
     internal DatabaseSchema? LoadedSchema => _schema;
 
-    /// <summary>Forgets the schema so the next use reads it again (in a shared cache, for every connection that shares it).</summary>
+    /// <summary>Forgets the schemas so the next use reads them again (in a shared cache, main's for every connection that shares it).</summary>
     internal void InvalidateSchema()
     {
         if (_shared != null && _schema != null && ReferenceEquals(_shared.Cache.Schema, _schema)) _shared.Cache.Schema = null;
         _schema = null;
+        _schemaSeesWrites = false;
+        foreach (OtherDatabase? other in _others)
+        {
+            if (other != null) other.Schema = null;
+        }
+        _schemas = null;
+    }
+
+    private SchemaSet? _schemas;
+
+    /// <summary>Which database each TEMP trigger was bound to when made (see SchemaSet.TempTriggerBindings).</summary>
+    private readonly Dictionary<string, string> _tempTriggerBindings = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The schemas of all the connection's databases (each read when first needed).</summary>
+    internal SchemaSet Schemas
+    {
+        get
+        {
+            DatabaseSchema main = Schema;
+            if (_schemas != null && ReferenceEquals(_schemas.Main, main) && _schemas.Count == _others.Count && _schemas.TempOpen == HasTempDatabase) return _schemas;
+            var names = new string[_others.Count];
+            var schemas = new DatabaseSchema[_others.Count];
+            names[0] = "main";
+            schemas[0] = main;
+            names[1] = "temp";
+            for (int i = 1; i < _others.Count; i++)
+            {
+                if (i > 1) names[i] = _others[i]!.Name;
+                schemas[i] = _others[i] is { } other ? other.Schema ??= LoadOther(other, i) : DatabaseSchema.Empty(i);
+            }
+            var files = new string[names.Length];
+            for (int i = 0; i < files.Length; i++) files[i] = FileOf(i);
+            return _schemas = new SchemaSet(names, schemas) { Files = files, TempOpen = HasTempDatabase, TempTriggerBindings = _tempTriggerBindings };
+        }
+    }
+
+    /// <summary>Reads the schema of temp or an attached database.</summary>
+    private DatabaseSchema LoadOther(OtherDatabase other, int db)
+    {
+        DatabaseSchema loaded = Reading(() => DatabaseSchema.Load(other.Tree, other.Tree.GetMeta(DatabaseHeader.SchemaCookieOffset), db), other.Tree);
+        _schemaSeesWrites |= other.Tree.TransactionState == TransactionState.Write;
+        return loaded;
+    }
+
+    /// <summary>The b-tree of database <paramref name="db"/>; temp's is made when first asked for.</summary>
+    internal BTree TreeOf(int db)
+    {
+        if (db == 0) return _btree;
+        if (db == DatabaseSchema.TempDb && _others[1] == null)
+        {
+            BTree temp = _db.OpenTempStorage();
+            _others[1] = new OtherDatabase { Name = "temp", Tree = temp };
+            _stores.Set(1, temp);
+            _schemas = null;
+        }
+        return _others[db]?.Tree ?? throw new TernException(ResultCode.Internal, "no database number " + db);
+    }
+
+    /// <summary>Whether the TEMP database has been made (PRAGMA database_list shows it from then on).</summary>
+    internal bool HasTempDatabase => _others[1] != null;
+
+    /// <summary>The file of database <paramref name="db"/> ("" for an in-memory one), for PRAGMA database_list.</summary>
+    internal string FileOf(int db) => db == 0 ? (_db.Path == ":memory:" ? "" : System.IO.Path.GetFullPath(_db.Path))
+        : _others[db]?.Tree.Pager.Path is { } p && p != ":memory:" && p.Length > 0 ? System.IO.Path.GetFullPath(p) : "";
+
+    /// <summary>
+    /// Changes when ATTACH or DETACH renumbers the databases: a statement compiled before
+    /// compiles again (SQLite expires every statement then).
+    /// </summary>
+    internal int DatabaseGeneration { get; private set; }
+
+    /// <summary>ATTACH DATABASE <paramref name="path"/> AS <paramref name="name"/>.</summary>
+    internal void Attach(string path, string name)
+    {
+        for (int i = 0; i < _others.Count; i++)
+        {
+            if (string.Equals(i == 0 ? "main" : i == 1 ? "temp" : _others[i]!.Name, name, StringComparison.OrdinalIgnoreCase))
+                throw new TernException(ResultCode.Error, $"database {name} is already in use");
+        }
+        if (_others.Count - 2 >= MaxAttached) throw new TernException(ResultCode.Error, $"too many attached databases - max {MaxAttached}");
+        BTree tree = _db.OpenAttached(path);
+        var other = new OtherDatabase { Name = name, Tree = tree };
+        try
+        {
+            tree.Pager.BusyHandler = WaitWhileBusy;
+            // The new database's schema is read now, so a damaged one fails the ATTACH.
+            other.Schema = Reading(() => DatabaseSchema.Load(tree, tree.GetMeta(DatabaseHeader.SchemaCookieOffset), _others.Count), tree);
+        }
+        catch
+        {
+            tree.Dispose();
+            throw;
+        }
+        _others.Add(other);
+        _stores.Set(_others.Count - 1, tree);
+        _schemas = null;
+        DatabaseGeneration++;
+    }
+
+    /// <summary>DETACH DATABASE <paramref name="name"/>.</summary>
+    internal void Detach(string name)
+    {
+        int db = -1;
+        for (int i = 2; i < _others.Count; i++)
+        {
+            if (string.Equals(_others[i]!.Name, name, StringComparison.OrdinalIgnoreCase)) db = i;
+        }
+        if (db < 0)
+        {
+            if (name.Equals("main", StringComparison.OrdinalIgnoreCase)) throw new TernException(ResultCode.Error, $"cannot detach database {name}");
+            throw new TernException(ResultCode.Error, $"no such database: {name}");
+        }
+        if (_stores.StateOf(db) != TransactionState.None) throw new TernException(ResultCode.Error, $"database {name} is locked");
+        OtherDatabase gone = _others[db]!;
+        _others.RemoveAt(db);
+        _stores.Remove(db);
+        gone.Tree.Dispose();
+        // The databases after it move down a number: their schemas are read again with the new one.
+        for (int i = db; i < _others.Count; i++) _others[i]!.Schema = null;
+        _schemas = null;
+        DatabaseGeneration++;
     }
 
     /// <summary>
@@ -170,11 +319,6 @@ public sealed class Connection : IDisposable, IVdbeHost
         Thread.Sleep(delay);
         return true;
     }
-
-    /// <summary>The connection's TEMP views (the temp schema lives as long as the connection).</summary>
-    internal Dictionary<string, Schema.View> TempViews { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-    Dictionary<string, Schema.View> IVdbeHost.TempViews => TempViews;
 
     /// <summary>Open SAVEPOINTs, oldest first.</summary>
     internal List<(string Name, int PagerIndex)> Savepoints { get; } = [];
@@ -235,13 +379,26 @@ public sealed class Connection : IDisposable, IVdbeHost
         set => LastInsertRowId = value;
     }
 
-    BTree IVdbeHost.BTree => _btree;
+    BTree IVdbeHost.Tree(int db) => TreeOf(db);
 
-    ITransactionStore IVdbeHost.Store => _store;
+    TransactionStores IVdbeHost.Stores => _stores;
+
+    void IVdbeHost.Attach(string path, string name) => Attach(path, name);
+
+    void IVdbeHost.Detach(string name) => Detach(name);
+
+    void IVdbeHost.ResetTempDatabase()
+    {
+        if (_others[1] is not { } temp) return;
+        if (!AutoCommit || _stores.StateOf(DatabaseSchema.TempDb) != TransactionState.None)
+            throw new TernException(ResultCode.Error, "temporary storage cannot be changed from within a transaction");
+        _others[1] = null;
+        _stores.Set(DatabaseSchema.TempDb, null);
+        temp.Tree.Dispose();
+        _schemas = null;
+    }
 
     DatabaseSchema IVdbeHost.Schema => Schema;
-
-    uint IVdbeHost.SchemaCookie => Schema.Cookie;
 
     void IVdbeHost.ReloadSchema() => InvalidateSchema();
 
@@ -354,6 +511,7 @@ public sealed class Connection : IDisposable, IVdbeHost
             // a shared cache's storage closes with its last connection.
             if (_shared != null) _shared.Detach();
             else _btree.Dispose();
+            foreach (OtherDatabase? other in _others) other?.Tree.Dispose();
         }
     }
 }

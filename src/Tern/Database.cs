@@ -76,6 +76,44 @@ public sealed class Database : IDisposable
         return BTree.Open(_fs, Path, _pagerOptions);
     }
 
+    /// <summary>A connection's TEMP database: a private in-memory b-tree with this handle's page size.</summary>
+    internal BTree OpenTempStorage() => BTree.Open(new MemoryFileSystem(), ":memory:", InMemory(_pagerOptions));
+
+    private static PagerOptions InMemory(PagerOptions o) => new()
+    {
+        PageSize = o.PageSize,
+        CacheSize = o.CacheSize,
+        Synchronous = SynchronousMode.Off,
+        JournalMode = JournalMode.Memory,
+    };
+
+    /// <summary>
+    /// A database ATTACH adds: the file at <paramref name="path"/> on this handle's file system
+    /// (created when missing, unless the handle is read-only), or a new in-memory one for
+    /// ":memory:" or "".
+    /// </summary>
+    internal BTree OpenAttached(string path)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (path.Length == 0 || path == ":memory:") return BTree.Open(new MemoryFileSystem(), ":memory:", InMemory(_pagerOptions));
+        IFileSystem fs = _fs is MemoryFileSystem ? OsFileSystem.Instance : _fs;
+        try
+        {
+            return BTree.Open(fs, path, new PagerOptions
+            {
+                PageSize = _pagerOptions.PageSize,
+                CacheSize = _pagerOptions.CacheSize,
+                ReadOnly = _pagerOptions.ReadOnly,
+                Synchronous = _pagerOptions.Synchronous == SynchronousMode.Off ? SynchronousMode.Full : _pagerOptions.Synchronous,
+                JournalMode = JournalMode.Delete,
+            });
+        }
+        catch (TernException e) when (e.Code == ResultCode.CantOpen)
+        {
+            throw new TernException(ResultCode.CantOpen, "unable to open database: " + path, e);
+        }
+    }
+
     /// <summary>The path the database was opened with.</summary>
     public string Path { get; }
 

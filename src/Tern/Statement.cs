@@ -43,6 +43,9 @@ public sealed class Statement : IDisposable
         _vm = new Vm(_program, connection, _parameters);
     }
 
+    /// <summary>The connection's <see cref="Connection.DatabaseGeneration"/> the program was compiled at.</summary>
+    private int _generation;
+
     private Vdbe.Program Compile()
     {
         _connection.ThrowIfSchemaLocked();
@@ -65,8 +68,9 @@ public sealed class Statement : IDisposable
         {
             // Transaction control and setting pragmas never read the schema (so PRAGMA
             // busy_timeout works while another connection holds the file, as in SQLite).
-            DatabaseSchema schema = NeedsNoSchema(_ast) ? _connection.LoadedSchema ?? DatabaseSchema.Empty() : _connection.Schema;
-            return CodeGenerator.Compile(_ast, schema, _sql, _connection.TempViews, _connection.Settings);
+            _generation = _connection.DatabaseGeneration;
+            SchemaSet schemas = NeedsNoSchema(_ast) ? SchemaSet.Of(_connection.LoadedSchema ?? DatabaseSchema.Empty()) : _connection.Schemas;
+            return CodeGenerator.Compile(_ast, schemas, _sql, _connection.Settings);
         }
         catch (Sql.SqlParseException e)
         {
@@ -79,6 +83,7 @@ public sealed class Statement : IDisposable
         Ast.BeginStatement or Ast.CommitStatement or Ast.SavepointStatement or Ast.ReleaseStatement => true,
         Ast.RollbackStatement rb => rb.Savepoint == null,
         Ast.PragmaStatement p => CodeGenerator.IsSettingPragma(p),
+        Ast.AttachStatement or Ast.DetachStatement => true,
         _ => false,
     };
 
@@ -111,7 +116,16 @@ public sealed class Statement : IDisposable
     private bool StepLocked()
     {
         if (_vm.Done) _vm.Reset();
-        if (!_vm.Started) _connection.ClearInterrupt();
+        if (!_vm.Started)
+        {
+            _connection.ClearInterrupt();
+            if (_generation != _connection.DatabaseGeneration)
+            {
+                // ATTACH or DETACH renumbered the databases since this was compiled.
+                _program = Compile();
+                _vm = new Vm(_program, _connection, _parameters);
+            }
+        }
         int attempts = 0;
         while (true)
         {

@@ -24,16 +24,20 @@ namespace Tern.Compiler;
 
 internal sealed partial class CodeGenerator
 {
+    /// <summary>The database of the table the ALTER TABLE being compiled changes.</summary>
+    private int _alterDb;
+
     private Table RequireAlterTable(string? schema, string name)
     {
-        Table? t = _schema.FindTable(name);
+        Table? t = FindTable(schema, name);
         if (t == null)
         {
-            if (_schema.FindView(name) != null) throw new TernException(ResultCode.Error, $"Cannot add a column to a view");
+            if (FindView(schema, name) != null) throw new TernException(ResultCode.Error, $"Cannot add a column to a view");
             throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(schema, name));
         }
         if (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"table {t.Name} may not be altered");
+        _alterDb = t.Db;
         return t;
     }
 
@@ -82,10 +86,10 @@ internal sealed partial class CodeGenerator
         }
         CheckAddedColumn(t, newSql);
         int cursor = NewCursor();
-        Emit(Opcode.OpenWrite, cursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, cursor, 1, _alterDb, 5);
         UpdateSchemaRows(cursor, row => string.Equals(row.Name, t.Name, StringComparison.OrdinalIgnoreCase) && row.Type == "table"
             ? row with { Sql = newSql } : null);
-        FinishSchemaChange();
+        FinishSchemaChange(_alterDb);
     }
 
     /// <summary>
@@ -148,13 +152,13 @@ internal sealed partial class CodeGenerator
     {
         _write = true;
         Table t = RequireAlterTable(r.Schema, r.Table);
-        if (_schema.FindTable(r.NewName) != null || _schema.FindIndex(r.NewName) != null || _schema.FindView(r.NewName) != null)
+        if (_schemas[_alterDb].FindTable(r.NewName) != null || _schemas[_alterDb].FindIndex(r.NewName) != null || _schemas[_alterDb].FindView(r.NewName) != null)
             throw new TernException(ResultCode.Error, $"there is already another table or index with this name: {r.NewName}");
         if (r.NewName.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"object name reserved for internal use: {r.NewName}");
         RenameTestSchema();
         int cursor = NewCursor();
-        Emit(Opcode.OpenWrite, cursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, cursor, 1, _alterDb, 5);
         UpdateSchemaRows(cursor, row =>
         {
             string? sql = row.Sql == null ? null : RenameTableReferences(row.Sql, t.Name, r.NewName);
@@ -169,10 +173,10 @@ internal sealed partial class CodeGenerator
                 Sql = sql,
             };
         });
-        if (t.AutoIncrement && _schema.FindTable("sqlite_sequence") is { } seq)
+        if (t.AutoIncrement && _schemas[_alterDb].FindTable("sqlite_sequence") is { } seq)
         {
             int seqCursor = NewCursor();
-            Emit(Opcode.OpenWrite, seqCursor, (int)seq.RootPage, 0, 2);
+            Emit(Opcode.OpenWrite, seqCursor, (int)seq.RootPage, seq.Db, 2);
             int done = NewLabel();
             Emit(Opcode.Rewind, seqCursor, done, 0);
             int top = CurrentAddress;
@@ -190,7 +194,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Next, seqCursor, top, 0);
             Resolve(done);
         }
-        FinishSchemaChange();
+        FinishSchemaChange(_alterDb);
     }
 
     private void CompileRenameColumn(RenameColumnStatement r)
@@ -208,7 +212,7 @@ internal sealed partial class CodeGenerator
         bool quoted = own.Count > 0 && _sql[r.Start + own[^1].Start] is (byte)'"' or (byte)'\'' or (byte)'`' or (byte)'[';
         var rename = new ColumnRename(t.Name, t.Columns[k].Name, r.NewName, quoted);
         int cursor = NewCursor();
-        Emit(Opcode.OpenWrite, cursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, cursor, 1, _alterDb, 5);
         UpdateSchemaRows(cursor, row =>
         {
             if (row.Sql == null) return null;
@@ -231,7 +235,7 @@ internal sealed partial class CodeGenerator
             }
             return hits.Count == 0 ? null : row with { Sql = Splice(utf8, hits, tk => rename.Replacement(utf8, tk)) };
         });
-        FinishSchemaChange();
+        FinishSchemaChange(_alterDb);
     }
 
     /// <summary>
@@ -244,12 +248,12 @@ internal sealed partial class CodeGenerator
     private void RenameTestSchema()
     {
         if (Setting("legacy_alter_table") != 0 || Setting("writable_schema") != 0) return;
-        foreach (object o in _schema.ViewsAndTriggers)
+        foreach (object o in _schemas[_alterDb].ViewsAndTriggers)
         {
             (string kind, string name) = o is View v ? ("view", v.Name) : ("trigger", ((Trigger)o).Name);
             try
             {
-                var g = new CodeGenerator(_schema, _sql, _tempViews, _settings);
+                var g = new CodeGenerator(_schemas, _sql, _settings);
                 if (o is View view) g.ResolveViewForRename(view);
                 else g.ResolveTriggerForRename((Trigger)o);
             }
@@ -425,8 +429,8 @@ internal sealed partial class CodeGenerator
                 if (a < tokens.Count && tokens[a].Kind == TokenKind.As) a++;
                 if (a < tokens.Count && IsNameToken(tokens[a]) && !IsClauseWord(tokens[a].Kind)) qualifiers.Add(TokenName(utf8, tokens[a]));
             }
-            else if (_schema.FindTable(name) is { } other && other.FindColumn(rename.Column) >= 0) othersHaveColumn = true;
-            else if (_schema.FindView(name) != null) othersHaveColumn = true;
+            else if (FindTable(null, name) is { } other && other.FindColumn(rename.Column) >= 0) othersHaveColumn = true;
+            else if (FindView(null, name) != null) othersHaveColumn = true;
         }
         if (!readsTable) return;
         int start = 0;
@@ -532,13 +536,13 @@ internal sealed partial class CodeGenerator
     private void UpdateSchemaRows(int cursor, Func<SchemaRow, SchemaRow?> change)
     {
         var rows = new List<(SchemaRow Old, SchemaRow New)>();
-        foreach (Table tb in _schema.Tables)
+        foreach (Table tb in _schemas[_alterDb].Tables)
         {
             Consider(new SchemaRow("table", tb.Name, tb.Name, tb.Sql));
             foreach (Index ix in tb.Indexes) Consider(new SchemaRow("index", ix.Name, tb.Name, ix.Sql));
         }
-        foreach (Trigger tr in _schema.TriggersAll()) Consider(new SchemaRow("trigger", tr.Name, tr.Table, tr.Sql));
-        foreach (View v in _schema.Views) Consider(new SchemaRow("view", v.Name, v.Name, v.Sql));
+        foreach (Trigger tr in _schemas[_alterDb].TriggersAll()) Consider(new SchemaRow("trigger", tr.Name, tr.Table, tr.Sql));
+        foreach (View v in _schemas[_alterDb].Views) Consider(new SchemaRow("view", v.Name, v.Name, v.Sql));
         void Consider(SchemaRow row)
         {
             if (change(row) is { } updated && updated != row) rows.Add((row, updated));

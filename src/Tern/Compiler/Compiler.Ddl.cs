@@ -74,91 +74,78 @@ internal sealed partial class CodeGenerator
     private void CompileCreateTable(CreateTableStatement ct)
     {
         _write = true;
-        if (ct.Temp || (ct.Schema != null && !ct.Schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
-            throw new TernException(ResultCode.Error, "TEMP tables and attached schemas are not supported yet");
+        int db = CreateTargetDb(ct.Schema, ct.Temp, "table");
+        DatabaseSchema target = _schemas[db];
         if (ct.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"object name reserved for internal use: {ct.Name}");
-        if (_schema.FindTable(ct.Name) != null)
+        if (target.FindTable(ct.Name) != null)
         {
             if (ct.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"table {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
-        if (_schema.FindView(ct.Name) != null)
+        if (target.FindView(ct.Name) != null)
         {
             if (ct.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
-        if (_schema.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
+        if (target.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
         CheckDefaultsAreConstant(ct.Columns);
         if (ct.Columns.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns on " + ct.Name);
         if (ct.AsSelect != null)
         {
-            CompileCreateTableAs(ct);
+            CompileCreateTableAs(ct, db);
             return;
         }
         Table built = DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
         ResolveTableDefinition(built, _sql, loading: false);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
         int schemaCursor = NewCursor();
-        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
         int root = NewRegister();
-        Emit(Opcode.CreateBtree, 0, root, 1);
+        Emit(Opcode.CreateBtree, db, root, 1);
         InsertSchemaRow(schemaCursor, "table", ct.Name, ct.Name, root, sql);
         foreach (var a in autos)
         {
             int ir = NewRegister();
-            Emit(Opcode.CreateBtree, 0, ir, 2);
+            Emit(Opcode.CreateBtree, db, ir, 2);
             InsertSchemaRow(schemaCursor, "index", a.Name, ct.Name, ir, null);
         }
-        if (built.AutoIncrement && _schema.FindTable("sqlite_sequence") == null)
+        if (built.AutoIncrement && target.FindTable("sqlite_sequence") == null)
         {
             // The first AUTOINCREMENT table brings sqlite_sequence into being.
             int sr = NewRegister();
-            Emit(Opcode.CreateBtree, 0, sr, 1);
+            Emit(Opcode.CreateBtree, db, sr, 1);
             InsertSchemaRow(schemaCursor, "table", "sqlite_sequence", "sqlite_sequence", sr, "CREATE TABLE sqlite_sequence(name,seq)");
         }
-        FinishSchemaChange();
+        FinishSchemaChange(db);
     }
 
     private void CompileCreateView(CreateViewStatement cv)
     {
-        bool temp = cv.Temp || string.Equals(cv.Schema, "temp", StringComparison.OrdinalIgnoreCase);
-        if (cv.Schema != null && !temp && !cv.Schema.Equals("main", StringComparison.OrdinalIgnoreCase))
-            throw new TernException(ResultCode.Error, "unknown database " + cv.Schema);
-        if (temp)
-        {
-            // A TEMP view lives in the connection only: nothing is written to the file.
-            if (_tempViews.ContainsKey(cv.Name))
-            {
-                if (cv.IfNotExists) return;
-                throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, cv.Start, cv.End)} already exists");
-            }
-            string tempSql = DatabaseSchema.StoredSql(_sql, cv.Start, cv.End, "CREATE VIEW ");
-            Emit(Opcode.TempView, 1, 0, 0, new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = tempSql });
-            return;
-        }
         _write = true;
+        int db = CreateTargetDb(cv.Schema, cv.Temp, "view");
+        DatabaseSchema target = _schemas[db];
         if (cv.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, $"object name reserved for internal use: {cv.Name}");
         string token = DatabaseSchema.NameToken(_sql, cv.Start, cv.End);
-        if (_schema.FindView(cv.Name) != null)
+        if (target.FindView(cv.Name) != null)
         {
             if (cv.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"view {token} already exists");
         }
-        if (_schema.FindTable(cv.Name) != null)
+        if (target.FindTable(cv.Name) != null)
         {
             if (cv.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"table {token} already exists");
         }
-        if (_schema.FindIndex(cv.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {cv.Name}");
+        if (target.FindIndex(cv.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {cv.Name}");
         string sql = DatabaseSchema.StoredSql(_sql, cv.Start, cv.End, "CREATE VIEW ");
         int schemaCursor = NewCursor();
-        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
         int root = NewRegister();
         Emit(Opcode.Integer, 0, root, 0);
         InsertSchemaRow(schemaCursor, "view", cv.Name, cv.Name, root, sql);
-        FinishSchemaChange();
+        FinishSchemaChange(db);
     }
 
     /// <summary>
@@ -167,15 +154,15 @@ internal sealed partial class CodeGenerator
     /// The stored text is the one SQLite generates: one line when short, else one column
     /// per line.
     /// </summary>
-    private void CompileCreateTableAs(CreateTableStatement ct)
+    private void CompileCreateTableAs(CreateTableStatement ct, int db)
     {
         int schemaCursor = NewCursor();
-        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
         int root = NewRegister();
-        Emit(Opcode.CreateBtree, 0, root, 1);
+        Emit(Opcode.CreateBtree, db, root, 1);
         int cursor = NewCursor();
         List<ResultItem>? items = null;
-        int openAt = Emit(Opcode.OpenWrite, cursor, root, 0, 0, P2IsRegister);
+        int openAt = Emit(Opcode.OpenWrite, cursor, root, db, 0, P2IsRegister);
         List<ResultItem>? saved = _compoundNames;
         _compoundNames = null;
         CompileSelect(ct.AsSelect!, null, (start, n) =>
@@ -208,7 +195,7 @@ internal sealed partial class CodeGenerator
             ? $"CREATE TABLE {QuoteIdentifier(ct.Name)}({string.Join(",", parts)})"
             : $"CREATE TABLE {QuoteIdentifier(ct.Name)}(\n  {string.Join(",\n  ", parts)}\n)";
         InsertSchemaRow(schemaCursor, "table", ct.Name, ct.Name, root, sql);
-        FinishSchemaChange();
+        FinishSchemaChange(db);
     }
 
     private static bool NeedsQuotes(string name) =>
@@ -236,40 +223,57 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Insert, cursor, rec, rowid, "sqlite_master");
     }
 
-    private void FinishSchemaChange()
+    /// <summary>After a change to database <paramref name="db"/>'s schema table: bumps its schema cookie and reads the schemas again.</summary>
+    private void FinishSchemaChange(int db = DatabaseSchema.MainDb)
     {
-        Emit(Opcode.SetCookie, 0, DatabaseHeader.SchemaCookieOffset, (int)(_schema.Cookie + 1));
-        Emit(Opcode.ParseSchema, 0, 0, 0);
+        Emit(Opcode.SetCookie, db, DatabaseHeader.SchemaCookieOffset, (int)(_schemas[db].Cookie + 1));
+        Emit(Opcode.ParseSchema, db, 0, 0);
+    }
+
+    /// <summary>
+    /// The database a CREATE puts its object in: the one it names, temp for TEMP, else main
+    /// (SQLite's errors for an unknown database and a qualified TEMP name).
+    /// </summary>
+    private int CreateTargetDb(string? schema, bool temp, string kind)
+    {
+        if (temp && schema != null && !schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
+            throw new TernException(ResultCode.Error, "temporary " + (kind == "trigger" ? "trigger" : "table") + " name must be unqualified");
+        return TargetDb(schema, temp);
     }
 
     private void CompileCreateIndex(CreateIndexStatement ci)
     {
         _write = true;
-        if (_schema.FindIndex(ci.Name) != null)
+        // An unqualified index goes with its table (a TEMP table's index into temp); a
+        // qualified one names the database its table must be in.
+        int db = ci.Schema != null ? TargetDb(ci.Schema, false)
+            : FindTable(null, ci.Table) is { } found ? found.Db : DatabaseSchema.MainDb;
+        DatabaseSchema target = _schemas[db];
+        if (target.FindIndex(ci.Name) != null)
         {
             if (ci.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"index {ci.Name} already exists");
         }
-        Table? t = _schema.FindTable(ci.Table);
-        if (t == null && _schema.FindView(ci.Table) != null) throw new TernException(ResultCode.Error, "views may not be indexed");
-        if (t == null) throw new TernException(ResultCode.Error, $"no such table: main.{ci.Table}");
+        Table? t = target.FindTable(ci.Table);
+        if (t == null && target.FindView(ci.Table) != null) throw new TernException(ResultCode.Error, "views may not be indexed");
+        if (t == null) throw new TernException(ResultCode.Error, $"no such table: {_schemas.NameOf(db)}.{ci.Table}");
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be indexed");
         if (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)) throw new TernException(ResultCode.Error, $"table {t.Name} may not be indexed");
-        if (_schema.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
+        if (target.FindTable(ci.Name) != null) throw new TernException(ResultCode.Error, $"there is already a table named {ci.Name}");
         if (ci.Columns.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns in index");
         Index ix = DatabaseSchema.BuildIndex(ci, t, 0, null);
         CheckIndexExpressions(ci, ix);
         string sql = DatabaseSchema.StoredSql(_sql, ci.Start, ci.End, ci.Unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
         int schemaCursor = NewCursor();
-        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
         int root = NewRegister();
-        Emit(Opcode.CreateBtree, 0, root, 2);
+        Emit(Opcode.CreateBtree, db, root, 2);
         InsertSchemaRow(schemaCursor, "index", ci.Name, t.Name, root, sql);
 
         // Fill the index from the table's rows.
         int tc = NewCursor(), ic = NewCursor();
-        Emit(Opcode.OpenRead, tc, (int)t.RootPage, 0, t.Columns.Count);
-        Emit(Opcode.OpenWrite, ic, root, 0, ix.KeyInfo(), P2IsRegister);
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
+        Emit(Opcode.OpenWrite, ic, root, db, ix.KeyInfo(), P2IsRegister);
         int done = NewLabel();
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress;
@@ -300,7 +304,7 @@ internal sealed partial class CodeGenerator
         Resolve(next);
         Emit(Opcode.Next, tc, top, 0);
         Resolve(done);
-        FinishSchemaChange();
+        FinishSchemaChange(db);
     }
 
     /// <summary>Functions whose result may change between calls with the same arguments.</summary>
@@ -333,63 +337,83 @@ internal sealed partial class CodeGenerator
             DropTrigger(d, schemaCursor);
             return;
         }
-        if (d.Kind == DropKind.View && (d.Schema == null || d.Schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
-            && _tempViews.TryGetValue(d.Name, out View? tempView))
+        if (d.Schema != null && _schemas.IndexOf(d.Schema) < 0)
         {
-            Emit(Opcode.TempView, 0, 0, 0, tempView.Name);
-            return;
+            if (d.IfExists) { NothingToDo(); return; }
+            throw new TernException(ResultCode.Error, "unknown database " + d.Schema);
         }
+        int db;
         if (d.Kind == DropKind.View)
         {
-            if (_schema.FindView(d.Name) is not { } v)
+            if (FindView(d.Schema, d.Name) is not { } v)
             {
-                if (_schema.FindTable(d.Name) is { } table) throw new TernException(ResultCode.Error, $"use DROP TABLE to delete table {table.Name}");
+                if (FindTable(d.Schema, d.Name) is { } table) throw new TernException(ResultCode.Error, $"use DROP TABLE to delete table {table.Name}");
                 if (d.IfExists) { NothingToDo(); return; }
-                throw new TernException(ResultCode.Error, "no such view: " + d.Name);
+                throw new TernException(ResultCode.Error, "no such view: " + (d.Schema != null ? d.Schema + "." : "") + d.Name);
             }
-            Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+            db = v.Db;
+            Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 1, v.Name);
+            DropTempTriggersOn(v.Db, v.Name);
         }
         else if (d.Kind == DropKind.Table)
         {
-            Table? t = _schema.FindTable(d.Name);
+            Table? t = FindTable(d.Schema, d.Name);
             if (t == null)
             {
-                if (_schema.FindView(d.Name) is { } view) throw new TernException(ResultCode.Error, $"use DROP VIEW to delete view {view.Name}");
+                if (FindView(d.Schema, d.Name) is { } view) throw new TernException(ResultCode.Error, $"use DROP VIEW to delete view {view.Name}");
                 if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(d.Schema, d.Name));
             }
             if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
                 throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
-            Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+            db = t.Db;
+            Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 2, t.Name);
-            if (t.AutoIncrement && _schema.FindTable("sqlite_sequence") is { } seq)
+            if (t.AutoIncrement && _schemas[db].FindTable("sqlite_sequence") is { } seq)
             {
                 int seqCursor = NewCursor();
-                Emit(Opcode.OpenWrite, seqCursor, (int)seq.RootPage, 0, 2);
+                Emit(Opcode.OpenWrite, seqCursor, (int)seq.RootPage, db, 2);
                 DeleteSchemaRows(seqCursor, 0, t.Name);
             }
+            DropTempTriggersOn(t.Db, t.Name);
             // From the largest root down: in an auto-vacuum file dropping a tree moves the last
             // root into its place, which must never be a tree this statement drops later. A root
             // of 0 (a damaged schema: an automatic index without its row) names no tree and is
             // passed over, as SQLite passes it over.
             foreach (uint root in t.Indexes.Select(ix => ix.RootPage).Append(t.RootPage).Where(r => r != 0).Distinct().OrderDescending())
-                Emit(Opcode.Destroy, (int)root, 0, 0);
+                Emit(Opcode.Destroy, (int)root, db, 0);
         }
         else
         {
-            Index? ix = _schema.FindIndex(d.Name);
+            Index? ix = FindIndex(d.Schema, d.Name);
             if (ix == null)
             {
                 if (d.IfExists) { NothingToDo(); return; }
-                throw new TernException(ResultCode.Error, "no such index: " + d.Name);
+                throw new TernException(ResultCode.Error, "no such index: " + (d.Schema != null ? d.Schema + "." : "") + d.Name);
             }
             if (ix.IsAuto) throw new TernException(ResultCode.Error, "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped");
-            Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+            db = ix.Db;
+            Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 1, ix.Name);
-            Emit(Opcode.Destroy, (int)ix.RootPage, 0, 0);
+            Emit(Opcode.Destroy, (int)ix.RootPage, db, 0);
         }
-        FinishSchemaChange();
+        FinishSchemaChange(db);
+    }
+
+    /// <summary>
+    /// Dropping a table or view of another database drops the TEMP triggers on it too (they
+    /// live in temp's schema table), as SQLite does.
+    /// </summary>
+    private void DropTempTriggersOn(int db, string name)
+    {
+        if (db == DatabaseSchema.TempDb) return;
+        List<Trigger> gone = [.. _schemas.Temp.TriggersOn(name).Where(tr => _schemas.TempTriggerTarget(tr) == db)];
+        if (gone.Count == 0) return;
+        int cursor = NewCursor();
+        Emit(Opcode.OpenWrite, cursor, 1, DatabaseSchema.TempDb, 5);
+        foreach (Trigger tr in gone) DeleteSchemaRows(cursor, 1, tr.Name);
+        FinishSchemaChange(DatabaseSchema.TempDb);
     }
 
     /// <summary>Deletes the sqlite_schema rows whose column <paramref name="column"/> equals <paramref name="name"/> (case-insensitively).</summary>

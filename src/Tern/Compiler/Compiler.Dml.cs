@@ -29,12 +29,12 @@ internal sealed partial class CodeGenerator
         _write = true;
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be modified");
         int cursor = NewCursor();
-        Emit(Opcode.OpenWrite, cursor, (int)t.RootPage, 0, t.Columns.Count);
+        Emit(Opcode.OpenWrite, cursor, (int)t.RootPage, t.Db, t.Columns.Count);
         var ix = new int[t.Indexes.Count];
         for (int i = 0; i < ix.Length; i++)
         {
             ix[i] = NewCursor();
-            Emit(Opcode.OpenWrite, ix[i], (int)t.Indexes[i].RootPage, 0, t.Indexes[i].KeyInfo());
+            Emit(Opcode.OpenWrite, ix[i], (int)t.Indexes[i].RootPage, t.Indexes[i].Db, t.Indexes[i].KeyInfo());
         }
         return new WriteTarget { Table = t, Cursor = cursor, IndexCursors = ix };
     }
@@ -541,9 +541,9 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private Action? BeginAutoIncrement(Table t)
     {
-        if (!t.AutoIncrement || InTrigger || _schema.FindTable("sqlite_sequence") is not { } seq) return null;
+        if (!t.AutoIncrement || InTrigger || _schemas[t.Db].FindTable("sqlite_sequence") is not { } seq) return null;
         int cursor = NewCursor(), seen = NewRegister(), seqRowid = NewRegister(), name = NewRegister(), original = NewRegister();
-        Emit(Opcode.OpenWrite, cursor, (int)seq.RootPage, 0, 2);
+        Emit(Opcode.OpenWrite, cursor, (int)seq.RootPage, seq.Db, 2);
         Emit(Opcode.Integer, 0, seen, 0);
         Emit(Opcode.Null, 0, seqRowid, 0);
         Emit(Opcode.Null, 0, original, 0);

@@ -77,7 +77,7 @@ internal sealed partial class CodeGenerator
     private void CompileExpandedSelect(SelectStatement s, Scope? outer, RowHandler emit, Action<List<ResultItem>>? names)
     {
         var walk = new ExpansionWalk();
-        int savedDepth = _mainViewDepth;
+        int savedDepth = _bindDb;
         try
         {
             WalkSelectForExpansion(s, walk);
@@ -87,7 +87,7 @@ internal sealed partial class CodeGenerator
         }
         finally
         {
-            _mainViewDepth = savedDepth;
+            _bindDb = savedDepth;
         }
 
         TernException? failure = null;
@@ -127,7 +127,7 @@ internal sealed partial class CodeGenerator
     private string? FirstExpansionError(Action<ExpansionWalk> body)
     {
         var walk = new ExpansionWalk();
-        int savedDepth = _mainViewDepth;
+        int savedDepth = _bindDb;
         try
         {
             body(walk);
@@ -137,7 +137,7 @@ internal sealed partial class CodeGenerator
         }
         finally
         {
-            _mainViewDepth = savedDepth;
+            _bindDb = savedDepth;
         }
         foreach (View v in walk.Views)
         {
@@ -159,11 +159,11 @@ internal sealed partial class CodeGenerator
         _expandingViews.Add(view.Name);
         CteEnv? savedCtes = _ctes;
         byte[] savedSql = _sql;
-        int savedDepth = _mainViewDepth;
+        int savedDepth = _bindDb;
         List<ResultItem>? savedNames = _compoundNames;
         _ctes = null;
         _sql = view.SqlUtf8;
-        _mainViewDepth = IsMainView(view) ? _mainViewDepth + 1 : 0;
+        _bindDb = ViewBinding(view);
         try
         {
             AddMaterializedSource(view.Select, view.Name, view.Columns, view.Name, new Scope(), view);
@@ -177,14 +177,14 @@ internal sealed partial class CodeGenerator
         {
             _ctes = savedCtes;
             _sql = savedSql;
-            _mainViewDepth = savedDepth;
+            _bindDb = savedDepth;
             _compoundNames = savedNames;
             _expandingViews.Remove(view.Name);
         }
     }
 
-    /// <summary>Whether a view belongs to the main schema (its missing tables are named "main.x").</summary>
-    private bool IsMainView(View view) => !(_tempViews.TryGetValue(view.Name, out View? asTemp) && asTemp == view);
+    /// <summary>The database a view's unqualified names bind to while it is expanded (-1 for a TEMP view: any).</summary>
+    private static int ViewBinding(View view) => view.Db == DatabaseSchema.TempDb ? -1 : view.Db;
 
     private void WalkSelectForExpansion(SelectStatement s, ExpansionWalk walk)
     {
@@ -264,7 +264,7 @@ internal sealed partial class CodeGenerator
             for (int k = 0; k <= i; k++)
             {
                 Table? t = from[k].Source is NamedTable nt && (nt.Schema != null || (FindCte(nt.Name) == null && !_recursiveSources.ContainsKey(nt.Name)))
-                    && !_tempViews.ContainsKey(nt.Name) && _schema.FindView(nt.Name) == null ? _schema.FindTable(nt.Name) : null;
+                    && LookupView(nt.Schema, nt.Name) == null ? FindTable(nt.Schema, nt.Name) : null;
                 if (t == null)
                 {
                     walk.Unknown = true;
@@ -356,17 +356,15 @@ internal sealed partial class CodeGenerator
             }
             return;
         }
-        bool tempSchema = string.Equals(schema, "temp", StringComparison.OrdinalIgnoreCase);
-        View? view = (schema == null || tempSchema) && _tempViews.TryGetValue(name, out View? tv) ? tv
-            : tempSchema ? null : _schema.FindView(name);
+        View? view = LookupView(schema, name);
         if (view != null)
         {
             if (!walk.Open.Add(view)) return;
             if (walk.Soft == null && !walk.Views.Contains(view)) walk.Views.Add(view);
             CteEnv? saved = _ctes;
-            int savedDepth = _mainViewDepth;
+            int savedDepth = _bindDb;
             _ctes = null;
-            _mainViewDepth = IsMainView(view) ? _mainViewDepth + 1 : 0;
+            _bindDb = ViewBinding(view);
             try
             {
                 WalkSelectForExpansion(view.Select, walk);
@@ -374,19 +372,19 @@ internal sealed partial class CodeGenerator
             finally
             {
                 _ctes = saved;
-                _mainViewDepth = savedDepth;
+                _bindDb = savedDepth;
                 walk.Open.Remove(view);
             }
             return;
         }
-        if (_schema.FindTable(name) == null && IsTableFunctionName(name)) return;
-        if (_schema.FindTable(name) is { } t)
+        if (schema == null && FindTable(null, name) == null && IsTableFunctionName(name)) return;
+        if (FindTable(schema, name) is { } t)
         {
             if (indexedBy == null || IndexedByError(t, indexedBy) is not { } noIndex) return;
             walk.Error = noIndex;
             throw new ExpansionStop();
         }
-        walk.Error = "no such table: " + (schema != null ? schema + "." : _mainViewDepth > 0 ? "main." : "") + name;
+        walk.Error = "no such table: " + (schema != null ? schema + "." : _bindDb >= 0 ? _schemas.NameOf(_bindDb) + "." : "") + name;
         throw new ExpansionStop();
     }
 

@@ -554,7 +554,7 @@ internal sealed partial class CodeGenerator
         var inner = new Scope { Outer = outer };
         foreach (FromItem fi in sc.From)
         {
-            if (fi.Source is NamedTable nt && _schema.FindTable(nt.Name) is { } t)
+            if (fi.Source is NamedTable nt && FindTable(nt.Schema, nt.Name) is { } t)
                 inner.Sources.Add(new Source { Table = t, Cursor = -1, Name = nt.Alias ?? t.Name });
         }
         return ExprAffinity(ec.Expr, inner);

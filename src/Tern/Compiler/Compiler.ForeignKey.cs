@@ -29,12 +29,12 @@ internal sealed partial class CodeGenerator
     private bool ForeignKeysOn => _settings != null && _settings.TryGetValue("foreign_keys", out long v) && v != 0;
 
     /// <summary>Whether, with foreign keys on, some table's foreign key points at <paramref name="t"/>.</summary>
-    private bool IsReferenced(Table t) => ForeignKeysOn && _schema.Tables.Any(c => c.ForeignKeys.Exists(fk => string.Equals(fk.ParentTable, t.Name, StringComparison.OrdinalIgnoreCase)));
+    private bool IsReferenced(Table t) => ForeignKeysOn && _schemas[t.Db].Tables.Any(c => c.ForeignKeys.Exists(fk => string.Equals(fk.ParentTable, t.Name, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>The parent table and its key columns for a foreign key (SQLite's "foreign key mismatch" otherwise).</summary>
     private (Table Parent, int[] Columns, Index? Index) ParentKey(Table child, ForeignKey fk)
     {
-        Table parent = _schema.FindTable(fk.ParentTable) ?? throw new TernException(ResultCode.Error, $"no such table: main.{fk.ParentTable}");
+        Table parent = _schemas[child.Db].FindTable(fk.ParentTable) ?? throw new TernException(ResultCode.Error, $"no such table: {_schemas.NameOf(child.Db)}.{fk.ParentTable}");
         int[] cols;
         if (fk.ParentColumns.Length == 0)
         {
@@ -68,7 +68,7 @@ internal sealed partial class CodeGenerator
             int cursor = NewCursor();
             if (ix == null)
             {
-                Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, 0, parent.Columns.Count);
+                Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, parent.Db, parent.Columns.Count);
                 int key = NewRegister();
                 Emit(Opcode.SCopy, cols + fk.ChildColumns[0], key, 0);
                 Emit(Opcode.SeekRowid, cursor, fail, key);
@@ -76,7 +76,7 @@ internal sealed partial class CodeGenerator
             }
             else
             {
-                Emit(Opcode.OpenRead, cursor, (int)ix.RootPage, 0, ix.KeyInfo());
+                Emit(Opcode.OpenRead, cursor, (int)ix.RootPage, ix.Db, ix.KeyInfo());
                 int key = NewRegisters(ix.Columns.Length);
                 var aff = new char[ix.Columns.Length];
                 for (int k = 0; k < ix.Columns.Length; k++)
@@ -127,7 +127,7 @@ internal sealed partial class CodeGenerator
         // being left behind (SQLite runs actions as sub-programs, up to 1,000 levels).
         int maxDepth = Math.Min(MaxInlineForeignKeyDepth, _inlineDepthCap);
         bool tooDeep = _foreignKeyDepth > maxDepth;
-        foreach (Table child in _schema.Tables)
+        foreach (Table child in _schemas[parent.Db].Tables)
         {
             foreach (ForeignKey fk in child.ForeignKeys)
             {
@@ -153,7 +153,7 @@ internal sealed partial class CodeGenerator
                 int set = NewRegister();
                 Emit(Opcode.Null, 0, set, 0);
                 int scan = NewCursor();
-                Emit(Opcode.OpenRead, scan, (int)child.RootPage, 0, child.Columns.Count);
+                Emit(Opcode.OpenRead, scan, (int)child.RootPage, child.Db, child.Columns.Count);
                 var src = new Source { Table = child, Cursor = scan, Name = child.Name };
                 int scanDone = NewLabel();
                 Emit(Opcode.Rewind, scan, scanDone, 0);

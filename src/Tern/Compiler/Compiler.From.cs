@@ -60,8 +60,6 @@ internal sealed partial class CodeGenerator
     private readonly HashSet<CommonTableExpression> _openCtes = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _expandingViews = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>How many views of the main schema are being expanded, innermost not a TEMP view (0 otherwise).</summary>
-    private int _mainViewDepth;
     private int _sourceDepth;
 
     private void PushWith(WithClause with)
@@ -128,7 +126,7 @@ internal sealed partial class CodeGenerator
             foreach (FromItem fi in sc.From)
             {
                 if (fi.Source is not NamedTable nt || nt.Schema != null) return;
-                Table? t = string.Equals(nt.Name, cte.Name, StringComparison.OrdinalIgnoreCase) ? self : FindCte(nt.Name) == null ? _schema.FindTable(nt.Name) : null;
+                Table? t = string.Equals(nt.Name, cte.Name, StringComparison.OrdinalIgnoreCase) ? self : FindCte(nt.Name) == null ? FindTable(null, nt.Name) : null;
                 if (t == null) return;
                 scope.Sources.Add(new Source { Table = t, Cursor = -1, Name = nt.Alias ?? t.Name });
             }
@@ -184,7 +182,7 @@ internal sealed partial class CodeGenerator
                 AddNamedSource(nt, scope, first && !left, whereTerms, left, original);
                 break;
             case TableFunction tf:
-                if (FindCte(tf.Name) != null || _schema.FindTable(tf.Name) != null || _schema.FindView(tf.Name) != null || _tempViews.ContainsKey(tf.Name))
+                if (FindCte(tf.Name) != null || FindTable(tf.Schema, tf.Name) != null || FindView(tf.Schema, tf.Name) != null)
                     throw new TernException(ResultCode.Error, $"'{tf.Name}' is not a function");
                 if (!IsTableFunctionName(tf.Name)) throw new TernException(ResultCode.Error, "no such table: " + (tf.Schema != null ? tf.Schema + "." : "") + tf.Name);
                 AddTableFunctionSource(tf.Name, tf.Arguments, tf.Alias, scope);
@@ -274,9 +272,7 @@ internal sealed partial class CodeGenerator
             }
             return;
         }
-        bool tempSchema = string.Equals(nt.Schema, "temp", StringComparison.OrdinalIgnoreCase);
-        View? view = (nt.Schema == null || tempSchema) && _tempViews.TryGetValue(nt.Name, out View? tv) ? tv
-            : tempSchema ? null : _schema.FindView(nt.Name);
+        View? view = LookupView(nt.Schema, nt.Name);
         if (view != null)
         {
             if (!_expandingViews.Add(view.Name)) throw new TernException(ResultCode.Error, $"view {view.Name} is circularly defined");
@@ -285,9 +281,8 @@ internal sealed partial class CodeGenerator
             _ctes = null;
             // Result names come from the view's own text, which the positions in its tree index.
             _sql = view.SqlUtf8;
-            bool mainView = !(_tempViews.TryGetValue(view.Name, out View? asTemp) && asTemp == view);
-            int savedDepth = _mainViewDepth;
-            _mainViewDepth = mainView ? _mainViewDepth + 1 : 0;
+            int savedDepth = _bindDb;
+            _bindDb = ViewBinding(view);
             try
             {
                 if (whereTerms == null || !TryFlatten(view.Select, nt.Alias ?? view.Name, view.Columns, view.Name, view, scope, whereTerms, left))
@@ -304,19 +299,19 @@ internal sealed partial class CodeGenerator
             {
                 _ctes = saved;
                 _sql = savedSql;
-                _mainViewDepth = savedDepth;
+                _bindDb = savedDepth;
                 _expandingViews.Remove(view.Name);
             }
             return;
         }
         // SQLite names the schema of a missing table when the statement does, and "main" for
         // one a view of the main schema reads (it binds the view's tables to its schema).
-        if (_schema.FindTable(nt.Name) == null && IsTableFunctionName(nt.Name))
+        if (nt.Schema == null && FindTable(null, nt.Name) == null && IsTableFunctionName(nt.Name))
         {
             AddTableFunctionSource(nt.Name, NodeList<Expr>.Empty, nt.Alias, scope);
             return;
         }
-        Table t = _schema.FindTable(nt.Name) ?? throw new TernException(ResultCode.Error,
+        Table t = FindTable(nt.Schema, nt.Name) ?? throw new TernException(ResultCode.Error,
             "no such table: " + MissingTableName(nt.Schema, nt.Name));
         if (nt.IndexedBy != null && IndexedByError(t, nt.IndexedBy) is { } noIndex) throw new TernException(ResultCode.Error, noIndex);
         string name = nt.Alias ?? t.Name;

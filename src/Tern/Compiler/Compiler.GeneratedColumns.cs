@@ -220,7 +220,7 @@ internal sealed partial class CodeGenerator
         Table altered = DatabaseSchema.BuildTable(ct, 0, null, out _);
         if (!altered.Columns[^1].IsStored) return;
         int cursor = NewCursor(), empty = NewLabel();
-        Emit(Opcode.OpenRead, cursor, (int)t.RootPage, 0, t.Columns.Count);
+        Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, t.Columns.Count);
         Emit(Opcode.Rewind, cursor, empty, 0);
         Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, "cannot add a STORED column");
         Resolve(empty);

@@ -73,33 +73,45 @@ internal sealed partial class CodeGenerator
     private void CompilePragma(PragmaStatement p)
     {
         string name = p.Name.ToLowerInvariant();
-        if (p.Schema != null && !p.Schema.Equals("main", StringComparison.OrdinalIgnoreCase) && !p.Schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
+        if (p.Schema != null && _schemas.IndexOf(p.Schema) < 0)
             throw new TernException(ResultCode.Error, "unknown database " + p.Schema);
+        int db = p.Schema != null ? _schemas.IndexOf(p.Schema) : DatabaseSchema.MainDb;
         switch (name)
         {
             case "table_info":
             case "table_xinfo":
-                if (p.Value != null) TableInfo(p.Value.Text, name == "table_xinfo");
+                if (p.Value != null) TableInfo(p.Schema, p.Value.Text, name == "table_xinfo");
                 return;
             case "index_list":
-                if (p.Value != null) IndexList(p.Value.Text);
+                if (p.Value != null) IndexList(p.Schema, p.Value.Text);
                 return;
             case "index_info":
             case "index_xinfo":
-                if (p.Value != null) IndexInfo(p.Value.Text, name == "index_xinfo");
+                if (p.Value != null) IndexInfo(p.Schema, p.Value.Text, name == "index_xinfo");
                 return;
+            case "database_list":
+                {
+                    var rows = new List<object?[]>();
+                    for (int i = 0; i < _schemas.Count; i++)
+                    {
+                        if (i == DatabaseSchema.TempDb && !_schemas.TempOpen) continue;
+                        rows.Add([(long)i, _schemas.NameOf(i), _schemas.Files?[i] ?? ""]);
+                    }
+                    Rows(["seq", "name", "file"], rows);
+                    return;
+                }
             case "table_list":
-                TableList();
+                Rows(["schema", "name", "type", "ncol", "wr", "strict"], TableListRows(p.Schema, p.Value?.Text));
                 return;
             case "foreign_key_list":
-                if (p.Value != null) ForeignKeyList(p.Value.Text);
+                if (p.Value != null) ForeignKeyList(p.Schema, p.Value.Text);
                 return;
             case "integrity_check":
             case "quick_check":
                 {
                     var roots = new List<(uint Root, bool IsTable)>();
                     var keys = new Dictionary<uint, Storage.Record.KeyInfo>();
-                    foreach (Table t in _schema.Tables)
+                    foreach (Table t in _schemas[db].Tables)
                     {
                         if (t.RootPage != 0) roots.Add((t.RootPage, true));
                         foreach (Index ix in t.Indexes)
@@ -120,12 +132,12 @@ internal sealed partial class CodeGenerator
                     _declaredTypes = new string?[1];
                     int end = NewLabel();
                     int structureOk = NewLabel();
-                    Emit(Opcode.IntegrityCk, r, errors, (int)Math.Min(limit, int.MaxValue), (roots.ToArray(), keys));
+                    Emit(Opcode.IntegrityCk, r, errors, (int)Math.Min(limit, int.MaxValue), (roots.ToArray(), keys), (ushort)db);
                     Emit(Opcode.IsNull, r, structureOk, 0);
                     PragmaRow(r, 1);
                     Emit(Opcode.Ge, max, end, errors);
                     Resolve(structureOk);
-                    if (name == "integrity_check") IndexContentChecks(r, errors, max, end);
+                    if (name == "integrity_check") IndexContentChecks(db, r, errors, max, end);
                     Emit(Opcode.IfPos, errors, end, 0);
                     Emit(Opcode.String8, 0, r, 0, "ok"u8.ToArray());
                     PragmaRow(r, 1);
@@ -329,24 +341,24 @@ internal sealed partial class CodeGenerator
     /// in the order SQLite's schema hash lists them (the reverse of their creation order while
     /// the schema has fewer than ten tables).
     /// </summary>
-    private void IndexContentChecks(int message, int errors, int max, int end)
+    private void IndexContentChecks(int db, int message, int errors, int max, int end)
     {
         int one = NewRegister();
         Emit(Opcode.Integer, 1, one, 0);
-        List<Table> tables = _schema.Tables.ToList();
+        List<Table> tables = _schemas[db].Tables.ToList();
         for (int ti = tables.Count - 1; ti >= 0; ti--)
         {
             Table t = tables[ti];
             var indexes = t.Indexes.Where(ix => ix.RootPage != 0).ToList();
             if (t.RootPage == 0 || indexes.Count == 0) continue;
             int tc = NewCursor();
-            Emit(Opcode.OpenRead, tc, (int)t.RootPage, 0, t.Columns.Count);
+            Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
             var cursors = new int[indexes.Count];
             var counts = new int[indexes.Count];
             for (int i = 0; i < indexes.Count; i++)
             {
                 cursors[i] = NewCursor();
-                Emit(Opcode.OpenRead, cursors[i], (int)indexes[i].RootPage, 0, indexes[i].KeyInfo());
+                Emit(Opcode.OpenRead, cursors[i], (int)indexes[i].RootPage, db, indexes[i].KeyInfo());
                 counts[i] = NewRegister();
                 Emit(Opcode.Integer, 0, counts[i], 0);
             }
@@ -495,14 +507,14 @@ internal sealed partial class CodeGenerator
         }
     }
 
-    private void TableInfo(string tableName, bool extended) =>
-        Rows(extended ? ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"] : ["cid", "name", "type", "notnull", "dflt_value", "pk"], TableInfoRows(tableName, extended));
+    private void TableInfo(string? schema, string tableName, bool extended) =>
+        Rows(extended ? ["cid", "name", "type", "notnull", "dflt_value", "pk", "hidden"] : ["cid", "name", "type", "notnull", "dflt_value", "pk"], TableInfoRows(schema, tableName, extended));
 
     /// <summary>The rows of table_info / table_xinfo for a table or view (none for an unknown name).</summary>
-    private List<object?[]> TableInfoRows(string tableName, bool extended)
+    private List<object?[]> TableInfoRows(string? schema, string tableName, bool extended)
     {
         var rows = new List<object?[]>();
-        Table? t = _schema.FindTable(tableName);
+        Table? t = FindTable(schema, tableName);
         if (t != null)
         {
             int[] pk = PrimaryKeyColumns(t);
@@ -525,7 +537,7 @@ internal sealed partial class CodeGenerator
                 rows.Add(row.ToArray());
             }
         }
-        else if (_tempViews.TryGetValue(tableName, out View? tv) || _schema.FindView(tableName) is { } v && (tv = v) != null)
+        else if (FindView(schema, tableName) is { } tv)
         {
             List<(string Name, string? Type)> cols = ViewColumns(tv);
             for (int i = 0; i < cols.Count; i++)
@@ -535,7 +547,7 @@ internal sealed partial class CodeGenerator
                 rows.Add(row.ToArray());
             }
         }
-        else if (TableFunctionShape(tableName) is var (columns, parameters))
+        else if (schema == null && TableFunctionShape(tableName) is var (columns, parameters))
         {
             // A table-valued function: its columns, then (table_xinfo only) its hidden parameters.
             for (int i = 0; i < columns.Length + (extended ? parameters.Length : 0); i++)
@@ -564,7 +576,7 @@ internal sealed partial class CodeGenerator
     /// <summary>A view's column names and declared types, found by compiling its query into a scratch program.</summary>
     private List<(string Name, string? Type)> ViewColumns(View v)
     {
-        var g = new CodeGenerator(_schema, v.SqlUtf8, _tempViews);
+        var g = new CodeGenerator(_schemas, v.SqlUtf8) { _bindDb = ViewBinding(v) };
         var items = new List<(string, string?)>();
         g.CompileSelect(v.Select, null, (_, _) => { }, r => { if (items.Count == 0) items.AddRange(r.Select(x => (x.Name, x.DeclaredType))); });
         if (!v.Columns.IsEmpty) return v.Columns.Select((c, i) => (c, i < items.Count ? items[i].Item2 : null)).ToList();
@@ -575,7 +587,7 @@ internal sealed partial class CodeGenerator
     private List<string> ViewColumnNames(View v)
     {
         if (!v.Columns.IsEmpty) return v.Columns.ToList();
-        var g = new CodeGenerator(_schema, v.SqlUtf8, _tempViews);
+        var g = new CodeGenerator(_schemas, v.SqlUtf8) { _bindDb = ViewBinding(v) };
         var names = new List<string>();
         g.CompileSelect(v.Select, null, (_, _) => { }, items => { if (names.Count == 0) names.AddRange(items.Select(x => x.Name)); });
         return names;
@@ -592,13 +604,13 @@ internal sealed partial class CodeGenerator
         return [];
     }
 
-    private void IndexList(string tableName) => Rows(["seq", "name", "unique", "origin", "partial"], IndexListRows(tableName));
+    private void IndexList(string? schema, string tableName) => Rows(["seq", "name", "unique", "origin", "partial"], IndexListRows(schema, tableName));
 
     /// <summary>The rows of index_list for a table, newest index first.</summary>
-    private List<object?[]> IndexListRows(string tableName)
+    private List<object?[]> IndexListRows(string? schema, string tableName)
     {
         var rows = new List<object?[]>();
-        if (_schema.FindTable(tableName) is { } t)
+        if (FindTable(schema, tableName) is { } t)
         {
             // Newest index first, as SQLite lists them.
             var list = t.Indexes.Where(ix => ix.RootPage != 0 || !ix.IsAuto).ToList();
@@ -613,14 +625,14 @@ internal sealed partial class CodeGenerator
         return rows;
     }
 
-    private void IndexInfo(string indexName, bool extended) =>
-        Rows(extended ? ["seqno", "cid", "name", "desc", "coll", "key"] : ["seqno", "cid", "name"], IndexInfoRows(indexName, extended));
+    private void IndexInfo(string? schema, string indexName, bool extended) =>
+        Rows(extended ? ["seqno", "cid", "name", "desc", "coll", "key"] : ["seqno", "cid", "name"], IndexInfoRows(schema, indexName, extended));
 
     /// <summary>The rows of index_info / index_xinfo for an index (none for an unknown name).</summary>
-    private List<object?[]> IndexInfoRows(string indexName, bool extended)
+    private List<object?[]> IndexInfoRows(string? schema, string indexName, bool extended)
     {
         var rows = new List<object?[]>();
-        if (_schema.FindIndex(indexName) is { } ix)
+        if (FindIndex(schema, indexName) is { } ix)
         {
             Table t = ix.Table;
             for (int i = 0; i < ix.Columns.Length; i++)
@@ -635,30 +647,36 @@ internal sealed partial class CodeGenerator
         return rows;
     }
 
-    private void TableList() => Rows(["schema", "name", "type", "ncol", "wr", "strict"], TableListRows());
-
-    /// <summary>The rows of table_list: the main schema's tables and views, then the temp schema's.</summary>
-    private List<object?[]> TableListRows()
+    /// <summary>
+    /// The rows of table_list: each database's tables and views (then its schema table), main
+    /// first, then temp, then the attached ones — only <paramref name="schema"/>'s when given,
+    /// and only objects named <paramref name="name"/> when given.
+    /// </summary>
+    private List<object?[]> TableListRows(string? schema, string? name)
     {
         var rows = new List<object?[]>();
-        foreach (Table t in _schema.Tables) rows.Add(["main", t.Name, "table", (long)t.Columns.Count, t.WithoutRowid ? 1L : 0L, 0L]);
-        foreach (View v in _schema.Views) rows.Add(["main", v.Name, "view", (long)ViewColumnNames(v).Count, 0L, 0L]);
-        rows.Add(["main", "sqlite_schema", "table", 5L, 0L, 0L]);
-        foreach (View v in _tempViews.Values) rows.Add(["temp", v.Name, "view", (long)ViewColumnNames(v).Count, 0L, 0L]);
-        rows.Add(["temp", "sqlite_temp_schema", "table", 5L, 0L, 0L]);
-        return rows;
+        for (int db = 0; db < _schemas.Count; db++)
+        {
+            if (schema != null && _schemas.IndexOf(schema) != db) continue;
+            string dbName = _schemas.NameOf(db);
+            DatabaseSchema s = _schemas[db];
+            foreach (Table t in s.Tables) rows.Add([dbName, t.Name, "table", (long)t.Columns.Count, t.WithoutRowid ? 1L : 0L, t.Strict ? 1L : 0L]);
+            foreach (View v in s.Views) rows.Add([dbName, v.Name, "view", (long)ViewColumnNames(v).Count, 0L, 0L]);
+            rows.Add([dbName, s.SchemaTable.Name, "table", 5L, 0L, 0L]);
+        }
+        return name == null ? rows : rows.Where(r => string.Equals((string)r[1]!, name, StringComparison.OrdinalIgnoreCase)).ToList();
     }
 
-    private void ForeignKeyList(string tableName) => Rows(["id", "seq", "table", "from", "to", "on_update", "on_delete", "match"], ForeignKeyListRows(tableName));
+    private void ForeignKeyList(string? schema, string tableName) => Rows(["id", "seq", "table", "from", "to", "on_update", "on_delete", "match"], ForeignKeyListRows(schema, tableName));
 
     /// <summary>
     /// The rows of foreign_key_list: one per column of each foreign key, the last declared
     /// key first (id 0), as SQLite lists them; "to" is NULL when the key names no parent columns.
     /// </summary>
-    private List<object?[]> ForeignKeyListRows(string tableName)
+    private List<object?[]> ForeignKeyListRows(string? schema, string tableName)
     {
         var rows = new List<object?[]>();
-        if (_schema.FindTable(tableName) is not { } t) return rows;
+        if (FindTable(schema, tableName) is not { } t) return rows;
         for (int k = t.ForeignKeys.Count - 1, id = 0; k >= 0; k--, id++)
         {
             ForeignKey fk = t.ForeignKeys[k];

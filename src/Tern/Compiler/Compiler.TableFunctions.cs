@@ -54,6 +54,7 @@ internal sealed partial class CodeGenerator
         ["integrity_check"] = (["integrity_check"], true, true),
         ["quick_check"] = (["quick_check"], true, true),
         ["collation_list"] = (["seq", "name"], false, false),
+        ["database_list"] = (["seq", "name", "file"], false, false),
         ["application_id"] = (["application_id"], false, false),
         ["user_version"] = (["user_version"], false, false),
         ["schema_version"] = (["schema_version"], false, false),
@@ -161,27 +162,23 @@ internal sealed partial class CodeGenerator
     /// <summary>The row producer of a schema pragma: its argument names the table or index (table_list: filters by name).</summary>
     private Func<Mem[], bool[], List<object?[]>> SchemaPragmaRows(string pragma) => (args, given) =>
     {
+        string? schema = null;
         if (given.Length > 1 && given[1] && !args[1].IsNull)
         {
-            string schema = args[1].ToString();
-            if (!schema.Equals("main", StringComparison.OrdinalIgnoreCase) && !schema.Equals("temp", StringComparison.OrdinalIgnoreCase))
-                throw new TernException(ResultCode.Error, $"unknown database '{schema}'");
+            schema = args[1].ToString();
+            if (_schemas.IndexOf(schema) < 0) throw new TernException(ResultCode.Error, $"unknown database '{schema}'");
         }
         string? arg = given[0] && !args[0].IsNull ? args[0].ToString() : null;
-        if (pragma == "table_list")
-        {
-            List<object?[]> all = TableListRows();
-            return arg == null ? all : all.Where(r => string.Equals((string)r[1]!, arg, StringComparison.OrdinalIgnoreCase)).ToList();
-        }
+        if (pragma == "table_list") return TableListRows(schema, arg);
         if (arg == null) return [];
         return pragma switch
         {
-            "table_info" => TableInfoRows(arg, false),
-            "table_xinfo" => TableInfoRows(arg, true),
-            "index_list" => IndexListRows(arg),
-            "index_info" => IndexInfoRows(arg, false),
-            "index_xinfo" => IndexInfoRows(arg, true),
-            _ => ForeignKeyListRows(arg),
+            "table_info" => TableInfoRows(schema, arg, false),
+            "table_xinfo" => TableInfoRows(schema, arg, true),
+            "index_list" => IndexListRows(schema, arg),
+            "index_info" => IndexInfoRows(schema, arg, false),
+            "index_xinfo" => IndexInfoRows(schema, arg, true),
+            _ => ForeignKeyListRows(schema, arg),
         };
     };
 

@@ -67,16 +67,27 @@ internal sealed partial class CodeGenerator
     private void CompileCreateTrigger(CreateTriggerStatement ct)
     {
         _write = true;
-        if (ct.Temp || (ct.Schema != null && !ct.Schema.Equals("main", StringComparison.OrdinalIgnoreCase)))
-            throw new TernException(ResultCode.Error, "TEMP triggers and attached schemas are not supported yet");
-        if (_schema.FindTrigger(ct.Name) != null)
+        // The trigger goes in temp (TEMP, or an unqualified trigger on a TEMP table), else in
+        // the database its name is qualified with (main when none); a trigger outside temp
+        // must be on a table of its own database (SQLite's sqlite3BeginTrigger).
+        int db = CreateTargetDb(ct.Schema, ct.Temp, "trigger");
+        Table? t = FindTable(ct.TableSchema, ct.Table);
+        View? v = t == null ? FindView(ct.TableSchema, ct.Table) : null;
+        if (!ct.Temp && ct.Schema == null && (t?.Db ?? v?.Db) == DatabaseSchema.TempDb) db = DatabaseSchema.TempDb;
+        if (db != DatabaseSchema.TempDb)
+        {
+            if (ct.TableSchema != null && _schemas.IndexOf(ct.TableSchema) != db)
+                throw new TernException(ResultCode.Error, $"trigger {ct.Name} cannot reference objects in database {ct.TableSchema}");
+            t = _schemas[db].FindTable(ct.Table);
+            v = t == null ? _schemas[db].FindView(ct.Table) : null;
+        }
+        if (_schemas[db].FindTrigger(ct.Name) != null)
         {
             if (ct.IfNotExists) { NothingToDo(); return; }
             throw new TernException(ResultCode.Error, $"trigger {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
         }
-        Table? t = _schema.FindTable(ct.Table);
-        View? v = t == null ? _schema.FindView(ct.Table) : null;
-        if (t == null && v == null) throw new TernException(ResultCode.Error, $"no such table: main.{ct.Table}");
+        if (t == null && v == null)
+            throw new TernException(ResultCode.Error, "no such table: " + (db != DatabaseSchema.TempDb ? _schemas.NameOf(db) + "." : ct.TableSchema != null ? ct.TableSchema + "." : "") + ct.Table);
         if (t != null && t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
             throw new TernException(ResultCode.Error, "cannot create trigger on system table");
         if (v != null && ct.Time != TriggerTime.InsteadOf)
@@ -85,30 +96,31 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, $"cannot create INSTEAD OF trigger on table: {t.Name}");
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TRIGGER ");
         int schemaCursor = NewCursor();
-        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
         int root = NewRegister();
         Emit(Opcode.Integer, 0, root, 0);
         InsertSchemaRow(schemaCursor, "trigger", ct.Name, t?.Name ?? v!.Name, root, sql);
-        FinishSchemaChange();
+        if (db == DatabaseSchema.TempDb) _schemas.BindTempTrigger(ct.Name, sql, t?.Db ?? v!.Db);
+        FinishSchemaChange(db);
     }
 
     private void DropTrigger(DropStatement d, int schemaCursor)
     {
-        if (_schema.FindTrigger(d.Name) is not { } trigger)
+        if (_schemas.FindTrigger(d.Schema, d.Name) is not { } trigger)
         {
             if (d.IfExists) { NothingToDo(); return; }
-            throw new TernException(ResultCode.Error, "no such trigger: " + d.Name);
+            throw new TernException(ResultCode.Error, "no such trigger: " + (d.Schema != null ? d.Schema + "." : "") + d.Name);
         }
-        Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
+        Emit(Opcode.OpenWrite, schemaCursor, 1, trigger.Db, 5);
         DeleteSchemaRows(schemaCursor, 1, trigger.Name);
-        FinishSchemaChange();
+        FinishSchemaChange(trigger.Db);
     }
 
-    /// <summary>The triggers that fire for this table, event and time (newest first), skipping any already firing.</summary>
+    /// <summary>The triggers that fire for this table, event and time, in firing order (see SchemaSet.TriggersOn), skipping any already firing.</summary>
     private List<Trigger> TriggersFor(Table t, TriggerEvent ev, TriggerTime time, IReadOnlyCollection<int>? updatedColumns)
     {
         var list = new List<Trigger>();
-        foreach (Trigger tr in _schema.TriggersOn(t.Name))
+        foreach (Trigger tr in _schemas.TriggersOn(t.Db, t.Name))
         {
             if (tr.Definition.Event != ev || tr.Time != time) continue;
             if (ev == TriggerEvent.Update && !tr.Definition.UpdateColumns.IsEmpty && updatedColumns != null)
@@ -125,13 +137,12 @@ internal sealed partial class CodeGenerator
             if (!RecursiveTriggersOn && FiringDepth(tr.Name) > 0) continue;
             list.Add(tr);
         }
-        list.Reverse();
         return list;
     }
 
     /// <summary>Whether any trigger would fire for this table and event (with recursive triggers on, one already firing counts).</summary>
     private bool HasTriggers(Table t, TriggerEvent ev) =>
-        _schema.TriggersOn(t.Name).Any(tr => tr.Definition.Event == ev && (RecursiveTriggersOn || FiringDepth(tr.Name) == 0));
+        _schemas.TriggersOn(t.Db, t.Name).Any(tr => tr.Definition.Event == ev && (RecursiveTriggersOn || FiringDepth(tr.Name) == 0));
 
     /// <summary>
     /// Runs the matching triggers for one row. <paramref name="oldRow"/> and
@@ -157,7 +168,7 @@ internal sealed partial class CodeGenerator
             byte[] savedSql = _sql;
             int savedIgnore = _raiseIgnoreLabel, savedIgnoreDepth = _raiseIgnoreDepth, savedDepth = _frameDepth;
             CteEnv? savedCtes = _ctes;
-            int savedExpanded = _expanded, savedViewDepth = _mainViewDepth;
+            int savedExpanded = _expanded, savedViewDepth = _bindDb;
             ConflictResolution savedConflict = _triggerConflict;
             _triggerConflict = orconf;
             _triggerSources.Clear();
@@ -172,10 +183,10 @@ internal sealed partial class CodeGenerator
             _raiseIgnoreLabel = ignoreLabel;
             _raiseIgnoreDepth = _frameDepth;
             _ctes = null;
-            // Each body statement is prepared on its own; its tables belong to the main schema
-            // (a missing one is "main.x", as in a view).
+            // Each body statement is prepared on its own; its tables belong to the trigger's
+            // schema (a missing one is "main.x", as in a view), a TEMP trigger's to any.
             _expanded = 0;
-            _mainViewDepth = 1;
+            _bindDb = tr.Db == DatabaseSchema.TempDb ? -1 : tr.Db;
             try
             {
                 int end = NewLabel();
@@ -211,7 +222,7 @@ internal sealed partial class CodeGenerator
                 _frameDepth = savedDepth;
                 _ctes = savedCtes;
                 _expanded = savedExpanded;
-                _mainViewDepth = savedViewDepth;
+                _bindDb = savedViewDepth;
             }
         }
     }
@@ -226,7 +237,7 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private void ResolveTriggerForRename(Trigger tr)
     {
-        if (_schema.FindTable(tr.Table) is not { } t) return;
+        if (FindTable(null, tr.Table) is not { } t) return;
         _triggersSilenced = true;
         _sql = tr.SqlUtf8;
         int block = NewRegisters(t.Columns.Count + 1);

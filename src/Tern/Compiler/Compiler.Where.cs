@@ -107,7 +107,7 @@ internal sealed partial class CodeGenerator
                 AddNullRowPass();
                 continue;
             }
-            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
+            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, s.Table.Columns.Count);
             (int term, int column, Expr other)? pick = null;
             Index? pickIndex = null;
             (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
@@ -190,7 +190,7 @@ internal sealed partial class CodeGenerator
             else if (pick is { } q && pickIndex != null)
             {
                 int ixCursor = NewCursor();
-                Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, 0, pickIndex.KeyInfo());
+                Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, pickIndex.Db, pickIndex.KeyInfo());
                 ends.Add(IndexEqualityLoop(s, ixCursor, q.column, q.other, scope, brk, cont));
             }
             else
@@ -490,7 +490,7 @@ internal sealed partial class CodeGenerator
         if (r.Index != null)
         {
             cursor = NewCursor();
-            Emit(Opcode.OpenRead, cursor, (int)r.Index.RootPage, 0, r.Index.KeyInfo());
+            Emit(Opcode.OpenRead, cursor, (int)r.Index.RootPage, r.Index.Db, r.Index.KeyInfo());
         }
         int key = NewRegister();
         if (r.Lower != null)

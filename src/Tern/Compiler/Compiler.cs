@@ -24,7 +24,8 @@ internal sealed partial class CodeGenerator
 {
     private readonly List<Instruction> _code = [];
     private readonly List<int> _labels = [];
-    private readonly DatabaseSchema _schema;
+    /// <summary>The schemas of the connection's databases (main, temp, attached; see SchemaSet).</summary>
+    private readonly SchemaSet _schemas;
     private byte[] _sql;
     private readonly List<string?> _parameters = [];
     private int _nextRegister = 1;
@@ -38,25 +39,21 @@ internal sealed partial class CodeGenerator
     private string?[] _declaredTypes = [];
     private (string Table, string Column)?[] _columnOrigins = [];
 
-    private readonly IReadOnlyDictionary<string, View> _tempViews;
-
     private readonly IReadOnlyDictionary<string, long>? _settings;
 
-    private CodeGenerator(DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews, IReadOnlyDictionary<string, long>? settings = null)
+    private CodeGenerator(SchemaSet schemas, byte[] sql, IReadOnlyDictionary<string, long>? settings = null)
     {
-        _schema = schema;
+        _schemas = schemas;
         _sql = sql;
-        _tempViews = tempViews ?? new Dictionary<string, View>();
         _settings = settings;
     }
 
-    /// <summary>Compiles a statement (the schema must be current).</summary>
-    public static Program Compile(Tern.Sql.Ast.Statement statement, DatabaseSchema schema, byte[] sql, IReadOnlyDictionary<string, View>? tempViews = null,
-        IReadOnlyDictionary<string, long>? settings = null)
+    /// <summary>Compiles a statement (the schemas must be current).</summary>
+    public static Program Compile(Tern.Sql.Ast.Statement statement, SchemaSet schemas, byte[] sql, IReadOnlyDictionary<string, long>? settings = null)
     {
         if (statement is ExplainStatement ex)
         {
-            Program inner = Compile(ex.Statement, schema, sql, tempViews, settings);
+            Program inner = Compile(ex.Statement, schemas, sql, settings);
             string[] columns = ex.QueryPlan ? ["id", "parent", "notused", "detail"] : ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"];
             return new Program
             {
@@ -77,7 +74,7 @@ internal sealed partial class CodeGenerator
         // runs away. A row that needs a level past the cut fails the statement there.
         for (int cap = int.MaxValue; ; cap = cap == int.MaxValue ? 8 : cap / 2)
         {
-            var g = new CodeGenerator(schema, sql, tempViews, settings) { _inlineDepthCap = cap };
+            var g = new CodeGenerator(schemas, sql, settings) { _inlineDepthCap = cap };
             try
             {
                 return g.Build(statement);
@@ -129,7 +126,7 @@ internal sealed partial class CodeGenerator
                     // Indexes only use the built-in collations, which never change, so every
                     // index is already in order; REINDEX only checks that its target exists.
                     string? target = ri.SecondName ?? ri.Name;
-                    if (target != null && _schema.FindIndex(target) == null && _schema.FindTable(target) == null
+                    if (target != null && FindIndex(null, target) == null && FindTable(null, target) == null
                         && target.ToUpperInvariant() is not ("BINARY" or "NOCASE" or "RTRIM"))
                     {
                         throw new TernException(ResultCode.Error, "unable to identify the object to be reindexed");
@@ -137,6 +134,21 @@ internal sealed partial class CodeGenerator
                     break;
                 }
             case DropStatement dr: CompileDrop(dr); break;
+            case AttachStatement at:
+                {
+                    int file = NewRegister(), name = NewRegister();
+                    CompileAttachOperand(at.File, file);
+                    CompileAttachOperand(at.SchemaName, name);
+                    Emit(Opcode.Attach, file, name, 0);
+                    break;
+                }
+            case DetachStatement dt:
+                {
+                    int name = NewRegister();
+                    CompileAttachOperand(dt.SchemaName, name);
+                    Emit(Opcode.Detach, name, 0, 0);
+                    break;
+                }
             case BeginStatement begin:
                 // BEGIN IMMEDIATE and EXCLUSIVE take the write lock now (SQLITE_BUSY if another
                 // connection holds it); a deferred BEGIN takes locks when first needed.
@@ -171,12 +183,13 @@ internal sealed partial class CodeGenerator
         }
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
-        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement)
+        bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement
+                or AttachStatement or DetachStatement)
             && !(statement is PragmaStatement pragma && OpensNoTransaction(pragma))
             // A query that reads no table (SELECT 1) takes no lock, as SQLite's has no OP_Transaction.
             && !(statement is SelectStatement && !_readsSchema && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite));
         int start = _code.Count;
-        if (needsTransaction) Emit(Opcode.Transaction, 0, _write ? 1 : 0, (int)_schema.Cookie);
+        if (needsTransaction) EmitTransactions();
         Emit(Opcode.Goto, 0, 1, 0);
         Patch(0, start);
         Instruction[] code = _code.ToArray();
@@ -193,6 +206,50 @@ internal sealed partial class CodeGenerator
             ReadOnly = !_write && !_notReadOnly,
             QueryPlan = _plan.ToArray(),
         };
+    }
+
+    /// <summary>
+    /// An ATTACH or DETACH operand: a bare identifier is its own name as text (SQLite's
+    /// resolveAttachExpr), anything else an expression over no table.
+    /// </summary>
+    private void CompileAttachOperand(Expr e, int target)
+    {
+        if (e is ColumnRef { Table: null, Schema: null } c)
+        {
+            Emit(Opcode.String8, 0, target, 0, Encoding.UTF8.GetBytes(c.Column));
+            return;
+        }
+        ExprCode(e, new Scope(), target);
+    }
+
+    /// <summary>
+    /// The prologue's Transaction opcodes: one for main (always: it checks the schema cookie)
+    /// and one for each other database the program opens, creates or changes a tree in, each
+    /// a write transaction when the program writes there.
+    /// </summary>
+    private void EmitTransactions()
+    {
+        var used = new SortedDictionary<int, bool>();
+        void Use(int db, bool write) => used[db] = write || (used.TryGetValue(db, out bool w) && w);
+        foreach (Instruction i in _code)
+        {
+            switch (i.Op)
+            {
+                case Opcode.OpenRead: Use(i.P3, false); break;
+                case Opcode.OpenWrite: Use(i.P3, true); break;
+                case Opcode.CreateBtree: Use(i.P1, true); break;
+                case Opcode.Destroy or Opcode.Clear: Use(i.P2, true); break;
+                case Opcode.SetCookie: Use(i.P1, true); break;
+                case Opcode.ReadCookie: Use(i.P1, false); break;
+            }
+        }
+        bool anyWrite = used.Values.Any(w => w);
+        bool mainWrite = used.GetValueOrDefault(DatabaseSchema.MainDb) || (_write && !anyWrite);
+        Emit(Opcode.Transaction, DatabaseSchema.MainDb, mainWrite ? 1 : 0, (int)_schemas.Main.Cookie);
+        foreach ((int db, bool write) in used)
+        {
+            if (db != DatabaseSchema.MainDb) Emit(Opcode.Transaction, db, write ? 1 : 0, (int)_schemas[db].Cookie);
+        }
     }
 
     // ------------------------------------------------------------ emission
@@ -280,17 +337,76 @@ internal sealed partial class CodeGenerator
 
     private string SourceText(SqlNode node) => Encoding.UTF8.GetString(_sql, node.Start, node.End - node.Start);
 
+    /// <summary>
+    /// The database whose objects unqualified names inside the view or trigger body being
+    /// compiled bind to (SQLite binds the names in a main or attached database's views and
+    /// triggers to that database), or -1 outside one and in TEMP ones (every database is searched).
+    /// </summary>
+    private int _bindDb = -1;
+
+    /// <summary>Runs <paramref name="compile"/> with unqualified names bound to database <paramref name="db"/> (none for temp).</summary>
+    private T BoundTo<T>(int db, Func<T> compile)
+    {
+        int saved = _bindDb;
+        _bindDb = db == DatabaseSchema.TempDb ? -1 : db;
+        try
+        {
+            return compile();
+        }
+        finally
+        {
+            _bindDb = saved;
+        }
+    }
+
+    /// <summary>The table a statement names: in the schema it names, else as <see cref="_bindDb"/> says, else temp, main and attached in turn.</summary>
+    private Table? FindTable(string? schema, string name) =>
+        schema == null && _bindDb >= 0 ? _schemas[_bindDb].FindTable(name, qualified: false) : _schemas.FindTable(schema, name);
+
+    private View? FindView(string? schema, string name) =>
+        schema == null && _bindDb >= 0 ? _schemas[_bindDb].FindView(name) : _schemas.FindView(schema, name);
+
+    /// <summary>
+    /// The view a FROM item names, unless a table of that name comes first in the search (a
+    /// TEMP table hides a main view, and a view is only found where SQLite would find it).
+    /// </summary>
+    private View? LookupView(string? schema, string name)
+    {
+        if (schema == null && _bindDb < 0)
+        {
+            foreach (int db in _schemas.SearchOrder())
+            {
+                if (_schemas[db].FindTable(name, qualified: false) != null) return null;
+                if (_schemas[db].FindView(name) is { } v) return v;
+            }
+            return null;
+        }
+        return FindView(schema, name);
+    }
+
+    private Index? FindIndex(string? schema, string name) =>
+        schema == null && _bindDb >= 0 ? _schemas[_bindDb].FindIndex(name) : _schemas.FindIndex(schema, name);
+
+    /// <summary>The database a DDL statement's object goes in: the one it names, temp for TEMP, else main (SQLite's "unknown database X").</summary>
+    private int TargetDb(string? schema, bool temp)
+    {
+        if (schema == null) return temp ? DatabaseSchema.TempDb : DatabaseSchema.MainDb;
+        int db = _schemas.IndexOf(schema);
+        if (db < 0) throw new TernException(ResultCode.Error, "unknown database " + schema);
+        return db;
+    }
+
     private Table RequireTable(QualifiedTableName name)
     {
-        Table? t = _schema.FindTable(name.Name);
-        if (t == null && _schema.FindView(name.Name) is { } v) throw new TernException(ResultCode.Error, $"cannot modify {v.Name} because it is a view");
+        Table? t = FindTable(name.Schema, name.Name);
+        if (t == null && FindView(name.Schema, name.Name) is { } v) throw new TernException(ResultCode.Error, $"cannot modify {v.Name} because it is a view");
         if (t == null) throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(name.Schema, name.Name));
         return t;
     }
 
     /// <summary>A missing table as SQLite names it: with the schema it was qualified with, or "main." inside a view or trigger.</summary>
     private string MissingTableName(string? schema, string name) =>
-        (schema != null ? schema + "." : _mainViewDepth > 0 || InTrigger ? "main." : "") + name;
+        (schema != null ? schema + "." : _bindDb >= 0 ? _schemas.NameOf(_bindDb) + "." : InTrigger ? "main." : "") + name;
 
     /// <summary>iif()/if(): compiled as a lazy CASE, not looked up in the function catalog.</summary>
     private static bool IsInlineConditional(FunctionCall f) => !f.Star && f.Over == null && f.Name.ToLowerInvariant() is "iif" or "if";

@@ -24,10 +24,26 @@ internal sealed class DatabaseSchema
     /// <summary>The schema cookie this schema was read at.</summary>
     public uint Cookie { get; private set; }
 
-    public static readonly Table SchemaTableDef = new()
+    /// <summary>The connection's database this schema describes: 0 main, 1 temp, 2.. attached.</summary>
+    public int Db { get; private set; }
+
+    /// <summary>Whether this is the TEMP database's schema (its table is sqlite_temp_schema).</summary>
+    public bool IsTemp => Db == TempDb;
+
+    /// <summary>The database numbers SQLite gives main and temp.</summary>
+    public const int MainDb = 0, TempDb = 1;
+
+    /// <summary>The schema table of the main schema (sqlite_schema, root page 1).</summary>
+    public static readonly Table SchemaTableDef = NewSchemaTable(MainDb);
+
+    /// <summary>This database's own schema table (sqlite_schema; sqlite_temp_schema in temp).</summary>
+    public Table SchemaTable { get; private set; } = SchemaTableDef;
+
+    private static Table NewSchemaTable(int db) => new()
     {
-        Name = "sqlite_schema",
+        Name = db == TempDb ? "sqlite_temp_schema" : "sqlite_schema",
         RootPage = 1,
+        Db = db,
         Columns =
         [
             new Column { Name = "type", DeclaredType = "text", Affinity = Affinity.Text },
@@ -38,11 +54,24 @@ internal sealed class DatabaseSchema
         ],
     };
 
-    public Table? FindTable(string name)
+    /// <summary>
+    /// The table named <paramref name="name"/>. The schema table answers to sqlite_schema and
+    /// sqlite_master, in temp also to sqlite_temp_schema and sqlite_temp_master; temp's answers
+    /// to the first two only when the statement names the schema (<paramref name="qualified"/>).
+    /// </summary>
+    public Table? FindTable(string name, bool qualified = true)
     {
         if (_tables.TryGetValue(name, out Table? t)) return t;
-        if (name.Equals("sqlite_schema", StringComparison.OrdinalIgnoreCase) || name.Equals("sqlite_master", StringComparison.OrdinalIgnoreCase)) return SchemaTableDef;
+        if (IsSchemaTableName(name, IsTemp, qualified)) return SchemaTable;
         return null;
+    }
+
+    /// <summary>Whether <paramref name="name"/> names the schema table of a database (main or attached; temp when <paramref name="temp"/>).</summary>
+    public static bool IsSchemaTableName(string name, bool temp, bool qualified = true)
+    {
+        if (temp && (name.Equals("sqlite_temp_schema", StringComparison.OrdinalIgnoreCase) || name.Equals("sqlite_temp_master", StringComparison.OrdinalIgnoreCase)))
+            return true;
+        return (qualified || !temp) && (name.Equals("sqlite_schema", StringComparison.OrdinalIgnoreCase) || name.Equals("sqlite_master", StringComparison.OrdinalIgnoreCase));
     }
 
     public Trigger? FindTrigger(string name) => _triggers.TryGetValue(name, out Trigger? t) ? t : null;
@@ -82,13 +111,15 @@ internal sealed class DatabaseSchema
     ///     rootpage not in 2..last page or shared with another index of its table -> "invalid rootpage"
     /// </summary>
     /// <summary>A schema with nothing in it, for statements that never look at one (transaction control, setting pragmas).</summary>
-    public static DatabaseSchema Empty() => new() { Cookie = 0 };
+    public static DatabaseSchema Empty(int db = MainDb) => new() { Cookie = 0, Db = db, SchemaTable = db == MainDb ? SchemaTableDef : NewSchemaTable(db) };
 
-    public static DatabaseSchema Load(BTree bt, uint cookie)
+    /// <summary>Reads the schema of database number <paramref name="db"/> (see <see cref="Db"/>) from its b-tree.</summary>
+    public static DatabaseSchema Load(BTree bt, uint cookie, int db = MainDb)
     {
-        var s = new DatabaseSchema { Cookie = cookie };
+        DatabaseSchema s = Empty(db);
+        s.Cookie = cookie;
         uint pageCount = bt.Pager.PageCount;
-        foreach (SchemaRow row in SchemaTable.ReadRows(bt))
+        foreach (SchemaRow row in Tern.Storage.BTree.SchemaTable.ReadRows(bt))
         {
             string label = row.Name ?? "?";
             if (row.RootPage == null) throw Malformed(label, null);
@@ -158,7 +189,8 @@ internal sealed class DatabaseSchema
         // An index's or trigger's table must exist (checked first, as SQLite does), then the row
         // must describe the object its statement creates (SQLite's extra schema checks).
         string? onTable = statement switch { CreateIndexStatement ci => ci.Table, CreateTriggerStatement tr => tr.Table, _ => null };
-        if (onTable != null && !_tables.ContainsKey(onTable) && !(statement is CreateTriggerStatement && _views.ContainsKey(onTable)))
+        // (A TEMP trigger may be on a table of another database: it is found when it fires.)
+        if (onTable != null && !_tables.ContainsKey(onTable) && !(statement is CreateTriggerStatement && (_views.ContainsKey(onTable) || IsTemp)))
         {
             throw new TernException(ResultCode.Error, "no such table: main." + onTable);
         }
@@ -186,6 +218,7 @@ internal sealed class DatabaseSchema
                     CheckNameFree(ct.Name, isIndex: false);
                     Table t = BuildTable(ct, root, sql, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
                     Tern.Compiler.CodeGenerator.ResolveTableDefinition(t, Encoding.UTF8.GetBytes(sql), loading: true);
+                    t.Db = Db;
                     _tables[t.Name] = t;
                     foreach (var a in autos)
                     {
@@ -219,16 +252,16 @@ internal sealed class DatabaseSchema
                 }
             case CreateTriggerStatement tr:
                 {
-                    if (!_tables.TryGetValue(tr.Table, out _) && !_views.ContainsKey(tr.Table))
+                    if (!_tables.TryGetValue(tr.Table, out _) && !_views.ContainsKey(tr.Table) && !IsTemp)
                         throw new TernException(ResultCode.Error, "no such table: main." + tr.Table);
                     if (_triggers.ContainsKey(tr.Name)) throw new TernException(ResultCode.Error, $"trigger {tr.Name} already exists");
-                    _triggers[tr.Name] = new Trigger { Name = tr.Name, Table = tr.Table, Definition = tr, Sql = sql };
+                    _triggers[tr.Name] = new Trigger { Name = tr.Name, Table = tr.Table, Definition = tr, Sql = sql, Db = Db };
                     _viewsAndTriggers.Add(_triggers[tr.Name]);
                     break;
                 }
             case CreateViewStatement cv:
                 CheckNameFree(cv.Name, isIndex: false);
-                _views[cv.Name] = new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = sql };
+                _views[cv.Name] = new View { Name = cv.Name, Columns = cv.Columns, Select = cv.Select, Sql = sql, Db = Db };
                 _viewsAndTriggers.Add(_views[cv.Name]);
                 break;
             default:

@@ -8,6 +8,8 @@ internal sealed class Index
 {
     public required string Name { get; init; }
     public required Table Table { get; init; }
+    /// <summary>The connection's database the index lives in: its table's.</summary>
+    public int Db => Table.Db;
     public required uint RootPage { get; set; }
     /// <summary>Table column numbers of the key, in order; <see cref="ExpressionColumn"/> for a key expression.</summary>
     public required int[] Columns { get; init; }

@@ -6,6 +6,8 @@ internal sealed class Table
 {
     public required string Name { get; init; }
     public required uint RootPage { get; init; }
+    /// <summary>The connection's database the table lives in (0 main, 1 temp, 2.. attached), set when its schema is read.</summary>
+    public int Db { get; set; }
     public required List<Column> Columns { get; init; }
     public List<Index> Indexes { get; } = [];
     /// <summary>The column that aliases the rowid, or -1.</summary>

@@ -8,6 +8,8 @@ namespace Tern.Schema;
 internal sealed class Trigger
 {
     public required string Name { get; init; }
+    /// <summary>The connection's database the trigger lives in (a TEMP trigger may fire on a table of another).</summary>
+    public int Db { get; set; }
     public required string Table { get; init; }
     public required CreateTriggerStatement Definition { get; init; }
     public required string Sql { get; init; }

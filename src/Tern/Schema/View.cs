@@ -8,6 +8,8 @@ namespace Tern.Schema;
 internal sealed class View
 {
     public required string Name { get; init; }
+    /// <summary>The connection's database the view lives in (0 main, 1 temp, 2.. attached).</summary>
+    public int Db { get; set; }
     /// <summary>The column names given after the view name (empty when none).</summary>
     public required NodeList<string> Columns { get; init; }
     public required SelectStatement Select { get; init; }

@@ -8,10 +8,23 @@ namespace Tern.Vdbe;
 /// <summary>The connection as the VM sees it.</summary>
 internal interface IVdbeHost
 {
-    BTree BTree { get; }
+    /// <summary>
+    /// The b-tree of database <paramref name="db"/> (0 main, 1 temp — made when first asked
+    /// for — 2.. attached; see Schema.SchemaSet).
+    /// </summary>
+    BTree Tree(int db);
 
-    /// <summary>Where the VM begins, ends and nests transactions.</summary>
-    Storage.ITransactionStore Store { get; }
+    /// <summary>Where the VM begins, ends and nests transactions, on every database of the connection.</summary>
+    Storage.TransactionStores Stores { get; }
+
+    /// <summary>ATTACH: opens <paramref name="path"/> (":memory:" or "" for a new in-memory database) as <paramref name="name"/>.</summary>
+    void Attach(string path, string name);
+
+    /// <summary>Drops the TEMP database (PRAGMA temp_store changed); an error inside a transaction.</summary>
+    void ResetTempDatabase();
+
+    /// <summary>DETACH: closes the attached database <paramref name="name"/>.</summary>
+    void Detach(string name);
 
     bool AutoCommit { get; set; }
 
@@ -29,11 +42,8 @@ internal interface IVdbeHost
     /// <summary>Rows changed since the connection opened (total_changes()).</summary>
     long TotalChanges { get; set; }
 
-    /// <summary>The connection's schema (read when first needed).</summary>
+    /// <summary>The main database's schema (read when first needed).</summary>
     Schema.DatabaseSchema Schema { get; }
-
-    /// <summary>The schema cookie the connection's schema was loaded at.</summary>
-    uint SchemaCookie { get; }
 
     void ReloadSchema();
 
@@ -57,9 +67,6 @@ internal interface IVdbeHost
 
     /// <summary>Where temporary files (sorter runs, large ephemeral indexes) go: the database's own file system.</summary>
     Storage.Io.TempFiles TempFiles { get; }
-
-    /// <summary>The connection's TEMP views, changed by CREATE/DROP TEMP VIEW.</summary>
-    Dictionary<string, Schema.View> TempViews { get; }
 
     /// <summary>Set by Connection.Interrupt: running statements stop at their next row step.</summary>
     bool IsInterrupted { get; }

@@ -13,7 +13,7 @@ internal enum Opcode : byte
     HaltIfNull,     // if r[P3] is NULL halt with P1 and message P4
     Transaction,    // P1 database, P2 0 read / 1 write, P3 expected schema cookie
     AutoCommit,     // P1 1 = commit / 0 = begin, P2 1 = rollback
-    OpenRead,       // P1 cursor, P2 root page, P4 column count or KeyInfo (index)
+    OpenRead,       // P1 cursor, P2 root page, P3 database, P4 column count or KeyInfo (index)
     OpenWrite,      // as OpenRead, for writing
     OpenEphemeral,  // P1 cursor, P2 column count, P4 KeyInfo: a temporary index in memory
     OpenPseudo,     // P1 cursor reading the record in r[P2], P3 columns
@@ -102,11 +102,11 @@ internal enum Opcode : byte
     Once,           // first time: fall through; after: jump P2
     RowSetAdd,      // add integer r[P2] to the row set in r[P1]
     RowSetRead,     // r[P3] = next integer of row set r[P1]; jump P2 when exhausted
-    CreateBtree,    // r[P2] = root page of a new tree; P3 1 table / 2 index
-    Destroy,        // drop the tree with root P1
-    Clear,          // delete every entry of the tree with root P1
-    SetCookie,      // header field P2 = P3
-    ReadCookie,     // r[P2] = header field P3
+    CreateBtree,    // r[P2] = root page of a new tree in database P1; P3 1 table / 2 index
+    Destroy,        // drop the tree with root P1 of database P2
+    Clear,          // delete every entry of the tree with root P1 of database P2
+    SetCookie,      // header field P2 of database P1 = P3
+    ReadCookie,     // r[P2] = header field P3 of database P1
     ParseSchema,    // reload the schema
     NullRow,        // cursor P1 reads as a row of NULLs until it is moved (LEFT JOIN)
     IfNullRow,      // if cursor P1 reads as a row of NULLs: r[P3] = NULL, goto P2
@@ -120,7 +120,8 @@ internal enum Opcode : byte
     MemMax,         // r[P1] = max(r[P1], r[P2]) (integers)
     TypeCheck,      // r[P1..P1+P2-1] must fit the STRICT table P4's column types
     Savepoint,      // P1: 0 SAVEPOINT, 1 RELEASE, 2 ROLLBACK TO the savepoint named P4
-    TempView,       // P1=1: add the View in P4 to the connection's temp views; P1=0: remove the one named P4
+    Attach,         // ATTACH the database file named r[P1] as schema r[P2]
+    Detach,         // DETACH the schema named r[P1]
     AutoVacuumMode, // a file not created yet will be created with auto_vacuum P1 (0 none, 1 full, 2 incremental)
     IncrVacuum,     // move up to P1 free pages (all when P1 <= 0) to the end of an auto-vacuum file and cut them off
     FrameEnter,     // a trigger body or foreign-key action starts: its changes are counted apart (SQLite's OP_Program)

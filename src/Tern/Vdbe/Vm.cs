@@ -190,7 +190,7 @@ internal sealed partial class Vm
         }
         if (_statementSavepoint >= 0)
         {
-            ITransactionStore store = _host.Store;
+            TransactionStores store = _host.Stores;
             int sp = _statementSavepoint;
             _statementSavepoint = -1;
             if (store.TransactionState == TransactionState.Write && sp < store.SavepointCount)
@@ -221,7 +221,7 @@ internal sealed partial class Vm
         _startedTransaction = false;
         try
         {
-            _host.Store.End(commit: false);
+            _host.Stores.End(commit: false);
         }
         catch (TernException)
         {
@@ -240,7 +240,7 @@ internal sealed partial class Vm
         CloseCursors();
         if (_statementSavepoint >= 0)
         {
-            _host.Store.ReleaseSavepoint(_statementSavepoint);
+            _host.Stores.ReleaseSavepoint(_statementSavepoint);
             _statementSavepoint = -1;
         }
         if (_host.AutoCommit) EndTransaction(commit);
@@ -267,7 +267,7 @@ internal sealed partial class Vm
     /// </summary>
     private void EndTransaction(bool commit)
     {
-        ITransactionStore store = _host.Store;
+        TransactionStores store = _host.Stores;
         if (_host.ActiveStatements == 0) store.End(commit);
         else if (store.TransactionState == TransactionState.Write && commit) store.Commit(keepReading: true);
         else if (store.TransactionState == TransactionState.Write) store.Rollback(keepReading: true);
@@ -298,7 +298,7 @@ internal sealed partial class Vm
                 case Opcode.IntegrityCk:
                     {
                         var (roots, keys) = (((uint Root, bool IsTable)[], Dictionary<uint, KeyInfo>))op.P4!;
-                        List<string> problems = new IntegrityChecker(_host.BTree, Math.Max(op.P3, 1)).Check(roots, keys);
+                        List<string> problems = new IntegrityChecker(_host.Tree(op.P5), Math.Max(op.P3, 1)).Check(roots, keys);
                         if (problems.Count == 0)
                         {
                             r[op.P1].SetNull();
@@ -310,7 +310,7 @@ internal sealed partial class Vm
                     }
                 case Opcode.PagerInfo:
                     {
-                        Pager pager = _host.BTree.Pager;
+                        Pager pager = _host.Tree(0).Pager;
                         switch (op.P1)
                         {
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
@@ -340,17 +340,17 @@ internal sealed partial class Vm
                                 if (op.P3 > 0) pager.MaxPageCount = Math.Max((uint)op.P3, pager.PageCount);
                                 r[op.P2].SetInt(pager.MaxPageCount);
                                 break;
-                            case 3: r[op.P2].SetInt(_host.BTree.AutoVacuum ? (_host.BTree.IncrementalVacuum ? 2 : 1) : 0); break;
+                            case 3: r[op.P2].SetInt(_host.Tree(0).AutoVacuum ? (_host.Tree(0).IncrementalVacuum ? 2 : 1) : 0); break;
                         }
                         break;
                     }
                 case Opcode.Checkpoint:
                     {
-                        if (_host.Store.TransactionState != TransactionState.None) TernException.Throw(ResultCode.Locked);
+                        if (_host.Stores.TransactionState != TransactionState.None) TernException.Throw(ResultCode.Locked);
                         CheckpointResult c;
                         try
                         {
-                            c = _host.BTree.Pager.Checkpoint((CheckpointMode)op.P1);
+                            c = _host.Tree(0).Pager.Checkpoint((CheckpointMode)op.P1);
                         }
                         catch (TernException e) when (e.Code == ResultCode.Busy)
                         {
@@ -370,6 +370,9 @@ internal sealed partial class Vm
                 case Opcode.SetSetting:
                     {
                         (string name, long value) = ((string, long))op.P4!;
+                        // Changing temp_store drops the TEMP database and everything in it (SQLite's invalidateTempStorage).
+                        if (name.Equals("temp_store", StringComparison.OrdinalIgnoreCase) && _host.Settings.GetValueOrDefault(name) != value)
+                            _host.ResetTempDatabase();
                         _host.Settings[name] = value;
                         if (name.Equals("cache_size", StringComparison.OrdinalIgnoreCase)) SetCacheSize(value);
                         break;
@@ -386,13 +389,11 @@ internal sealed partial class Vm
                 case Opcode.Savepoint:
                     DoSavepoint(op.P1, (string)op.P4!);
                     break;
-                case Opcode.TempView:
-                    if (op.P1 != 0)
-                    {
-                        var view = (Schema.View)op.P4!;
-                        _host.TempViews[view.Name] = view;
-                    }
-                    else _host.TempViews.Remove((string)op.P4!);
+                case Opcode.Attach:
+                    _host.Attach(r[op.P1].IsNull ? "" : TextOf(r[op.P1]), r[op.P2].IsNull ? "" : TextOf(r[op.P2]));
+                    break;
+                case Opcode.Detach:
+                    _host.Detach(r[op.P1].IsNull ? "" : TextOf(r[op.P1]));
                     break;
                 case Opcode.Noop:
                     break;
@@ -444,7 +445,7 @@ internal sealed partial class Vm
                     if (r[op.P3].IsNull) ThrowHalt(op);
                     break;
                 case Opcode.Transaction:
-                    BeginTransaction(op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2, checkCookie: op.P5 == 0);
+                    BeginTransaction(op.P1, op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2, checkCookie: op.P5 == 0);
                     break;
                 case Opcode.AutoCommit:
                     DoAutoCommit(op.P1 != 0, op.P2 != 0);
@@ -459,7 +460,7 @@ internal sealed partial class Vm
                             KeyInfo = op.P4 as KeyInfo,
                         };
                         int root = (op.P5 & 0x10) != 0 ? (int)r[op.P2].I : op.P2;
-                        c.BTree = new BTreeCursor(_host.BTree, (uint)root, !index, c.KeyInfo);
+                        c.BTree = new BTreeCursor(_host.Tree(op.P3), (uint)root, !index, c.KeyInfo);
                         SetCursor(op.P1, c);
                         break;
                     }
@@ -1103,45 +1104,45 @@ internal sealed partial class Vm
                         break;
                     }
                 case Opcode.CreateBtree:
-                    r[op.P2].SetInt(op.P3 == 1 ? _host.BTree.CreateTable() : _host.BTree.CreateIndex());
+                    r[op.P2].SetInt(op.P3 == 1 ? _host.Tree(op.P1).CreateTable() : _host.Tree(op.P1).CreateIndex());
                     _wrote = true;
                     break;
                 case Opcode.Destroy:
-                    _host.BTree.DropTree((uint)op.P1);
+                    _host.Tree(op.P2).DropTree((uint)op.P1);
                     _wrote = true;
                     break;
                 case Opcode.Clear:
-                    _host.BTree.ClearTree((uint)op.P1);
+                    _host.Tree(op.P2).ClearTree((uint)op.P1);
                     _wrote = true;
                     break;
                 case Opcode.SetCookie:
-                    _host.BTree.SetMeta(op.P2, (uint)op.P3);
+                    _host.Tree(op.P1).SetMeta(op.P2, (uint)op.P3);
                     break;
                 case Opcode.ReadCookie:
-                    r[op.P2].SetInt(_host.BTree.GetMeta(op.P3));
+                    r[op.P2].SetInt(_host.Tree(op.P1).GetMeta(op.P3));
                     break;
                 case Opcode.ParseSchema:
                     _host.ReloadSchema();
                     break;
                 case Opcode.AutoVacuumMode:
-                    if (!_host.BTree.SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2) && op.P1 != 0 && _host.BTree.AutoVacuum
-                        && _host.BTree.IncrementalVacuum != (op.P1 == 2))
+                    if (!_host.Tree(0).SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2) && op.P1 != 0 && _host.Tree(0).AutoVacuum
+                        && _host.Tree(0).IncrementalVacuum != (op.P1 == 2))
                     {
                         // An auto-vacuum file switches between FULL and INCREMENTAL in its header;
                         // NONE <-> FULL/INCREMENTAL would need a VACUUM, and is ignored as in SQLite.
                         if (_host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
-                        if (_host.Store.TransactionState != TransactionState.Write)
+                        if (_host.Stores.TransactionState != TransactionState.Write)
                         {
-                            _host.Store.BeginWrite();
+                            _host.Stores.BeginWrite();
                             _startedTransaction |= _host.AutoCommit;
-                            OpenPendingSavepoints(_host.Store);
+                            OpenPendingSavepoints(_host.Stores);
                         }
                         _wrote = true;
-                        _host.BTree.SetIncrementalVacuum(op.P1 == 2);
+                        _host.Tree(0).SetIncrementalVacuum(op.P1 == 2);
                     }
                     break;
                 case Opcode.IncrVacuum:
-                    _host.BTree.Vacuum(op.P1 > 0 ? (uint)op.P1 : null);
+                    _host.Tree(0).Vacuum(op.P1 > 0 ? (uint)op.P1 : null);
                     break;
                 default:
                     throw new TernException(ResultCode.Internal, "unimplemented opcode " + op.Op);
@@ -1157,7 +1158,7 @@ internal sealed partial class Vm
     /// </summary>
     private JournalMode SetJournalMode(JournalMode? mode)
     {
-        BTree tree = _host.BTree;
+        BTree tree = _host.Tree(0);
         JournalMode old = tree.Pager.JournalMode;
         if (mode is not { } want || want == old) return old;
         // A transaction that has changed pages keeps its mode, silently (SQLite's
@@ -1199,7 +1200,12 @@ internal sealed partial class Vm
         throw new TernException(code, op.P4 as string ?? TernException.DefaultMessage(code));
     }
 
-    private void BeginTransaction(bool write, uint cookie, bool exclusive = false, bool checkCookie = true)
+    /// <summary>
+    /// The Transaction opcode: begins a read (or write) transaction on database
+    /// <paramref name="db"/> and checks its schema cookie against the one the program was
+    /// compiled with (SQLITE_SCHEMA when another statement or connection changed the schema).
+    /// </summary>
+    private void BeginTransaction(int db, bool write, uint cookie, bool exclusive = false, bool checkCookie = true)
     {
         if (!_counted)
         {
@@ -1207,13 +1213,14 @@ internal sealed partial class Vm
             _counted = true;
             _host.ActiveStatements++;
         }
-        ITransactionStore store = _host.Store;
-        TransactionState state = store.TransactionState;
-        if (write && _host.ReadOnly) TernException.Throw(ResultCode.ReadOnly);
+        TransactionStores store = _host.Stores;
+        BTree tree = _host.Tree(db);
+        TransactionState state = store.StateOf(db);
+        if (write && _host.ReadOnly && db != Schema.DatabaseSchema.TempDb) TernException.Throw(ResultCode.ReadOnly);
         _writeStatement |= write;
         if (write && (state != TransactionState.Write || exclusive))
         {
-            store.BeginWrite(exclusive);
+            store.BeginWrite(db, exclusive);
             _startedTransaction = _host.AutoCommit;
             OpenPendingSavepoints(store);
         }
@@ -1224,16 +1231,21 @@ internal sealed partial class Vm
         }
         else if (state == TransactionState.None)
         {
-            store.BeginRead();
+            store.BeginRead(db);
             _startedTransaction = _host.AutoCommit;
         }
-        if (checkCookie && _host.BTree.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
+        if (checkCookie && tree.GetMeta(DatabaseHeader.SchemaCookieOffset) != cookie)
         {
             _host.ReloadSchema();
             throw new TernException(ResultCode.Schema, "database schema has changed");
         }
-        if (store is SharedCacheConnection shared) LockTables(shared);
+        if (db == 0 && store[0] is SharedCacheConnection shared) LockTables(shared);
     }
+
+    /// <summary>A register's value as text, as a file name or schema name in ATTACH/DETACH.</summary>
+    private static string TextOf(in Mem m) => m.Kind is MemKind.Int or MemKind.Real
+        ? System.Text.Encoding.UTF8.GetString(NumericText.ToUtf8(m))
+        : System.Text.Encoding.UTF8.GetString(m.Span);
 
     /// <summary>
     /// Shared cache: locks every table the program uses, as SQLite's OP_TableLock instructions
@@ -1303,7 +1315,7 @@ internal sealed partial class Vm
     /// </summary>
     private void DoSavepoint(int action, string name)
     {
-        ITransactionStore store = _host.Store;
+        TransactionStores store = _host.Stores;
         List<(string Name, int PagerIndex)> sps = _host.Savepoints;
         if (action == 0)
         {
@@ -1339,7 +1351,7 @@ internal sealed partial class Vm
     private const int PendingSavepoint = -1;
 
     /// <summary>When a write transaction begins, the savepoints opened before it open in the pager, oldest first.</summary>
-    private void OpenPendingSavepoints(ITransactionStore store)
+    private void OpenPendingSavepoints(TransactionStores store)
     {
         List<(string Name, int PagerIndex)> sps = _host.Savepoints;
         for (int i = 0; i < sps.Count; i++)
@@ -1350,7 +1362,7 @@ internal sealed partial class Vm
 
     private void DoAutoCommit(bool toAutoCommit, bool rollback)
     {
-        ITransactionStore store = _host.Store;
+        TransactionStores store = _host.Stores;
         if (!toAutoCommit)
         {
             if (!_host.AutoCommit) TernException.Throw(ResultCode.Error, "cannot start a transaction within a transaction");
@@ -1383,7 +1395,7 @@ internal sealed partial class Vm
     /// </summary>
     private void SetCacheSize(long value)
     {
-        Pager pager = _host.BTree.Pager;
+        Pager pager = _host.Tree(0).Pager;
         double pages = value >= 0 ? value : -(double)value * 1024 / pager.PageSize;
         pager.CacheSize = (int)Math.Min(pages, int.MaxValue);
     }

@@ -123,7 +123,8 @@ internal static class Differential
         for (int k = 0; k < list.Count; k++)
         {
             string stmt = list[k];
-            if (stmt.StartsWith("CREATE TRIGGER", StringComparison.OrdinalIgnoreCase))
+            if (stmt.StartsWith("CREATE TRIGGER", StringComparison.OrdinalIgnoreCase) || stmt.StartsWith("CREATE TEMP TRIGGER", StringComparison.OrdinalIgnoreCase)
+                || stmt.StartsWith("CREATE TEMPORARY TRIGGER", StringComparison.OrdinalIgnoreCase))
             {
                 while (!stmt.EndsWith("END", StringComparison.OrdinalIgnoreCase) && k + 1 < list.Count) stmt += "; " + list[++k];
             }
