@@ -361,6 +361,7 @@ internal sealed partial class CodeGenerator
             }
             if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
                 throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
+            DropTableForeignKeys(t);
             Emit(Opcode.OpenWrite, schemaCursor, 1, 0, 5);
             DeleteSchemaRows(schemaCursor, 2, t.Name);
             if (t.AutoIncrement && _schema.FindTable("sqlite_sequence") is { } seq)
