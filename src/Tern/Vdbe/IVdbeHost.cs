@@ -54,7 +54,7 @@ internal interface IVdbeHost
 
     /// <summary>
     /// Violations of immediate foreign keys counted while PRAGMA defer_foreign_keys was on (SQLite's
-    /// nDeferredImmCons); checked at COMMIT too, forgotten when the pragma is turned off.
+    /// nDeferredImmCons); checked at COMMIT too. Turning the pragma off forgets both counts.
     /// </summary>
     long DeferredImmediateViolations { get; set; }
 

@@ -116,13 +116,23 @@ internal sealed partial class Vm
     //                     and leave the transaction open
     //   statement rollback: deferred counts back to what they were when the run began;
     //   ROLLBACK TO:      back to what they were at the SAVEPOINT;
-    //   COMMIT/ROLLBACK:  counts 0, defer_foreign_keys off.
+    //   COMMIT/ROLLBACK:  counts 0, defer_foreign_keys off;
+    //   PRAGMA defer_foreign_keys = OFF: counts 0.
 
     /// <summary>Immediate foreign-key violations this run has made and not repaired (SQLite's nFkConstraint).</summary>
     private long _fkViolations;
 
     /// <summary>The connection's deferred violation counts when this run began.</summary>
     private long _startDeferred, _startDeferredImmediate;
+
+    /// <summary>
+    /// Whether this run began a transaction or ran BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE (SQLite's
+    /// bIsReader): ending in autocommit mode, even by an error, it ends the connection's
+    /// transaction, and with it the deferred counts and PRAGMA defer_foreign_keys.
+    /// </summary>
+    private bool EndsTransaction => _counted || _transactionControl;
+
+    private bool _transactionControl;
 
     /// <summary>Runs to the next row (true) or to the end (false).</summary>
     public bool Step()
@@ -133,6 +143,7 @@ internal sealed partial class Vm
             _started = true;
             _pc = 0;
             _fkViolations = 0;
+            _transactionControl = false;
             _startDeferred = _host.DeferredViolations;
             _startDeferredImmediate = _host.DeferredImmediateViolations;
         }
@@ -191,7 +202,7 @@ internal sealed partial class Vm
     /// <summary>Ends a failed run; returns the error to report instead of <paramref name="e"/>, if any.</summary>
     private TernException? Abort(Exception e)
     {
-        bool hadTransaction = _counted;
+        bool hadTransaction = EndsTransaction;
         Uncount();
         int mode = _haltMode;
         _haltMode = HaltAbort;
@@ -294,7 +305,7 @@ internal sealed partial class Vm
     {
         _done = true;
         // A run that read or wrote the database in autocommit mode ends its transaction.
-        if (_counted && _host.AutoCommit) ForgetDeferredViolations();
+        if (EndsTransaction && _host.AutoCommit) ForgetDeferredViolations();
         Uncount();
         CloseCursors();
         if (_statementSavepoint >= 0)
@@ -430,9 +441,14 @@ internal sealed partial class Vm
                     {
                         (string name, long value) = ((string, long))op.P4!;
                         // foreign_keys cannot change inside a transaction (SQLite ignores the attempt);
-                        // turning defer_foreign_keys off forgets what it deferred.
+                        // turning defer_foreign_keys off forgets every deferred violation, those of
+                        // DEFERRABLE INITIALLY DEFERRED keys too (as SQLite 3.50 does).
                         if (name.Equals("foreign_keys", StringComparison.OrdinalIgnoreCase) && !_host.AutoCommit) break;
-                        if (name.Equals("defer_foreign_keys", StringComparison.OrdinalIgnoreCase) && value == 0) _host.DeferredImmediateViolations = 0;
+                        if (name.Equals("defer_foreign_keys", StringComparison.OrdinalIgnoreCase) && value == 0)
+                        {
+                            _host.DeferredViolations = 0;
+                            _host.DeferredImmediateViolations = 0;
+                        }
                         _host.Settings[name] = value;
                         if (name.Equals("cache_size", StringComparison.OrdinalIgnoreCase)) SetCacheSize(value);
                         break;
@@ -447,6 +463,7 @@ internal sealed partial class Vm
                     TypeCheck(op.P1, op.P2, (Schema.Table)op.P4!);
                     break;
                 case Opcode.Savepoint:
+                    _transactionControl = true;
                     DoSavepoint(op.P1, (string)op.P4!);
                     break;
                 case Opcode.TempView:
@@ -525,6 +542,7 @@ internal sealed partial class Vm
                     BeginTransaction(op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2, checkCookie: op.P5 == 0);
                     break;
                 case Opcode.AutoCommit:
+                    _transactionControl = true;
                     DoAutoCommit(op.P1 != 0, op.P2 != 0);
                     break;
                 case Opcode.OpenRead:

@@ -42,7 +42,14 @@ public class ForeignKeyDifferentialTests
         + "COMMIT; INSERT INTO p VALUES(1, 'a'); COMMIT; PRAGMA defer_foreign_keys; SELECT * FROM c",
         Parent + "CREATE TABLE c(x REFERENCES p(id)); BEGIN; PRAGMA defer_foreign_keys = ON; INSERT INTO c VALUES(1); PRAGMA defer_foreign_keys = OFF; "
         + "COMMIT; SELECT * FROM c; PRAGMA defer_foreign_keys = 1; BEGIN; INSERT INTO c VALUES(2); ROLLBACK; PRAGMA defer_foreign_keys; SELECT * FROM c",
+        // Turning defer_foreign_keys off forgets the violations of deferred keys too, even when it was never on.
+        Parent + "CREATE TABLE c(x REFERENCES p(id) DEFERRABLE INITIALLY DEFERRED); INSERT INTO p VALUES(1, 'a'); INSERT INTO c VALUES(1); "
+        + "BEGIN; DELETE FROM p; PRAGMA defer_foreign_keys = OFF; COMMIT; SELECT * FROM c; BEGIN; INSERT INTO c VALUES(7); PRAGMA defer_foreign_keys = ON; COMMIT",
         "CREATE TABLE t(a); PRAGMA defer_foreign_keys = ON; SELECT 1; PRAGMA defer_foreign_keys; SELECT * FROM t; PRAGMA defer_foreign_keys",
+        // A failed transaction statement outside BEGIN ends the (absent) transaction too; BEGIN and SAVEPOINT keep the pragma.
+        "PRAGMA defer_foreign_keys = ON; RELEASE x; PRAGMA defer_foreign_keys; PRAGMA defer_foreign_keys = ON; COMMIT; PRAGMA defer_foreign_keys; "
+        + "PRAGMA defer_foreign_keys = ON; BEGIN; PRAGMA defer_foreign_keys; BEGIN; PRAGMA defer_foreign_keys; ROLLBACK; PRAGMA defer_foreign_keys; "
+        + "PRAGMA defer_foreign_keys = ON; SAVEPOINT a; PRAGMA defer_foreign_keys; RELEASE a; PRAGMA defer_foreign_keys",
         // With defer_foreign_keys on, a statement leaving a violation outside BEGIN still fails.
         Parent + "CREATE TABLE c(x REFERENCES p(id)); PRAGMA defer_foreign_keys = ON; INSERT INTO c VALUES(1); SELECT * FROM c; PRAGMA defer_foreign_keys",
         // Savepoints: ROLLBACK TO restores the deferred count, RELEASE of the transaction's savepoint checks it.
