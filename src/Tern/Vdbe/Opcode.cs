@@ -128,6 +128,7 @@ internal enum Opcode : byte
     ResetCount,     // a trigger body's step ended: its changes go to total_changes() (and changes() until the frame ends)
     ClrSubtype,     // r[P1] loses its JSON mark (a value crossing a subquery boundary)
     FkCounter,      // add P2 to a foreign-key violation count: P1 0 the statement's immediate one, 1 the connection's deferred one (both the deferred-immediate one while PRAGMA defer_foreign_keys is on)
+    FkCheck,        // fail with "FOREIGN KEY constraint failed" (ABORT) while the statement's immediate count is not 0 (before RETURNING rows)
     FkIfZero,       // jump P2 when the count P1 names (0 immediate, 1 deferred) and the deferred-immediate count are both 0
     VFilter,        // cursor P1 := the rows of table-valued function P4 (FunctionCall) for the arguments in r[P3..]; jump P2 when there are none
 }

@@ -528,6 +528,9 @@ internal sealed partial class Vm
                     else if (op.P1 != 0) _host.DeferredViolations += op.P2;
                     else _fkViolations += op.P2;
                     break;
+                case Opcode.FkCheck:
+                    if (_fkViolations > 0) throw ForeignKeyFailed();
+                    break;
                 case Opcode.FkIfZero:
                     if ((op.P1 != 0 ? _host.DeferredViolations : _fkViolations) == 0 && _host.DeferredImmediateViolations == 0)
                     {
