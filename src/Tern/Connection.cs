@@ -321,9 +321,13 @@ public sealed class Connection : IDisposable, IVdbeHost
     }
 
     /// <summary>Open SAVEPOINTs, oldest first.</summary>
-    internal List<(string Name, int PagerIndex)> Savepoints { get; } = [];
+    internal List<SavepointEntry> Savepoints { get; } = [];
 
-    List<(string Name, int PagerIndex)> IVdbeHost.Savepoints => Savepoints;
+    List<SavepointEntry> IVdbeHost.Savepoints => Savepoints;
+
+    long IVdbeHost.DeferredViolations { get; set; }
+
+    long IVdbeHost.DeferredImmediateViolations { get; set; }
 
     bool IVdbeHost.SavepointStartedTransaction { get; set; }
 

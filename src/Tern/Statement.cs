@@ -133,7 +133,7 @@ public sealed class Statement : IDisposable
             {
                 bool row = _vm.Step();
                 _hasRow = row;
-                if (!row && _ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement)
+                if (!row && (_ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement || _program.CountsChanges))
                 {
                     _connection.Changes = _vm.Changes;
                     _connection.TotalChanges += _vm.Changes;
@@ -158,7 +158,7 @@ public sealed class Statement : IDisposable
             catch
             {
                 _hasRow = false;
-                if (_ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement && _vm.Done)
+                if ((_ast is Ast.InsertStatement or Ast.UpdateStatement or Ast.DeleteStatement || _program.CountsChanges) && _vm.Done)
                 {
                     // A failed statement reports what it kept: nothing, or with OR FAIL the rows done.
                     _connection.Changes = _vm.Changes;

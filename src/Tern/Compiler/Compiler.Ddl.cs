@@ -368,6 +368,7 @@ internal sealed partial class CodeGenerator
             if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
                 throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
             db = t.Db;
+            DropTableForeignKeys(t);
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 2, t.Name);
             if (t.AutoIncrement && _schemas[db].FindTable("sqlite_sequence") is { } seq)

@@ -74,6 +74,12 @@ internal sealed partial class CodeGenerator
         ReturningState? returning = BeginReturning(ins.Returning, t, ins.Table.Alias);
         UpsertPlan? upsert = PlanUpsert(ins.Upserts, t);
         Action? endAutoIncrement = BeginAutoIncrement(t);
+        // SQLite's single-row INSERT (no SELECT, no triggers, no REPLACE) cannot repair an
+        // immediate violation, so it does not look for the new parent row's children.
+        _foreignKeySingleRowInsert = !InTrigger && _foreignKeyDepth == 0 && !HasTriggers(t, TriggerEvent.Insert)
+            && (ins.Source == null || ins.Source is { First: ValuesClause { Rows.Count: 1 }, Compounds.IsEmpty: true, OrderBy.IsEmpty: true, Limit: null })
+            && onError != ConflictResolution.Replace
+            && !(onError == ConflictResolution.Default && (t.RowidConflict == ConflictResolution.Replace || t.Indexes.Exists(ix => ix.Unique && ix.OnConflict == ConflictResolution.Replace)));
         void Row(int start, int n)
         {
             if (n != map.Length)
@@ -336,8 +342,13 @@ internal sealed partial class CodeGenerator
     /// change (no assigned column in them, same rowid); their entries stay as they are and
     /// need no uniqueness check.
     /// </remarks>
+    /// <remarks>
+    /// <paramref name="fkOld"/>: for an UPDATE whose foreign keys need checking, the old row as
+    /// a (columns..., rowid) block; the old row's violations are counted before it goes, the
+    /// new row's before it is written, as SQLite orders them.
+    /// </remarks>
     private void WriteRow(WriteTarget target, int rowid, int cols, int rowidFrom, ConflictResolution onError, int? oldRowid, Action? afterWrite = null,
-        UpsertPlan? upsert = null, HashSet<Index>? unchanged = null)
+        UpsertPlan? upsert = null, HashSet<Index>? unchanged = null, int fkOld = -1)
     {
         Table t = target.Table;
         int ncol = t.Columns.Count;
@@ -376,7 +387,6 @@ internal sealed partial class CodeGenerator
 
         // CHECK constraints: a false result fails; NULL passes.
         if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
-        ForeignKeyChildChecks(t, cols, isUpdate: oldRowid != null);
 
         // With recursive triggers on, a row REPLACE removes fires the DELETE triggers, which may
         // write rows of their own: every uniqueness check runs again (as ABORT) once any fired.
@@ -462,6 +472,9 @@ internal sealed partial class CodeGenerator
             Resolve(notIndexed);
         }
 
+        ICollection<int>? fkAssigned = oldRowid != null ? _assignedColumns : null;
+        bool fkCheck = oldRowid == null ? ForeignKeyRequired(t, null) : fkOld >= 0;
+        if (fkCheck && oldRowid != null) ForeignKeyCheck(t, fkOld, fkOld + ncol, old: true, fkAssigned);
         if (oldRowid != null)
         {
             // Remove the old row's index entries and the row itself (its rowid may change).
@@ -470,6 +483,8 @@ internal sealed partial class CodeGenerator
             DeleteRowCode(target, oldRowid.Value, count: false, unchanged);
             Resolve(gone);
         }
+
+        if (fkCheck) ForeignKeyCheck(t, cols, rowid, old: false, fkAssigned);
 
         // Write the record and the index entries.
         if (t.RowidAlias >= 0) Emit(Opcode.Null, 0, cols + t.RowidAlias, 0);
@@ -728,22 +743,24 @@ internal sealed partial class CodeGenerator
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.Before, old, -1, gone, orconf: ConflictResolution.Replace);
             // A BEFORE trigger may have removed or moved the row.
             Emit(Opcode.NotExists, target.Cursor, gone, rowid);
-            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
+            if (ForeignKeyRequired(t, null)) ForeignKeyCheck(t, old, old + t.Columns.Count, old: true, null);
             DeleteRowCode(target, rowid, count: false);
-            if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, -1, checkNoAction: false);
+            if (ForeignKeyRequired(t, null)) ForeignKeyActions(t, old, -1, null);
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, gone, orconf: ConflictResolution.Replace);
             Resolve(gone);
             Emit(Opcode.Integer, 1, _replaceTriggersFired, 0);
             return;
         }
-        if (!IsReferenced(t))
+        if (!ForeignKeyRequired(t, null))
         {
             DeleteRowCode(target, rowid, count: false);
             return;
         }
+        // With foreign keys the row goes as in a DELETE: its keys count, its children's actions run.
         int oldRow = RowBlockFromCursor(t, target.Cursor, rowid);
+        ForeignKeyCheck(t, oldRow, oldRow + t.Columns.Count, old: true, null);
         DeleteRowCode(target, rowid, count: false);
-        ForeignKeyParentActions(t, oldRow, -1, checkNoAction: false);
+        ForeignKeyActions(t, oldRow, -1, null);
     }
 
     /// <summary>
@@ -916,12 +933,13 @@ internal sealed partial class CodeGenerator
             if (!HasTriggers(t, TriggerEvent.Delete))
             {
                 if (returning != null) ReturningRow(returning, t, RowBlockFromCursor(t, target.Cursor, rowid));
-                if (IsReferenced(t))
+                if (ForeignKeyRequired(t, null))
                 {
-                    // The parent row goes first: what its children then point at is checked after the actions.
+                    // The row's keys count before it goes; its children's actions run after.
                     int oldRow = RowBlockFromCursor(t, target.Cursor, rowid);
+                    ForeignKeyCheck(t, oldRow, oldRow + t.Columns.Count, old: true, null);
                     DeleteRowCode(target, rowid, count: true);
-                    ForeignKeyParentActions(t, oldRow, -1);
+                    ForeignKeyActions(t, oldRow, -1, null);
                     return;
                 }
                 DeleteRowCode(target, rowid, count: true);
@@ -933,9 +951,10 @@ internal sealed partial class CodeGenerator
             // A BEFORE trigger may have removed or moved the row.
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
             if (returning != null) ReturningRow(returning, t, RowBlockFromCursor(t, target.Cursor, rowid));
-            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
+            bool fk = ForeignKeyRequired(t, null);
+            if (fk) ForeignKeyCheck(t, old, old + t.Columns.Count, old: true, null);
             DeleteRowCode(target, rowid, count: true);
-            if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, -1);
+            if (fk) ForeignKeyActions(t, old, -1, null);
             FireTriggers(t, TriggerEvent.Delete, TriggerTime.After, old, -1, rowDone);
             Resolve(rowDone);
         }, d.OrderBy, d.Limit);
@@ -1008,7 +1027,8 @@ internal sealed partial class CodeGenerator
         ReturningState? returning = BeginReturning(u.Returning, t, u.Table.Alias);
         ConflictResolution onError = EffectiveConflict(u.OrConflict);
         ICollection<int>? savedAssigned = _assignedColumns;
-        _assignedColumns = assignments.Keys;
+        ICollection<int> fkAssigned = WithDependentGenerated(t, assignments.Keys);
+        _assignedColumns = fkAssigned;
         // With FROM, the new values are computed while the join runs (they may name the
         // FROM tables) and carried to the change pass.
         List<(int Column, Expr Value)> assignmentList = assignments.Select(kv => (kv.Key, kv.Value)).ToList();
@@ -1049,14 +1069,14 @@ internal sealed partial class CodeGenerator
             });
             foreach ((int k, int r) in newRegs) Emit(Opcode.SCopy, r, cols + k, 0);
             int newRowid = NewRegister();
-            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
+            int fkOld = ForeignKeyRequired(t, fkAssigned) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
             if (!HasTriggers(t, TriggerEvent.Update))
             {
                 WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid, () =>
                 {
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
-                    if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
-                }, unchanged: unchanged);
+                    if (fkOld >= 0) ForeignKeyActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid), fkAssigned);
+                }, unchanged: unchanged, fkOld: fkOld);
                 return;
             }
             int rowDone = NewLabel();
@@ -1071,10 +1091,10 @@ internal sealed partial class CodeGenerator
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid,
                 () =>
                 {
-                    if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
+                    if (fkOld >= 0) ForeignKeyActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid), fkAssigned);
                     if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                     FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), rowDone, assignments.Keys, onError);
-                });
+                }, fkOld: fkOld);
             Resolve(rowDone);
         }, u.OrderBy, u.Limit, u.From, carried);
         _assignedColumns = savedAssigned;

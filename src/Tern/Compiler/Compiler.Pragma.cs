@@ -4,7 +4,8 @@
 //   - header pragmas (user_version, application_id, schema_version, freelist_count,
 //     page_count, page_size): read or written in the database header at run time;
 //   - connection settings (foreign_keys, recursive_triggers, cache_size, ...): kept per
-//     connection; Tern accepts and reports them (foreign keys are not enforced yet);
+//     connection (foreign_keys cannot change inside a transaction);
+//   - foreign_key_check: generated code over each child table (Compiler.ForeignKey.cs);
 //   - integrity_check / quick_check: the b-tree checker over every table and index, then
 //     (integrity_check only) generated code that looks up every row's entry in each index
 //     and compares entry counts, one result row per problem, as SQLite's pragma.c does.
@@ -105,6 +106,9 @@ internal sealed partial class CodeGenerator
                 return;
             case "foreign_key_list":
                 if (p.Value != null) ForeignKeyList(p.Schema, p.Value.Text);
+                return;
+            case "foreign_key_check":
+                ForeignKeyCheckPragma(p.Schema, p.Value?.Text);
                 return;
             case "integrity_check":
             case "quick_check":

@@ -90,6 +90,8 @@ internal sealed partial class CodeGenerator
     {
         if (state == null) return;
         int width = state.Width < 0 ? _columnNames.Length : state.Width;
+        // The statement's immediate foreign keys are checked before any row is returned.
+        if (ForeignKeysOn) Emit(Opcode.FkCheck, 0, 0, 0);
         int end = NewLabel();
         Emit(Opcode.Rewind, state.Cursor, end, 0);
         int top = CurrentAddress;

@@ -143,7 +143,8 @@ internal sealed partial class CodeGenerator
             // As an UPDATE of the conflicting row: its UPDATE triggers fire and the
             // foreign keys that point at the table act.
             int[] assigned = newRegs.Select(n => n.Column).ToArray();
-            int fkOld = IsReferenced(t) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
+            ICollection<int> fkAssigned = WithDependentGenerated(t, assigned);
+            int fkOld = ForeignKeyRequired(t, fkAssigned) ? RowBlockFromCursor(t, target.Cursor, rowid) : -1;
             bool triggers = HasTriggers(t, TriggerEvent.Update);
             int old = -1;
             if (triggers)
@@ -156,12 +157,15 @@ internal sealed partial class CodeGenerator
                 FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, setsRowid ? cols + t.RowidAlias : rowid), done, assigned, ConflictResolution.Abort);
                 Emit(Opcode.NotExists, target.Cursor, done, rowid);
             }
+            ICollection<int>? savedAssigned = _assignedColumns;
+            _assignedColumns = fkAssigned;
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, ConflictResolution.Abort, rowid, () =>
             {
-                if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
+                if (fkOld >= 0) ForeignKeyActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid), fkAssigned);
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                 if (triggers) FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), done, assigned, ConflictResolution.Abort);
-            });
+            }, fkOld: fkOld);
+            _assignedColumns = savedAssigned;
             Emit(Opcode.Goto, 0, done, 0);
         }
     }

@@ -204,6 +204,7 @@ internal sealed partial class CodeGenerator
             ColumnOrigins = _columnOrigins,
             Parameters = _parameters.ToArray(),
             ReadOnly = !_write && !_notReadOnly,
+            CountsChanges = _countsChanges,
             QueryPlan = _plan.ToArray(),
         };
     }
@@ -333,7 +334,7 @@ internal sealed partial class CodeGenerator
         or Opcode.Not or Opcode.BitNot or Opcode.AutoCommit or Opcode.Affinity or Opcode.Cast or Opcode.SorterInsert
         or Opcode.Halt or Opcode.HaltIfNull or Opcode.Compare or Opcode.Add or Opcode.Subtract
         or Opcode.Multiply or Opcode.Divide or Opcode.Remainder or Opcode.Concat or Opcode.And or Opcode.Or
-        or Opcode.BitAnd or Opcode.BitOr or Opcode.ShiftLeft or Opcode.ShiftRight or Opcode.NullRow);
+        or Opcode.BitAnd or Opcode.BitOr or Opcode.ShiftLeft or Opcode.ShiftRight or Opcode.NullRow or Opcode.FkCounter or Opcode.FkCheck);
 
     private string SourceText(SqlNode node) => Encoding.UTF8.GetString(_sql, node.Start, node.End - node.Start);
 

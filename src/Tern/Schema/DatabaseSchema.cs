@@ -352,7 +352,8 @@ internal sealed class DatabaseSchema
         if (ct.AsSelect != null) throw new TernException(ResultCode.Error, "CREATE TABLE ... AS SELECT is not supported yet");
         var columns = new List<Column>();
         int autoIncrementColumn = -1;
-        var foreignKeys = new List<(string[] Child, ForeignKeyClause Clause)>();
+        // A column's DEFERRABLE clause belongs to the table's latest foreign key so far, as in SQLite's parser.
+        var foreignKeys = new List<(string[] Child, ForeignKeyClause Clause, bool Deferred)>();
         var checks = new List<(string? Name, Expr Expr)>();
         var keys = new List<(int[] Cols, bool[] Desc, Collation[]? Colls, bool Pk, ConflictResolution OnConflict)>();
         int rowidAlias = -1;
@@ -388,7 +389,13 @@ internal sealed class DatabaseSchema
                 }
                 // A CONSTRAINT name stays with the column's later CHECKs too, as in SQLite.
                 if (cc is CheckConstraint chk) checks.Add((constraintName, chk.Expr));
-                if (cc is ReferencesConstraint rc) foreignKeys.Add(([cd.Name], rc.Clause));
+                if (cc is ReferencesConstraint rc)
+                {
+                    if (rc.Clause.Columns.Count > 1)
+                        throw new TernException(ResultCode.Error, $"foreign key on {cd.Name} should reference only one column of table {rc.Clause.Table}");
+                    foreignKeys.Add(([cd.Name], rc.Clause, false));
+                }
+                if (cc is DeferrableConstraint dc && foreignKeys.Count > 0) foreignKeys[^1] = foreignKeys[^1] with { Deferred = IsInitiallyDeferred(dc.Clause) };
                 if (cc is ConstraintName cn) constraintName = cn.Name;
                 switch (cc)
                 {
@@ -440,7 +447,9 @@ internal sealed class DatabaseSchema
         foreach (TableConstraint tc in ct.Constraints)
         {
             if (tc is CheckTableConstraint tchk) checks.Add((tableConstraintName, tchk.Expr));
-            if (tc is ForeignKeyTableConstraint fk) foreignKeys.Add((fk.Columns.ToArray(), fk.Clause));
+            if (tc is ForeignKeyTableConstraint { Clause.Columns.Count: > 0 } fkc && fkc.Clause.Columns.Count != fkc.Columns.Count)
+                throw new TernException(ResultCode.Error, "number of columns in foreign key does not match the number of columns in the referenced table");
+            if (tc is ForeignKeyTableConstraint fk) foreignKeys.Add((fk.Columns.ToArray(), fk.Clause, fk.Deferrable is { } d && IsInitiallyDeferred(d)));
             tableConstraintName = tc is TableConstraintName tn ? tn.Name : null;
             NodeList<OrderingTerm> terms;
             bool pk;
@@ -497,7 +506,7 @@ internal sealed class DatabaseSchema
             AutoIncrement = autoIncrementColumn >= 0,
             HasGenerated = hasGenerated, HasVirtual = storedCount < columns.Count, StoredCount = storedCount,
         };
-        foreach ((string[] child, ForeignKeyClause clause) in foreignKeys)
+        foreach ((string[] child, ForeignKeyClause clause, bool deferred) in foreignKeys)
         {
             var childCols = new int[child.Length];
             for (int i = 0; i < child.Length; i++)
@@ -514,6 +523,7 @@ internal sealed class DatabaseSchema
             table.ForeignKeys.Add(new ForeignKey
             {
                 ChildColumns = childCols, ParentTable = clause.Table, ParentColumns = clause.Columns.ToArray(), OnDelete = onDelete, OnUpdate = onUpdate,
+                IsDeferred = deferred,
             });
         }
         if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
@@ -604,4 +614,7 @@ internal sealed class DatabaseSchema
         if (nameStart < 0) nameStart = start;
         return (nameStart, nameEnd, lastEnd);
     }
+
+    /// <summary>Only DEFERRABLE INITIALLY DEFERRED defers a foreign key (NOT DEFERRABLE ... and a bare DEFERRABLE do not).</summary>
+    private static bool IsInitiallyDeferred(DeferrableClause c) => !c.Not && c.InitiallyDeferred == true;
 }

@@ -50,8 +50,23 @@ internal interface IVdbeHost
     /// <summary>After a rollback: forgets the schema if it may hold changes the rollback undid.</summary>
     void RollbackSchema();
 
-    /// <summary>Open SAVEPOINTs, oldest first, with their pager savepoint indexes.</summary>
-    List<(string Name, int PagerIndex)> Savepoints { get; }
+    /// <summary>
+    /// Open SAVEPOINTs, oldest first, with their pager savepoint indexes and the deferred
+    /// foreign-key violation counts when each was opened (ROLLBACK TO puts them back).
+    /// </summary>
+    List<SavepointEntry> Savepoints { get; }
+
+    /// <summary>
+    /// Violations of DEFERRABLE INITIALLY DEFERRED foreign keys the open transaction has made and
+    /// not repaired (SQLite's nDeferredCons); COMMIT fails while it is not zero.
+    /// </summary>
+    long DeferredViolations { get; set; }
+
+    /// <summary>
+    /// Violations of immediate foreign keys counted while PRAGMA defer_foreign_keys was on (SQLite's
+    /// nDeferredImmCons); checked at COMMIT too. Turning the pragma off forgets both counts.
+    /// </summary>
+    long DeferredImmediateViolations { get; set; }
 
     /// <summary>Whether the open transaction was started by a SAVEPOINT (releasing the last one commits).</summary>
     bool SavepointStartedTransaction { get; set; }

@@ -92,7 +92,7 @@ internal enum Opcode : byte
     Function,       // r[P3] = function P4 over P5 arguments from r[P2]
     AggStep,        // accumulator r[P3] steps with P5 arguments from r[P2]; P4 function
     AggFinal,       // r[P1] = final value of accumulator r[P1]; P4 function
-    MustBeInt,      // r[P1] must be an integer (LIMIT): else "datatype mismatch"
+    MustBeInt,      // r[P1] must be an integer (LIMIT): else jump P2, or "datatype mismatch" when P2 is 0
     IfPos,          // if r[P1] > 0 then r[P1] -= P3 and jump P2
     DecrJumpZero,   // r[P1] -= 1; jump P2 if it became 0
     Gosub,          // r[P1] = return address; jump P2
@@ -128,5 +128,8 @@ internal enum Opcode : byte
     FrameLeave,     // P1 frames end (SQLite's Halt inside a sub-program): each adds its changes to total_changes()
     ResetCount,     // a trigger body's step ended: its changes go to total_changes() (and changes() until the frame ends)
     ClrSubtype,     // r[P1] loses its JSON mark (a value crossing a subquery boundary)
+    FkCounter,      // add P2 to a foreign-key violation count: P1 0 the statement's immediate one, 1 the connection's deferred one (both the deferred-immediate one while PRAGMA defer_foreign_keys is on)
+    FkCheck,        // fail with "FOREIGN KEY constraint failed" (ABORT) while the statement's immediate count is not 0 (before RETURNING rows)
+    FkIfZero,       // jump P2 when the count P1 names (0 immediate, 1 deferred) and the deferred-immediate count are both 0
     VFilter,        // cursor P1 := the rows of table-valued function P4 (FunctionCall) for the arguments in r[P3..]; jump P2 when there are none
 }

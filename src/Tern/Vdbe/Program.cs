@@ -20,6 +20,8 @@ internal sealed class Program
     public required string?[] Parameters { get; init; }
     /// <summary>Whether the statement only reads.</summary>
     public bool ReadOnly { get; init; }
+    /// <summary>Whether a statement other than INSERT, UPDATE or DELETE reports the rows it deleted in changes() (DROP TABLE's foreign-key DELETE).</summary>
+    public bool CountsChanges { get; init; }
     /// <summary>For EXPLAIN: the program whose listing this statement returns.</summary>
     public Program? Explained { get; init; }
     /// <summary>Whether this is EXPLAIN QUERY PLAN: the rows are <see cref="Explained"/>'s plan notes.</summary>

@@ -102,6 +102,38 @@ internal sealed partial class Vm
     private const int HaltRollback = 1, HaltAbort = 2, HaltFail = 3;
     private int _haltMode = HaltAbort;
 
+    // Foreign-key violation counting (SQLite's fkey.c): a write that leaves a child row
+    // without its parent adds one, a write that repairs such a row takes one away.
+    //
+    //   FkCounter P1 P2:  defer_foreign_keys on: DeferredImmediateViolations += P2
+    //                     else P1 (a deferred key): DeferredViolations += P2
+    //                     else _fkViolations += P2  (this run's immediate count)
+    //   FkIfZero P1 P2:   jump P2 when the count P1 names (and DeferredImmediateViolations) is 0
+    //
+    //   Halt (success):   _fkViolations > 0              -> "FOREIGN KEY constraint failed" (ABORT)
+    //                     autocommit, deferred counts > 0 -> the same, and the transaction rolls back
+    //   COMMIT, RELEASE of the savepoint that began the transaction: deferred counts > 0 fail
+    //                     and leave the transaction open
+    //   statement rollback: deferred counts back to what they were when the run began;
+    //   ROLLBACK TO:      back to what they were at the SAVEPOINT;
+    //   COMMIT/ROLLBACK:  counts 0, defer_foreign_keys off;
+    //   PRAGMA defer_foreign_keys = OFF: counts 0.
+
+    /// <summary>Immediate foreign-key violations this run has made and not repaired (SQLite's nFkConstraint).</summary>
+    private long _fkViolations;
+
+    /// <summary>The connection's deferred violation counts when this run began.</summary>
+    private long _startDeferred, _startDeferredImmediate;
+
+    /// <summary>
+    /// Whether this run began a transaction or ran BEGIN/COMMIT/ROLLBACK/SAVEPOINT/RELEASE (SQLite's
+    /// bIsReader): ending in autocommit mode, even by an error, it ends the connection's
+    /// transaction, and with it the deferred counts and PRAGMA defer_foreign_keys.
+    /// </summary>
+    private bool EndsTransaction => _counted || _transactionControl;
+
+    private bool _transactionControl;
+
     /// <summary>Runs to the next row (true) or to the end (false).</summary>
     public bool Step()
     {
@@ -110,6 +142,10 @@ internal sealed partial class Vm
         {
             _started = true;
             _pc = 0;
+            _fkViolations = 0;
+            _transactionControl = false;
+            _startDeferred = _host.DeferredViolations;
+            _startDeferredImmediate = _host.DeferredImmediateViolations;
         }
         try
         {
@@ -117,9 +153,22 @@ internal sealed partial class Vm
         }
         catch (Exception e)
         {
-            Abort(e);
+            if (Abort(e) is { } replaced) throw replaced;
             throw;
         }
+    }
+
+    /// <summary>Whether the connection's deferred foreign-key counts are not both zero.</summary>
+    private bool DeferredViolationsRemain => _host.DeferredViolations + _host.DeferredImmediateViolations > 0;
+
+    private static TernException ForeignKeyFailed() => new(ResultCode.ConstraintForeignKey, "FOREIGN KEY constraint failed");
+
+    /// <summary>The transaction ended (committed or rolled back): its deferred counts go, and so does PRAGMA defer_foreign_keys.</summary>
+    private void ForgetDeferredViolations()
+    {
+        _host.DeferredViolations = 0;
+        _host.DeferredImmediateViolations = 0;
+        _host.Settings.Remove("defer_foreign_keys");
     }
 
     /// <summary>Puts the VM back at the start; an unfinished statement ends its transaction work.</summary>
@@ -150,11 +199,22 @@ internal sealed partial class Vm
     /// <summary>Whether this run began a write transaction (SQLite: the statement is not read-only).</summary>
     private bool _writeStatement;
 
-    private void Abort(Exception e)
+    /// <summary>Ends a failed run; returns the error to report instead of <paramref name="e"/>, if any.</summary>
+    private TernException? Abort(Exception e)
     {
+        bool hadTransaction = EndsTransaction;
         Uncount();
         int mode = _haltMode;
         _haltMode = HaltAbort;
+        TernException? replaced = null;
+        // A FAIL keeps the statement's changes, so its foreign keys are checked as at a
+        // successful end; a violation makes it an ABORT with the foreign-key error instead.
+        if (mode == HaltFail && !IsIoFailure(e)
+            && (_fkViolations > 0 || (_host.AutoCommit && hadTransaction && DeferredViolationsRemain)))
+        {
+            mode = HaltAbort;
+            replaced = ForeignKeyFailed();
+        }
         // An interrupted statement that writes takes the whole transaction with it, as in
         // SQLite's sqlite3VdbeHalt; an interrupted read only stops.
         if (IsIoFailure(e) || (_writeStatement && e is TernException { Code: ResultCode.Interrupt }))
@@ -163,15 +223,19 @@ internal sealed partial class Vm
             _done = true;
             CloseCursors();
             RollbackAfterIoFailure();
-            return;
+            return replaced;
         }
         if (mode == HaltFail)
         {
             // FAIL: the statement stops with its error, but what it changed so far stays
             // (and, outside BEGIN, is committed with the statement's implicit transaction).
+            if (_host.AutoCommit && hadTransaction) ForgetDeferredViolations();
             Finish(commit: true);
-            return;
+            return replaced;
         }
+        // The statement is undone, and so are the deferred violations it counted.
+        _host.DeferredViolations = _startDeferred;
+        _host.DeferredImmediateViolations = _startDeferredImmediate;
         // Every other failure undoes the statement's changes, and so counts none (changes() is 0).
         // Trigger frames that had ended stay counted in total_changes(), as in SQLite.
         Changes = 0;
@@ -186,7 +250,8 @@ internal sealed partial class Vm
             _host.AutoCommit = true;
             _startedTransaction = false;
             _host.RollbackSchema();
-            return;
+            ForgetDeferredViolations();
+            return replaced;
         }
         if (_statementSavepoint >= 0)
         {
@@ -207,6 +272,8 @@ internal sealed partial class Vm
             _startedTransaction = false;
             _host.RollbackSchema();
         }
+        if (_host.AutoCommit && hadTransaction) ForgetDeferredViolations();
+        return replaced;
     }
 
     /// <summary>
@@ -231,11 +298,14 @@ internal sealed partial class Vm
         _host.SavepointStartedTransaction = false;
         _host.AutoCommit = true;
         _host.RollbackSchema();
+        ForgetDeferredViolations();
     }
 
     private void Finish(bool commit)
     {
         _done = true;
+        // A run that read or wrote the database in autocommit mode ends its transaction.
+        if (EndsTransaction && _host.AutoCommit) ForgetDeferredViolations();
         Uncount();
         CloseCursors();
         if (_statementSavepoint >= 0)
@@ -373,6 +443,15 @@ internal sealed partial class Vm
                         // Changing temp_store drops the TEMP database and everything in it (SQLite's invalidateTempStorage).
                         if (name.Equals("temp_store", StringComparison.OrdinalIgnoreCase) && _host.Settings.GetValueOrDefault(name) != value)
                             _host.ResetTempDatabase();
+                        // foreign_keys cannot change inside a transaction (SQLite ignores the attempt);
+                        // turning defer_foreign_keys off forgets every deferred violation, those of
+                        // DEFERRABLE INITIALLY DEFERRED keys too (as SQLite 3.50 does).
+                        if (name.Equals("foreign_keys", StringComparison.OrdinalIgnoreCase) && !_host.AutoCommit) break;
+                        if (name.Equals("defer_foreign_keys", StringComparison.OrdinalIgnoreCase) && value == 0)
+                        {
+                            _host.DeferredViolations = 0;
+                            _host.DeferredImmediateViolations = 0;
+                        }
                         _host.Settings[name] = value;
                         if (name.Equals("cache_size", StringComparison.OrdinalIgnoreCase)) SetCacheSize(value);
                         break;
@@ -387,6 +466,7 @@ internal sealed partial class Vm
                     TypeCheck(op.P1, op.P2, (Schema.Table)op.P4!);
                     break;
                 case Opcode.Savepoint:
+                    _transactionControl = true;
                     DoSavepoint(op.P1, (string)op.P4!);
                     break;
                 case Opcode.Attach:
@@ -439,8 +519,26 @@ internal sealed partial class Vm
                     {
                         ThrowHalt(op);
                     }
+                    // Immediate foreign keys are checked at the statement's end, deferred ones
+                    // when its autocommit transaction would commit.
+                    if (_fkViolations > 0 || (_host.AutoCommit && _counted && DeferredViolationsRemain)) throw ForeignKeyFailed();
                     Finish(commit: true);
                     return false;
+                case Opcode.FkCounter:
+                    if (_host.Settings.GetValueOrDefault("defer_foreign_keys") != 0) _host.DeferredImmediateViolations += op.P2;
+                    else if (op.P1 != 0) _host.DeferredViolations += op.P2;
+                    else _fkViolations += op.P2;
+                    break;
+                case Opcode.FkCheck:
+                    if (_fkViolations > 0) throw ForeignKeyFailed();
+                    break;
+                case Opcode.FkIfZero:
+                    if ((op.P1 != 0 ? _host.DeferredViolations : _fkViolations) == 0 && _host.DeferredImmediateViolations == 0)
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
+                    break;
                 case Opcode.HaltIfNull:
                     if (r[op.P3].IsNull) ThrowHalt(op);
                     break;
@@ -448,6 +546,7 @@ internal sealed partial class Vm
                     BeginTransaction(op.P1, op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2, checkCookie: op.P5 == 0);
                     break;
                 case Opcode.AutoCommit:
+                    _transactionControl = true;
                     DoAutoCommit(op.P1 != 0, op.P2 != 0);
                     break;
                 case Opcode.OpenRead:
@@ -1028,6 +1127,11 @@ internal sealed partial class Vm
                         if (m.Kind != MemKind.Int)
                         {
                             Affinities.Apply(ref m, Affinity.Integer);
+                            if (m.Kind != MemKind.Int && op.P2 != 0)
+                            {
+                                _pc = op.P2;
+                                continue;
+                            }
                             if (m.Kind != MemKind.Int) TernException.Throw(ResultCode.Mismatch, "datatype mismatch");
                             r[op.P1] = m;
                         }
@@ -1316,7 +1420,7 @@ internal sealed partial class Vm
     private void DoSavepoint(int action, string name)
     {
         TransactionStores store = _host.Stores;
-        List<(string Name, int PagerIndex)> sps = _host.Savepoints;
+        List<SavepointEntry> sps = _host.Savepoints;
         if (action == 0)
         {
             if (_host.AutoCommit)
@@ -1324,26 +1428,34 @@ internal sealed partial class Vm
                 _host.AutoCommit = false;
                 _host.SavepointStartedTransaction = true;
             }
-            sps.Add((name, store.TransactionState == TransactionState.Write ? store.OpenSavepoint() : PendingSavepoint));
+            sps.Add(new SavepointEntry(name, store.TransactionState == TransactionState.Write ? store.OpenSavepoint() : PendingSavepoint,
+                _host.DeferredViolations, _host.DeferredImmediateViolations));
             return;
         }
         int k = sps.FindLastIndex(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
         if (k < 0) TernException.Throw(ResultCode.Error, "no such savepoint: " + name);
         if (action == 1)
         {
+            // Releasing the savepoint that began the transaction commits it: deferred
+            // foreign keys must hold first, else nothing changes.
+            bool commits = k == 0 && _host.SavepointStartedTransaction;
+            if (commits && DeferredViolationsRemain) throw ForeignKeyFailed();
             if (sps[k].PagerIndex != PendingSavepoint) store.ReleaseSavepoint(sps[k].PagerIndex);
             sps.RemoveRange(k, sps.Count - k);
-            if (sps.Count == 0 && _host.SavepointStartedTransaction)
+            if (commits)
             {
                 _host.SavepointStartedTransaction = false;
                 _host.AutoCommit = true;
                 EndTransaction(commit: true);
+                ForgetDeferredViolations();
             }
             return;
         }
         // A savepoint opened before the transaction wrote has nothing to undo.
         if (sps[k].PagerIndex != PendingSavepoint) store.RollbackToSavepoint(sps[k].PagerIndex);
         sps.RemoveRange(k + 1, sps.Count - k - 1);
+        _host.DeferredViolations = sps[k].DeferredViolations;
+        _host.DeferredImmediateViolations = sps[k].DeferredImmediateViolations;
         _host.RollbackSchema();
     }
 
@@ -1353,10 +1465,10 @@ internal sealed partial class Vm
     /// <summary>When a write transaction begins, the savepoints opened before it open in the pager, oldest first.</summary>
     private void OpenPendingSavepoints(TransactionStores store)
     {
-        List<(string Name, int PagerIndex)> sps = _host.Savepoints;
+        List<SavepointEntry> sps = _host.Savepoints;
         for (int i = 0; i < sps.Count; i++)
         {
-            if (sps[i].PagerIndex == PendingSavepoint) sps[i] = (sps[i].Name, store.OpenSavepoint());
+            if (sps[i].PagerIndex == PendingSavepoint) sps[i] = sps[i] with { PagerIndex = store.OpenSavepoint() };
         }
     }
 
@@ -1375,9 +1487,13 @@ internal sealed partial class Vm
                 ? "cannot rollback - no transaction is active"
                 : "cannot commit - no transaction is active");
         }
+        // A COMMIT with deferred foreign keys still violated fails and leaves the transaction
+        // open, to be repaired and committed again (or rolled back).
+        if (!rollback && DeferredViolationsRemain) throw ForeignKeyFailed();
         // A COMMIT that cannot take the EXCLUSIVE lock (readers are still at work) fails with
         // SQLITE_BUSY and leaves the transaction as it was, to be committed again later.
         if (!rollback) EndTransaction(commit: true);
+        ForgetDeferredViolations();
         _host.AutoCommit = true;
         _host.Savepoints.Clear();
         _host.SavepointStartedTransaction = false;
