@@ -141,7 +141,7 @@ internal sealed partial class CodeGenerator
                 ColumnNames = s.ColumnNames, Fill = s.Fill, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
                 NullRowSource = s.NullRowSource, Function = s.Function,
             };
-            Debug.Assert(s.BeforeNext == null, "streamed sources are never flattened");
+            Debug.Assert(s.Recursive == null, "streamed sources are never flattened");
             renamed[s] = r;
             scope.Sources.Add(r);
         }

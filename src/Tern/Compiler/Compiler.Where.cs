@@ -84,6 +84,18 @@ internal sealed partial class CodeGenerator
                 AddNullRowPass();
                 continue;
             }
+            if (s.Recursive is { } recursive)
+            {
+                LoopNote(s, null, rowid: false);
+                EmitRecursiveTop(recursive, brk);
+                ends.Add(() =>
+                {
+                    EmitRecursiveBottom(recursive, cont);
+                    Resolve(brk);
+                });
+                EmitTermsAt(i);
+                continue;
+            }
             if (s.Materialized)
             {
                 LoopNote(s, null, rowid: false);
@@ -99,7 +111,6 @@ internal sealed partial class CodeGenerator
                 ends.Add(() =>
                 {
                     Resolve(cont);
-                    s.BeforeNext?.Invoke();
                     Emit(Opcode.Next, s.Cursor, mtop, 0);
                     Resolve(brk);
                 });
@@ -280,7 +291,7 @@ internal sealed partial class CodeGenerator
             OrderFunctionsAfterTheirArguments(scope, terms);
             return;
         }
-        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null)) return;
+        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.Recursive != null)) return;
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
         // For each term, the sides of an equality that could drive a seek: which source the

@@ -17,7 +17,7 @@ internal enum Opcode : byte
     OpenWrite,      // as OpenRead, for writing
     OpenEphemeral,  // P1 cursor, P2 column count, P4 KeyInfo: a temporary index in memory
     OpenPseudo,     // P1 cursor reading the record in r[P2], P3 columns
-    SorterOpen,     // P1 cursor, P2 column count, P4 KeyInfo
+    SorterOpen,     // P1 cursor, P2 column count, P4 KeyInfo; P5 1: a queue (Rewind/Delete take rows in order)
     SorterInsert,   // P1 sorter, r[P2] record
     SorterSort,     // P1 sorter; jump P2 when empty
     SorterNext,     // P1 sorter; jump P2 when more rows
