@@ -143,6 +143,7 @@ internal sealed partial class CodeGenerator
     private static int FromReferenceCount(TableSource src, string name) => src switch
     {
         NamedTable nt => nt.Schema == null && string.Equals(nt.Name, name, StringComparison.OrdinalIgnoreCase) ? 1 : 0,
+        TableFunction tf => tf.Schema == null && string.Equals(tf.Name, name, StringComparison.OrdinalIgnoreCase) ? 1 : 0,
         NestedJoin nj => nj.Items.AsSpan().ToArray().Sum(fi => FromReferenceCount(fi.Source, name)),
         _ => 0,
     };
@@ -344,9 +345,14 @@ internal sealed partial class CodeGenerator
         _fromContext = null;
         _subqueryUse = use;
         var toReal = new List<(int At, int Column)>();
+        // The rows may name columns of the queries around this one (not of its siblings in
+        // FROM): then they are computed again each time the loop reaches them.
+        Scope? outer = view == null ? scope.Outer : null;
+        var correlation = new OnceFrame { Outer = outer ?? new Scope(), Address = -1 };
+        _onceFrames.Add(correlation);
         using (NoteScope("MATERIALIZE " + (alias ?? $"(subquery-{cursor})")))
         {
-            CompileSelect(select, null, (start, n) =>
+            CompileSelect(select, outer, (start, n) =>
             {
                 int rec = NewRegister();
                 // An integer marked real is stored as its integer and marked again when read
@@ -358,6 +364,7 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
+        _onceFrames.Remove(correlation);
         foreach ((int at, int column) in toReal)
         {
             if (items != null && column < items.Count && items[column].Affinity == Affinity.Real) _code[at] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
@@ -372,7 +379,7 @@ internal sealed partial class CodeGenerator
         scope.Sources.Add(new Source
         {
             Table = table, Cursor = cursor, Name = table.Name, Materialized = true, RestoresIntReal = true,
-            ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret),
+            ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret), FillEveryTime = correlation.Correlated,
         });
     }
 
@@ -420,6 +427,12 @@ internal sealed partial class CodeGenerator
         {
             if (cores[i].Core is SelectClause sc && sc.From.AsSpan().ToArray().Sum(fi => FromReferenceCount(fi.Source, cte.Name)) > 1)
                 throw new TernException(ResultCode.Error, "multiple references to recursive table: " + cte.Name);
+        }
+        for (int i = firstRecursive; i < cores.Count; i++)
+        {
+            // The CTE read with arguments, as a table-valued function: it takes none.
+            if (cores[i].Core is SelectClause sc && sc.From.AsSpan().ToArray().Any(fi => fi.Source is TableFunction { Schema: null } tf && string.Equals(tf.Name, cte.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new TernException(ResultCode.Error, $"too many arguments on {cte.Name}() - max 0");
         }
         // The CTE may read columns of the queries around the one that reads it (a correlated
         // subquery): its code runs again each time that subquery does.

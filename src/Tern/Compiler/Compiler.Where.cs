@@ -102,7 +102,7 @@ internal sealed partial class CodeGenerator
                 if (s.Fill is { } fill)
                 {
                     int filled = NewLabel();
-                    Emit(Opcode.Once, 0, filled, 0);
+                    if (!s.FillEveryTime) Emit(Opcode.Once, 0, filled, 0);
                     Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
                     Resolve(filled);
                 }

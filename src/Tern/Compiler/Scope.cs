@@ -43,6 +43,8 @@ internal sealed class Source
     /// its list the first time the loop reaches it (null: filled where it was added).
     /// </summary>
     public (int Label, int Return)? Fill { get; init; }
+    /// <summary>A <see cref="Fill"/> that names columns of an enclosing query: run each time the loop reaches the source.</summary>
+    public bool FillEveryTime { get; init; }
     /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
     public string? PlanName { get; init; }
     /// <summary>
