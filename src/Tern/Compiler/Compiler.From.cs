@@ -46,6 +46,11 @@ internal sealed partial class CodeGenerator
         public required CteEnv? Parent { get; init; }
         /// <summary>The WITH clause this name belongs to: its body sees <see cref="WithFrame.Top"/>.</summary>
         public required WithFrame Frame { get; init; }
+        /// <summary>
+        /// For a non-recursive CTE whose rows name no enclosing query: the source of its first
+        /// reference, whose list every later reference reads too (filled once, on first use).
+        /// </summary>
+        public Source? Shared { get; set; }
     }
 
     /// <summary>The environment once every name of one WITH clause is pushed.</summary>
@@ -266,7 +271,23 @@ internal sealed partial class CodeGenerator
             try
             {
                 if (cte.Recursive) AddRecursiveCte(cte, nt.Alias ?? cte.Cte.Name, scope, outermost);
-                else AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
+                else if (cte.Shared is { } shared && cte.Cte.Materialized != Materialization.NotMaterialized)
+                {
+                    // Materialized once (SQLite's rule for a CTE read in several places, or
+                    // MATERIALIZED): this reference reads the same rows through a cursor of its own.
+                    string refName = nt.Alias ?? cte.Cte.Name;
+                    scope.Sources.Add(new Source
+                    {
+                        Table = new Table { Name = refName, RootPage = 0, Columns = shared.Table.Columns }, Cursor = NewCursor(), Name = refName, Materialized = true, RestoresIntReal = true,
+                        ColumnNames = shared.ColumnNames, Fill = shared.Fill, DupOf = shared.Cursor,
+                    });
+                }
+                else
+                {
+                    AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
+                    Source added = scope.Sources[^1];
+                    if (!added.FillEveryTime && cte.Cte.Materialized != Materialization.NotMaterialized) cte.Shared = added;
+                }
             }
             finally
             {
@@ -337,6 +358,12 @@ internal sealed partial class CodeGenerator
         int after = NewLabel(), fill = NewLabel(), ret = NewRegister();
         Emit(Opcode.Goto, 0, after, 0);
         Resolve(fill);
+        // Several references to one CTE call this: the rows are made the first time only
+        // (a correlated body is filled each time, so its flag is reset below).
+        int filled = NewRegister();
+        int fillDone = NewLabel();
+        Emit(Opcode.IfPos, filled, fillDone, 0);
+        Emit(Opcode.Integer, 1, filled, 0);
         Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
@@ -371,6 +398,8 @@ internal sealed partial class CodeGenerator
         }
         _subqueryUse = null;
         _fromContext = savedFrom;
+        if (correlation.Correlated) Emit(Opcode.Integer, 0, filled, 0);
+        Resolve(fillDone);
         Emit(Opcode.Return, ret, 0, 0);
         Resolve(after);
         _compoundNames = saved;

@@ -105,6 +105,7 @@ internal sealed partial class CodeGenerator
                     if (!s.FillEveryTime) Emit(Opcode.Once, 0, filled, 0);
                     Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
                     Resolve(filled);
+                    if (s.DupOf >= 0) Emit(Opcode.OpenDup, s.Cursor, s.DupOf, 0);
                 }
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int mtop = CurrentAddress;

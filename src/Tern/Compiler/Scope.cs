@@ -45,6 +45,8 @@ internal sealed class Source
     public (int Label, int Return)? Fill { get; init; }
     /// <summary>A <see cref="Fill"/> that names columns of an enclosing query: run each time the loop reaches the source.</summary>
     public bool FillEveryTime { get; init; }
+    /// <summary>For a later reference to a CTE materialized once: the cursor holding its rows, which this one's cursor duplicates (-1 otherwise).</summary>
+    public int DupOf { get; init; } = -1;
     /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
     public string? PlanName { get; init; }
     /// <summary>

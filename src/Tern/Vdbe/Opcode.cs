@@ -128,4 +128,5 @@ internal enum Opcode : byte
     ResetCount,     // a trigger body's step ended: its changes go to total_changes() (and changes() until the frame ends)
     ClrSubtype,     // r[P1] loses its JSON mark (a value crossing a subquery boundary)
     VFilter,        // cursor P1 := the rows of table-valued function P4 (FunctionCall) for the arguments in r[P3..]; jump P2 when there are none
+    OpenDup,        // cursor P1 := a second cursor over the rows of list cursor P2 (a CTE materialized once, read in several places)
 }

@@ -492,6 +492,12 @@ internal sealed partial class Vm
                         TempFiles = _host.TempFiles,
                     });
                     break;
+                case Opcode.OpenDup:
+                    {
+                        VdbeCursor original = _cursors[op.P2]!;
+                        SetCursor(op.P1, new VdbeCursor { Kind = original.Kind, KeyInfo = original.KeyInfo, Rows = original.Rows, Position = -1 });
+                        break;
+                    }
                 case Opcode.OpenPseudo:
                     SetCursor(op.P1, new VdbeCursor { Kind = CursorKind.Pseudo, PseudoRegister = op.P2 });
                     break;

@@ -103,6 +103,17 @@ public class RecursiveCteDifferentialTests
         + "SELECT n FROM b WHERE n = (WITH RECURSIVE r(x) AS (VALUES(0) UNION ALL SELECT x + 2 FROM r WHERE x < b.n) SELECT max(x) FROM r) ORDER BY n; "
         + "SELECT lo.n, hi.n, (WITH RECURSIVE r(x) AS (VALUES(lo.n) UNION SELECT x + 1 FROM r WHERE x < hi.n) SELECT group_concat(x) FROM r) FROM b lo JOIN b hi ON lo.n < hi.n ORDER BY 1, 2; "
         + "SELECT n, EXISTS (WITH RECURSIVE r(x) AS (VALUES(1) UNION ALL SELECT x + 1 FROM r WHERE x < 5) SELECT 1 FROM r WHERE x = b.n) FROM b",
+        // a CTE read in several places is materialized once (random() agrees), unless NOT MATERIALIZED;
+        // FROM subqueries and CTEs naming columns of the enclosing query
+        "CREATE TABLE t(a INTEGER); INSERT INTO t VALUES (2), (4); "
+        + "WITH m AS MATERIALIZED (SELECT random() AS r) SELECT (SELECT r FROM m) = (SELECT r FROM m); "
+        + "WITH m AS (SELECT random() AS r) SELECT x.r = y.r FROM m x, m y; "
+        + "WITH m AS (SELECT random() AS r) SELECT count(*) FROM t WHERE (SELECT r FROM m) = (SELECT r FROM m); "
+        + "WITH m AS NOT MATERIALIZED (SELECT abs(random()) % 1 AS r) SELECT (SELECT r FROM m) = (SELECT r FROM m); "
+        + "WITH m(v) AS (VALUES(1), (2), (3)) SELECT x.v, y.v FROM m x JOIN m y ON y.v >= x.v ORDER BY 1, 2; "
+        + "SELECT a, (SELECT count(*) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < t.a) SELECT i FROM r)) FROM t; "
+        + "SELECT a, (SELECT sum(v) FROM (SELECT t.a * 10 AS v UNION ALL SELECT 1)) FROM t; "
+        + "SELECT a, (WITH u(v) AS (SELECT t.a + 1) SELECT v FROM u) FROM t",
         // misuse: SQLite's errors
         "CREATE TABLE t(a); INSERT INTO t VALUES (1); "
         + "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT max(x) FROM c)) SELECT * FROM c; "
@@ -222,7 +233,7 @@ public class RecursiveCteDifferentialTests
         using Connection cs = small.Connect();
         using Connection cb = big.Connect();
         List<string> expected = Rows(cb, query);
-        Assert.True(expected.Count > 1000);
+        Assert.NotEmpty(expected);
         Assert.Equal(expected, Rows(cs, query));
     }
 
