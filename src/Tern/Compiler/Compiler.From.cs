@@ -61,6 +61,9 @@ internal sealed partial class CodeGenerator
 
     private CteEnv? _ctes;
 
+    /// <summary>While positive, CTEs are materialized for each reference (RETURNING values).</summary>
+    private int _cteSharingOff;
+
     /// <summary>CTEs whose bodies are being compiled: reading one again is a circular reference.</summary>
     private readonly HashSet<CommonTableExpression> _openCtes = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _expandingViews = new(StringComparer.OrdinalIgnoreCase);
@@ -271,7 +274,7 @@ internal sealed partial class CodeGenerator
             try
             {
                 if (cte.Recursive) AddRecursiveCte(cte, nt.Alias ?? cte.Cte.Name, scope, outermost);
-                else if (cte.Shared is { } shared && cte.Cte.Materialized != Materialization.NotMaterialized)
+                else if (_cteSharingOff == 0 && cte.Shared is { } shared && cte.Cte.Materialized != Materialization.NotMaterialized)
                 {
                     // Materialized once (SQLite's rule for a CTE read in several places, or
                     // MATERIALIZED): this reference reads the same rows through a cursor of its own.
@@ -286,7 +289,7 @@ internal sealed partial class CodeGenerator
                 {
                     AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
                     Source added = scope.Sources[^1];
-                    if (!added.FillEveryTime && cte.Cte.Materialized != Materialization.NotMaterialized) cte.Shared = added;
+                    if (_cteSharingOff == 0 && !added.FillEveryTime && cte.Cte.Materialized != Materialization.NotMaterialized) cte.Shared = added;
                 }
             }
             finally
