@@ -114,6 +114,12 @@ public class RecursiveCteDifferentialTests
         + "SELECT a, (SELECT count(*) FROM (WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < t.a) SELECT i FROM r)) FROM t; "
         + "SELECT a, (SELECT sum(v) FROM (SELECT t.a * 10 AS v UNION ALL SELECT 1)) FROM t; "
         + "SELECT a, (WITH u(v) AS (SELECT t.a + 1) SELECT v FROM u) FROM t",
+        // RETURNING materializes a CTE of its own, after the first row's triggers ran
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER); CREATE TABLE s(id INTEGER PRIMARY KEY, bump INTEGER); "
+        + "INSERT INTO t VALUES (1, 0), (2, 0), (3, 0); INSERT INTO s VALUES (1, 1), (2, 2), (3, 3); "
+        + "CREATE TRIGGER bu BEFORE UPDATE ON t WHEN NEW.id = 1 BEGIN UPDATE s SET bump = 100 WHERE id = 2; END; "
+        + "WITH c(id, bump) AS (SELECT id, bump FROM s) UPDATE t SET v = src.bump FROM c AS src WHERE t.id = src.id RETURNING id, v, (SELECT bump FROM c WHERE c.id = t.id); "
+        + "SELECT * FROM t",
         // misuse: SQLite's errors
         "CREATE TABLE t(a); INSERT INTO t VALUES (1); "
         + "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT max(x) FROM c)) SELECT * FROM c; "
