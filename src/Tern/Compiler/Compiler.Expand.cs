@@ -58,6 +58,15 @@ internal sealed partial class CodeGenerator
         /// <summary>Recursive CTEs whose recursive SELECTs are being walked (they read the CTE itself).</summary>
         public HashSet<CommonTableExpression> Recursing { get; } = new(ReferenceEqualityComparer.Instance);
 
+        /// <summary>The recursive members being walked: their own FROM items may read the CTE.</summary>
+        public HashSet<SelectCore> RecursiveMembers { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// Whether <see cref="Error"/> is one SQLite raises whatever follows (a recursive CTE read
+        /// again inside its recursive members), even where Tern's compiler would not meet it.
+        /// </summary>
+        public bool Certain { get; set; }
+
         /// <summary>The walk stopped where it could not follow SQLite (it has no verdict past that point).</summary>
         public bool Unknown { get; set; }
 
@@ -90,6 +99,9 @@ internal sealed partial class CodeGenerator
             _bindDb = savedDepth;
         }
 
+        // A recursive CTE read anywhere in its recursive members but their own FROM clauses
+        // (a subquery, a nested CTE, an unused WINDOW definition) fails as SQLite expands it.
+        if (walk.Certain && walk.Error != null) throw new TernException(ResultCode.Error, walk.Error);
         TernException? failure = null;
         _expanded++;
         try
@@ -217,7 +229,13 @@ internal sealed partial class CodeGenerator
             return;
         }
         var sc = (SelectClause)core;
-        foreach (FromItem fi in sc.From) WalkFromItemForExpansion(fi, walk);
+        bool recursiveMember = walk.RecursiveMembers.Contains(core);
+        foreach (FromItem fi in sc.From)
+        {
+            // A recursive member's own reference to its CTE (SQLite marks these as it expands).
+            if (recursiveMember && fi.Source is NamedTable { Schema: null } self && FindCte(self.Name) is { } selfCte && walk.Recursing.Contains(selfCte.Cte)) continue;
+            WalkFromItemForExpansion(fi, walk);
+        }
         // SQLite stops here when an error is pending (before joining the ON terms to WHERE).
         if (walk.Soft != null) throw new ExpansionStop();
         CheckUsingForExpansion(sc.From, walk);
@@ -337,7 +355,12 @@ internal sealed partial class CodeGenerator
         if (schema == null && _recursiveSources.ContainsKey(name)) return;
         if (schema == null && FindCte(name) is { } cte)
         {
-            if (walk.Recursing.Contains(cte.Cte)) return;
+            if (walk.Recursing.Contains(cte.Cte))
+            {
+                walk.Error = "multiple recursive references: " + cte.Cte.Name;
+                walk.Certain = true;
+                throw new ExpansionStop();
+            }
             if (!walk.Open.Add(cte.Cte))
             {
                 walk.Error = "circular reference: " + cte.Cte.Name;
@@ -424,12 +447,14 @@ internal sealed partial class CodeGenerator
             for (int i = firstRecursive - 1; i >= 0; i--) WalkCoreForExpansion(members[i].Core, null, walk);
             CheckCteWidth(cte.Cte, walk);
             walk.Recursing.Add(cte.Cte);
+            for (int i = firstRecursive; i < members.Count; i++) walk.RecursiveMembers.Add(members[i].Core);
             for (int i = members.Count - 1; i >= firstRecursive; i--) WalkCoreForExpansion(members[i].Core, i == members.Count - 1 ? s : null, walk);
         }
         finally
         {
             _ctes = saved;
             walk.Recursing.Remove(cte.Cte);
+            for (int i = firstRecursive; i < members.Count; i++) walk.RecursiveMembers.Remove(members[i].Core);
         }
     }
 

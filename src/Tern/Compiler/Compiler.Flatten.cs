@@ -138,10 +138,10 @@ internal sealed partial class CodeGenerator
             Source r = s.Hidden ? s : new Source
             {
                 Table = s.Table, Cursor = s.Cursor, Name = $"\u0001{++_flattenNames}.{s.Name}", Materialized = s.Materialized,
-                ColumnNames = s.ColumnNames, Fill = s.Fill, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
+                ColumnNames = s.ColumnNames, Fill = s.Fill, FillEveryTime = s.FillEveryTime, DupOf = s.DupOf, Hidden = true, PlanName = s.PlanName ?? s.Name, Flattened = s.Flattened,
                 NullRowSource = s.NullRowSource, Function = s.Function,
             };
-            Debug.Assert(s.BeforeNext == null, "streamed sources are never flattened");
+            Debug.Assert(s.Recursive == null, "streamed sources are never flattened");
             renamed[s] = r;
             scope.Sources.Add(r);
         }

@@ -46,6 +46,11 @@ internal sealed partial class CodeGenerator
         public required CteEnv? Parent { get; init; }
         /// <summary>The WITH clause this name belongs to: its body sees <see cref="WithFrame.Top"/>.</summary>
         public required WithFrame Frame { get; init; }
+        /// <summary>
+        /// For a non-recursive CTE whose rows name no enclosing query: the source of its first
+        /// reference, whose list every later reference reads too (filled once, on first use).
+        /// </summary>
+        public Source? Shared { get; set; }
     }
 
     /// <summary>The environment once every name of one WITH clause is pushed.</summary>
@@ -55,6 +60,9 @@ internal sealed partial class CodeGenerator
     }
 
     private CteEnv? _ctes;
+
+    /// <summary>While positive, CTEs are materialized for each reference (RETURNING values).</summary>
+    private int _cteSharingOff;
 
     /// <summary>CTEs whose bodies are being compiled: reading one again is a circular reference.</summary>
     private readonly HashSet<CommonTableExpression> _openCtes = new(ReferenceEqualityComparer.Instance);
@@ -141,6 +149,7 @@ internal sealed partial class CodeGenerator
     private static int FromReferenceCount(TableSource src, string name) => src switch
     {
         NamedTable nt => nt.Schema == null && string.Equals(nt.Name, name, StringComparison.OrdinalIgnoreCase) ? 1 : 0,
+        TableFunction tf => tf.Schema == null && string.Equals(tf.Name, name, StringComparison.OrdinalIgnoreCase) ? 1 : 0,
         NestedJoin nj => nj.Items.AsSpan().ToArray().Sum(fi => FromReferenceCount(fi.Source, name)),
         _ => 0,
     };
@@ -263,7 +272,23 @@ internal sealed partial class CodeGenerator
             try
             {
                 if (cte.Recursive) AddRecursiveCte(cte, nt.Alias ?? cte.Cte.Name, scope, outermost);
-                else AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
+                else if (_cteSharingOff == 0 && cte.Shared is { } shared && cte.Cte.Materialized != Materialization.NotMaterialized)
+                {
+                    // Materialized once (SQLite's rule for a CTE read in several places, or
+                    // MATERIALIZED): this reference reads the same rows through a cursor of its own.
+                    string refName = nt.Alias ?? cte.Cte.Name;
+                    scope.Sources.Add(new Source
+                    {
+                        Table = new Table { Name = refName, RootPage = 0, Columns = shared.Table.Columns }, Cursor = NewCursor(), Name = refName, Materialized = true, RestoresIntReal = true,
+                        ColumnNames = shared.ColumnNames, Fill = shared.Fill, DupOf = shared.Cursor,
+                    });
+                }
+                else
+                {
+                    AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
+                    Source added = scope.Sources[^1];
+                    if (_cteSharingOff == 0 && !added.FillEveryTime && cte.Cte.Materialized != Materialization.NotMaterialized) cte.Shared = added;
+                }
             }
             finally
             {
@@ -331,6 +356,12 @@ internal sealed partial class CodeGenerator
         int after = NewLabel(), fill = NewLabel(), ret = NewRegister();
         Emit(Opcode.Goto, 0, after, 0);
         Resolve(fill);
+        // Several references to one CTE call this: the rows are made the first time only
+        // (a correlated body is filled each time, so its flag is reset below).
+        int filled = NewRegister();
+        int fillDone = NewLabel();
+        Emit(Opcode.IfPos, filled, fillDone, 0);
+        Emit(Opcode.Integer, 1, filled, 0);
         Emit(Opcode.SorterOpen, cursor, 0, 0, new KeyInfo(0));
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
@@ -339,9 +370,14 @@ internal sealed partial class CodeGenerator
         _fromContext = null;
         _subqueryUse = use;
         var toReal = new List<(int At, int Column)>();
+        // The rows may name columns of the queries around this one (not of its siblings in
+        // FROM): then they are computed again each time the loop reaches them.
+        Scope? outer = view == null ? scope.Outer : null;
+        var correlation = new OnceFrame { Outer = outer ?? new Scope(), Address = -1 };
+        _onceFrames.Add(correlation);
         using (NoteScope("MATERIALIZE " + (alias ?? $"(subquery-{cursor})")))
         {
-            CompileSelect(select, null, (start, n) =>
+            CompileSelect(select, outer, (start, n) =>
             {
                 int rec = NewRegister();
                 // An integer marked real is stored as its integer and marked again when read
@@ -353,12 +389,15 @@ internal sealed partial class CodeGenerator
                 Emit(Opcode.SorterInsert, cursor, rec, 0);
             }, r => items ??= r);
         }
+        _onceFrames.Remove(correlation);
         foreach ((int at, int column) in toReal)
         {
             if (items != null && column < items.Count && items[column].Affinity == Affinity.Real) _code[at] = new Instruction(Opcode.Noop, 0, 0, 0, null, 0);
         }
         _subqueryUse = null;
         _fromContext = savedFrom;
+        if (correlation.Correlated) Emit(Opcode.Integer, 0, filled, 0);
+        Resolve(fillDone);
         Emit(Opcode.Return, ret, 0, 0);
         Resolve(after);
         _compoundNames = saved;
@@ -367,7 +406,7 @@ internal sealed partial class CodeGenerator
         scope.Sources.Add(new Source
         {
             Table = table, Cursor = cursor, Name = table.Name, Materialized = true, RestoresIntReal = true,
-            ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret),
+            ColumnNames = cols.Select(c => c.Name).ToArray(), Fill = (fill, ret), FillEveryTime = correlation.Correlated,
         });
     }
 
@@ -400,6 +439,8 @@ internal sealed partial class CodeGenerator
     {
         CommonTableExpression cte = env.Cte;
         SelectStatement s = cte.Select;
+        // The body's WITH clause is seen by every SELECT of it.
+        if (s.With != null) PushWith(s.With);
         var cores = new List<(SelectCore Core, CompoundOperator Op)> { (s.First, CompoundOperator.UnionAll) };
         foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
         // The recursive SELECTs: those reading the CTE, from the right-most one leftward, joined
@@ -414,77 +455,90 @@ internal sealed partial class CodeGenerator
             if (cores[i].Core is SelectClause sc && sc.From.AsSpan().ToArray().Sum(fi => FromReferenceCount(fi.Source, cte.Name)) > 1)
                 throw new TernException(ResultCode.Error, "multiple references to recursive table: " + cte.Name);
         }
-        if (!s.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, "ORDER BY in a recursive common table expression is not supported yet");
-
-        int queue = NewCursor();
-        Emit(Opcode.SorterOpen, queue, 0, 0, new KeyInfo(0));
-        int set = -1;
+        for (int i = firstRecursive; i < cores.Count; i++)
+        {
+            // The CTE read with arguments, as a table-valued function: it takes none.
+            if (cores[i].Core is SelectClause sc && sc.From.AsSpan().ToArray().Any(fi => fi.Source is TableFunction { Schema: null } tf && string.Equals(tf.Name, cte.Name, StringComparison.OrdinalIgnoreCase)))
+                throw new TernException(ResultCode.Error, $"too many arguments on {cte.Name}() - max 0");
+        }
+        // The CTE may read columns of the queries around the one that reads it (a correlated
+        // subquery): its code runs again each time that subquery does.
+        Scope? outer = scope.Outer;
+        var loop = new RecursiveLoop { Queue = NewCursor(), Current = NewCursor(), KeyCount = s.OrderBy.Count };
+        loop.QueueOpen = Emit(Opcode.SorterOpen, loop.Queue, 0, 0, new KeyInfo(0), 1);
         if (op == CompoundOperator.Union)
         {
-            set = NewCursor();
-            Emit(Opcode.OpenEphemeral, set, 0, 0, new KeyInfo(0));
+            loop.Set = NewCursor();
+            loop.SetOpen = Emit(Opcode.OpenEphemeral, loop.Set, 0, 0, new KeyInfo(0));
         }
-        int remaining = NewRegister();
-        Emit(Opcode.Int64, 0, remaining, 0, long.MaxValue);
+        // LIMIT and OFFSET count the rows taken from the queue (LIMIT 0 runs nothing, not even
+        // the initial SELECTs); a negative LIMIT never reaches zero, a negative OFFSET skips none.
+        int afterSetup = NewLabel();
         if (s.Limit != null)
         {
-            // A negative LIMIT means no limit.
-            int noLimit = NewLabel();
-            int lim = NewRegister();
-            ExprCode(s.Limit.Limit, new Scope(), lim);
-            Emit(Opcode.MustBeInt, lim, 0, 0);
-            int zero = NewRegister();
-            Emit(Opcode.Integer, 0, zero, 0);
-            Emit(Opcode.Lt, zero, noLimit, lim, null, 0);
-            Emit(Opcode.Copy, lim, remaining, 0);
-            Resolve(noLimit);
+            loop.Limit = NewRegister();
+            ExprCode(s.Limit.Limit, new Scope { Outer = outer }, loop.Limit);
+            Emit(Opcode.MustBeInt, loop.Limit, 0, 0);
+            Emit(Opcode.IfNot, loop.Limit, afterSetup, 0);
+            if (s.Limit.Offset != null)
+            {
+                loop.Offset = NewRegister();
+                ExprCode(s.Limit.Offset, new Scope { Outer = outer }, loop.Offset);
+                Emit(Opcode.MustBeInt, loop.Offset, 0, 0);
+            }
         }
 
         List<ResultItem>? items = null;
         List<ResultItem>? saved = _compoundNames;
         _compoundNames = null;
-        int width = -1;
+        // Every row of every SELECT goes to the queue through one subroutine, coded at the end
+        // (its sort keys are known once every SELECT is resolved).
         void Append(int start, int n)
         {
-            if (width < 0) width = n;
-            else if (n != width)
-                throw new TernException(ResultCode.Error, $"SELECTs to the left and right of {(op == CompoundOperator.Union ? "UNION" : "UNION ALL")} do not have the same number of result columns");
-            int skip = NewLabel(), add = NewLabel();
-            int rec = NewRegister();
-            Emit(Opcode.MakeRecord, start, n, rec);
-            if (set >= 0)
+            if (loop.Width < 0)
             {
-                Emit(Opcode.Found, set, skip, rec);
-                Emit(Opcode.IdxInsert, set, rec, 0);
+                loop.Width = n;
+                loop.Row = NewRegisters(Math.Max(n, 1));
             }
-            Emit(Opcode.IfPos, remaining, add, 1);
-            Emit(Opcode.Goto, 0, skip, 0);
-            Resolve(add);
-            Emit(Opcode.SorterInsert, queue, rec, 0);
-            Resolve(skip);
+            else if (n != loop.Width)
+                throw new TernException(ResultCode.Error, $"SELECTs to the left and right of {(op == CompoundOperator.Union ? "UNION" : "UNION ALL")} do not have the same number of result columns");
+            for (int i = 0; i < n; i++) Emit(Opcode.Copy, start + i, loop.Row + i, 0);
+            Emit(Opcode.Gosub, loop.AppendReturn, loop.AppendLabel, 0);
         }
+        loop.AppendLabel = NewLabel();
+        loop.AppendReturn = NewRegister();
 
         var anchors = new List<(List<ResultItem> Results, Scope Scope)>();
-        for (int i = 0; i < firstRecursive; i++)
+        var collations = new List<Collation?[]>();
+        if (firstRecursive == 1 || cores.Take(firstRecursive).Skip(1).All(c => c.Op == CompoundOperator.UnionAll))
         {
-            _memberSink = anchors;
-            CompileCore(cores[i].Core, null, NodeList<OrderingTerm>.Empty, null, Append, i == 0 ? r => items ??= r : (Action<List<ResultItem>>?)null);
+            for (int i = 0; i < firstRecursive; i++)
+            {
+                _memberSink = anchors;
+                CompileCore(cores[i].Core, outer, NodeList<OrderingTerm>.Empty, null, Append, i == 0 ? r => items ??= r : (Action<List<ResultItem>>?)null, collations.Add);
+            }
         }
+        else
+        {
+            // Initial SELECTs joined by other operators run as one compound of their own.
+            var setup = new SelectStatement(null, s.First, new NodeList<CompoundPart>(s.Compounds.AsSpan()[..(firstRecursive - 1)].ToArray()), NodeList<OrderingTerm>.Empty, null);
+            _compoundMemberCapture = anchors;
+            CompileSelect(setup, outer, Append, r => items ??= r);
+            _compoundMemberCapture = null;
+            foreach ((List<ResultItem> results, Scope sc) in anchors) collations.Add(results.Select(r => ExprCollation(r.Expr, sc, strict: false)).ToArray());
+        }
+        Resolve(afterSetup);
         CteEnv? envAtDefinition = _ctes;
         _compoundNames = saved;
         SettleRecursiveCteAffinities(anchors, cores.Skip(firstRecursive).Select(c => c.Core).ToList(), cte);
         List<Column> cols = SourceColumns(items!, cte.Columns, cte.Name, false);
         var table = new Table { Name = alias, RootPage = 0, Columns = cols };
         string[] names = cols.Select(c => c.Name).ToArray();
+        var members = new List<(List<ResultItem> Results, Scope Scope)>(anchors);
 
-        // The recursive step, run with the queue on its current row.
+        // The recursive SELECTs, run with the row just taken from the queue as the CTE.
         void Step()
         {
-            int current = NewCursor();
-            Emit(Opcode.SorterOpen, current, 0, 0, new KeyInfo(0));
-            int row = NewRegister();
-            Emit(Opcode.SorterData, queue, row, 0);
-            Emit(Opcode.SorterInsert, current, row, 0);
             // The step reads the queue row with no column affinity (only the CTE's readers
             // outside apply the affinity its first SELECT gives).
             var currentTable = new Table
@@ -493,7 +547,7 @@ internal sealed partial class CodeGenerator
                 RootPage = 0,
                 Columns = cols.Select(c => new Column { Name = c.Name, DeclaredType = null, Affinity = Affinity.Blob, Collation = c.Collation, Origin = c.Origin }).ToList(),
             };
-            var recursiveSource = new Source { Table = currentTable, Cursor = current, Name = cte.Name, Materialized = true, ColumnNames = names };
+            var recursiveSource = new Source { Table = currentTable, Cursor = loop.Current, Name = cte.Name, Materialized = true, ColumnNames = names };
             List<ResultItem>? savedNames = _compoundNames;
             CteEnv? savedEnv = _ctes;
             SelectCore? savedStepCore = _recursiveStepCore;
@@ -505,7 +559,8 @@ internal sealed partial class CodeGenerator
                 for (int i = firstRecursive; i < cores.Count; i++)
                 {
                     _recursiveStepCore = cores[i].Core;
-                    CompileCore(cores[i].Core, null, NodeList<OrderingTerm>.Empty, null, Append, null);
+                    _memberSink = members;
+                    CompileCore(cores[i].Core, outer, NodeList<OrderingTerm>.Empty, null, Append, null, collations.Add);
                 }
             }
             finally
@@ -515,24 +570,157 @@ internal sealed partial class CodeGenerator
                 _compoundNames = savedNames;
                 _ctes = savedEnv;
             }
+            EmitRecursiveAppend(loop, s.OrderBy, members, collations);
         }
+        loop.Step = Step;
 
-        var source = new Source { Table = table, Cursor = queue, Name = alias, Materialized = true, ColumnNames = names };
         if (outermost)
         {
-            // The consumer's outer loop walks the queue and runs the step before each Next.
-            source.BeforeNext = Step;
+            // The consumer's outer loop takes the rows from the queue (RecursiveLoop.Top) and
+            // runs the step after each (RecursiveLoop.Bottom), so its LIMIT ends the recursion.
+            scope.Sources.Add(new Source { Table = table, Cursor = loop.Current, Name = alias, Materialized = true, ColumnNames = names, Recursive = loop });
+            return;
         }
-        else
+        int result = NewCursor();
+        Emit(Opcode.SorterOpen, result, 0, 0, new KeyInfo(0));
+        int brk = NewLabel(), cont = NewLabel();
+        EmitRecursiveTop(loop, brk);
+        Emit(Opcode.SorterInsert, result, loop.Payload, 0);
+        EmitRecursiveBottom(loop, cont);
+        Resolve(brk);
+        scope.Sources.Add(new Source { Table = table, Cursor = result, Name = alias, Materialized = true, ColumnNames = names });
+    }
+
+    /// <summary>
+    /// A recursive CTE's queue loop, as SQLite's generateWithRecursiveQuery runs it:
+    ///
+    ///     [LIMIT/OFFSET; initial SELECTs -> append]
+    ///   top:
+    ///     Rewind Queue brk              the next row: FIFO, or the smallest by ORDER BY
+    ///     payload := its record; Delete Queue
+    ///     Current := { payload }
+    ///     IfPos Offset step             skipped rows still run the step
+    ///     [the row: the consumer's loop body, or appended to the result list]
+    ///   cont:
+    ///     DecrJumpZero Limit brk
+    ///   step:
+    ///     [recursive SELECTs reading Current -> append]
+    ///     Goto top
+    ///   append:                         (a subroutine)
+    ///     [UNION: Found Set -> skip; IdxInsert Set]
+    ///     Queue += (sort keys..., payload) or payload
+    ///   skip: Return
+    ///   brk:
+    /// </summary>
+    internal sealed class RecursiveLoop
+    {
+        public int Queue, Current, QueueOpen, Set = -1, SetOpen = -1;
+        public int KeyCount;
+        public int Limit, Offset;
+        public int Width = -1, Row;
+        public int AppendLabel, AppendReturn;
+        public int Top, StepLabel, Payload;
+        public Action? Step;
+    }
+
+    /// <summary>Takes the next row from the queue into the current row (to <paramref name="brk"/> when none is left).</summary>
+    private void EmitRecursiveTop(RecursiveLoop loop, int brk)
+    {
+        loop.StepLabel = NewLabel();
+        loop.Top = CurrentAddress;
+        Emit(Opcode.Rewind, loop.Queue, brk, 0);
+        loop.Payload = NewRegister();
+        // A keyed queue's record holds the sort keys, then the row's record.
+        if (loop.KeyCount > 0) Emit(Opcode.Column, loop.Queue, loop.KeyCount, loop.Payload);
+        else Emit(Opcode.SorterData, loop.Queue, loop.Payload, 0);
+        Emit(Opcode.Delete, loop.Queue, 0, 0);
+        Emit(Opcode.SorterOpen, loop.Current, 0, 0, new KeyInfo(0));
+        Emit(Opcode.SorterInsert, loop.Current, loop.Payload, 0);
+        Emit(Opcode.Rewind, loop.Current, brk, 0);
+        if (loop.Offset != 0) Emit(Opcode.IfPos, loop.Offset, loop.StepLabel, 1);
+    }
+
+    /// <summary>After the row: counts it against LIMIT, runs the recursive step, and goes round again.</summary>
+    private void EmitRecursiveBottom(RecursiveLoop loop, int cont)
+    {
+        Resolve(cont);
+        int end = NewLabel();
+        if (loop.Limit != 0) Emit(Opcode.DecrJumpZero, loop.Limit, end, 0);
+        Resolve(loop.StepLabel);
+        loop.Step!();
+        Emit(Opcode.Goto, 0, loop.Top, 0);
+        Resolve(end);
+    }
+
+    /// <summary>
+    /// The subroutine that adds a row to a recursive CTE's queue, and the queue's and the
+    /// UNION set's key descriptions: each column compares with the compound's collation for
+    /// it (the left-most SELECT's that has one); an ORDER BY term names a result column
+    /// (number, alias or expression, as a compound's ORDER BY), with its own COLLATE, else
+    /// that column's collation.
+    /// </summary>
+    private void EmitRecursiveAppend(RecursiveLoop loop, NodeList<OrderingTerm> orderBy, List<(List<ResultItem> Results, Scope Scope)> members, List<Collation?[]> collations)
+    {
+        int width = Math.Max(loop.Width, 0);
+        var columnCollations = new Collation[width];
+        for (int k = 0; k < width; k++)
+            columnCollations[k] = collations.Select(c => k < c.Length ? c[k] : null).FirstOrDefault(c => c != null) ?? Collation.Binary;
+        int[] keyColumns = new int[orderBy.Count];
+        if (orderBy.Count > 0)
         {
-            int done = NewLabel();
-            Emit(Opcode.Rewind, queue, done, 0);
-            int top = CurrentAddress;
-            Step();
-            Emit(Opcode.Next, queue, top, 0);
-            Resolve(done);
+            List<(List<ResultItem> Results, Scope Scope)>? savedMembers = _compoundMembers;
+            _compoundMembers = members;
+            try
+            {
+                CheckCompoundOrderBy(orderBy, width);
+                for (int i = 0; i < orderBy.Count; i++) keyColumns[i] = CompoundOrderColumn(orderBy[i].Expr, width, i)!.Value;
+            }
+            finally
+            {
+                _compoundMembers = savedMembers;
+            }
+            var descending = new bool[orderBy.Count];
+            var keyCollations = new Collation[orderBy.Count];
+            var nullsLarge = new bool[orderBy.Count];
+            for (int i = 0; i < orderBy.Count; i++)
+            {
+                OrderingTerm t = orderBy[i];
+                descending[i] = t.Order == SortOrder.Desc;
+                keyCollations[i] = t.Expr is CollateExpr ce ? MemCompare.ParseCollation(ce.Collation) : columnCollations[keyColumns[i]];
+                nullsLarge[i] = descending[i] ? t.Nulls == NullsOrder.First : t.Nulls == NullsOrder.Last;
+            }
+            Instruction open = _code[loop.QueueOpen];
+            open.P4 = new KeyInfo(descending, keyCollations, nullsLarge);
+            _code[loop.QueueOpen] = open;
         }
-        scope.Sources.Add(source);
+        if (loop.SetOpen >= 0)
+        {
+            Instruction open = _code[loop.SetOpen];
+            open.P4 = new KeyInfo(new bool[width], columnCollations);
+            _code[loop.SetOpen] = open;
+        }
+        int after = NewLabel(), skip = NewLabel();
+        Emit(Opcode.Goto, 0, after, 0);
+        Resolve(loop.AppendLabel);
+        int keys = orderBy.Count;
+        int regs = NewRegisters(keys + 1);
+        Emit(Opcode.MakeRecord, loop.Row, width, regs + keys);
+        if (loop.Set >= 0)
+        {
+            Emit(Opcode.Found, loop.Set, skip, regs + keys);
+            Emit(Opcode.IdxInsert, loop.Set, regs + keys, 0);
+        }
+        if (keys > 0)
+        {
+            for (int i = 0; i < keys; i++) Emit(Opcode.Copy, loop.Row + keyColumns[i], regs + i, 0);
+            int rec = NewRegister();
+            Emit(Opcode.MakeRecord, regs, keys + 1, rec);
+            Emit(Opcode.SorterInsert, loop.Queue, rec, 0);
+        }
+        else Emit(Opcode.SorterInsert, loop.Queue, regs, 0);
+        Resolve(skip);
+        Emit(Opcode.Return, loop.AppendReturn, 0, 0);
+        Resolve(after);
     }
 
     /// <summary>While a recursive step is compiled, the CTE's own name reads the current queue row.</summary>

@@ -79,7 +79,17 @@ internal sealed partial class CodeGenerator
         }
         state.Width = exprs.Count;
         int regs = NewRegisters(Math.Max(exprs.Count, 1));
-        for (int i = 0; i < exprs.Count; i++) ExprCode(exprs[i], scope, regs + i);
+        // SQLite codes RETURNING apart from the statement: a CTE it reads is materialized anew
+        // (when RETURNING first runs, after the first row's triggers), not shared with the body.
+        _cteSharingOff++;
+        try
+        {
+            for (int i = 0; i < exprs.Count; i++) ExprCode(exprs[i], scope, regs + i);
+        }
+        finally
+        {
+            _cteSharingOff--;
+        }
         int row = NewRegister();
         Emit(Opcode.MakeRecord, regs, exprs.Count, row);
         Emit(Opcode.SorterInsert, state.Cursor, row, 0);

@@ -97,7 +97,8 @@ internal sealed partial class CodeGenerator
         foreach (CompoundPart p in s.Compounds) cores.Add((p.Select, p.Operator));
         // Each core's result columns and scope, for the ORDER BY (SQLite matches its terms
         // against the cores' results from the left-most on).
-        var members = new List<(List<ResultItem> Results, Scope Scope)>();
+        var members = _compoundMemberCapture ?? [];
+        _compoundMemberCapture = null;
         // Every core's rows land in a collection; the final pass applies ORDER BY and LIMIT.
         var outStage = new OutputStage(this, s.OrderBy, s.Limit, emit);
         using PlanScope compoundNote = NoteScope("COMPOUND QUERY");
@@ -402,7 +403,7 @@ internal sealed partial class CodeGenerator
         Table t = table!.Table;
         foreach (Source other in scope.Sources)
         {
-            if (other != table && (other.Materialized || other.BeforeNext != null)) return false;
+            if (other != table && (other.Materialized || other.Recursive != null)) return false;
         }
         if (scope.Sources.Count > 1 && table != scope.Sources[0] && from.Any(fi => (fi.Join & JoinType.Cross) != 0)) return false;
         int leading;
@@ -850,6 +851,9 @@ internal sealed partial class CodeGenerator
 
     /// <summary>The cores of the compound whose ORDER BY is being resolved (null outside one).</summary>
     private List<(List<ResultItem> Results, Scope Scope)>? _compoundMembers;
+
+    /// <summary>Where the next compound compiled records its cores' results and scopes (taken by that compound only).</summary>
+    private List<(List<ResultItem> Results, Scope Scope)>? _compoundMemberCapture;
 
     /// <summary>Where the next core compiled records its results and scope (a compound's member list), taken by that core only.</summary>
     private List<(List<ResultItem> Results, Scope Scope)>? _memberSink;

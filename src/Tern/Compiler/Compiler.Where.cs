@@ -84,22 +84,34 @@ internal sealed partial class CodeGenerator
                 AddNullRowPass();
                 continue;
             }
+            if (s.Recursive is { } recursive)
+            {
+                LoopNote(s, null, rowid: false);
+                EmitRecursiveTop(recursive, brk);
+                ends.Add(() =>
+                {
+                    EmitRecursiveBottom(recursive, cont);
+                    Resolve(brk);
+                });
+                EmitTermsAt(i);
+                continue;
+            }
             if (s.Materialized)
             {
                 LoopNote(s, null, rowid: false);
                 if (s.Fill is { } fill)
                 {
                     int filled = NewLabel();
-                    Emit(Opcode.Once, 0, filled, 0);
+                    if (!s.FillEveryTime) Emit(Opcode.Once, 0, filled, 0);
                     Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
                     Resolve(filled);
+                    if (s.DupOf >= 0) Emit(Opcode.OpenDup, s.Cursor, s.DupOf, 0);
                 }
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int mtop = CurrentAddress;
                 ends.Add(() =>
                 {
                     Resolve(cont);
-                    s.BeforeNext?.Invoke();
                     Emit(Opcode.Next, s.Cursor, mtop, 0);
                     Resolve(brk);
                 });
@@ -280,7 +292,7 @@ internal sealed partial class CodeGenerator
             OrderFunctionsAfterTheirArguments(scope, terms);
             return;
         }
-        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.BeforeNext != null)) return;
+        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.Recursive != null)) return;
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
         // For each term, the sides of an equality that could drive a seek: which source the

@@ -28,8 +28,11 @@ internal sealed class Source
     public bool NotIndexed { get; init; }
     /// <summary>INDEXED BY: the only index the table may be read through, or null.</summary>
     public string? IndexedBy { get; init; }
-    /// <summary>Code to run before this (materialized) source's loop advances: a recursive CTE's step.</summary>
-    public Action? BeforeNext { get; set; }
+    /// <summary>
+    /// A recursive CTE streamed as the outermost loop: the loop takes its rows from the CTE's
+    /// queue and runs the recursive step after each (null otherwise).
+    /// </summary>
+    public CodeGenerator.RecursiveLoop? Recursive { get; init; }
     /// <summary>
     /// A FROM item of a flattened subquery or view: no loop of its own, but reachable only
     /// through qualified references that the flattening wrote (never by the outer query's names).
@@ -40,6 +43,10 @@ internal sealed class Source
     /// its list the first time the loop reaches it (null: filled where it was added).
     /// </summary>
     public (int Label, int Return)? Fill { get; init; }
+    /// <summary>A <see cref="Fill"/> that names columns of an enclosing query: run each time the loop reaches the source.</summary>
+    public bool FillEveryTime { get; init; }
+    /// <summary>For a later reference to a CTE materialized once: the cursor holding its rows, which this one's cursor duplicates (-1 otherwise).</summary>
+    public int DupOf { get; init; } = -1;
     /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
     public string? PlanName { get; init; }
     /// <summary>

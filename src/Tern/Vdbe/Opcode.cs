@@ -17,7 +17,7 @@ internal enum Opcode : byte
     OpenWrite,      // as OpenRead, for writing
     OpenEphemeral,  // P1 cursor, P2 column count, P4 KeyInfo: a temporary index in memory
     OpenPseudo,     // P1 cursor reading the record in r[P2], P3 columns
-    SorterOpen,     // P1 cursor, P2 column count, P4 KeyInfo
+    SorterOpen,     // P1 cursor, P2 column count, P4 KeyInfo; P5 1: a queue (Rewind/Delete take rows in order)
     SorterInsert,   // P1 sorter, r[P2] record
     SorterSort,     // P1 sorter; jump P2 when empty
     SorterNext,     // P1 sorter; jump P2 when more rows
@@ -132,4 +132,5 @@ internal enum Opcode : byte
     FkCheck,        // fail with "FOREIGN KEY constraint failed" (ABORT) while the statement's immediate count is not 0 (before RETURNING rows)
     FkIfZero,       // jump P2 when the count P1 names (0 immediate, 1 deferred) and the deferred-immediate count are both 0
     VFilter,        // cursor P1 := the rows of table-valued function P4 (FunctionCall) for the arguments in r[P3..]; jump P2 when there are none
+    OpenDup,        // cursor P1 := a second cursor over the rows of list cursor P2 (a CTE materialized once, read in several places)
 }

@@ -68,6 +68,19 @@ internal sealed class SorterSpill : IDisposable
         used = 0;
     }
 
+    /// <summary>How many runs were written.</summary>
+    public int RunCount => _runs.Count;
+
+    /// <summary>
+    /// A reader over one run alone (a queue reads each run as it needs it, while later runs
+    /// are still appended); its buffer is no larger than the run.
+    /// </summary>
+    public RunReader OpenRun(int index)
+    {
+        (long start, long end) = _runs[index];
+        return new RunReader(_file, start, end, (int)Math.Clamp(end - start, 64, BufferSize));
+    }
+
     /// <summary>A merge of every run, ordered by the first <paramref name="keyFields"/> fields of <paramref name="info"/>.</summary>
     public Merge OpenMerge(KeyInfo info, int keyFields)
     {
@@ -90,9 +103,9 @@ internal sealed class SorterSpill : IDisposable
     }
 
     /// <summary>Reads one run's records in order through a buffer.</summary>
-    internal sealed class RunReader(IFile file, long start, long end)
+    internal sealed class RunReader(IFile file, long start, long end, int bufferSize = BufferSize)
     {
-        private byte[] _buffer = new byte[BufferSize];
+        private byte[] _buffer = new byte[bufferSize];
         private long _next = start;
         private int _pos, _filled;
 

@@ -11,6 +11,8 @@
 //               (past 2048 entries: an EphemeralTree, a b-tree in a temporary file)
 //   Sorter      List<byte[]> sorted at Sort     SorterSort/SorterNext
 //               (past its memory limit: sorted runs in a temporary file, merged at Sort)
+//   Sorter as   SorterQueue: FIFO, or smallest  Rewind (next row current)/Delete (take it)
+//     queue     key first (ties in arrival order)   (past the limit: runs in a temporary file)
 //   Pseudo      the record in a register        (none)
 //   Function    a table-valued function's rows  VFilter/Next (values, not records)
 using Tern.Storage.BTree;
@@ -110,8 +112,11 @@ internal sealed class VdbeCursor
     /// <summary>Moves to the next sorted row; false past the last.</summary>
     public bool SorterNext() => _merge != null ? _merge.MoveNext() : ++Position < Rows!.Count;
 
+    /// <summary>For a sorter opened as a queue (a recursive CTE's rows to visit): the queue; else null.</summary>
+    public SorterQueue? Queue;
+
     /// <summary>The record a sorter, ephemeral or list cursor is on.</summary>
-    public byte[] CurrentRow => _merge != null ? _merge.Current : Rows![Position];
+    public byte[] CurrentRow => Queue != null ? Queue.Current : _merge != null ? _merge.Current : Rows![Position];
 
     /// <summary>Rows held (in memory, spilled, or in the ephemeral b-tree).</summary>
     public long RowCount => Tree != null ? Tree.Cursor.Count() : Rows!.Count + (_spill?.RowCount ?? 0);
@@ -234,6 +239,8 @@ internal sealed class VdbeCursor
         _merge = null;
         _spill?.Dispose();
         _spill = null;
+        Queue?.Dispose();
+        Queue = null;
         Tree?.Dispose();
         Tree = null;
         FunctionRows?.Dispose();

@@ -571,6 +571,15 @@ internal sealed partial class Vm
                         SetCursor(op.P1, new VdbeCursor { Kind = CursorKind.Index, KeyInfo = op.P4 as KeyInfo, BTree = tree.Cursor, Tree = tree, Transient = true });
                         break;
                     }
+                case Opcode.SorterOpen when op.P5 == 1:
+                    // A queue (a recursive CTE's rows to visit): FIFO, or by the key fields.
+                    SetCursor(op.P1, new VdbeCursor
+                    {
+                        Kind = CursorKind.Sorter,
+                        KeyInfo = op.P4 as KeyInfo,
+                        Queue = new SorterQueue(op.P4 as KeyInfo, _host.SortMemoryLimit, _host.TempFiles),
+                    });
+                    break;
                 case Opcode.OpenEphemeral:
                 case Opcode.SorterOpen:
                     SetCursor(op.P1, new VdbeCursor
@@ -583,6 +592,12 @@ internal sealed partial class Vm
                         TempFiles = _host.TempFiles,
                     });
                     break;
+                case Opcode.OpenDup:
+                    {
+                        VdbeCursor original = _cursors[op.P2]!;
+                        SetCursor(op.P1, new VdbeCursor { Kind = original.Kind, KeyInfo = original.KeyInfo, Rows = original.Rows, Position = -1 });
+                        break;
+                    }
                 case Opcode.OpenPseudo:
                     SetCursor(op.P1, new VdbeCursor { Kind = CursorKind.Pseudo, PseudoRegister = op.P2 });
                     break;
@@ -591,8 +606,12 @@ internal sealed partial class Vm
                     _cursors[op.P1] = null;
                     break;
                 case Opcode.SorterInsert:
-                    _cursors[op.P1]!.SorterAdd(r[op.P2].Span.ToArray());
-                    break;
+                    {
+                        VdbeCursor c = _cursors[op.P1]!;
+                        if (c.Queue != null) c.Queue.Add(r[op.P2].Span.ToArray());
+                        else c.SorterAdd(r[op.P2].Span.ToArray());
+                        break;
+                    }
                 case Opcode.SorterSort:
                     {
                         VdbeCursor c = _cursors[op.P1]!;
@@ -625,7 +644,8 @@ internal sealed partial class Vm
                     {
                         VdbeCursor c = _cursors[op.P1]!;
                         bool any;
-                        if (c.IsBTree) any = c.Valid = op.Op == Opcode.Rewind ? c.BTree!.First() : c.BTree!.Last();
+                        if (c.Queue != null) any = c.Queue.First();
+                        else if (c.IsBTree) any = c.Valid = op.Op == Opcode.Rewind ? c.BTree!.First() : c.BTree!.Last();
                         else if (c.Tree != null) any = c.Valid = op.Op == Opcode.Rewind ? c.Tree.Cursor.First() : c.Tree.Cursor.Last();
                         else
                         {
@@ -803,6 +823,9 @@ internal sealed partial class Vm
                         if ((op.P5 & P5Flags.LastRowid) != 0) _host.LastInsertRowId = rowid;
                         break;
                     }
+                case Opcode.Delete when _cursors[op.P1]!.Queue is { } queue:
+                    queue.RemoveFirst();
+                    break;
                 case Opcode.Delete:
                     _cursors[op.P1]!.BTree!.Delete();
                     _wrote = true;
