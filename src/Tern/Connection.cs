@@ -2,6 +2,7 @@
 // tracks what SQLite tracks per connection: autocommit mode (BEGIN turns it off, COMMIT
 // and ROLLBACK back on), the rows changed by the last INSERT/UPDATE/DELETE, the total
 // changed since opening, and the last inserted rowid.
+using System.Diagnostics;
 using System.Text;
 using Tern.Sql;
 using Tern.Schema;
@@ -340,6 +341,54 @@ public sealed class Connection : IDisposable, IVdbeHost
             {
             }
             offset = tail;
+        }
+    }
+
+    /// <summary>
+    /// Writes a copy of the database to <paramref name="destination"/>: every page in order, as
+    /// this connection's open transaction sees it, or through a read transaction begun (and
+    /// ended) for the copy. The bytes are a database file that SQLite and Tern open as the
+    /// same database (what the shell's <c>.backup</c> and <c>.save</c> write).
+    /// </summary>
+    /// <exception cref="TernException">The database cannot be read (locked, damaged, an I/O error).</exception>
+    public void WriteCopy(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_shared != null) throw new TernException(ResultCode.Misuse, "cannot copy through a shared-cache connection");
+        lock (SyncRoot)
+        {
+            Pager pager = _btree.Pager;
+            bool began = pager.State == PagerState.Open;
+            if (began) _btree.BeginRead();
+            try
+            {
+                uint count = pager.PageCount;
+                int size = pager.PageSize;
+                for (uint n = 1; n <= count; n++)
+                {
+                    // The page holding the lock bytes is never used; it is written as zeros.
+                    if (n == pager.PendingBytePage)
+                    {
+                        destination.Write(new byte[size]);
+                        continue;
+                    }
+                    Page page = pager.Get(n);
+                    try
+                    {
+                        Debug.Assert(page.Data.Length >= size);
+                        destination.Write(page.Data, 0, size);
+                    }
+                    finally
+                    {
+                        pager.Release(page);
+                    }
+                }
+            }
+            finally
+            {
+                if (began) _btree.EndRead();
+            }
         }
     }
 
