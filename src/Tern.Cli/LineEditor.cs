@@ -4,6 +4,7 @@
 //   Left/Right, Home/End (Ctrl-A/Ctrl-E)   move          Up/Down (Ctrl-P/Ctrl-N)   history
 //   Backspace, Delete (Ctrl-D on text)     delete        Ctrl-U, Ctrl-K            cut to start / end
 //   Enter                                  the line      Ctrl-D on an empty line   end of input
+//   Ctrl-C                                 drops the line and shows the prompt again
 //
 // When the console cannot read keys (no terminal), it reads plain lines instead.
 using System.Text;
@@ -43,6 +44,21 @@ internal sealed class LineEditor : TextReader
 
     private string? Edit()
     {
+        // Ctrl-C while typing is a key here (it drops the line), not a signal to the program.
+        bool treatControlC = Console.TreatControlCAsInput;
+        Console.TreatControlCAsInput = true;
+        try
+        {
+            return EditKeys();
+        }
+        finally
+        {
+            Console.TreatControlCAsInput = treatControlC;
+        }
+    }
+
+    private string? EditKeys()
+    {
         _line.Clear();
         _cursor = 0;
         int historyIndex = _history.Count;
@@ -51,6 +67,16 @@ internal sealed class LineEditor : TextReader
         {
             ConsoleKeyInfo k = Console.ReadKey(intercept: true);
             bool control = (k.Modifiers & ConsoleModifiers.Control) != 0;
+            if (k.KeyChar == '\x03' || (control && k.Key == ConsoleKey.C))
+            {
+                // The line typed so far is dropped and the prompt comes back.
+                Console.Out.Write("^C\n" + _prompt);
+                Console.Out.Flush();
+                _line.Clear();
+                _cursor = 0;
+                historyIndex = _history.Count;
+                continue;
+            }
             switch (k.Key)
             {
                 case ConsoleKey.Enter:
