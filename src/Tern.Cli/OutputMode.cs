@@ -37,6 +37,19 @@ public enum OutputMode
     Off,
 }
 
+/// <summary>What `.eqp` prints before each statement runs.</summary>
+public enum EqpMode
+{
+    /// <summary>Nothing.</summary>
+    Off,
+    /// <summary>The query plan.</summary>
+    On,
+    /// <summary>The query plan (sqlite3 adds the plans of triggers).</summary>
+    Trigger,
+    /// <summary>The query plan and the bytecode listing.</summary>
+    Full,
+}
+
 /// <summary>The shell's output settings.</summary>
 public sealed class ShellSettings
 {
@@ -73,11 +86,23 @@ public sealed class ShellSettings
     /// <summary>The table name that insert mode writes into, already quoted as needed.</summary>
     public string InsertTable { get; set; } = "\"table\"";
 
+    /// <summary>Insert mode writes line breaks in text as they are rather than through replace() (`.dump --newlines`).</summary>
+    public bool NewlinesAsIs { get; set; }
+
     /// <summary>Stop at the first error.</summary>
     public bool Bail { get; set; }
 
     /// <summary>Print each command before running it.</summary>
     public bool Echo { get; set; }
+
+    /// <summary>Print "Run Time: real ... user ... sys ..." after each SQL input (`.timer`).</summary>
+    public bool Timer { get; set; }
+
+    /// <summary>Print the changes counts after each SQL input that succeeds (`.changes`).</summary>
+    public bool CountChanges { get; set; }
+
+    /// <summary>Print each statement's query plan before running it (`.eqp`).</summary>
+    public EqpMode Eqp { get; set; }
 
     /// <summary>Whether the mode is one of the columnar modes, which print all rows at once.</summary>
     public static bool IsColumnar(OutputMode mode) => mode is OutputMode.Column or OutputMode.Table or OutputMode.Box or OutputMode.Markdown;

@@ -97,6 +97,86 @@ internal sealed class ResultPrinter(ShellSettings settings, ShellOutput output)
         }
     }
 
+    // ------------------------------------------------------------ EXPLAIN (for .eqp full)
+    //
+    // The bytecode listing as sqlite3's explain mode lays it out: columns 4, 13, 4, 4, 4,
+    // 13, 2 and 13 wide, two spaces apart; a value wider than its column widens it and is
+    // followed by one space; the last column is not padded; the header and a dashed rule
+    // first. The opcodes inside a loop are indented by two spaces per loop: from the target
+    // of a Next/Prev-like jump back to it, and from the target of a Goto back to a Yield,
+    // SeekLT/GT, RowSetRead or Rewind (or of a Goto with P1 set).
+
+    private static readonly int[] ExplainWidths = [4, 13, 4, 4, 4, 13, 2, 13];
+
+    /// <summary>Steps an EXPLAIN statement to the end, printing its listing in the explain layout.</summary>
+    public void PrintExplain(Statement statement)
+    {
+        var rows = new List<string?[]>();
+        int n = Math.Min(statement.ColumnCount, ExplainWidths.Length);
+        while (statement.Step())
+        {
+            var row = new string?[n];
+            for (int i = 0; i < n; i++) row[i] = statement.IsNull(i) ? null : statement.GetString(i);
+            rows.Add(row);
+        }
+        if (rows.Count == 0) return;
+        int[] indent = ExplainIndents(rows);
+        for (int i = 0; i < n; i++)
+        {
+            Pad(CellText.Utf8(statement.ColumnName(i)), ExplainWidths[i], false);
+            _o.Write(i == n - 1 ? "\n" : "  ");
+        }
+        for (int i = 0; i < n; i++)
+        {
+            _o.Repeat("-", ExplainWidths[i]);
+            _o.Write(i == n - 1 ? "\n" : "  ");
+        }
+        for (int r = 0; r < rows.Count; r++)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                byte[] text = CellText.Utf8(rows[r][i] ?? _s.NullValue);
+                int w = i == n - 1 ? 0 : ExplainWidths[i];
+                string sep = "  ";
+                int width = CellText.Width(text);
+                if (width > w)
+                {
+                    w = width;
+                    sep = " ";
+                }
+                if (i == 1) _o.Spaces(indent[r]);
+                Pad(text, w, false);
+                _o.Write(i == n - 1 ? "\n" : sep);
+            }
+        }
+    }
+
+    private static int[] ExplainIndents(List<string?[]> rows)
+    {
+        string[] next = ["Next", "Prev", "VPrev", "VNext", "SorterNext", "NextIfOpen", "PrevIfOpen"];
+        string[] yield = ["Yield", "SeekLT", "SeekGT", "RowSetRead", "Rewind"];
+        var indent = new int[rows.Count];
+        var isYield = new bool[rows.Count];
+        for (int op = 0; op < rows.Count; op++)
+        {
+            string opcode = rows[op][1] ?? "";
+            long.TryParse(rows[op][0], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long addr);
+            long.TryParse(rows[op].Length > 3 ? rows[op][3] : "0", System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long p2);
+            long.TryParse(rows[op].Length > 2 ? rows[op][2] : "0", System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long p1);
+            long target = p2 + (op - addr);
+            isYield[op] = Array.IndexOf(yield, opcode) >= 0;
+            if (Array.IndexOf(next, opcode) >= 0 && target > 0)
+            {
+                for (long i = target; i < op; i++) indent[i] += 2;
+            }
+            if (opcode == "Goto" && target >= 0 && target <= op && (isYield[target] || p1 != 0))
+            {
+                for (long i = target; i < op; i++) indent[i] += 2;
+            }
+        }
+        return indent;
+    }
+
     // ------------------------------------------------------------ row-at-a-time modes
 
     private void PrintRow(Statement st, byte[][] names, int rowIndex)
@@ -289,7 +369,7 @@ internal sealed class ResultPrinter(ShellSettings settings, ShellOutput output)
                 CellText.WriteBlobLiteral(_o, st.GetUtf8(i));
                 break;
             default:
-                if (insert) CellText.WriteQuotedEscaped(_o, CellText.CString(st.GetUtf8(i)));
+                if (insert && !_s.NewlinesAsIs) CellText.WriteQuotedEscaped(_o, CellText.CString(st.GetUtf8(i)));
                 else CellText.WriteQuoted(_o, CellText.CString(st.GetUtf8(i)));
                 break;
         }

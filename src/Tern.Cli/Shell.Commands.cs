@@ -58,23 +58,40 @@ public sealed partial class Shell
     public int DoCommand(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
+        int rc = DoCommandCore(line);
+        CountDownOnce();
+        return rc;
+    }
+
+    private int DoCommandCore(string line)
+    {
         List<string> a = SplitCommand(line.StartsWith('.') ? line[1..] : line);
         if (a.Count == 0) return 0;
         string w = a[0];
         int n = a.Count;
+        if (Is(w, "backup", 3) || Is(w, "save", 3)) return BackupCommand(a);
         if (Is(w, "bail", 3))
         {
             if (n != 2) return Usage("Usage: .bail on|off");
             Settings.Bail = BooleanValue(a[1]);
             return 0;
         }
+        if (Is(w, "changes", 3))
+        {
+            if (n != 2) return Usage("Usage: .changes on|off");
+            Settings.CountChanges = BooleanValue(a[1]);
+            return 0;
+        }
+        if (Is(w, "databases", 2)) return DatabasesCommand();
         if (Is(w, "dbconfig", 3)) return DbConfigCommand(a);
+        if (Is(w, "dump", 1)) return DumpCommand(a);
         if (Is(w, "echo", 1))
         {
             if (n != 2) return Usage("Usage: .echo on|off");
             Settings.Echo = BooleanValue(a[1]);
             return 0;
         }
+        if (Is(w, "eqp", 2)) return EqpCommand(a);
         if (Is(w, "exit", 2))
         {
             long code = n > 1 ? IntegerValue(a[1]) : 0;
@@ -94,6 +111,12 @@ public sealed partial class Shell
             _out.Write(HelpText);
             return 0;
         }
+        if (Is(w, "import", 1)) return ImportCommand(a);
+        if (Is(w, "indexes", 2) || Is(w, "indices", 2))
+        {
+            if (n > 2) return Usage("Usage: .indexes ?LIKE-PATTERN?");
+            return TablesCommand(a, indexes: true);
+        }
         if (Is(w, "mode", 1)) return ModeCommand(a);
         if (Is(w, "nullvalue", 1))
         {
@@ -102,6 +125,8 @@ public sealed partial class Shell
             return 0;
         }
         if (Is(w, "open", 2)) return OpenCommand(a);
+        if (Is(w, "output", 1) || Is(w, "once", 1)) return OutputCommand(a, once: !Is(w, "output", 2));
+        if (Is(w, "parameter", 2)) return ParameterCommand(a);
         if (Is(w, "print", 3))
         {
             _out.Write(string.Join(' ', a.Skip(1)) + "\n");
@@ -112,6 +137,7 @@ public sealed partial class Shell
             ExitRequested = true;
             return 2;
         }
+        if (Is(w, "read", 3)) return ReadCommand(a);
         if (Is(w, "schema", 3)) return SchemaCommand(a);
         if (Is(w, "separator", 2))
         {
@@ -120,13 +146,20 @@ public sealed partial class Shell
             if (n == 3) Settings.RowSeparator = a[2];
             return 0;
         }
-        if (Is(w, "tables", 2)) return TablesCommand(a);
+        if (Is(w, "show", 3)) return ShowCommand(a);
+        if (Is(w, "tables", 2)) return TablesCommand(a, indexes: false);
         if (Is(w, "timeout", 5))
         {
             // sqlite3_busy_timeout: how long a statement waits for another connection's lock.
             if (!EnsureOpen()) return 1;
             long ms = n >= 2 ? IntegerValue(a[1]) : 0;
             _conn!.BusyTimeout = TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, int.MaxValue));
+            return 0;
+        }
+        if (Is(w, "timer", 5))
+        {
+            if (n != 2) return Usage("Usage: .timer on|off");
+            Settings.Timer = BooleanValue(a[1]);
             return 0;
         }
         if (Is(w, "width", 1))
@@ -207,22 +240,36 @@ public sealed partial class Shell
     }
 
     private const string HelpText =
+        ".backup ?DB? FILE        Backup DB (default \"main\") to FILE\n" +
         ".bail on|off             Stop after hitting an error.  Default OFF\n" +
+        ".changes on|off          Show number of rows changed by SQL\n" +
+        ".databases               List names and files of attached databases\n" +
         ".dbconfig ?op? ?val?     List the connection options (they cannot be changed)\n" +
+        ".dump ?OBJECTS?          Render database content as SQL\n" +
         ".echo on|off             Turn command echo on or off\n" +
+        ".eqp on|off|full|...     Enable or disable automatic EXPLAIN QUERY PLAN\n" +
         ".exit ?CODE?             Exit this program with return-code CODE\n" +
         ".headers on|off          Turn display of headers on or off\n" +
         ".help                    Show this message\n" +
+        ".import FILE TABLE       Import data from FILE into TABLE\n" +
+        ".indexes ?TABLE?         Show names of indexes\n" +
         ".mode MODE ?OPTIONS?     Set output mode\n" +
         ".nullvalue STRING        Use STRING in place of NULL values\n" +
+        ".once ?OPTIONS? ?FILE?   Output for the next SQL command only to FILE\n" +
         ".open ?OPTIONS? ?FILE?   Close existing database and reopen FILE\n" +
         "     Options: --new (delete FILE first), --readonly\n" +
+        ".output ?FILE?           Send output to FILE or stdout if FILE is omitted\n" +
+        ".parameter CMD ...       Manage SQL parameter bindings\n" +
         ".print STRING...         Print literal STRING\n" +
         ".quit                    Exit this program\n" +
+        ".read FILE               Read input from FILE\n" +
+        ".save ?OPTIONS? FILE     Write database to FILE (an alias for .backup ...)\n" +
         ".schema ?PATTERN?        Show the CREATE statements matching PATTERN\n" +
         ".separator COL ?ROW?     Change the column and row separators\n" +
+        ".show                    Show the current values for various settings\n" +
         ".tables ?TABLE?          List names of tables matching LIKE pattern TABLE\n" +
         ".timeout MS              Try opening locked tables for MS milliseconds\n" +
+        ".timer on|off            Turn SQL timer on or off\n" +
         ".width NUM1 NUM2 ...     Set minimum column widths for columnar output\n";
 
     /// <summary>A dot-command boolean: a number (non-zero is true), on/yes, off/no; anything else is false, with a warning.</summary>
@@ -478,7 +525,9 @@ public sealed partial class Shell
         return rows;
     }
 
-    private int TablesCommand(List<string> a)
+    // .tables ?PATTERN? lists tables and views whose name matches; .indexes ?PATTERN? lists
+    // indexes whose table's name matches. Sorted, in as many columns as fit in 80.
+    private int TablesCommand(List<string> a, bool indexes)
     {
         List<SchemaRow> schema;
         try
@@ -492,8 +541,9 @@ public sealed partial class Shell
         }
         string pattern = a.Count > 1 ? a[1] : "%";
         var names = schema
-            .Where(r => r.Type is "table" or "view")
-            .Where(r => !Like(r.Name, "sqlite_%", null) && Like(r.Name, pattern, null))
+            .Where(r => indexes
+                ? r.Type == "index" && Like(r.TableName, pattern, null)
+                : r.Type is "table" or "view" && !Like(r.Name, "sqlite_%", null) && Like(r.Name, pattern, null))
             .Select(r => Encoding.UTF8.GetBytes(r.Name))
             .ToList();
         names.Sort((x, y) => x.AsSpan().SequenceCompareTo(y));

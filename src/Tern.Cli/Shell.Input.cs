@@ -22,6 +22,7 @@
 //
 // Errors count; with bail on the first one ends the input. The exit status is 1 when
 // there was any error.
+using System.Globalization;
 using System.Text;
 using Tern.Sql;
 
@@ -29,7 +30,7 @@ namespace Tern.Cli;
 
 public sealed partial class Shell
 {
-    private const string Prompt = "tern> ";
+    private const string Prompt = "sqlite> ";
     private const string ContinuePrompt = "   ...> ";
 
     /// <summary>
@@ -53,12 +54,23 @@ public sealed partial class Shell
                 _interrupted = false;
                 Interlocked.Exchange(ref _interruptCount, 0);
             }
-            if (Interactive)
+            string? line;
+            if (Interactive && input is LineEditor editor)
             {
-                _out.Write(buffer.Length > 0 ? ContinuePrompt : Prompt);
                 _out.Flush();
+                line = editor.ReadLine(buffer.Length > 0 ? ContinuePrompt : Prompt);
             }
-            string? line = ReadLine(input);
+            else
+            {
+                if (Interactive)
+                {
+                    _out.Write(buffer.Length > 0 ? ContinuePrompt : Prompt);
+                    _out.Flush();
+                }
+                line = ReadLine(input);
+                // At the end of input a terminal gets a line break after the last prompt.
+                if (line == null && Interactive) _out.Write("\n");
+            }
             if (line == null) break;
             lineNumber++;
             if (scan.IsPlain && IsCommandTerminator(line) && InputScanner.IsComplete(buffer + ";")) line = ";";
@@ -77,7 +89,7 @@ public sealed partial class Shell
                 {
                     int rc = DoCommand(line);
                     _out.FlushWritten();
-                    if (rc == 2) break;
+                    if (rc == 2 || ExitRequested) break;
                     if (rc != 0) CountError(null, null);
                     if (ErrorCount > errorsBefore && Settings.Bail) break;
                 }
@@ -102,6 +114,7 @@ public sealed partial class Shell
                 EchoInput(sql);
                 RunBuffer(sql, startLine);
                 _out.FlushWritten();
+                EndOnce();
                 if (ErrorCount > errorsBefore && Settings.Bail) break;
             }
             else if (buffer.Length > 0 && scan.IsBlank)
@@ -117,6 +130,7 @@ public sealed partial class Shell
             string sql = buffer.ToString();
             EchoInput(sql);
             RunBuffer(sql, startLine);
+            EndOnce();
         }
         Flush();
         return ErrorCount - errorsBefore;
@@ -161,8 +175,17 @@ public sealed partial class Shell
     private void RunBuffer(string sql, int startLine)
     {
         EnsureOpen();
+        RunTimer? timer = Settings.Timer ? RunTimer.Start() : null;
         ExecuteSql(sql, out string? error);
-        if (error == null) return;
+        if (timer != null) _out.Write(timer.Report());
+        if (error == null)
+        {
+            if (Settings.CountChanges)
+            {
+                _out.Write(string.Create(CultureInfo.InvariantCulture, $"changes: {_conn!.Changes}   total_changes: {_conn.TotalChanges}\n"));
+            }
+            return;
+        }
         string kind, text;
         if (error.StartsWith("in prepare, ", StringComparison.Ordinal))
         {
@@ -257,6 +280,8 @@ public sealed partial class Shell
             {
                 try
                 {
+                    BindParameters(st);
+                    if (Settings.Eqp != EqpMode.Off && st.ExplainMode == 0) PrintAutoExplain(st, printer);
                     printer.Print(st, () => _interrupted);
                 }
                 catch (Exception e)

@@ -18,6 +18,7 @@ namespace Tern.Cli;
 public sealed partial class Shell : IDisposable
 {
     private ShellOutput _out;
+    private ShellOutput _stdout;
     private readonly ShellOutput _err;
     private Database? _db;
     private Connection? _conn;
@@ -35,6 +36,7 @@ public sealed partial class Shell : IDisposable
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
         _out = new ShellOutput(stdout);
+        _stdout = _out;
         _err = new ShellOutput(stderr);
     }
 
@@ -44,12 +46,14 @@ public sealed partial class Shell : IDisposable
     {
     }
 
-    /// <summary>Sends standard output to another stream from now on (what `.output` does with a file).</summary>
+    /// <summary>Sends standard output to another stream from now on (what `.output` goes back to when it is given no file).</summary>
     public void SetOutput(Stream stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
+        ResetOutput();
         _out.Flush();
         _out = new ShellOutput(stdout);
+        _stdout = _out;
     }
 
     /// <summary>The output settings (mode, headers, separators, ...).</summary>
@@ -125,6 +129,7 @@ public sealed partial class Shell : IDisposable
     public void Flush()
     {
         _out.Flush();
+        _stdout.Flush();
         _err.Flush();
     }
 
@@ -132,6 +137,7 @@ public sealed partial class Shell : IDisposable
     public void Dispose()
     {
         _interruptRepeater?.Dispose();
+        ResetOutput();
         Flush();
         CloseDatabase();
     }
@@ -345,8 +351,7 @@ public sealed partial class Shell : IDisposable
         }
         if (Interactive)
         {
-            _out.Write(VersionText() + "\nEnter \".help\" for usage hints.\n");
-            if (file == null) _out.Write("Connected to a transient in-memory database.\n");
+            _out.Write(BannerText(file == null));
         }
         int errors = ProcessInput(stdin);
         if (ExitCode is int code) return code;
@@ -370,10 +375,35 @@ public sealed partial class Shell : IDisposable
         or "-tabs" or "-column" or "-table" or "-box" or "-markdown" or "-version" or "-help" or "-stats" or "-safe"
         or "-nofollow" or "-memtrace" or "-append" or "-nonce" or "-unsafe-testing" or "-no-rowid-in-view" or "-lines";
 
-    private static string VersionText()
+    // sqlite3 prints its library version and source id; tern prints Tern's version and the
+    // source id Tern reports to SQL (sqlite_source_id(), the SQLite release it follows).
+    private static string VersionText() => TernVersion() + " " + SourceId();
+
+    private static string TernVersion()
     {
         Version? v = typeof(Database).Assembly.GetName().Version;
-        return "tern " + (v?.ToString() ?? "0") + " (SQLite-compatible)";
+        return v == null ? "0.0.0" : $"{v.Major}.{v.Minor}.{Math.Max(v.Build, 0)}";
+    }
+
+    // "DATE TIME HASH", as sqlite_source_id() returns it.
+    private static string SourceId()
+    {
+        lock (MatcherLock)
+        {
+            _matcher ??= Database.Open(":memory:").Connect();
+            using Statement s = _matcher.Prepare("SELECT sqlite_source_id()");
+            return s.Step() ? s.GetString(0) ?? "" : "";
+        }
+    }
+
+    // The first lines at a terminal: "tern version V DATE TIME" and the hints sqlite3 gives.
+    private static string BannerText(bool inMemory)
+    {
+        string id = SourceId();
+        int hash = id.LastIndexOf(' ');
+        string text = $"{ProgramName} version {TernVersion()} {(hash > 0 ? id[..hash] : id)}\nEnter \".help\" for usage hints.\n";
+        if (inMemory) text += "Connected to a transient in-memory database.\nUse \".open FILENAME\" to reopen on a persistent database.\n";
+        return text;
     }
 
     private static string UsageText() =>

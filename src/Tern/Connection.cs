@@ -6,6 +6,7 @@
 // Besides its main database a connection has a TEMP database (a private in-memory b-tree,
 // made when first used) and the databases ATTACH adds; SchemaSet numbers them and
 // TransactionStores begins and ends their transactions together.
+using System.Diagnostics;
 using System.Text;
 using Tern.Sql;
 using Tern.Schema;
@@ -501,6 +502,54 @@ public sealed class Connection : IDisposable, IVdbeHost
             {
             }
             offset = tail;
+        }
+    }
+
+    /// <summary>
+    /// Writes a copy of the database to <paramref name="destination"/>: every page in order, as
+    /// this connection's open transaction sees it, or through a read transaction begun (and
+    /// ended) for the copy. The bytes are a database file that SQLite and Tern open as the
+    /// same database (what the shell's <c>.backup</c> and <c>.save</c> write).
+    /// </summary>
+    /// <exception cref="TernException">The database cannot be read (locked, damaged, an I/O error).</exception>
+    public void WriteCopy(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_shared != null) throw new TernException(ResultCode.Misuse, "cannot copy through a shared-cache connection");
+        lock (SyncRoot)
+        {
+            Pager pager = _btree.Pager;
+            bool began = pager.State == PagerState.Open;
+            if (began) _btree.BeginRead();
+            try
+            {
+                uint count = pager.PageCount;
+                int size = pager.PageSize;
+                for (uint n = 1; n <= count; n++)
+                {
+                    // The page holding the lock bytes is never used; it is written as zeros.
+                    if (n == pager.PendingBytePage)
+                    {
+                        destination.Write(new byte[size]);
+                        continue;
+                    }
+                    Page page = pager.Get(n);
+                    try
+                    {
+                        Debug.Assert(page.Data.Length >= size);
+                        destination.Write(page.Data, 0, size);
+                    }
+                    finally
+                    {
+                        pager.Release(page);
+                    }
+                }
+            }
+            finally
+            {
+                if (began) _btree.EndRead();
+            }
         }
     }
 

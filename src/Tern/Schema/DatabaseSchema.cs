@@ -555,12 +555,40 @@ internal sealed class DatabaseSchema
     /// <summary>
     /// The text SQLite stores for a CREATE statement: "CREATE TABLE " / "CREATE [UNIQUE] INDEX "
     /// followed by the statement as typed from the object's name (without a schema prefix) to
-    /// its last token.
+    /// its last token. An index keeps what follows its last token up to the ';' that ends it
+    /// (or the end of the text): comments and spaces. A view keeps the comments there, but
+    /// not the spaces after the last of them.
     /// </summary>
     public static string StoredSql(byte[] utf8, int start, int end, string prefix)
     {
         (int nameStart, _, int lastEnd) = Scan(utf8, start, end, stopAtSemicolon: !prefix.Contains("TRIGGER", StringComparison.Ordinal));
+        bool index = prefix.EndsWith(" INDEX ", StringComparison.Ordinal);
+        bool view = prefix.EndsWith(" VIEW ", StringComparison.Ordinal);
+        if (index || view)
+        {
+            lastEnd = EndBeforeSemicolon(utf8, lastEnd);
+            if (view)
+            {
+                while (lastEnd > nameStart && utf8[lastEnd - 1] is (byte)' ' or (byte)'\t' or (byte)'\n' or 0x0B or (byte)'\f' or (byte)'\r') lastEnd--;
+            }
+        }
         return prefix + Encoding.UTF8.GetString(utf8, nameStart, lastEnd - nameStart);
+    }
+
+    // Where the ';' after a statement's last token is (past the spaces and comments before
+    // it), or the end of the text when there is none; lastEnd itself when something else follows.
+    private static int EndBeforeSemicolon(byte[] utf8, int lastEnd)
+    {
+        int pos = lastEnd;
+        while (pos < utf8.Length)
+        {
+            Tern.Sql.Lexer.Token t = Tern.Sql.Lexer.SqlLexer.Next(utf8, pos);
+            if (t.Length <= 0) return lastEnd;
+            if (t.Kind == Tern.Sql.Lexer.TokenKind.Semi) return t.Start;
+            if (t.Kind is not (Tern.Sql.Lexer.TokenKind.Space or Tern.Sql.Lexer.TokenKind.Comment)) return lastEnd;
+            pos = t.End;
+        }
+        return utf8.Length;
     }
 
     /// <summary>The object's name in a CREATE statement as typed (quotes kept), for error messages.</summary>
