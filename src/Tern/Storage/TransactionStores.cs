@@ -173,6 +173,8 @@ internal sealed class TransactionStores : ITransactionStore
         {
             if (m is { TransactionState: TransactionState.Write } && index < m.SavepointCount) m.RollbackToSavepoint(index);
         }
+        // The savepoint stays open; those opened after it are gone (as in each member).
+        if (index < _savepoints) _savepoints = index + 1;
     }
 
     public int SavepointCount => TransactionState == TransactionState.Write ? _savepoints : 0;
