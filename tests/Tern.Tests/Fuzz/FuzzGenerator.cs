@@ -559,6 +559,8 @@ internal sealed class FuzzGenerator
             FuzzRelation t;
             string source;
             string left = i > 0 && _f.LeftJoins && Chance(40) ? "LEFT " : "";
+            // RIGHT and FULL joins take the place of a LEFT JOIN (the same guards apply to their ON clauses).
+            if (left.Length == 0 && i > 0 && _f.RightJoins && Chance(20)) left = Chance(50) ? "RIGHT " : "FULL ";
             if (_f.FromSubqueries && Chance(10))
             {
                 FuzzRelation inner = Pick(Schema.Tables);
