@@ -183,8 +183,9 @@ internal sealed partial class CodeGenerator
                         PlanSubqueryUse(original, sub.Select, sub.Alias, NodeList<string>.Empty));
                 break;
             case NestedJoin nj when nj.Alias == null && (fi.Join & JoinType.Left) == 0
-                && nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0):
-                // (a JOIN b ON ...) among inner joins is the same as its items written inline.
+                && (first || nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0)):
+                // (a JOIN b ON ...) among inner joins is the same as its items written inline, and
+                // so is any parenthesised join that comes first (joins associate to the left).
                 foreach (FromItem inner in nj.Items) AddSource(inner, scope, whereTerms);
                 break;
             case NamedTable nt:
@@ -227,7 +228,8 @@ internal sealed partial class CodeGenerator
         {
             if ((from[i].Join & JoinType.Right) != 0) return true;
         }
-        return false;
+        // A parenthesised join written first is taken inline.
+        return from.Count > 0 && from[0].Source is NestedJoin { Alias: null } nj && HasRightJoin(nj.Items);
     }
 
     /// <summary>

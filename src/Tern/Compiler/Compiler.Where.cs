@@ -32,6 +32,15 @@ internal sealed partial class CodeGenerator
         var done = new bool[terms.Count];
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope, subqueries: true);
+        // An outer join's ON clause may read only its own table and those before it; an inner
+        // join's neither, when the query has a RIGHT or FULL join (SQLite's exprAnalyze).
+        for (int j = 0; j < terms.Count; j++)
+        {
+            int joinLevel = scope.LeftJoinOn.TryGetValue(terms[j], out int outerLevel) ? outerLevel
+                : scope.HasRightJoin && scope.InnerJoinOn.TryGetValue(terms[j], out int innerLevel) ? innerLevel : -1;
+            if (joinLevel >= 0 && joinLevel < 127 && masks[j] != UInt128.MaxValue && (masks[j] >> (joinLevel + 1)) != 0)
+                throw new TernException(ResultCode.Error, "ON clause references tables to its right");
+        }
         var ends = new List<Action>();
         int skipAll = NewLabel();
         if (nSrc == 0)

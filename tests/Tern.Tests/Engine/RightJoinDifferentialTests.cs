@@ -72,9 +72,19 @@ public class RightJoinDifferentialTests
         Tables + "UPDATE c SET w = coalesce(a.y, 'none') FROM a RIGHT JOIN b ON a.x = b.x WHERE c.x = b.x; SELECT * FROM c; "
         + "UPDATE c SET w = b.z FROM a FULL JOIN b USING (x) WHERE c.x = coalesce(a.x, 0) + 2; SELECT * FROM c; "
         + "DELETE FROM a WHERE y IN (SELECT a.y FROM a FULL JOIN b ON a.x = b.x WHERE b.x IS NULL); SELECT * FROM a",
+        // more shapes: a comma join after a RIGHT JOIN, a parenthesised join first, a subquery with a USING column,
+        // WHERE and ON terms on the right table, NATURAL chains, USING columns in GROUP BY and ORDER BY
+        Tables + "SELECT * FROM a RIGHT JOIN b ON b.x = a.x, c; SELECT * FROM (a RIGHT JOIN b ON a.x = b.x); "
+        + "SELECT * FROM (a FULL JOIN b ON a.x = b.x) JOIN c ON c.x = b.x; SELECT * FROM a FULL JOIN (SELECT 1 AS x) AS s USING (x); "
+        + "SELECT * FROM a RIGHT JOIN b ON a.x = b.x RIGHT JOIN c ON c.x = a.x WHERE c.x > 1 AND b.z IS NULL; "
+        + "SELECT x FROM a NATURAL FULL JOIN b NATURAL FULL JOIN c; SELECT * FROM a FULL JOIN b USING (x) WHERE x IS NULL; "
+        + "SELECT x, count(*) FROM a FULL JOIN b USING (x) GROUP BY x; SELECT * FROM a FULL JOIN b USING (x) ORDER BY x DESC; "
+        + "SELECT * FROM a RIGHT JOIN b ON a.x = b.x AND b.x > 2; SELECT * FROM a RIGHT JOIN b ON a.x = b.x WHERE b.x > 2",
         // SQLite's errors
         Tables + "SELECT * FROM a FULL JOIN b ON a.x = b.x FULL JOIN c USING (x); SELECT * FROM a, b FULL JOIN c USING (x); "
-        + "SELECT * FROM a RIGHT JOIN b USING (nosuch); SELECT * FROM a NATURAL RIGHT JOIN b ON a.x = b.x; SELECT x FROM a RIGHT JOIN b ON a.x = b.x");
+        + "SELECT * FROM a RIGHT JOIN b USING (nosuch); SELECT * FROM a NATURAL RIGHT JOIN b ON a.x = b.x; SELECT x FROM a RIGHT JOIN b ON a.x = b.x; "
+        + "SELECT * FROM a RIGHT JOIN b ON a.x = c.x JOIN c; SELECT * FROM a LEFT JOIN b ON a.x = c.x JOIN c; SELECT * FROM a JOIN b ON b.x = c.x RIGHT JOIN c ON 1; SELECT b.x, a.x FROM a RIGHT JOIN b ON a.x = b.x NATURAL JOIN c; "
+        + "SELECT * FROM c RIGHT JOIN json_each('[1,5]') USING (rowid)");
 
     [Theory]
     [MemberData(nameof(Scripts))]
