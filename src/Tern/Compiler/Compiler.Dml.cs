@@ -1119,11 +1119,20 @@ internal sealed partial class CodeGenerator
         WriteTarget target = OpenForWrite(t);
         var scope = new Scope();
         var src = new Source { Table = t, Cursor = NewCursor(), Name = alias ?? t.Name };
-        scope.Sources.Add(src);
+        // SQLite joins the target with a FROM clause of several items as with one parenthesised
+        // item: with a RIGHT or FULL join there, the target is inner-joined after them (the same
+        // rows, and each target row meets its matches in the FROM clause's order).
+        bool targetLast = HasRightJoin(from);
+        if (!targetLast) scope.Sources.Add(src);
         var terms = new List<Expr>();
         if (!from.IsEmpty)
         {
             foreach (FromItem fi in from) AddSource(fi, scope, terms);
+        }
+        if (targetLast)
+        {
+            src.Join = JoinType.Inner;
+            scope.Sources.Add(src);
         }
         SplitAnd(where, terms);
         int done = NewLabel();

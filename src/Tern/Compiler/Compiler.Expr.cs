@@ -573,7 +573,8 @@ internal sealed partial class CodeGenerator
             int col = 0;
             foreach (Source src in s.Sources)
             {
-                if (src.Hidden ? !string.Equals(c.Table, src.Name, StringComparison.Ordinal)
+                if (src.UsingOnly ? c.Table != null
+                    : src.Hidden ? !string.Equals(c.Table, src.Name, StringComparison.Ordinal)
                     : c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
                 if (c.Table == null && src.UsingColumns.Contains(c.Column)) continue;
                 int k = src.Table.FindColumn(c.Column);

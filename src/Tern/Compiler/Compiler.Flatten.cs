@@ -61,7 +61,9 @@ internal sealed partial class CodeGenerator
             if (rc is ExprColumn ec) Look(ec.Expr);
         }
         foreach (OrderingTerm t in orderBy) Look(t.Expr);
-        return windows ? null : new FlattenContext(core.Distinct, where, !orderBy.IsEmpty || core.From.Count > 1);
+        // Beside a RIGHT or FULL join nothing is flattened (SQLite flattens a subquery there only
+        // as it would on the right of a LEFT JOIN, and never on the right of a RIGHT JOIN).
+        return windows || HasRightJoin(core.From) ? null : new FlattenContext(core.Distinct, where, !orderBy.IsEmpty || core.From.Count > 1);
     }
 
     /// <summary>

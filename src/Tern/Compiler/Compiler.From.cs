@@ -159,15 +159,21 @@ internal sealed partial class CodeGenerator
 
     private void AddSource(FromItem fi, Scope scope, List<Expr> whereTerms)
     {
-        if ((fi.Join & JoinType.Right) != 0)
-            throw new TernException(ResultCode.Error, "RIGHT and FULL joins are not supported yet");
         bool first = scope.Sources.Count == 0;
         int before = scope.Sources.Count;
         FromItem original = fi;
-        if ((fi.Join & JoinType.Left) != 0)
+        bool right = (fi.Join & JoinType.Right) != 0 && !first;
+        if (right)
+        {
+            // RIGHT or FULL: the source must be one loop level whose rows can be found again
+            // (a table, a materialized subquery, view or CTE, a table-valued function).
+            if (fi.Source is NestedJoin) throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
+            scope.RightLevels.Add(before);
+        }
+        if ((fi.Join & JoinType.Left) != 0 || right)
         {
             int level = scope.Sources.Count;
-            scope.LeftLevels.Add(level);
+            if ((fi.Join & JoinType.Left) != 0) scope.LeftLevels.Add(level);
             var on = new List<Expr>();
             SplitAnd(fi.On, on);
             foreach (Expr e in on) scope.LeftJoinOn[e] = level;
@@ -183,14 +189,18 @@ internal sealed partial class CodeGenerator
                         PlanSubqueryUse(original, sub.Select, sub.Alias, NodeList<string>.Empty));
                 break;
             case NestedJoin nj when nj.Alias == null && (fi.Join & JoinType.Left) == 0
-                && nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0):
-                // (a JOIN b ON ...) among inner joins is the same as its items written inline.
+                && (first || nj.Items.AsSpan().ToArray().All(x => (x.Join & (JoinType.Left | JoinType.Right)) == 0)):
+                // (a JOIN b ON ...) among inner joins is the same as its items written inline, and
+                // so is any parenthesised join that comes first (joins associate to the left).
                 foreach (FromItem inner in nj.Items) AddSource(inner, scope, whereTerms);
                 break;
             case NamedTable nt:
                 AddNamedSource(nt, scope, first && !left, whereTerms, left, original);
                 break;
             case TableFunction tf:
+                // The recursive table takes no arguments (SQLite checks them as a function's).
+                if (tf.Schema == null && _recursiveSources.ContainsKey(tf.Name))
+                    throw new TernException(ResultCode.Error, $"too many arguments on {tf.Name}() - max 0");
                 if (FindCte(tf.Name) != null || FindTable(tf.Schema, tf.Name) != null || FindView(tf.Schema, tf.Name) != null)
                     throw new TernException(ResultCode.Error, $"'{tf.Name}' is not a function");
                 if (!IsTableFunctionName(tf.Name)) throw new TernException(ResultCode.Error, "no such table: " + (tf.Schema != null ? tf.Schema + "." : "") + tf.Name);
@@ -201,35 +211,150 @@ internal sealed partial class CodeGenerator
         }
         if ((fi.Join & JoinType.Natural) != 0 && (original.On != null || !fi.Using.IsEmpty))
             throw new TernException(ResultCode.Error, "a NATURAL join may not have an ON or USING clause");
+        Debug.Assert(!right || (scope.Sources.Count == before + 1 && scope.Sources[before].Flattened == null),
+            "the right side of a RIGHT or FULL join is one loop level (nothing is flattened beside a RIGHT join)");
+        if (right && scope.Sources.Count != before + 1) throw new TernException(ResultCode.Error, "this kind of FROM item is not supported yet");
+        if (scope.Sources.Count > before) scope.Sources[^1].Join = original.Join;
+        int innerTerms = whereTerms.Count;
         SplitAnd(fi.On, whereTerms);
         // One FROM item adds one visible source (a flattened subquery also adds its hidden tables first).
         if (((fi.Join & JoinType.Natural) != 0 || !fi.Using.IsEmpty) && before > 0
             && scope.Sources.Count > before && scope.Sources.Skip(before).Count(x => !x.Hidden) == 1 && !scope.Sources[^1].Hidden)
             AddUsingTerms(fi, scope, whereTerms, scope.Sources.Count - 1, before);
+        for (int k = innerTerms; k < whereTerms.Count; k++)
+        {
+            if (!scope.LeftJoinOn.ContainsKey(whereTerms[k])) scope.InnerJoinOn[whereTerms[k]] = before;
+        }
+    }
+
+    /// <summary>Whether a FROM clause joins with RIGHT or FULL JOIN (its first item's join type means nothing).</summary>
+    private static bool HasRightJoin(NodeList<FromItem> from)
+    {
+        for (int i = 1; i < from.Count; i++)
+        {
+            if ((from[i].Join & JoinType.Right) != 0) return true;
+        }
+        // A parenthesised join written first is taken inline.
+        return from.Count > 0 && from[0].Source is NestedJoin { Alias: null } nj && HasRightJoin(nj.Items);
     }
 
     /// <summary>
     /// USING (cols) / NATURAL: each named column equals the same column of the first table
     /// to its left that has it; the right table's copy is left out of * and of unqualified names.
+    /// When the FROM clause has a RIGHT or FULL join, the left side is, as in SQLite, the
+    /// coalesce() of every table to the left that has the column (each after the first must
+    /// have joined by USING that name), and unqualified names follow SQLite's lookup (see
+    /// <see cref="SettleUsingName"/>).
     /// </summary>
-    private static void AddUsingTerms(FromItem fi, Scope scope, List<Expr> whereTerms, int rightIndex, int level)
+    private void AddUsingTerms(FromItem fi, Scope scope, List<Expr> whereTerms, int rightIndex, int level)
     {
         Source right = scope.Sources[rightIndex];
-        List<Source> lefts = scope.Sources.Take(level).Where(s => !s.Hidden).ToList();
-        IEnumerable<string> names = fi.Using.IsEmpty
+        List<Source> lefts = scope.Sources.Take(level).Where(s => !s.Hidden && !s.UsingOnly).ToList();
+        List<string> names = fi.Using.IsEmpty
             ? right.Table.Columns.Where(c => !c.IsHidden).Select(c => c.Name).Where(n => lefts.Any(s => s.Table.FindColumn(n) >= 0)).ToList()
-            : fi.Using;
-        bool left = (fi.Join & JoinType.Left) != 0;
+            : fi.Using.AsSpan().ToArray().ToList();
+        bool outer = (fi.Join & (JoinType.Left | JoinType.Right)) != 0;
+        bool anyRight = scope.HasRightJoin || (_fromContext?.From is { } from && HasRightJoin(from));
+        right.UsingNames = names;
         foreach (string name in names)
         {
             Source? l = lefts.FirstOrDefault(s => s.Table.FindColumn(name) >= 0 && !s.UsingColumns.Contains(name))
                 ?? lefts.FirstOrDefault(s => s.Table.FindColumn(name) >= 0);
             if (l == null || right.Table.FindColumn(name) < 0)
                 throw new TernException(ResultCode.Error, $"cannot join using column {name} - column not present in both tables");
-            var term = new BinaryExpr(BinaryOperator.Eq, new ColumnRef(null, l.Name, name), new ColumnRef(null, right.Name, name));
-            if (left) scope.LeftJoinOn[term] = level;
+            Expr leftSide = new ColumnRef(null, l.Name, name);
+            if (anyRight)
+            {
+                List<Source> having = lefts.Where(s => s.Table.FindColumn(name) >= 0).ToList();
+                foreach (Source other in having.Skip(1))
+                {
+                    if (other.UsingNames == null || !other.UsingNames.Contains(name, StringComparer.OrdinalIgnoreCase))
+                        throw new TernException(ResultCode.Error, $"ambiguous reference to {name} in USING()");
+                }
+                leftSide = having.Count == 1 ? new ColumnRef(null, having[0].Name, name) : Coalesce(having, name);
+            }
+            var term = new BinaryExpr(BinaryOperator.Eq, leftSide, new ColumnRef(null, right.Name, name));
+            if (outer) scope.LeftJoinOn[term] = level;
             whereTerms.Add(term);
-            right.UsingColumns.Add(name);
+            right.StarOmits.Add(name);
+            if (!anyRight) right.UsingColumns.Add(name);
+        }
+        if (anyRight)
+        {
+            foreach (string name in names) SettleUsingName(scope, name);
+        }
+    }
+
+    private static FunctionCall Coalesce(List<Source> sources, string name) =>
+        new("coalesce", false, NodeList<Expr>.From(sources.Select(s => (Expr)new ColumnRef(null, s.Name, name))), false,
+            NodeList<OrderingTerm>.Empty, null, null);
+
+    private int _usingSources;
+
+    /// <summary>
+    /// Decides what an unqualified <paramref name="name"/> means among the sources so far, as
+    /// SQLite's name lookup does in a FROM clause with RIGHT or FULL joins: the left-most table
+    /// with the column, except that a later table joined by USING that name takes over when
+    /// its join is a RIGHT JOIN, and joins in when it is a FULL JOIN (the name is then the
+    /// coalesce() of the tables gathered, a source of its own that only unqualified names
+    /// reach); a later table with the column but no such USING makes the name ambiguous.
+    /// </summary>
+    private void SettleUsingName(Scope scope, string name)
+    {
+        Source? match = null;
+        List<Source>? full = null;
+        int count = 0;
+        foreach (Source s in scope.Sources)
+        {
+            if (s.Hidden || s.UsingOnly || s.Table.FindColumn(name) < 0) continue;
+            if (count > 0)
+            {
+                bool usingHere = s.UsingNames != null && s.UsingNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+                if (!usingHere) full = null;
+                else if ((s.Join & JoinType.Right) == 0) continue;
+                else if ((s.Join & JoinType.Left) == 0)
+                {
+                    count = 0;
+                    full = null;
+                }
+                else (full ??= []).Add(match!);
+            }
+            count++;
+            match = s;
+        }
+        if (match == null) return;
+        // Earlier decisions about the name give way to this one.
+        foreach (Source s in scope.Sources)
+        {
+            if (s.UsingOnly && s.Table.FindColumn(name) >= 0) s.UsingColumns.Add(name);
+        }
+        if (full != null && full.Count == count - 1)
+        {
+            full.Add(match);
+            foreach (Source s in scope.Sources)
+            {
+                if (!s.Hidden && s.Table.FindColumn(name) >= 0) s.UsingColumns.Add(name);
+            }
+            FunctionCall coalesce = Coalesce(full, name);
+            var table = new Table
+            {
+                Name = name, RootPage = 0,
+                Columns = [new Column { Name = name, Affinity = Affinity.None }],
+            };
+            scope.Sources.Add(new Source
+            {
+                Table = table, Cursor = -1, Name = $"\u0002{++_usingSources}.{name}", ColumnNames = [name],
+                Flattened = [coalesce], UsingOnly = true,
+            });
+        }
+        else if (count == 1)
+        {
+            foreach (Source s in scope.Sources)
+            {
+                if (s.Hidden || s.UsingOnly || s == match || s.Table.FindColumn(name) < 0) continue;
+                s.UsingColumns.Add(name);
+            }
+            match.UsingColumns.Remove(name);
         }
     }
 

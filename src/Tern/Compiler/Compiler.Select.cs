@@ -383,7 +383,7 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private bool LoopsGiveOrder(Expr[] terms, bool[]? descending, Scope scope, List<Expr> whereTerms, NodeList<FromItem> from)
     {
-        if (terms.Length == 0 || scope.LeftLevels.Count > 0) return false;
+        if (terms.Length == 0 || scope.LeftLevels.Count > 0 || scope.HasRightJoin) return false;
         if (scope.Sources.Count == 1 && OneRow(scope.Sources[0], scope, whereTerms)) return true;
         Source? table = null;
         var columns = new int[terms.Length];
@@ -1530,9 +1530,9 @@ internal sealed partial class CodeGenerator
             {
                 case StarColumn:
                     if (scope.Sources.Count == 0) throw new TernException(ResultCode.Error, "no tables specified");
-                    foreach (Source s in scope.Sources)
+                    for (int i = 0; i < scope.Sources.Count; i++)
                     {
-                        if (!s.Hidden) AddAll(s, skipUsing: true);
+                        if (!scope.Sources[i].Hidden && !scope.Sources[i].UsingOnly) AddAll(scope.Sources[i], skipUsing: true, i);
                     }
                     break;
                 case TableStarColumn ts:
@@ -1566,13 +1566,30 @@ internal sealed partial class CodeGenerator
         if (list.Count > Limits.MaxColumns) throw new TernException(ResultCode.Error, "too many columns in result set");
         return list;
 
-        void AddAll(Source s, bool skipUsing = false)
+        void AddAll(Source s, bool skipUsing = false, int position = -1)
         {
-            foreach (Column c in s.Table.Columns.Where(c => !c.IsHidden && (!skipUsing || !s.UsingColumns.Contains(c.Name))))
+            // On the left of a RIGHT or FULL join, a column that a later USING names is written
+            // as the bare name (SQLite's expansion), which then means the right table's column
+            // or the coalesce() of the joined ones.
+            bool leftOfRightJoin = position >= 0 && scope.Sources.Skip(position + 1).Any(x => (x.Join & JoinType.Right) != 0);
+            foreach (Column c in s.Table.Columns.Where(c => !c.IsHidden && (!skipUsing || !s.StarOmits.Contains(c.Name))))
+            {
+                if (leftOfRightJoin && scope.Sources.Skip(position + 1).Any(x => x.UsingNames != null && x.UsingNames.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
+                {
+                    var bare = new ColumnRef(null, null, c.Name);
+                    (Source? src, int col) = TryResolve(bare, scope, seeThrough: false);
+                    list.Add(new ResultItem(bare, c.Name, src == null || src.UsingOnly ? null : col < 0 ? "INTEGER" : src.Table.Columns[col].DeclaredType)
+                    {
+                        Affinity = ExprAffinity(bare, scope), Collation = ExprCollation(bare, scope, strict: false) ?? Collation.Binary,
+                        Origin = src == null || src.UsingOnly ? null : OriginOf(src, col),
+                    });
+                    continue;
+                }
                 list.Add(new ResultItem(new ColumnRef(null, s.Name, c.Name), c.Name, c.DeclaredType)
                 {
                     Affinity = c.Affinity, Collation = c.Collation, Origin = OriginOf(s, s.Table.Columns.IndexOf(c)),
                 });
+            }
         }
     }
 

@@ -127,7 +127,7 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private Scope OmitNoopLeftJoins(Scope original, List<Expr> terms, IEnumerable<Expr> used)
     {
-        if (original.LeftLevels.Count == 0) return original;
+        if (original.LeftLevels.Count == 0 || original.HasRightJoin) return original;
         // The loops run over a copy of the scope; the query's own scope keeps every source (the
         // result columns and the resolution-order walk see them all).
         var scope = new Scope

@@ -55,7 +55,8 @@ internal sealed partial class CodeGenerator
         SelectClause core = ctx.Core;
         bool left = (fi.Join & JoinType.Left) != 0;
         var terms = new List<Expr>();
-        if (ctx.PushDown)
+        // WHERE terms apply after a RIGHT JOIN makes its NULL rows: none moves into a subquery there.
+        if (ctx.PushDown && !HasRightJoin(ctx.From))
         {
             var candidates = new List<Expr>();
             if (left) SplitAnd(fi.On, candidates);

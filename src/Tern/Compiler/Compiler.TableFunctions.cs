@@ -280,7 +280,7 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private void OrderFunctionsAfterTheirArguments(Scope scope, List<Expr> terms)
     {
-        if (scope.LeftLevels.Count > 0) return;
+        if (scope.LeftLevels.Count > 0 || scope.HasRightJoin) return;
         int n = scope.Sources.Count;
         for (int pass = 0; pass < n; pass++)
         {

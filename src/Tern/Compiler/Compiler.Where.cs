@@ -32,6 +32,15 @@ internal sealed partial class CodeGenerator
         var done = new bool[terms.Count];
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope, subqueries: true);
+        // An outer join's ON clause may read only its own table and those before it; an inner
+        // join's neither, when the query has a RIGHT or FULL join (SQLite's exprAnalyze).
+        for (int j = 0; j < terms.Count; j++)
+        {
+            int joinLevel = scope.LeftJoinOn.TryGetValue(terms[j], out int outerLevel) ? outerLevel
+                : scope.HasRightJoin && scope.InnerJoinOn.TryGetValue(terms[j], out int innerLevel) ? innerLevel : -1;
+            if (joinLevel >= 0 && joinLevel < 127 && masks[j] != UInt128.MaxValue && (masks[j] >> (joinLevel + 1)) != 0)
+                throw new TernException(ResultCode.Error, "ON clause references tables to its right");
+        }
         var ends = new List<Action>();
         int skipAll = NewLabel();
         if (nSrc == 0)
@@ -49,8 +58,26 @@ internal sealed partial class CodeGenerator
         for (int j = 0; j < terms.Count; j++)
         {
             if (masks[j] != 0 || scope.LeftJoinOn.ContainsKey(terms[j]) || !IsConstantTermQuietly(terms[j], scope)) continue;
+            if (scope.HasRightJoin && scope.InnerJoinOn.TryGetValue(terms[j], out int innerLevel) && innerLevel > 0 && innerLevel < scope.RightLevels.Max()) continue;
             done[j] = true;
             JumpIfFalse(terms[j], scope, skipAll);
+        }
+        // RIGHT and FULL joins: WHERE terms wait for the last one (lastRight); each right level
+        // keeps the set of its rows that matched, and its interior is a subroutine that the pass
+        // over its unmatched rows calls again after the loops (RightJoinPass).
+        int lastRight = scope.HasRightJoin ? scope.RightLevels.Max() : -1;
+        var rightJoins = new List<RightJoinLevel>();
+        for (int i = 0; i < nSrc; i++)
+        {
+            if (!scope.RightLevels.Contains(i)) continue;
+            var level = new RightJoinLevel(i, NewCursor(), NewRegister(), NewLabel());
+            Emit(Opcode.OpenEphemeral, level.Matched, 1, 0, new KeyInfo([false], [Collation.Binary]));
+            if (scope.Sources[i].Materialized && scope.Sources[i].Fill != null)
+            {
+                level.FillFlag = NewRegister();
+                Emit(Opcode.Integer, 0, level.FillFlag, 0);
+            }
+            rightJoins.Add(level);
         }
         for (int i = 0; i < nSrc; i++)
         {
@@ -63,8 +90,13 @@ internal sealed partial class CodeGenerator
                 matchFlag = NewRegister();
                 Emit(Opcode.Integer, 0, matchFlag, 0);
             }
+            RightJoinLevel? rj = rightJoins.Find(r => r.Level == i);
+            // Where the level's own terms jump when they fail: past the subroutine's Return for
+            // the WHERE terms of a right level (they run inside it), else the level's next row.
+            int termFail = rj?.Continue ?? cont;
             int[] matchSetAddress = [-1];
             int endsBefore = ends.Count;
+            int noteMark = _plan.Count;
             if (s.Flattened != null)
             {
                 // A flattened subquery has no loop (its tables are levels of their own); a term
@@ -103,6 +135,11 @@ internal sealed partial class CodeGenerator
                 {
                     int filled = NewLabel();
                     if (!s.FillEveryTime) Emit(Opcode.Once, 0, filled, 0);
+                    if (rj is { FillFlag: >= 0 and int flag })
+                    {
+                        Emit(Opcode.IfPos, flag, filled, 0);
+                        Emit(Opcode.Integer, 1, flag, 0);
+                    }
                     Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
                     Resolve(filled);
                     if (s.DupOf >= 0) Emit(Opcode.OpenDup, s.Cursor, s.DupOf, 0);
@@ -163,7 +200,7 @@ internal sealed partial class CodeGenerator
             RangePlan? range = pick == null ? FindRange(s, terms.Where(t => !IsOtherLevelsOnTerm(t, scope, i)).ToList(), scope, available) : null;
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
-            bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger
+            bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger && i > lastRight
                 && !(_settings != null && _settings.TryGetValue("automatic_index", out long automatic) && automatic == 0);
             if (useAutoIndex) Note($"SEARCH {s.PlanName ?? s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
             else if (range != null) Note(RangeNote(s, range));
@@ -207,7 +244,7 @@ internal sealed partial class CodeGenerator
             }
             else
             {
-                if (!write && !scope.SortsRows) NoteScanCandidate(s, openAddress);
+                if (!write && !scope.SortsRows && rj == null) NoteScanCandidate(s, openAddress);
                 Emit(Opcode.Rewind, s.Cursor, brk, 0);
                 int top = CurrentAddress;
                 ends.Add(() =>
@@ -220,8 +257,31 @@ internal sealed partial class CodeGenerator
             EmitTermsAt(i);
             AddNullRowPass();
 
+            // As SQLite's plan lines, the loop of a LEFT (or FULL) JOIN's right table says so.
+            void MarkLeftJoinNote()
+            {
+                if (matchFlag < 0) return;
+                PlanNote? note = _plan.Skip(noteMark).FirstOrDefault(p => p.Parent == _planParent
+                    && (p.Detail.StartsWith("SCAN ", StringComparison.Ordinal) || p.Detail.StartsWith("SEARCH ", StringComparison.Ordinal)));
+                if (note != null) note.Detail += " LEFT-JOIN";
+            }
+
             void AddNullRowPass()
             {
+                MarkLeftJoinNote();
+                if (rj != null && ends.Count > endsBefore)
+                {
+                    // The end of the right level's subroutine: inline (r[Return] NULL) it falls
+                    // through to the level's next row; called from the unmatched pass, it returns.
+                    Action loopEnd = ends[^1];
+                    RightJoinLevel level = rj;
+                    ends[^1] = () =>
+                    {
+                        Resolve(level.Continue);
+                        Emit(Opcode.Return, level.Return, level.SubroutineStart, 1);
+                        loopEnd();
+                    };
+                }
                 if (matchFlag < 0 || ends.Count == endsBefore) return;
                 Action inner = ends[^1];
                 int flag = matchFlag, cursor = s.Cursor;
@@ -247,23 +307,131 @@ internal sealed partial class CodeGenerator
                     done[j] = true;
                     JumpIfFalse(terms[j], scope, cont, outerOn: true);
                 }
+                if (rj != null)
+                {
+                    // This row of the right table matched: note its rowid.
+                    int key = NewRegister(), rec = NewRegister(), noted = NewLabel();
+                    Emit(Opcode.Rowid, s.Cursor, key, 0);
+                    Emit(Opcode.MakeRecord, key, 1, rec);
+                    Emit(Opcode.Found, rj.Matched, noted, rec);
+                    Emit(Opcode.IdxInsert, rj.Matched, rec, 0);
+                    Resolve(noted);
+                }
                 if (matchFlag >= 0)
                 {
                     matchSetAddress[0] = CurrentAddress;
                     Emit(Opcode.Integer, 1, matchFlag, 0);
                 }
+                if (rj != null)
+                {
+                    Emit(Opcode.Null, 0, rj.Return, 0);
+                    rj.SubroutineStart = CurrentAddress;
+                }
                 UInt128 now = (UInt128.One << (level + 1)) - 1;
                 for (int j = 0; j < terms.Count; j++)
                 {
                     if (done[j] || scope.LeftJoinOn.ContainsKey(terms[j]) || (level < nSrc - 1 && (masks[j] & ~now) != 0)) continue;
+                    if (level < lastRight)
+                    {
+                        // Left of a RIGHT JOIN only inner-join ON terms whose join is reached run;
+                        // the WHERE applies to the rows the RIGHT JOIN makes too.
+                        if (!scope.InnerJoinOn.TryGetValue(terms[j], out int joinLevel) || joinLevel > level) continue;
+                    }
                     done[j] = true;
-                    JumpIfFalse(terms[j], scope, cont);
+                    JumpIfFalse(terms[j], scope, termFail);
                 }
             }
         }
         body();
         for (int i = ends.Count - 1; i >= 0; i--) ends[i]();
+        foreach (RightJoinLevel rj in rightJoins) RightJoinPass(rj, scope, terms, done);
         Resolve(skipAll);
+    }
+
+    /// <summary>The state of one RIGHT or FULL join's right level while its loops are generated.</summary>
+    private sealed class RightJoinLevel(int level, int matched, int ret, int cont)
+    {
+        /// <summary>The level of the right table.</summary>
+        public int Level { get; } = level;
+        /// <summary>Ephemeral index of the rowids of the right table's rows that matched.</summary>
+        public int Matched { get; } = matched;
+        /// <summary>The subroutine's return register (NULL when its code runs inline).</summary>
+        public int Return { get; } = ret;
+        /// <summary>The label of the subroutine's Return.</summary>
+        public int Continue { get; } = cont;
+        /// <summary>The address where the subroutine (WHERE terms, inner levels, the row's code) starts.</summary>
+        public int SubroutineStart { get; set; } = -1;
+        /// <summary>For a materialized right source: set once its rows are written (else -1).</summary>
+        public int FillFlag { get; set; } = -1;
+    }
+
+    /// <summary>
+    /// After the loops: every row of a RIGHT or FULL join's right table that no row matched is
+    /// produced once more with every source to its left on its NULL row, by calling the
+    /// level's subroutine (its WHERE terms, inner levels and the row's code):
+    ///
+    ///     NullRow  (each cursor left of the right table)
+    ///     Rewind   t done                (a table is opened again: its loop may never have run)
+    ///   top:
+    ///     Rowid t r; MakeRecord r; Found matched next
+    ///     Gosub    ret subroutine
+    ///   next:
+    ///     Next     t top
+    ///   done:
+    /// </summary>
+    private void RightJoinPass(RightJoinLevel rj, Scope scope, List<Expr> terms, bool[] done)
+    {
+        Source s = scope.Sources[rj.Level];
+        System.Diagnostics.Debug.Assert(rj.SubroutineStart >= 0, "the right level's subroutine was generated");
+        using PlanScope note = NoteScope("RIGHT-JOIN " + (s.PlanName ?? s.Name));
+        for (int k = 0; k < rj.Level; k++)
+        {
+            Source left = scope.Sources[k];
+            if (left.Flattened == null && left.Cursor >= 0) Emit(Opcode.NullRow, left.Cursor, 0, 0);
+        }
+        int brk = NewLabel(), next = NewLabel();
+        Action close;
+        if (s.Function != null)
+        {
+            // The function runs again with its written arguments only.
+            var used = new bool[done.Length];
+            Array.Fill(used, true);
+            close = FunctionLoop(s, rj.Level, scope, terms, used, (UInt128.One << rj.Level) - 1, brk, next);
+        }
+        else
+        {
+            if (s.Materialized)
+            {
+                LoopNote(s, null, rowid: false);
+                if (s.Fill is { } fill)
+                {
+                    int filled = NewLabel();
+                    Emit(Opcode.IfPos, rj.FillFlag, filled, 0);
+                    Emit(Opcode.Integer, 1, rj.FillFlag, 0);
+                    Emit(Opcode.Gosub, fill.Return, fill.Label, 0);
+                    Resolve(filled);
+                }
+            }
+            else
+            {
+                LoopNote(s, null, rowid: false);
+                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
+            }
+            Emit(Opcode.Rewind, s.Cursor, brk, 0);
+            int top = CurrentAddress;
+            close = () =>
+            {
+                Resolve(next);
+                Emit(Opcode.Next, s.Cursor, top, 0);
+                Resolve(brk);
+            };
+        }
+        int key = NewRegister(), rec = NewRegister();
+        Emit(Opcode.Rowid, s.Cursor, key, 0);
+        Emit(Opcode.MakeRecord, key, 1, rec);
+        Emit(Opcode.Found, rj.Matched, next, rec);
+        Emit(Opcode.Gosub, rj.Return, rj.SubroutineStart, 0);
+        close();
     }
 
     // ------------------------------------------------------------ join order
@@ -292,7 +460,7 @@ internal sealed partial class CodeGenerator
             OrderFunctionsAfterTheirArguments(scope, terms);
             return;
         }
-        if (n < 2 || scope.LeftLevels.Count > 0 || scope.Sources.Exists(x => x.Recursive != null)) return;
+        if (n < 2 || scope.LeftLevels.Count > 0 || scope.HasRightJoin || scope.Sources.Exists(x => x.Recursive != null)) return;
         var masks = new UInt128[terms.Count];
         for (int j = 0; j < terms.Count; j++) masks[j] = SourceMask(terms[j], scope);
         // For each term, the sides of an equality that could drive a seek: which source the

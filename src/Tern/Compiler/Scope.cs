@@ -63,6 +63,25 @@ internal sealed class Source
     public TableFunctionSource? Function { get; init; }
     /// <summary>A table-valued function (run at run time or compiled): it has a rowid, its plan line says VIRTUAL TABLE.</summary>
     public bool VirtualTable { get; init; }
+    /// <summary>
+    /// Names of a USING/NATURAL join that <c>*</c> leaves out of this source (its own join's
+    /// USING names: the copy of the table on the right).
+    /// </summary>
+    public HashSet<string> StarOmits { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Columns that <c>*</c> writes as the bare name, resolved as an unqualified reference
+    /// (a column on the left of a RIGHT or FULL join that a later USING names).
+    /// </summary>
+    public HashSet<string> StarBare { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>How this source was joined to the ones before it (its FROM item's join flags).</summary>
+    public JoinType Join { get; set; }
+    /// <summary>The USING names of this source's join (NATURAL: the common columns), or null.</summary>
+    public List<string>? UsingNames { get; set; }
+    /// <summary>
+    /// A source of no loop standing for the coalesced columns of a FULL JOIN ... USING: its
+    /// columns are reached only by unqualified names (see <see cref="Flattened"/>).
+    /// </summary>
+    public bool UsingOnly { get; init; }
 }
 
 /// <summary>Expression scope.</summary>
@@ -84,6 +103,20 @@ internal sealed class Scope
     public bool AggregatesAllowed { get; set; }
     /// <summary>ON terms of LEFT JOINs, by reference, with the FROM level they belong to.</summary>
     public Dictionary<Expr, int> LeftJoinOn { get; } = new(ReferenceEqualityComparer.Instance);
-    /// <summary>The FROM levels that are the right side of a LEFT JOIN.</summary>
+    /// <summary>The FROM levels that are the right side of a LEFT JOIN (or of a FULL JOIN).</summary>
     public HashSet<int> LeftLevels { get; } = [];
+    /// <summary>
+    /// The FROM levels that are the right side of a RIGHT or FULL JOIN: their rows that no row
+    /// of the levels before them matched are produced again at the end, those levels NULL.
+    /// Their ON terms are in <see cref="LeftJoinOn"/> under the level.
+    /// </summary>
+    public HashSet<int> RightLevels { get; } = [];
+    /// <summary>
+    /// ON and USING terms of inner joins, with the level of the table joined: on the left of a
+    /// RIGHT JOIN they are tested once that level is reached, while WHERE terms wait until the
+    /// RIGHT JOIN's NULL rows are made.
+    /// </summary>
+    public Dictionary<Expr, int> InnerJoinOn { get; } = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Whether a RIGHT or FULL join is among the sources (the loops keep the FROM order).</summary>
+    public bool HasRightJoin => RightLevels.Count > 0;
 }

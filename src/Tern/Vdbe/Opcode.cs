@@ -96,7 +96,7 @@ internal enum Opcode : byte
     IfPos,          // if r[P1] > 0 then r[P1] -= P3 and jump P2
     DecrJumpZero,   // r[P1] -= 1; jump P2 if it became 0
     Gosub,          // r[P1] = return address; jump P2
-    Return,         // jump to the address in r[P1]
+    Return,         // jump to the address in r[P1]; with P3 set, fall through when r[P1] is NULL
     Compare,        // compare r[P1..] with r[P2..] over P3 fields, P4 KeyInfo; remember the result
     Jump,           // jump P1 / P2 / P3 on the last Compare less / equal / greater
     Once,           // first time: fall through; after: jump P2

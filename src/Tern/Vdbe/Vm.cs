@@ -509,7 +509,9 @@ internal sealed partial class Vm
                     break;
                 case Opcode.NullRow:
                     {
-                        VdbeCursor c = _cursors[op.P1]!;
+                        // A cursor the program has not opened yet (a loop never reached) becomes
+                        // a pseudo cursor on its NULL row, as SQLite's OP_NullRow does.
+                        VdbeCursor c = _cursors[op.P1] ??= new VdbeCursor { Kind = CursorKind.Pseudo };
                         c.NullRow = true;
                         c.Valid = false;
                         break;
@@ -1180,6 +1182,9 @@ internal sealed partial class Vm
                     _pc = op.P2;
                     continue;
                 case Opcode.Return:
+                    // P3 set: fall through when r[P1] holds no return address (the subroutine's
+                    // code was reached inline, after a Null into r[P1]).
+                    if (op.P3 != 0 && r[op.P1].IsNull) break;
                     _pc = (int)r[op.P1].I + 1;
                     continue;
                 case Opcode.Compare:

@@ -53,6 +53,7 @@ internal sealed record FuzzFeatures
     // ---- queries ----
     public bool Joins { get; init; } = true;
     public bool LeftJoins { get; init; } = true;
+    public bool RightJoins { get; init; } = true;
     public bool UsingJoins { get; init; } = true;
     public bool NaturalJoins { get; init; } = true;
     public bool FromSubqueries { get; init; } = true;

@@ -37,6 +37,11 @@ internal sealed class FuzzGenerator
     ];
 
     private readonly Random _rng;
+    /// <summary>
+    /// Picks which inner joins become RIGHT or FULL joins: a stream of its own, so the rest of
+    /// each seed's schema and statements stays as it was before these joins were generated.
+    /// </summary>
+    private readonly Random _joinKinds;
     private readonly FuzzFeatures _f;
     private int _aliasCounter;
 
@@ -48,6 +53,7 @@ internal sealed class FuzzGenerator
     public FuzzGenerator(int seed, FuzzFeatures features)
     {
         _rng = new Random(seed);
+        _joinKinds = new Random(seed ^ 0x5A17);
         _f = features;
     }
 
@@ -559,6 +565,8 @@ internal sealed class FuzzGenerator
             FuzzRelation t;
             string source;
             string left = i > 0 && _f.LeftJoins && Chance(40) ? "LEFT " : "";
+            // RIGHT and FULL joins take the place of a LEFT JOIN (the same guards apply to their ON clauses).
+            if (left.Length == 0 && i > 0 && _f.RightJoins && _joinKinds.Next(100) < 20) left = _joinKinds.Next(2) == 0 ? "RIGHT " : "FULL ";
             if (_f.FromSubqueries && Chance(10))
             {
                 FuzzRelation inner = Pick(Schema.Tables);
