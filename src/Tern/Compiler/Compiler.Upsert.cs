@@ -156,12 +156,15 @@ internal sealed partial class CodeGenerator
                 FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, setsRowid ? cols + t.RowidAlias : rowid), done, assigned, ConflictResolution.Abort);
                 Emit(Opcode.NotExists, target.Cursor, done, rowid);
             }
+            ICollection<int>? savedAssigned = _assignedColumns;
+            _assignedColumns = assigned;
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, ConflictResolution.Abort, rowid, () =>
             {
                 if (fkOld >= 0) ForeignKeyParentActions(t, fkOld, RowBlockFromRegisters(t, cols, newRowid));
                 if (returning != null) ReturningRow(returning, t, RowBlockFromRegisters(t, cols, newRowid));
                 if (triggers) FireTriggers(t, TriggerEvent.Update, TriggerTime.After, old, RowBlockFromRegisters(t, cols, newRowid), done, assigned, ConflictResolution.Abort);
             });
+            _assignedColumns = savedAssigned;
             Emit(Opcode.Goto, 0, done, 0);
         }
     }

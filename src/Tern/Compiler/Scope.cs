@@ -79,4 +79,10 @@ internal sealed class Scope
     public Dictionary<Expr, int> LeftJoinOn { get; } = new(ReferenceEqualityComparer.Instance);
     /// <summary>The FROM levels that are the right side of a LEFT JOIN.</summary>
     public HashSet<int> LeftLevels { get; } = [];
+    /// <summary>
+    /// The scope of a table's or index's own expressions (CHECK, generated columns, index keys,
+    /// partial-index WHERE): they were accepted when the schema was made or read, so a
+    /// double-quoted name there that names no column is a string, whatever the DML setting.
+    /// </summary>
+    public bool Definition { get; init; }
 }
