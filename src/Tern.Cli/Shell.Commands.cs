@@ -334,12 +334,12 @@ public sealed partial class Shell
 
     // ------------------------------------------------------------ .dbconfig
 
-    // The connection options sqlite3 lists, with the values Tern has. None can be changed:
-    // Tern's SQL is fixed (double-quoted strings are names only, as SQLITE_DQS=0 builds
-    // have it; views and triggers are enabled; no extensions).
+    // The connection options sqlite3 lists, with the values Tern has. Only dqs_ddl and dqs_dml
+    // (double-quoted names that name nothing read as strings) can be changed; the rest of
+    // Tern's SQL is fixed (views and triggers are enabled; no extensions).
     private static readonly (string Name, bool Value)[] DbConfigOptions =
     [
-        ("defensive", false), ("dqs_ddl", false), ("dqs_dml", false), ("enable_fkey", false),
+        ("defensive", false), ("dqs_ddl", true), ("dqs_dml", true), ("enable_fkey", false),
         ("enable_qpsg", false), ("enable_trigger", true), ("enable_view", true), ("fts3_tokenizer", false),
         ("legacy_alter_table", false), ("legacy_file_format", false), ("load_extension", false),
         ("no_ckpt_on_close", false), ("reset_database", false), ("trigger_eqp", false),
@@ -348,10 +348,23 @@ public sealed partial class Shell
 
     private int DbConfigCommand(List<string> a)
     {
-        foreach ((string name, bool value) in DbConfigOptions)
+        if (!EnsureOpen()) return 1;
+        Connection conn = _conn!;
+        foreach ((string name, bool fixedValue) in DbConfigOptions)
         {
             if (a.Count > 1 && a[1] != name) continue;
-            if (a.Count > 2) BooleanValue(a[2]);
+            bool value = name switch
+            {
+                "dqs_ddl" => conn.DoubleQuotedStringsInDdl,
+                "dqs_dml" => conn.DoubleQuotedStringsInDml,
+                _ => fixedValue,
+            };
+            if (a.Count > 2)
+            {
+                bool wanted = BooleanValue(a[2]);
+                if (name == "dqs_ddl") value = conn.DoubleQuotedStringsInDdl = wanted;
+                else if (name == "dqs_dml") value = conn.DoubleQuotedStringsInDml = wanted;
+            }
             _out.Write(name.PadLeft(19) + (value ? " on\n" : " off\n"));
         }
         if (a.Count > 1 && !DbConfigOptions.Any(o => o.Name == a[1]))

@@ -294,6 +294,34 @@ public sealed class Connection : IDisposable, IVdbeHost
         set => Settings["busy_timeout"] = (long)Math.Clamp(value.TotalMilliseconds, 0, int.MaxValue);
     }
 
+    /// <summary>
+    /// Whether a double-quoted name that names no column is read as a string literal in
+    /// SELECT, INSERT, UPDATE and DELETE (SQLite's <c>SQLITE_DBCONFIG_DQS_DML</c>, the shell's
+    /// <c>.dbconfig dqs_dml</c>). On by default, as in SQLite's default build; off, such a
+    /// name fails with "no such column", as in builds with <c>SQLITE_DQS=0</c>.
+    /// </summary>
+    public bool DoubleQuotedStringsInDml
+    {
+        get => Settings.GetValueOrDefault(DqsDmlKey, 1) != 0;
+        set => Settings[DqsDmlKey] = value ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Whether a double-quoted name that names no column is read as a string literal in
+    /// CREATE TABLE, CREATE INDEX and other schema statements (SQLite's
+    /// <c>SQLITE_DBCONFIG_DQS_DDL</c>). On by default, as in SQLite's default build. Either
+    /// way, a schema read from the file accepts such strings, as SQLite's loader does.
+    /// </summary>
+    public bool DoubleQuotedStringsInDdl
+    {
+        get => Settings.GetValueOrDefault(DqsDdlKey, 1) != 0;
+        set => Settings[DqsDdlKey] = value ? 1 : 0;
+    }
+
+    // Keys of the two switches above among the settings the compiler reads; they are not pragmas.
+    internal const string DqsDmlKey = "dqs_dml";
+    internal const string DqsDdlKey = "dqs_ddl";
+
     /// <summary>This connection's storage (the B-tree file under its own pager).</summary>
     internal BTree Tree => _btree;
 

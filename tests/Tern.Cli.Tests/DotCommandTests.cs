@@ -30,6 +30,14 @@ public class DotCommandTests
     }
 
     [Fact]
+    public void Dbconfig_dqs_dml_switches_double_quoted_strings_as_sqlite3_does()
+    {
+        var (o, e) = Shell("select \"x\";\n.dbconfig dqs_dml off\nselect \"y\";\n.dbconfig dqs_dml on\nselect \"z\";\n");
+        Assert.Equal("x\n            dqs_dml off\n            dqs_dml on\nz\n", o);
+        Assert.Contains("no such column: \"y\" - should this be a string literal in single-quotes?", e);
+    }
+
+    [Fact]
     public void Unknown_command_is_an_error()
     {
         var (o, e) = Shell(".frobnicate now\nselect 1;\n");

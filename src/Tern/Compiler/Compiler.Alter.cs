@@ -89,7 +89,31 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.OpenWrite, cursor, 1, _alterDb, 5);
         UpdateSchemaRows(cursor, row => string.Equals(row.Name, t.Name, StringComparison.OrdinalIgnoreCase) && row.Type == "table"
             ? row with { Sql = newSql } : null);
+        if (cd.Constraints.AsSpan().ToArray().Any(c => c is CheckConstraint)) CheckRowsAfterAddColumn(t, newSql);
         FinishSchemaChange(_alterDb);
+    }
+
+    /// <summary>
+    /// After ADD COLUMN of a column with a CHECK constraint, the table's rows are tested against
+    /// all its CHECK constraints, the new column reading its default, as SQLite does through
+    /// quick_check: the first row that fails one ends the statement with "CHECK constraint
+    /// failed" (nothing when PRAGMA ignore_check_constraints is on).
+    /// </summary>
+    private void CheckRowsAfterAddColumn(Table t, string newSql)
+    {
+        if (IgnoreCheckConstraints || Tern.Sql.SqlParser.Parse(newSql) is not CreateTableStatement ct) return;
+        Table altered = DatabaseSchema.BuildTable(ct, t.RootPage, null, out _);
+        if (altered.Checks.Count == 0 || t.RootPage == 0) return;
+        int tc = NewCursor(), done = NewLabel();
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, t.Db, altered.Columns.Count);
+        Emit(Opcode.Rewind, tc, done, 0);
+        int top = CurrentAddress, next = NewLabel();
+        var src = new Source { Table = altered, Cursor = tc, Name = altered.Name };
+        CheckRowOnCursor(altered, src, next);
+        Emit(Opcode.Halt, (int)ResultCode.ConstraintTrigger, 2, 0, "CHECK constraint failed");
+        Resolve(next);
+        Emit(Opcode.Next, tc, top, 0);
+        Resolve(done);
     }
 
     /// <summary>

@@ -97,7 +97,7 @@ internal sealed partial class CodeGenerator
             return;
         }
         Table built = DatabaseSchema.BuildTable(ct, 0, null, out List<(string Name, int[] Cols, bool[] Desc, Collation[] Colls, ConflictResolution OnConflict)> autos);
-        ResolveTableDefinition(built, _sql, loading: false);
+        ResolveTableDefinition(built, _sql, loading: false, dqs: DqsInDdl);
         string sql = DatabaseSchema.StoredSql(_sql, ct.Start, ct.End, "CREATE TABLE ");
         int schemaCursor = NewCursor();
         Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
@@ -284,7 +284,7 @@ internal sealed partial class CodeGenerator
         if (ix.Where != null)
         {
             // A partial index holds only the rows its WHERE clause accepts.
-            var whereScope = new Scope();
+            var whereScope = new Scope { Definition = true };
             whereScope.Sources.Add(src);
             JumpIfFalse(ix.Where, whereScope, next);
         }
@@ -323,9 +323,9 @@ internal sealed partial class CodeGenerator
         {
             if (!ix.IsExpression(k)) continue;
             if (ci.Columns[k].Expr is Literal { Kind: LiteralKind.String } l) throw new TernException(ResultCode.Error, "no such column: " + l.Value);
-            ResolveSelfReference(ix.Table, ix.Expressions![k]!, SelfReferenceKind.IndexExpression, _sql, loading: false);
+            ResolveSelfReference(ix.Table, ix.Expressions![k]!, SelfReferenceKind.IndexExpression, _sql, loading: false, dqs: DqsInDdl);
         }
-        if (ci.Where != null) ResolveSelfReference(ix.Table, ci.Where, SelfReferenceKind.PartialIndex, _sql, loading: false);
+        if (ci.Where != null) ResolveSelfReference(ix.Table, ci.Where, SelfReferenceKind.PartialIndex, _sql, loading: false, dqs: DqsInDdl);
     }
 
     private void CompileDrop(DropStatement d)

@@ -386,7 +386,7 @@ internal sealed partial class CodeGenerator
         if (t.Strict) Emit(Opcode.TypeCheck, cols, ncol, 0, t);
 
         // CHECK constraints: a false result fails; NULL passes.
-        if (t.Checks.Count > 0) CheckConstraintsCode(t, cols, onError, skip);
+        if (t.Checks.Count > 0 && !IgnoreCheckConstraints) CheckConstraintsCode(t, cols, rowid, onError, skip, oldRowid != null ? _assignedColumns : null);
 
         // With recursive triggers on, a row REPLACE removes fires the DELETE triggers, which may
         // write rows of their own: every uniqueness check runs again (as ABORT) once any fired.
@@ -654,15 +654,31 @@ internal sealed partial class CodeGenerator
         static bool IsWordByte(byte b) => b == (byte)'_' || b >= 0x80 || char.IsAsciiLetterOrDigit((char)b);
     }
 
-    private void CheckConstraintsCode(Table t, int cols, ConflictResolution onError, int skip)
+    /// <summary>PRAGMA ignore_check_constraints: writes skip CHECK constraints.</summary>
+    private bool IgnoreCheckConstraints => _settings != null && _settings.TryGetValue("ignore_check_constraints", out long v) && v != 0;
+
+    /// <summary>
+    /// Tests the CHECK constraints on the row in r[cols..] whose rowid is r[rowid]. An UPDATE
+    /// (<paramref name="assigned"/>: the columns it sets) tests only the constraints that name a
+    /// column it changes, a generated column computed from one, or the rowid when it sets the
+    /// INTEGER PRIMARY KEY, as SQLite does.
+    /// </summary>
+    private void CheckConstraintsCode(Table t, int cols, int rowid, ConflictResolution onError, int skip, ICollection<int>? assigned)
     {
-        var scope = new Scope();
-        scope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
+        var checks = t.Checks.Where(c => assigned == null || CheckNamesChangedColumn(t, c.Expr, assigned)).ToList();
+        if (checks.Count == 0) return;
+        // The row as the constraints see it: its columns, then the rowid under each of its names.
+        int ncol = t.Columns.Count;
+        int block = NewRegisters(ncol + RowidNames.Length);
+        Emit(Opcode.Copy, cols, block, ncol - 1);
+        for (int i = 0; i < RowidNames.Length; i++) Emit(Opcode.SCopy, rowid, block + ncol + i, 0);
+        var scope = new Scope { Definition = true };
+        scope.Sources.Add(RowSource(t, t.Name, block, withRowid: true, RowidNames));
         byte[] savedSql = _sql;
         byte[] tableSql = t.Sql != null ? Encoding.UTF8.GetBytes(t.Sql) : savedSql;
         try
         {
-            foreach ((string? name, Expr e) in t.Checks)
+            foreach ((string? name, Expr e) in checks)
             {
                 _sql = tableSql;
                 int r = NewRegister(), ok = NewLabel();
@@ -678,6 +694,55 @@ internal sealed partial class CodeGenerator
         {
             _sql = savedSql;
         }
+    }
+
+    /// <summary>The names the rowid answers to in a CHECK constraint (a column of the same name comes first).</summary>
+    private static readonly string[] RowidNames = ["rowid", "oid", "_rowid_"];
+
+    /// <summary>
+    /// Whether a CHECK expression names a column an UPDATE assigning <paramref name="assigned"/>
+    /// changes: one assigned, a generated column computed (perhaps through others) from one, or
+    /// the rowid (by a rowid name or the INTEGER PRIMARY KEY) when the INTEGER PRIMARY KEY is assigned.
+    /// </summary>
+    private static bool CheckNamesChangedColumn(Table t, Expr check, ICollection<int> assigned)
+    {
+        var changed = new HashSet<int>(assigned);
+        bool grew = true;
+        while (grew)
+        {
+            grew = false;
+            for (int k = 0; k < t.Columns.Count; k++)
+            {
+                if (t.Columns[k].Generated is { } g && !changed.Contains(k) && NamedColumns(t, g).Any(changed.Contains))
+                {
+                    changed.Add(k);
+                    grew = true;
+                }
+            }
+        }
+        bool rowidChanged = t.RowidAlias >= 0 && changed.Contains(t.RowidAlias);
+        foreach (int k in NamedColumns(t, check))
+        {
+            if (k < 0 || k == t.RowidAlias ? rowidChanged : changed.Contains(k)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The columns of <paramref name="t"/> a definition expression names (-1 for the rowid).</summary>
+    private static List<int> NamedColumns(Table t, Expr e)
+    {
+        var found = new List<int>();
+        Walk(e, x =>
+        {
+            if (x is ColumnRef c && (c.Table == null || c.Table.Equals(t.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                int k = t.FindColumn(c.Column);
+                if (k >= 0) found.Add(k);
+                else if (IsRowidName(c.Column)) found.Add(-1);
+            }
+            return true;
+        });
+        return found;
     }
 
     private static bool IsPrimaryKeyIndex(Table t, Index ix)
@@ -722,7 +787,7 @@ internal sealed partial class CodeGenerator
         int block = NewRegisters(ncol + 1);
         for (int k = 0; k < ncol; k++) Emit(Opcode.SCopy, k == t.RowidAlias ? rowid : cols + k, block + k, 0);
         Emit(Opcode.SCopy, rowid, block + ncol, 0);
-        var scope = new Scope();
+        var scope = new Scope { Definition = true };
         scope.Sources.Add(RowSource(t, t.Name, block, withRowid: true));
         JumpIfFalse(ix.Where, scope, notIndexed);
     }
@@ -881,7 +946,7 @@ internal sealed partial class CodeGenerator
             }
             if (rowScope == null)
             {
-                rowScope = new Scope();
+                rowScope = new Scope { Definition = true };
                 rowScope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
             }
             ExprCode(ix.Expressions![k]!, rowScope, key + k);
@@ -901,7 +966,7 @@ internal sealed partial class CodeGenerator
             }
             if (rowScope == null)
             {
-                rowScope = new Scope();
+                rowScope = new Scope { Definition = true };
                 rowScope.Sources.Add(src);
             }
             ExprCode(ix.Expressions![k]!, rowScope, key + k);

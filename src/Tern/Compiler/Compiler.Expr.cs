@@ -657,9 +657,14 @@ internal sealed partial class CodeGenerator
         }
         if (s == null)
         {
+            if (IsDqsString(c, scope))
+            {
+                // A double-quoted name that names nothing is the string it spells (SQLite's DQS).
+                Emit(Opcode.String8, 0, target, 0, RawUtf8.Encode(c.Column));
+                return;
+            }
             if (c.Table == null && c.IsDoubleQuoted)
             {
-                // SQLite 3.50.4 as the oracle builds it (SQLITE_DQS=0) does not turn the name into a string.
                 throw new TernException(ResultCode.Error, $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?");
             }
             throw new TernException(ResultCode.Error, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);
@@ -681,6 +686,21 @@ internal sealed partial class CodeGenerator
             return;
         }
         EmitColumn(s, col, target);
+    }
+
+    /// <summary>
+    /// Whether an unqualified double-quoted name that no column, alias or trigger row answers to
+    /// reads as a string: in a table's own expressions always, elsewhere when DQS_DML is on.
+    /// </summary>
+    private bool IsDqsString(ColumnRef c, Scope scope) => c.Table == null && c.IsDoubleQuoted && (DqsInDml || InDefinition(scope));
+
+    private static bool InDefinition(Scope? scope)
+    {
+        for (; scope != null; scope = scope.Outer)
+        {
+            if (scope.Definition) return true;
+        }
+        return false;
     }
 
     private void EmitColumn(Source s, int col, int target)

@@ -99,7 +99,7 @@ internal sealed partial class CodeGenerator
         SplitAnd(sc.Where, innerTerms);
         innerTerms.AddRange(innerFromTerms);
         List<ResultItem> items = ExpandResults(sc, inner);
-        List<Column> cols = SourceColumns(items, columns, objectName, view != null);
+        List<Column> cols = SourceColumns(items, columns, objectName, view != null, asWritten: view == null);
 
         // Resolve (and report the errors of) the result columns and the WHERE/ON terms now,
         // before anything of the outer query, as SQLite resolves a subquery before flattening
@@ -161,7 +161,9 @@ internal sealed partial class CodeGenerator
                     var inUse = new HashSet<string>(aliasesInUse, StringComparer.OrdinalIgnoreCase) { c.Column };
                     return Rewrite(aliased.Expr, inUse);
                 }
-                // TRUE/FALSE (no column of that name) stay keywords.
+                // A double-quoted name that names nothing is the string it spells (as SQLite
+                // resolves the subquery before flattening it); TRUE/FALSE stay keywords.
+                if (IsDqsString(c, inner)) return new Literal(LiteralKind.String, c.Column) { Start = c.Start, End = c.End };
                 return c;
             }
             Source target = renamed[s];

@@ -526,7 +526,7 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Return, ret, 0, 0);
         Resolve(after);
         _compoundNames = saved;
-        List<Column> cols = SourceColumns(items!, columns, objectName, view != null);
+        List<Column> cols = SourceColumns(items!, columns, objectName, view != null, asWritten: view == null);
         var table = new Table { Name = alias ?? $"(subquery-{cursor})", RootPage = 0, Columns = cols };
         scope.Sources.Add(new Source
         {
@@ -535,8 +535,12 @@ internal sealed partial class CodeGenerator
         });
     }
 
-    /// <summary>The columns of a materialized source; explicit names must match the query's width.</summary>
-    private static List<Column> SourceColumns(List<ResultItem> items, NodeList<string> names, string? objectName, bool isView)
+    /// <summary>
+    /// The columns of a materialized source; explicit names must match the query's width. With
+    /// <paramref name="asWritten"/> (a subquery or CTE, named before its names are resolved) an
+    /// unaliased column name gives its column the name as written.
+    /// </summary>
+    private static List<Column> SourceColumns(List<ResultItem> items, NodeList<string> names, string? objectName, bool isView, bool asWritten = false)
     {
         if (!names.IsEmpty && names.Count != items.Count)
         {
@@ -548,7 +552,7 @@ internal sealed partial class CodeGenerator
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < items.Count; i++)
         {
-            string name = names.IsEmpty ? items[i].Name : names[i];
+            string name = names.IsEmpty ? (asWritten ? items[i].WrittenName : null) ?? items[i].Name : names[i];
             if (names.IsEmpty)
             {
                 // Duplicate result names become name:1, name:2, ... as SQLite names them.
@@ -656,7 +660,7 @@ internal sealed partial class CodeGenerator
         CteEnv? envAtDefinition = _ctes;
         _compoundNames = saved;
         SettleRecursiveCteAffinities(anchors, cores.Skip(firstRecursive).Select(c => c.Core).ToList(), cte);
-        List<Column> cols = SourceColumns(items!, cte.Columns, cte.Name, false);
+        List<Column> cols = SourceColumns(items!, cte.Columns, cte.Name, false, asWritten: true);
         var table = new Table { Name = alias, RootPage = 0, Columns = cols };
         string[] names = cols.Select(c => c.Name).ToArray();
         var members = new List<(List<ResultItem> Results, Scope Scope)>(anchors);

@@ -57,7 +57,7 @@ internal sealed partial class CodeGenerator
         {
             // The expression names columns of its own table only, unqualified.
             // A LEFT JOIN's row of NULLs reads NULL here too, whatever the expression makes of NULLs.
-            var scope = new Scope();
+            var scope = new Scope { Definition = true };
             scope.Sources.Add(new Source { Table = t, Cursor = s.Cursor, Name = t.Name });
             int done = NewLabel();
             Emit(Opcode.IfNullRow, s.Cursor, done, target);
@@ -110,7 +110,7 @@ internal sealed partial class CodeGenerator
         var src = new Source { Table = t, Cursor = -1, Name = t.Name };
         var registers = new Dictionary<(Source Source, int Column), int>();
         for (int k = 0; k < ncol; k++) registers[(src, k)] = cols + k;
-        var scope = new Scope { ColumnRegisters = registers };
+        var scope = new Scope { ColumnRegisters = registers, Definition = true };
         scope.Sources.Add(src);
         foreach (int k in GeneratedOrder(t)) GeneratedExprCode(t, t.Columns[k], scope, cols + k);
     }
@@ -211,7 +211,7 @@ internal sealed partial class CodeGenerator
         if (Tern.Sql.SqlParser.Parse(newSql) is not CreateTableStatement ct) return;
         try
         {
-            ResolveTableDefinition(DatabaseSchema.BuildTable(ct, 0, null, out _), Encoding.UTF8.GetBytes(newSql), loading: false);
+            ResolveTableDefinition(DatabaseSchema.BuildTable(ct, 0, null, out _), Encoding.UTF8.GetBytes(newSql), loading: false, dqs: DqsInDdl);
         }
         catch (TernException e)
         {

@@ -141,7 +141,7 @@ internal sealed partial class CodeGenerator
                     PragmaRow(r, 1);
                     Emit(Opcode.Ge, max, end, errors);
                     Resolve(structureOk);
-                    if (name == "integrity_check") IndexContentChecks(db, r, errors, max, end);
+                    RowContentChecks(db, r, errors, max, end, quick: name == "quick_check");
                     Emit(Opcode.IfPos, errors, end, 0);
                     Emit(Opcode.String8, 0, r, 0, "ok"u8.ToArray());
                     PragmaRow(r, 1);
@@ -345,7 +345,12 @@ internal sealed partial class CodeGenerator
     /// in the order SQLite's schema hash lists them (the reverse of their creation order while
     /// the schema has fewer than ten tables).
     /// </summary>
-    private void IndexContentChecks(int db, int message, int errors, int max, int end)
+    /// <remarks>
+    /// Before a row's index entries (and alone, in quick_check), its CHECK constraints are
+    /// tested unless PRAGMA ignore_check_constraints is on: a row that fails any of them is
+    /// "CHECK constraint failed in T".
+    /// </remarks>
+    private void RowContentChecks(int db, int message, int errors, int max, int end, bool quick)
     {
         int one = NewRegister();
         Emit(Opcode.Integer, 1, one, 0);
@@ -353,8 +358,9 @@ internal sealed partial class CodeGenerator
         for (int ti = tables.Count - 1; ti >= 0; ti--)
         {
             Table t = tables[ti];
-            var indexes = t.Indexes.Where(ix => ix.RootPage != 0).ToList();
-            if (t.RootPage == 0 || indexes.Count == 0) continue;
+            List<Index> indexes = quick ? [] : t.Indexes.Where(ix => ix.RootPage != 0).ToList();
+            bool checks = t.Checks.Count > 0 && !IgnoreCheckConstraints;
+            if (t.RootPage == 0 || (indexes.Count == 0 && !checks)) continue;
             int tc = NewCursor();
             Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
             var cursors = new int[indexes.Count];
@@ -372,13 +378,21 @@ internal sealed partial class CodeGenerator
             var src = new Source { Table = t, Cursor = tc, Name = t.Name };
             int rowid = NewRegister();
             Emit(Opcode.Rowid, tc, rowid, 0);
+            if (checks)
+            {
+                int passed = NewLabel();
+                CheckRowOnCursor(t, src, passed);
+                Emit(Opcode.String8, 0, message, 0, Encoding.UTF8.GetBytes("CHECK constraint failed in " + t.Name));
+                ProblemRow(message, errors, one, max, end);
+                Resolve(passed);
+            }
             for (int i = 0; i < indexes.Count; i++)
             {
                 Index ix = indexes[i];
                 int next = NewLabel();
                 if (ix.Where != null)
                 {
-                    var whereScope = new Scope();
+                    var whereScope = new Scope { Definition = true };
                     whereScope.Sources.Add(src);
                     JumpIfFalse(ix.Where, whereScope, next);
                 }
@@ -413,6 +427,24 @@ internal sealed partial class CodeGenerator
                 Resolve(same);
             }
         }
+    }
+
+    /// <summary>
+    /// Tests every CHECK constraint of <paramref name="t"/> on the row its cursor source is on:
+    /// jumps to <paramref name="passed"/> when none is false (NULL passes), else falls through.
+    /// </summary>
+    private void CheckRowOnCursor(Table t, Source src, int passed)
+    {
+        var scope = new Scope { Definition = true };
+        scope.Sources.Add(src);
+        int failed = NewLabel(), r = NewRegister();
+        foreach ((string? _, Expr e) in t.Checks)
+        {
+            ExprCode(e, scope, r);
+            Emit(Opcode.IfNot, r, failed, 0);
+        }
+        Emit(Opcode.Goto, 0, passed, 0);
+        Resolve(failed);
     }
 
     /// <summary>Outputs one integrity problem, counting it and stopping once <paramref name="max"/> were output.</summary>

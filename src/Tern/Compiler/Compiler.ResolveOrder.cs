@@ -342,6 +342,7 @@ internal sealed partial class CodeGenerator
         {
             return (NameLookup.Found, null);
         }
+        if (c.Table == null && c.IsDoubleQuoted && DqsInDml) return (NameLookup.Found, null);
         if (c.Table == null && c.IsDoubleQuoted)
             return (NameLookup.Missing, $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?");
         return (NameLookup.Missing, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);

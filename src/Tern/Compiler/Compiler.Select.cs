@@ -37,6 +37,13 @@ internal sealed partial class CodeGenerator
 
         /// <summary>The table column the item reads directly (a table in the FROM clause), if any.</summary>
         public (string Table, string Column)? Origin { get; init; }
+
+        /// <summary>
+        /// For an unaliased column name (or a double-quoted name read as a string): the name as
+        /// written, which a subquery or CTE column built from the item takes (SQLite names those
+        /// before resolving names, so <c>(SELECT A FROM t)</c> has a column A where t has a).
+        /// </summary>
+        public string? WrittenName { get; init; }
     }
 
     private void CompileTopSelect(SelectStatement s)
@@ -892,7 +899,12 @@ internal sealed partial class CodeGenerator
             stage.Prepare(null);
             int width = values.Rows[0].Count;
             var items = new List<ResultItem>();
-            for (int i = 0; i < width; i++) items.Add(new ResultItem(values.Rows[0][i], "column" + (i + 1), null));
+            for (int i = 0; i < width; i++)
+            {
+                Expr first = values.Rows[0][i];
+                string? written = first is ColumnRef w && NamesDqsString(w, new Scope { Outer = outer }) ? w.Column : null;
+                items.Add(new ResultItem(first, "column" + (i + 1), null) { WrittenName = written });
+            }
             names?.Invoke(items);
             memberSink?.Add((items, new Scope { Outer = outer }));
             collations?.Invoke(items.Select(r => ExprCollation(r.Expr, new Scope { Outer = outer }, strict: false)).ToArray());
@@ -1545,7 +1557,8 @@ internal sealed partial class CodeGenerator
                 case ExprColumn ec:
                     {
                         // An expression is named by its whole source text, opening parentheses included.
-                        string name = ec.Alias ?? (ec.Expr is ColumnRef ? DefaultName(ec.Expr, scope) : SourceText(ec));
+                        // A double-quoted name read as a string is named by its text too, quotes included.
+                        string name = ec.Alias ?? (ec.Expr is ColumnRef named && !NamesDqsString(named, scope) ? DefaultName(ec.Expr, scope) : SourceText(ec));
                         string? type = null;
                         (string, string)? origin = null;
                         if (ec.Expr is ColumnRef c)
@@ -1557,7 +1570,7 @@ internal sealed partial class CodeGenerator
                         list.Add(new ResultItem(ec.Expr, name, type)
                         {
                             Affinity = ExprAffinity(ec.Expr, scope), Collation = ExprCollation(ec.Expr, scope, strict: false) ?? Collation.Binary, Origin = origin,
-                            Aliased = ec.Alias != null,
+                            Aliased = ec.Alias != null, WrittenName = ec.Alias == null && ec.Expr is ColumnRef w ? w.Column : null,
                         });
                         break;
                     }
@@ -1600,6 +1613,11 @@ internal sealed partial class CodeGenerator
         if (col < 0) col = s.Table.RowidAlias;
         return (s.Table.Name, col < 0 ? "rowid" : s.Table.Columns[col].Name);
     }
+
+    /// <summary>Whether a column reference is a double-quoted name that, naming nothing, reads as a string.</summary>
+    private bool NamesDqsString(ColumnRef c, Scope scope) =>
+        IsDqsString(c, scope) && TryResolve(c, scope, seeThrough: false).Source == null
+        && (_triggerSources.Count == 0 || ResolveTriggerColumn(c).Source == null);
 
     private string DefaultName(Expr e, Scope scope)
     {

@@ -51,20 +51,24 @@ internal sealed partial class CodeGenerator
     /// for the first that fails. <paramref name="sql"/> is the text the AST's offsets point
     /// into (for operator spellings in messages), if known.
     /// </summary>
-    internal static void ResolveTableDefinition(Table t, byte[]? sql, bool loading)
+    internal static void ResolveTableDefinition(Table t, byte[]? sql, bool loading, bool dqs = false)
     {
-        foreach ((string? _, Expr e) in t.Checks) ResolveSelfReference(t, e, SelfReferenceKind.Check, sql, loading);
+        foreach ((string? _, Expr e) in t.Checks) ResolveSelfReference(t, e, SelfReferenceKind.Check, sql, loading, dqs);
         foreach (Column c in t.Columns)
         {
-            if (c.Generated is { } g) ResolveSelfReference(t, g, SelfReferenceKind.GeneratedColumn, sql, loading);
+            if (c.Generated is { } g) ResolveSelfReference(t, g, SelfReferenceKind.GeneratedColumn, sql, loading, dqs);
         }
         if (t.HasGenerated) GeneratedOrder(t);
     }
 
-    /// <summary>Resolves one definition expression of <paramref name="t"/>; throws SQLite's error when it fails.</summary>
-    internal static void ResolveSelfReference(Table t, Expr e, SelfReferenceKind kind, byte[]? sql, bool loading)
+    /// <summary>
+    /// Resolves one definition expression of <paramref name="t"/>; throws SQLite's error when it
+    /// fails. A double-quoted name that names no column is a string while loading (SQLite's
+    /// loader always allows it) or with <paramref name="dqs"/> (the DQS_DDL switch).
+    /// </summary>
+    internal static void ResolveSelfReference(Table t, Expr e, SelfReferenceKind kind, byte[]? sql, bool loading, bool dqs = false)
     {
-        var walk = new ResolveWalk(t, kind, null, sql, loading);
+        var walk = new ResolveWalk(t, kind, null, sql, loading) { DoubleQuotedStrings = loading || dqs };
         walk.Visit(e);
         if (walk.Error != null) throw new TernException(ResultCode.Error, walk.Error);
     }
@@ -95,6 +99,9 @@ internal sealed partial class CodeGenerator
 
         /// <summary>The walk met something it does not follow; <see cref="Error"/> means nothing then.</summary>
         public bool Abandoned { get; private set; }
+
+        /// <summary>Whether a double-quoted name that names no column is a string literal (SQLite's DQS).</summary>
+        public bool DoubleQuotedStrings { get; init; }
 
         /// <summary>Whether aggregate functions may stand here (SQLite's NC_AllowAgg).</summary>
         public bool AllowAggregates { get; set; }
@@ -202,6 +209,7 @@ internal sealed partial class CodeGenerator
                 if (table.FindColumn(c.Column) >= 0) return true;
                 if (IsRowidName(c.Column) && kind is SelfReferenceKind.Check or SelfReferenceKind.PartialIndex) return true;
                 if (!c.IsDoubleQuoted && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase))) return true;
+                if (c.IsDoubleQuoted && DoubleQuotedStrings) return true;
                 Error = c.IsDoubleQuoted
                     ? $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?"
                     : "no such column: " + c.Column;

@@ -237,7 +237,7 @@ internal sealed partial class CodeGenerator
         List<Expr> whereTerms, bool aggregate)
     {
         if (!use.ViewColumns.IsEmpty && use.ViewColumns.Count != results.Count) return null;
-        List<Schema.Column> cols = SourceColumns(results, use.ViewColumns, null, false);
+        List<Schema.Column> cols = SourceColumns(results, use.ViewColumns, null, false, asWritten: true);
         bool windows = false;
         foreach (ResultItem r in results)
         {
@@ -275,7 +275,7 @@ internal sealed partial class CodeGenerator
                 scope.Sources.Add(new Source
                 {
                     Table = table, Cursor = -1, Name = name, Hidden = true, ColumnNames = cols.Select(c => c.Name).ToArray(),
-                    Flattened = results.Select(x => x.Expr).ToArray(),
+                    Flattened = results.Select(x => DqsAsLiterals(x.Expr, scope)).ToArray(),
                 });
                 whereTerms.AddRange(pushed);
             }
@@ -348,4 +348,11 @@ internal sealed partial class CodeGenerator
         }
         return mask;
     }
+
+    /// <summary>
+    /// The expression with each double-quoted name that names nothing in <paramref name="scope"/>
+    /// written as the string it reads as, so the expression means the same in another scope.
+    /// </summary>
+    private Expr DqsAsLiterals(Expr e, Scope scope) => MapColumns(e, c =>
+        NamesDqsString(c, scope) ? new Literal(LiteralKind.String, c.Column) { Start = c.Start, End = c.End } : c);
 }

@@ -57,6 +57,15 @@ internal sealed partial class CodeGenerator
     /// <summary>While a row is written: a register set to 1 once a REPLACE deletion has run DELETE triggers (0: no register, none can).</summary>
     private int _replaceTriggersFired;
 
+    /// <summary>
+    /// Whether a double-quoted name that names nothing is a string literal in this statement's
+    /// queries and DML (SQLite's DQS_DML switch; on unless the connection turned it off).
+    /// </summary>
+    private bool DqsInDml => _settings == null || !_settings.TryGetValue(Connection.DqsDmlKey, out long v) || v != 0;
+
+    /// <summary>The same for CREATE TABLE and CREATE INDEX expressions (SQLite's DQS_DDL switch).</summary>
+    private bool DqsInDdl => _settings == null || !_settings.TryGetValue(Connection.DqsDdlKey, out long v) || v != 0;
+
     /// <summary>The OR algorithm of the statement that fired the trigger being compiled (Default: none).</summary>
     private ConflictResolution _triggerConflict;
 
@@ -302,14 +311,18 @@ internal sealed partial class CodeGenerator
     /// table's columns (and a last "rowid" column when <paramref name="withRowid"/>): OLD/NEW,
     /// the row a CHECK constraint tests, RETURNING's row, upsert's excluded.*.
     /// </summary>
-    private Source RowSource(Table t, string name, int block, bool withRowid)
+    private Source RowSource(Table t, string name, int block, bool withRowid, string[]? rowidNames = null)
     {
-        int width = t.Columns.Count + (withRowid ? 1 : 0);
+        rowidNames ??= ["rowid"];
+        int width = t.Columns.Count + (withRowid ? rowidNames.Length : 0);
         int rec = NewRegister(), cursor = NewCursor();
         Emit(Opcode.MakeRecord, block, width, rec);
         Emit(Opcode.OpenPseudo, cursor, rec, width);
         var columns = t.Columns.Select(c => new Column { Name = c.Name, DeclaredType = c.DeclaredType, Affinity = c.Affinity, Collation = c.Collation }).ToList();
-        if (withRowid) columns.Add(new Column { Name = "rowid", DeclaredType = "INTEGER", Affinity = Affinity.Integer });
+        if (withRowid)
+        {
+            foreach (string rowidName in rowidNames) columns.Add(new Column { Name = rowidName, DeclaredType = "INTEGER", Affinity = Affinity.Integer });
+        }
         return new Source
         {
             Table = new Table { Name = name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = name, Materialized = true,

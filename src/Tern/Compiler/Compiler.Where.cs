@@ -415,7 +415,7 @@ internal sealed partial class CodeGenerator
             else
             {
                 LoopNote(s, null, rowid: false);
-                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, 0, s.Table.Columns.Count);
+                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, s.Table.Columns.Count);
             }
             Emit(Opcode.Rewind, s.Cursor, brk, 0);
             int top = CurrentAddress;

@@ -121,6 +121,7 @@ internal sealed partial class CodeGenerator
             case AddColumnStatement ac: CompileAddColumn(ac); break;
             case RenameTableStatement rt: CompileRenameTable(rt); break;
             case RenameColumnStatement rc: CompileRenameColumn(rc); break;
+            case DropColumnStatement dc: CompileDropColumn(dc); break;
             case ReindexStatement ri:
                 {
                     // Indexes only use the built-in collations, which never change, so every

@@ -119,4 +119,10 @@ internal sealed class Scope
     public Dictionary<Expr, int> InnerJoinOn { get; } = new(ReferenceEqualityComparer.Instance);
     /// <summary>Whether a RIGHT or FULL join is among the sources (the loops keep the FROM order).</summary>
     public bool HasRightJoin => RightLevels.Count > 0;
+    /// <summary>
+    /// The scope of a table's or index's own expressions (CHECK, generated columns, index keys,
+    /// partial-index WHERE): they were accepted when the schema was made or read, so a
+    /// double-quoted name there that names no column is a string, whatever the DML setting.
+    /// </summary>
+    public bool Definition { get; init; }
 }
