@@ -101,6 +101,26 @@ internal static class Differential
         return string.Join("|", row);
     }
 
+    /// <summary>
+    /// Runs <see cref="AssertSame"/> on the scripts <paramref name="script"/> makes from seeds
+    /// 0 to <paramref name="seeds"/> - 1; a difference names its seed and script.
+    /// </summary>
+    public static void AssertSameForSeeds(int seeds, Func<Random, string> script)
+    {
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            string text = script(new Random(seed));
+            try
+            {
+                AssertSame(text);
+            }
+            catch (Xunit.Sdk.XunitException e)
+            {
+                Assert.Fail($"seed {seed}:\n{text}\n{e.Message}");
+            }
+        }
+    }
+
     public static List<string> Statements(string script)
     {
         var list = new List<string>();
