@@ -81,16 +81,27 @@ public static class Keywords
 
     static Keywords()
     {
-        // Search for a multiplier that sends every keyword to its own slot.
+        // Search for a multiplier that sends every keyword to its own slot. The words and
+        // their hashes before the multiplier are computed once, outside the search: this runs
+        // at startup, and a NativeAOT build pays for every static access while it runs.
         int size = 1 << SlotBits;
+        (string Text, TokenKind Kind)[] table = Table;
+        var words = new byte[table.Length][];
+        var hashes = new uint[table.Length];
+        for (int i = 0; i < table.Length; i++)
+        {
+            words[i] = System.Text.Encoding.ASCII.GetBytes(table[i].Text);
+            hashes[i] = Hash(words[i]);
+        }
         uint m = 0x9E3779B1u;
+        var used = new bool[size];
         while (true)
         {
-            var used = new bool[size];
+            Array.Clear(used);
             bool ok = true;
-            foreach (var (text, _) in Table)
+            foreach (uint h in hashes)
             {
-                int s = Slot(System.Text.Encoding.ASCII.GetBytes(text), m);
+                int s = SlotOf(h, m);
                 if (used[s]) { ok = false; break; }
                 used[s] = true;
             }
@@ -98,15 +109,16 @@ public static class Keywords
             m += 2;
         }
         Multiplier = m;
-        SlotText = new byte[size][];
-        SlotKind = new TokenKind[size];
-        foreach (var (text, kind) in Table)
+        var slotText = new byte[size][];
+        var slotKind = new TokenKind[size];
+        for (int i = 0; i < table.Length; i++)
         {
-            byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text);
-            int s = Slot(bytes, m);
-            SlotText[s] = bytes;
-            SlotKind[s] = kind;
+            int s = SlotOf(hashes[i], m);
+            slotText[s] = words[i];
+            slotKind[s] = table[i].Kind;
         }
+        SlotText = slotText;
+        SlotKind = slotKind;
 
         FallbackToId = new bool[256];
         TokenKind[] fallback =
@@ -136,12 +148,17 @@ public static class Keywords
         foreach (var (text, kind) in Table) KindText[(int)kind] ??= text;
     }
 
-    private static int Slot(ReadOnlySpan<byte> word, uint multiplier)
+    private static int Slot(ReadOnlySpan<byte> word, uint multiplier) => SlotOf(Hash(word), multiplier);
+
+    /// <summary>A word's hash before the multiplier (ASCII case folded).</summary>
+    private static uint Hash(ReadOnlySpan<byte> word)
     {
         uint h = (uint)word.Length;
         foreach (byte b in word) h = (h * 31) + (uint)(b | 0x20);
-        return (int)((h * multiplier) >> (32 - SlotBits));
+        return h;
     }
+
+    private static int SlotOf(uint hash, uint multiplier) => (int)((hash * multiplier) >> (32 - SlotBits));
 
     /// <summary>
     /// The keyword kind of <paramref name="word"/> (ASCII letters and <c>_</c>, any case),
