@@ -162,7 +162,7 @@ internal sealed partial class CodeGenerator
             (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
             for (int j = 0; j < terms.Count && pick == null; j++)
             {
-                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b || IsOtherLevelsOnTerm(terms[j], scope, i)) continue;
+                if (terms[j] is not BinaryExpr { Operator: BinaryOperator.Eq } b || !CanDriveSeek(terms[j], scope, i)) continue;
                 foreach ((Expr side, Expr other) in new[] { (b.Left, b.Right), (b.Right, b.Left) })
                 {
                     if (side is not ColumnRef c) continue;
@@ -197,7 +197,7 @@ internal sealed partial class CodeGenerator
             }
             // No equality seek: a range (<, <=, >, >=, BETWEEN) on the rowid or on an index's
             // first column bounds the loop.
-            RangePlan? range = pick == null ? FindRange(s, terms.Where(t => !IsOtherLevelsOnTerm(t, scope, i)).ToList(), scope, available) : null;
+            RangePlan? range = pick == null ? FindRange(s, terms.Where(t => CanDriveSeek(t, scope, i)).ToList(), scope, available) : null;
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
             bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger && i > lastRight
@@ -579,11 +579,23 @@ internal sealed partial class CodeGenerator
     }
 
     /// <summary>
-    /// Whether a term is the ON condition of a LEFT JOIN at another level: it decides only whether
-    /// that level matches, so it must not seek or bound the loop of this one.
+    /// Whether a term may bound the loop of <paramref name="level"/> (a seek or a range), as
+    /// SQLite's constraintCompatibleWithOuterJoin decides. An outer join's ON term decides only
+    /// whether its own level matches, so it bounds only that level's loop. A level that is the
+    /// right side of a RIGHT or FULL join, or stands to the left of one, is bounded only by its
+    /// own ON terms (inner-join ON terms too, unless the level is itself an outer join's right
+    /// side): a WHERE term there would hide rows from the loop that the unmatched-row pass then
+    /// takes for unmatched ones.
     /// </summary>
-    private static bool IsOtherLevelsOnTerm(Expr term, Scope scope, int level) =>
-        scope.LeftJoinOn.TryGetValue(term, out int onLevel) && onLevel != level;
+    private static bool CanDriveSeek(Expr term, Scope scope, int level)
+    {
+        if (scope.LeftJoinOn.TryGetValue(term, out int onLevel)) return onLevel == level;
+        if (!scope.HasRightJoin) return true;
+        int lastRight = scope.RightLevels.Max();
+        if (level > lastRight) return true;
+        return !scope.RightLevels.Contains(level) && !scope.LeftLevels.Contains(level)
+            && scope.InnerJoinOn.TryGetValue(term, out int innerLevel) && innerLevel == level;
+    }
 
     /// <summary>
     /// Finds the bounds that WHERE terms put on the rowid (preferred) or on the first column

@@ -37,6 +37,12 @@ public class RightJoinDifferentialTests
         Tables + "CREATE INDEX bx ON b(x); SELECT * FROM c RIGHT JOIN b ON c.x = b.x; SELECT * FROM b RIGHT JOIN c ON c.x = b.x; "
         + "SELECT * FROM c FULL JOIN b ON c.x = b.x WHERE c.x IS NULL; SELECT * FROM a FULL JOIN c ON c.x = a.x WHERE c.rowid IS NULL; "
         + "SELECT c.rowid, b.rowid, * FROM c FULL JOIN b ON b.x = c.x; SELECT * FROM a FULL JOIN b ON b.x = a.x AND b.x > 2",
+        // WHERE terms never bound the loop of a RIGHT join's right side or of a table to its
+        // left (the rows they hide would come back as unmatched): terms that are not NULL-rejecting
+        Tables + "CREATE INDEX ay ON a(y); SELECT count(*) FROM a FULL JOIN c ON 1 WHERE c.x > (a.x IS NULL); "
+        + "SELECT * FROM a RIGHT JOIN c ON 1 WHERE c.x = (a.x IS NOT NULL) + 2; SELECT * FROM c RIGHT JOIN b ON c.x = b.x WHERE c.x IS 3; "
+        + "SELECT * FROM a RIGHT JOIN b ON a.x = b.x WHERE a.y IS 'a5'; SELECT * FROM a FULL JOIN c ON a.x < 3 WHERE c.x >= coalesce(a.x, 0); "
+        + "SELECT * FROM c AS c1 JOIN c AS c2 ON c2.x = c1.x RIGHT JOIN b ON b.x = c1.x WHERE c2.x IS 3",
         // USING and NATURAL: the coalesced column in * and in unqualified names
         Tables + "SELECT * FROM a RIGHT JOIN b USING (x); SELECT * FROM a FULL JOIN b USING (x); SELECT x, a.x, b.x FROM a FULL JOIN b USING (x); "
         + "SELECT x, typeof(x) FROM a RIGHT JOIN b USING (x); SELECT * FROM a NATURAL FULL JOIN b; SELECT * FROM a NATURAL RIGHT JOIN c; "

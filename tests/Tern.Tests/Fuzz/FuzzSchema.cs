@@ -12,6 +12,9 @@ internal sealed record FuzzColumn(string Name, string Type, string? Collation, b
     /// bare (flattening puts that column where this one is named).
     /// </summary>
     public bool LikeRange { get; set; }
+
+    /// <summary>Whether the column is a VIRTUAL generated column (computed when read).</summary>
+    public bool Virtual { get; init; }
 }
 
 /// <summary>A table or view as the generator declared it.</summary>
@@ -32,6 +35,13 @@ internal sealed class FuzzRelation(string name, bool isView)
 
     /// <summary>Columns that lead a DESC index that is not partial (an INTEGER PRIMARY KEY DESC included: its automatic index is DESC).</summary>
     public HashSet<string> DescIndexLeads { get; } = [];
+
+    /// <summary>
+    /// Whether an index (or UNIQUE constraint) of the table has an expression key or a VIRTUAL
+    /// generated column as a key: SQLite 3.50.4 reads such a key from the index cursor in a
+    /// RIGHT JOIN's pass over unmatched rows, where that cursor is not on the row.
+    /// </summary>
+    public bool IndexesExpressions { get; set; }
 
     /// <summary>Columns an INSERT may name (generated columns cannot be written).</summary>
     public IEnumerable<FuzzColumn> Writable => Columns.Where(c => !c.Generated);
