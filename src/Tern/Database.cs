@@ -96,7 +96,10 @@ public sealed class Database : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (path.Length == 0 || path == ":memory:") return BTree.Open(new MemoryFileSystem(), ":memory:", InMemory(_pagerOptions));
-        IFileSystem fs = _fs is MemoryFileSystem ? OsFileSystem.Instance : _fs;
+        // A ":memory:" main database has a private in-memory file system: files attached to
+        // it are on disk. Otherwise they share the handle's file system (a MemoryFileSystem given
+        // in the options holds the attached files too, so faults and power cuts reach them).
+        IFileSystem fs = Path == ":memory:" ? OsFileSystem.Instance : _fs;
         try
         {
             return BTree.Open(fs, path, new PagerOptions

@@ -254,6 +254,35 @@ internal sealed partial class BTree : IDisposable, ITransactionStore
     }
 
     /// <summary>
+    /// A commit over several databases, step by step (TransactionStores): first every b-tree
+    /// prepares (cursors saved, auto-vacuum done) and takes its commit lock, then each runs the
+    /// first phase naming the super-journal, then, once the super-journal is deleted, the second.
+    /// </summary>
+    public void PrepareCommit()
+    {
+        SaveAllCursors(null);
+        if (AutoVacuum && !IncrementalVacuum && InWriteTransaction) Vacuum();
+        Pager.LockForCommit();
+    }
+
+    /// <summary>The first phase of a commit over several databases (see <see cref="PrepareCommit"/>).</summary>
+    public void CommitPhaseOne(string superJournal)
+    {
+        try
+        {
+            Pager.CommitPhaseOne(superJournal);
+        }
+        catch (TernException)
+        {
+            foreach (BTreeCursor c in _cursors) c.Trip();
+            throw;
+        }
+    }
+
+    /// <summary>The second phase of a commit over several databases (see <see cref="PrepareCommit"/>).</summary>
+    public void CommitPhaseTwo(bool keepReading) => Pager.CommitPhaseTwo(keepReading, superJournal: true);
+
+    /// <summary>
     /// Rolls the write transaction back. With <paramref name="keepReading"/> a read transaction
     /// goes on after it, and open cursors (readers of other statements, or of other connections
     /// of a shared cache) keep their keys and find them again, as SQLite's do; otherwise any

@@ -84,16 +84,51 @@ internal sealed partial class Pager
             CommitToWal(keepReading);
             return;
         }
-        bool writes = _dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize;
+        CommitPhaseOne(null);
+        CommitPhaseTwo(keepReading, superJournal: false);
+    }
+
+    /// <summary>Whether the open transaction will write anything to the files at commit.</summary>
+    private bool CommitWrites => _dirty.Count > 0 || _journal != null || _dbSize != _dbOrigSize;
+
+    /// <summary>
+    /// Whether this pager's commit can take part in a super-journal (SQLite's rule): a rollback
+    /// journal on disk (DELETE, TRUNCATE or PERSIST, not WAL, MEMORY or OFF) and synchronous not OFF.
+    /// </summary>
+    public bool CanJoinSuperJournal => _wal == null && State == PagerState.Writer && Synchronous != SynchronousMode.Off
+        && JournalMode is JournalMode.Delete or JournalMode.Truncate or JournalMode.Persist;
+
+    /// <summary>
+    /// Takes the EXCLUSIVE lock a commit that writes needs (SQLITE_BUSY while readers remain;
+    /// the transaction stays open). A commit over several databases takes every lock first.
+    /// </summary>
+    public void LockForCommit()
+    {
+        if (State == PagerState.Writer && _wal == null && CommitWrites) WaitForLock(FileLock.Exclusive);
+    }
+
+    /// <summary>
+    /// The first half of a rollback-journal commit: the journal made durable (ending with the
+    /// name of <paramref name="superJournal"/> when the transaction spans several databases),
+    /// then every changed page written to the database file and synced. After it the journal
+    /// still undoes the transaction; <see cref="CommitPhaseTwo"/> ends it. A failure rolls the
+    /// transaction back (as <see cref="Commit"/> does) and is rethrown.
+    /// </summary>
+    public void CommitPhaseOne(string? superJournal)
+    {
+        Debug.Assert(State == PagerState.Writer && _wal == null);
+        bool writes = CommitWrites;
         // Writing the database file needs the EXCLUSIVE lock: readers must finish first. When
         // they do not, the commit fails with SQLITE_BUSY and the transaction stays open.
         if (writes) WaitForLock(FileLock.Exclusive);
         ClearSavepoints();
+        _commitWrites = writes;
         try
         {
             if (writes)
             {
                 if (_dbSize > 0) UpdateChangeCounter();
+                if (superJournal != null) WriteSuperJournalName(superJournal);
                 SyncJournal();
                 // From here on the database file may hold pages of this transaction.
                 _spilled = true;
@@ -111,7 +146,22 @@ internal sealed partial class Pager
             RollbackAfterFailure();
             throw;
         }
-        if (writes)
+    }
+
+    /// <summary>Whether the commit under way (between the phases) writes to the files.</summary>
+    private bool _commitWrites;
+
+    /// <summary>
+    /// The second half of a commit: the journal is ended (the commit point of a single-database
+    /// transaction) and the write locks are released. In a transaction over several databases
+    /// (<paramref name="superJournal"/>) the commit point has passed already (the super-journal
+    /// is deleted): a failure here cannot undo anything, so the pager only drops its state and
+    /// the journal left behind, which names a super-journal that no longer exists, is deleted
+    /// unplayed at the next read; the failure is not reported.
+    /// </summary>
+    public void CommitPhaseTwo(bool keepReading, bool superJournal)
+    {
+        if (_commitWrites)
         {
             try
             {
@@ -120,6 +170,11 @@ internal sealed partial class Pager
                 // happened: the state is dropped and the next read decides, as after a crash and
                 // as SQLite's pager does (its COMMIT then reports the error either way).
                 DeleteJournal();
+            }
+            catch (TernException) when (superJournal)
+            {
+                FailTransaction();
+                return;
             }
             catch (TernException) when (JournalMode is JournalMode.Persist or JournalMode.Truncate)
             {
@@ -133,8 +188,37 @@ internal sealed partial class Pager
                 throw;
             }
         }
+        _commitWrites = false;
         _journaled.Clear();
         EndWriteLocks(keepReading);
+    }
+
+    /// <summary>
+    /// Appends the super-journal's name to the journal, as SQLite's writeSuperJournal does:
+    /// under synchronous FULL from the next sector boundary (the last record may be synced
+    /// already), then a record for the pending-byte page (which ends any playback there), the
+    /// name, its length, the sum of its bytes and the journal magic; a longer journal file left
+    /// by PERSIST is cut after it, so the name is what the file ends with.
+    /// </summary>
+    private void WriteSuperJournalName(string superJournal)
+    {
+        if (_journal == null) OpenJournal();
+        byte[] name = System.Text.Encoding.UTF8.GetBytes(superJournal);
+        uint checksum = 0;
+        foreach (byte b in name) checksum += (uint)(sbyte)b;
+        long offset = _journalOffset;
+        int sector = _options.SectorSize;
+        if (Synchronous == SynchronousMode.Full && offset % sector != 0) offset += sector - offset % sector;
+        byte[] record = new byte[4 + name.Length + 16];
+        BinaryPrimitives.WriteUInt32BigEndian(record, PendingBytePage);
+        name.CopyTo(record, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(4 + name.Length), (uint)name.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(record.AsSpan(8 + name.Length), checksum);
+        JournalMagic.CopyTo(record.AsSpan(12 + name.Length));
+        _journal!.Write(offset, record);
+        _journalOffset = offset + record.Length;
+        if (_journal.Length > _journalOffset) _journal.Truncate(_journalOffset);
+        _journalNeedsSync = true;
     }
 
     /// <summary>

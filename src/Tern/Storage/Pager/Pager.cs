@@ -148,6 +148,9 @@ internal sealed partial class Pager : IDisposable
     /// <summary>Whether the database lives in memory (its journal can only be in memory or off).</summary>
     private bool InMemoryDatabase => _options.JournalMode == JournalMode.Memory;
 
+    /// <summary>Whether the database is a file (not an in-memory database such as :memory: or temp).</summary>
+    public bool IsFileDatabase => !InMemoryDatabase;
+
     /// <summary>
     /// PRAGMA journal_mode = mode, as SQLite takes it: an in-memory database only switches
     /// between MEMORY and OFF, and nothing changes while a write transaction is open. Leaving
