@@ -141,9 +141,10 @@ internal sealed partial class CodeGenerator
                     int res = NewRegister();
                     int once = BeginOnce(scope);
                     Emit(Opcode.Integer, 0, res, 0);
-                    // A plain SELECT (no WITH, compound or ORDER BY) neither computes its result
-                    // columns nor applies DISTINCT: only whether a row comes counts, as in SQLite.
-                    _existsResultsUnused = ex.Select is { With: null, Compounds.Count: 0, OrderBy.Count: 0, First: SelectClause };
+                    // A plain SELECT (no WITH or compound) neither computes its result columns
+                    // nor applies DISTINCT or ORDER BY: only whether a row comes counts, as in
+                    // SQLite (which drops a superfluous ORDER BY and DISTINCT there).
+                    _existsResultsUnused = ex.Select is { With: null, Compounds.Count: 0, First: SelectClause };
                     CompileSelect(ex.Select, scope, (start, n) =>
                     {
                         Emit(Opcode.Integer, 1, res, 0);
@@ -537,6 +538,14 @@ internal sealed partial class CodeGenerator
             case ColumnRef c:
                 {
                     (Source? s, int col) = TryResolve(c, scope);
+                    if (s == null && _triggerSources.Count > 0)
+                    {
+                        // OLD.x and NEW.x have no affinity, except the rowid (by any of its
+                        // names, the INTEGER PRIMARY KEY included), which is an integer.
+                        (Source? ts, int tcol) = ResolveTriggerColumn(c);
+                        if (ts == null) return Affinity.None;
+                        return tcol == ts.RowidAliasColumn || tcol == ts.Table.Columns.Count - 1 ? Affinity.Integer : Affinity.None;
+                    }
                     if (s == null) return Affinity.None;
                     return col < 0 ? Affinity.Integer : s.Table.Columns[col].Affinity;
                 }

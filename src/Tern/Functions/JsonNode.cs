@@ -445,11 +445,18 @@ internal ref struct JsonParser
             byte c = _s[_p];
             JsonNode key;
             if (c is (byte)'"' or (byte)'\'') key = ParseString();
-            else if (IsIdentStart(c))
+            else if (IsIdentStart(c) || IsUnicodeEscape(_p))
             {
+                // A JSON5 unquoted key; a \uXXXX escape may stand for any of its characters
+                // (the key is then kept escaped, as TEXTJ).
+                bool escaped = c == '\\';
                 int j = _p + 1;
-                while (j < _s.Length && (IsIdentStart(_s[j]) || IsDigit(_s[j]))) j++;
-                key = new JsonNode(JsonNode.Text, _s[_p..j].ToArray());
+                while (j < _s.Length && (IsIdentStart(_s[j]) || IsDigit(_s[j]) || IsUnicodeEscape(j)))
+                {
+                    if (_s[j] == '\\') escaped = true;
+                    j++;
+                }
+                key = new JsonNode(escaped ? JsonNode.TextJ : JsonNode.Text, _s[_p..j].ToArray());
                 NonStandard = true;
                 _p = j;
             }
@@ -485,6 +492,8 @@ internal ref struct JsonParser
         _depth--;
         return o;
     }
+
+    private bool IsUnicodeEscape(int i) => At(i) == '\\' && At(i + 1) == 'u' && IsHex(At(i + 2)) && IsHex(At(i + 3)) && IsHex(At(i + 4)) && IsHex(At(i + 5));
 
     private static bool IsIdentStart(byte c) => c is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_' or (byte)'$' or >= 0x80;
 }

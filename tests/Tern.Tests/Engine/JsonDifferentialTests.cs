@@ -209,6 +209,12 @@ public class JsonDifferentialTests
         select json_error_position('01'), json_error_position('-01'), json_error_position('[00]'), json_error_position('[-00]'), json_error_position('[-]'), json_error_position('[+x]'), json_error_position('[+.]'), json_error_position('[1 2]');
         select json('1x'); select json('[1x]'); select json('0x1g')
         """,
+        // a JSON5 unquoted key may spell its characters as \uXXXX escapes
+        """
+        select json('{' || char(0x5c) || 'u0061:1}'), ('{' || char(0x5c) || 'u0061:1}') ->> 'a', ('{a' || char(0x5c) || 'u0062:1}') ->> 'ab', json('{' || char(0x5c) || 'u0031:1}'), json_valid('{' || char(0x5c) || 'u0061:1}', 2);
+        select hex(jsonb('{' || char(0x5c) || 'u0061b:1}')), json_extract('{x' || char(0x5c) || 'u0079:[1]}', '$.xy[0]');
+        select json('{a' || char(0x5c) || 'u00:1}'); select json('{' || char(0x5c) || 'x61:1}')
+        """,
         // a path ends at its first NUL byte, in the message too
         """
         select json_extract('{"a":1}', '$.a' || char(0) || 'junk'), '{"a":1}' -> ('$.a' || char(0) || 'junk'), '{"a":1}' ->> ('a' || char(0) || 'junk'), json_set('{}', '$.b' || char(0) || 'c', 1), json_remove('{"a":1,"b":2}', '$.a' || char(0) || 'b');
