@@ -754,6 +754,11 @@ internal sealed partial class CodeGenerator
     private static object? ConstantDefault(Expr d) => d switch
     {
         UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Integer } l } when long.TryParse("-" + l.Value, out long nv) => MemOf(Value.FromInteger(nv)),
+        // A negated hex literal: the negation of the smallest integer (0x8000000000000000)
+        // becomes the real 2^63, as SQLite's valueFromExpr makes it.
+        UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Integer } l } when HexLiteral(l.Value) is long hv
+            => MemOf(hv == long.MinValue ? Value.FromReal(9223372036854775808.0) : Value.FromInteger(-hv)),
+        Literal { Kind: LiteralKind.Integer } l when HexLiteral(l.Value) is long hv => MemOf(Value.FromInteger(hv)),
         UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Float } l } => MemOf(Value.FromReal(-NumericText.ParseReal(l.Value))),
         UnaryExpr { Operator: UnaryOperator.Plus, Operand: Literal inner } => ConstantDefault(inner),
         Literal { Kind: LiteralKind.Integer } l when long.TryParse(l.Value, out long v) => MemOf(Value.FromInteger(v)),
@@ -763,6 +768,11 @@ internal sealed partial class CodeGenerator
     };
 
     private static object MemOf(Value v) => Mem.FromValue(v);
+
+    /// <summary>A hex integer literal's 64-bit value (two's complement); null when it is not one or is too big.</summary>
+    private static long? HexLiteral(string text) =>
+        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+        && ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong u) ? unchecked((long)u) : null;
 
     private void CaseCode(CaseExpr ce, Scope scope, int target)
     {
