@@ -353,7 +353,7 @@ internal sealed partial class CodeGenerator
             }
             db = v.Db;
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
-            DeleteSchemaRows(schemaCursor, 1, v.Name);
+            DeleteSchemaRows(schemaCursor, 1, v.Name, "view");
             DropTempTriggersOn(v.Db, v.Name);
         }
         else if (d.Kind == DropKind.Table)
@@ -396,7 +396,7 @@ internal sealed partial class CodeGenerator
             if (ix.IsAuto) throw new TernException(ResultCode.Error, "index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped");
             db = ix.Db;
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
-            DeleteSchemaRows(schemaCursor, 1, ix.Name);
+            DeleteSchemaRows(schemaCursor, 1, ix.Name, "index");
             Emit(Opcode.Destroy, (int)ix.RootPage, db, 0);
         }
         FinishSchemaChange(db);
@@ -413,12 +413,17 @@ internal sealed partial class CodeGenerator
         if (gone.Count == 0) return;
         int cursor = NewCursor();
         Emit(Opcode.OpenWrite, cursor, 1, DatabaseSchema.TempDb, 5);
-        foreach (Trigger tr in gone) DeleteSchemaRows(cursor, 1, tr.Name);
+        foreach (Trigger tr in gone) DeleteSchemaRows(cursor, 1, tr.Name, "trigger");
         FinishSchemaChange(DatabaseSchema.TempDb);
     }
 
     /// <summary>Deletes the sqlite_schema rows whose column <paramref name="column"/> equals <paramref name="name"/> (case-insensitively).</summary>
-    private void DeleteSchemaRows(int cursor, int column, string name)
+    /// <summary>
+    /// Deletes the schema rows whose <paramref name="column"/> is <paramref name="name"/> (and,
+    /// when <paramref name="type"/> is given, whose type is that): a trigger may share its
+    /// name with a table, an index or a view.
+    /// </summary>
+    private void DeleteSchemaRows(int cursor, int column, string name, string? type = null)
     {
         int done = NewLabel();
         Emit(Opcode.Rewind, cursor, done, 0);
@@ -428,6 +433,12 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.String8, 0, want, 0, Encoding.UTF8.GetBytes(name));
         int next = NewLabel();
         Emit(Opcode.Ne, want, next, v, Collation.NoCase, 0);
+        if (type != null)
+        {
+            Emit(Opcode.Column, cursor, 0, v);
+            Emit(Opcode.String8, 0, want, 0, Encoding.UTF8.GetBytes(type));
+            Emit(Opcode.Ne, want, next, v, Collation.Binary, 0);
+        }
         Emit(Opcode.Delete, cursor, 0, 0);
         Resolve(next);
         Emit(Opcode.Next, cursor, top, 0);

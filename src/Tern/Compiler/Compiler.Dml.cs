@@ -57,7 +57,7 @@ internal sealed partial class CodeGenerator
                 int k = t.FindColumn(ins.Columns[i]);
                 if (k < 0)
                 {
-                    if (IsRowidName(ins.Columns[i]) && t.RowidAlias < 0) k = -1;
+                    if (IsRowidName(ins.Columns[i]) && !t.WithoutRowid) k = -1;
                     else throw new TernException(ResultCode.Error, $"table {t.Name} has no column named {ins.Columns[i]}");
                 }
                 RefuseGeneratedWrite(t, k, "INSERT into");
@@ -93,13 +93,26 @@ internal sealed partial class CodeGenerator
             UpsertPlan? rowUpsert = upsert?.WithNewLabels(NewLabel);
             var given = new bool[ncol];
             int rowidFrom = -1;
+            // As in SQLite, a column named twice takes its first value, but the rowid (named
+            // as ROWID/OID/_ROWID_ or as its INTEGER PRIMARY KEY alias) takes its last.
+            int rowidAt = -1;
             for (int i = 0; i < map.Length; i++)
             {
-                if (map[i] < 0) rowidFrom = start + i;
+                if (map[i] < 0 || map[i] == t.RowidAlias) rowidAt = i;
+            }
+            for (int i = 0; i < map.Length; i++)
+            {
+                if (map[i] < 0 || given[map[i]]) continue;
+                given[map[i]] = true;
+                Emit(Opcode.SCopy, start + i, cols + map[i], 0);
+            }
+            if (rowidAt >= 0)
+            {
+                if (t.RowidAlias < 0) rowidFrom = start + rowidAt;
                 else
                 {
-                    given[map[i]] = true;
-                    Emit(Opcode.SCopy, start + i, cols + map[i], 0);
+                    given[t.RowidAlias] = true;
+                    Emit(Opcode.SCopy, start + rowidAt, cols + t.RowidAlias, 0);
                 }
             }
             for (int k = 0; k < ncol; k++)

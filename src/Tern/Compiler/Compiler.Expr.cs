@@ -141,9 +141,10 @@ internal sealed partial class CodeGenerator
                     int res = NewRegister();
                     int once = BeginOnce(scope);
                     Emit(Opcode.Integer, 0, res, 0);
-                    // A plain SELECT (no WITH, compound or ORDER BY) neither computes its result
-                    // columns nor applies DISTINCT: only whether a row comes counts, as in SQLite.
-                    _existsResultsUnused = ex.Select is { With: null, Compounds.Count: 0, OrderBy.Count: 0, First: SelectClause };
+                    // A plain SELECT (no WITH or compound) neither computes its result columns
+                    // nor applies DISTINCT or ORDER BY: only whether a row comes counts, as in
+                    // SQLite (which drops a superfluous ORDER BY and DISTINCT there).
+                    _existsResultsUnused = ex.Select is { With: null, Compounds.Count: 0, First: SelectClause };
                     CompileSelect(ex.Select, scope, (start, n) =>
                     {
                         Emit(Opcode.Integer, 1, res, 0);
@@ -537,6 +538,14 @@ internal sealed partial class CodeGenerator
             case ColumnRef c:
                 {
                     (Source? s, int col) = TryResolve(c, scope);
+                    if (s == null && _triggerSources.Count > 0)
+                    {
+                        // OLD.x and NEW.x have no affinity, except the rowid (by any of its
+                        // names, the INTEGER PRIMARY KEY included), which is an integer.
+                        (Source? ts, int tcol) = ResolveTriggerColumn(c);
+                        if (ts == null) return Affinity.None;
+                        return tcol == ts.RowidAliasColumn || tcol == ts.Table.Columns.Count - 1 ? Affinity.Integer : Affinity.None;
+                    }
                     if (s == null) return Affinity.None;
                     return col < 0 ? Affinity.Integer : s.Table.Columns[col].Affinity;
                 }
@@ -745,6 +754,11 @@ internal sealed partial class CodeGenerator
     private static object? ConstantDefault(Expr d) => d switch
     {
         UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Integer } l } when long.TryParse("-" + l.Value, out long nv) => MemOf(Value.FromInteger(nv)),
+        // A negated hex literal: the negation of the smallest integer (0x8000000000000000)
+        // becomes the real 2^63, as SQLite's valueFromExpr makes it.
+        UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Integer } l } when HexLiteral(l.Value) is long hv
+            => MemOf(hv == long.MinValue ? Value.FromReal(9223372036854775808.0) : Value.FromInteger(-hv)),
+        Literal { Kind: LiteralKind.Integer } l when HexLiteral(l.Value) is long hv => MemOf(Value.FromInteger(hv)),
         UnaryExpr { Operator: UnaryOperator.Negate, Operand: Literal { Kind: LiteralKind.Float } l } => MemOf(Value.FromReal(-NumericText.ParseReal(l.Value))),
         UnaryExpr { Operator: UnaryOperator.Plus, Operand: Literal inner } => ConstantDefault(inner),
         Literal { Kind: LiteralKind.Integer } l when long.TryParse(l.Value, out long v) => MemOf(Value.FromInteger(v)),
@@ -754,6 +768,11 @@ internal sealed partial class CodeGenerator
     };
 
     private static object MemOf(Value v) => Mem.FromValue(v);
+
+    /// <summary>A hex integer literal's 64-bit value (two's complement); null when it is not one or is too big.</summary>
+    private static long? HexLiteral(string text) =>
+        text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+        && ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong u) ? unchecked((long)u) : null;
 
     private void CaseCode(CaseExpr ce, Scope scope, int target)
     {

@@ -1009,6 +1009,20 @@ internal sealed partial class CodeGenerator
         // ORDER BY terms: a number or an alias of a result column means that column's expression.
         var orderExprs = new Expr[orderBy.Count];
         for (int i = 0; i < orderBy.Count; i++) orderExprs[i] = ResolveOrderTerm(orderBy[i].Expr, results, i);
+        var orderWindows = new List<FunctionCall>();
+        foreach (Expr oe in orderExprs) CollectWindowCalls(oe, orderWindows);
+        if (resultsUnused && orderBy.Count > 0 && !isAggregate && orderWindows.Count == 0)
+        {
+            // EXISTS drops the ORDER BY: its terms are resolved (their errors are reported)
+            // but never evaluated, and the rows are not sorted.
+            int skipOrder = NewLabel();
+            Emit(Opcode.Goto, 0, skipOrder, 0);
+            int orderRegs = NewRegisters(orderExprs.Length);
+            for (int i = 0; i < orderExprs.Length; i++) ExprCode(orderExprs[i], scope, orderRegs + i);
+            Resolve(skipOrder);
+            orderBy = NodeList<OrderingTerm>.Empty;
+            orderExprs = [];
+        }
 
         collations?.Invoke(ResultCollations(core, results, scope, windowCallsAsColumns));
         var windowed = new List<FunctionCall>();

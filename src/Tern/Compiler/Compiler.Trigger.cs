@@ -121,7 +121,7 @@ internal sealed partial class CodeGenerator
             throw new TernException(ResultCode.Error, "no such trigger: " + (d.Schema != null ? d.Schema + "." : "") + d.Name);
         }
         Emit(Opcode.OpenWrite, schemaCursor, 1, trigger.Db, 5);
-        DeleteSchemaRows(schemaCursor, 1, trigger.Name);
+        DeleteSchemaRows(schemaCursor, 1, trigger.Name, "trigger");
         FinishSchemaChange(trigger.Db);
     }
 
@@ -282,6 +282,12 @@ internal sealed partial class CodeGenerator
         if (c.Table == null) return (null, 0);
         (Source? s, int col) = TryResolve(c, scope);
         if (s != null && col < 0) col = s.Table.Columns.Count - 1;
+        if (s == null && IsRowidName(c.Column))
+        {
+            // OLD.oid and NEW._rowid_ name the rowid as OLD.rowid does (the row's last column).
+            Source? row = _triggerSources.Find(x => string.Equals(x.Name, c.Table, StringComparison.OrdinalIgnoreCase));
+            if (row != null && c.Schema == null) return (row, row.Table.Columns.Count - 1);
+        }
         return (s, col);
     }
 
@@ -326,7 +332,7 @@ internal sealed partial class CodeGenerator
         return new Source
         {
             Table = new Table { Name = name, RootPage = 0, Columns = columns }, Cursor = cursor, Name = name, Materialized = true,
-            ColumnNames = columns.Select(c => c.Name).ToArray(),
+            ColumnNames = columns.Select(c => c.Name).ToArray(), RowidAliasColumn = t.RowidAlias,
         };
     }
 

@@ -127,9 +127,9 @@ internal sealed partial class CodeGenerator
                 ArgStart = argStart, ArgCount = argc, FilterColumn = filter, Distinct = f.Distinct,
                 Unit = frame == null ? WindowUnit.Range : frame.Unit switch { FrameUnit.Rows => WindowUnit.Rows, FrameUnit.Groups => WindowUnit.Groups, _ => WindowUnit.Range },
                 Start = frame == null ? WindowBound.UnboundedPreceding : Bound(frame.StartBound.Kind),
-                StartOffset = frame == null ? 0 : FrameOffset(frame.StartBound, "starting"),
+                StartOffset = frame == null ? 0 : FrameOffset(frame.StartBound, "starting", frame.Unit),
                 End = frame?.EndBound == null ? WindowBound.CurrentRow : Bound(frame.EndBound.Kind),
-                EndOffset = frame?.EndBound == null ? 0 : FrameOffset(frame.EndBound, "ending"),
+                EndOffset = frame?.EndBound == null ? 0 : FrameOffset(frame.EndBound, "ending", frame.Unit),
                 Exclude = frame == null ? WindowExclude.None : frame.Exclude switch
                 {
                     FrameExclude.CurrentRow => WindowExclude.CurrentRow,
@@ -348,9 +348,17 @@ internal sealed partial class CodeGenerator
         _ => WindowBound.UnboundedFollowing,
     };
 
-    private static double FrameOffset(FrameBound b, string which)
+    /// <summary>
+    /// A frame offset: a number literal, or a string literal that is wholly a number (SQLite
+    /// applies numeric affinity to it). RANGE takes any non-negative number; ROWS and GROUPS
+    /// a non-negative integer (a real with no fraction counts). Other constant expressions
+    /// are refused here rather than evaluated.
+    /// </summary>
+    private static double FrameOffset(FrameBound b, string which, FrameUnit unit)
     {
         if (b.Offset == null) return 0;
+        bool range = unit == FrameUnit.Range;
+        string error = range ? $"frame {which} offset must be a non-negative number" : $"frame {which} offset must be a non-negative integer";
         Expr e = b.Offset;
         bool negative = false;
         if (e is UnaryExpr { Operator: UnaryOperator.Negate } u)
@@ -358,12 +366,20 @@ internal sealed partial class CodeGenerator
             negative = true;
             e = u.Operand;
         }
+        double v;
         if (e is Literal { Kind: LiteralKind.Integer or LiteralKind.Float } l
-            && double.TryParse(l.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && !negative)
+            && double.TryParse(l.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out v))
         {
-            return v;
         }
-        throw new TernException(ResultCode.Error, $"frame {which} offset must be a non-negative number");
+        else if (e is Literal { Kind: LiteralKind.String } sl
+            && NumericText.TryParseWhole(System.Text.Encoding.UTF8.GetBytes(sl.Value), out long ti, out double tr, out bool isInt))
+        {
+            v = isInt ? ti : tr;
+        }
+        else throw new TernException(ResultCode.Error, error);
+        if (negative && v != 0) throw new TernException(ResultCode.Error, error);
+        if (v < 0 || double.IsNaN(v) || (!range && v != Math.Floor(v))) throw new TernException(ResultCode.Error, error);
+        return v;
     }
 
     /// <summary>The window a call uses: a named one, or its own spec on top of a named base.</summary>

@@ -47,6 +47,8 @@ internal sealed class Source
     public bool FillEveryTime { get; init; }
     /// <summary>For a later reference to a CTE materialized once: the cursor holding its rows, which this one's cursor duplicates (-1 otherwise).</summary>
     public int DupOf { get; init; } = -1;
+    /// <summary>For a row held in registers (OLD/NEW): the column that holds the table's INTEGER PRIMARY KEY, -1 when none.</summary>
+    public int RowidAliasColumn { get; init; } = -1;
     /// <summary>The name EXPLAIN QUERY PLAN shows, when it differs from <see cref="Name"/> (hidden sources).</summary>
     public string? PlanName { get; init; }
     /// <summary>

@@ -40,7 +40,7 @@ internal sealed class CountAggregate(int argCount) : AggregateFunction("count", 
 /// avg() always give a REAL. The result is the sum plus its error term (unless the error
 /// term is infinite or NaN).
 /// </summary>
-internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
+internal sealed class SumAggregate(string name) : AggregateFunction(name, 1), IInverseAggregate
 {
     private const long Exact = 4503599627370496; // 2^52: beyond it a double cannot hold every integer
 
@@ -142,6 +142,10 @@ internal sealed class SumAggregate(string name) : AggregateFunction(name, 1)
     /// empty compensated sum, and sum() an overflow error); a compensated one adds its
     /// negation (the smallest integer as the largest plus one).
     /// </summary>
+    public void Inverse(object state, ReadOnlySpan<Mem> args) => Inverse(state, args[0]);
+
+    public void WindowValue(object state, ref Mem result) => Final(state, ref result);
+
     public void Inverse(object state, Mem a)
     {
         var s = (State)state;
@@ -244,12 +248,28 @@ internal sealed class MinMaxAggregate(string name, bool max, Storage.Record.Coll
 }
 
 /// <summary>group_concat(x[, sep]), and string_agg(x, sep), which is the same with the separator required.</summary>
-internal sealed class GroupConcatAggregate(int argCount, string name = "group_concat") : AggregateFunction(name, argCount)
+/// <remarks>
+/// In a sliding window frame SQLite takes a value back out by cutting its bytes and the
+/// separator after it off the front of the text. It remembers the separators' lengths, not
+/// which one followed which value, and once the text is empty it starts afresh, so the next
+/// value gets no separator before it: over ('', '|'), ('', '|'), ('x', '|') a two-row frame
+/// gives '', '|', then 'x' (not '|x'). The state keeps the same bookkeeping:
+///
+///   Bytes       the text: v1 sep2 v2 sep3 v3 ...
+///   Count       values in it (SQLite's nAccum)
+///   FirstSep    the separator length used so far while all were alike
+///   SepLengths  once lengths differ: the length of each separator, in order
+///   Any         a value has been added since the text was last empty (else no separator)
+/// </remarks>
+internal sealed class GroupConcatAggregate(int argCount, string name = "group_concat") : AggregateFunction(name, argCount), IInverseAggregate
 {
     private sealed class State
     {
         public readonly List<byte> Bytes = [];
         public bool Any;
+        public int Count;
+        public int FirstSep;
+        public List<int>? SepLengths;
     }
 
     public override object NewState() => new State();
@@ -258,16 +278,70 @@ internal sealed class GroupConcatAggregate(int argCount, string name = "group_co
     {
         var s = (State)state;
         if (args[0].IsNull) return;
-        if (s.Any)
+        if (args.Length == 1)
         {
-            if (args.Length > 1)
-            {
-                if (!args[1].IsNull) s.Bytes.AddRange(NumericText.ToUtf8(args[1]));
-            }
-            else s.Bytes.Add((byte)',');
+            if (s.Any) s.Bytes.Add((byte)',');
+            else s.FirstSep = 1;
         }
+        else if (s.Any)
+        {
+            int sep = 0;
+            if (!args[1].IsNull)
+            {
+                byte[] sepBytes = NumericText.ToUtf8(args[1]);
+                s.Bytes.AddRange(sepBytes);
+                sep = sepBytes.Length;
+            }
+            if (sep != s.FirstSep || s.SepLengths != null)
+            {
+                if (s.SepLengths == null)
+                {
+                    s.SepLengths = [];
+                    for (int i = 0; i < s.Count - 1; i++) s.SepLengths.Add(s.FirstSep);
+                }
+                Debug.Assert(s.Count > 0);
+                while (s.SepLengths.Count < s.Count) s.SepLengths.Add(0);
+                s.SepLengths[s.Count - 1] = sep;
+            }
+        }
+        else s.FirstSep = args[1].IsNull ? 0 : NumericText.ToUtf8(args[1]).Length;
+        s.Count++;
         s.Bytes.AddRange(NumericText.ToUtf8(args[0]));
         s.Any = true;
+    }
+
+    /// <summary>Takes the oldest value (and the separator after it) back out, as SQLite does.</summary>
+    public void Inverse(object state, ReadOnlySpan<Mem> args)
+    {
+        var s = (State)state;
+        if (args[0].IsNull) return;
+        int cut = NumericText.ToUtf8(args[0]).Length;
+        s.Count--;
+        if (s.SepLengths != null)
+        {
+            if (s.Count > 0)
+            {
+                cut += s.SepLengths[0];
+                s.SepLengths.RemoveAt(0);
+            }
+        }
+        else cut += s.FirstSep;
+        if (cut >= s.Bytes.Count) s.Bytes.Clear();
+        else s.Bytes.RemoveRange(0, cut);
+        if (s.Bytes.Count == 0)
+        {
+            s.Any = false;
+            s.SepLengths = null;
+        }
+    }
+
+    /// <summary>The value in a window frame: '' while values are in the frame, NULL when none are.</summary>
+    public void WindowValue(object state, ref Mem result)
+    {
+        var s = (State)state;
+        if (s.Count > 0 && s.Bytes.Count == 0) result.SetText([]);
+        else if (s.Bytes.Count == 0) result.SetNull();
+        else result.SetText(s.Bytes.ToArray());
     }
 
     public override void Final(object state, ref Mem result)
@@ -276,6 +350,16 @@ internal sealed class GroupConcatAggregate(int argCount, string name = "group_co
         if (!s.Any) result.SetNull();
         else result.SetText(s.Bytes.ToArray());
     }
+}
+
+/// <summary>An aggregate with SQLite's inverse step, for window frames that slide.</summary>
+internal interface IInverseAggregate
+{
+    /// <summary>Takes a row's arguments back out of the state.</summary>
+    void Inverse(object state, ReadOnlySpan<Mem> args);
+
+    /// <summary>The current value over the frame (SQLite's xValue).</summary>
+    void WindowValue(object state, ref Mem result);
 }
 
 /// <summary>Makes a text Mem from a string (helper for functions).</summary>

@@ -51,6 +51,9 @@ internal static class JsonFunctions
         add(new ScalarFunction("json_quote", 1, Quote));
         add(new ScalarFunction("json_pretty", 1, Pretty));
         add(new ScalarFunction("json_pretty", 2, Pretty));
+        // subtype(X): the subtype SQLite attaches to a value; the JSON functions' 'J' (74) is
+        // the only one the engine makes.
+        add(new ScalarFunction("subtype", 1, (a, ref r) => r.SetInt(IsJson(a[0]) ? 74 : 0)));
     }
 
     // ---- values in and out -------------------------------------------------------------
@@ -243,9 +246,17 @@ internal static class JsonFunctions
         return steps;
     }
 
-    internal static List<Step> Path(in Mem m)
+    /// <summary>A path argument's text; like SQLite's C string it ends at the first NUL byte.</summary>
+    internal static byte[] PathText(in Mem m)
     {
         byte[] p = NumericText.ToUtf8(m);
+        int nul = Array.IndexOf(p, (byte)0);
+        return nul < 0 ? p : p[..nul];
+    }
+
+    internal static List<Step> Path(in Mem m)
+    {
+        byte[] p = PathText(m);
         return ParsePath(p) ?? throw Error("bad JSON path: " + QuoteSql(p));
     }
 
@@ -369,7 +380,7 @@ internal static class JsonFunctions
         }
         else
         {
-            byte[] p = NumericText.ToUtf8(a[1]);
+            byte[] p = PathText(a[1]);
             if (p.Length > 0 && p[0] == '$') steps = ParsePath(p) ?? throw Error("bad JSON path: " + QuoteSql(p));
             else if (p.Length > 0 && p[0] == '[')
             {
@@ -625,10 +636,12 @@ internal static class JsonFunctions
             r.SetNull();
             return;
         }
-        if (m.Kind == MemKind.Blob && (flags & 0x0c) != 0
-            && ((flags & 0x08) != 0 ? JsonBinary.Decode(m.Span) != null : JsonBinary.LooksLikeJsonb(m.Span)))
+        // A blob taken as JSONB is judged only as JSONB (flag 4: the quick check, flag 8: the
+        // strict one, neither: not valid); any other blob is read as text.
+        if (m.Kind == MemKind.Blob && JsonBinary.LooksLikeJsonb(m.Span))
         {
-            r.SetInt(1);
+            bool ok = (flags & 0x04) != 0 || ((flags & 0x08) != 0 && JsonBinary.ValidityCheck(m.Span, 0, m.Span.Length, 1) == 0);
+            r.SetInt(ok ? 1 : 0);
             return;
         }
         if ((flags & 0x03) == 0)
@@ -658,9 +671,9 @@ internal static class JsonFunctions
             r.SetNull();
             return;
         }
-        if (m.Kind == MemKind.Blob && JsonBinary.Decode(m.Span) != null)
+        if (m.Kind == MemKind.Blob && JsonBinary.LooksLikeJsonb(m.Span))
         {
-            r.SetInt(0);
+            r.SetInt(JsonBinary.ValidityCheck(m.Span, 0, m.Span.Length, 1));
             return;
         }
         byte[] text = NumericText.ToUtf8(m);
@@ -696,7 +709,9 @@ internal static class JsonFunctions
             return;
         }
         byte[] indent = a.Length > 1 && !a[1].IsNull ? NumericText.ToUtf8(a[1]) : "    "u8.ToArray();
-        SetJsonText(ref r, JsonText.RenderPretty(doc, indent));
+        // SQLite returns json_pretty()'s text without the JSON subtype: it reads back as a
+        // plain string (json_array(json_pretty('{}')) is ["{}"]).
+        r.SetText(JsonText.RenderPretty(doc, indent));
     }
 
     // ---- aggregates ----------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // children alternate label, value. Here: the text parser (RFC 8259 plus the JSON5
 // extensions SQLite accepts), the JSONB reader and writer, and the text renderers
 // (minified and pretty).
+using System.Diagnostics;
 using System.Text;
 
 namespace Tern.Functions;
@@ -95,8 +96,9 @@ internal ref struct JsonParser
         SkipSpace();
         JsonNode n = ParseValue();
         SkipSpace();
-        // A NUL byte ends the text, as it ends SQLite's C string.
-        if (_p < _s.Length && _s[_p] != 0) Fail(_p);
+        // A NUL byte ends the text, as it ends SQLite's C string. Anything else after the
+        // value is an error SQLite reports at offset 0 (json_error_position() is then 1).
+        if (_p < _s.Length && _s[_p] != 0) Fail(0);
         return n;
     }
 
@@ -261,11 +263,12 @@ internal ref struct JsonParser
             while (IsHex(At(j))) j++;
             payload.Append(_s[(_s[start] == '+' ? start + 1 : start)..j]);
             _p = j;
-            if (IsAlnum(At(j)) || At(j) == '.') Fail(j);
             return new JsonNode(JsonNode.Int5, payload.ToArray());
         }
         bool isFloat = false;
-        if (c == '0' && IsDigit(At(i + 1))) Fail(i);
+        // A leading zero before a digit: SQLite reports the digit after an unsigned '0' and
+        // the '0' after a sign.
+        if (c == '0' && IsDigit(At(i + 1))) Fail(i == start ? i + 1 : i);
         int digitsStart = i;
         while (IsDigit(At(i))) i++;
         bool intDigits = i > digitsStart;
@@ -278,7 +281,9 @@ internal ref struct JsonParser
             while (IsDigit(At(i))) i++;
             if (i == f)
             {
-                if (!intDigits) Fail(start);
+                // No digit on either side of the '.': after a sign the error is seen past
+                // the '.', a bare '.' is wrong where it stands.
+                if (!intDigits) Fail(i > start + 1 ? i : start);
                 json5 = true;
             }
         }
@@ -288,11 +293,13 @@ internal ref struct JsonParser
             isFloat = true;
             int e = i + 1;
             if (At(e) is (byte)'+' or (byte)'-') e++;
-            if (!IsDigit(At(e))) Fail(e);
+            if (!IsDigit(At(e))) Fail(e - 1);
             while (IsDigit(At(e))) e++;
             i = e;
         }
-        if (IsAlnum(At(i))) Fail(i);
+        // A second '.' or exponent is an error here; any other byte after the number is
+        // left for the enclosing container (or the end-of-text check) to judge.
+        if (At(i) is (byte)'.' or (byte)'e' or (byte)'E') Fail(i);
         payload.Append(_s[(_s[start] == '+' ? start + 1 : start)..i]);
         _p = i;
         if (json5) NonStandard = true;
@@ -438,11 +445,18 @@ internal ref struct JsonParser
             byte c = _s[_p];
             JsonNode key;
             if (c is (byte)'"' or (byte)'\'') key = ParseString();
-            else if (IsIdentStart(c))
+            else if (IsIdentStart(c) || IsUnicodeEscape(_p))
             {
+                // A JSON5 unquoted key; a \uXXXX escape may stand for any of its characters
+                // (the key is then kept escaped, as TEXTJ).
+                bool escaped = c == '\\';
                 int j = _p + 1;
-                while (j < _s.Length && (IsIdentStart(_s[j]) || IsDigit(_s[j]))) j++;
-                key = new JsonNode(JsonNode.Text, _s[_p..j].ToArray());
+                while (j < _s.Length && (IsIdentStart(_s[j]) || IsDigit(_s[j]) || IsUnicodeEscape(j)))
+                {
+                    if (_s[j] == '\\') escaped = true;
+                    j++;
+                }
+                key = new JsonNode(escaped ? JsonNode.TextJ : JsonNode.Text, _s[_p..j].ToArray());
                 NonStandard = true;
                 _p = j;
             }
@@ -478,6 +492,8 @@ internal ref struct JsonParser
         _depth--;
         return o;
     }
+
+    private bool IsUnicodeEscape(int i) => At(i) == '\\' && At(i + 1) == 'u' && IsHex(At(i + 2)) && IsHex(At(i + 3)) && IsHex(At(i + 4)) && IsHex(At(i + 5));
 
     private static bool IsIdentStart(byte c) => c is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (byte)'_' or (byte)'$' or >= 0x80;
 }
@@ -532,13 +548,311 @@ internal static class JsonBinary
         }
     }
 
-    /// <summary>Whether the blob's first header spans exactly the whole blob (SQLite's quick check).</summary>
+    /// <summary>
+    /// Whether a blob argument is taken as JSONB rather than as JSON text. The quick check:
+    /// the first byte names an element type, its header reads, the header and payload span
+    /// exactly the whole blob, and a null/true/false has no payload. A blob that passes but
+    /// whose first byte could also begin JSON text ('[', '{' or a digit; the header then
+    /// says a payload of at most seven bytes) must also pass the strict check, or it is
+    /// read as text: x'5B6E756C6C5D' is the text [null], not a five-byte array.
+    /// </summary>
     public static bool LooksLikeJsonb(ReadOnlySpan<byte> s)
     {
-        if (s.Length == 0) return false;
-        if ((s[0] & 0x0f) > 12) return false;
-        if (!ReadHeader(s, 0, out _, out int hdr, out long size)) return false;
-        return hdr + size == s.Length;
+        if (s.Length == 0 || (s[0] & 0x0f) > JsonNode.Object) return false;
+        int n = PayloadSize(s, 0, out long size);
+        if (n == 0 || n + size != s.Length) return false;
+        if ((s[0] & 0x0f) <= JsonNode.False && size != 0) return false;
+        byte first = s[0];
+        bool ambiguous = first is (byte)'[' or (byte)'{' or (>= (byte)'0' and <= (byte)'9');
+        return !ambiguous || ValidityCheck(s, 0, s.Length, 1) == 0;
+    }
+
+    // An element header (SQLite's JSONB, as jsonbPayloadSize reads it):
+    //
+    //   byte 0:  high nibble x   low nibble: element type (0..12)
+    //   x <= 11: the payload size is x; the header is 1 byte
+    //   x == 12: a 1-byte size follows (header 2 bytes)
+    //   x == 13: a 2-byte big-endian size follows (header 3 bytes)
+    //   x == 14: a 4-byte big-endian size follows (header 5 bytes)
+    //   x == 15: an 8-byte big-endian size follows (header 9 bytes); its high four bytes
+    //            must be zero
+    //
+    // Returns the header length (0 when the header is cut short, too big, or its payload
+    // runs past the end of the blob) and the payload size.
+    private static int PayloadSize(ReadOnlySpan<byte> s, int i, out long size)
+    {
+        size = 0;
+        int x = s[i] >> 4;
+        int n;
+        if (x <= 11)
+        {
+            size = x;
+            n = 1;
+        }
+        else
+        {
+            n = x switch { 12 => 2, 13 => 3, 14 => 5, _ => 9 };
+            if (i + n - 1 >= s.Length) return 0;
+            if (n == 9 && (s[i + 1] | s[i + 2] | s[i + 3] | s[i + 4]) != 0) return 0;
+            for (int k = n == 9 ? 5 : 1; k < n; k++) size = (size << 8) | s[i + k];
+        }
+        if (i + n + size > s.Length)
+        {
+            size = 0;
+            return 0;
+        }
+        return n;
+    }
+
+    private static bool IsDigit(byte c) => c is >= (byte)'0' and <= (byte)'9';
+
+    private static bool IsHexDigit(byte c) => IsDigit(c) || (c | 0x20) is >= (byte)'a' and <= (byte)'f';
+
+    /// <summary>A byte that may stand unescaped in a JSON string (not a control character, quote or backslash).</summary>
+    private static bool PlainStringByte(byte c) => c >= 0x20 && c != '"' && c != '\\';
+
+    /// <summary>
+    /// The strict check of the element at s[i..end) (json_valid's flag 8 and
+    /// json_error_position on a blob): 0 when it is well formed, else the 1-based offset of
+    /// the byte where the problem was seen. Numbers must be spelled as their type says,
+    /// strings may hold only the escapes their type allows, null/true/false carry no payload
+    /// and a one-byte header, object labels are strings, and nesting stops at depth 1000.
+    /// </summary>
+    public static long ValidityCheck(ReadOnlySpan<byte> s, int i, int end, int depth)
+    {
+        if (depth > 1000) return i + 1;
+        int n = PayloadSize(s, i, out long lsize);
+        if (n == 0 || i + n + lsize != end) return i + 1;
+        int sz = (int)lsize;
+        byte x = (byte)(s[i] & 0x0f);
+        int j = i + n, k = j + sz;
+        switch (x)
+        {
+            case JsonNode.Null:
+            case JsonNode.True:
+            case JsonNode.False:
+                return n + sz == 1 ? 0 : i + 1;
+            case JsonNode.Int:
+                if (sz < 1) return i + 1;
+                if (s[j] == '-')
+                {
+                    j++;
+                    if (sz < 2) return i + 1;
+                }
+                for (; j < k; j++) if (!IsDigit(s[j])) return j + 1;
+                return 0;
+            case JsonNode.Int5:
+                if (sz < 3) return i + 1;
+                if (s[j] == '-')
+                {
+                    if (sz < 4) return i + 1;
+                    j++;
+                }
+                if (s[j] != '0') return i + 1;
+                if ((s[j + 1] | 0x20) != 'x') return j + 2;
+                for (j += 2; j < k; j++) if (!IsHexDigit(s[j])) return j + 1;
+                return 0;
+            case JsonNode.Float:
+            case JsonNode.Float5:
+                return CheckFloat(s, i, j, k, x == JsonNode.Float);
+            case JsonNode.Text:
+                for (; j < k; j++) if (!PlainStringByte(s[j])) return j + 1;
+                return 0;
+            case JsonNode.TextJ:
+            case JsonNode.Text5:
+                return CheckEscapedText(s, j, k, x == JsonNode.Text5);
+            case JsonNode.TextRaw:
+                return 0;
+            case JsonNode.Array:
+            case JsonNode.Object:
+                {
+                    int count = 0;
+                    while (j < k)
+                    {
+                        int cn = PayloadSize(s, j, out long csz);
+                        if (cn == 0 || j + cn + csz > k) return j + 1;
+                        if (x == JsonNode.Object && (count & 1) == 0)
+                        {
+                            int t = s[j] & 0x0f;
+                            if (t < JsonNode.Text || t > JsonNode.TextRaw) return j + 1;
+                        }
+                        long sub = ValidityCheck(s, j, j + cn + (int)csz, depth + 1);
+                        if (sub != 0) return sub;
+                        count++;
+                        j += cn + (int)csz;
+                    }
+                    Debug.Assert(j == k);
+                    if (x == JsonNode.Object && (count & 1) != 0) return j + 1;
+                    return 0;
+                }
+            default:
+                return i + 1;
+        }
+    }
+
+    // A FLOAT payload is a canonical JSON number with a fraction or an exponent; FLOAT5 may
+    // also start or end its mantissa with a '.'. Neither may lack both.
+    private static long CheckFloat(ReadOnlySpan<byte> s, int i, int j, int k, bool canonical)
+    {
+        int seen = 0; // 0: nothing yet, 1: '.' seen, 2: exponent seen
+        int sz = k - j;
+        if (sz < 2) return i + 1;
+        if (s[j] == '-')
+        {
+            j++;
+            if (sz < 3) return i + 1;
+        }
+        if (s[j] == '.')
+        {
+            if (canonical) return j + 1;
+            if (!IsDigit(At(s, j + 1))) return j + 1;
+            j += 2;
+            seen = 1;
+        }
+        else if (s[j] == '0' && canonical)
+        {
+            if (j + 3 > k) return j + 1;
+            if (s[j + 1] is not ((byte)'.' or (byte)'e' or (byte)'E')) return j + 1;
+            j++;
+        }
+        for (; j < k; j++)
+        {
+            byte c = s[j];
+            if (IsDigit(c)) continue;
+            if (c == '.')
+            {
+                if (seen > 0) return j + 1;
+                if (canonical && (j == k - 1 || !IsDigit(s[j + 1]))) return j + 1;
+                seen = 1;
+                continue;
+            }
+            if (c is (byte)'e' or (byte)'E')
+            {
+                if (seen == 2 || j == k - 1) return j + 1;
+                if (s[j + 1] is (byte)'+' or (byte)'-')
+                {
+                    j++;
+                    if (j == k - 1) return j + 1;
+                }
+                seen = 2;
+                continue;
+            }
+            return j + 1;
+        }
+        return seen == 0 ? i + 1 : 0;
+    }
+
+    // TEXTJ allows the JSON escapes; TEXT5 also allows raw control characters and quotes
+    // and the JSON5 escapes. A backslash followed by a NUL byte passes as SQLite lets it
+    // (its escape-letter test finds the string terminator). Bytes of 0x80 and up are not
+    // checked for UTF-8.
+    private static long CheckEscapedText(ReadOnlySpan<byte> s, int j, int k, bool json5)
+    {
+        for (; j < k; j++)
+        {
+            byte c = s[j];
+            if (PlainStringByte(c)) continue;
+            if (c == '"' || c <= 0x1f)
+            {
+                if (!json5) return j + 1;
+                continue;
+            }
+            Debug.Assert(c == '\\');
+            if (j + 1 >= k) return j + 1;
+            byte e = s[j + 1];
+            if (e is (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t' or 0)
+            {
+                j++;
+            }
+            else if (e == 'u')
+            {
+                if (j + 5 >= k) return j + 1;
+                for (int h = 2; h < 6; h++) if (!IsHexDigit(s[j + h])) return j + 1;
+                j++;
+            }
+            else if (!json5) return j + 1;
+            else
+            {
+                int len = Json5EscapeLength(s[j..k]);
+                if (len == 0) return j + 1;
+                j += len - 1;
+            }
+        }
+        return 0;
+    }
+
+    private static byte At(ReadOnlySpan<byte> s, int i) => i < s.Length ? s[i] : (byte)0;
+
+    // The length of the JSON5 escape at e[0] ('\\'), or 0 when it is not one: \' \v \0 (not
+    // before a digit), \xHH (the digits not checked), and line continuations (a backslash
+    // before LF, CR, CRLF, U+2028 or U+2029), which swallow the character after them (again
+    // read as an escape when it is a backslash).
+    private static int Json5EscapeLength(ReadOnlySpan<byte> e)
+    {
+        int n = e.Length;
+        if (n < 2) return 0;
+        switch (e[1])
+        {
+            case (byte)'u':
+                if (n < 6) return 0;
+                if ((HexValue4(e[2..]) & 0xfc00) == 0xd800 && n >= 12 && e[6] == '\\' && e[7] == 'u'
+                    && (HexValue4(e[8..]) & 0xfc00) == 0xdc00) return 12;
+                return 6;
+            case (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t' or (byte)'v'
+                or (byte)'\'' or (byte)'"' or (byte)'/' or (byte)'\\':
+                return 2;
+            case (byte)'0':
+                return n > 2 && IsDigit(e[2]) ? 0 : 2;
+            case (byte)'x':
+                return n < 4 ? 0 : 4;
+            case 0xe2 or (byte)'\r' or (byte)'\n':
+                {
+                    int skip = ContinuationLength(e);
+                    if (skip == 0) return 0;
+                    if (skip == n) return n;
+                    if (e[skip] == '\\')
+                    {
+                        int more = Json5EscapeLength(e[skip..]);
+                        return more == 0 ? 0 : skip + more;
+                    }
+                    return skip + Utf8Length(e[skip..]);
+                }
+            default:
+                return 0;
+        }
+    }
+
+    // Bytes taken by one or more backslash-newline continuations at e[0]; 0 when e[0..] is not one.
+    private static int ContinuationLength(ReadOnlySpan<byte> e)
+    {
+        int i = 0;
+        while (i + 1 < e.Length && e[i] == '\\')
+        {
+            byte c = e[i + 1];
+            if (c == '\n') i += 2;
+            else if (c == '\r') i += i + 2 < e.Length && e[i + 2] == '\n' ? 3 : 2;
+            else if (c == 0xe2 && i + 3 < e.Length && e[i + 2] == 0x80 && e[i + 3] is 0xa8 or 0xa9) i += 4;
+            else break;
+        }
+        return i;
+    }
+
+    private static int Utf8Length(ReadOnlySpan<byte> e)
+    {
+        int i = 1;
+        if (e[0] >= 0xc0) while (i < e.Length && (e[i] & 0xc0) == 0x80) i++;
+        return i;
+    }
+
+    private static int HexValue4(ReadOnlySpan<byte> h)
+    {
+        int v = 0;
+        for (int q = 0; q < 4; q++)
+        {
+            byte c = h[q];
+            v = v * 16 + (IsDigit(c) ? c - '0' : IsHexDigit(c) ? (c | 0x20) - 'a' + 10 : 0);
+        }
+        return v;
     }
 
     private static bool ReadHeader(ReadOnlySpan<byte> s, int at, out byte type, out int hdr, out long size)

@@ -146,7 +146,7 @@ internal sealed class JsonEach(bool tree) : TableValuedFunction
         if (given[1])
         {
             if (args[1].IsNull) return [];
-            root = NumericText.ToUtf8(args[1]);
+            root = JsonFunctions.PathText(args[1]);
             steps = JsonFunctions.ParsePath(root) ?? throw new TernException(ResultCode.Error,
                 "bad JSON path: '" + System.Text.Encoding.UTF8.GetString(root).Replace("'", "''", StringComparison.Ordinal) + "'");
         }

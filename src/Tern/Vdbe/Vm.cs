@@ -1868,7 +1868,11 @@ internal sealed partial class Vm
                 {
                     NumericText.ParsePrefix(m.Span, out long i, out double r, out bool isInt);
                     if (isInt) m.SetInt(i);
-                    else if (NumericText.IsExactInt(r, out long ri) && Math.Abs(r) < 9.2e18) m.SetInt(ri);
+                    // A real becomes an integer only when it is zero or a whole number of
+                    // magnitude below 2^51 (SQLite's sqlite3RealSameAsInt): '3.0' is 3 but
+                    // '1e18' stays 1.0e+18.
+                    else if (r == 0) m.SetInt(0);
+                    else if (NumericText.IsExactInt(r, out long ri) && ri >= -2251799813685248L && ri < 2251799813685248L) m.SetInt(ri);
                     else m.SetReal(r);
                     m.Bytes = null;
                 }

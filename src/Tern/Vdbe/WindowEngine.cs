@@ -216,7 +216,8 @@ internal static class WindowEngine
         // cursor moves: with a PRECEDING or CURRENT ROW start, before the rows of the next
         // frame's end come in; with a FOLLOWING start, only after the row (end - start) rows
         // later has come in (after every row, when the end is UNBOUNDED FOLLOWING).
-        SumAggregate? slidingSum = call.Aggregate as SumAggregate;
+        // group_concat() and string_agg() slide the same way, with SQLite's inverse step.
+        IInverseAggregate? slidingSum = call.Aggregate as IInverseAggregate;
         long slideLag = call.Start != WindowBound.Following ? long.MinValue / 2
             : call.End == WindowBound.Following ? (long)call.EndOffset - (long)call.StartOffset : long.MaxValue / 2;
         if (call.Unit != WindowUnit.Rows || call.Exclude != WindowExclude.None || call.Distinct || slideLag < 0 && call.Start == WindowBound.Following
@@ -224,7 +225,7 @@ internal static class WindowEngine
         {
             slidingSum = null;
         }
-        object? slideState = slidingSum?.NewState();
+        object? slideState = (slidingSum as AggregateFunction)?.NewState();
         int slideAdded = 0, slideRemoved = 0;
         for (int i = 0; i < m; i++)
         {
@@ -263,6 +264,10 @@ internal static class WindowEngine
                         // the offset: a NULL or fractional offset finds no row, so the default is answered.
                         long? off = call.ArgCount > 1 ? LagLeadOffset(Arg(i, 1)) : 1;
                         long j = off is not { } o ? -1 : call.Name == "lag" ? i - o : i + o;
+                        // SQLite seeks among the rows read so far: lag() answers with the current
+                        // row read one ahead, so a negative offset reaches the next row (-1) but
+                        // no further. lead() has read its whole partition.
+                        if (call.Name == "lag" && j > i + 1) j = -1;
                         if (j >= 0 && j < m) res = Row((int)j)[call.ArgStart];
                         else if (call.ArgCount > 2) res = Arg(i, 2);
                         else res.SetNull();
@@ -299,21 +304,21 @@ internal static class WindowEngine
                 {
                     for (; slideRemoved < lo && slideRemoved < slideAdded && slideRemoved + slideLag < slideAdded; slideRemoved++)
                     {
-                        if (call.FilterColumn < 0 || Truth(Row(slideRemoved)[call.FilterColumn]) == 1) slidingSum.Inverse(slideState!, Row(slideRemoved)[call.ArgStart]);
+                        if (call.FilterColumn < 0 || Truth(Row(slideRemoved)[call.FilterColumn]) == 1) slidingSum.Inverse(slideState!, Row(slideRemoved).AsSpan(call.ArgStart, call.ArgCount));
                     }
                     if (slideAdded >= hi) break;
                     if (slideAdded >= slideRemoved && (call.FilterColumn < 0 || Truth(Row(slideAdded)[call.FilterColumn]) == 1))
                     {
-                        slidingSum.Step(slideState!, Row(slideAdded).AsSpan(call.ArgStart, 1));
+                        ((AggregateFunction)slidingSum).Step(slideState!, Row(slideAdded).AsSpan(call.ArgStart, call.ArgCount));
                     }
                     slideAdded++;
                 }
                 for (; slideRemoved < lo && slideRemoved < slideAdded; slideRemoved++)
                 {
-                    if (call.FilterColumn < 0 || Truth(Row(slideRemoved)[call.FilterColumn]) == 1) slidingSum.Inverse(slideState!, Row(slideRemoved)[call.ArgStart]);
+                    if (call.FilterColumn < 0 || Truth(Row(slideRemoved)[call.FilterColumn]) == 1) slidingSum.Inverse(slideState!, Row(slideRemoved).AsSpan(call.ArgStart, call.ArgCount));
                 }
                 slideRemoved = Math.Max(slideRemoved, lo);
-                slidingSum.Final(slideState!, ref res);
+                slidingSum.WindowValue(slideState!, ref res);
                 continue;
             }
             object state = agg.NewState();
@@ -424,20 +429,40 @@ internal static class WindowEngine
                     int lo, hi;
                     if (call.OrderCount == 0) return (call.Start == WindowBound.UnboundedPreceding || call.Start == WindowBound.CurrentRow || call.Start == WindowBound.Preceding ? 0 : m,
                         call.End == WindowBound.UnboundedFollowing || call.End == WindowBound.CurrentRow || call.End == WindowBound.Following ? m : 0);
+                    // RANGE with an offset, as SQLite's range test compares: a key is moved
+                    // along the sort order by the offset only when it is a number (a NULL, text
+                    // or blob key stays as it is, so it frames its peers), and compared with the
+                    // ORDER BY's collation, direction and NULLS placement. Which key moves
+                    // follows SQLite, which matters only where the sum overflows to a real:
+                    //
+                    //   start n PRECEDING:  row j is in when  key_j moved n forward >= key_i
+                    //   start n FOLLOWING:  row j is in when  key_j >= key_i moved n forward
+                    //   end n PRECEDING/FOLLOWING:  row j is in when  key_j moved back by the
+                    //                       end's signed offset <= key_i
                     Mem Key(int j) => row(j)[call.OrderStart];
                     bool desc = call.OrderDescending[0];
-                    double? Num(int j) => Key(j).IsNull ? null : NumericText.ToDouble(Key(j));
+                    int Sort(Mem a, Mem b)
+                    {
+                        int r = MemCompare.Compare(a, b, call.OrderCollations[0]);
+                        if (r != 0 && call.OrderNullsLarge != null && call.OrderNullsLarge[0] && (a.IsNull || b.IsNull)) r = -r;
+                        return desc ? -r : r;
+                    }
+                    Mem Shift(Mem a, double by) => ShiftKey(a, desc ? -by : by);
+                    Mem cur = Key(i);
                     switch (call.Start)
                     {
                         case WindowBound.UnboundedPreceding: lo = 0; break;
                         case WindowBound.CurrentRow: lo = groupStart[group[i]]; break;
                         case WindowBound.UnboundedFollowing: lo = m; break;
+                        case WindowBound.Preceding:
+                            lo = 0;
+                            while (lo < m && Sort(Shift(Key(lo), call.StartOffset), cur) < 0) lo++;
+                            break;
                         default:
                             {
-                                double? v = Num(i);
-                                double target = v == null ? 0 : call.Start == WindowBound.Preceding == !desc ? v.Value - call.StartOffset : v.Value + call.StartOffset;
+                                Mem from = Shift(cur, call.StartOffset);
                                 lo = 0;
-                                while (lo < m && (v == null ? !Key(lo).IsNull : Key(lo).IsNull || (desc ? Num(lo) > target : Num(lo) < target))) lo++;
+                                while (lo < m && Sort(Key(lo), from) < 0) lo++;
                                 break;
                             }
                     }
@@ -448,15 +473,46 @@ internal static class WindowEngine
                         case WindowBound.UnboundedPreceding: hi = 0; break;
                         default:
                             {
-                                double? v = Num(i);
-                                double target = v == null ? 0 : call.End == WindowBound.Following == !desc ? v.Value + call.EndOffset : v.Value - call.EndOffset;
+                                double back = call.End == WindowBound.Following ? -call.EndOffset : call.EndOffset;
                                 hi = m;
-                                while (hi > 0 && (v == null ? !Key(hi - 1).IsNull : Key(hi - 1).IsNull || (desc ? Num(hi - 1) < target : Num(hi - 1) > target))) hi--;
+                                while (hi > 0 && Sort(Shift(Key(hi - 1), back), cur) > 0) hi--;
                                 break;
                             }
                     }
                     return (lo, Math.Max(lo, hi));
                 }
+        }
+    }
+
+    /// <summary>
+    /// A RANGE key plus an offset, as SQLite's OP_Add computes it: integer + whole offset stays
+    /// an integer unless it overflows (then a real); a real key or offset gives a real; a
+    /// NULL, text or blob key is not moved.
+    /// </summary>
+    private static Mem ShiftKey(Mem a, double by)
+    {
+        Mem r = default;
+        switch (a.Kind)
+        {
+            case MemKind.Int:
+                // The offset arrives as a double: 2^63 stands for the largest integer literal.
+                if (by == Math.Floor(by) && Math.Abs(by) <= 9.2233720368547758E18)
+                {
+                    long d = Math.Abs(by) >= 9.2233720368547758E18 ? (by > 0 ? long.MaxValue : -long.MaxValue) : (long)by;
+                    long sum = unchecked(a.I + d);
+                    if (((a.I ^ sum) & (d ^ sum)) >= 0)
+                    {
+                        r.SetInt(sum);
+                        return r;
+                    }
+                }
+                r.SetReal(a.I + by);
+                return r;
+            case MemKind.Real:
+                r.SetReal(a.R + by);
+                return r;
+            default:
+                return a;
         }
     }
 

@@ -2,7 +2,8 @@
 // json_quote(), json_array(), json_object(), json_array_length(), json_type(),
 // json_extract() and the -> / ->> operators, the editing functions, json_patch(),
 // json_pretty(), the group aggregates, the jsonb_* variants, JSON5 input and the JSON
-// subtype that lets one JSON function's result be read as JSON by another. Each script
+// subtype that lets one JSON function's result be read as JSON by another (and subtype()),
+// the strict JSONB check of json_valid(x, 8) and json_error_position() on blobs. Each script
 // runs on Tern and on SQLite 3.50.4 and the transcripts must match.
 namespace Tern.Tests.Engine;
 
@@ -165,4 +166,72 @@ public class JsonDifferentialTests
     [Theory]
     [MemberData(nameof(Scripts))]
     public void Json_functions_match_sqlite(string script) => Differential.AssertSame(script);
+
+    public static TheoryData<string> JsonbValidityScripts() => new(
+        // null/true/false: no payload and a one-byte header; numbers spelled as their type says
+        """
+        select json_valid(x'00', 8), json_valid(x'C000', 8), json_valid(x'C100', 8), json_valid(x'D20000', 8), json_valid(x'CB09F00000000000000000', 8), json_valid(x'CB09F00000000000000000', 4), json_valid(x'CB0AF0000000000000000000', 4);
+        select json_valid(x'1301', 8), json_valid(x'13FF', 8), json_valid(x'1331', 8), json_valid(x'232D31', 8), json_valid(x'132D', 8), json_valid(x'03', 8), json_valid(x'2330', 8), json_valid(x'33303130', 8);
+        select json_valid(x'4430783146', 8), json_valid(x'442D3078', 8), json_valid(x'54307846', 8), json_valid(x'5430584631', 8), json_valid(x'44317846', 8), json_valid(x'643078314731', 8), json_valid(x'542D307831', 8);
+        select json_valid(x'35312E35', 8), json_valid(x'352E35', 8), json_valid(x'362E35', 8), json_valid(x'2530', 8), json_valid(x'25312E', 8), json_valid(x'36352E', 8), json_valid(x'45302E35', 8), json_valid(x'453030', 8), json_valid(x'35306535', 8);
+        select json_valid(x'4531653531', 8), json_valid(x'5531652B35', 8), json_valid(x'4531652B', 8), json_valid(x'5531652B2B', 8), json_valid(x'5531653565', 8), json_valid(x'55312E352E', 8), json_valid(x'45312E3565', 8), json_valid(x'452D2E3531', 8), json_valid(x'562D2E3565', 8)
+        """,
+        // strings: what TEXT, TEXTJ, TEXT5 and TEXTRAW may hold
+        """
+        select json_valid(x'38615C71', 8), json_valid(x'38615C71', 4), json_valid(x'38615C6E', 8), json_valid(x'78615C7530303431', 8), json_valid(x'78615C755A5A5A5A', 8), json_valid(x'39615C71', 8), json_valid(x'49615C3035', 8), json_valid(x'59615C785A5A', 8), json_valid(x'2A615C', 8);
+        select json_valid(x'C8025C00', 8), json_valid(x'C9025C00', 8), json_valid(x'C7025C00', 8), json_valid(x'17FF', 8), json_valid(x'18FF', 8), json_valid(x'19FF', 8), json_valid(x'1AFF', 8), json_valid(x'C9055C0AC35C71', 8);
+        select json_valid(x'C9065C755A5A5A5A', 8), json_valid(x'C9085C0A5C755A5A5A5A', 8), json_valid(x'1722', 8), json_valid(x'1822', 8), json_valid(x'1922', 8), json_valid(x'1801', 8), json_valid(x'1901', 8), json_valid(x'175C', 8), json_valid(x'185C', 8), json_valid(x'07', 8);
+        select json_valid(x'295C27', 8), json_valid(x'295C76', 8), json_valid(x'395C3041', 8), json_valid(x'295C30', 8), json_valid(x'495C784141', 8), json_valid(x'395C7841', 8), json_valid(x'295C0D', 8), json_valid(x'395C0D0A', 8), json_valid(x'495CE280A8', 8), json_valid(x'495CE280A0', 8), json_valid(x'495C0A4141', 8), json_valid(x'395C0AC3', 8), json_valid(x'C90C5CD83D5CDE00', 8);
+        select json_valid(jsonb('"a\tb"'), 8), json_valid(jsonb('''a\x41\v\0'''), 8), json_valid(jsonb('{"a\u0041":[1,2.5,"x",null,true,false,{}]}'), 8), json_valid(jsonb('[0x1F, .5, 5., +1, -.5e1, Infinity]'), 8)
+        """,
+        // containers: children must fit, labels must be strings, objects come in pairs, depth stops at 1000
+        """
+        select json_valid(x'3B133132', 8), json_valid(x'2B31FF', 8), json_valid(x'2C1700', 8), json_valid(x'1C17', 8), json_valid(x'3C170000', 8), json_valid(x'2C0000', 8), json_valid(x'2C1A00', 8), json_valid(x'0B', 8), json_valid(x'0C', 8), json_valid(x'0D', 8), json_valid(x'0F', 8);
+        select json_valid(unhex(replace(printf('%.999c', '*'), '*', 'CB') || 'CB00'), 8), json_valid(jsonb(printf('%.999c', '[') || printf('%.999c', ']')), 8), json_valid(jsonb(printf('%.998c', '[') || printf('%.998c', ']')), 8)
+        """,
+        // json_error_position() on a blob taken as JSONB: the offset of the bad element's byte
+        """
+        select json_error_position(x'3B133132'), json_error_position(x'1301'), json_error_position(x'2B31FF'), json_error_position(x'5B6E756C6C5D'), json_error_position(x'22FF22'), json_error_position(x'CB01');
+        select json_error_position(x'3C170000'), json_error_position(x'4C17001301'), json_error_position(x'C9065C755A5A5A5A'), json_error_position(x'45302E35'), json_error_position(x'00'), json_error_position(jsonb('[1,{"a":[2]}]')), json_error_position(x'7B10000000000000'), json_error_position(x'33313241')
+        """,
+        // which blobs are JSONB: a blob whose first byte could begin JSON text is JSONB only when strictly valid
+        """
+        select json_valid(x'5B6E756C6C5D', 1), json_valid(x'5B6E756C6C5D', 2), json_valid(x'5B6E756C6C5D', 4), json_valid(x'5B6E756C6C5D', 8), json_valid(x'5B0000000000', 4), json_valid(x'5B0000000000', 1), json_valid(x'5B00000000FF', 4), json_valid(x'5B1000000000', 4);
+        select json_valid(x'7B10000000000000', 4), json_valid(x'6B100000000000', 4), json_valid(x'4B10000000', 4), json_valid(x'33313233', 4), json_valid(x'33313241', 4), json_valid(x'33313241', 2), json_valid(x'3B313233', 4), json_valid(x'3B313233', 1), json_valid(x'3B313233', 2), json_valid(x'3B313233', 8);
+        select json(x'5B6E756C6C5D'), json(x'5B0000000000'), json_extract(x'5B6E756C6C5D', '$[0]'), json_array_length(x'5B6E756C6C5D'), json_type(x'7B7D'), json(x'33313233'), json(x'31')
+        """,
+        // JSON5 numbers need a digit beside the '.'; where SQLite reports bad numbers and trailing text
+        """
+        select json_valid('.', 2), json_valid('+e1', 2), json_valid('-e1', 2), json_valid('.5', 2), json_valid('5.', 2), json_valid('+.5', 2), json_valid('-.5', 2), json_valid('+.', 2), json_valid('[-.]', 2);
+        select json_error_position('.'), json_error_position('.e1'), json_error_position('+.'), json_error_position('-.'), json_error_position('+'), json_error_position('[.5, .]'), json_error_position('+.e1'), json_error_position('[+..]'), json_error_position('-');
+        select json_error_position('1 x'), json_error_position('[1]x'), json_error_position('312A'), json_error_position('"a" b'), json_error_position('{"a":1} }'), json_error_position('null x'), json_error_position('truex'), json_error_position('1x'), json_error_position('0x1g'), json_error_position('1.5.3');
+        select json_error_position('[1x]'), json_error_position('[0x1g]'), json_error_position('{"a":1x}'), json_error_position('[1.5.3]'), json_error_position('1e5.'), json_error_position('1e5e3'), json_error_position('1e'), json_error_position('1e+'), json_error_position('[1e+]'), json_error_position('[0x1.5]');
+        select json_error_position('01'), json_error_position('-01'), json_error_position('[00]'), json_error_position('[-00]'), json_error_position('[-]'), json_error_position('[+x]'), json_error_position('[+.]'), json_error_position('[1 2]');
+        select json('1x'); select json('[1x]'); select json('0x1g')
+        """,
+        // a JSON5 unquoted key may spell its characters as \uXXXX escapes
+        """
+        select json('{' || char(0x5c) || 'u0061:1}'), ('{' || char(0x5c) || 'u0061:1}') ->> 'a', ('{a' || char(0x5c) || 'u0062:1}') ->> 'ab', json('{' || char(0x5c) || 'u0031:1}'), json_valid('{' || char(0x5c) || 'u0061:1}', 2);
+        select hex(jsonb('{' || char(0x5c) || 'u0061b:1}')), json_extract('{x' || char(0x5c) || 'u0079:[1]}', '$.xy[0]');
+        select json('{a' || char(0x5c) || 'u00:1}'); select json('{' || char(0x5c) || 'x61:1}')
+        """,
+        // a path ends at its first NUL byte, in the message too
+        """
+        select json_extract('{"a":1}', '$.a' || char(0) || 'junk'), '{"a":1}' -> ('$.a' || char(0) || 'junk'), '{"a":1}' ->> ('a' || char(0) || 'junk'), json_set('{}', '$.b' || char(0) || 'c', 1), json_remove('{"a":1,"b":2}', '$.a' || char(0) || 'b');
+        select key, value from json_each('{"a":[5,6]}', '$.a' || char(0) || 'x'); select fullkey from json_tree('{"a":[5]}', '$.a' || char(0));
+        select json_extract('{}', 'x' || char(0) || 'y'); select '{}' -> ('$x' || char(0) || 'y'); select * from json_each('{}', 'x' || char(0) || 'y')
+        """,
+        // subtype(): 74 ('J') on text the JSON functions return as JSON, 0 otherwise
+        """
+        select subtype(json('{}')), subtype(jsonb('{}')), subtype('{}'), subtype(1), subtype(NULL), subtype(json_extract('{"a":[1]}','$.a')), subtype(json_extract('{"a":1}','$.a'));
+        select subtype(json_quote('x')), subtype(json_quote(5)), subtype(json_quote(NULL)), subtype(json_patch('{}','null')), subtype(json_patch('{"a":1}','{"b":2}')), subtype(json_type('{}')), subtype(json_type('[3]','$[0]')), subtype(json_pretty('{}'));
+        select json_patch('{}', jsonb('null')), subtype(json_patch('{}', jsonb('null'))), json_patch('{}', x'00'), json_patch('{}', 'null'), json_patch('{"a":1}', 'null'), hex(jsonb_patch('{}', jsonb('null'))), hex(jsonb_patch('{}', 'null'));
+        select subtype('{"a":[7,8]}' -> 'a'), subtype('{"a":[7,8]}' ->> 'a'), typeof('{"a":[7,8]}' ->> 'a'), subtype(json_array(1)), subtype(json_object()), subtype(json_set('[]', '$[0]', 1)), subtype(x'00'), subtype(1.5);
+        create table t(j); insert into t values (json('[1]')); select subtype(j), subtype((select json('[2]'))), subtype(json_group_array(j)) from t;
+        select json_array(json_pretty('{}')), json_array(json_pretty('[1]', '')), json_array(json_quote('x')), json_array(json_type('{}')), subtype(json_pretty('[1]', ' '))
+        """);
+
+    [Theory]
+    [MemberData(nameof(JsonbValidityScripts))]
+    public void Jsonb_validity_blob_classification_and_subtypes_match_sqlite(string script) => Differential.AssertSame(script);
 }
