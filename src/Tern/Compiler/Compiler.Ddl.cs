@@ -365,7 +365,10 @@ internal sealed partial class CodeGenerator
                 if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(d.Schema, d.Name));
             }
-            if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
+            // sqlite_stat* and sqlite_parameters may be dropped, other sqlite_ tables not (SQLite's tableMayNotBeDropped).
+            if (t.RootPage == 1 || (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)
+                && !t.Name.AsSpan(7).StartsWith("stat", StringComparison.OrdinalIgnoreCase)
+                && !t.Name.AsSpan(7).StartsWith("parameters", StringComparison.OrdinalIgnoreCase)))
                 throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
             db = t.Db;
             DropTableForeignKeys(t);
@@ -378,6 +381,7 @@ internal sealed partial class CodeGenerator
                 DeleteSchemaRows(seqCursor, 0, t.Name);
             }
             DropTempTriggersOn(t.Db, t.Name);
+            DeleteStatRows(db, 0, t.Name);
             // From the largest root down: in an auto-vacuum file dropping a tree moves the last
             // root into its place, which must never be a tree this statement drops later. A root
             // of 0 (a damaged schema: an automatic index without its row) names no tree and is
@@ -397,6 +401,7 @@ internal sealed partial class CodeGenerator
             db = ix.Db;
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 1, ix.Name);
+            DeleteStatRows(db, 1, ix.Name);
             Emit(Opcode.Destroy, (int)ix.RootPage, db, 0);
         }
         FinishSchemaChange(db);

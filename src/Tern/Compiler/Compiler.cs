@@ -135,6 +135,7 @@ internal sealed partial class CodeGenerator
                     break;
                 }
             case DropStatement dr: CompileDrop(dr); break;
+            case AnalyzeStatement an: CompileAnalyze(an); break;
             case AttachStatement at:
                 {
                     int file = NewRegister(), name = NewRegister();
