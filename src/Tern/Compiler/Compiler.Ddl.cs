@@ -271,9 +271,21 @@ internal sealed partial class CodeGenerator
         InsertSchemaRow(schemaCursor, "index", ci.Name, t.Name, root, sql);
 
         // Fill the index from the table's rows.
-        int tc = NewCursor(), ic = NewCursor();
-        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
+        int ic = NewCursor();
         Emit(Opcode.OpenWrite, ic, root, db, ix.KeyInfo(), P2IsRegister);
+        FillIndex(t, ix, db, ic);
+        FinishSchemaChange(db);
+    }
+
+    /// <summary>
+    /// Writes an entry for each row of <paramref name="t"/> (each its WHERE accepts, for a partial
+    /// index) into index <paramref name="ix"/>, open for writing on cursor <paramref name="ic"/>;
+    /// a UNIQUE index fails on a duplicate key with SQLite's message (CREATE INDEX, REINDEX).
+    /// </summary>
+    private void FillIndex(Table t, Index ix, int db, int ic)
+    {
+        int tc = NewCursor();
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
         int done = NewLabel();
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress;
@@ -304,7 +316,6 @@ internal sealed partial class CodeGenerator
         Resolve(next);
         Emit(Opcode.Next, tc, top, 0);
         Resolve(done);
-        FinishSchemaChange(db);
     }
 
     /// <summary>Functions whose result may change between calls with the same arguments.</summary>
