@@ -46,6 +46,7 @@ internal sealed partial class CodeGenerator
         ["cell_size_check"] = 0,
         ["secure_delete"] = 0,
         ["trusted_schema"] = 1,
+        ["analysis_limit"] = 0,
     };
 
     /// <summary>
@@ -316,6 +317,17 @@ internal sealed partial class CodeGenerator
                 _write = true;
                 Emit(Opcode.IncrVacuum, p.Value == null ? 0 : (int)Math.Clamp(PragmaInteger(p.Value), int.MinValue, int.MaxValue), 0, 0);
                 return;
+            case "analysis_limit":
+                {
+                    // Set when the value reads as a non-negative decimal or hexadecimal integer
+                    // (cut to 31 bits); the row answers the limit in force.
+                    if (p.Value != null && DecOrHexInteger(p.Value.Text) is long limit and >= 0)
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, limit & 0x7fffffff));
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
             case "collation_list":
                 Rows(["seq", "name"], [[0L, "RTRIM"], [1L, "NOCASE"], [2L, "BINARY"]]);
                 return;
@@ -488,6 +500,22 @@ internal sealed partial class CodeGenerator
         }
         if (value - (negative ? 1 : 0) > int.MaxValue) return 0;
         return negative ? -value : value;
+    }
+
+    /// <summary>
+    /// SQLite's sqlite3DecOrHexToI64: "0x" and up to 16 hex digits, or a decimal integer with an
+    /// optional sign and surrounding spaces that fits in 64 bits; null for anything else.
+    /// </summary>
+    private static long? DecOrHexInteger(string text)
+    {
+        if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X')
+        {
+            string hex = text[2..].TrimStart('0');
+            if (hex.Length > 16 || !hex.All(char.IsAsciiHexDigit) || text.Length == 2) return null;
+            return hex.Length == 0 ? 0 : unchecked((long)ulong.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+        }
+        string t = text.Trim(' ', '\t', '\n', '\f', '\r', '\v');
+        return long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : null;
     }
 
     /// <summary>Booleans accept on/off/yes/no/true/false as well as numbers.</summary>

@@ -86,6 +86,7 @@ internal sealed partial class CodeGenerator
         ["cell_size_check"] = (["cell_size_check"], false, false),
         ["secure_delete"] = (["secure_delete"], false, false),
         ["trusted_schema"] = (["trusted_schema"], false, false),
+        ["analysis_limit"] = (["analysis_limit"], false, false),
     };
 
     /// <summary>The pragmas whose rows come from the schema alone: they run at run time, with any arguments.</summary>
