@@ -227,12 +227,14 @@ internal sealed partial class CodeGenerator
         {
             int tc = NewCursor();
             Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, 0);
-            int row = NewRegisters(3);
+            int row = NewRegisters(3), count = NewRegister();
             int skip = NewLabel();
-            Emit(Opcode.Count, tc, row + 2, 0);
-            Emit(Opcode.IfNot, row + 2, skip, 0);
+            Emit(Opcode.Count, tc, count, 0);
+            Emit(Opcode.IfNot, count, skip, 0);
             Emit(Opcode.String8, 0, row, 0, Encoding.UTF8.GetBytes(t.Name));
             Emit(Opcode.Null, 0, row + 1, 0);
+            // The count as text, as every stat value is.
+            Emit(Opcode.Function, 0, count, row + 2, Stat1Text, 1);
             InsertStatRow(stat, row);
             Resolve(skip);
         }

@@ -376,12 +376,12 @@ internal sealed partial class CodeGenerator
                 if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(d.Schema, d.Name));
             }
+            db = t.Db;
             // sqlite_stat* and sqlite_parameters may be dropped, other sqlite_ tables not (SQLite's tableMayNotBeDropped).
             if (t.RootPage == 1 || (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)
                 && !t.Name.AsSpan(7).StartsWith("stat", StringComparison.OrdinalIgnoreCase)
                 && !t.Name.AsSpan(7).StartsWith("parameters", StringComparison.OrdinalIgnoreCase)))
-                throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
-            db = t.Db;
+                throw new TernException(ResultCode.Error, $"table {(t.RootPage != 1 ? t.Name : db == DatabaseSchema.TempDb ? "sqlite_temp_master" : "sqlite_master")} may not be dropped");
             DropTableForeignKeys(t);
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 2, t.Name);

@@ -47,6 +47,14 @@ internal sealed partial class CodeGenerator
         ["secure_delete"] = 0,
         ["trusted_schema"] = 1,
         ["analysis_limit"] = 0,
+        ["checkpoint_fullfsync"] = 0,
+        ["fullfsync"] = 0,
+        ["empty_result_callbacks"] = 0,
+        ["writable_schema"] = 0,
+        ["soft_heap_limit"] = 0,
+        ["hard_heap_limit"] = 0,
+        ["threads"] = 0,
+        ["mmap_size"] = 0,
     };
 
     /// <summary>
@@ -221,8 +229,98 @@ internal sealed partial class CodeGenerator
                     return;
                 }
             case "encoding":
-                ConstantRow([name], "UTF-8");
+                {
+                    // Setting answers no row. Tern databases are UTF-8: a UTF-16 encoding is refused
+                    // (SQLite would make a new database UTF-16), any other name as SQLite refuses it.
+                    if (p.Value == null)
+                    {
+                        ConstantRow([name], "UTF-8");
+                        return;
+                    }
+                    string enc = p.Value.Text.ToUpperInvariant();
+                    if (enc is "UTF-8" or "UTF8") return;
+                    if (enc is "UTF-16" or "UTF16" or "UTF-16LE" or "UTF16LE" or "UTF-16BE" or "UTF16BE")
+                        throw new TernException(ResultCode.Error, "UTF-16 databases are not supported yet");
+                    throw new TernException(ResultCode.Error, "unsupported encoding: " + p.Value.Text);
+                }
+            case "case_sensitive_like":
+                // Only sets (like() turns case-sensitive for statements prepared afterwards); never answers a row.
+                if (p.Value != null) Emit(Opcode.SetSetting, 0, 0, 0, (name, SettingValue(name, p.Value)));
                 return;
+            case "writable_schema":
+                {
+                    // Reads 0; turning it on (which lets SQL edit sqlite_schema) is not offered. RESET turns it off.
+                    if (p.Value == null) break;
+                    string v = p.Value.Text.ToLowerInvariant();
+                    if (v != "reset" && SettingValue(name, p.Value) != 0)
+                        throw new TernException(ResultCode.Error, "PRAGMA writable_schema is not supported yet");
+                    return;
+                }
+            case "secure_delete":
+                {
+                    // FAST is 2, otherwise a boolean; the row answers the value in force. (Tern keeps
+                    // the setting; freed content is not overwritten.)
+                    if (p.Value != null)
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, p.Value.Text.Equals("fast", StringComparison.OrdinalIgnoreCase) ? 2L : SafetyLevel(p.Value.Text) != 0 ? 1L : 0L));
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "soft_heap_limit":
+            case "hard_heap_limit":
+            case "threads":
+                {
+                    // SQLite's memory limits (process-wide there, per connection here; Tern does not
+                    // enforce them) and the sorter's worker-thread limit (at most 8; Tern sorts on the
+                    // calling thread): set as SQLite's pragma.c sets them, answered in force.
+                    if (p.Value != null && DecOrHexInteger(p.Value.Text) is long n)
+                    {
+                        long soft = CurrentSetting("soft_heap_limit"), hard = CurrentSetting("hard_heap_limit");
+                        long? set = name switch
+                        {
+                            "soft_heap_limit" when n >= 0 => hard > 0 && (n > hard || n == 0) ? hard : n,
+                            "hard_heap_limit" when n > 0 && (hard == 0 || hard > n) => n,
+                            "threads" when n >= 0 => Math.Min(n & 0x7fffffff, 8),
+                            _ => null,
+                        };
+                        if (set is long value)
+                        {
+                            Emit(Opcode.SetSetting, 0, 0, 0, (name, value));
+                            // Lowering the hard limit below the soft one lowers the soft one too.
+                            if (name == "hard_heap_limit" && (soft == 0 || soft > value)) Emit(Opcode.SetSetting, 0, 0, 0, ("soft_heap_limit", value));
+                        }
+                    }
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "mmap_size":
+                {
+                    // Memory-mapped I/O is not used by Tern; the limit is kept and answered as SQLite's
+                    // unix VFS answers it (at most 0x7fff0000; no row for a database without a file).
+                    if (p.Value != null)
+                    {
+                        long sz = DecOrHexInteger(p.Value.Text) ?? 0;
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, Math.Min(Math.Max(sz, 0), 0x7fff0000)));
+                    }
+                    if (db == DatabaseSchema.TempDb || string.IsNullOrEmpty(_schemas.Files?[db])) return;
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "locking_mode":
+                {
+                    // Only NORMAL locking is offered: EXCLUSIVE is refused when prepared. The temp
+                    // database (and an in-memory one once set) answers "exclusive", as in SQLite.
+                    string? mode = p.Value?.Text.ToLowerInvariant();
+                    if (mode == "exclusive") throw new TernException(ResultCode.Error, "PRAGMA locking_mode=EXCLUSIVE is not supported yet");
+                    bool memory = db == DatabaseSchema.TempDb || string.IsNullOrEmpty(_schemas.Files?[db]);
+                    ConstantRow([name], db == DatabaseSchema.TempDb || (mode == "normal" && memory) ? "exclusive" : "normal");
+                    return;
+                }
             case "auto_vacuum":
                 {
                     if (p.Value != null)
@@ -517,6 +615,20 @@ internal sealed partial class CodeGenerator
         string t = text.Trim(' ', '\t', '\n', '\f', '\r', '\v');
         return long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : null;
     }
+
+    /// <summary>A connection setting as this statement is prepared.</summary>
+    private long CurrentSetting(string name) =>
+        _settings != null && _settings.TryGetValue(name, out long v) ? v : SettingDefaults[name];
+
+    /// <summary>SQLite's getSafetyLevel: off/no/false 0, on/yes/true/normal 1, full 2, extra 3, else the leading integer.</summary>
+    private static long SafetyLevel(string text) => text.ToLowerInvariant() switch
+    {
+        "off" or "no" or "false" => 0,
+        "normal" or "on" or "yes" or "true" => 1,
+        "full" => 2,
+        "extra" => 3,
+        _ => LeadingInt32(text),
+    };
 
     /// <summary>Booleans accept on/off/yes/no/true/false as well as numbers.</summary>
     private static long SettingValue(string name, PragmaValue v)

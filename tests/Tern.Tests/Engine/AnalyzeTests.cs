@@ -34,7 +34,7 @@ public class AnalyzeTests
         + "ANALYZE main; " + Stat,
         // One table, one index, again: their rows replaced, others kept; names resolved case-insensitively.
         "CREATE TABLE t(a, b); CREATE INDEX ta ON t(a); CREATE INDEX tb ON t(b); INSERT INTO t VALUES (1, 1), (1, 2), (2, 3); "
-        + "CREATE TABLE s(a); INSERT INTO s VALUES (1); ANALYZE; SELECT rowid, * FROM sqlite_stat1 WHERE tbl = 's'; "
+        + "CREATE TABLE s(a); INSERT INTO s VALUES (1); ANALYZE; SELECT * FROM sqlite_stat1 WHERE tbl = 's'; "
         + "INSERT INTO t VALUES (3, 3), (4, 3); ANALYZE TB; " + Stat + "; INSERT INTO t VALUES (5, 5); ANALYZE main.T; " + Stat + "; "
         + "ANALYZE ta; ANALYZE main.ta; SELECT count(*) FROM sqlite_stat1; INSERT INTO s VALUES (2); ANALYZE s; SELECT * FROM sqlite_stat1 WHERE tbl = 's'",
         // What ANALYZE accepts and refuses.
@@ -50,7 +50,7 @@ public class AnalyzeTests
         // DROP TABLE / DROP INDEX delete their rows; sqlite_stat1 may be dropped and is made again.
         "CREATE TABLE t(a, b); CREATE INDEX ta ON t(a); CREATE INDEX tb ON t(b); INSERT INTO t VALUES (1, 2); CREATE TABLE s(a); INSERT INTO s VALUES (1); "
         + "ANALYZE; DROP INDEX tb; " + Stat + "; DROP TABLE T; " + Stat + "; DROP TABLE sqlite_stat1; SELECT name FROM sqlite_schema ORDER BY name; "
-        + "ANALYZE; " + Stat + "; DROP TABLE sqlite_schema; DROP TABLE sqlite_sequence; CREATE TABLE sqlite_stat1(a)",
+        + "ANALYZE; " + Stat + "; DROP TABLE sqlite_schema; DROP TABLE temp.sqlite_master; DROP TABLE sqlite_sequence; CREATE TABLE sqlite_stat1(a)",
         // Hand-edited statistics: queries keep their answers, ANALYZE of a table replaces only its rows, of the database all.
         "CREATE TABLE t(a, b); CREATE INDEX ta ON t(a); INSERT INTO t VALUES (1, 2), (1, 3), (2, 4); ANALYZE; "
         + "INSERT INTO sqlite_stat1 VALUES ('t', 'ta', 'garbage x y'), ('zz', NULL, '5'), (1, 2, 3), ('t', NULL, NULL), ('t', 'ta', x'00ff'); "
@@ -93,7 +93,8 @@ public class AnalyzeTests
         Assert.Equal("CREATE TABLE sqlite_stat1(tbl,idx,stat)\nn||3\nt|tbc|490 164 1\n",
             SqliteShell.Run(path, "SELECT sql FROM sqlite_schema WHERE name = 'sqlite_stat1'; SELECT * FROM sqlite_stat1 ORDER BY tbl;"));
         // sqlite3 loads the statistics (they steer its planner) and analyzes again to the same rows.
-        Assert.Equal("164\nn||3\nt|tbc|490 164 1\n", SqliteShell.Run(path, "SELECT count(*) FROM t WHERE b = 1 AND c > 10; ANALYZE; SELECT * FROM sqlite_stat1 ORDER BY tbl;"));
+        // (With ta dropped, t's only index is partial: sqlite3 adds t's row count.)
+        Assert.Equal("163\nn||3\nt||500\nt|tbc|490 164 1\n", SqliteShell.Run(path, "SELECT count(*) FROM t WHERE b = 1 AND c > 10; ANALYZE; SELECT * FROM sqlite_stat1 ORDER BY tbl, idx;"));
     }
 
     [Fact]
@@ -125,7 +126,8 @@ public class AnalyzeTests
         // A statistics table of the wrong shape (made through writable_schema) holding nonsense.
         SqliteShell.Run(path, "CREATE TABLE t(a, b); CREATE INDEX ta ON t(a); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (2, 'z'); ANALYZE; "
             + "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = 'CREATE TABLE sqlite_stat1(tbl,idx)' WHERE name = 'sqlite_stat1'; "
-            + "PRAGMA writable_schema = OFF; INSERT INTO sqlite_stat1 VALUES ('t', 'ta'), ('t', NULL), (NULL, 'ta');");
+            + "PRAGMA writable_schema = OFF;");
+        SqliteShell.Run(path, "INSERT INTO sqlite_stat1 VALUES ('t', 'ta'), ('t', NULL), (NULL, 'ta');");
         using (Database db = Database.Open(path))
         using (Connection c = db.Connect())
         {

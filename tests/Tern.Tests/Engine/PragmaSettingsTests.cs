@@ -1,0 +1,50 @@
+// Connection pragmas compared with SQLite 3.50.4: query_only refusing every write transaction,
+// case_sensitive_like changing LIKE and like() (and answering no row), secure_delete's values,
+// the heap limits and threads as pragma.c sets them, the flags SQLite keeps but Tern need not
+// act on (fullfsync, checkpoint_fullfsync, empty_result_callbacks), writable_schema read and
+// RESET, locking_mode, encoding, mmap_size on an in-memory database; each as a table-valued
+// function where SQLite offers one. What Tern does not offer fails when prepared.
+namespace Tern.Tests.Engine;
+
+public class PragmaSettingsTests
+{
+    public static TheoryData<string> Scripts() => new(
+        "CREATE TABLE t(a); INSERT INTO t VALUES (1); PRAGMA query_only; PRAGMA query_only = 1; SELECT * FROM pragma_query_only; "
+        + "INSERT INTO t VALUES (2); CREATE TABLE u(a); CREATE TEMP TABLE v(a); PRAGMA user_version = 3; BEGIN IMMEDIATE; ANALYZE; REINDEX; "
+        + "BEGIN; SELECT * FROM t; COMMIT; SELECT * FROM t; PRAGMA query_only = off; INSERT INTO t VALUES (3); "
+        + "BEGIN; INSERT INTO t VALUES (4); PRAGMA query_only = yes; INSERT INTO t VALUES (5); COMMIT; PRAGMA query_only = 0; SELECT * FROM t",
+        "PRAGMA case_sensitive_like; SELECT 'a' LIKE 'A', like('a', 'A'), 'aBc' LIKE 'a_c', 'a%' LIKE 'A!%' ESCAPE '!'; PRAGMA case_sensitive_like = 1; PRAGMA case_sensitive_like; "
+        + "SELECT 'a' LIKE 'A', like('a', 'A'), 'a' LIKE 'a', 'aBc' LIKE 'a_c', 'aBc' LIKE 'A%', 'a%' LIKE 'a!%' ESCAPE '!', like('A%', 'ab', '!'), 'é' LIKE 'É', NULL LIKE 'a'; "
+        + "CREATE TABLE t(x); INSERT INTO t VALUES ('Apple'), ('apple'), ('APPLE'); SELECT x FROM t WHERE x LIKE 'app%' ORDER BY x; "
+        + "PRAGMA case_sensitive_like = off; SELECT x FROM t WHERE x LIKE 'app%' ORDER BY x; SELECT * FROM pragma_case_sensitive_like",
+        "PRAGMA secure_delete; PRAGMA secure_delete = fast; PRAGMA secure_delete; PRAGMA secure_delete = 2; PRAGMA secure_delete = off; PRAGMA main.secure_delete = on; "
+        + "PRAGMA secure_delete = 'FAST'; SELECT * FROM pragma_secure_delete",
+        "PRAGMA soft_heap_limit; PRAGMA hard_heap_limit; PRAGMA soft_heap_limit = -5; PRAGMA soft_heap_limit = 0x100; PRAGMA soft_heap_limit = 'x'; "
+        + "PRAGMA hard_heap_limit = 100000; PRAGMA hard_heap_limit = 200000; PRAGMA soft_heap_limit; PRAGMA soft_heap_limit = 500000; PRAGMA soft_heap_limit = 0; "
+        + "PRAGMA hard_heap_limit = 0; PRAGMA hard_heap_limit = 50000; PRAGMA soft_heap_limit; SELECT * FROM pragma_hard_heap_limit; SELECT * FROM pragma_soft_heap_limit; "
+        + "PRAGMA threads; PRAGMA threads = 4; PRAGMA threads = -1; PRAGMA threads = 100; PRAGMA threads = 0x7fffffff; PRAGMA threads = 0; SELECT * FROM pragma_threads",
+        "PRAGMA fullfsync; PRAGMA fullfsync = 1; PRAGMA fullfsync; PRAGMA checkpoint_fullfsync; PRAGMA checkpoint_fullfsync = yes; PRAGMA checkpoint_fullfsync; "
+        + "PRAGMA empty_result_callbacks; PRAGMA empty_result_callbacks = 1; PRAGMA empty_result_callbacks; SELECT * FROM pragma_fullfsync; "
+        + "SELECT * FROM pragma_checkpoint_fullfsync; SELECT * FROM pragma_empty_result_callbacks",
+        "PRAGMA writable_schema; PRAGMA writable_schema = 0; PRAGMA writable_schema = RESET; PRAGMA writable_schema; SELECT * FROM pragma_writable_schema; "
+        + "PRAGMA locking_mode; PRAGMA temp.locking_mode; PRAGMA main.locking_mode; PRAGMA locking_mode = foo; PRAGMA locking_mode = NORMAL; "
+        + "PRAGMA encoding; PRAGMA encoding = 'UTF-8'; PRAGMA encoding = 'utf8'; PRAGMA encoding = 'latin1'; PRAGMA encoding; "
+        + "PRAGMA mmap_size; PRAGMA mmap_size = 1000; PRAGMA temp.mmap_size");
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_gives_the_same_transcript_as_sqlite(string script) => Differential.AssertSame(script);
+
+    [Theory]
+    [InlineData("PRAGMA writable_schema = ON")]
+    [InlineData("PRAGMA writable_schema = 1")]
+    [InlineData("PRAGMA locking_mode = EXCLUSIVE")]
+    [InlineData("PRAGMA encoding = 'UTF-16le'")]
+    public void Pragma_tern_does_not_offer_fails_when_prepared(string sql)
+    {
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        var e = Assert.Throws<TernException>(() => c.Prepare(sql));
+        Assert.Contains("not supported yet", e.Message, StringComparison.Ordinal);
+    }
+}
