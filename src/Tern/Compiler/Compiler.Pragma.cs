@@ -313,12 +313,14 @@ internal sealed partial class CodeGenerator
                 }
             case "locking_mode":
                 {
-                    // Only NORMAL locking is offered: EXCLUSIVE is refused when prepared. The temp
-                    // database (and an in-memory one once set) answers "exclusive", as in SQLite.
+                    // Only NORMAL locking is offered: EXCLUSIVE is refused when prepared. Asked without
+                    // a schema, the connection's default answers ("normal"); otherwise (or when set) the
+                    // database's pager does, which for temp and in-memory databases is "exclusive".
                     string? mode = p.Value?.Text.ToLowerInvariant();
                     if (mode == "exclusive") throw new TernException(ResultCode.Error, "PRAGMA locking_mode=EXCLUSIVE is not supported yet");
                     bool memory = db == DatabaseSchema.TempDb || string.IsNullOrEmpty(_schemas.Files?[db]);
-                    ConstantRow([name], db == DatabaseSchema.TempDb || (mode == "normal" && memory) ? "exclusive" : "normal");
+                    bool pager = p.Schema != null || mode == "normal";
+                    ConstantRow([name], pager && memory ? "exclusive" : "normal");
                     return;
                 }
             case "auto_vacuum":

@@ -23,6 +23,7 @@ internal sealed partial class CodeGenerator
 {
     private void CompileReindex(ReindexStatement ri)
     {
+        // (A root of 0, a damaged schema's automatic index without its row, names no tree.)
         var indexes = new List<Index>();
         if (ri.Name == null)
         {
@@ -49,11 +50,11 @@ internal sealed partial class CodeGenerator
             else if (FindIndex(schema, name) is { } ix) indexes.Add(ix);
             else throw new TernException(ResultCode.Error, "unable to identify the object to be reindexed");
         }
-        _write = true;
+        indexes.RemoveAll(ix => ix.RootPage == 0 || ix.Table.RootPage == 0);
+        // Nothing to rebuild: no write transaction (so a read-only connection accepts it, as SQLite does).
+        _write = indexes.Count > 0;
         foreach (Index ix in indexes)
         {
-            // A root of 0 (a damaged schema: an automatic index without its row) names no tree.
-            if (ix.RootPage == 0 || ix.Table.RootPage == 0) continue;
             int db = ix.Db;
             Emit(Opcode.Clear, (int)ix.RootPage, db, 0);
             int ic = NewCursor();
