@@ -283,4 +283,89 @@ internal sealed partial class CodeGenerator
             DeleteRowsWhereEqual(cursor, column, name);
         }
     }
+
+    /// <summary>The most rows a table may have for PRAGMA optimize to analyze it (SQLite samples past its limit of 2000).</summary>
+    private const int OptimizeRowLimit = 2000;
+
+    /// <summary>
+    /// PRAGMA optimize (mask 0xfffe unless given; nothing unless bit 0x02 is set): in every
+    /// database but temp (or the one named), each table with indexes and rows, where some index has
+    /// no sqlite_stat1 row, is analyzed as ANALYZE table would. SQLite decides "has a row" from the
+    /// statistics it loaded with the schema, Tern from the table as it stands. Not reproduced:
+    /// re-analysis of tables whose size changed tenfold since their statistics (SQLite's other
+    /// reason), the 0x01 (report only) and 0x10000 (every table) bits, which fail when prepared, and
+    /// SQLite's sampling of tables past 2000 rows, which fails when such a table would be analyzed.
+    /// </summary>
+    private void CompileOptimize(PragmaStatement p, int only)
+    {
+        long mask = p.Value == null ? 0xfffe : DecOrHexInteger(p.Value.Text) ?? 0;
+        if ((mask & 0x02) == 0) return;
+        if ((mask & 0x10001) != 0) throw new TernException(ResultCode.Error, "PRAGMA optimize with mask bits 0x01 or 0x10000 is not supported yet");
+        for (int db = 0; db < _schemas.Count; db++)
+        {
+            if (db == DatabaseSchema.TempDb || (p.Schema != null && db != only)) continue;
+            DatabaseSchema schema = _schemas[db];
+            List<Table> tables = schema.Tables.Where(t => t.RootPage != 0 && !t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)
+                && t.Indexes.Any(ix => ix.RootPage != 0)).ToList();
+            if (tables.Count == 0) continue;
+            _write = true;
+            Table? stat1 = schema.FindTable("sqlite_stat1");
+            int root = NewRegister(), created = NewRegister();
+            Emit(Opcode.Integer, stat1 != null ? (int)stat1.RootPage : 0, root, 0);
+            Emit(Opcode.Integer, 0, created, 0);
+            foreach (Table t in tables)
+            {
+                int skip = NewLabel(), need = NewLabel();
+                if (stat1 != null)
+                {
+                    foreach (Index ix in t.Indexes.Where(ix => ix.RootPage != 0))
+                    {
+                        // Look for the index's row (tbl, idx): none means the table needs analysis.
+                        int sc = NewCursor(), v = NewRegister(), want = NewRegister(), found = NewLabel(), next = NewLabel();
+                        Emit(Opcode.OpenRead, sc, (int)stat1.RootPage, db, 2);
+                        Emit(Opcode.Rewind, sc, need, 0);
+                        int top = CurrentAddress;
+                        Emit(Opcode.Column, sc, 0, v);
+                        Emit(Opcode.String8, 0, want, 0, Encoding.UTF8.GetBytes(t.Name));
+                        Emit(Opcode.Ne, want, next, v, Storage.Record.Collation.Binary, P5Flags.JumpIfNull);
+                        Emit(Opcode.Column, sc, 1, v);
+                        Emit(Opcode.String8, 0, want, 0, Encoding.UTF8.GetBytes(ix.Name));
+                        Emit(Opcode.Ne, want, next, v, Storage.Record.Collation.Binary, P5Flags.JumpIfNull);
+                        Emit(Opcode.Goto, 0, found, 0);
+                        Resolve(next);
+                        Emit(Opcode.Next, sc, top, 0);
+                        Emit(Opcode.Goto, 0, need, 0);
+                        Resolve(found);
+                    }
+                    Emit(Opcode.Goto, 0, skip, 0);
+                }
+                Resolve(need);
+                int tc = NewCursor(), count = NewRegister(), limit = NewRegister(), small = NewLabel();
+                Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, 0);
+                Emit(Opcode.Rewind, tc, skip, 0);
+                Emit(Opcode.Count, tc, count, 0);
+                Emit(Opcode.Int64, 0, limit, 0, (long)OptimizeRowLimit);
+                Emit(Opcode.Le, limit, small, count);
+                Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, $"PRAGMA optimize of a table of more than {OptimizeRowLimit} rows ({t.Name}) is not supported yet");
+                Resolve(small);
+                int have = NewLabel();
+                Emit(Opcode.IfPos, root, have, 0);
+                int schemaCursor = NewCursor();
+                Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
+                Emit(Opcode.CreateBtree, db, root, 1);
+                InsertSchemaRow(schemaCursor, "table", "sqlite_stat1", "sqlite_stat1", root, Stat1Sql);
+                Emit(Opcode.Integer, 1, created, 0);
+                Resolve(have);
+                int stat = NewCursor();
+                Emit(Opcode.OpenWrite, stat, root, db, 3, P2IsRegister);
+                DeleteRowsWhereEqual(stat, 0, t.Name);
+                AnalyzeTable(t, null, stat);
+                Resolve(skip);
+            }
+            int done = NewLabel();
+            Emit(Opcode.IfNot, created, done, 0);
+            FinishSchemaChange(db);
+            Resolve(done);
+        }
+    }
 }

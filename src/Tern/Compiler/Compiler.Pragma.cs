@@ -417,6 +417,9 @@ internal sealed partial class CodeGenerator
                 _write = true;
                 Emit(Opcode.IncrVacuum, p.Value == null ? 0 : (int)Math.Clamp(PragmaInteger(p.Value), int.MinValue, int.MaxValue), 0, 0);
                 return;
+            case "optimize":
+                CompileOptimize(p, db);
+                return;
             case "analysis_limit":
                 {
                     // Set when the value reads as a non-negative decimal or hexadecimal integer

@@ -3,7 +3,7 @@
 // partial and expression indexes, automatic indexes), the row-count row of tables without
 // full indexes, nothing for empty tables, rows replaced when an object is analyzed again,
 // temp and attached databases, the names ANALYZE accepts and its errors, DROP TABLE/INDEX
-// clearing their rows, PRAGMA analysis_limit; and files: sqlite3 reads what Tern wrote
+// clearing their rows, PRAGMA analysis_limit and optimize; and files: sqlite3 reads what Tern wrote
 // (integrity_check ok, same rows), Tern reads and re-analyzes what sqlite3 wrote, and a
 // damaged sqlite_stat1 changes no query's answer.
 using Tern.Tests.Support;
@@ -58,6 +58,12 @@ public class AnalyzeTests
         + "SELECT * FROM t WHERE a = 1 ORDER BY b; SELECT * FROM t WHERE a > 0 AND b < 4 ORDER BY b; "
         + "ANALYZE t; SELECT rowid, * FROM sqlite_stat1 ORDER BY rowid; ANALYZE; SELECT rowid, * FROM sqlite_stat1; SELECT count(*) FROM t WHERE a = 1",
         // analysis_limit: read, set (decimal, hex, text), refused values kept; as a function.
+        // PRAGMA optimize: tables with rows whose indexes lack statistics are analyzed (not temp, not empty ones); the mask's 0x02 bit.
+        "CREATE TABLE w(a); CREATE INDEX wa ON w(a); PRAGMA optimize; PRAGMA schema_version; SELECT count(*) FROM sqlite_schema; "
+        + "CREATE TABLE t(a, b); CREATE INDEX ta ON t(a); INSERT INTO t VALUES (1, 2), (1, 3); CREATE TABLE u(a UNIQUE); INSERT INTO u VALUES (1); "
+        + "CREATE TABLE v(a); INSERT INTO v VALUES (1); CREATE TEMP TABLE tt(a); CREATE INDEX tti ON tt(a); INSERT INTO tt VALUES (1); "
+        + "PRAGMA optimize(0xfffd); PRAGMA optimize = 'abc'; SELECT count(*) FROM sqlite_schema; PRAGMA optimize; " + Stat + "; PRAGMA schema_version; "
+        + "SELECT name FROM temp.sqlite_schema; INSERT INTO w VALUES (5); PRAGMA main.optimize; " + Stat + "; PRAGMA optimize; PRAGMA optimize(2); " + Stat,
         "PRAGMA analysis_limit; PRAGMA analysis_limit = 0x10; PRAGMA analysis_limit = -3; PRAGMA analysis_limit; PRAGMA analysis_limit = ' 7 '; "
         + "PRAGMA analysis_limit = 'abc'; PRAGMA analysis_limit = 2147483649; SELECT * FROM pragma_analysis_limit; PRAGMA temp.analysis_limit; PRAGMA analysis_limit = 0; "
         + "CREATE TABLE t(a); ANALYZE; " + Stat);
@@ -75,6 +81,22 @@ public class AnalyzeTests
         var e = Assert.Throws<TernException>(() => c.Prepare("ANALYZE"));
         Assert.Contains("analysis_limit", e.Message, StringComparison.Ordinal);
         c.Execute("PRAGMA analysis_limit = 0; ANALYZE");
+    }
+
+    [Fact]
+    public void Optimize_fails_where_sqlite_would_sample_or_report()
+    {
+        using Database db = Database.Open(":memory:");
+        using Connection c = db.Connect();
+        c.Execute("CREATE TABLE t(a); CREATE INDEX ta ON t(a); WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 2001) INSERT INTO t SELECT i FROM r");
+        Assert.Contains("not supported yet", Assert.Throws<TernException>(() => c.Prepare("PRAGMA optimize(0x10002)")).Message, StringComparison.Ordinal);
+        Assert.Contains("not supported yet", Assert.Throws<TernException>(() => c.Prepare("PRAGMA optimize(3)")).Message, StringComparison.Ordinal);
+        // SQLite samples 2000 rows of a larger table; Tern refuses rather than write other numbers.
+        Assert.Contains("more than 2000 rows", Assert.Throws<TernException>(() => c.Execute("PRAGMA optimize")).Message, StringComparison.Ordinal);
+        c.Execute("DELETE FROM t WHERE a = 1; PRAGMA optimize");
+        using Statement s = c.Prepare("SELECT stat FROM sqlite_stat1");
+        Assert.True(s.Step());
+        Assert.Equal("2000 1", s.GetString(0));
     }
 
     [Fact]
