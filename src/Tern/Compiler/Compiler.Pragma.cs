@@ -417,6 +417,43 @@ internal sealed partial class CodeGenerator
                 _write = true;
                 Emit(Opcode.IncrVacuum, p.Value == null ? 0 : (int)Math.Clamp(PragmaInteger(p.Value), int.MinValue, int.MaxValue), 0, 0);
                 return;
+            case "cache_spill":
+                {
+                    // The setting keeps SQLite's spill flag and spill size in one number: +size when
+                    // on, -size when off (size 1 at first). An integer N sets the size and turns
+                    // spilling on (off for 0); a boolean only the flag. The answer is 0 when off,
+                    // else the larger of the size and the cache's size in pages (a KiB cache size
+                    // divided by the page size plus SQLite's 136 bytes of page overhead).
+                    if (p.Value != null)
+                    {
+                        long current = CurrentSetting(name), size = Math.Abs(current);
+                        long set;
+                        if (long.TryParse(p.Value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
+                        {
+                            if (n < 0) throw new TernException(ResultCode.Error, "PRAGMA cache_spill with a size in KiB is not supported yet");
+                            set = n == 0 ? -size : n;
+                        }
+                        else set = SettingValue(name, p.Value) != 0 ? size : -size;
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, set));
+                        return;
+                    }
+                    int args = NewRegisters(3);
+                    Emit(Opcode.Setting, 0, args, 0, name);
+                    Emit(Opcode.Setting, 0, args + 1, 0, "cache_size");
+                    Emit(Opcode.PagerInfo, 1, args + 2, 0);
+                    Emit(Opcode.Function, 0, args, args, CacheSpillAnswer, 3);
+                    Result([name], args, 1);
+                    return;
+                }
+            case "compile_options":
+            case "function_list":
+            case "module_list":
+            case "pragma_list":
+            case "data_version":
+            case "default_cache_size":
+                // SQLite answers these with rows Tern cannot give truthfully yet: refused rather than
+                // answered with nothing.
+                throw new TernException(ResultCode.Error, $"PRAGMA {name} is not supported yet");
             case "optimize":
                 CompileOptimize(p, db);
                 return;
@@ -569,6 +606,14 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Add, one, errors, errors);
         Emit(Opcode.Ge, max, end, errors);
     }
+
+    /// <summary>PRAGMA cache_spill's answer from (the setting, cache_size, the page size); see the pragma.</summary>
+    private static readonly Functions.ScalarFunction CacheSpillAnswer = new("cache_spill", 3, static (a, ref r) =>
+    {
+        long spill = a[0].I, cache = a[1].I, pageSize = Math.Max(a[2].I, 512);
+        long pages = cache >= 0 ? cache : -1024 * cache / (pageSize + 136);
+        r.SetInt(spill <= 0 ? 0 : Math.Max(pages, spill));
+    });
 
     private static readonly Functions.ScalarFunction SignedInt32 = new("int32", 1, static (a, ref r) => r.SetInt(unchecked((int)(uint)a[0].I)));
 

@@ -22,6 +22,9 @@ public class PragmaSettingsTests
         // (The heap limits are process-wide in SQLite, and a hard limit cannot be raised again: only read here; see below.)
         "PRAGMA soft_heap_limit; PRAGMA hard_heap_limit; SELECT * FROM pragma_hard_heap_limit; SELECT * FROM pragma_soft_heap_limit; "
         + "PRAGMA threads; PRAGMA threads = 4; PRAGMA threads = -1; PRAGMA threads = 100; PRAGMA threads = 0x7fffffff; PRAGMA threads = 0; SELECT * FROM pragma_threads",
+        "PRAGMA cache_spill; PRAGMA cache_size = -100; PRAGMA cache_spill; PRAGMA cache_size = 100; PRAGMA cache_spill; PRAGMA cache_spill = 500; PRAGMA cache_spill; "
+        + "PRAGMA cache_spill = off; PRAGMA cache_spill; PRAGMA cache_spill = on; PRAGMA cache_spill; PRAGMA cache_spill = 0; PRAGMA cache_spill; PRAGMA cache_spill = yes; "
+        + "PRAGMA cache_size = -4000; SELECT * FROM pragma_cache_spill",
         "PRAGMA fullfsync; PRAGMA fullfsync = 1; PRAGMA fullfsync; PRAGMA checkpoint_fullfsync; PRAGMA checkpoint_fullfsync = yes; PRAGMA checkpoint_fullfsync; "
         + "PRAGMA empty_result_callbacks; PRAGMA empty_result_callbacks = 1; PRAGMA empty_result_callbacks; SELECT * FROM pragma_fullfsync; "
         + "SELECT * FROM pragma_checkpoint_fullfsync; SELECT * FROM pragma_empty_result_callbacks",
@@ -65,6 +68,13 @@ public class PragmaSettingsTests
     [InlineData("PRAGMA writable_schema = 1")]
     [InlineData("PRAGMA locking_mode = EXCLUSIVE")]
     [InlineData("PRAGMA encoding = 'UTF-16le'")]
+    [InlineData("PRAGMA compile_options")]
+    [InlineData("PRAGMA function_list")]
+    [InlineData("PRAGMA module_list")]
+    [InlineData("PRAGMA pragma_list")]
+    [InlineData("PRAGMA data_version")]
+    [InlineData("PRAGMA default_cache_size")]
+    [InlineData("PRAGMA default_cache_size = 100")]
     public void Pragma_tern_does_not_offer_fails_when_prepared(string sql)
     {
         using Database db = Database.Open(":memory:");
