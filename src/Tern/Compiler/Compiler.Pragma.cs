@@ -449,11 +449,20 @@ internal sealed partial class CodeGenerator
             case "function_list":
             case "module_list":
             case "pragma_list":
-            case "data_version":
             case "default_cache_size":
                 // SQLite answers these with rows Tern cannot give truthfully yet: refused rather than
                 // answered with nothing.
                 throw new TernException(ResultCode.Error, $"PRAGMA {name} is not supported yet");
+            case "data_version":
+                {
+                    // The database's pager counts the changes other connections made that its read
+                    // transactions found (the ReadCookie takes the read transaction that looks).
+                    int r = NewRegister();
+                    Emit(Opcode.ReadCookie, db, r, DatabaseHeader.SchemaCookieOffset);
+                    Emit(Opcode.PagerInfo, 8, r, db);
+                    Result([name], r, 1);
+                    return;
+                }
             case "optimize":
                 CompileOptimize(p, db);
                 return;

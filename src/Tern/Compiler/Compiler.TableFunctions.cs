@@ -96,6 +96,7 @@ internal sealed partial class CodeGenerator
         ["threads"] = (["threads"], false, false),
         ["mmap_size"] = (["mmap_size"], false, true),
         ["locking_mode"] = (["locking_mode"], false, true),
+        ["data_version"] = (["data_version"], false, true),
     };
 
     /// <summary>The pragmas whose rows come from the schema alone: they run at run time, with any arguments.</summary>

@@ -411,6 +411,7 @@ internal sealed partial class Vm
                                 r[op.P2].SetInt(pager.MaxPageCount);
                                 break;
                             case 3: r[op.P2].SetInt(_host.Tree(0).AutoVacuum ? (_host.Tree(0).IncrementalVacuum ? 2 : 1) : 0); break;
+                            case 8: r[op.P2].SetInt(_host.Tree(op.P3).Pager.DataVersion); break;
                         }
                         break;
                     }
