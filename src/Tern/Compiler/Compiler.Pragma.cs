@@ -445,6 +445,19 @@ internal sealed partial class CodeGenerator
                     Result([name], args, 1);
                     return;
                 }
+            case "full_column_names":
+            case "short_column_names":
+                // Only SQLite's default naming (short names) is offered: the settings that name
+                // result columns otherwise fail when prepared; the defaults are accepted.
+                if (p.Value != null && SettingValue(name, p.Value) != SettingDefaults[name])
+                    throw new TernException(ResultCode.Error, $"PRAGMA {name} = {p.Value.Text} is not supported yet");
+                break;
+            case "temp_store_directory":
+                // Unset (no row) and reset to '' only; Tern's temporary files go where the database's
+                // file system puts them.
+                if (p.Value != null && p.Value.Text.Length > 0)
+                    throw new TernException(ResultCode.Error, "PRAGMA temp_store_directory is not supported yet");
+                return;
             case "compile_options":
             case "function_list":
             case "module_list":

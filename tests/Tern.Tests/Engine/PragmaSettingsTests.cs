@@ -31,7 +31,8 @@ public class PragmaSettingsTests
         "PRAGMA writable_schema; PRAGMA writable_schema = 0; PRAGMA writable_schema = RESET; PRAGMA writable_schema; SELECT * FROM pragma_writable_schema; "
         + "PRAGMA locking_mode; PRAGMA temp.locking_mode; PRAGMA main.locking_mode; PRAGMA locking_mode = foo; PRAGMA locking_mode = NORMAL; "
         + "PRAGMA encoding; PRAGMA encoding = 'UTF-8'; PRAGMA encoding = 'utf8'; PRAGMA encoding = 'latin1'; PRAGMA encoding; "
-        + "PRAGMA mmap_size; PRAGMA mmap_size = 1000; PRAGMA temp.mmap_size");
+        + "PRAGMA mmap_size; PRAGMA mmap_size = 1000; PRAGMA temp.mmap_size; PRAGMA full_column_names = 0; PRAGMA short_column_names = 1; "
+        + "PRAGMA full_column_names; PRAGMA short_column_names; PRAGMA temp_store_directory; PRAGMA temp_store_directory = ''; PRAGMA temp_store_directory");
 
     [Theory]
     [MemberData(nameof(Scripts))]
@@ -107,6 +108,9 @@ public class PragmaSettingsTests
     [InlineData("PRAGMA writable_schema = 1")]
     [InlineData("PRAGMA locking_mode = EXCLUSIVE")]
     [InlineData("PRAGMA encoding = 'UTF-16le'")]
+    [InlineData("PRAGMA full_column_names = 1")]
+    [InlineData("PRAGMA short_column_names = off")]
+    [InlineData("PRAGMA temp_store_directory = '/tmp'")]
     [InlineData("PRAGMA compile_options")]
     [InlineData("PRAGMA function_list")]
     [InlineData("PRAGMA module_list")]
