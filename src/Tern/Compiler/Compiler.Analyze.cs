@@ -172,6 +172,7 @@ internal sealed partial class CodeGenerator
     private void AnalyzeTable(Table t, Index? only, int stat)
     {
         if (t.RootPage == 0 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)) return;
+        if (t.WithoutRowid) throw new TernException(ResultCode.Error, $"ANALYZE of the WITHOUT ROWID table {t.Name} is not supported yet");
         int db = t.Db;
         // Newest index first, as SQLite keeps a table's index list.
         List<Index> indexes = only != null ? [only] : t.Indexes.Where(ix => ix.RootPage != 0).Reverse().ToList();

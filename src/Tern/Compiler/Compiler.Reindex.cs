@@ -51,6 +51,8 @@ internal sealed partial class CodeGenerator
             else throw new TernException(ResultCode.Error, "unable to identify the object to be reindexed");
         }
         indexes.RemoveAll(ix => ix.RootPage == 0 || ix.Table.RootPage == 0);
+        if (indexes.FirstOrDefault(ix => ix.Table.WithoutRowid) is { } wr)
+            throw new TernException(ResultCode.Error, $"REINDEX of the WITHOUT ROWID table {wr.Table.Name} is not supported yet");
         // Nothing to rebuild: no write transaction (so a read-only connection accepts it, as SQLite does).
         _write = indexes.Count > 0;
         foreach (Index ix in indexes)
