@@ -271,9 +271,21 @@ internal sealed partial class CodeGenerator
         InsertSchemaRow(schemaCursor, "index", ci.Name, t.Name, root, sql);
 
         // Fill the index from the table's rows.
-        int tc = NewCursor(), ic = NewCursor();
-        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
+        int ic = NewCursor();
         Emit(Opcode.OpenWrite, ic, root, db, ix.KeyInfo(), P2IsRegister);
+        FillIndex(t, ix, db, ic);
+        FinishSchemaChange(db);
+    }
+
+    /// <summary>
+    /// Writes an entry for each row of <paramref name="t"/> (each its WHERE accepts, for a partial
+    /// index) into index <paramref name="ix"/>, open for writing on cursor <paramref name="ic"/>;
+    /// a UNIQUE index fails on a duplicate key with SQLite's message (CREATE INDEX, REINDEX).
+    /// </summary>
+    private void FillIndex(Table t, Index ix, int db, int ic)
+    {
+        int tc = NewCursor();
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
         int done = NewLabel();
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress;
@@ -304,7 +316,6 @@ internal sealed partial class CodeGenerator
         Resolve(next);
         Emit(Opcode.Next, tc, top, 0);
         Resolve(done);
-        FinishSchemaChange(db);
     }
 
     /// <summary>Functions whose result may change between calls with the same arguments.</summary>
@@ -365,9 +376,12 @@ internal sealed partial class CodeGenerator
                 if (d.IfExists) { NothingToDo(); return; }
                 throw new TernException(ResultCode.Error, "no such table: " + MissingTableName(d.Schema, d.Name));
             }
-            if (t.RootPage == 1 || t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase))
-                throw new TernException(ResultCode.Error, $"table {t.Name} may not be dropped");
             db = t.Db;
+            // sqlite_stat* and sqlite_parameters may be dropped, other sqlite_ tables not (SQLite's tableMayNotBeDropped).
+            if (t.RootPage == 1 || (t.Name.StartsWith("sqlite_", StringComparison.OrdinalIgnoreCase)
+                && !t.Name.AsSpan(7).StartsWith("stat", StringComparison.OrdinalIgnoreCase)
+                && !t.Name.AsSpan(7).StartsWith("parameters", StringComparison.OrdinalIgnoreCase)))
+                throw new TernException(ResultCode.Error, $"table {(t.RootPage != 1 ? t.Name : db == DatabaseSchema.TempDb ? "sqlite_temp_master" : "sqlite_master")} may not be dropped");
             DropTableForeignKeys(t);
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 2, t.Name);
@@ -378,6 +392,7 @@ internal sealed partial class CodeGenerator
                 DeleteSchemaRows(seqCursor, 0, t.Name);
             }
             DropTempTriggersOn(t.Db, t.Name);
+            DeleteStatRows(db, 0, t.Name);
             // From the largest root down: in an auto-vacuum file dropping a tree moves the last
             // root into its place, which must never be a tree this statement drops later. A root
             // of 0 (a damaged schema: an automatic index without its row) names no tree and is
@@ -397,6 +412,7 @@ internal sealed partial class CodeGenerator
             db = ix.Db;
             Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
             DeleteSchemaRows(schemaCursor, 1, ix.Name, "index");
+            DeleteStatRows(db, 1, ix.Name);
             Emit(Opcode.Destroy, (int)ix.RootPage, db, 0);
         }
         FinishSchemaChange(db);

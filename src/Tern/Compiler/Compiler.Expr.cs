@@ -213,9 +213,14 @@ internal sealed partial class CodeGenerator
     {
         if (like.Operator is not (LikeOperator.Like or LikeOperator.Glob)) throw new TernException(ResultCode.Error, "no such function: " + like.Operator.ToString().ToUpperInvariant());
         string name = like.Operator == LikeOperator.Like ? "like" : "glob";
-        return FunctionCatalog.Find(name, like.Escape != null ? 3 : 2, out _)
-            ?? throw new TernException(ResultCode.Error, $"wrong number of arguments to function {OperatorText(like, name)}()");
+        return CaseSensitiveLikeIfSet(FunctionCatalog.Find(name, like.Escape != null ? 3 : 2, out _)
+            ?? throw new TernException(ResultCode.Error, $"wrong number of arguments to function {OperatorText(like, name)}()"));
     }
+
+    /// <summary>PRAGMA case_sensitive_like = ON (when the statement is prepared) puts a case-sensitive like() in place of the built-in one.</summary>
+    private FunctionDef CaseSensitiveLikeIfSet(FunctionDef def) =>
+        def.Name != "like" || _settings == null || !_settings.TryGetValue("case_sensitive_like", out long on) || on == 0 ? def
+        : def.ArgCount == 2 ? PatternMatch.CaseSensitiveLike2 : PatternMatch.CaseSensitiveLike3;
 
     /// <summary>The LIKE/GLOB keyword as the statement spells it (SQLite's messages name it so).</summary>
     private string OperatorText(LikeExpr like, string fallback) => LikeOperatorText(_sql, like, fallback);
@@ -840,7 +845,7 @@ internal sealed partial class CodeGenerator
                 throw new TernException(ResultCode.Error, $"{f.Name}() may not be used as a window function");
             throw new TernException(ResultCode.Error, $"misuse of window function {f.Name}()");
         }
-        FunctionDef def = RequireFunction(f);
+        FunctionDef def = CaseSensitiveLikeIfSet(RequireFunction(f));
         if (def is AggregateFunction)
         {
             throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");

@@ -46,6 +46,15 @@ internal sealed partial class CodeGenerator
         ["cell_size_check"] = 0,
         ["secure_delete"] = 0,
         ["trusted_schema"] = 1,
+        ["analysis_limit"] = 0,
+        ["checkpoint_fullfsync"] = 0,
+        ["fullfsync"] = 0,
+        ["empty_result_callbacks"] = 0,
+        ["writable_schema"] = 0,
+        ["soft_heap_limit"] = 0,
+        ["hard_heap_limit"] = 0,
+        ["threads"] = 0,
+        ["mmap_size"] = 0,
     };
 
     /// <summary>
@@ -220,8 +229,100 @@ internal sealed partial class CodeGenerator
                     return;
                 }
             case "encoding":
-                ConstantRow([name], "UTF-8");
+                {
+                    // Setting answers no row. Tern databases are UTF-8: a UTF-16 encoding is refused
+                    // (SQLite would make a new database UTF-16), any other name as SQLite refuses it.
+                    if (p.Value == null)
+                    {
+                        ConstantRow([name], "UTF-8");
+                        return;
+                    }
+                    string enc = p.Value.Text.ToUpperInvariant();
+                    if (enc is "UTF-8" or "UTF8") return;
+                    if (enc is "UTF-16" or "UTF16" or "UTF-16LE" or "UTF16LE" or "UTF-16BE" or "UTF16BE")
+                        throw new TernException(ResultCode.Error, "UTF-16 databases are not supported yet");
+                    throw new TernException(ResultCode.Error, "unsupported encoding: " + p.Value.Text);
+                }
+            case "case_sensitive_like":
+                // Only sets (like() turns case-sensitive for statements prepared afterwards); never answers a row.
+                if (p.Value != null) Emit(Opcode.SetSetting, 0, 0, 0, (name, SettingValue(name, p.Value)));
                 return;
+            case "writable_schema":
+                {
+                    // Reads 0; turning it on (which lets SQL edit sqlite_schema) is not offered. RESET turns it off.
+                    if (p.Value == null) break;
+                    string v = p.Value.Text.ToLowerInvariant();
+                    if (v != "reset" && SettingValue(name, p.Value) != 0)
+                        throw new TernException(ResultCode.Error, "PRAGMA writable_schema is not supported yet");
+                    return;
+                }
+            case "secure_delete":
+                {
+                    // FAST is 2, otherwise a boolean; the row answers the value in force. (Tern keeps
+                    // the setting; freed content is not overwritten.)
+                    if (p.Value != null)
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, p.Value.Text.Equals("fast", StringComparison.OrdinalIgnoreCase) ? 2L : SafetyLevel(p.Value.Text) != 0 ? 1L : 0L));
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "soft_heap_limit":
+            case "hard_heap_limit":
+            case "threads":
+                {
+                    // SQLite's memory limits (process-wide there, per connection here; Tern does not
+                    // enforce them) and the sorter's worker-thread limit (at most 8; Tern sorts on the
+                    // calling thread): set as SQLite's pragma.c sets them, answered in force.
+                    if (p.Value != null && DecOrHexInteger(p.Value.Text) is long n)
+                    {
+                        long soft = CurrentSetting("soft_heap_limit"), hard = CurrentSetting("hard_heap_limit");
+                        long? set = name switch
+                        {
+                            "soft_heap_limit" when n >= 0 => hard > 0 && (n > hard || n == 0) ? hard : n,
+                            "hard_heap_limit" when n > 0 && (hard == 0 || hard > n) => n,
+                            "threads" when n >= 0 => Math.Min(n & 0x7fffffff, 8),
+                            _ => null,
+                        };
+                        if (set is long value)
+                        {
+                            Emit(Opcode.SetSetting, 0, 0, 0, (name, value));
+                            // Lowering the hard limit below the soft one lowers the soft one too.
+                            if (name == "hard_heap_limit" && (soft == 0 || soft > value)) Emit(Opcode.SetSetting, 0, 0, 0, ("soft_heap_limit", value));
+                        }
+                    }
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "mmap_size":
+                {
+                    // Memory-mapped I/O is not used by Tern; the limit is kept and answered as SQLite's
+                    // unix VFS answers it (at most 0x7fff0000; no row for a database without a file).
+                    if (p.Value != null)
+                    {
+                        long sz = DecOrHexInteger(p.Value.Text) ?? 0;
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, Math.Min(Math.Max(sz, 0), 0x7fff0000)));
+                    }
+                    if (db == DatabaseSchema.TempDb || string.IsNullOrEmpty(_schemas.Files?[db])) return;
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "locking_mode":
+                {
+                    // Only NORMAL locking is offered: EXCLUSIVE is refused when prepared. Asked without
+                    // a schema, the connection's default answers ("normal"); otherwise (or when set) the
+                    // database's pager does, which for temp and in-memory databases is "exclusive".
+                    string? mode = p.Value?.Text.ToLowerInvariant();
+                    if (mode == "exclusive") throw new TernException(ResultCode.Error, "PRAGMA locking_mode=EXCLUSIVE is not supported yet");
+                    bool memory = db == DatabaseSchema.TempDb || string.IsNullOrEmpty(_schemas.Files?[db]);
+                    bool pager = p.Schema != null || mode == "normal";
+                    ConstantRow([name], pager && memory ? "exclusive" : "normal");
+                    return;
+                }
             case "auto_vacuum":
                 {
                     if (p.Value != null)
@@ -316,6 +417,79 @@ internal sealed partial class CodeGenerator
                 _write = true;
                 Emit(Opcode.IncrVacuum, p.Value == null ? 0 : (int)Math.Clamp(PragmaInteger(p.Value), int.MinValue, int.MaxValue), 0, 0);
                 return;
+            case "cache_spill":
+                {
+                    // The setting keeps SQLite's spill flag and spill size in one number: +size when
+                    // on, -size when off (size 1 at first). An integer N sets the size and turns
+                    // spilling on (off for 0); a boolean only the flag. The answer is 0 when off,
+                    // else the larger of the size and the cache's size in pages (a KiB cache size
+                    // divided by the page size plus SQLite's 136 bytes of page overhead).
+                    if (p.Value != null)
+                    {
+                        long current = CurrentSetting(name), size = Math.Abs(current);
+                        long set;
+                        if (long.TryParse(p.Value.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n))
+                        {
+                            if (n < 0) throw new TernException(ResultCode.Error, "PRAGMA cache_spill with a size in KiB is not supported yet");
+                            set = n == 0 ? -size : n;
+                        }
+                        else set = SettingValue(name, p.Value) != 0 ? size : -size;
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, set));
+                        return;
+                    }
+                    int args = NewRegisters(3);
+                    Emit(Opcode.Setting, 0, args, 0, name);
+                    Emit(Opcode.Setting, 0, args + 1, 0, "cache_size");
+                    Emit(Opcode.PagerInfo, 1, args + 2, 0);
+                    Emit(Opcode.Function, 0, args, args, CacheSpillAnswer, 3);
+                    Result([name], args, 1);
+                    return;
+                }
+            case "full_column_names":
+            case "short_column_names":
+                // Only SQLite's default naming (short names) is offered: the settings that name
+                // result columns otherwise fail when prepared; the defaults are accepted.
+                if (p.Value != null && SettingValue(name, p.Value) != SettingDefaults[name])
+                    throw new TernException(ResultCode.Error, $"PRAGMA {name} = {p.Value.Text} is not supported yet");
+                break;
+            case "temp_store_directory":
+                // Unset (no row) and reset to '' only; Tern's temporary files go where the database's
+                // file system puts them.
+                if (p.Value != null && p.Value.Text.Length > 0)
+                    throw new TernException(ResultCode.Error, "PRAGMA temp_store_directory is not supported yet");
+                return;
+            case "compile_options":
+            case "function_list":
+            case "module_list":
+            case "pragma_list":
+            case "default_cache_size":
+                // SQLite answers these with rows Tern cannot give truthfully yet: refused rather than
+                // answered with nothing.
+                throw new TernException(ResultCode.Error, $"PRAGMA {name} is not supported yet");
+            case "data_version":
+                {
+                    // The database's pager counts the changes other connections made that its read
+                    // transactions found (the ReadCookie takes the read transaction that looks).
+                    int r = NewRegister();
+                    Emit(Opcode.ReadCookie, db, r, DatabaseHeader.SchemaCookieOffset);
+                    Emit(Opcode.PagerInfo, 8, r, db);
+                    Result([name], r, 1);
+                    return;
+                }
+            case "optimize":
+                CompileOptimize(p, db);
+                return;
+            case "analysis_limit":
+                {
+                    // Set when the value reads as a non-negative decimal or hexadecimal integer
+                    // (cut to 31 bits); the row answers the limit in force.
+                    if (p.Value != null && DecOrHexInteger(p.Value.Text) is long limit and >= 0)
+                        Emit(Opcode.SetSetting, 0, 0, 0, (name, limit & 0x7fffffff));
+                    int r = NewRegister();
+                    Emit(Opcode.Setting, 0, r, 0, name);
+                    Result([name], r, 1);
+                    return;
+                }
             case "collation_list":
                 Rows(["seq", "name"], [[0L, "RTRIM"], [1L, "NOCASE"], [2L, "BINARY"]]);
                 return;
@@ -455,6 +629,14 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Ge, max, end, errors);
     }
 
+    /// <summary>PRAGMA cache_spill's answer from (the setting, cache_size, the page size); see the pragma.</summary>
+    private static readonly Functions.ScalarFunction CacheSpillAnswer = new("cache_spill", 3, static (a, ref r) =>
+    {
+        long spill = a[0].I, cache = a[1].I, pageSize = Math.Max(a[2].I, 512);
+        long pages = cache >= 0 ? cache : -1024 * cache / (pageSize + 136);
+        r.SetInt(spill <= 0 ? 0 : Math.Max(pages, spill));
+    });
+
     private static readonly Functions.ScalarFunction SignedInt32 = new("int32", 1, static (a, ref r) => r.SetInt(unchecked((int)(uint)a[0].I)));
 
     private static long PragmaInteger(PragmaValue v) =>
@@ -489,6 +671,36 @@ internal sealed partial class CodeGenerator
         if (value - (negative ? 1 : 0) > int.MaxValue) return 0;
         return negative ? -value : value;
     }
+
+    /// <summary>
+    /// SQLite's sqlite3DecOrHexToI64: "0x" and up to 16 hex digits, or a decimal integer with an
+    /// optional sign and surrounding spaces that fits in 64 bits; null for anything else.
+    /// </summary>
+    private static long? DecOrHexInteger(string text)
+    {
+        if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'X')
+        {
+            string hex = text[2..].TrimStart('0');
+            if (hex.Length > 16 || !hex.All(char.IsAsciiHexDigit) || text.Length == 2) return null;
+            return hex.Length == 0 ? 0 : unchecked((long)ulong.Parse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+        }
+        string t = text.Trim(' ', '\t', '\n', '\f', '\r', '\v');
+        return long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : null;
+    }
+
+    /// <summary>A connection setting as this statement is prepared.</summary>
+    private long CurrentSetting(string name) =>
+        _settings != null && _settings.TryGetValue(name, out long v) ? v : SettingDefaults[name];
+
+    /// <summary>SQLite's getSafetyLevel: off/no/false 0, on/yes/true/normal 1, full 2, extra 3, else the leading integer.</summary>
+    private static long SafetyLevel(string text) => text.ToLowerInvariant() switch
+    {
+        "off" or "no" or "false" => 0,
+        "normal" or "on" or "yes" or "true" => 1,
+        "full" => 2,
+        "extra" => 3,
+        _ => LeadingInt32(text),
+    };
 
     /// <summary>Booleans accept on/off/yes/no/true/false as well as numbers.</summary>
     private static long SettingValue(string name, PragmaValue v)

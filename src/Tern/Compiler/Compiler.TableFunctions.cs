@@ -86,6 +86,17 @@ internal sealed partial class CodeGenerator
         ["cell_size_check"] = (["cell_size_check"], false, false),
         ["secure_delete"] = (["secure_delete"], false, false),
         ["trusted_schema"] = (["trusted_schema"], false, false),
+        ["analysis_limit"] = (["analysis_limit"], false, false),
+        ["checkpoint_fullfsync"] = (["checkpoint_fullfsync"], false, false),
+        ["fullfsync"] = (["fullfsync"], false, false),
+        ["empty_result_callbacks"] = (["empty_result_callbacks"], false, false),
+        ["writable_schema"] = (["writable_schema"], false, false),
+        ["soft_heap_limit"] = (["soft_heap_limit"], false, false),
+        ["hard_heap_limit"] = (["hard_heap_limit"], false, false),
+        ["threads"] = (["threads"], false, false),
+        ["mmap_size"] = (["mmap_size"], false, true),
+        ["locking_mode"] = (["locking_mode"], false, true),
+        ["data_version"] = (["data_version"], false, true),
     };
 
     /// <summary>The pragmas whose rows come from the schema alone: they run at run time, with any arguments.</summary>

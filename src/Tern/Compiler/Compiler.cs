@@ -122,19 +122,9 @@ internal sealed partial class CodeGenerator
             case RenameTableStatement rt: CompileRenameTable(rt); break;
             case RenameColumnStatement rc: CompileRenameColumn(rc); break;
             case DropColumnStatement dc: CompileDropColumn(dc); break;
-            case ReindexStatement ri:
-                {
-                    // Indexes only use the built-in collations, which never change, so every
-                    // index is already in order; REINDEX only checks that its target exists.
-                    string? target = ri.SecondName ?? ri.Name;
-                    if (target != null && FindIndex(null, target) == null && FindTable(null, target) == null
-                        && target.ToUpperInvariant() is not ("BINARY" or "NOCASE" or "RTRIM"))
-                    {
-                        throw new TernException(ResultCode.Error, "unable to identify the object to be reindexed");
-                    }
-                    break;
-                }
+            case ReindexStatement ri: CompileReindex(ri); break;
             case DropStatement dr: CompileDrop(dr); break;
+            case AnalyzeStatement an: CompileAnalyze(an); break;
             case AttachStatement at:
                 {
                     int file = NewRegister(), name = NewRegister();

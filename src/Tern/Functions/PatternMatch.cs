@@ -2,7 +2,8 @@
 // case-insensitively, an optional ESCAPE character makes the next one literal. GLOB:
 // '*', '?', and '[...]' character classes ('^' negates, ranges with '-'), case-sensitive.
 // like(pattern, text[, escape]) and glob(pattern, text) take the pattern first, as in SQLite.
-// Pattern and text end at their first NUL, as C strings do.
+// Pattern and text end at their first NUL, as C strings do. Under PRAGMA case_sensitive_like
+// the compiler calls the case-sensitive like() below instead (letters must match exactly).
 // A BLOB pattern or text matches nothing (0, even beside a NULL): the oracle build of SQLite
 // is compiled with SQLITE_LIKE_DOESNT_MATCH_BLOBS, and so is the Debian sqlite3 shell.
 using System.Text;
@@ -12,7 +13,15 @@ namespace Tern.Functions;
 
 internal static class PatternMatch
 {
-    public static void Like(ReadOnlySpan<Mem> a, ref Mem r)
+    public static void Like(ReadOnlySpan<Mem> a, ref Mem r) => Like(a, ref r, caseSensitive: false);
+
+    /// <summary>like() as PRAGMA case_sensitive_like = ON makes it: letters match only in the same case.</summary>
+    public static void LikeCaseSensitive(ReadOnlySpan<Mem> a, ref Mem r) => Like(a, ref r, caseSensitive: true);
+
+    /// <summary>The case-sensitive like() with two and with three arguments.</summary>
+    public static readonly ScalarFunction CaseSensitiveLike2 = new("like", 2, LikeCaseSensitive), CaseSensitiveLike3 = new("like", 3, LikeCaseSensitive);
+
+    private static void Like(ReadOnlySpan<Mem> a, ref Mem r, bool caseSensitive)
     {
         // SQLite's order: BLOB operands, the pattern's length, then the ESCAPE argument (NULL
         // gives NULL, more or less than one character is an error), and only then NULL operands.
@@ -41,7 +50,7 @@ internal static class PatternMatch
         }
         int[] pattern = UpToNul(NumericText.ToUtf8(a[0]));
         int[] text = UpToNul(NumericText.ToUtf8(a[1]));
-        r.SetInt(LikeMatch(pattern, 0, text, 0, esc) ? 1 : 0);
+        r.SetInt(LikeMatch(pattern, 0, text, 0, esc, caseSensitive ? 0 : 32) ? 1 : 0);
     }
 
     /// <summary>SQLITE_MAX_LIKE_PATTERN_LENGTH: a longer pattern is refused before matching.</summary>
@@ -84,9 +93,10 @@ internal static class PatternMatch
         return [.. list];
     }
 
-    private static int Fold(int c) => c is >= 'A' and <= 'Z' ? c + 32 : c;
+    /// <summary>An ASCII upper-case letter moved by <paramref name="fold"/> (32: to lower case; 0: kept).</summary>
+    private static int Fold(int c, int fold) => c is >= 'A' and <= 'Z' ? c + fold : c;
 
-    private static bool LikeMatch(int[] p, int pi, int[] s, int si, int esc)
+    private static bool LikeMatch(int[] p, int pi, int[] s, int si, int esc, int fold)
     {
         while (pi < p.Length)
         {
@@ -95,7 +105,7 @@ internal static class PatternMatch
             {
                 pi++;
                 if (pi >= p.Length) return false;
-                if (si >= s.Length || Fold(p[pi]) != Fold(s[si])) return false;
+                if (si >= s.Length || Fold(p[pi], fold) != Fold(s[si], fold)) return false;
                 pi++;
                 si++;
                 continue;
@@ -106,12 +116,12 @@ internal static class PatternMatch
                 if (pi == p.Length) return true;
                 for (int k = si; k <= s.Length; k++)
                 {
-                    if (LikeMatch(p, pi, s, k, esc)) return true;
+                    if (LikeMatch(p, pi, s, k, esc, fold)) return true;
                 }
                 return false;
             }
             if (si >= s.Length) return false;
-            if (c != '_' && Fold(c) != Fold(s[si])) return false;
+            if (c != '_' && Fold(c, fold) != Fold(s[si], fold)) return false;
             pi++;
             si++;
         }

@@ -411,6 +411,7 @@ internal sealed partial class Vm
                                 r[op.P2].SetInt(pager.MaxPageCount);
                                 break;
                             case 3: r[op.P2].SetInt(_host.Tree(0).AutoVacuum ? (_host.Tree(0).IncrementalVacuum ? 2 : 1) : 0); break;
+                            case 8: r[op.P2].SetInt(_host.Tree(op.P3).Pager.DataVersion); break;
                         }
                         break;
                     }
@@ -545,6 +546,9 @@ internal sealed partial class Vm
                     if (r[op.P3].IsNull) ThrowHalt(op);
                     break;
                 case Opcode.Transaction:
+                    // PRAGMA query_only refuses every write transaction, temp's too (SQLite's OP_Transaction).
+                    if (op.P2 != 0 && _host.Settings.TryGetValue("query_only", out long queryOnly) && queryOnly != 0)
+                        TernException.Throw(ResultCode.ReadOnly, "attempt to write a readonly database");
                     BeginTransaction(op.P1, op.P2 != 0, (uint)op.P3, exclusive: op.P2 == 2, checkCookie: op.P5 == 0);
                     break;
                 case Opcode.AutoCommit:

@@ -133,6 +133,12 @@ internal sealed partial class Pager : IDisposable
     /// <summary>PRAGMA max_page_count: the database may not grow past this many pages (SQLITE_FULL).</summary>
     public uint MaxPageCount { get; set; } = 0xFFFFFFFE;
 
+    /// <summary>
+    /// PRAGMA data_version: starts at 1 and grows each time a read transaction finds that another
+    /// connection changed the file since this pager last read it (its own commits leave it alone).
+    /// </summary>
+    public long DataVersion { get; private set; } = 1;
+
     /// <summary>The current transaction state.</summary>
     public PagerState State { get; private set; }
 
@@ -426,6 +432,7 @@ internal sealed partial class Pager : IDisposable
         bool stale = _wal != null ? walChanged : changeCounter != _cachedChangeCounter;
         if (!_cacheValid || stale)
         {
+            if (_cacheValid) DataVersion++;
             _cache.Clear();
             _cachedChangeCounter = changeCounter;
             _cacheValid = true;
