@@ -141,7 +141,7 @@ internal sealed partial class CodeGenerator
             if (c != dropped && !t.Columns[c].IsVirtual) kept.Add(c);
         }
         int tc = NewCursor(), done = NewLabel();
-        Emit(Opcode.OpenWrite, tc, (int)t.RootPage, t.Db, t.Columns.Count);
+        Emit(Opcode.OpenWrite, tc, (int)t.RootPage, t.Db, TableCursorInfo(t));
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress;
         var src = new Source { Table = t, Cursor = tc, Name = t.Name };

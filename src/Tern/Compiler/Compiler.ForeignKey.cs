@@ -210,7 +210,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, RowRegister(child, cols, rowid, fk.ChildColumns[0]), key, 0);
             Emit(Opcode.MustBeInt, key, missing, 0);
             if (self) Emit(Opcode.Eq, rowid, ok, key, null, 0);
-            Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, parent.Db, parent.Columns.Count);
+            Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, parent.Db, TableCursorInfo(parent));
             Emit(Opcode.NotExists, cursor, missing, key);
             Emit(Opcode.Goto, 0, ok, 0);
         }
@@ -273,7 +273,7 @@ internal sealed partial class CodeGenerator
     private void ChildRowLoop(Table parent, Table child, ForeignKey fk, int[] pcols, Func<int, int> parentValue, Action<int, int> body)
     {
         int scan = NewCursor();
-        Emit(Opcode.OpenRead, scan, (int)child.RootPage, child.Db, child.Columns.Count);
+        Emit(Opcode.OpenRead, scan, (int)child.RootPage, child.Db, TableCursorInfo(child));
         var src = new Source { Table = child, Cursor = scan, Name = child.Name };
         int done = NewLabel();
         Emit(Opcode.Rewind, scan, done, 0);
@@ -512,7 +512,7 @@ internal sealed partial class CodeGenerator
                 keys.Add((fk, parent, pcols, ix));
             }
             int cursor = NewCursor();
-            Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, t.Columns.Count);
+            Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, TableCursorInfo(t));
             var src = new Source { Table = t, Cursor = cursor, Name = t.Name };
             int done = NewLabel();
             Emit(Opcode.Rewind, cursor, done, 0);
@@ -535,7 +535,7 @@ internal sealed partial class CodeGenerator
                     int pc = NewCursor();
                     if (ix == null)
                     {
-                        Emit(Opcode.OpenRead, pc, (int)parent.RootPage, parent.Db, parent.Columns.Count);
+                        Emit(Opcode.OpenRead, pc, (int)parent.RootPage, parent.Db, TableCursorInfo(parent));
                         int missing = NewLabel();
                         Emit(Opcode.SeekRowid, pc, missing, key);
                         Emit(Opcode.Goto, 0, ok, 0);

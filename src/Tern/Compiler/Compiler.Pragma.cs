@@ -362,7 +362,7 @@ internal sealed partial class CodeGenerator
             bool checks = t.Checks.Count > 0 && !IgnoreCheckConstraints;
             if (t.RootPage == 0 || (indexes.Count == 0 && !checks)) continue;
             int tc = NewCursor();
-            Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
+            Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, TableCursorInfo(t));
             var cursors = new int[indexes.Count];
             var counts = new int[indexes.Count];
             for (int i = 0; i < indexes.Count; i++)

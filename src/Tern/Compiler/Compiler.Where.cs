@@ -156,7 +156,7 @@ internal sealed partial class CodeGenerator
                 AddNullRowPass();
                 continue;
             }
-            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, s.Table.Columns.Count);
+            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, TableCursorInfo(s.Table));
             (int term, int column, Expr other)? pick = null;
             Index? pickIndex = null;
             (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
@@ -415,7 +415,7 @@ internal sealed partial class CodeGenerator
             else
             {
                 LoopNote(s, null, rowid: false);
-                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, s.Table.Columns.Count);
+                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, TableCursorInfo(s.Table));
             }
             Emit(Opcode.Rewind, s.Cursor, brk, 0);
             int top = CurrentAddress;
