@@ -148,8 +148,10 @@ internal sealed partial class CodeGenerator
         int regs = NewRegisters(Math.Max(kept.Count, 1)), rec = NewRegister(), rowid = NewRegister();
         for (int i = 0; i < kept.Count; i++)
         {
-            if (kept[i] == t.RowidAlias) Emit(Opcode.Null, 0, regs + i, 0);
-            else EmitColumnRaw(src, kept[i], regs + i);
+            // The field in the new layout (a WITHOUT ROWID table's key columns first).
+            int field = altered.StorageIndex(kept[i] < dropped ? kept[i] : kept[i] - 1);
+            if (kept[i] == t.RowidAlias) Emit(Opcode.Null, 0, regs + field, 0);
+            else EmitColumnRaw(src, kept[i], regs + field);
         }
         System.Diagnostics.Debug.Assert(kept.Count == altered.Columns.Count(c => !c.IsVirtual), "the new layout stores the kept columns");
         Emit(Opcode.MakeRecord, regs, kept.Count, rec);

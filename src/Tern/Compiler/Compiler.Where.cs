@@ -201,6 +201,7 @@ internal sealed partial class CodeGenerator
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
             bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger && i > lastRight
+                && !s.Table.WithoutRowid
                 && !(_settings != null && _settings.TryGetValue("automatic_index", out long automatic) && automatic == 0);
             if (useAutoIndex) Note($"SEARCH {s.PlanName ?? s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
             else if (range != null) Note(RangeNote(s, range));

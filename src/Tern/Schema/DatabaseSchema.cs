@@ -220,6 +220,7 @@ internal sealed class DatabaseSchema
                     Tern.Compiler.CodeGenerator.ResolveTableDefinition(t, Encoding.UTF8.GetBytes(sql), loading: true);
                     t.Db = Db;
                     _tables[t.Name] = t;
+                    if (t.PrimaryKey != null) _indexes[t.PrimaryKey.Name] = t.PrimaryKey;
                     foreach (var a in autos)
                     {
                         var idx = new Index

@@ -818,7 +818,12 @@ internal sealed partial class Vm
                         VdbeCursor c = _cursors[op.P1]!;
                         long rowid = r[op.P3].I;
                         bool withoutRowid = c.KeyInfo?.PrimaryKeyFields != null;
-                        if (withoutRowid) c.BTree!.Insert(r[op.P2].Span);
+                        if (withoutRowid)
+                        {
+                            // The entry with the same key (r[P3]) is replaced, as a rowid table's row is.
+                            if (SeekPrimaryKey(c, r[op.P3])) c.BTree!.Delete();
+                            c.BTree!.Insert(r[op.P2].Span);
+                        }
                         else c.BTree!.Insert(rowid, r[op.P2].Span);
                         c.Valid = false;
                         _wrote = true;
