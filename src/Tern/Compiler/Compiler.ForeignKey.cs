@@ -136,6 +136,12 @@ internal sealed partial class CodeGenerator
         }
         if (cols.Length == 1 && cols[0] == parent.RowidAlias) return true;
         int[] want = cols;
+        // A WITHOUT ROWID table's PRIMARY KEY is an index on its own b-tree.
+        if (parent.PrimaryKey is { } pk && pk.Columns.Length == want.Length && pk.Columns.Order().SequenceEqual(want.Order()))
+        {
+            ix = pk;
+            return true;
+        }
         ix = parent.Indexes.Find(i => i.Unique && i.Where == null && i.Expressions == null && i.Columns.Length == want.Length && i.Columns.Order().SequenceEqual(want.Order()));
         return ix != null;
     }
@@ -553,7 +559,8 @@ internal sealed partial class CodeGenerator
                 }
                 int row = NewRegisters(4);
                 Emit(Opcode.String8, 0, row, 0, System.Text.Encoding.UTF8.GetBytes(t.Name));
-                Emit(Opcode.Rowid, cursor, row + 1, 0);
+                if (t.WithoutRowid) Emit(Opcode.Null, 0, row + 1, 0);
+                else Emit(Opcode.Rowid, cursor, row + 1, 0);
                 Emit(Opcode.String8, 0, row + 2, 0, System.Text.Encoding.UTF8.GetBytes(fk.ParentTable));
                 Emit(Opcode.Integer, id, row + 3, 0);
                 PragmaRow(row, 4);

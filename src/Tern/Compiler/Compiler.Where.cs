@@ -182,7 +182,7 @@ internal sealed partial class CodeGenerator
                     if (!affinityOk) continue;
                     // The index can answer the term only if its keys order by the term's collation.
                     Collation termCollation = ComparisonFlags(b.Left, b.Right, scope).Collation;
-                    foreach (Index ix in s.Table.Indexes)
+                    foreach (Index ix in SeekableIndexes(s.Table))
                     {
                         if (ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == termCollation && ix.Where == null)
                         {
@@ -239,8 +239,9 @@ internal sealed partial class CodeGenerator
             }
             else if (pick is { } q && pickIndex != null)
             {
-                int ixCursor = NewCursor();
-                Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, pickIndex.Db, pickIndex.KeyInfo());
+                // A WITHOUT ROWID table's PRIMARY KEY is sought on the table's own cursor.
+                int ixCursor = pickIndex == s.Table.PrimaryKey ? s.Cursor : NewCursor();
+                if (ixCursor != s.Cursor) Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, pickIndex.Db, pickIndex.KeyInfo());
                 ends.Add(IndexEqualityLoop(s, ixCursor, q.column, q.other, scope, brk, cont));
             }
             else
@@ -630,7 +631,7 @@ internal sealed partial class CodeGenerator
                     Affinity oa = ExprAffinity(other, scope);
                     if (!(oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity)))) continue;
                     Collation coll = ComparisonFlags(compareLeft, compareRight, scope).Collation;
-                    index = s.Table.Indexes.Find(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
+                    index = SeekableIndexes(s.Table).FirstOrDefault(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
                     if (index == null) continue;
                 }
                 if (best != null && (best.Index != index || (index != null && best.Column != col))) continue;
@@ -656,6 +657,7 @@ internal sealed partial class CodeGenerator
         string bounds = string.Join(" AND ", parts);
         return r.Index == null
             ? $"SEARCH {s.PlanName ?? s.Name} USING INTEGER PRIMARY KEY ({bounds})"
+            : r.Index == s.Table.PrimaryKey ? $"SEARCH {s.PlanName ?? s.Name} USING PRIMARY KEY ({bounds})"
             : $"SEARCH {s.PlanName ?? s.Name} USING INDEX {r.Index.Name} ({bounds})";
     }
 
@@ -668,7 +670,7 @@ internal sealed partial class CodeGenerator
     private Action RangeLoop(Source s, RangePlan r, Scope scope, int brk, int cont)
     {
         int cursor = s.Cursor;
-        if (r.Index != null)
+        if (r.Index != null && r.Index != s.Table.PrimaryKey)
         {
             cursor = NewCursor();
             Emit(Opcode.OpenRead, cursor, (int)r.Index.RootPage, r.Index.Db, r.Index.KeyInfo());
@@ -693,7 +695,7 @@ internal sealed partial class CodeGenerator
         }
         else Emit(Opcode.Rewind, cursor, brk, 0);
         int top = CurrentAddress;
-        if (r.Index != null)
+        if (r.Index != null && cursor != s.Cursor)
         {
             int rowid = NewRegister();
             Emit(Opcode.IdxRowid, cursor, rowid, 0);
@@ -707,6 +709,9 @@ internal sealed partial class CodeGenerator
             Resolve(brk);
         };
     }
+
+    /// <summary>The indexes a loop may seek: a WITHOUT ROWID table's PRIMARY KEY (its own b-tree) first, then its indexes.</summary>
+    private static IEnumerable<Index> SeekableIndexes(Table t) => t.PrimaryKey != null ? t.Indexes.Prepend(t.PrimaryKey) : t.Indexes;
 
     /// <summary>
     /// The loop over the index entries whose first column equals <paramref name="other"/>
@@ -723,9 +728,12 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
         int top = CurrentAddress;
         Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
-        int rowid = NewRegister();
-        Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
-        Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+        if (ixCursor != s.Cursor)
+        {
+            int rowid = NewRegister();
+            Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
+            Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+        }
         return () =>
         {
             Resolve(cont);

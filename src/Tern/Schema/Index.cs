@@ -36,7 +36,7 @@ internal sealed class Index
 
     public Storage.Record.KeyInfo KeyInfo()
     {
-        if (Table.WithoutRowid && Table.PrimaryKey != this) return WithoutRowidLayout.IndexKeyInfo(this);
+        if (Table.WithoutRowid) return Table.PrimaryKey == this ? WithoutRowidLayout.TableKeyInfo(Table) : WithoutRowidLayout.IndexKeyInfo(this);
         var d = new bool[Columns.Length + 1];
         Descending.CopyTo(d, 0);
         var c = new Storage.Record.Collation[Columns.Length + 1];

@@ -119,12 +119,30 @@ public class WithoutRowidDifferentialTests
     [InlineData("SELECT type, name, tbl_name, rootpage FROM sqlite_schema")]
     public void Pragmas_match(string script) => Differential.AssertSame(Table + script);
 
+    private const string Keyed = """
+        CREATE TABLE k(a INT, b TEXT COLLATE NOCASE, c, PRIMARY KEY(a, b)) WITHOUT ROWID;
+        INSERT INTO k VALUES (1, 'a', 1), (1, 'B', 2), (2, 'c', 3), (3, 'd', 4), (-1, 'e', 5);
+        CREATE INDEX kc ON k(c);
+        """;
+
     [Theory]
-    [InlineData("SELECT * FROM t WHERE b = 1")]
-    [InlineData("SELECT * FROM t WHERE b = 1 AND a = 'x'")]
-    [InlineData("SELECT * FROM t WHERE b > 1")]
-    [InlineData("SELECT * FROM t")]
-    public void Query_plans_match(string query) => Differential.AssertSame(Table + "EXPLAIN QUERY PLAN " + query);
+    [InlineData("SELECT * FROM k WHERE a = 1")]
+    [InlineData("SELECT * FROM k WHERE a = '1'")]
+    [InlineData("SELECT * FROM k WHERE a > 1")]
+    [InlineData("SELECT a, b FROM k")]
+    [InlineData("SELECT * FROM k")]
+    public void Seeks_and_query_plans_match(string query) => Differential.AssertSame(Keyed + "EXPLAIN QUERY PLAN " + query + ";" + query);
+
+    [Theory]
+    [InlineData("SELECT * FROM k WHERE a >= 1 AND a < 3")]
+    [InlineData("SELECT * FROM k WHERE a = 1 AND b = 'b'")]
+    [InlineData("SELECT * FROM k WHERE b = 'B'")]
+    [InlineData("SELECT * FROM k WHERE c = 3")]
+    [InlineData("SELECT * FROM k WHERE c > 2 ORDER BY c")]
+    [InlineData("SELECT * FROM k x JOIN k y ON y.a = x.c ORDER BY 1, 2, 4, 5")]
+    [InlineData("SELECT * FROM k WHERE a IN (1, 3) ORDER BY 1, 2")]
+    [InlineData("SELECT (SELECT count(*) FROM k y WHERE y.a = x.a) FROM k x ORDER BY 1")]
+    public void Seeks_match(string query) => Differential.AssertSame(Keyed + query);
 
     /// <summary>Random WITHOUT ROWID tables (composite, DESC and collated keys, an index) under random writes: the whole table compared after each.</summary>
     [Fact]
