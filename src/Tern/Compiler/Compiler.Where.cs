@@ -631,6 +631,8 @@ internal sealed partial class CodeGenerator
                     Affinity oa = ExprAffinity(other, scope);
                     if (!(oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity)))) continue;
                     Collation coll = ComparisonFlags(compareLeft, compareRight, scope).Collation;
+                    // A WITHOUT ROWID table ranges over its PRIMARY KEY's first column in key order (a DESC one is scanned whole).
+                    if (s.Table.PrimaryKey is { } pk && pk.Columns[0] == col && pk.Collations[0] == coll && pk.Descending[0]) continue;
                     index = SeekableIndexes(s.Table).FirstOrDefault(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
                     if (index == null) continue;
                 }
