@@ -1229,6 +1229,33 @@ internal sealed partial class CodeGenerator
         SplitAnd(where, terms);
         int done = NewLabel();
         int rowid = NewRegister();
+        if (from.IsEmpty && orderBy.IsEmpty && limit == null && t.WithoutRowid)
+        {
+            // The keys of a WITHOUT ROWID table's rows are collected in an index ordered as the
+            // table is, so rows change in key order, as in SQLite.
+            int[] pk = t.PrimaryKey!.Columns;
+            int keys = NewCursor();
+            Emit(Opcode.OpenEphemeral, keys, pk.Length, 0, WithoutRowidLayout.TableKeyInfo(t));
+            EmitLoops(scope, terms, () =>
+            {
+                int regs = NewRegisters(pk.Length), rec = NewRegister();
+                for (int i = 0; i < pk.Length; i++) EmitColumnRaw(src, pk[i], regs + i);
+                Emit(Opcode.MakeRecord, regs, pk.Length, rec, null, P5Flags.IntRealAsInteger);
+                Emit(Opcode.IdxInsert, keys, rec, 0);
+            });
+            int fields = NewRegisters(pk.Length);
+            Emit(Opcode.Rewind, keys, done, 0);
+            int keyTop = CurrentAddress;
+            int keyNext = NewLabel();
+            for (int i = 0; i < pk.Length; i++) Emit(Opcode.Column, keys, i, fields + i);
+            Emit(Opcode.MakeRecord, fields, pk.Length, rowid, null, P5Flags.IntRealAsInteger);
+            Emit(Opcode.NotExists, target.Cursor, keyNext, rowid);
+            change(target, rowid, -1);
+            Resolve(keyNext);
+            Emit(Opcode.Next, keys, keyTop, 0);
+            Resolve(done);
+            return;
+        }
         if (from.IsEmpty && orderBy.IsEmpty && limit == null)
         {
             int set = NewRegister();
