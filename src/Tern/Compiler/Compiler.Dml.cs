@@ -410,12 +410,22 @@ internal sealed partial class CodeGenerator
         bool rowidLast = keyCheck && !upsertFirstOther && onError == ConflictResolution.Default
             && t.RowidConflict == ConflictResolution.Replace && t.Indexes.Count > 0
             && (upsert == null || upsert.Matches(keyColumns) < 0);
-        if (keyCheck && !rowidLast && !upsertFirstOther) RowidCheck();
+        // A WITHOUT ROWID table's PRIMARY KEY is one of its indexes in SQLite's list: those made
+        // after it (newest first) are checked before it.
+        int keyAt = -1;
+        if (keyCheck && !rowidLast && !upsertFirstOther)
+        {
+            keyAt = 0;
+            while (t.WithoutRowid && upsert == null && keyAt < order.Count && t.Indexes[order[keyAt]].OnConflict != ConflictResolution.Replace
+                && WithoutRowidLayout.MadeAfterPrimaryKey(t.Indexes[order[keyAt]])) keyAt++;
+        }
         for (int n = 0; n < order.Count; n++)
         {
+            if (n == keyAt) RowidCheck();
             IndexCheck(order[n]);
             if (n == 0 && upsertFirstOther) RowidCheck();
         }
+        if (keyAt >= 0 && keyAt == order.Count) RowidCheck();
         if (keyCheck && (rowidLast || (upsertFirstOther && order.Count == 0))) RowidCheck();
         if (_replaceTriggersFired > 0) RecheckAfterReplaceTriggers();
         _replaceTriggersFired = savedReplaceTriggers;

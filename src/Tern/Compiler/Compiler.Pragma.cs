@@ -657,8 +657,7 @@ internal sealed partial class CodeGenerator
             if (t.PrimaryKey is { } pk)
             {
                 // A WITHOUT ROWID table's PRIMARY KEY is listed where its number puts it among the automatic indexes.
-                static int Number(string name) => int.TryParse(name.AsSpan(name.LastIndexOf('_') + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0;
-                int at = list.FindIndex(ix => !ix.IsAuto || Number(ix.Name) > Number(pk.Name));
+                int at = list.FindIndex(WithoutRowidLayout.MadeAfterPrimaryKey);
                 list.Insert(at < 0 ? list.Count : at, pk);
             }
             list.Reverse();

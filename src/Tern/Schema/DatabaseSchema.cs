@@ -3,6 +3,7 @@
 // Also knows how SQLite derives a table from CREATE TABLE: column affinities, the
 // INTEGER PRIMARY KEY rowid alias, and the automatic indexes for PRIMARY KEY and UNIQUE
 // constraints, named sqlite_autoindex_<table>_<n> in constraint order.
+using System.Diagnostics;
 using System.Text;
 using Tern.Sql;
 using Tern.Sql.Ast;
@@ -529,6 +530,8 @@ internal sealed class DatabaseSchema
         bool hasGenerated = columns.Exists(c => c.IsGenerated);
         if (hasGenerated && !columns.Exists(c => !c.IsGenerated))
             throw new TernException(ResultCode.Error, "must have at least one non-generated column");
+        Debug.Assert(pkColumns == null || pkColumns.Select(c => columns[c].StorageIndex).SequenceEqual(Enumerable.Range(0, pkColumns.Length)),
+            "a WITHOUT ROWID record starts with its key columns");
         var table = new Table
         {
             Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict,

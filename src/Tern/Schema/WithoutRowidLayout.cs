@@ -24,6 +24,14 @@ namespace Tern.Schema;
 /// <summary>Key layouts of WITHOUT ROWID tables and their indexes.</summary>
 internal static class WithoutRowidLayout
 {
+    /// <summary>The number n of an automatic index sqlite_autoindex_T_n (0 for another name).</summary>
+    public static int AutoIndexNumber(string name) =>
+        int.TryParse(name.AsSpan(name.LastIndexOf('_') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : 0;
+
+    /// <summary>Whether index <paramref name="ix"/> of a WITHOUT ROWID table was made after its PRIMARY KEY (a later constraint, or CREATE INDEX).</summary>
+    public static bool MadeAfterPrimaryKey(Index ix) =>
+        !ix.IsAuto || AutoIndexNumber(ix.Name) > AutoIndexNumber(ix.Table.PrimaryKey!.Name);
+
     /// <summary>The KeyInfo of a WITHOUT ROWID table's own b-tree: its PRIMARY KEY fields.</summary>
     public static KeyInfo TableKeyInfo(Table t)
     {

@@ -95,6 +95,13 @@ public class WithoutRowidDifferentialTests
     [InlineData("CREATE TABLE g(a, b CHECK (b > 0), c NOT NULL, PRIMARY KEY(a)) WITHOUT ROWID; INSERT INTO g VALUES (1, 1, NULL)")]
     [InlineData("CREATE TABLE g(a, b UNIQUE, PRIMARY KEY(a)) WITHOUT ROWID; INSERT INTO g VALUES (1, 1), (2, 2); INSERT INTO g VALUES (3, 1)")]
     [InlineData("CREATE TABLE g(a, b UNIQUE, PRIMARY KEY(a)) WITHOUT ROWID; INSERT INTO g VALUES (1, 1), (2, 2); UPDATE g SET b = 1 WHERE a = 2")]
+    [InlineData("CREATE TABLE g(a PRIMARY KEY, b UNIQUE) WITHOUT ROWID; INSERT INTO g VALUES (1, 1); INSERT INTO g VALUES (1, 1)")]
+    [InlineData("CREATE TABLE g(a INTEGER PRIMARY KEY, b UNIQUE) WITHOUT ROWID; INSERT INTO g VALUES (1, 1); INSERT INTO g VALUES (1, 1)")]
+    [InlineData("CREATE TABLE g(a PRIMARY KEY, b UNIQUE) WITHOUT ROWID; CREATE UNIQUE INDEX gx ON g(b); INSERT INTO g VALUES (1, 1); INSERT INTO g VALUES (1, 1)")]
+    [InlineData("CREATE TABLE g(a PRIMARY KEY, b UNIQUE, c) WITHOUT ROWID; INSERT INTO g VALUES (1, 1, 1), (2, 2, 2); INSERT OR REPLACE INTO g VALUES (1, 2, 3); SELECT * FROM g")]
+    [InlineData("CREATE TABLE g(a PRIMARY KEY ON CONFLICT REPLACE, b UNIQUE, c) WITHOUT ROWID; INSERT INTO g VALUES (1, 1, 1), (2, 2, 2); INSERT INTO g VALUES (1, 2, 3); SELECT * FROM g")]
+    [InlineData("CREATE TABLE g(a PRIMARY KEY, b UNIQUE ON CONFLICT REPLACE, c UNIQUE) WITHOUT ROWID; INSERT INTO g VALUES (1, 1, 1), (2, 2, 2); INSERT INTO g VALUES (1, 2, 2); SELECT * FROM g")]
+    [InlineData("CREATE TABLE g(a UNIQUE, b PRIMARY KEY, c UNIQUE) WITHOUT ROWID; PRAGMA index_list(g); INSERT INTO g VALUES (1, 1, 1); INSERT INTO g VALUES (1, 1, 1)")]
     public void Constraints_and_generated_columns_match(string script) => Differential.AssertSame(script);
 
     [Theory]
@@ -118,6 +125,8 @@ public class WithoutRowidDifferentialTests
     [InlineData("PRAGMA table_list(t)")]
     [InlineData("PRAGMA integrity_check")]
     [InlineData("SELECT type, name, tbl_name, rootpage FROM sqlite_schema")]
+    [InlineData("SELECT * FROM t INDEXED BY sqlite_autoindex_t_1 WHERE b = 1")]
+    [InlineData("DROP INDEX sqlite_autoindex_t_1")]
     public void Pragmas_match(string script) => Differential.AssertSame(Table + script);
 
     private const string Keyed = """
