@@ -105,7 +105,7 @@ internal sealed partial class CodeGenerator
         Table altered = DatabaseSchema.BuildTable(ct, t.RootPage, null, out _);
         if (altered.Checks.Count == 0 || t.RootPage == 0) return;
         int tc = NewCursor(), done = NewLabel();
-        Emit(Opcode.OpenRead, tc, (int)t.RootPage, t.Db, altered.Columns.Count);
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, t.Db, TableCursorInfo(altered));
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress, next = NewLabel();
         var src = new Source { Table = altered, Cursor = tc, Name = altered.Name };

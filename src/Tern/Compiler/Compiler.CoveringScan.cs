@@ -105,11 +105,13 @@ internal sealed partial class CodeGenerator
                 Instruction ins = _code[a];
                 if (ins.Op == Opcode.Rowid)
                 {
+                    // A WITHOUT ROWID row's key is made from the index entry's key fields as well.
+                    if (t.WithoutRowid) continue;
                     _code[a] = new Instruction(Opcode.Column, cursor, best.Columns.Length, ins.P2, null, ins.P5);
                     continue;
                 }
                 int col = Enumerable.Range(0, t.Columns.Count).First(c => !t.Columns[c].IsVirtual && t.StorageIndex(c) == ins.P2);
-                ins.P2 = Array.IndexOf(best.Columns, col);
+                ins.P2 = CoveredField(best, col);
                 ins.P4 = null;
                 _code[a] = ins;
             }
@@ -126,7 +128,7 @@ internal sealed partial class CodeGenerator
         int bestCost = int.MaxValue;
         foreach (Index ix in IndexesInSqliteOrder(t))
         {
-            if (ix.RootPage == 0 || ix.Where != null || !columns.TrueForAll(c => Array.IndexOf(ix.Columns, c) >= 0)) continue;
+            if (ix.RootPage == 0 || ix.Where != null || !columns.TrueForAll(c => CoveredField(ix, c) >= 0)) continue;
             if (indexedBy != null && !string.Equals(ix.Name, indexedBy, StringComparison.OrdinalIgnoreCase)) continue;
             int size = IndexRowSize(ix);
             if (size >= tableSize && indexedBy == null) continue;
@@ -158,9 +160,22 @@ internal sealed partial class CodeGenerator
 
     private static int IndexRowSize(Index ix)
     {
-        ulong width = 1; // the rowid
+        ulong width = ix.Table.WithoutRowid ? 0UL : 1UL; // the rowid
         foreach (int c in ix.Columns) width += c < 0 ? 1UL : (ulong)ColumnSizeEstimate(ix.Table.Columns[c].DeclaredType);
+        if (ix.Table.WithoutRowid)
+        {
+            foreach (int c in WithoutRowidLayout.Suffix(ix)) width += (ulong)ColumnSizeEstimate(ix.Table.Columns[c].DeclaredType);
+        }
         return LogEst(width * 4);
+    }
+
+    /// <summary>The field of an entry of <paramref name="ix"/> that holds column <paramref name="col"/> as stored, or -1 (a WITHOUT ROWID table's index also holds the key columns it ends with).</summary>
+    private static int CoveredField(Index ix, int col)
+    {
+        int k = Array.IndexOf(ix.Columns, col);
+        if (k >= 0 || !ix.Table.WithoutRowid) return k;
+        int s = Array.IndexOf(WithoutRowidLayout.Suffix(ix), col);
+        return s < 0 ? -1 : ix.Columns.Length + s;
     }
 
     /// <summary>

@@ -102,7 +102,8 @@ internal sealed partial class CodeGenerator
         int schemaCursor = NewCursor();
         Emit(Opcode.OpenWrite, schemaCursor, 1, db, 5);
         int root = NewRegister();
-        Emit(Opcode.CreateBtree, db, root, 1);
+        // A WITHOUT ROWID table is an index b-tree keyed by its PRIMARY KEY.
+        Emit(Opcode.CreateBtree, db, root, ct.WithoutRowid ? 2 : 1);
         InsertSchemaRow(schemaCursor, "table", ct.Name, ct.Name, root, sql);
         foreach (var a in autos)
         {
@@ -285,12 +286,13 @@ internal sealed partial class CodeGenerator
     private void FillIndex(Table t, Index ix, int db, int ic)
     {
         int tc = NewCursor();
-        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
+        Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, TableCursorInfo(t));
         int done = NewLabel();
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress;
         int n = ix.Columns.Length;
-        int key = NewRegisters(n + 1);
+        int width = IndexEntryWidth(ix);
+        int key = NewRegisters(width);
         var src = new Source { Table = t, Cursor = tc, Name = t.Name };
         int next = NewLabel();
         if (ix.Where != null)
@@ -301,7 +303,8 @@ internal sealed partial class CodeGenerator
             JumpIfFalse(ix.Where, whereScope, next);
         }
         IndexKeyFromCursor(ix, src, key);
-        Emit(Opcode.Rowid, tc, key + n, 0);
+        if (t.WithoutRowid) IndexSuffixFromCursor(ix, src, key + n);
+        else Emit(Opcode.Rowid, tc, key + n, 0);
         if (ix.Unique)
         {
             int ok = NewLabel();
@@ -311,7 +314,7 @@ internal sealed partial class CodeGenerator
             Resolve(ok);
         }
         int rec = NewRegister();
-        Emit(Opcode.MakeRecord, key, n + 1, rec);
+        Emit(Opcode.MakeRecord, key, width, rec);
         Emit(Opcode.IdxInsert, ic, rec, 0);
         Resolve(next);
         Emit(Opcode.Next, tc, top, 0);

@@ -29,7 +29,7 @@ internal sealed partial class CodeGenerator
         _write = true;
         if (t.RootPage == 1) throw new TernException(ResultCode.Error, "table sqlite_master may not be modified");
         int cursor = NewCursor();
-        Emit(Opcode.OpenWrite, cursor, (int)t.RootPage, t.Db, t.Columns.Count);
+        Emit(Opcode.OpenWrite, cursor, (int)t.RootPage, t.Db, TableCursorInfo(t));
         var ix = new int[t.Indexes.Count];
         for (int i = 0; i < ix.Length; i++)
         {
@@ -366,8 +366,9 @@ internal sealed partial class CodeGenerator
         Table t = target.Table;
         int ncol = t.Columns.Count;
         int skip = NewLabel();
-        // The rowid.
-        if (rowidFrom >= 0 && oldRowid != null)
+        // The rowid (a WITHOUT ROWID row's key is made from its columns below).
+        if (t.WithoutRowid) Debug.Assert(rowidFrom < 0, "a WITHOUT ROWID table has no rowid to give");
+        else if (rowidFrom >= 0 && oldRowid != null)
         {
             // UPDATE: a new rowid must be an integer; NULL is a datatype mismatch, not a new rowid.
             Emit(Opcode.SCopy, rowidFrom, rowid, 0);
@@ -397,6 +398,7 @@ internal sealed partial class CodeGenerator
         NotNullChecks(t, cols, onError, skip);
 
         if (t.Strict) Emit(Opcode.TypeCheck, cols, ncol, 0, t);
+        if (t.WithoutRowid) PrimaryKeyFromRegisters(t, cols, rowid);
 
         // CHECK constraints: a false result fails; NULL passes.
         if (t.Checks.Count > 0 && !IgnoreCheckConstraints) CheckConstraintsCode(t, cols, rowid, onError, skip, oldRowid != null ? _assignedColumns : null);
@@ -413,18 +415,31 @@ internal sealed partial class CodeGenerator
         // order. A rowid that is REPLACE by its own clause while indexes exist is checked last;
         // with an upsert whose first target is not the rowid, right after that target.
         List<int> order = UniqueCheckOrder(t, upsert, unchanged);
-        bool upsertFirstOther = rowidFrom >= 0 && upsert != null && upsert.Clauses.Count > 0 && upsert.Clauses[0].Columns is { } firstTarget
-            && !(firstTarget.Length == 1 && firstTarget[0] == t.RowidAlias && t.RowidAlias >= 0);
-        bool rowidLast = rowidFrom >= 0 && !upsertFirstOther && onError == ConflictResolution.Default
+        // A WITHOUT ROWID table's PRIMARY KEY is checked where a rowid table's rowid is.
+        bool keyCheck = rowidFrom >= 0 || t.WithoutRowid;
+        int[] keyColumns = t.WithoutRowid ? t.PrimaryKey!.Columns : t.RowidAlias >= 0 ? [t.RowidAlias] : [];
+        bool upsertFirstOther = keyCheck && upsert != null && upsert.Clauses.Count > 0 && upsert.Clauses[0].Columns is { } firstTarget
+            && !(keyColumns.Length > 0 && upsert.Matches(keyColumns) == 0);
+        bool rowidLast = keyCheck && !upsertFirstOther && onError == ConflictResolution.Default
             && t.RowidConflict == ConflictResolution.Replace && t.Indexes.Count > 0
-            && (upsert == null || upsert.Matches(t.RowidAlias >= 0 ? [t.RowidAlias] : []) < 0);
-        if (rowidFrom >= 0 && !rowidLast && !upsertFirstOther) RowidCheck();
+            && (upsert == null || upsert.Matches(keyColumns) < 0);
+        // A WITHOUT ROWID table's PRIMARY KEY is one of its indexes in SQLite's list: those made
+        // after it (newest first) are checked before it.
+        int keyAt = -1;
+        if (keyCheck && !rowidLast && !upsertFirstOther)
+        {
+            keyAt = 0;
+            while (t.WithoutRowid && upsert == null && keyAt < order.Count && t.Indexes[order[keyAt]].OnConflict != ConflictResolution.Replace
+                && WithoutRowidLayout.MadeAfterPrimaryKey(t.Indexes[order[keyAt]])) keyAt++;
+        }
         for (int n = 0; n < order.Count; n++)
         {
+            if (n == keyAt) RowidCheck();
             IndexCheck(order[n]);
             if (n == 0 && upsertFirstOther) RowidCheck();
         }
-        if (rowidFrom >= 0 && (rowidLast || (upsertFirstOther && order.Count == 0))) RowidCheck();
+        if (keyAt >= 0 && keyAt == order.Count) RowidCheck();
+        if (keyCheck && (rowidLast || (upsertFirstOther && order.Count == 0))) RowidCheck();
         if (_replaceTriggersFired > 0) RecheckAfterReplaceTriggers();
         _replaceTriggersFired = savedReplaceTriggers;
 
@@ -432,7 +447,7 @@ internal sealed partial class CodeGenerator
         {
             int done = NewLabel();
             Emit(Opcode.IfNot, _replaceTriggersFired, done, 0);
-            if (rowidFrom >= 0) RowidCheck(recheck: true);
+            if (keyCheck) RowidCheck(recheck: true);
             foreach (int i in order) IndexCheck(i, recheck: true);
             Resolve(done);
         }
@@ -443,10 +458,26 @@ internal sealed partial class CodeGenerator
             int ok = NewLabel();
             if (oldRowid != null) Emit(Opcode.Eq, oldRowid.Value, ok, rowid, null, 0);
             Emit(Opcode.NotExists, target.Cursor, ok, rowid);
-            string name = t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
-            if (recheck || !UpsertAction(upsert, t.RowidAlias >= 0 ? [t.RowidAlias] : [], rowid, skip))
+            if (t.WithoutRowid && oldRowid != null)
+            {
+                // The key may equal the old one by its collations but not byte for byte: the row found is then the old row itself.
+                int found = NewRegister();
+                Emit(Opcode.Rowid, target.Cursor, found, 0);
+                Emit(Opcode.Eq, oldRowid.Value, ok, found, null, 0);
+            }
+            string name = t.WithoutRowid ? string.Join(", ", keyColumns.Select(c => $"{t.Name}.{t.Columns[c].Name}"))
+                : t.RowidAlias >= 0 ? $"{t.Name}.{t.Columns[t.RowidAlias].Name}" : $"{t.Name}.rowid";
+            if (recheck || !UpsertAction(upsert, keyColumns, t.WithoutRowid ? FoundKey() : rowid, skip))
                 ConflictAction(target, recheck ? ConflictResolution.Abort : EffectiveConflict(onError, t.RowidConflict), (int)ResultCode.ConstraintPrimaryKey, "UNIQUE constraint failed: " + name, skip);
             Resolve(ok);
+        }
+
+        // The key of the WITHOUT ROWID row the table cursor found (equal to the new key by its collations).
+        int FoundKey()
+        {
+            int found = NewRegister();
+            Emit(Opcode.Rowid, target.Cursor, found, 0);
+            return found;
         }
 
         void IndexCheck(int i, bool recheck = false)
@@ -511,11 +542,13 @@ internal sealed partial class CodeGenerator
             if (unchanged?.Contains(ix) == true) continue;
             int notIndexed = NewLabel();
             PartialIndexFilter(ix, t, cols, rowid, notIndexed);
-            int key = NewRegisters(ix.Columns.Length + 1);
+            int width = IndexEntryWidth(ix);
+            int key = NewRegisters(width);
             IndexKeyFromRegisters(ix, t, cols, key);
-            Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
+            if (t.WithoutRowid) IndexSuffixFromRegisters(ix, t, cols, key + ix.Columns.Length);
+            else Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
             int irec = NewRegister();
-            Emit(Opcode.MakeRecord, key, ix.Columns.Length + 1, irec);
+            Emit(Opcode.MakeRecord, key, width, irec);
             Emit(Opcode.IdxInsert, target.IndexCursors[i], irec, 0);
             Resolve(notIndexed);
         }
@@ -937,11 +970,13 @@ internal sealed partial class CodeGenerator
         {
             Index ix = t.Indexes[i];
             if (keep?.Contains(ix) == true) continue;
-            int key = NewRegisters(ix.Columns.Length + 1);
+            int width = IndexEntryWidth(ix);
+            int key = NewRegisters(width);
             var src = new Source { Table = t, Cursor = target.Cursor, Name = t.Name };
             IndexKeyFromCursor(ix, src, key);
-            Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
-            Emit(Opcode.IdxDelete, target.IndexCursors[i], key, ix.Columns.Length + 1);
+            if (t.WithoutRowid) IndexSuffixFromCursor(ix, src, key + ix.Columns.Length);
+            else Emit(Opcode.SCopy, rowid, key + ix.Columns.Length, 0);
+            Emit(Opcode.IdxDelete, target.IndexCursors[i], key, width);
         }
         Emit(Opcode.Delete, target.Cursor, 0, 0, t.Name, !count ? (ushort)0 : InTrigger || _foreignKeyDepth > 0 ? P5Flags.TotalChange : P5Flags.NChange);
     }
@@ -1081,7 +1116,7 @@ internal sealed partial class CodeGenerator
         {
             if (sc.Columns.Count != 1) return null;
             if (Fails(sc.Value) is { } error) return error;
-            if (t.FindColumn(sc.Columns[0]) < 0 && !IsRowidName(sc.Columns[0])) return "no such column: " + sc.Columns[0];
+            if (t.FindColumn(sc.Columns[0]) < 0 && (t.WithoutRowid || !IsRowidName(sc.Columns[0]))) return "no such column: " + sc.Columns[0];
         }
         return u.Where != null ? Fails(u.Where) : null;
     }
@@ -1095,7 +1130,7 @@ internal sealed partial class CodeGenerator
             int k = t.FindColumn(column);
             if (k < 0)
             {
-                if (IsRowidName(column)) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
+                if (IsRowidName(column) && !t.WithoutRowid) throw new TernException(ResultCode.Error, "assigning the rowid is not supported yet");
                 throw new TernException(ResultCode.Error, "no such column: " + column);
             }
             RefuseGeneratedWrite(t, k, "UPDATE");
@@ -1113,7 +1148,9 @@ internal sealed partial class CodeGenerator
         // Indexes none of whose key columns is assigned keep their entries (a partial index or
         // one on expressions is always rewritten: its predicate or keys may read any column;
         // so is every index when BEFORE triggers run, since they may have changed the row).
-        HashSet<Index>? unchanged = setsRowid ? null : t.Indexes
+        // A WITHOUT ROWID row whose key changes moves: every index entry ends with the key.
+        bool movesKey = setsRowid || (t.WithoutRowid && t.PrimaryKey!.Columns.Any(assignments.ContainsKey));
+        HashSet<Index>? unchanged = movesKey ? null : t.Indexes
             .Where(ix => ix.Expressions == null && ix.Where == null && !ix.Columns.Any(c => assignments.ContainsKey(c) || t.Columns[c].IsGenerated)).ToHashSet();
         IReadOnlyList<Expr>? carried = u.From.IsEmpty ? null : assignmentList.Select(a => a.Value).ToList();
         CollectThenChange(t, u.Table.Alias, u.Where, (target, rowid, carriedValues) =>
@@ -1215,6 +1252,33 @@ internal sealed partial class CodeGenerator
         SplitAnd(where, terms);
         int done = NewLabel();
         int rowid = NewRegister();
+        if (from.IsEmpty && orderBy.IsEmpty && limit == null && t.WithoutRowid)
+        {
+            // The keys of a WITHOUT ROWID table's rows are collected in an index ordered as the
+            // table is, so rows change in key order, as in SQLite.
+            int[] pk = t.PrimaryKey!.Columns;
+            int keys = NewCursor();
+            Emit(Opcode.OpenEphemeral, keys, pk.Length, 0, WithoutRowidLayout.TableKeyInfo(t));
+            EmitLoops(scope, terms, () =>
+            {
+                int regs = NewRegisters(pk.Length), rec = NewRegister();
+                for (int i = 0; i < pk.Length; i++) EmitColumnRaw(src, pk[i], regs + i);
+                Emit(Opcode.MakeRecord, regs, pk.Length, rec, null, P5Flags.IntRealAsInteger);
+                Emit(Opcode.IdxInsert, keys, rec, 0);
+            });
+            int fields = NewRegisters(pk.Length);
+            Emit(Opcode.Rewind, keys, done, 0);
+            int keyTop = CurrentAddress;
+            int keyNext = NewLabel();
+            for (int i = 0; i < pk.Length; i++) Emit(Opcode.Column, keys, i, fields + i);
+            Emit(Opcode.MakeRecord, fields, pk.Length, rowid, null, P5Flags.IntRealAsInteger);
+            Emit(Opcode.NotExists, target.Cursor, keyNext, rowid);
+            change(target, rowid, -1);
+            Resolve(keyNext);
+            Emit(Opcode.Next, keys, keyTop, 0);
+            Resolve(done);
+            return;
+        }
         if (from.IsEmpty && orderBy.IsEmpty && limit == null)
         {
             int set = NewRegister();

@@ -141,15 +141,17 @@ internal sealed partial class CodeGenerator
             if (c != dropped && !t.Columns[c].IsVirtual) kept.Add(c);
         }
         int tc = NewCursor(), done = NewLabel();
-        Emit(Opcode.OpenWrite, tc, (int)t.RootPage, t.Db, t.Columns.Count);
+        Emit(Opcode.OpenWrite, tc, (int)t.RootPage, t.Db, TableCursorInfo(t));
         Emit(Opcode.Rewind, tc, done, 0);
         int top = CurrentAddress;
         var src = new Source { Table = t, Cursor = tc, Name = t.Name };
         int regs = NewRegisters(Math.Max(kept.Count, 1)), rec = NewRegister(), rowid = NewRegister();
         for (int i = 0; i < kept.Count; i++)
         {
-            if (kept[i] == t.RowidAlias) Emit(Opcode.Null, 0, regs + i, 0);
-            else EmitColumnRaw(src, kept[i], regs + i);
+            // The field in the new layout (a WITHOUT ROWID table's key columns first).
+            int field = altered.StorageIndex(kept[i] < dropped ? kept[i] : kept[i] - 1);
+            if (kept[i] == t.RowidAlias) Emit(Opcode.Null, 0, regs + field, 0);
+            else EmitColumnRaw(src, kept[i], regs + field);
         }
         System.Diagnostics.Debug.Assert(kept.Count == altered.Columns.Count(c => !c.IsVirtual), "the new layout stores the kept columns");
         Emit(Opcode.MakeRecord, regs, kept.Count, rec);

@@ -303,7 +303,8 @@ internal sealed partial class CodeGenerator
 
     /// <summary>SQLite's error for an INDEXED BY naming no index of the table, or null.</summary>
     private static string? IndexedByError(Table t, string index) =>
-        t.Indexes.Exists(i => string.Equals(i.Name, index, StringComparison.OrdinalIgnoreCase)) ? null : "no such index: " + index;
+        t.Indexes.Exists(i => string.Equals(i.Name, index, StringComparison.OrdinalIgnoreCase))
+        || string.Equals(t.PrimaryKey?.Name, index, StringComparison.OrdinalIgnoreCase) ? null : "no such index: " + index;
 
     /// <summary>The names a FROM clause's items answer to ("x.*"), nested joins' included.</summary>
     private static IEnumerable<string> FromNames(NodeList<FromItem> from)

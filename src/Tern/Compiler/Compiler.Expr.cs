@@ -592,7 +592,7 @@ internal sealed partial class CodeGenerator
                     : c.Table != null && !string.Equals(c.Table, src.Name, StringComparison.OrdinalIgnoreCase)) continue;
                 if (c.Table == null && src.UsingColumns.Contains(c.Column)) continue;
                 int k = src.Table.FindColumn(c.Column);
-                if (k < 0 && (src.ColumnNames == null || src.VirtualTable) && IsRowidName(c.Column)) k = src.Table.RowidAlias;
+                if (k < 0 && (src.ColumnNames == null || src.VirtualTable) && !src.Table.WithoutRowid && IsRowidName(c.Column)) k = src.Table.RowidAlias;
                 else if (k < 0) continue;
                 if (found != null)
                 {

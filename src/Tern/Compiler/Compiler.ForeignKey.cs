@@ -136,6 +136,12 @@ internal sealed partial class CodeGenerator
         }
         if (cols.Length == 1 && cols[0] == parent.RowidAlias) return true;
         int[] want = cols;
+        // A WITHOUT ROWID table's PRIMARY KEY is an index on its own b-tree.
+        if (parent.PrimaryKey is { } pk && pk.Columns.Length == want.Length && pk.Columns.Order().SequenceEqual(want.Order()))
+        {
+            ix = pk;
+            return true;
+        }
         ix = parent.Indexes.Find(i => i.Unique && i.Where == null && i.Expressions == null && i.Columns.Length == want.Length && i.Columns.Order().SequenceEqual(want.Order()));
         return ix != null;
     }
@@ -210,7 +216,7 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.SCopy, RowRegister(child, cols, rowid, fk.ChildColumns[0]), key, 0);
             Emit(Opcode.MustBeInt, key, missing, 0);
             if (self) Emit(Opcode.Eq, rowid, ok, key, null, 0);
-            Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, parent.Db, parent.Columns.Count);
+            Emit(Opcode.OpenRead, cursor, (int)parent.RootPage, parent.Db, TableCursorInfo(parent));
             Emit(Opcode.NotExists, cursor, missing, key);
             Emit(Opcode.Goto, 0, ok, 0);
         }
@@ -273,7 +279,7 @@ internal sealed partial class CodeGenerator
     private void ChildRowLoop(Table parent, Table child, ForeignKey fk, int[] pcols, Func<int, int> parentValue, Action<int, int> body)
     {
         int scan = NewCursor();
-        Emit(Opcode.OpenRead, scan, (int)child.RootPage, child.Db, child.Columns.Count);
+        Emit(Opcode.OpenRead, scan, (int)child.RootPage, child.Db, TableCursorInfo(child));
         var src = new Source { Table = child, Cursor = scan, Name = child.Name };
         int done = NewLabel();
         Emit(Opcode.Rewind, scan, done, 0);
@@ -512,7 +518,7 @@ internal sealed partial class CodeGenerator
                 keys.Add((fk, parent, pcols, ix));
             }
             int cursor = NewCursor();
-            Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, t.Columns.Count);
+            Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, TableCursorInfo(t));
             var src = new Source { Table = t, Cursor = cursor, Name = t.Name };
             int done = NewLabel();
             Emit(Opcode.Rewind, cursor, done, 0);
@@ -535,7 +541,7 @@ internal sealed partial class CodeGenerator
                     int pc = NewCursor();
                     if (ix == null)
                     {
-                        Emit(Opcode.OpenRead, pc, (int)parent.RootPage, parent.Db, parent.Columns.Count);
+                        Emit(Opcode.OpenRead, pc, (int)parent.RootPage, parent.Db, TableCursorInfo(parent));
                         int missing = NewLabel();
                         Emit(Opcode.SeekRowid, pc, missing, key);
                         Emit(Opcode.Goto, 0, ok, 0);
@@ -553,7 +559,8 @@ internal sealed partial class CodeGenerator
                 }
                 int row = NewRegisters(4);
                 Emit(Opcode.String8, 0, row, 0, System.Text.Encoding.UTF8.GetBytes(t.Name));
-                Emit(Opcode.Rowid, cursor, row + 1, 0);
+                if (t.WithoutRowid) Emit(Opcode.Null, 0, row + 1, 0);
+                else Emit(Opcode.Rowid, cursor, row + 1, 0);
                 Emit(Opcode.String8, 0, row + 2, 0, System.Text.Encoding.UTF8.GetBytes(fk.ParentTable));
                 Emit(Opcode.Integer, id, row + 3, 0);
                 PragmaRow(row, 4);

@@ -168,7 +168,7 @@ internal sealed partial class CodeGenerator
     /// </summary>
     private void MakeTableRecord(Table t, int cols, int rec)
     {
-        if (!t.HasVirtual)
+        if (!t.MappedStorage)
         {
             Emit(Opcode.MakeRecord, cols, t.Columns.Count, rec, null, P5Flags.IntRealAsInteger);
             return;
@@ -220,7 +220,7 @@ internal sealed partial class CodeGenerator
         Table altered = DatabaseSchema.BuildTable(ct, 0, null, out _);
         if (!altered.Columns[^1].IsStored) return;
         int cursor = NewCursor(), empty = NewLabel();
-        Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, t.Columns.Count);
+        Emit(Opcode.OpenRead, cursor, (int)t.RootPage, t.Db, TableCursorInfo(t));
         Emit(Opcode.Rewind, cursor, empty, 0);
         Emit(Opcode.Halt, (int)ResultCode.Error, 2, 0, "cannot add a STORED column");
         Resolve(empty);

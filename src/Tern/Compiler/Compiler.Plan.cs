@@ -78,6 +78,7 @@ internal sealed partial class CodeGenerator
     {
         string name = s.PlanName ?? s.Name;
         if (rowid) Note($"SEARCH {name} USING INTEGER PRIMARY KEY (rowid=?)");
+        else if (index != null && index == s.Table.PrimaryKey) Note($"SEARCH {name} USING PRIMARY KEY ({s.Table.Columns[index.Columns[0]].Name}=?)");
         else if (index != null) Note($"SEARCH {name} USING INDEX {index.Name} ({s.Table.Columns[index.Columns[0]].Name}=?)");
         else if (s.VirtualTable) Note($"SCAN {name} VIRTUAL TABLE INDEX 0:");
         else Note("SCAN " + name);

@@ -126,7 +126,8 @@ internal sealed partial class CodeGenerator
                     var keys = new Dictionary<uint, Storage.Record.KeyInfo>();
                     foreach (Table t in _schemas[db].Tables)
                     {
-                        if (t.RootPage != 0) roots.Add((t.RootPage, true));
+                        if (t.RootPage != 0) roots.Add((t.RootPage, !t.WithoutRowid));
+                        if (t.RootPage != 0 && t.WithoutRowid) keys[t.RootPage] = WithoutRowidLayout.TableKeyInfo(t);
                         foreach (Index ix in t.Indexes)
                         {
                             if (ix.RootPage == 0) continue;
@@ -536,7 +537,7 @@ internal sealed partial class CodeGenerator
             bool checks = t.Checks.Count > 0 && !IgnoreCheckConstraints;
             if (t.RootPage == 0 || (indexes.Count == 0 && !checks)) continue;
             int tc = NewCursor();
-            Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, t.Columns.Count);
+            Emit(Opcode.OpenRead, tc, (int)t.RootPage, db, TableCursorInfo(t));
             var cursors = new int[indexes.Count];
             var counts = new int[indexes.Count];
             for (int i = 0; i < indexes.Count; i++)
@@ -572,11 +573,13 @@ internal sealed partial class CodeGenerator
                 }
                 Emit(Opcode.Add, one, counts[i], counts[i]);
                 int n = ix.Columns.Length;
-                int key = NewRegisters(n + 1);
+                int width = IndexEntryWidth(ix);
+                int key = NewRegisters(width);
                 IndexKeyFromCursor(ix, src, key);
-                Emit(Opcode.SCopy, rowid, key + n, 0);
+                if (t.WithoutRowid) IndexSuffixFromCursor(ix, src, key + n);
+                else Emit(Opcode.SCopy, rowid, key + n, 0);
                 int rec = NewRegister();
-                Emit(Opcode.MakeRecord, key, n + 1, rec);
+                Emit(Opcode.MakeRecord, key, width, rec);
                 Emit(Opcode.Found, cursors[i], next, rec);
                 int text = NewRegister();
                 Emit(Opcode.String8, 0, message, 0, "row "u8.ToArray());
@@ -845,6 +848,7 @@ internal sealed partial class CodeGenerator
     private static int[] PrimaryKeyColumns(Table t)
     {
         if (t.RowidAlias >= 0) return [t.RowidAlias];
+        if (t.PrimaryKey != null) return t.PrimaryKey.Columns;
         foreach (Index ix in t.Indexes)
         {
             if (ix.IsAuto && IsPrimaryKeyIndex(t, ix)) return ix.Columns;
@@ -862,11 +866,17 @@ internal sealed partial class CodeGenerator
         {
             // Newest index first, as SQLite lists them.
             var list = t.Indexes.Where(ix => ix.RootPage != 0 || !ix.IsAuto).ToList();
+            if (t.PrimaryKey is { } pk)
+            {
+                // A WITHOUT ROWID table's PRIMARY KEY is listed where its number puts it among the automatic indexes.
+                int at = list.FindIndex(WithoutRowidLayout.MadeAfterPrimaryKey);
+                list.Insert(at < 0 ? list.Count : at, pk);
+            }
             list.Reverse();
             for (int i = 0; i < list.Count; i++)
             {
                 Index ix = list[i];
-                string origin = !ix.IsAuto ? "c" : IsPrimaryKeyIndex(t, ix) ? "pk" : "u";
+                string origin = !ix.IsAuto ? "c" : ix == t.PrimaryKey || IsPrimaryKeyIndex(t, ix) ? "pk" : "u";
                 rows.Add([(long)i, ix.Name, ix.Unique ? 1L : 0L, origin, ix.Where != null ? 1L : 0L]);
             }
         }
@@ -890,7 +900,29 @@ internal sealed partial class CodeGenerator
                 string? column = c >= 0 ? t.Columns[c].Name : null;
                 rows.Add(extended ? [(long)i, (long)c, column, ix.Descending[i] ? 1L : 0L, coll, 1L] : [(long)i, (long)c, column]);
             }
-            if (extended) rows.Add([(long)ix.Columns.Length, -1L, null, 0L, "BINARY", 0L]);
+            if (!extended) return rows;
+            if (!t.WithoutRowid)
+            {
+                rows.Add([(long)ix.Columns.Length, -1L, null, 0L, "BINARY", 0L]);
+                return rows;
+            }
+            // A WITHOUT ROWID table's entries end with the PRIMARY KEY columns not in the key
+            // (the table's own with every other stored column).
+            if (ix == t.PrimaryKey)
+            {
+                for (int c = 0; c < t.Columns.Count; c++)
+                {
+                    if (t.Columns[c].IsVirtual || ix.Columns.Contains(c)) continue;
+                    rows.Add([(long)rows.Count, (long)c, t.Columns[c].Name, 0L, Collations.Name(t.Columns[c].Collation), 0L]);
+                }
+                return rows;
+            }
+            Index pk = t.PrimaryKey!;
+            foreach (int c in WithoutRowidLayout.Suffix(ix))
+            {
+                int j = Array.IndexOf(pk.Columns, c);
+                rows.Add([(long)rows.Count, (long)c, t.Columns[c].Name, pk.Descending[j] ? 1L : 0L, Collations.Name(pk.Collations[j]), 0L]);
+            }
         }
         return rows;
     }

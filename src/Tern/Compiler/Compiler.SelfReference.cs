@@ -207,7 +207,7 @@ internal sealed partial class CodeGenerator
             if (c.Table == null)
             {
                 if (table.FindColumn(c.Column) >= 0) return true;
-                if (IsRowidName(c.Column) && kind is SelfReferenceKind.Check or SelfReferenceKind.PartialIndex) return true;
+                if (IsRowidName(c.Column) && !table.WithoutRowid && kind is SelfReferenceKind.Check or SelfReferenceKind.PartialIndex) return true;
                 if (!c.IsDoubleQuoted && (c.Column.Equals("true", StringComparison.OrdinalIgnoreCase) || c.Column.Equals("false", StringComparison.OrdinalIgnoreCase))) return true;
                 if (c.IsDoubleQuoted && DoubleQuotedStrings) return true;
                 Error = c.IsDoubleQuoted
@@ -218,7 +218,7 @@ internal sealed partial class CodeGenerator
             bool ownTable = c.Table.Equals(table.Name, StringComparison.OrdinalIgnoreCase)
                 && (c.Schema == null || c.Schema.Equals("main", StringComparison.OrdinalIgnoreCase));
             bool found = ownTable && (table.FindColumn(c.Column) >= 0
-                || (IsRowidName(c.Column) && kind is SelfReferenceKind.Check or SelfReferenceKind.PartialIndex));
+                || (IsRowidName(c.Column) && !table.WithoutRowid && kind is SelfReferenceKind.Check or SelfReferenceKind.PartialIndex));
             if (!found)
             {
                 // CHECK and partial-index messages leave the schema name out; the others keep it.

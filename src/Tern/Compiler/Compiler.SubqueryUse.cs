@@ -335,7 +335,7 @@ internal sealed partial class CodeGenerator
                 if (s.Hidden ? !string.Equals(c.Table, s.Name, StringComparison.Ordinal)
                     : c.Table != null && !string.Equals(c.Table, s.Name, StringComparison.OrdinalIgnoreCase)) continue;
                 int k = s.Table.FindColumn(c.Column);
-                if (k < 0 && !(s.ColumnNames == null && IsRowidName(c.Column))) continue;
+                if (k < 0 && !(s.ColumnNames == null && !s.Table.WithoutRowid && IsRowidName(c.Column))) continue;
                 int i = scope.Sources.IndexOf(s);
                 if (s.Flattened != null)
                 {

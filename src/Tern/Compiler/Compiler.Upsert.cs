@@ -61,11 +61,12 @@ internal sealed partial class CodeGenerator
                         _ => null,
                     };
                     int col = name == null ? -2 : t.FindColumn(name);
-                    if (col < 0 && name != null && IsRowidName(name)) col = t.RowidAlias;
+                    if (col < 0 && name != null && IsRowidName(name) && !t.WithoutRowid) col = t.RowidAlias;
                     else if (col < 0 && name != null) throw new TernException(ResultCode.Error, "no such column: " + name);
                     cols[k] = col;
                 }
                 bool known = (cols.Length == 1 && cols[0] >= 0 && cols[0] == t.RowidAlias)
+                    || (t.PrimaryKey is { } pk && pk.Columns.Length == cols.Length && pk.Columns.Order().SequenceEqual(cols.Order()))
                     || t.Indexes.Exists(ix => ix.Unique && ix.Columns.Length == cols.Length && ix.Columns.Order().SequenceEqual(cols.Order()));
                 if (!known) throw new TernException(ResultCode.Error, "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint");
             }

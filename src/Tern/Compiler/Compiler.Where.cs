@@ -156,7 +156,7 @@ internal sealed partial class CodeGenerator
                 AddNullRowPass();
                 continue;
             }
-            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, s.Table.Columns.Count);
+            int openAddress = Emit(write ? Opcode.OpenWrite : Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, TableCursorInfo(s.Table));
             (int term, int column, Expr other)? pick = null;
             Index? pickIndex = null;
             (int Term, int Column, Expr Other, Collation Collation)? autoCandidate = null;
@@ -182,7 +182,7 @@ internal sealed partial class CodeGenerator
                     if (!affinityOk) continue;
                     // The index can answer the term only if its keys order by the term's collation.
                     Collation termCollation = ComparisonFlags(b.Left, b.Right, scope).Collation;
-                    foreach (Index ix in s.Table.Indexes)
+                    foreach (Index ix in SeekableIndexes(s.Table))
                     {
                         if (ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == termCollation && ix.Where == null)
                         {
@@ -201,6 +201,7 @@ internal sealed partial class CodeGenerator
             // No index fits, but an equality ties this table to the outer loops: build an
             // automatic index on that column once, then seek it for every outer row.
             bool useAutoIndex = pick == null && range == null && autoCandidate != null && i > 0 && !write && !InTrigger && i > lastRight
+                && !s.Table.WithoutRowid
                 && !(_settings != null && _settings.TryGetValue("automatic_index", out long automatic) && automatic == 0);
             if (useAutoIndex) Note($"SEARCH {s.PlanName ?? s.Name} USING AUTOMATIC INDEX ({s.Table.Columns[autoCandidate!.Value.Column].Name}=?)");
             else if (range != null) Note(RangeNote(s, range));
@@ -238,8 +239,9 @@ internal sealed partial class CodeGenerator
             }
             else if (pick is { } q && pickIndex != null)
             {
-                int ixCursor = NewCursor();
-                Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, pickIndex.Db, pickIndex.KeyInfo());
+                // A WITHOUT ROWID table's PRIMARY KEY is sought on the table's own cursor.
+                int ixCursor = pickIndex == s.Table.PrimaryKey ? s.Cursor : NewCursor();
+                if (ixCursor != s.Cursor) Emit(Opcode.OpenRead, ixCursor, (int)pickIndex.RootPage, pickIndex.Db, pickIndex.KeyInfo());
                 ends.Add(IndexEqualityLoop(s, ixCursor, q.column, q.other, scope, brk, cont));
             }
             else
@@ -415,7 +417,7 @@ internal sealed partial class CodeGenerator
             else
             {
                 LoopNote(s, null, rowid: false);
-                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, s.Table.Columns.Count);
+                Emit(Opcode.OpenRead, s.Cursor, (int)s.Table.RootPage, s.Table.Db, TableCursorInfo(s.Table));
             }
             Emit(Opcode.Rewind, s.Cursor, brk, 0);
             int top = CurrentAddress;
@@ -641,7 +643,9 @@ internal sealed partial class CodeGenerator
                     Affinity oa = ExprAffinity(other, scope);
                     if (!(oa == Affinity.None || oa == column.Affinity || (Affinities.IsNumeric(oa) && Affinities.IsNumeric(column.Affinity)))) continue;
                     Collation coll = ComparisonFlags(compareLeft, compareRight, scope).Collation;
-                    index = s.Table.Indexes.Find(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
+                    // A WITHOUT ROWID table ranges over its PRIMARY KEY's first column in key order (a DESC one is scanned whole).
+                    if (s.Table.PrimaryKey is { } pk && pk.Columns[0] == col && pk.Collations[0] == coll && pk.Descending[0]) continue;
+                    index = SeekableIndexes(s.Table).FirstOrDefault(ix => ix.Columns[0] == col && ix.RootPage != 0 && ix.Collations[0] == coll && ix.Where == null && !ix.Descending[0]);
                     if (index == null) continue;
                 }
                 if (best != null && (best.Index != index || (index != null && best.Column != col))) continue;
@@ -667,6 +671,7 @@ internal sealed partial class CodeGenerator
         string bounds = string.Join(" AND ", parts);
         return r.Index == null
             ? $"SEARCH {s.PlanName ?? s.Name} USING INTEGER PRIMARY KEY ({bounds})"
+            : r.Index == s.Table.PrimaryKey ? $"SEARCH {s.PlanName ?? s.Name} USING PRIMARY KEY ({bounds})"
             : $"SEARCH {s.PlanName ?? s.Name} USING INDEX {r.Index.Name} ({bounds})";
     }
 
@@ -679,7 +684,7 @@ internal sealed partial class CodeGenerator
     private Action RangeLoop(Source s, RangePlan r, Scope scope, int brk, int cont)
     {
         int cursor = s.Cursor;
-        if (r.Index != null)
+        if (r.Index != null && r.Index != s.Table.PrimaryKey)
         {
             cursor = NewCursor();
             Emit(Opcode.OpenRead, cursor, (int)r.Index.RootPage, r.Index.Db, r.Index.KeyInfo());
@@ -704,7 +709,7 @@ internal sealed partial class CodeGenerator
         }
         else Emit(Opcode.Rewind, cursor, brk, 0);
         int top = CurrentAddress;
-        if (r.Index != null)
+        if (r.Index != null && cursor != s.Cursor)
         {
             int rowid = NewRegister();
             Emit(Opcode.IdxRowid, cursor, rowid, 0);
@@ -718,6 +723,9 @@ internal sealed partial class CodeGenerator
             Resolve(brk);
         };
     }
+
+    /// <summary>The indexes a loop may seek: a WITHOUT ROWID table's PRIMARY KEY (its own b-tree) first, then its indexes.</summary>
+    private static IEnumerable<Index> SeekableIndexes(Table t) => t.PrimaryKey != null ? t.Indexes.Prepend(t.PrimaryKey) : t.Indexes;
 
     /// <summary>
     /// The loop over the index entries whose first column equals <paramref name="other"/>
@@ -734,9 +742,12 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.SeekGE, ixCursor, brk, key, 1);
         int top = CurrentAddress;
         Emit(Opcode.IdxGT, ixCursor, brk, key, 1);
-        int rowid = NewRegister();
-        Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
-        Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+        if (ixCursor != s.Cursor)
+        {
+            int rowid = NewRegister();
+            Emit(Opcode.IdxRowid, ixCursor, rowid, 0);
+            Emit(Opcode.SeekRowid, s.Cursor, cont, rowid);
+        }
         return () =>
         {
             Resolve(cont);

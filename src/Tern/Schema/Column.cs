@@ -11,7 +11,7 @@ internal sealed class Column
     public required string Name { get; init; }
     public string? DeclaredType { get; init; }
     public Affinity Affinity { get; init; }
-    public bool NotNull { get; init; }
+    public bool NotNull { get; set; }
     /// <summary>The NOT NULL constraint's ON CONFLICT clause (Default when it has none).</summary>
     public ConflictResolution NotNullConflict { get; init; }
     public Expr? Default { get; init; }

@@ -3,6 +3,7 @@
 // Also knows how SQLite derives a table from CREATE TABLE: column affinities, the
 // INTEGER PRIMARY KEY rowid alias, and the automatic indexes for PRIMARY KEY and UNIQUE
 // constraints, named sqlite_autoindex_<table>_<n> in constraint order.
+using System.Diagnostics;
 using System.Text;
 using Tern.Sql;
 using Tern.Sql.Ast;
@@ -220,6 +221,7 @@ internal sealed class DatabaseSchema
                     Tern.Compiler.CodeGenerator.ResolveTableDefinition(t, Encoding.UTF8.GetBytes(sql), loading: true);
                     t.Db = Db;
                     _tables[t.Name] = t;
+                    if (t.PrimaryKey != null) _indexes[t.PrimaryKey.Name] = t.PrimaryKey;
                     foreach (var a in autos)
                     {
                         var idx = new Index
@@ -491,15 +493,45 @@ internal sealed class DatabaseSchema
         }
         if (autoIncrementColumn != -1 && autoIncrementColumn != rowidAlias)
             throw new TernException(ResultCode.Error, "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY");
-        // Record layout: every column but the VIRTUAL ones, in declaration order.
+        int[]? pkColumns = null;
+        if (ct.WithoutRowid)
+        {
+            if (autoIncrementColumn != -1) throw new TernException(ResultCode.Error, "AUTOINCREMENT not allowed on WITHOUT ROWID tables");
+            int pkAt = keys.FindIndex(k => k.Pk);
+            if (pkAt < 0) throw new TernException(ResultCode.Error, $"PRIMARY KEY missing on table {ct.Name}");
+            // An INTEGER PRIMARY KEY would alias the rowid: its index is made last (its number follows the UNIQUE ones').
+            if (rowidAlias >= 0) keys.Add(keys[pkAt]);
+            if (rowidAlias >= 0) keys.RemoveAt(pkAt);
+            if (rowidAlias >= 0) pkAt = keys.Count - 1;
+            rowidAlias = -1;
+            // A column named twice in the key counts once (its first place).
+            var pk = keys[pkAt];
+            var keep = new List<int>();
+            for (int i = 0; i < pk.Cols.Length; i++)
+            {
+                if (Array.IndexOf(pk.Cols, pk.Cols[i]) == i) keep.Add(i);
+            }
+            pkColumns = keep.Select(i => pk.Cols[i]).ToArray();
+            keys[pkAt] = (pkColumns, keep.Select(i => pk.Desc[i]).ToArray(), pk.Colls == null ? null : keep.Select(i => pk.Colls[i]).ToArray(), true, pk.OnConflict);
+            // The key columns are NOT NULL whether declared so or not.
+            foreach (int c in pkColumns) columns[c].NotNull = true;
+        }
+        // Record layout: every column but the VIRTUAL ones, in declaration order; in a
+        // WITHOUT ROWID table the PRIMARY KEY columns first, in key order.
         int storedCount = 0;
+        if (pkColumns != null)
+        {
+            foreach (int c in pkColumns) columns[c].StorageIndex = storedCount++;
+        }
         foreach (Column c in columns)
         {
-            if (!c.IsVirtual) c.StorageIndex = storedCount++;
+            if (!c.IsVirtual && (pkColumns == null || !pkColumns.Contains(columns.IndexOf(c)))) c.StorageIndex = storedCount++;
         }
         bool hasGenerated = columns.Exists(c => c.IsGenerated);
         if (hasGenerated && !columns.Exists(c => !c.IsGenerated))
             throw new TernException(ResultCode.Error, "must have at least one non-generated column");
+        Debug.Assert(pkColumns == null || pkColumns.Select(c => columns[c].StorageIndex).SequenceEqual(Enumerable.Range(0, pkColumns.Length)),
+            "a WITHOUT ROWID record starts with its key columns");
         var table = new Table
         {
             Name = ct.Name, RootPage = root, Columns = columns, WithoutRowid = ct.WithoutRowid, Sql = sql, Checks = checks, Strict = ct.Strict,
@@ -526,7 +558,6 @@ internal sealed class DatabaseSchema
                 IsDeferred = deferred,
             });
         }
-        if (ct.WithoutRowid) throw new TernException(ResultCode.Error, "WITHOUT ROWID tables are not supported yet");
         if (rowidAlias >= 0)
         {
             table.RowidAlias = rowidAlias;
@@ -542,9 +573,21 @@ internal sealed class DatabaseSchema
                 table.RowidConflict = k.OnConflict;
                 continue;
             }
-            if (made.Exists(m => m.AsSpan().SequenceEqual(k.Cols))) continue;
+            bool repeated = made.Exists(m => m.AsSpan().SequenceEqual(k.Cols));
+            if (repeated && !(k.Pk && pkColumns != null)) continue;
             made.Add(k.Cols);
-            n++;
+            if (!repeated) n++;
+            if (k.Pk && pkColumns != null)
+            {
+                // The WITHOUT ROWID table's own b-tree: no index b-tree, no sqlite_schema row.
+                table.RowidConflict = k.OnConflict;
+                table.PrimaryKey = new Index
+                {
+                    Name = $"sqlite_autoindex_{ct.Name}_{n}", Table = table, RootPage = root, Columns = k.Cols, Descending = k.Desc,
+                    Collations = k.Colls ?? Array.ConvertAll(k.Cols, c => columns[c].Collation), Unique = true, IsAuto = true, OnConflict = k.OnConflict,
+                };
+                continue;
+            }
             autoIndexes.Add(($"sqlite_autoindex_{ct.Name}_{n}", k.Cols, k.Desc, k.Colls ?? Array.ConvertAll(k.Cols, c => columns[c].Collation), k.OnConflict));
         }
         return table;

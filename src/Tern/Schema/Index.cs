@@ -1,6 +1,7 @@
 // An index of the schema: the table it belongs to, its key columns (with sort order and collation),
 // whether it is UNIQUE, and its root page. Index entries are records of the key columns
-// followed by the rowid.
+// followed by the rowid (for a WITHOUT ROWID table: by the PRIMARY KEY columns not in the
+// key, see WithoutRowidLayout).
 namespace Tern.Schema;
 
 /// <summary>An index.</summary>
@@ -35,6 +36,7 @@ internal sealed class Index
 
     public Storage.Record.KeyInfo KeyInfo()
     {
+        if (Table.WithoutRowid) return Table.PrimaryKey == this ? WithoutRowidLayout.TableKeyInfo(Table) : WithoutRowidLayout.IndexKeyInfo(this);
         var d = new bool[Columns.Length + 1];
         Descending.CopyTo(d, 0);
         var c = new Storage.Record.Collation[Columns.Length + 1];

@@ -1,4 +1,6 @@
-// A table of the schema: its columns, root page, rowid alias and indexes.
+// A table of the schema: its columns, root page, rowid alias and indexes. A WITHOUT ROWID
+// table has no rowid: its b-tree is an index b-tree keyed by its PRIMARY KEY (see
+// WithoutRowid.cs for the layout).
 namespace Tern.Schema;
 
 /// <summary>A table.</summary>
@@ -15,6 +17,14 @@ internal sealed class Table
     /// <summary>The INTEGER PRIMARY KEY's ON CONFLICT clause (Default when it has none).</summary>
     public Tern.Sql.Ast.ConflictResolution RowidConflict { get; set; }
     public bool WithoutRowid { get; init; }
+    /// <summary>
+    /// For a WITHOUT ROWID table: the PRIMARY KEY (SQLite's sqlite_autoindex_T_n) whose b-tree is
+    /// the table itself (its root page is the table's; sqlite_schema has no row for it). Its
+    /// columns are the key columns in key order, each once. Not in <see cref="Indexes"/>.
+    /// </summary>
+    public Index? PrimaryKey { get; set; }
+    /// <summary>Whether records are laid out other than one field per column in declaration order (VIRTUAL columns, WITHOUT ROWID).</summary>
+    public bool MappedStorage => HasVirtual || WithoutRowid;
     public string? Sql { get; init; }
     /// <summary>A STRICT table: every value must match its column's type after affinity.</summary>
     public bool Strict { get; init; }
@@ -33,7 +43,7 @@ internal sealed class Table
     public int StoredCount { get; init; }
 
     /// <summary>The record field of column <paramref name="col"/> (-1 for a VIRTUAL column).</summary>
-    public int StorageIndex(int col) => HasVirtual ? Columns[col].StorageIndex : col;
+    public int StorageIndex(int col) => MappedStorage ? Columns[col].StorageIndex : col;
 
     public int FindColumn(string name)
     {

@@ -721,9 +721,13 @@ internal sealed partial class Vm
                         if (c.NullRow) r[op.P2].SetNull();
                         else if (c.Kind == CursorKind.Function) r[op.P2].SetInt(c.Function!.Rowid(c.FunctionRow!, c.FunctionRowCount - 1));
                         else if (!c.IsBTree && c.Rows != null) r[op.P2].SetInt(c.Position + 1);
+                        else if (c.KeyInfo?.PrimaryKeyFields != null) SetPrimaryKey(c, ref r[op.P2]);
                         else r[op.P2].SetInt(c.BTree!.RowId);
                         break;
                     }
+                case Opcode.IdxRowid when _cursors[op.P1]!.KeyInfo?.PrimaryKeyFields != null:
+                    SetPrimaryKey(_cursors[op.P1]!, ref r[op.P2]);
+                    break;
                 case Opcode.IdxRowid:
                     r[op.P2].SetInt(IndexRowid(_cursors[op.P1]!));
                     break;
@@ -817,7 +821,14 @@ internal sealed partial class Vm
                     {
                         VdbeCursor c = _cursors[op.P1]!;
                         long rowid = r[op.P3].I;
-                        c.BTree!.Insert(rowid, r[op.P2].Span);
+                        bool withoutRowid = c.KeyInfo?.PrimaryKeyFields != null;
+                        if (withoutRowid)
+                        {
+                            // The entry with the same key (r[P3]) is replaced, as a rowid table's row is.
+                            if (SeekPrimaryKey(c, r[op.P3])) c.BTree!.Delete();
+                            c.BTree!.Insert(r[op.P2].Span);
+                        }
+                        else c.BTree!.Insert(rowid, r[op.P2].Span);
                         c.Valid = false;
                         _wrote = true;
                         if ((op.P5 & P5Flags.NChange) != 0)
@@ -826,7 +837,7 @@ internal sealed partial class Vm
                             if ((op.P5 & P5Flags.LastRowid) != 0) _rowsInserted++;
                         }
                         else if ((op.P5 & P5Flags.TotalChange) != 0) _frameChanges++;
-                        if ((op.P5 & P5Flags.LastRowid) != 0) _host.LastInsertRowId = rowid;
+                        if ((op.P5 & P5Flags.LastRowid) != 0 && !withoutRowid) _host.LastInsertRowId = rowid;
                         break;
                     }
                 case Opcode.Delete when _cursors[op.P1]!.Queue is { } queue:
@@ -837,6 +848,14 @@ internal sealed partial class Vm
                     _wrote = true;
                     if ((op.P5 & P5Flags.NChange) != 0) Changes++;
                     else if ((op.P5 & P5Flags.TotalChange) != 0) _frameChanges++;
+                    break;
+                case Opcode.SeekRowid when _cursors[op.P1]!.KeyInfo?.PrimaryKeyFields != null:
+                case Opcode.NotExists when _cursors[op.P1]!.KeyInfo?.PrimaryKeyFields != null:
+                    if (!SeekPrimaryKey(_cursors[op.P1]!, r[op.P3]))
+                    {
+                        _pc = op.P2;
+                        continue;
+                    }
                     break;
                 case Opcode.SeekRowid:
                 case Opcode.NotExists:
@@ -1217,6 +1236,19 @@ internal sealed partial class Vm
                 case Opcode.RowSetAdd:
                     {
                         ref Mem set = ref r[op.P1];
+                        if (r[op.P2].Kind == MemKind.Blob)
+                        {
+                            // The keys of WITHOUT ROWID rows (records of their PRIMARY KEY fields).
+                            if (set.Obj is not List<byte[]> keys)
+                            {
+                                set.SetNull();
+                                set.Kind = MemKind.Agg;
+                                set.Obj = keys = [];
+                                set.I = 0;
+                            }
+                            keys.Add(r[op.P2].Span.ToArray());
+                            break;
+                        }
                         if (set.Obj is not List<long> list)
                         {
                             set.SetNull();
@@ -1230,6 +1262,12 @@ internal sealed partial class Vm
                 case Opcode.RowSetRead:
                     {
                         ref Mem set = ref r[op.P1];
+                        if (set.Obj is List<byte[]> keys && set.I < keys.Count)
+                        {
+                            byte[] key = keys[(int)set.I++];
+                            r[op.P3].SetBytes(MemKind.Blob, key, 0, key.Length);
+                            break;
+                        }
                         if (set.Obj is not List<long> list || set.I >= list.Count)
                         {
                             set.SetNull();
@@ -1546,6 +1584,38 @@ internal sealed partial class Vm
         Pager pager = _host.Tree(0).Pager;
         double pages = value >= 0 ? value : -(double)value * 1024 / pager.PageSize;
         pager.CacheSize = (int)Math.Min(pages, int.MaxValue);
+    }
+
+    /// <summary>
+    /// The key of the WITHOUT ROWID row cursor <paramref name="c"/> is on (its table's entry or
+    /// an index entry): the record of its PRIMARY KEY fields, as a BLOB.
+    /// </summary>
+    private static void SetPrimaryKey(VdbeCursor c, ref Mem dest)
+    {
+        int[] fields = c.KeyInfo!.PrimaryKeyFields!;
+        var rr = new RecordReader(c.BTree!.Payload, stackalloc ulong[RecordReader.DefaultBufferLength]);
+        var values = new Value[fields.Length];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            if (fields[i] >= rr.ColumnCount) TernException.ThrowCorrupt();
+            values[i] = rr.GetValue(fields[i]);
+        }
+        byte[] key = RecordEncoder.Encode(values);
+        dest.SetBytes(MemKind.Blob, key, 0, key.Length);
+    }
+
+    /// <summary>
+    /// Moves a WITHOUT ROWID table's cursor to the row whose PRIMARY KEY fields equal the key
+    /// record in <paramref name="key"/> (as made by <see cref="SetPrimaryKey"/>); false when there is none.
+    /// </summary>
+    private static bool SeekPrimaryKey(VdbeCursor c, in Mem key)
+    {
+        c.NullRow = false;
+        if (key.Kind != MemKind.Blob) return c.Valid = false;
+        Value[] values = RecordReader.Decode(key.Span);
+        Debug.Assert(values.Length == c.KeyInfo!.PrimaryKeyFields!.Length, "a key has one field per PRIMARY KEY column");
+        c.Valid = c.BTree!.Seek(values, SeekOp.GE) && RecordComparer.Compare(values, c.BTree.Payload, c.KeyInfo) == 0;
+        return c.Valid;
     }
 
     // Kept out of Run: a stackalloc inside the dispatch loop would grow the stack per row.

@@ -491,6 +491,16 @@ internal static class FaultHarness
     /// The database's content in a canonical form: the schema (type, name, table, SQL; not the
     /// root pages), then every table's rows in rowid order, values with their types.
     /// </summary>
+    private static bool WithoutRowid(Connection c, string table)
+    {
+        using Statement s = c.Prepare("PRAGMA main.table_list");
+        while (s.Step())
+        {
+            if (s.GetString(1) == table) return s.GetInt64(4) == 1;
+        }
+        return false;
+    }
+
     public static string Dump(Connection c)
     {
         var sb = new StringBuilder();
@@ -506,7 +516,9 @@ internal static class FaultHarness
         foreach (string t in tables)
         {
             sb.Append("table ").Append(t).Append('\n');
-            using Statement s = c.Prepare($"SELECT rowid, * FROM \"{t.Replace("\"", "\"\"")}\" ORDER BY rowid");
+            // A WITHOUT ROWID table has no rowid: its rows in key order.
+            string quoted = "\"" + t.Replace("\"", "\"\"") + "\"";
+            using Statement s = c.Prepare(WithoutRowid(c, t) ? $"SELECT 0, * FROM {quoted}" : $"SELECT rowid, * FROM {quoted} ORDER BY rowid");
             while (s.Step())
             {
                 for (int i = 0; i < s.ColumnCount; i++)

@@ -30,6 +30,10 @@ public class FaultScenarioTests(ITestOutputHelper output)
         "CREATE TABLE big(id INTEGER PRIMARY KEY, payload BLOB, note TEXT);" +
         Series(12) + "INSERT INTO big(payload, note) SELECT zeroblob(3000 + i * 100), 'n' || i FROM n;";
 
+    private static readonly string WithoutRowid =
+        "CREATE TABLE k(a TEXT COLLATE NOCASE, b INT, c, PRIMARY KEY(b DESC, a)) WITHOUT ROWID; CREATE INDEX k_c ON k(c);" +
+        Series(150) + "INSERT INTO k SELECT printf('key-%04d', i), i % 9, printf('%0*d', i % 40 + 1, i) FROM n;";
+
     /// <summary>A database file made by SQLite with auto_vacuum=FULL.</summary>
     private static byte[] AutoVacuumFile()
     {
@@ -157,6 +161,7 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "wal reads through the log", Setup = Wal + Indexed + Blobs, Grows = false, Damage = LeaveWalFrames, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },
         new() { Name = "entering wal mode", Setup = Indexed, Steps = ["PRAGMA journal_mode = wal", "INSERT INTO t(b, c) VALUES('in wal', 1)", "UPDATE t SET c = 0 WHERE a < 10"] },
         new() { Name = "leaving wal mode", Setup = Wal + Indexed, Steps = ["INSERT INTO t(b, c) VALUES('logged', 1)", "PRAGMA journal_mode = delete", "INSERT INTO t(b, c) VALUES('journaled', 2)"] },
+        new() { Name = "without rowid writes", Setup = WithoutRowid, CacheSize = 10, Steps = [Series(120) + "INSERT OR REPLACE INTO k SELECT printf('KEY-%04d', i * 2), i % 9, zeroblob(i * 20) FROM n", "UPDATE k SET b = b + 10, c = c || 'u' WHERE b % 3 = 0", "DELETE FROM k WHERE b = 4"] },
         new() { Name = "reads only", Grows = false, Setup = Indexed + Blobs, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },
     ];
 

@@ -49,6 +49,13 @@ internal sealed class KeyInfo
         if (nullsLarge.Contains(true)) _nullsLarge = nullsLarge.ToArray();
     }
 
+    /// <summary>
+    /// For the b-tree of a WITHOUT ROWID table or of one of its indexes: where each PRIMARY KEY
+    /// column (in key order) sits in an entry, so the VM can make the row's key (the record of
+    /// those fields) where a rowid table has its rowid. Null for every other b-tree.
+    /// </summary>
+    public int[]? PrimaryKeyFields { get; init; }
+
     /// <summary>Whether some field sorts NULL as its largest value.</summary>
     public bool HasLargeNulls => _nullsLarge != null;
 
