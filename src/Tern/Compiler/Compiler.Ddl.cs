@@ -286,7 +286,7 @@ internal sealed partial class CodeGenerator
             // A partial index holds only the rows its WHERE clause accepts.
             var whereScope = new Scope { Definition = true };
             whereScope.Sources.Add(src);
-            JumpIfFalse(ix.Where, whereScope, next);
+            InPureContext("an index", () => JumpIfFalse(ix.Where, whereScope, next));
         }
         IndexKeyFromCursor(ix, src, key);
         Emit(Opcode.Rowid, tc, key + n, 0);
