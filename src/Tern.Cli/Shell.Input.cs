@@ -13,8 +13,9 @@
 //   Parse error near line N: MESSAGE          (the statement failed to prepare)
 //   Runtime error near line N: MESSAGE (RC)   (it failed while running; RC when not 1)
 //
-// where N is the line the buffer started on. A syntax error adds two lines showing where
-// in the statement it is:
+// where N is the line the buffer started on. An error with a position in the statement
+// (TernException.Offset: a syntax error, a name that does not resolve) adds two lines
+// showing where it is:
 //
 //   Parse error near line 3: near "selec": syntax error
 //     selec 1;
@@ -322,12 +323,11 @@ public sealed partial class Shell
     /// </summary>
     private static string ErrorContext(string sql, Exception e, int offsetDelta)
     {
-        // Only the tokenizer's and parser's "near" and "unrecognized token" errors carry a
-        // position in SQLite; the engine does not report positions for other errors yet.
-        if (e.InnerException is not SqlParseException pe) return "";
-        if (!e.Message.StartsWith("near \"", StringComparison.Ordinal) && !e.Message.StartsWith("unrecognized token:", StringComparison.Ordinal)) return "";
+        // The engine's offset of the error (sqlite3_error_offset), from where this statement's
+        // text was given to Prepare; -1 when the error has no position.
+        if (e is not TernException { Offset: >= 0 } te) return "";
         byte[] z = RawUtf8.Encode(sql);
-        int offset = pe.Offset + offsetDelta;
+        int offset = te.Offset + offsetDelta;
         if (offset < 0 || offset > z.Length) return "";
         int start = 0;
         while (offset > 50)

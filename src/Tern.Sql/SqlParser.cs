@@ -14,7 +14,18 @@ namespace Tern.Sql;
 /// <param name="Statement">The statement.</param>
 /// <param name="Start">Byte offset of its first token.</param>
 /// <param name="End">Byte offset just past its terminating ';' (or the end of the input).</param>
-public sealed record ParsedStatement(Statement Statement, int Start, int End);
+public sealed record ParsedStatement(Statement Statement, int Start, int End)
+{
+    /// <summary>The column references and function calls written in the statement's text, in text order (where an error about a name points).</summary>
+    public IReadOnlyList<Expr> Names { get; init; } = [];
+
+    /// <summary>Equality of the statement and its place; <see cref="Names"/> is derived from them and not compared.</summary>
+    public bool Equals(ParsedStatement? other) =>
+        other is not null && Statement.Equals(other.Statement) && Start == other.Start && End == other.End;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Statement, Start, End);
+}
 
 /// <summary>Parses SQLite's SQL.</summary>
 public static class SqlParser
@@ -51,7 +62,7 @@ public static class SqlParser
     {
         var parser = new Parser(utf8, length, options);
         Statement? s = parser.ParseStatement(offset, out int end);
-        return s is null ? null : new ParsedStatement(s, s.Start, end);
+        return s is null ? null : new ParsedStatement(s, s.Start, end) { Names = parser.Names };
     }
 
     /// <summary>Parses every statement in UTF-8 <paramref name="utf8"/>.</summary>

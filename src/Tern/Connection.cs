@@ -502,7 +502,7 @@ public sealed class Connection : IDisposable, IVdbeHost
         }
         catch (SqlParseException e)
         {
-            throw new TernException(ResultCode.Error, e.Message, e);
+            throw new TernException(ResultCode.Error, e.Message, e) { Offset = ErrorOffsets.OfParseError(e, offset) };
         }
         if (parsed == null)
         {
@@ -512,7 +512,15 @@ public sealed class Connection : IDisposable, IVdbeHost
         tail = parsed.End;
         // SQLITE_MAX_SQL_LENGTH: SQLite's tokenizer gives up past this many bytes of one statement.
         if (tail - offset > Functions.ArgValues.MaxLength) TernException.Throw(ResultCode.TooBig);
-        lock (SyncRoot) return new Statement(this, utf8, parsed.Statement);
+        try
+        {
+            lock (SyncRoot) return new Statement(this, utf8, parsed.Statement);
+        }
+        catch (TernException e) when (e.Offset < 0)
+        {
+            e.Offset = ErrorOffsets.OfCompileError(e, parsed, offset);
+            throw;
+        }
     }
 
     /// <summary>Runs every statement of a script to completion, in order; stops at the first error.</summary>

@@ -17,6 +17,19 @@ public class TernException : Exception
     /// <summary>The extended result code (equal to the primary code when none is more precise).</summary>
     public ResultCode ExtendedCode { get; }
 
+    /// <summary>
+    /// For an error preparing a statement, the byte offset in the UTF-8 text given to
+    /// <c>Prepare</c> of the token the error is about (a syntax error's token, the name that
+    /// does not resolve), as <c>sqlite3_error_offset</c> gives it; -1 when there is none.
+    /// </summary>
+    public int Offset { get; internal set; } = -1;
+
+    /// <summary>
+    /// Where the compiler saw the error: the byte position (in the parsed text) of the node it
+    /// is about, when the throwing code knows it; Prepare turns it into <see cref="Offset"/>.
+    /// </summary>
+    internal int Position { get; init; } = -1;
+
     /// <summary>The primary result code (the low eight bits of the extended code).</summary>
     public ResultCode Code => (ResultCode)((int)ExtendedCode & 0xFF);
 

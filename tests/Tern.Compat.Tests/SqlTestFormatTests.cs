@@ -198,4 +198,69 @@ public class SqlTestFormatTests
         Assert.Contains("\n# wrong results or error messages (1)\na.sqltest:z expected [1] got [2]\n", text);
         Assert.True(text.IndexOf("# common table", StringComparison.Ordinal) < text.IndexOf("# wrong results", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Known_failures_list_keeps_turso_only_marks()
+    {
+        const string entry = "a.sqltest:y [turso-only: Turso's shell output] expected [t1 v1] got [t1  v1]";
+        Assert.Equal("[turso-only: Turso's shell output]", SqlTestTests.Mark(entry));
+        Assert.Equal("expected [t1 v1] got [t1  v1]", SqlTestTests.Reason(entry));
+        Assert.Null(SqlTestTests.Mark("a.sqltest:z expected [1] got [2]"));
+        Assert.Equal("expected [1] got [2]", SqlTestTests.Reason("a.sqltest:z expected [1] got [2]"));
+        string text = SqlTestTests.Render(
+            [new SqlTestResult("a.sqltest:y", SqlTestOutcome.Failed, "expected [t1 v1] got [t1  v1]"), new SqlTestResult("a.sqltest:z", SqlTestOutcome.Failed, "expected [1] got [2]")],
+            new Dictionary<string, string> { ["a.sqltest:y"] = "[turso-only: Turso's shell output]" });
+        Assert.Contains("\n" + entry + "\n", text);
+        Assert.Contains("\na.sqltest:z expected [1] got [2]\n", text);
+    }
+
+    /// <summary>The SQLite target judges a case by the runner's rules: rows, errors and a wrong expectation.</summary>
+    [Fact]
+    public void Sqlite_target_runs_cases_by_the_same_rules()
+    {
+        const string file = """
+            @database :memory:
+            setup s {
+                CREATE TABLE t(a, b);
+                INSERT INTO t VALUES (1, 2.0), (NULL, 'x');
+            }
+            @setup s
+            test rows {
+                SELECT a, b FROM t ORDER BY rowid;
+                SELECT 1e20, x'41';
+            }
+            expect {
+                1|2.0
+                |x
+                1.0e+20|A
+            }
+            @setup s
+            test err {
+                SELECT nosuch FROM t;
+            }
+            expect error {
+                no such column: nosuch
+            }
+            test wrong {
+                SELECT 1;
+            }
+            expect {
+                2
+            }
+            test headers {
+                .headers on
+                SELECT 1 AS one;
+            }
+            expect {
+                one
+                1
+            }
+            """;
+        var r = SqlTestRunner.RunText(file, "f.sqltest", engine: SqlTestEngine.Sqlite).ToDictionary(r => r.Id[(r.Id.IndexOf(':') + 1)..]);
+        Assert.Equal(SqlTestOutcome.Passed, r["rows"].Outcome);
+        Assert.Equal(SqlTestOutcome.Passed, r["err"].Outcome);
+        Assert.Equal(SqlTestOutcome.Failed, r["wrong"].Outcome);
+        Assert.Equal("expected [2] got [1]", r["wrong"].Detail);
+        Assert.Equal(SqlTestOutcome.Passed, r["headers"].Outcome);
+    }
 }

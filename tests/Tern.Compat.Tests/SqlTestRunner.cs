@@ -6,6 +6,10 @@
 // other backends, Turso-only capabilities) and EXPLAIN snapshots (snapshot, snapshot-eqp,
 // matrix) are counted as skipped.
 //
+// The same cases can run on SQLite 3.50.4 instead (SqlTestEngine.Sqlite, SqliteShellTarget):
+// same setups, same @cli overrides, same comparison; only the engine under the script
+// changes. That is how the known-failures list is checked to hold only cases SQLite fails too.
+//
 // Every case runs on its own thread with a large stack, under a time limit: after 10
 // seconds the shell is interrupted (Connection.Interrupt), and a case still running after
 // 30 seconds is abandoned and fails as "hung" (and the run stops if the heap then passes
@@ -25,6 +29,9 @@ public sealed record SqlTestResult(string Id, SqlTestOutcome Outcome, string? De
 
 public enum SqlTestOutcome { Passed, Failed, Skipped }
 
+/// <summary>What runs a case's script: Tern's shell, or SQLite 3.50.4 driven as the sqlite3 shell.</summary>
+public enum SqlTestEngine { Tern, Sqlite }
+
 public static class SqlTestRunner
 {
     /// <summary>Capabilities SQLite has; a case requiring anything else is skipped.</summary>
@@ -41,11 +48,14 @@ public static class SqlTestRunner
         .ToList();
 
     /// <summary>Runs every case of one file.</summary>
-    public static List<SqlTestResult> RunFile(string relativePath, int timeLimitMs = 10000) =>
-        RunText(File.ReadAllText(Path.Combine(Directory, relativePath)), relativePath, timeLimitMs);
+    public static List<SqlTestResult> RunFile(string relativePath, int timeLimitMs = 10000, SqlTestEngine engine = SqlTestEngine.Tern, Func<string, bool>? only = null) =>
+        RunText(File.ReadAllText(Path.Combine(Directory, relativePath)), relativePath, timeLimitMs, engine, only);
 
-    /// <summary>Runs every case of a file's text; <paramref name="name"/> prefixes the case ids.</summary>
-    public static List<SqlTestResult> RunText(string text, string name, int timeLimitMs = 10000)
+    /// <summary>
+    /// Runs every case of a file's text (or those whose id <paramref name="only"/> accepts);
+    /// <paramref name="name"/> prefixes the case ids.
+    /// </summary>
+    public static List<SqlTestResult> RunText(string text, string name, int timeLimitMs = 10000, SqlTestEngine engine = SqlTestEngine.Tern, Func<string, bool>? only = null)
     {
         string relativePath = name;
         var results = new List<SqlTestResult>();
@@ -65,13 +75,14 @@ public static class SqlTestRunner
             foreach (SqlTestCase c in file.Cases)
             {
                 string id = relativePath + ":" + c.Name + (databases.Count > 1 ? "[" + db.Location + "]" : "");
+                if (only != null && !only(id)) continue;
                 string? skip = SkipReason(file, c);
                 if (skip != null)
                 {
                     results.Add(new SqlTestResult(id, SqlTestOutcome.Skipped, skip));
                     continue;
                 }
-                results.Add(RunCase(id, file, c, db, timeLimitMs));
+                results.Add(engine == SqlTestEngine.Sqlite ? RunCaseOnSqlite(id, file, c, db, timeLimitMs) : RunCase(id, file, c, db, timeLimitMs));
                 CheckMemory(id, results[^1]);
             }
         }
@@ -207,6 +218,89 @@ public static class SqlTestRunner
             return new SqlTestResult(id, SqlTestOutcome.Failed, "crash: " + outcome.Crash.GetType().Name + ": " + FirstLine(outcome.Crash.Message));
         if (outcome.SetupError != null) return new SqlTestResult(id, SqlTestOutcome.Failed, "setup: " + FirstLine(outcome.SetupError));
         if (shell?.Interrupted == true) return new SqlTestResult(id, SqlTestOutcome.Failed, "interrupted");
+        string? why = Compare(expect, outcome);
+        if (why == null && c.CrossCheckIntegrity && outcome.Integrity != "ok") why = "integrity check: " + outcome.Integrity;
+        return new SqlTestResult(id, why == null ? SqlTestOutcome.Passed : SqlTestOutcome.Failed, why);
+    }
+
+    /// <summary>Why a case is skipped on SQLite: it uses generate_series, which the e_sqlite3 build lacks.</summary>
+    public const string SqliteLacksGenerateSeries = "generate_series (built into the sqlite3 shell, not into e_sqlite3)";
+
+    // The same case on SQLite 3.50.4: the same scripts, time limit and comparison as RunCase.
+    private static SqlTestResult RunCaseOnSqlite(string id, SqlTestFile file, SqlTestCase c, DatabaseSpec spec, int timeLimitMs)
+    {
+        var setupScript = new StringBuilder();
+        foreach (string setup in c.Setups)
+        {
+            if (!file.Setups.TryGetValue(setup, out string? sql)) return new SqlTestResult(id, SqlTestOutcome.Failed, "unknown setup " + setup);
+            setupScript.Append(ShellScript(sql));
+        }
+        string script = ShellScript(c.Sql);
+        Expectation expect = c.EffectiveExpect!;
+        // generate_series is compiled into the sqlite3 shell, not into the e_sqlite3 library.
+        if ((setupScript + script).Contains("generate_series", StringComparison.OrdinalIgnoreCase))
+            return new SqlTestResult(id, SqlTestOutcome.Skipped, SqliteLacksGenerateSeries);
+
+        var outcome = new Outcome();
+        SqliteShellTarget? target = null;
+        bool interrupted = false;
+        var started = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            string path = spec.Location == ":memory:" ? ":memory:" : Path.Combine(Path.GetTempPath(), "tern-sqltest-sqlite-" + Guid.NewGuid().ToString("N") + ".db");
+            try
+            {
+                if (spec.Location is not (":memory:" or ":temp:"))
+                {
+                    File.Copy(Path.Combine(Directory, spec.Location), path);
+                    File.SetAttributes(path, FileAttributes.Normal);
+                }
+                var stdout = new MemoryStream();
+                target = new SqliteShellTarget(path, spec.ReadOnly, new MemoryStream());
+                started.Set();
+                if (setupScript.Length > 0 && !target.ProcessInput(setupScript.ToString()))
+                {
+                    outcome.SetupError = target.FirstError ?? target.ErrorText.Trim();
+                    return;
+                }
+                target.SetOutput(stdout);
+                target.ProcessInput(script);
+                outcome.Output = Encoding.UTF8.GetString(stdout.ToArray());
+                outcome.ErrorText = target.ErrorText;
+                outcome.Error = target.FirstError;
+                if (c.CrossCheckIntegrity && !interrupted)
+                {
+                    var problems = target.IntegrityCheck().Select(l => l.Trim()).Where(l => !l.StartsWith("CHECK constraint failed in ", StringComparison.Ordinal)).ToList();
+                    outcome.Integrity = problems.Count == 0 ? "ok" : string.Join("\n", problems);
+                }
+            }
+            catch (Exception e)
+            {
+                outcome.Crash = e;
+            }
+            finally
+            {
+                started.Set();
+                target?.Dispose();
+                if (path != ":memory:") TryDelete(path);
+            }
+        }, 256 * 1024 * 1024)
+        {
+            IsBackground = true,
+            Name = "sqltest (SQLite) " + id,
+        };
+        thread.Start();
+        started.Wait();
+        if (!thread.Join(timeLimitMs))
+        {
+            interrupted = true;
+            using var repeat = new Timer(_ => target?.Interrupt(), null, 0, 100);
+            if (!thread.Join(timeLimitMs * 2)) return new SqlTestResult(id, SqlTestOutcome.Failed, "hung");
+        }
+        if (outcome.Crash != null)
+            return new SqlTestResult(id, SqlTestOutcome.Failed, "crash: " + outcome.Crash.GetType().Name + ": " + FirstLine(outcome.Crash.Message));
+        if (outcome.SetupError != null) return new SqlTestResult(id, SqlTestOutcome.Failed, "setup: " + FirstLine(outcome.SetupError));
+        if (interrupted) return new SqlTestResult(id, SqlTestOutcome.Failed, "interrupted");
         string? why = Compare(expect, outcome);
         if (why == null && c.CrossCheckIntegrity && outcome.Integrity != "ok") why = "integrity check: " + outcome.Integrity;
         return new SqlTestResult(id, why == null ? SqlTestOutcome.Passed : SqlTestOutcome.Failed, why);

@@ -590,7 +590,7 @@ internal sealed partial class Parser
         Advance();
         if (_tok.Kind != TokenKind.Dot)
         {
-            return new ColumnRef(null, null, first, quote) { Start = start, End = _lastEnd, Height = 1 };
+            return Named(new ColumnRef(null, null, first, quote) { Start = start, End = _lastEnd, Height = 1 });
         }
         Advance();
         if (!IsNm(_tok.Kind)) throw SyntaxError();
@@ -600,7 +600,7 @@ internal sealed partial class Parser
         if (_tok.Kind != TokenKind.Dot)
         {
             CheckHeight(2, start);
-            return new ColumnRef(null, first, second, q2) { Start = start, End = _lastEnd, Height = 2 };
+            return Named(new ColumnRef(null, first, second, q2) { Start = start, End = _lastEnd, Height = 2 });
         }
         Advance();
         if (!IsNm(_tok.Kind)) throw SyntaxError();
@@ -608,7 +608,7 @@ internal sealed partial class Parser
         string third = Dequote(_tok);
         Advance();
         CheckHeight(3, start);
-        return new ColumnRef(first, second, third, q3) { Start = start, End = _lastEnd, Height = 3 };
+        return Named(new ColumnRef(first, second, third, q3) { Start = start, End = _lastEnd, Height = 3 });
     }
 
     private Expr ParseFunctionCall()
@@ -674,8 +674,8 @@ internal sealed partial class Parser
             }
             if (distinct) SetPending("DISTINCT is not supported for window functions", start);
         }
-        return new FunctionCall(name, distinct, List(args), star, List(orderBy), filter, over)
-        { Start = start, End = _lastEnd, Height = h };
+        return Named(new FunctionCall(name, distinct, List(args), star, List(orderBy), filter, over)
+        { Start = start, End = _lastEnd, Height = h });
     }
 
     private Expr ParseParenthesized()

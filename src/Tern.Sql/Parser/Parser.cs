@@ -57,6 +57,15 @@ internal sealed partial class Parser
 
     private ReadOnlySpan<byte> Src => _src.AsSpan(0, _length);
 
+    /// <summary>The column references and function calls parsed, in the order they were read (so an error about a name can point at its text).</summary>
+    public List<Expr> Names { get; } = [];
+
+    private T Named<T>(T e) where T : Expr
+    {
+        Names.Add(e);
+        return e;
+    }
+
     /// <summary>
     /// Parses the statement that starts at <paramref name="offset"/>, skipping empty
     /// statements. Returns null at the end of the input. <paramref name="end"/> is the

@@ -81,12 +81,12 @@ internal sealed partial class CodeGenerator
         if (target.FindTable(ct.Name) != null)
         {
             if (ct.IfNotExists) { NothingToDo(); return; }
-            throw new TernException(ResultCode.Error, $"table {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
+            throw new TernException(ResultCode.Error, $"table {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists") { Position = DatabaseSchema.NamePosition(_sql, ct.Start, ct.End) };
         }
         if (target.FindView(ct.Name) != null)
         {
             if (ct.IfNotExists) { NothingToDo(); return; }
-            throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists");
+            throw new TernException(ResultCode.Error, $"view {DatabaseSchema.NameToken(_sql, ct.Start, ct.End)} already exists") { Position = DatabaseSchema.NamePosition(_sql, ct.Start, ct.End) };
         }
         if (target.FindIndex(ct.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {ct.Name}");
         CheckDefaultsAreConstant(ct.Columns);
@@ -132,12 +132,12 @@ internal sealed partial class CodeGenerator
         if (target.FindView(cv.Name) != null)
         {
             if (cv.IfNotExists) { NothingToDo(); return; }
-            throw new TernException(ResultCode.Error, $"view {token} already exists");
+            throw new TernException(ResultCode.Error, $"view {token} already exists") { Position = DatabaseSchema.NamePosition(_sql, cv.Start, cv.End) };
         }
         if (target.FindTable(cv.Name) != null)
         {
             if (cv.IfNotExists) { NothingToDo(); return; }
-            throw new TernException(ResultCode.Error, $"table {token} already exists");
+            throw new TernException(ResultCode.Error, $"table {token} already exists") { Position = DatabaseSchema.NamePosition(_sql, cv.Start, cv.End) };
         }
         if (target.FindIndex(cv.Name) != null) throw new TernException(ResultCode.Error, $"there is already an index named {cv.Name}");
         string sql = DatabaseSchema.StoredSql(_sql, cv.Start, cv.End, "CREATE VIEW ");
@@ -300,7 +300,7 @@ internal sealed partial class CodeGenerator
             // A partial index holds only the rows its WHERE clause accepts.
             var whereScope = new Scope { Definition = true };
             whereScope.Sources.Add(src);
-            JumpIfFalse(ix.Where, whereScope, next);
+            InPureContext("an index", () => JumpIfFalse(ix.Where, whereScope, next));
         }
         IndexKeyFromCursor(ix, src, key);
         if (t.WithoutRowid) IndexSuffixFromCursor(ix, src, key + n);

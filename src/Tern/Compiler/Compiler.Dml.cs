@@ -835,7 +835,7 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.SCopy, rowid, block + ncol, 0);
         var scope = new Scope { Definition = true };
         scope.Sources.Add(RowSource(t, t.Name, block, withRowid: true));
-        JumpIfFalse(ix.Where, scope, notIndexed);
+        InPureContext("an index", () => JumpIfFalse(ix.Where, scope, notIndexed));
     }
 
     /// <summary>
@@ -997,7 +997,22 @@ internal sealed partial class CodeGenerator
                 rowScope = new Scope { Definition = true };
                 rowScope.Sources.Add(RowSource(t, t.Name, cols, withRowid: false));
             }
-            ExprCode(ix.Expressions![k]!, rowScope, key + k);
+            InPureContext("an index", () => ExprCode(ix.Expressions![k]!, rowScope, key + k));
+        }
+    }
+
+    /// <summary>Compiles code with <see cref="_pureContext"/> set (date/time functions may not read the clock there).</summary>
+    private void InPureContext(string context, Action code)
+    {
+        string? saved = _pureContext;
+        _pureContext = context;
+        try
+        {
+            code();
+        }
+        finally
+        {
+            _pureContext = saved;
         }
     }
 
@@ -1017,7 +1032,7 @@ internal sealed partial class CodeGenerator
                 rowScope = new Scope { Definition = true };
                 rowScope.Sources.Add(src);
             }
-            ExprCode(ix.Expressions![k]!, rowScope, key + k);
+            InPureContext("an index", () => ExprCode(ix.Expressions![k]!, rowScope, key + k));
         }
     }
 

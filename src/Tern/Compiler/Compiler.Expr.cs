@@ -597,7 +597,7 @@ internal sealed partial class CodeGenerator
                 if (found != null)
                 {
                     if (k < 0) continue;
-                    throw new TernException(ResultCode.Error, "ambiguous column name: " + (c.Table != null ? c.Table + "." : "") + c.Column);
+                    throw new TernException(ResultCode.Error, "ambiguous column name: " + (c.Schema != null ? c.Schema + "." : "") + (c.Table != null ? c.Table + "." : "") + c.Column) { Position = c.Start };
                 }
                 found = src;
                 col = k;
@@ -650,7 +650,7 @@ internal sealed partial class CodeGenerator
                 if (!string.Equals(item.Name, c.Column, StringComparison.OrdinalIgnoreCase)) continue;
                 var aggs = new List<FunctionCall>();
                 CollectAggregates(item.Expr, aggs);
-                if (aggs.Count > 0 && scope.Overrides == null) throw new TernException(ResultCode.Error, $"misuse of aggregate: {aggs[0].Name}()");
+                if (aggs.Count > 0 && scope.Overrides == null) throw new TernException(ResultCode.Error, $"misuse of aggregate: {aggs[0].Name}()") { Position = aggs[0].Start };
                 _aliasesInUse.Add(c.Column);
                 try
                 {
@@ -681,7 +681,7 @@ internal sealed partial class CodeGenerator
             {
                 throw new TernException(ResultCode.Error, $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?");
             }
-            throw new TernException(ResultCode.Error, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);
+            throw new TernException(ResultCode.Error, "no such column: " + (c.Schema != null ? c.Schema + "." : "") + (c.Table != null ? c.Table + "." : "") + c.Column) { Position = c.Start };
         }
         NoteOuterReference(s);
         for (Scope? sc = scope; sc != null; sc = sc.Outer)
@@ -843,12 +843,12 @@ internal sealed partial class CodeGenerator
             if (WindowOnlyFunctions.Contains(lower)) CheckWindowArguments(lower, f.Star ? 0 : f.Arguments.Count);
             else if (RequireFunction(f) is not AggregateFunction)
                 throw new TernException(ResultCode.Error, $"{f.Name}() may not be used as a window function");
-            throw new TernException(ResultCode.Error, $"misuse of window function {f.Name}()");
+            throw new TernException(ResultCode.Error, $"misuse of window function {f.Name}()") { Position = f.Start };
         }
         FunctionDef def = CaseSensitiveLikeIfSet(RequireFunction(f));
         if (def is AggregateFunction)
         {
-            throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()");
+            throw new TernException(ResultCode.Error, $"misuse of aggregate function {f.Name}()") { Position = f.Start };
         }
         if (!f.OrderBy.IsEmpty) throw new TernException(ResultCode.Error, $"ORDER BY may not be used with non-aggregate {f.Name}()");
         if (f.Filter != null) throw new TernException(ResultCode.Error, $"FILTER may not be used with non-aggregate {f.Name}()");

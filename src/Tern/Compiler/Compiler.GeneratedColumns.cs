@@ -28,7 +28,12 @@ internal sealed partial class CodeGenerator
     private readonly HashSet<Column> _generatedBusy = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>While positive, function calls are compiled for a generated column (date/time 'now' is refused).</summary>
-    private int _generatedDepth;
+    /// <summary>
+    /// While code for a generated column, an index expression or a partial index's WHERE is
+    /// compiled: SQLite's name for it in "non-deterministic use of f() in ..." ("a generated
+    /// column", "an index"); null elsewhere.
+    /// </summary>
+    private string? _pureContext;
 
     /// <summary>
     /// Reads column <paramref name="col"/> of the table row <paramref name="s"/>'s cursor is on:
@@ -80,7 +85,8 @@ internal sealed partial class CodeGenerator
     private void GeneratedExprCode(Table t, Column c, Scope scope, int target, bool intReal = false)
     {
         byte[] savedSql = _sql;
-        _generatedDepth++;
+        string? savedContext = _pureContext;
+        _pureContext = "a generated column";
         try
         {
             if (t.Sql != null) _sql = Encoding.UTF8.GetBytes(t.Sql);
@@ -89,7 +95,7 @@ internal sealed partial class CodeGenerator
         finally
         {
             _sql = savedSql;
-            _generatedDepth--;
+            _pureContext = savedContext;
         }
         if (c.Affinity != Affinity.Blob) Emit(Opcode.Affinity, target, 1, 0, ((char)c.Affinity).ToString(), (ushort)(intReal ? 1 : 0));
     }
@@ -232,19 +238,20 @@ internal sealed partial class CodeGenerator
         "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff",
     };
 
-    private static readonly Dictionary<FunctionDef, ScalarFunction> s_guardedDateFunctions = new(ReferenceEqualityComparer.Instance);
+    private static readonly Dictionary<(FunctionDef, string), ScalarFunction> s_guardedDateFunctions = [];
 
     /// <summary>
-    /// Inside a generated column, a date/time function refuses to read the clock: with no
-    /// time value, or a time value of 'now', it fails as SQLite does ("non-deterministic use
-    /// of date() in a generated column").
+    /// Inside a generated column, an index expression or a partial index's WHERE, a date/time
+    /// function refuses to read the clock: with no time value, or a time value of 'now', it
+    /// fails as SQLite does ("non-deterministic use of date() in a generated column", "... in
+    /// an index").
     /// </summary>
     private FunctionDef GuardGeneratedFunction(FunctionDef def)
     {
-        if (_generatedDepth == 0 || def is not ScalarFunction sf || !DateTimeFunctionNames.Contains(def.Name)) return def;
+        if (_pureContext is not { } context || def is not ScalarFunction sf || !DateTimeFunctionNames.Contains(def.Name)) return def;
         lock (s_guardedDateFunctions)
         {
-            if (s_guardedDateFunctions.TryGetValue(def, out ScalarFunction? g)) return g;
+            if (s_guardedDateFunctions.TryGetValue((def, context), out ScalarFunction? g)) return g;
             string name = def.Name;
             ScalarBody inner = sf.Body;
             // strftime's time value is its second argument; timediff reads two.
@@ -257,10 +264,10 @@ internal sealed partial class CodeGenerator
                 {
                     if (args[i].Kind == MemKind.Text && Encoding.UTF8.GetString(args[i].Span).Equals("now", StringComparison.OrdinalIgnoreCase)) now = true;
                 }
-                if (now) throw new TernException(ResultCode.Error, $"non-deterministic use of {name}() in a generated column");
+                if (now) throw new TernException(ResultCode.Error, $"non-deterministic use of {name}() in {context}");
                 inner(args, ref result);
             });
-            s_guardedDateFunctions[def] = g;
+            s_guardedDateFunctions[(def, context)] = g;
             return g;
         }
     }

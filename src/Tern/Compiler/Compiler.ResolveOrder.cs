@@ -345,6 +345,6 @@ internal sealed partial class CodeGenerator
         if (c.Table == null && c.IsDoubleQuoted && DqsInDml) return (NameLookup.Found, null);
         if (c.Table == null && c.IsDoubleQuoted)
             return (NameLookup.Missing, $"no such column: \"{c.Column}\" - should this be a string literal in single-quotes?");
-        return (NameLookup.Missing, "no such column: " + (c.Table != null ? c.Table + "." : "") + c.Column);
+        return (NameLookup.Missing, "no such column: " + (c.Schema != null ? c.Schema + "." : "") + (c.Table != null ? c.Table + "." : "") + c.Column);
     }
 }

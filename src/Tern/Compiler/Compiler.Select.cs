@@ -985,7 +985,7 @@ internal sealed partial class CodeGenerator
         {
             var tmp = new List<FunctionCall>();
             CollectAggregates(w, tmp);
-            if (tmp.Count > 0) throw new TernException(ResultCode.Error, isAggregate ? $"misuse of aggregate: {tmp[0].Name}()" : $"misuse of aggregate function {tmp[0].Name}()");
+            if (tmp.Count > 0) throw new TernException(ResultCode.Error, isAggregate ? $"misuse of aggregate: {tmp[0].Name}()" : $"misuse of aggregate function {tmp[0].Name}()") { Position = tmp[0].Start };
         }
         var havingAggregates = new List<FunctionCall>();
         if (core.Having != null) CollectAggregates(core.Having, havingAggregates, core);
@@ -993,7 +993,7 @@ internal sealed partial class CodeGenerator
         foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, orderAggregates, core);
         if (!isAggregate && orderAggregates.Count > 0)
         {
-            if (core.From.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate: {orderAggregates[0].Name}()");
+            if (core.From.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate: {orderAggregates[0].Name}()") { Position = orderAggregates[0].Start };
             // Without FROM there is one row and SQLite drops the ORDER BY before it would fail;
             // computing its aggregates over that row gives the same row.
             isAggregate = true;

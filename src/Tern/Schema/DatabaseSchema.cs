@@ -641,6 +641,9 @@ internal sealed class DatabaseSchema
         return Encoding.UTF8.GetString(utf8, nameStart, nameEnd - nameStart);
     }
 
+    /// <summary>The byte position of the object's name in a CREATE statement (where SQLite points an "already exists" error).</summary>
+    public static int NamePosition(byte[] utf8, int start, int end) => Scan(utf8, start, end).NameStart;
+
     private static (int NameStart, int NameEnd, int LastEnd) Scan(byte[] utf8, int start, int end, bool stopAtSemicolon = true)
     {
         int nameEnd = start;
