@@ -143,6 +143,24 @@ internal sealed partial class CodeGenerator
                     Emit(Opcode.Attach, file, name, 0);
                     break;
                 }
+            case VacuumStatement vac:
+                {
+                    // P1 the database; P3 = 1: INTO the file named by r[P2].
+                    int db = DatabaseSchema.MainDb;
+                    if (vac.Schema != null && (db = _schemas.IndexOf(vac.Schema)) < 0)
+                        throw new TernException(ResultCode.Error, "unknown database " + vac.Schema);
+                    // VACUUM temp does nothing (its INTO operand is not even looked at), as in SQLite.
+                    if (db == DatabaseSchema.TempDb) break;
+                    int into = 0;
+                    if (vac.Into != null)
+                    {
+                        into = NewRegister();
+                        ExprCode(vac.Into, new Scope(), into);
+                    }
+                    _notReadOnly = true;
+                    Emit(Opcode.Vacuum, db, into, vac.Into != null ? 1 : 0);
+                    break;
+                }
             case DetachStatement dt:
                 {
                     int name = NewRegister();
@@ -185,7 +203,7 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement
-                or AttachStatement or DetachStatement)
+                or AttachStatement or DetachStatement or VacuumStatement)
             && !(statement is PragmaStatement pragma && OpensNoTransaction(pragma))
             // A query that reads no table (SELECT 1) takes no lock, as SQLite's has no OP_Transaction.
             && !(statement is SelectStatement && !_readsSchema && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite));
