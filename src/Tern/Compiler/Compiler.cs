@@ -203,7 +203,10 @@ internal sealed partial class CodeGenerator
         Emit(Opcode.Halt, 0, 0, 0);
         ApplyCoveringScans();
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement
-                or AttachStatement or DetachStatement or VacuumStatement)
+                or AttachStatement or DetachStatement)
+            // VACUUM manages its own transactions; only an INTO operand that reads a table
+            // needs one to read in (the VM then counts the statement among the active ones).
+            && !(statement is VacuumStatement && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite))
             && !(statement is PragmaStatement pragma && OpensNoTransaction(pragma))
             // A query that reads no table (SELECT 1) takes no lock, as SQLite's has no OP_Transaction.
             && !(statement is SelectStatement && !_readsSchema && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite));

@@ -1287,7 +1287,17 @@ internal sealed partial class Vm
                             if (r[op.P2].Kind != MemKind.Text) throw new TernException(ResultCode.Error, "non-text filename");
                             into = TextOf(r[op.P2]);
                         }
-                        _host.Vacuum(op.P1, into);
+                        // This statement's own read transaction (an INTO operand that reads a
+                        // table) is not another statement in progress.
+                        if (_counted) _host.ActiveStatements--;
+                        try
+                        {
+                            _host.Vacuum(op.P1, into);
+                        }
+                        finally
+                        {
+                            if (_counted) _host.ActiveStatements++;
+                        }
                         break;
                     }
                 case Opcode.IncrVacuum:

@@ -94,6 +94,7 @@ public class VacuumTests
             VACUUM aux; SELECT rowid, x FROM aux.u; PRAGMA aux.integrity_check;
             VACUUM INTO 5; VACUUM INTO NULL; VACUUM INTO x'00'; VACUUM temp INTO 5;
             VACUUM main INTO nosuchcolumn;
+            VACUUM INTO (SELECT a FROM t LIMIT 1);
             SELECT * FROM t;
             """);
 
@@ -299,6 +300,9 @@ public class VacuumTests
             Assert.Equal("cannot VACUUM - SQL statements in progress", e.Message);
             Assert.Equal(ResultCode.Error, e.Code);
         }
+        // An INTO operand that reads a table reads inside the statement's own transaction.
+        c.Execute($"VACUUM INTO (SELECT '{dir.File("named")}' || count(*) || '.db' FROM t)");
+        Assert.Equal("2\n", SqliteShell.Run(dir.File("named2.db"), "SELECT count(*) FROM t;"));
         c.Execute("VACUUM");
         // A table with neither an INTEGER PRIMARY KEY nor an index gets new rowids, as in SQLite.
         Assert.Equal(new[] { "1:1", "2:3" }, Rows(c, "SELECT rowid || ':' || a FROM t"));
