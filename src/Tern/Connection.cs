@@ -18,7 +18,7 @@ using Tern.Vdbe;
 namespace Tern;
 
 /// <summary>A connection to a <see cref="Database"/>.</summary>
-public sealed class Connection : IDisposable, IVdbeHost
+public sealed partial class Connection : IDisposable, IVdbeHost
 {
     private readonly Database _db;
     private readonly BTree _btree;

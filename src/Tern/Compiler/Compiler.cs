@@ -133,6 +133,24 @@ internal sealed partial class CodeGenerator
                     Emit(Opcode.Attach, file, name, 0);
                     break;
                 }
+            case VacuumStatement vac:
+                {
+                    // P1 the database; P3 = 1: INTO the file named by r[P2].
+                    int db = DatabaseSchema.MainDb;
+                    if (vac.Schema != null && (db = _schemas.IndexOf(vac.Schema)) < 0)
+                        throw new TernException(ResultCode.Error, "unknown database " + vac.Schema);
+                    // VACUUM temp does nothing (its INTO operand is not even looked at), as in SQLite.
+                    if (db == DatabaseSchema.TempDb) break;
+                    int into = 0;
+                    if (vac.Into != null)
+                    {
+                        into = NewRegister();
+                        ExprCode(vac.Into, new Scope(), into);
+                    }
+                    _notReadOnly = true;
+                    Emit(Opcode.Vacuum, db, into, vac.Into != null ? 1 : 0);
+                    break;
+                }
             case DetachStatement dt:
                 {
                     int name = NewRegister();
@@ -176,6 +194,9 @@ internal sealed partial class CodeGenerator
         ApplyCoveringScans();
         bool needsTransaction = statement is not (BeginStatement or CommitStatement or RollbackStatement or SavepointStatement or ReleaseStatement
                 or AttachStatement or DetachStatement)
+            // VACUUM manages its own transactions; only an INTO operand that reads a table
+            // needs one to read in (the VM then counts the statement among the active ones).
+            && !(statement is VacuumStatement && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite))
             && !(statement is PragmaStatement pragma && OpensNoTransaction(pragma))
             // A query that reads no table (SELECT 1) takes no lock, as SQLite's has no OP_Transaction.
             && !(statement is SelectStatement && !_readsSchema && !_code.Exists(static i => i.Op is Opcode.OpenRead or Opcode.OpenWrite));

@@ -23,6 +23,15 @@ internal interface IVdbeHost
     /// <summary>Drops the TEMP database (PRAGMA temp_store changed); an error inside a transaction.</summary>
     void ResetTempDatabase();
 
+    /// <summary>VACUUM database <paramref name="db"/> in place, or into the new file <paramref name="into"/>.</summary>
+    void Vacuum(int db, string? into);
+
+    /// <summary>PRAGMA page_size's last valid value: the page size the next VACUUM rebuilds with (0: the database's own).</summary>
+    int NextPageSize { get; set; }
+
+    /// <summary>PRAGMA auto_vacuum's last value: the mode the next VACUUM rebuilds with (-1: the database's own).</summary>
+    int NextAutoVacuum { get; set; }
+
     /// <summary>DETACH: closes the attached database <paramref name="name"/>.</summary>
     void Detach(string name);
 

@@ -124,6 +124,7 @@ internal enum Opcode : byte
     Detach,         // DETACH the schema named r[P1]
     AutoVacuumMode, // a file not created yet will be created with auto_vacuum P1 (0 none, 1 full, 2 incremental)
     IncrVacuum,     // move up to P1 free pages (all when P1 <= 0) to the end of an auto-vacuum file and cut them off
+    Vacuum,         // VACUUM database P1 in place, or (P3 = 1) into the file named by r[P2]
     FrameEnter,     // a trigger body or foreign-key action starts: its changes are counted apart (SQLite's OP_Program)
     FrameLeave,     // P1 frames end (SQLite's Halt inside a sub-program): each adds its changes to total_changes()
     ResetCount,     // a trigger body's step ended: its changes go to total_changes() (and changes() until the frame ends)

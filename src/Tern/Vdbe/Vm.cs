@@ -385,7 +385,12 @@ internal sealed partial class Vm
                         {
                             case 0: r[op.P2].SetInt(pager.PageCount); break;
                             case 1:
-                                if (op.P3 > 0) pager.RequestPageSize(op.P3);
+                                if (op.P3 > 0)
+                                {
+                                    // The size the next VACUUM rebuilds with, even once the database has pages.
+                                    if (Storage.Pager.DatabaseHeader.IsValidPageSize(op.P3)) _host.NextPageSize = op.P3;
+                                    pager.RequestPageSize(op.P3);
+                                }
                                 r[op.P2].SetInt(pager.PageSize);
                                 break;
                             case 2:
@@ -1299,6 +1304,7 @@ internal sealed partial class Vm
                     _host.ReloadSchema();
                     break;
                 case Opcode.AutoVacuumMode:
+                    _host.NextAutoVacuum = op.P1;
                     if (!_host.Tree(0).SetAutoVacuumForNewFile(op.P1 != 0, op.P1 == 2) && op.P1 != 0 && _host.Tree(0).AutoVacuum
                         && _host.Tree(0).IncrementalVacuum != (op.P1 == 2))
                     {
@@ -1315,6 +1321,27 @@ internal sealed partial class Vm
                         _host.Tree(0).SetIncrementalVacuum(op.P1 == 2);
                     }
                     break;
+                case Opcode.Vacuum:
+                    {
+                        string? into = null;
+                        if (op.P3 != 0)
+                        {
+                            if (r[op.P2].Kind != MemKind.Text) throw new TernException(ResultCode.Error, "non-text filename");
+                            into = TextOf(r[op.P2]);
+                        }
+                        // This statement's own read transaction (an INTO operand that reads a
+                        // table) is not another statement in progress.
+                        if (_counted) _host.ActiveStatements--;
+                        try
+                        {
+                            _host.Vacuum(op.P1, into);
+                        }
+                        finally
+                        {
+                            if (_counted) _host.ActiveStatements++;
+                        }
+                        break;
+                    }
                 case Opcode.IncrVacuum:
                     _host.Tree(0).Vacuum(op.P1 > 0 ? (uint)op.P1 : null);
                     break;

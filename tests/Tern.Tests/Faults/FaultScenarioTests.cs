@@ -3,7 +3,7 @@
 // files, savepoints, explicit transactions, ROLLBACK, hot-journal playback, auto-vacuum
 // files, overflow rows; and in WAL mode: commits appending to the log, spills into it,
 // automatic and explicit checkpoints, recovery of a log a crash left, reads through the
-// log, entering and leaving WAL mode) runs with a fault injected at one file-system call after another,
+// log, entering and leaving WAL mode; VACUUM in place, in WAL mode and INTO a new file) runs with a fault injected at one file-system call after another,
 // and each run must fail with SQLite's code, leave the content as SQLite would (the failed
 // transaction rolled back, nothing committed lost) and pass integrity_check, on the same
 // connection and after reopening. See FaultHarness for what each case checks.
@@ -146,6 +146,11 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "auto-vacuum delete", Seed = AutoVacuumFile, Steps = ["DELETE FROM t WHERE a % 3 <> 0", "DELETE FROM u"] },
         new() { Name = "auto-vacuum drop table", Seed = AutoVacuumFile, Steps = ["DROP TABLE u", "INSERT INTO t(b) VALUES('after drop')"] },
         new() { Name = "auto-vacuum mode switch", Seed = AutoVacuumFile, Steps = ["PRAGMA auto_vacuum = incremental", "DELETE FROM u", "PRAGMA incremental_vacuum(3)", "PRAGMA auto_vacuum = full", "DELETE FROM t WHERE a % 2 = 0"] },
+        new() { Name = "vacuum", Setup = Indexed + Blobs + "DELETE FROM t WHERE a % 3 = 0; DELETE FROM big WHERE id % 2 = 0;", Steps = ["VACUUM", "INSERT INTO t(b, c) VALUES('after vacuum', 1)"] },
+        new() { Name = "vacuum spilling past a small cache", Setup = Indexed + "DELETE FROM t WHERE a % 2 = 0;", CacheSize = 10, Steps = ["VACUUM"] },
+        new() { Name = "vacuum switching to auto-vacuum", Setup = Indexed + "DELETE FROM t WHERE a > 30;", Steps = ["PRAGMA auto_vacuum = full", "VACUUM", "DELETE FROM t WHERE a < 10"] },
+        new() { Name = "vacuum of an auto-vacuum file", Seed = AutoVacuumFile, Steps = ["PRAGMA auto_vacuum = none", "VACUUM"] },
+        new() { Name = "vacuum into a new file", Setup = Indexed + "DELETE FROM t WHERE a % 3 = 0;", Grows = true, Steps = ["VACUUM INTO 'copy.db'", "INSERT INTO t(b, c) VALUES('after copy', 1)"] },
         new() { Name = "overflow rows insert", Setup = Blobs, Steps = [Series(6) + "INSERT INTO big(payload, note) SELECT CAST(hex(zeroblob(2500 + i)) || i AS BLOB), 'new' FROM n"] },
         new() { Name = "overflow rows update", Setup = Blobs, Steps = ["UPDATE big SET payload = zeroblob(1200 + id * 900) WHERE id % 2 = 0", "UPDATE big SET note = hex(zeroblob(2000)) WHERE id = 3"] },
         new() { Name = "overflow rows delete", Setup = Blobs, Steps = ["DELETE FROM big WHERE id > 4"] },
@@ -159,6 +164,7 @@ public class FaultScenarioTests(ITestOutputHelper output)
         new() { Name = "wal synchronous normal", Setup = Wal + Indexed, Steps = ["PRAGMA synchronous = normal", "INSERT INTO t(b, c) VALUES('n1', 1)", "PRAGMA wal_checkpoint(TRUNCATE)", "UPDATE t SET c = c * 3 WHERE a < 40"] },
         new() { Name = "wal recovery of a log left by a crash", Setup = Wal + Indexed, Grows = false, Damage = LeaveWalFrames, Steps = ["SELECT count(*), sum(length(b)) FROM t", "INSERT INTO t(b, c) VALUES('after recovery', 1)", "PRAGMA wal_checkpoint(TRUNCATE)"] },
         new() { Name = "wal reads through the log", Setup = Wal + Indexed + Blobs, Grows = false, Damage = LeaveWalFrames, Steps = ["SELECT t.b, big.note FROM t JOIN big ON big.id = t.c WHERE t.a > 10", "SELECT sum(length(payload)) FROM big"] },
+        new() { Name = "wal vacuum", Setup = Wal + Indexed + "DELETE FROM t WHERE a % 3 = 0;", Steps = ["VACUUM", "INSERT INTO t(b, c) VALUES('after vacuum', 1)"] },
         new() { Name = "entering wal mode", Setup = Indexed, Steps = ["PRAGMA journal_mode = wal", "INSERT INTO t(b, c) VALUES('in wal', 1)", "UPDATE t SET c = 0 WHERE a < 10"] },
         new() { Name = "leaving wal mode", Setup = Wal + Indexed, Steps = ["INSERT INTO t(b, c) VALUES('logged', 1)", "PRAGMA journal_mode = delete", "INSERT INTO t(b, c) VALUES('journaled', 2)"] },
         new() { Name = "without rowid writes", Setup = WithoutRowid, CacheSize = 10, Steps = [Series(120) + "INSERT OR REPLACE INTO k SELECT printf('KEY-%04d', i * 2), i % 9, zeroblob(i * 20) FROM n", "UPDATE k SET b = b + 10, c = c || 'u' WHERE b % 3 = 0", "DELETE FROM k WHERE b = 4"] },

@@ -185,6 +185,17 @@ internal sealed partial class BTree : IDisposable, ITransactionStore
         if (Pager.PageCount == 0) CreatePage1();
     }
 
+    /// <summary>
+    /// Reads the geometry and auto-vacuum mode from page 1 again, after the whole file was
+    /// replaced inside the open write transaction (VACUUM copies a rebuilt database over it).
+    /// </summary>
+    internal void RefreshFromHeader()
+    {
+        Debug.Assert(InWriteTransaction);
+        SaveAllCursors(null);
+        AfterBegin();
+    }
+
     private void AfterBegin()
     {
         ComputeGeometry();

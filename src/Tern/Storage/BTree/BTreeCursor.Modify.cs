@@ -6,6 +6,7 @@
 // was on and finds it again when next used (RequireSeek). After Delete the cursor rests
 // on the deleted entry's neighbour so that Next/Prev continue from there.
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Tern.Storage.Pager;
 using Tern.Storage.Record;
 
@@ -125,6 +126,28 @@ internal sealed partial class BTreeCursor
             int len = _bt.BuildLeafCell(false, 0, record, cell, n.Number);
             PlaceLeafCell(idx, cell[..len]);
         }
+        SaveIndexKey(record);
+    }
+
+    /// <summary>
+    /// Appends a record after the last entry of an index tree, without comparing keys: the
+    /// caller guarantees it sorts after every entry there (VACUUM copies a tree in order).
+    /// </summary>
+    public void AppendIndexEntry(ReadOnlySpan<byte> record)
+    {
+        if (_table) TernException.Throw(ResultCode.Misuse, "record insert into a table tree");
+        if (!_bt.InWriteTransaction) TernException.Throw(ResultCode.ReadOnly);
+        _bt.SaveAllCursors(this, Root);
+        _bt.ResetArena();
+        // An empty tree leaves the cursor on its root (an empty leaf) with no entry.
+        int idx = Last() ? _idx[_depth] + 1 : 0;
+        if (idx == 0) _idx[0] = 0;
+        Node n = Top;
+        Debug.Assert(n.IsLeaf);
+        _bt.Pager.MakeWritable(n.Page);
+        Span<byte> cell = CellBuffer;
+        int len = _bt.BuildLeafCell(false, 0, record, cell, n.Number);
+        PlaceLeafCell(idx, cell[..len]);
         SaveIndexKey(record);
     }
 
