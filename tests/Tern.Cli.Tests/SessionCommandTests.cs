@@ -141,11 +141,11 @@ public class SessionCommandTests
     {
         var (o, e) = FormattingTests.Shell(".timer on\nselect 1;\nselect nosuch;\n.timer off\nselect 2;\n.timer\n");
         Assert.Matches(new Regex(@"^1\nRun Time: real \d+\.\d{3} user \d+\.\d{6} sys \d+\.\d{6}\nRun Time: real \d+\.\d{3} user \d+\.\d{6} sys \d+\.\d{6}\n2\n$"), o);
-        Assert.Equal("Parse error near line 3: no such column: nosuch\nUsage: .timer on|off\n", e);
+        Assert.Equal("Parse error near line 3: no such column: nosuch\n  select nosuch;\n         ^--- error here\nUsage: .timer on|off\n", e);
         // sqlite3 prints the same lines (its times differ).
         RunResult sqlite = ProcessRunner.Sqlite3([":memory:"], Encoding.UTF8.GetBytes(".timer on\nselect 1;\nselect nosuch;\n.timer off\nselect 2;\n.timer\n"));
         Assert.Matches(new Regex(@"^1\nRun Time: real \d+\.\d{3} user \d+\.\d{6} sys \d+\.\d{6}\nRun Time: real \d+\.\d{3} user \d+\.\d{6} sys \d+\.\d{6}\n2\n$"), sqlite.StdoutText);
-        Assert.StartsWith("Parse error near line 3: no such column: nosuch\n", sqlite.StderrText);
+        Assert.Equal(sqlite.StderrText, e);
     }
 
     [Fact]

@@ -878,6 +878,16 @@ internal sealed partial class CodeGenerator
             Resolve(end);
             return;
         }
+        if (lower is "min" or "max" && def is ScalarFunction && def.Name == lower)
+        {
+            // As SQLite's SQLITE_FUNC_NEEDCOLL: the collation of the first argument that has one.
+            foreach (Expr a in f.Arguments)
+            {
+                if (ExprCollation(a, scope) is not { } coll) continue;
+                def = FunctionCatalog.MinMaxScalar(lower == "max", coll);
+                break;
+            }
+        }
         int args = NewRegisters(Math.Max(n, 1));
         for (int i = 0; i < n; i++) ExprCode(f.Arguments[i], scope, args + i);
         Emit(Opcode.Function, 0, args, target, GuardGeneratedFunction(def), (ushort)n);

@@ -5,6 +5,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Tern.Storage.Record;
 using Tern.Vdbe;
 
 namespace Tern.Functions;
@@ -90,7 +91,17 @@ internal static class FunctionCatalog
         return d;
     }
 
-    private static ScalarBody MinMax(bool max) => (ReadOnlySpan<Mem> a, ref Mem r) =>
+    /// <summary>
+    /// The scalar min() or max() comparing with <paramref name="collation"/>: SQLite's multi-argument
+    /// forms compare text with the collation of their first argument that has one.
+    /// </summary>
+    public static ScalarFunction MinMaxScalar(bool max, Collation collation) => MinMaxByCollation[(max ? 3 : 0) + (int)collation];
+
+    private static readonly ScalarFunction[] MinMaxByCollation =
+        [.. new[] { false, true }.SelectMany(max => new[] { Collation.Binary, Collation.NoCase, Collation.RTrim }
+            .Select(c => new ScalarFunction(max ? "max" : "min", -1, MinMax(max, c))))];
+
+    private static ScalarBody MinMax(bool max, Collation collation = Collation.Binary) => (ReadOnlySpan<Mem> a, ref Mem r) =>
     {
         int best = 0;
         for (int i = 0; i < a.Length; i++)
@@ -101,7 +112,7 @@ internal static class FunctionCatalog
                 return;
             }
             // Among equal values min() keeps the last, max() the first, as SQLite does.
-            int c = MemCompare.Compare(a[i], a[best]);
+            int c = MemCompare.Compare(a[i], a[best], collation);
             if (max ? c > 0 : c <= 0) best = i;
         }
         r = a[best];

@@ -1,6 +1,6 @@
 // Collating sequences compared with SQLite 3.50.4: which collation a comparison takes (an
 // explicit COLLATE on either side, then the left column's, then the right's), and that
-// ORDER BY, DISTINCT, GROUP BY, compounds, UNIQUE constraints and index keys order and
+// the scalar min()/max(), ORDER BY, DISTINCT, GROUP BY, compounds, UNIQUE constraints and index keys order and
 // group text by it — including index files that SQLite's integrity_check must accept.
 namespace Tern.Tests.Engine;
 
@@ -12,6 +12,12 @@ public class CollationDifferentialTests
         + "SELECT n = b, b = n, n = b COLLATE BINARY, b COLLATE RTRIM = n, +n = b, CAST(n AS TEXT) = b, n || '' = b, lower(n COLLATE BINARY) = upper(b) FROM p; "
         + "SELECT r = 'a', 'a' = r, r = n, n = r, r IN ('a', 'b'), 'a' IN (r), r BETWEEN 'a' AND 'a', n BETWEEN 'A' AND 'A', b BETWEEN 'a' AND 'a' FROM p; "
         + "SELECT CASE n WHEN 'A' THEN 1 ELSE 0 END, CASE b WHEN 'a' THEN 1 ELSE 0 END, n > 'B', b > 'B' FROM p",
+        // the scalar min() and max() compare with the collation of their first argument that has one
+        "CREATE TABLE p(n COLLATE NOCASE, b, r COLLATE RTRIM); INSERT INTO p VALUES ('abc ', 'B', 'a  '), ('x', 'X', 'x'), (NULL, 'c', 'c '); "
+        + "SELECT max(n, 'B'), min(n, 'B'), max('B', n), max(b, n), min(b, n), max(b, 'a'), max(b, 'a' COLLATE NOCASE), min(b COLLATE BINARY, n) FROM p; "
+        + "SELECT max(r, 'a'), min(r, 'a'), min('a', r), max(r, 'a ', n), max(b, r, n) FROM p; "
+        + "SELECT count(*) FROM p WHERE max(n, 'B') GLOB 'a*'; CREATE TABLE q(k); INSERT INTO q VALUES (1); "
+        + "SELECT q.k FROM q LEFT JOIN p ON 1 WHERE max(p.n, 'B') GLOB 'a*'",
         // ORDER BY, DISTINCT, GROUP BY by a column's and by an explicit collation
         "CREATE TABLE t(a COLLATE NOCASE, b TEXT, c COLLATE RTRIM); "
         + "INSERT INTO t VALUES ('b', 'B', 'x '), ('A', 'a', 'x'), ('a', 'A', 'y'), ('B', 'b', 'x  '), ('c', 'C', 'y '); "
