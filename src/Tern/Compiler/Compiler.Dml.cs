@@ -1094,6 +1094,7 @@ internal sealed partial class CodeGenerator
         if (!u.OrderBy.IsEmpty && u.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on UPDATE");
         if (u.With != null) PushWith(u.With);
         Table t = RequireTable(u.Table);
+        CheckUpdateFromNames(u, t);
         try
         {
             CompileUpdateBody(u, t);
