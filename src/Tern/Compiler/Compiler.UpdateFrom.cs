@@ -42,6 +42,20 @@ internal sealed partial class CodeGenerator
             }
         }
         if (!known) return;
+        // An unqualified name in an ON clause (outside its subqueries) that only the target has.
+        foreach (FromItem fi in AllItems(u.From))
+        {
+            if (fi.On == null) continue;
+            ColumnRef? missing = null;
+            Walk(fi.On, x =>
+            {
+                if (missing == null && x is ColumnRef { Table: null } c && !leaves.Any(l => l.Columns.Contains(c.Column, StringComparer.OrdinalIgnoreCase))
+                    && (t.FindColumn(c.Column) >= 0 || (!t.WithoutRowid && IsRowidName(c.Column))) && !(leaves.Any(l => l.HasRowid) && IsRowidName(c.Column)))
+                    missing = c;
+                return missing == null;
+            });
+            if (missing != null) throw new TernException(ResultCode.Error, "no such column: " + missing.Column) { Position = missing.Start };
+        }
         // The subquery's columns in order: each table's columns, then its rowid.
         foreach (UpdateFromLeaf leaf in leaves)
         {
