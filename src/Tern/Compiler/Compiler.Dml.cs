@@ -1094,6 +1094,7 @@ internal sealed partial class CodeGenerator
         if (!u.OrderBy.IsEmpty && u.Limit == null) throw new TernException(ResultCode.Error, "ORDER BY without LIMIT on UPDATE");
         if (u.With != null) PushWith(u.With);
         Table t = RequireTable(u.Table);
+        CheckUpdateFromNames(u, t);
         try
         {
             CompileUpdateBody(u, t);
@@ -1218,6 +1219,14 @@ internal sealed partial class CodeGenerator
             Emit(Opcode.Affinity, cols, t.Columns.Count, 0, AffinityString(t)); // BEFORE UPDATE sees NEW with the affinities applied
             FireTriggers(t, TriggerEvent.Update, TriggerTime.Before, old, RowBlockFromRegisters(t, cols, newBlockRowid), rowDone, assignments.Keys, onError);
             Emit(Opcode.NotExists, target.Cursor, rowDone, rowid);
+            // The BEFORE triggers may have changed the row: as in SQLite, the columns the
+            // statement does not assign are read again (the assigned ones keep the values
+            // computed before the triggers ran), and generated columns computed again.
+            for (int k = 0; k < ncol; k++)
+            {
+                if (k != t.RowidAlias && !t.Columns[k].IsGenerated && !assignments.ContainsKey(k)) EmitColumnRaw(src, k, cols + k);
+            }
+            if (t.HasGenerated) ComputeGeneratedColumns(t, cols);
             WriteRow(target, newRowid, cols, setsRowid ? cols + t.RowidAlias : -1, onError, rowid,
                 () =>
                 {

@@ -51,6 +51,8 @@ internal sealed partial class CodeGenerator
         /// reference, whose list every later reference reads too (filled once, on first use).
         /// </summary>
         public Source? Shared { get; set; }
+        /// <summary>The scope whose FROM clause holds <see cref="Shared"/>.</summary>
+        public Scope? SharedIn { get; set; }
     }
 
     /// <summary>The environment once every name of one WITH clause is pushed.</summary>
@@ -93,6 +95,29 @@ internal sealed partial class CodeGenerator
         if (s.Compounds.IsEmpty) return false;
         CompoundPart last = s.Compounds[s.Compounds.Count - 1];
         return last.Operator is CompoundOperator.Union or CompoundOperator.UnionAll && CoreReferences(last.Select, cte.Name);
+    }
+
+    /// <summary>
+    /// Whether RETURNING reads a CTE through the statement's materialization of it. SQLite
+    /// keeps the rows of a CTE read in several places when the statement reads it as one of
+    /// several FROM items (a join, UPDATE ... FROM included) and cannot flatten it into that
+    /// join (an aggregate, DISTINCT, LIMIT or compound body); RETURNING then reads those rows.
+    /// Otherwise nothing is kept, and RETURNING computes the CTE anew.
+    /// </summary>
+    private static bool SharedByJoin(CteEnv cte)
+    {
+        if (cte.SharedIn is not { } scope || scope.Sources.Count(s => !s.Hidden) < 2) return false;
+        SelectStatement body = cte.Cte.Select;
+        if (!body.Compounds.IsEmpty || body.Limit != null) return true;
+        if (body.First is ValuesClause v) return v.Rows.Count > 1;
+        if (body.First is not SelectClause sc) return false;
+        if (sc.Distinct || !sc.GroupBy.IsEmpty || sc.Having != null) return true;
+        var aggregates = new List<FunctionCall>();
+        foreach (ResultColumn rc in sc.Columns)
+        {
+            if (rc is ExprColumn ec) CollectAggregates(ec.Expr, aggregates, sc);
+        }
+        return aggregates.Count > 0;
     }
 
     private CteEnv? FindCte(string name)
@@ -397,7 +422,7 @@ internal sealed partial class CodeGenerator
             try
             {
                 if (cte.Recursive) AddRecursiveCte(cte, nt.Alias ?? cte.Cte.Name, scope, outermost);
-                else if (_cteSharingOff == 0 && cte.Shared is { } shared && cte.Cte.Materialized != Materialization.NotMaterialized)
+                else if ((_cteSharingOff == 0 || SharedByJoin(cte)) && cte.Shared is { } shared && cte.Cte.Materialized != Materialization.NotMaterialized)
                 {
                     // Materialized once (SQLite's rule for a CTE read in several places, or
                     // MATERIALIZED): this reference reads the same rows through a cursor of its own.
@@ -412,7 +437,11 @@ internal sealed partial class CodeGenerator
                 {
                     AddMaterializedSource(cte.Cte.Select, nt.Alias ?? cte.Cte.Name, cte.Cte.Columns, cte.Cte.Name, scope, null);
                     Source added = scope.Sources[^1];
-                    if (_cteSharingOff == 0 && !added.FillEveryTime && cte.Cte.Materialized != Materialization.NotMaterialized) cte.Shared = added;
+                    if (_cteSharingOff == 0 && !added.FillEveryTime && cte.Cte.Materialized != Materialization.NotMaterialized)
+                    {
+                        cte.Shared = added;
+                        cte.SharedIn = scope;
+                    }
                 }
             }
             finally
