@@ -960,6 +960,7 @@ internal sealed partial class CodeGenerator
         whereTerms.AddRange(fromTerms);
         core = MoveHavingToWhere(core, scope, whereTerms);
 
+        RejectOuterReferencesInGroupBy(core, scope);
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
         _compoundNames ??= results;
