@@ -5,6 +5,11 @@
 //     SELECT d FROM t2 WHERE EXISTS (SELECT 1 FROM t1 GROUP BY abs(t2.d))   -- no such column: t2.d
 //
 // An AS alias of the subquery's own result columns and a column number still count.
+//
+// An aggregate in a subquery whose arguments name only columns of outer queries belongs, in
+// SQLite, to the innermost outer query those columns come from (which becomes an aggregate
+// query). That is not done yet: such a query is refused when prepared rather than counted at
+// the wrong level.
 using Tern.Sql.Ast;
 
 namespace Tern.Compiler;
@@ -80,5 +85,34 @@ internal sealed partial class CodeGenerator
             if (rc is ExprColumn ec) CheckTerm(ec.Expr, innerCut, innerFull, null);
         }
         if (sc.Where != null) CheckTerm(sc.Where, innerCut, innerFull, null);
+    }
+
+    /// <summary>
+    /// Refuses an aggregate of a subquery whose arguments name columns, none of them of the
+    /// subquery's own FROM clause (SQLite evaluates it in the outer query).
+    /// </summary>
+    private static void RefuseAggregatesOfOuterColumns(List<FunctionCall> aggregates, Scope scope)
+    {
+        if (scope.Outer == null) return;
+        var cut = new Scope();
+        cut.Sources.AddRange(scope.Sources);
+        foreach (FunctionCall f in aggregates)
+        {
+            bool local = false, outer = false;
+            foreach (Expr a in f.Arguments)
+            {
+                Walk(a, x =>
+                {
+                    if (x is ColumnRef c)
+                    {
+                        if (TryResolve(c, cut).Source != null) local = true;
+                        else if (TryResolve(c, scope).Source != null) outer = true;
+                    }
+                    return true;
+                });
+            }
+            if (outer && !local)
+                throw new TernException(ResultCode.Error, $"aggregate {f.Name}() of an outer query's columns in a subquery is not supported") { Position = f.Start };
+        }
     }
 }
