@@ -30,4 +30,22 @@ public class OuterGroupByDifferentialTests
     [InlineData("SELECT d FROM t2 WHERE EXISTS (SELECT 1 FROM t1 GROUP BY c HAVING max(b) > t2.d)")]
     [InlineData("SELECT c, count(*) FROM t1 GROUP BY (SELECT d FROM t2 WHERE d = t1.c + 2) ORDER BY 1")]
     public void A_subquerys_group_by_still_sees_its_own_columns_and_aliases(string query) => Differential.AssertSame(Setup + query);
+
+    // SQLite evaluates these aggregates in the outer query; until Tern does, it refuses them
+    // when prepared rather than counting them per subquery run.
+    [Theory]
+    [InlineData("SELECT (SELECT count(t2.d) FROM t1) FROM t2", "count")]
+    [InlineData("SELECT (SELECT sum(b) FROM t1 GROUP BY c HAVING max(t2.d) > 0) FROM t2", "max")]
+    [InlineData("SELECT (SELECT 1 FROM t1 ORDER BY sum(t2.d)) FROM t2", "sum")]
+    public void Aggregates_of_outer_columns_are_refused(string query, string name)
+    {
+        List<string> lines = Differential.RunTern(Setup + query);
+        Assert.Equal($"error: aggregate {name}() of an outer query's columns in a subquery is not supported", lines[^1]);
+    }
+
+    [Theory]
+    [InlineData("SELECT (SELECT count(t2.d + b) FROM t1) FROM t2")]
+    [InlineData("SELECT (SELECT count(*) FROM t1 WHERE b < t2.d) FROM t2")]
+    [InlineData("SELECT (SELECT max(b) + t2.d FROM t1) FROM t2")]
+    public void Aggregates_that_name_a_column_of_the_subquery_stay_in_it(string query) => Differential.AssertSame(Setup + query);
 }
