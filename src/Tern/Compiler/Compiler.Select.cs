@@ -960,6 +960,7 @@ internal sealed partial class CodeGenerator
         whereTerms.AddRange(fromTerms);
         core = MoveHavingToWhere(core, scope, whereTerms);
 
+        RejectOuterReferencesInGroupBy(core, scope);
         List<ResultItem> results = ExpandResults(core, scope);
         names?.Invoke(results);
         _compoundNames ??= results;
@@ -991,6 +992,9 @@ internal sealed partial class CodeGenerator
         if (core.Having != null) CollectAggregates(core.Having, havingAggregates, core);
         var orderAggregates = new List<FunctionCall>();
         foreach (OrderingTerm t in orderBy) CollectAggregates(t.Expr, orderAggregates, core);
+        RefuseAggregatesOfOuterColumns(aggregates, scope);
+        RefuseAggregatesOfOuterColumns(havingAggregates, scope);
+        RefuseAggregatesOfOuterColumns(orderAggregates, scope);
         if (!isAggregate && orderAggregates.Count > 0)
         {
             if (core.From.Count > 0) throw new TernException(ResultCode.Error, $"misuse of aggregate: {orderAggregates[0].Name}()") { Position = orderAggregates[0].Start };
