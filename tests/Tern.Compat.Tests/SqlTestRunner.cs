@@ -126,14 +126,21 @@ public static class SqlTestRunner
         public Exception? Crash;
     }
 
-    private static SqlTestResult RunCase(string id, SqlTestFile file, SqlTestCase c, DatabaseSpec spec, int timeLimitMs)
+    /// <summary>The case's setups as one shell script; null when it names a setup the file lacks.</summary>
+    private static StringBuilder? SetupScript(SqlTestFile file, SqlTestCase c)
     {
         var setupScript = new StringBuilder();
         foreach (string setup in c.Setups)
         {
-            if (!file.Setups.TryGetValue(setup, out string? sql)) return new SqlTestResult(id, SqlTestOutcome.Failed, "unknown setup " + setup);
+            if (!file.Setups.TryGetValue(setup, out string? sql)) return null;
             setupScript.Append(ShellScript(sql));
         }
+        return setupScript;
+    }
+
+    private static SqlTestResult RunCase(string id, SqlTestFile file, SqlTestCase c, DatabaseSpec spec, int timeLimitMs)
+    {
+        if (SetupScript(file, c) is not { } setupScript) return new SqlTestResult(id, SqlTestOutcome.Failed, "unknown setup " + c.Setups.First(x => !file.Setups.ContainsKey(x)));
         string script = ShellScript(c.Sql);
         Expectation expect = c.EffectiveExpect!;
 
@@ -229,12 +236,7 @@ public static class SqlTestRunner
     // The same case on SQLite 3.50.4: the same scripts, time limit and comparison as RunCase.
     private static SqlTestResult RunCaseOnSqlite(string id, SqlTestFile file, SqlTestCase c, DatabaseSpec spec, int timeLimitMs)
     {
-        var setupScript = new StringBuilder();
-        foreach (string setup in c.Setups)
-        {
-            if (!file.Setups.TryGetValue(setup, out string? sql)) return new SqlTestResult(id, SqlTestOutcome.Failed, "unknown setup " + setup);
-            setupScript.Append(ShellScript(sql));
-        }
+        if (SetupScript(file, c) is not { } setupScript) return new SqlTestResult(id, SqlTestOutcome.Failed, "unknown setup " + c.Setups.First(x => !file.Setups.ContainsKey(x)));
         string script = ShellScript(c.Sql);
         Expectation expect = c.EffectiveExpect!;
         // generate_series is compiled into the sqlite3 shell, not into the e_sqlite3 library.
